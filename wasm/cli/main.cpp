@@ -1,0 +1,205 @@
+// kpilens CLI: parses flags, streams each file through the engine in 8 MiB chunks (constant memory
+// whatever the file size), prints the report. Exit codes: 0 ok, 1 bad input, 2 usage.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "column_mapping.h"
+#include "engine_config.h"
+#include "report_formats.h"
+#include "ticket_dataset.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: kpilens report [options] FILE...\n"
+    "\n"
+    "Reads helpdesk ticket exports (CSV/TSV; '-' is standard input) and prints their support KPIs.\n"
+    "\n"
+    "options:\n"
+    "  --config FILE        JSON config (docs/report.md); flags below override it\n"
+    "  --grain G            day | week | month | quarter | year | all (default: week)\n"
+    "  --week-start DAY     monday (ISO, default) | sunday\n"
+    "  --utc-offset OFF     bucket periods on this clock, e.g. +02:00 (default: +00:00)\n"
+    "  --by COLUMN          a breakdown by this column or field (repeatable)\n"
+    "  --map FIELD=HEADER   feed FIELD from the column HEADER (repeatable); FIELD= unmaps it\n"
+    "  --filter COL=V1,V2   keep rows whose COL is one of the values (repeatable)\n"
+    "  --from DATE          keep tickets created on or after DATE (YYYY-MM-DD)\n"
+    "  --to DATE            keep tickets created on or before DATE\n"
+    "  --format F           json (default) | csv | text\n"
+    "  --version            print the version\n"
+    "  --help               print this help\n";
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "kpilens: %s\n%s", message.c_str(), kUsage);
+  return 2;
+}
+
+bool read_text_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  out = buffer.str();
+  return true;
+}
+
+// Streams one file into the dataset. Returns an error message, or "" when the file was read.
+std::string stream_file(kpilens::TicketDataset& dataset, const std::string& path,
+                        std::vector<char>& chunk) {
+  std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return path + ": " + std::strerror(errno);
+  dataset.begin_file(path == "-" ? "stdin" : path);
+  size_t got = 0;
+  while ((got = std::fread(chunk.data(), 1, chunk.size(), file)) > 0) {
+    dataset.feed(std::string_view(chunk.data(), got));
+  }
+  bool failed = std::ferror(file) != 0;
+  if (file != stdin) std::fclose(file);
+  dataset.end_file();
+  return failed ? path + ": read error" : "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return usage_error("no command");
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (args[0] == "--version") {
+    std::printf("kpilens %s\n", KPILENS_VERSION);
+    return 0;
+  }
+  if (args[0] != "report") return usage_error("unknown command '" + args[0] + "'");
+
+  std::string config_path, format = "json";
+  std::vector<std::string> files;
+  std::vector<std::pair<std::string, std::string>> flags;  // applied after the config file
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= args.size()) return false;
+      out = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--config") {
+      if (!value(config_path)) return usage_error("--config needs a file");
+    } else if (a == "--format") {
+      if (!value(format)) return usage_error("--format needs json, csv or text");
+      if (format != "json" && format != "csv" && format != "text") {
+        return usage_error("--format must be json, csv or text");
+      }
+    } else if (a == "--grain" || a == "--by" || a == "--map" || a == "--utc-offset" ||
+               a == "--week-start" || a == "--filter" || a == "--from" || a == "--to") {
+      if (!value(v)) return usage_error(a + " needs a value");
+      flags.emplace_back(a, v);
+    } else if (a.size() > 1 && a[0] == '-' && a != "-") {
+      return usage_error("unknown option '" + a + "'");
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (files.empty()) return usage_error("no input file");
+
+  std::string config_json;
+  if (!config_path.empty() && !read_text_file(config_path, config_json)) {
+    std::fprintf(stderr, "kpilens: %s: cannot read the config file\n", config_path.c_str());
+    return 1;
+  }
+  kpilens::ConfigResult parsed = kpilens::parse_config(config_json);
+  if (!parsed.errors.empty()) {
+    std::fprintf(stderr, "kpilens: %s: %s\n", config_path.c_str(), parsed.errors[0].c_str());
+    return 1;
+  }
+  kpilens::EngineConfig config = parsed.config;
+  for (const auto& [flag, v] : flags) {
+    if (flag == "--grain") {
+      auto grain = kpilens::parse_grain(v);
+      if (!grain) return usage_error("--grain must be day, week, month, quarter, year or all");
+      config.period.grain = *grain;
+    } else if (flag == "--week-start") {
+      if (v != "monday" && v != "sunday") return usage_error("--week-start must be monday or sunday");
+      config.period.week_starts_sunday = v == "sunday";
+    } else if (flag == "--utc-offset") {
+      auto minutes = kpilens::parse_utc_offset(v);
+      if (!minutes) return usage_error("--utc-offset must look like +02:00");
+      config.period.utc_offset_minutes = *minutes;
+    } else if (flag == "--by") {
+      config.by.push_back(v);
+    } else if (flag == "--map") {
+      size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) return usage_error("--map needs FIELD=HEADER");
+      std::string field = v.substr(0, eq), header = v.substr(eq + 1);
+      if (!kpilens::field_from_name(field)) return usage_error("--map: unknown field '" + field + "'");
+      if (header.empty()) {
+        config.mapping.columns.emplace_back(field, std::nullopt);
+      } else {
+        config.mapping.columns.emplace_back(field, header);
+      }
+    } else if (flag == "--filter") {
+      size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) return usage_error("--filter needs COLUMN=V1,V2");
+      kpilens::FilterSpec filter{v.substr(0, eq), {}};
+      std::string rest = v.substr(eq + 1);
+      size_t start = 0;
+      while (start <= rest.size()) {
+        size_t comma = rest.find(',', start);
+        if (comma == std::string::npos) comma = rest.size();
+        filter.values.push_back(rest.substr(start, comma - start));
+        start = comma + 1;
+      }
+      config.filters.push_back(std::move(filter));
+    } else if (flag == "--from" || flag == "--to") {
+      std::string json = "{\"" + std::string(flag == "--from" ? "date_from" : "date_to") +
+                         "\":\"" + v + "\"}";
+      auto day = kpilens::parse_config(json);
+      if (!day.errors.empty()) return usage_error(flag + " must be a date like 2024-01-31");
+      if (flag == "--from") {
+        config.date_from = day.config.date_from;
+      } else {
+        config.date_to = day.config.date_to;
+      }
+    }
+  }
+
+  kpilens::TicketDataset dataset(config);
+  std::vector<char> chunk(size_t{8} << 20);
+  int status = 0;
+  for (const std::string& path : files) {
+    std::string error = stream_file(dataset, path, chunk);
+    if (!error.empty()) {
+      std::fprintf(stderr, "kpilens: %s\n", error.c_str());
+      return 1;
+    }
+  }
+  std::string report = dataset.report_json();
+  for (const std::string& error : dataset.errors()) {
+    std::fprintf(stderr, "kpilens: %s\n", error.c_str());
+    status = 1;
+  }
+  if (dataset.failed()) return 1;
+  if (format == "json") {
+    std::fwrite(report.data(), 1, report.size(), stdout);
+    std::fputc('\n', stdout);
+  } else {
+    auto rendered = format == "csv" ? kpilens::report_to_csv(report) : kpilens::report_to_text(report);
+    if (!rendered) {
+      std::fprintf(stderr, "kpilens: internal error: the report could not be rendered\n");
+      return 1;
+    }
+    std::fwrite(rendered->data(), 1, rendered->size(), stdout);
+  }
+  return status;
+}

@@ -1,0 +1,203 @@
+// column_mapping: fields pick columns in schema order, each taking the unused column whose header is its
+// best-ranked synonym; config overrides are placed first and never reassigned.
+#include "column_mapping.h"
+
+#include <limits>
+
+namespace kpilens {
+
+namespace {
+
+bool is_alnum(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+std::vector<std::string_view> words(std::string_view text) {
+  std::vector<std::string_view> result;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    size_t start = i;
+    while (i < text.size() && text[i] != ' ') ++i;
+    if (i > start) result.push_back(text.substr(start, i - start));
+  }
+  return result;
+}
+
+std::optional<DurationUnit> unit_of_word(std::string_view word) {
+  static constexpr std::pair<std::string_view, DurationUnit> kWords[] = {
+      {"ms", DurationUnit::kMilliseconds},      {"milliseconds", DurationUnit::kMilliseconds},
+      {"millis", DurationUnit::kMilliseconds},  {"seconds", DurationUnit::kSeconds},
+      {"secs", DurationUnit::kSeconds},         {"sec", DurationUnit::kSeconds},
+      {"s", DurationUnit::kSeconds},            {"minutes", DurationUnit::kMinutes},
+      {"mins", DurationUnit::kMinutes},         {"min", DurationUnit::kMinutes},
+      {"hours", DurationUnit::kHours},          {"hrs", DurationUnit::kHours},
+      {"hr", DurationUnit::kHours},             {"h", DurationUnit::kHours},
+      {"days", DurationUnit::kDays},            {"d", DurationUnit::kDays},
+  };
+  for (const auto& [name, unit] : kWords) {
+    if (word == name) return unit;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string normalise_header(std::string_view header) {
+  std::string out;
+  out.reserve(header.size());
+  bool pending_space = false;
+  size_t i = 0;
+  // Skip a UTF-8 BOM that survived into a header cell.
+  if (header.size() >= 3 && static_cast<unsigned char>(header[0]) == 0xEF &&
+      static_cast<unsigned char>(header[1]) == 0xBB && static_cast<unsigned char>(header[2]) == 0xBF) {
+    i = 3;
+  }
+  for (; i < header.size(); ++i) {
+    char c = header[i];
+    if (c == '(') {
+      size_t close = header.find(')', i);
+      if (close != std::string_view::npos) {
+        std::string_view inner = header.substr(i + 1, close - i - 1);
+        if (inner.find('/') != std::string_view::npos || inner == "TZ" || inner == "UTC") {
+          i = close;
+          pending_space = true;
+          continue;
+        }
+      }
+    }
+    unsigned char u = static_cast<unsigned char>(c);
+    if (is_alnum(u)) {
+      if (pending_space && !out.empty()) out.push_back(' ');
+      pending_space = false;
+      out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+    } else {
+      pending_space = true;
+    }
+  }
+  return out;
+}
+
+std::optional<DurationUnit> parse_unit_name(std::string_view name) {
+  std::string normalised = normalise_header(name);
+  return unit_of_word(normalised);
+}
+
+std::optional<DurationUnit> duration_unit_from_header(std::string_view header) {
+  // HubSpot property names carry no unit and are in milliseconds.
+  std::string normalised = normalise_header(header);
+  if (header.find('_') != std::string_view::npos &&
+      (normalised.rfind("time to", 0) == 0 || normalised.rfind("hs time to", 0) == 0)) {
+    return DurationUnit::kMilliseconds;
+  }
+  std::optional<DurationUnit> found;
+  for (std::string_view word : words(normalised)) {
+    if (auto unit = unit_of_word(word)) found = unit;
+  }
+  return found;
+}
+
+std::string strip_unit_words(std::string_view normalised) {
+  std::string out;
+  for (std::string_view word : words(normalised)) {
+    if (word == "in" || word == "whole" || unit_of_word(word)) continue;
+    if (!out.empty()) out.push_back(' ');
+    out.append(word);
+  }
+  return out;
+}
+
+int find_column(std::span<const std::string> headers, std::string_view name) {
+  for (size_t i = 0; i < headers.size(); ++i) {
+    if (headers[i] == name) return static_cast<int>(i);
+  }
+  for (size_t i = 0; i < headers.size(); ++i) {
+    if (iequals(trim(headers[i]), trim(name))) return static_cast<int>(i);
+  }
+  std::string wanted = normalise_header(name);
+  if (wanted.empty()) return -1;
+  for (size_t i = 0; i < headers.size(); ++i) {
+    if (normalise_header(headers[i]) == wanted) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+MappingResult map_columns(std::span<const std::string> headers, const MappingOverrides& overrides) {
+  MappingResult result;
+  std::vector<bool> used(headers.size(), false);
+  std::array<bool, kTicketFieldCount> fixed{};
+
+  for (const auto& [name, header] : overrides.columns) {
+    auto field = field_from_name(name);
+    if (!field) {
+      result.errors.push_back("mapping names an unknown field '" + name + "'");
+      continue;
+    }
+    size_t f = static_cast<size_t>(*field);
+    fixed[f] = true;
+    if (!header) continue;  // explicitly unmapped
+    int column = find_column(headers, *header);
+    if (column < 0) {
+      result.errors.push_back("mapping for '" + name + "': no column named '" + *header + "'");
+      continue;
+    }
+    result.mapping.fields[f].column = column;
+    result.mapping.fields[f].how = MatchKind::kConfig;
+    used[static_cast<size_t>(column)] = true;
+  }
+
+  std::vector<std::string> normalised(headers.size());
+  std::vector<std::string> stripped(headers.size());
+  for (size_t i = 0; i < headers.size(); ++i) {
+    normalised[i] = normalise_header(headers[i]);
+    stripped[i] = strip_unit_words(normalised[i]);
+  }
+
+  for (const auto& info : ticket_fields()) {
+    size_t f = static_cast<size_t>(info.field);
+    if (fixed[f]) continue;
+    const bool duration = info.kind == FieldKind::kDuration;
+    size_t best_rank = std::numeric_limits<size_t>::max();
+    int best_column = -1;
+    for (size_t i = 0; i < headers.size(); ++i) {
+      if (used[i]) continue;
+      const std::string& name = duration ? stripped[i] : normalised[i];
+      for (size_t rank = 0; rank < info.synonyms.size() && rank < best_rank; ++rank) {
+        if (name == info.synonyms[rank]) {
+          best_rank = rank;
+          best_column = static_cast<int>(i);
+          break;
+        }
+      }
+    }
+    if (best_column >= 0) {
+      result.mapping.fields[f].column = best_column;
+      result.mapping.fields[f].how = MatchKind::kSynonym;
+      used[static_cast<size_t>(best_column)] = true;
+    }
+  }
+
+  // Units of duration columns: config, else the header, else minutes.
+  for (const auto& info : ticket_fields()) {
+    if (info.kind != FieldKind::kDuration) continue;
+    FieldBinding& binding = result.mapping.fields[static_cast<size_t>(info.field)];
+    if (binding.column < 0) continue;
+    if (auto unit = duration_unit_from_header(headers[static_cast<size_t>(binding.column)])) {
+      binding.unit = *unit;
+      binding.unit_from_header = true;
+    }
+  }
+  for (const auto& [name, unit] : overrides.units) {
+    auto field = field_from_name(name);
+    if (!field || field_info(*field).kind != FieldKind::kDuration) {
+      result.errors.push_back("units names '" + name + "', which is not a duration field");
+      continue;
+    }
+    FieldBinding& binding = result.mapping.fields[static_cast<size_t>(*field)];
+    binding.unit = unit;
+    binding.unit_from_header = false;
+  }
+  return result;
+}
+
+}  // namespace kpilens

@@ -1,0 +1,83 @@
+// csv_decoder: a streaming RFC 4180 decoder. Bytes arrive in chunks of any size (a record, a field, even a
+// CRLF pair may straddle two chunks); complete records leave through a sink, one call per record.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kpilens {
+
+// One decoded record. The views point into the decoder's buffer: valid only during the sink call.
+struct CsvRecord {
+  std::span<const std::string_view> fields;
+  uint64_t line = 0;  // 1-based physical line on which the record starts
+};
+
+class CsvRecordSink {
+ public:
+  virtual ~CsvRecordSink() = default;
+  virtual void on_record(const CsvRecord& record) = 0;
+  // A record the decoder could not take (unterminated quote at the end, record over the size cap).
+  virtual void on_bad_record(uint64_t line, std::string_view reason) = 0;
+};
+
+struct CsvOptions {
+  char delimiter = 0;                          // 0: sniffed from the first bytes among , ; \t |
+  size_t max_record_bytes = size_t{1} << 28;   // 256 MiB: a longer record is rejected, decoding goes on
+  size_t sniff_bytes = size_t{64} << 10;       // how much is looked at before choosing a delimiter
+};
+
+// Picks the delimiter whose per-line count (outside quotes) is the most consistent over the first lines.
+// Returns ',' when nothing fits (a one-column file).
+char sniff_delimiter(std::string_view sample);
+
+class CsvDecoder {
+ public:
+  explicit CsvDecoder(CsvOptions options = {});
+
+  void feed(std::string_view chunk, CsvRecordSink& sink);
+  // End of input: emits the last record (no trailing newline needed) or reports an open quote.
+  void finish(CsvRecordSink& sink);
+
+  char delimiter() const { return delimiter_; }
+  uint64_t bytes_fed() const { return bytes_fed_; }
+  uint64_t records() const { return records_; }
+  // Quoted fields with text after the closing quote (`"a"b`): kept leniently as `ab`, counted.
+  uint64_t stray_quotes() const { return stray_quotes_; }
+  uint64_t first_stray_quote_line() const { return first_stray_quote_line_; }
+
+ private:
+  enum class State : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
+
+  void parse(std::string_view bytes, CsvRecordSink& sink);
+  void end_field();
+  void end_record(CsvRecordSink& sink);
+  void append(const char* data, size_t size);
+
+  CsvOptions options_;
+  char delimiter_ = 0;
+  bool bom_checked_ = false;
+  std::string sniff_buffer_;
+
+  State state_ = State::kFieldStart;
+  bool skip_lf_ = false;     // the previous chunk ended a record with CR; a leading LF belongs to it
+  bool oversized_ = false;   // the current record went over max_record_bytes
+  bool field_quoted_ = false;
+  bool quoted_cr_ = false;   // the last byte read inside quotes was CR
+  std::string buffer_;       // field bytes of the current record, unescaped
+  std::vector<size_t> ends_; // end offset in buffer_ of each finished field
+  std::vector<std::string_view> views_;
+
+  uint64_t line_ = 1;         // physical line of the byte being read
+  uint64_t record_line_ = 1;  // line where the current record started
+  uint64_t bytes_fed_ = 0;
+  uint64_t records_ = 0;
+  uint64_t stray_quotes_ = 0;
+  uint64_t first_stray_quote_line_ = 0;
+};
+
+}  // namespace kpilens

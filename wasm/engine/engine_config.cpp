@@ -1,0 +1,360 @@
+// engine_config: parsed with simdjson's DOM API through error codes (the wasm build has no exceptions).
+#include "engine_config.h"
+
+#include <simdjson.h>
+
+#include "field_parse.h"
+
+namespace kpilens {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+struct Reader {
+  std::vector<std::string>& errors;
+
+  std::optional<std::string> text(element value, std::string_view where) {
+    std::string_view s;
+    if (value.get(s) != simdjson::SUCCESS) {
+      errors.push_back(std::string(where) + " must be a string");
+      return std::nullopt;
+    }
+    return std::string(s);
+  }
+  std::optional<double> number(element value, std::string_view where) {
+    double d = 0;
+    if (value.get(d) != simdjson::SUCCESS) {
+      errors.push_back(std::string(where) + " must be a number");
+      return std::nullopt;
+    }
+    return d;
+  }
+  std::optional<bool> boolean(element value, std::string_view where) {
+    bool b = false;
+    if (value.get(b) != simdjson::SUCCESS) {
+      errors.push_back(std::string(where) + " must be true or false");
+      return std::nullopt;
+    }
+    return b;
+  }
+  std::vector<std::string> strings(element value, std::string_view where) {
+    std::vector<std::string> out;
+    simdjson::dom::array array;
+    if (value.get(array) == simdjson::SUCCESS) {
+      for (element item : array) {
+        if (auto s = text(item, where)) out.push_back(*s);
+      }
+    } else if (auto s = text(value, where)) {
+      out.push_back(*s);
+    }
+    return out;
+  }
+};
+
+std::optional<int64_t> parse_day(std::string_view text) {
+  auto ts = parse_timestamp(text, DateOrder::kMonthFirst);
+  if (!ts) return std::nullopt;
+  return static_cast<int64_t>(ts->seconds >= 0 ? ts->seconds / 86400
+                                               : (ts->seconds - 86399) / 86400);
+}
+
+void read_csat(Reader& r, object obj, CsatSettings& s) {
+  for (auto [key, value] : obj) {
+    if (key == "scale_min") {
+      if (auto v = r.number(value, "csat.scale_min")) s.scale_min = *v;
+    } else if (key == "scale_max") {
+      if (auto v = r.number(value, "csat.scale_max")) s.scale_max = *v;
+    } else if (key == "threshold") {
+      if (auto v = r.number(value, "csat.threshold")) s.threshold = *v;
+    } else {
+      r.errors.push_back("csat: unknown setting '" + std::string(key) + "'");
+    }
+  }
+  if (!(s.scale_min < s.scale_max) || s.threshold < s.scale_min || s.threshold > s.scale_max) {
+    r.errors.push_back("csat: need scale_min < threshold ≤ scale_max");
+  }
+}
+
+void read_nps(Reader& r, object obj, NpsSettings& s) {
+  for (auto [key, value] : obj) {
+    if (key == "promoter_min") {
+      if (auto v = r.number(value, "nps.promoter_min")) s.promoter_min = *v;
+    } else if (key == "detractor_max") {
+      if (auto v = r.number(value, "nps.detractor_max")) s.detractor_max = *v;
+    } else {
+      r.errors.push_back("nps: unknown setting '" + std::string(key) + "'");
+    }
+  }
+  if (!(s.detractor_max < s.promoter_min)) r.errors.push_back("nps: need detractor_max < promoter_min");
+}
+
+void read_ces(Reader& r, object obj, CesSettings& s) {
+  bool threshold_given = false;
+  for (auto [key, value] : obj) {
+    if (key == "scale_min") {
+      if (auto v = r.number(value, "ces.scale_min")) s.scale_min = *v;
+    } else if (key == "scale_max") {
+      if (auto v = r.number(value, "ces.scale_max")) s.scale_max = *v;
+    } else if (key == "higher_is_easier") {
+      if (auto v = r.boolean(value, "ces.higher_is_easier")) s.higher_is_easier = *v;
+    } else if (key == "easy_threshold") {
+      if (auto v = r.number(value, "ces.easy_threshold")) {
+        s.easy_threshold = *v;
+        threshold_given = true;
+      }
+    } else {
+      r.errors.push_back("ces: unknown setting '" + std::string(key) + "'");
+    }
+  }
+  if (!threshold_given) {
+    // 1–7 higher-is-easier: 5–7 easy. 1–5 lower-is-easier: 1–2 easy.
+    s.easy_threshold = s.higher_is_easier ? s.scale_max - 2 : s.scale_min + 1;
+  }
+  if (!(s.scale_min < s.scale_max)) r.errors.push_back("ces: need scale_min < scale_max");
+}
+
+}  // namespace
+
+const std::vector<std::string>& default_solved_statuses() {
+  static const std::vector<std::string> statuses = {"solved", "closed",    "resolved", "done",
+                                                    "completed", "complete", "fixed"};
+  return statuses;
+}
+
+std::optional<int> parse_utc_offset(std::string_view text) {
+  std::string_view s = trim(text);
+  if (s == "Z" || s == "z" || iequals(s, "utc")) return 0;
+  if (s.size() < 3 || (s[0] != '+' && s[0] != '-')) return std::nullopt;
+  int sign = s[0] == '-' ? -1 : 1;
+  s.remove_prefix(1);
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!digit(s[0]) || !digit(s[1])) return std::nullopt;
+  int hours = (s[0] - '0') * 10 + (s[1] - '0');
+  int minutes = 0;
+  s.remove_prefix(2);
+  if (!s.empty() && s[0] == ':') s.remove_prefix(1);
+  if (!s.empty()) {
+    if (s.size() != 2 || !digit(s[0]) || !digit(s[1])) return std::nullopt;
+    minutes = (s[0] - '0') * 10 + (s[1] - '0');
+  }
+  if (hours > 18 || minutes > 59) return std::nullopt;
+  return sign * (hours * 60 + minutes);
+}
+
+ConfigResult parse_config(std::string_view json) {
+  ConfigResult result;
+  EngineConfig& c = result.config;
+  std::string_view trimmed = trim(json);
+  if (trimmed.empty()) return result;
+  Reader r{result.errors};
+
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  element root;
+  if (auto error = parser.parse(padded).get(root)) {
+    result.errors.push_back(std::string("config is not valid JSON: ") +
+                            simdjson::error_message(error));
+    return result;
+  }
+  object obj;
+  if (root.get(obj) != simdjson::SUCCESS) {
+    result.errors.push_back("config must be a JSON object");
+    return result;
+  }
+  for (auto [key, value] : obj) {
+    if (key == "grain") {
+      if (auto s = r.text(value, "grain")) {
+        if (auto g = parse_grain(*s)) {
+          c.period.grain = *g;
+        } else {
+          r.errors.push_back("grain must be day, week, month, quarter, year or all (got '" + *s +
+                             "')");
+        }
+      }
+    } else if (key == "week_start") {
+      if (auto s = r.text(value, "week_start")) {
+        if (iequals(*s, "monday")) {
+          c.period.week_starts_sunday = false;
+        } else if (iequals(*s, "sunday")) {
+          c.period.week_starts_sunday = true;
+        } else {
+          r.errors.push_back("week_start must be monday or sunday");
+        }
+      }
+    } else if (key == "utc_offset") {
+      int64_t minutes = 0;
+      std::string_view s;
+      if (value.get(minutes) == simdjson::SUCCESS) {
+        if (minutes < -18 * 60 || minutes > 18 * 60) {
+          r.errors.push_back("utc_offset in minutes must be within ±1080");
+        } else {
+          c.period.utc_offset_minutes = static_cast<int>(minutes);
+        }
+      } else if (value.get(s) == simdjson::SUCCESS) {
+        if (auto m = parse_utc_offset(s)) {
+          c.period.utc_offset_minutes = *m;
+        } else {
+          r.errors.push_back("utc_offset must look like +02:00 or -0530 (got '" + std::string(s) +
+                             "')");
+        }
+      } else {
+        r.errors.push_back("utc_offset must be minutes or a string like +02:00");
+      }
+    } else if (key == "by") {
+      c.by = r.strings(value, "by");
+    } else if (key == "filters") {
+      simdjson::dom::array array;
+      if (value.get(array) != simdjson::SUCCESS) {
+        r.errors.push_back("filters must be an array of {column, values}");
+        continue;
+      }
+      for (element item : array) {
+        object f;
+        if (item.get(f) != simdjson::SUCCESS) {
+          r.errors.push_back("each filter must be an object {column, values}");
+          continue;
+        }
+        FilterSpec spec;
+        for (auto [fk, fv] : f) {
+          if (fk == "column") {
+            if (auto s = r.text(fv, "filters[].column")) spec.column = *s;
+          } else if (fk == "values") {
+            spec.values = r.strings(fv, "filters[].values");
+          } else {
+            r.errors.push_back("filters: unknown key '" + std::string(fk) + "'");
+          }
+        }
+        if (spec.column.empty()) {
+          r.errors.push_back("filters: each filter needs a column");
+        } else {
+          c.filters.push_back(std::move(spec));
+        }
+      }
+    } else if (key == "date_from" || key == "date_to") {
+      if (auto s = r.text(value, key)) {
+        auto day = parse_day(*s);
+        if (!day) {
+          r.errors.push_back(std::string(key) + " must be a date like 2024-01-31");
+        } else if (key == "date_from") {
+          c.date_from = day;
+        } else {
+          c.date_to = day;
+        }
+      }
+    } else if (key == "mapping") {
+      object m;
+      if (value.get(m) != simdjson::SUCCESS) {
+        r.errors.push_back("mapping must be an object {field: column header or null}");
+        continue;
+      }
+      for (auto [field, header] : m) {
+        if (header.is_null()) {
+          c.mapping.columns.emplace_back(std::string(field), std::nullopt);
+        } else if (auto s = r.text(header, "mapping." + std::string(field))) {
+          c.mapping.columns.emplace_back(std::string(field), *s);
+        }
+      }
+    } else if (key == "units") {
+      object m;
+      if (value.get(m) != simdjson::SUCCESS) {
+        r.errors.push_back("units must be an object {field: unit}");
+        continue;
+      }
+      for (auto [field, unit] : m) {
+        if (auto s = r.text(unit, "units." + std::string(field))) {
+          if (auto u = parse_unit_name(*s)) {
+            c.mapping.units.emplace_back(std::string(field), *u);
+          } else {
+            r.errors.push_back("units." + std::string(field) + ": unknown unit '" + *s + "'");
+          }
+        }
+      }
+    } else if (key == "date_order") {
+      if (auto s = r.text(value, "date_order")) {
+        if (*s == "auto") {
+          c.date_order = DateOrder::kAuto;
+        } else if (*s == "mdy" || *s == "month_first") {
+          c.date_order = DateOrder::kMonthFirst;
+        } else if (*s == "dmy" || *s == "day_first") {
+          c.date_order = DateOrder::kDayFirst;
+        } else {
+          r.errors.push_back("date_order must be auto, mdy or dmy");
+        }
+      }
+    } else if (key == "delimiter") {
+      if (auto s = r.text(value, "delimiter")) {
+        if (*s == "auto") {
+          c.delimiter = 0;
+        } else if (*s == "," || *s == ";" || *s == "\t" || *s == "|" || *s == "tab") {
+          c.delimiter = *s == "tab" ? '\t' : (*s)[0];
+        } else {
+          r.errors.push_back("delimiter must be auto, \",\", \";\", \"\\t\" or \"|\"");
+        }
+      }
+    } else if (key == "decimal_separator") {
+      if (auto s = r.text(value, "decimal_separator")) {
+        if (*s == "." || *s == ",") {
+          c.decimal_separator = (*s)[0];
+        } else if (*s != "auto") {
+          r.errors.push_back("decimal_separator must be auto, \".\" or \",\"");
+        }
+      }
+    } else if (key == "solved_statuses") {
+      c.solved_statuses = r.strings(value, "solved_statuses");
+    } else if (key == "csat") {
+      object o;
+      if (value.get(o) == simdjson::SUCCESS) {
+        read_csat(r, o, c.kpis.csat);
+      } else {
+        r.errors.push_back("csat must be an object");
+      }
+    } else if (key == "nps") {
+      object o;
+      if (value.get(o) == simdjson::SUCCESS) {
+        read_nps(r, o, c.kpis.nps);
+      } else {
+        r.errors.push_back("nps must be an object");
+      }
+    } else if (key == "ces") {
+      object o;
+      if (value.get(o) == simdjson::SUCCESS) {
+        read_ces(r, o, c.kpis.ces);
+      } else {
+        r.errors.push_back("ces must be an object");
+      }
+    } else if (key == "cost") {
+      object o;
+      if (value.get(o) != simdjson::SUCCESS) {
+        r.errors.push_back("cost must be an object {total, currency}");
+        continue;
+      }
+      for (auto [ck, cv] : o) {
+        if (ck == "total") {
+          if (auto v = r.number(cv, "cost.total")) c.kpis.cost_total = *v;
+        } else if (ck == "currency") {
+          if (auto s = r.text(cv, "cost.currency")) c.kpis.currency = *s;
+        } else {
+          r.errors.push_back("cost: unknown setting '" + std::string(ck) + "'");
+        }
+      }
+    } else if (key == "max_rejected_listed") {
+      if (auto v = r.number(value, "max_rejected_listed")) {
+        c.max_rejected_listed = *v < 0 ? 0 : static_cast<size_t>(*v);
+      }
+    } else if (key == "max_segments") {
+      if (auto v = r.number(value, "max_segments")) {
+        c.max_segments = *v < 1 ? 1 : static_cast<size_t>(*v);
+      }
+    } else {
+      r.errors.push_back("unknown config key '" + std::string(key) + "'");
+    }
+  }
+  if (c.date_from && c.date_to && *c.date_from > *c.date_to) {
+    r.errors.push_back("date_from is after date_to");
+  }
+  return result;
+}
+
+}  // namespace kpilens

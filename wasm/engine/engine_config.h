@@ -1,0 +1,53 @@
+// engine_config: what the caller asks for (periods, segments, filters, mapping overrides, KPI settings),
+// read from a JSON document. Unknown keys are errors, so a typo never silently changes a figure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "column_mapping.h"
+#include "period.h"
+#include "ticket_kpis.h"
+#include "timestamp.h"
+
+namespace kpilens {
+
+struct FilterSpec {
+  std::string column;  // a header, or a canonical field name ("channel")
+  std::vector<std::string> values;
+};
+
+struct EngineConfig {
+  PeriodSpec period;
+  std::vector<std::string> by;  // segment columns: headers or canonical field names
+  std::vector<FilterSpec> filters;
+  std::optional<int64_t> date_from;  // inclusive, days since the epoch on the bucketing clock
+  std::optional<int64_t> date_to;    // inclusive
+  MappingOverrides mapping;
+  DateOrder date_order = DateOrder::kAuto;
+  char delimiter = 0;          // 0: sniffed
+  char decimal_separator = 0;  // 0: ',' when the delimiter is ';', else '.'
+  std::vector<std::string> solved_statuses;  // empty: the default list
+  KpiSettings kpis;
+  size_t max_rejected_listed = 100;
+  size_t inference_rows = 1000;     // rows read before date order is decided
+  size_t max_segments = 10000;      // distinct values per segment column before "(other)"
+};
+
+struct ConfigResult {
+  EngineConfig config;
+  std::vector<std::string> errors;
+};
+
+// An empty string or "{}" gives the defaults.
+ConfigResult parse_config(std::string_view json);
+
+// "+02:00", "-0530", "Z" → minutes east of UTC.
+std::optional<int> parse_utc_offset(std::string_view text);
+
+const std::vector<std::string>& default_solved_statuses();
+
+}  // namespace kpilens

@@ -1,0 +1,231 @@
+// field_parse: strict grammars first, so a value is never half-understood (e.g. "1,5" is rejected when
+// '.' is the decimal separator rather than read as 15). Conversion goes through strtod, which is correctly
+// rounded in both glibc and musl, so native and wasm builds read every number to the same double.
+#include "field_parse.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace kpilens {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool strip_prefix(std::string_view& s, std::string_view prefix) {
+  if (s.substr(0, prefix.size()) != prefix) return false;
+  s.remove_prefix(prefix.size());
+  return true;
+}
+
+}  // namespace
+
+std::string_view trim(std::string_view text) {
+  size_t b = 0;
+  size_t e = text.size();
+  while (b < e && (text[b] == ' ' || text[b] == '\t' || text[b] == '\r' || text[b] == '\n')) ++b;
+  while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r' ||
+                   text[e - 1] == '\n')) {
+    --e;
+  }
+  // Non-breaking space (U+00A0, as UTF-8) around numbers from spreadsheets.
+  while (e - b >= 2 && static_cast<unsigned char>(text[b]) == 0xC2 &&
+         static_cast<unsigned char>(text[b + 1]) == 0xA0) {
+    b += 2;
+  }
+  while (e - b >= 2 && static_cast<unsigned char>(text[e - 2]) == 0xC2 &&
+         static_cast<unsigned char>(text[e - 1]) == 0xA0) {
+    e -= 2;
+  }
+  return text.substr(b, e - b);
+}
+
+bool is_blank(std::string_view text) { return trim(text).empty(); }
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::optional<double> parse_number(std::string_view text, char decimal_separator) {
+  std::string_view s = trim(text);
+  if (s.empty() || s.size() > 64) return std::nullopt;
+  char buffer[80];
+  size_t out = 0;
+  if (s[0] == '-' || s[0] == '+') {
+    if (s[0] == '-') buffer[out++] = '-';
+    s.remove_prefix(1);
+  }
+  // Currency signs before the digits, percent after them: ignored.
+  for (std::string_view sign : {"$", "\xE2\x82\xAC", "\xC2\xA3"}) {
+    if (strip_prefix(s, sign)) break;
+  }
+  s = trim(s);
+  if (!s.empty() && s.back() == '%') s = trim(s.substr(0, s.size() - 1));
+  if (s.size() >= 3 && s.substr(s.size() - 3) == "\xE2\x82\xAC") s = trim(s.substr(0, s.size() - 3));
+  if (s.empty()) return std::nullopt;
+
+  const char group_a = decimal_separator == ',' ? '.' : ',';
+  const char group_b = ' ';
+  size_t i = 0;
+  // Integer part, with optional thousands groups of exactly three digits.
+  size_t digits = 0;
+  size_t since_group = 0;
+  bool grouped = false;
+  while (i < s.size()) {
+    char c = s[i];
+    if (is_digit(c)) {
+      buffer[out++] = c;
+      ++digits;
+      ++since_group;
+      ++i;
+    } else if ((c == group_a || c == group_b) && digits > 0 && i + 1 < s.size() &&
+               is_digit(s[i + 1])) {
+      if (grouped ? since_group != 3 : since_group > 3) return std::nullopt;
+      grouped = true;
+      since_group = 0;
+      ++i;
+    } else {
+      break;
+    }
+  }
+  if (grouped && since_group != 3) return std::nullopt;
+  if (i < s.size() && s[i] == decimal_separator) {
+    buffer[out++] = '.';
+    ++i;
+    size_t fraction = 0;
+    while (i < s.size() && is_digit(s[i])) {
+      buffer[out++] = s[i++];
+      ++fraction;
+    }
+    if (digits == 0 && fraction == 0) return std::nullopt;
+  } else if (digits == 0) {
+    return std::nullopt;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    buffer[out++] = 'e';
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) buffer[out++] = s[i++];
+    size_t exponent_digits = 0;
+    while (i < s.size() && is_digit(s[i]) && exponent_digits < 4) {
+      buffer[out++] = s[i++];
+      ++exponent_digits;
+    }
+    if (exponent_digits == 0) return std::nullopt;
+  }
+  if (i != s.size()) return std::nullopt;
+  buffer[out] = '\0';
+  double value = std::strtod(buffer, nullptr);
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::optional<bool> parse_bool(std::string_view text) {
+  std::string_view s = trim(text);
+  for (std::string_view yes : {"true", "yes", "y", "1", "t"}) {
+    if (iequals(s, yes)) return true;
+  }
+  for (std::string_view no : {"false", "no", "n", "0", "f"}) {
+    if (iequals(s, no)) return false;
+  }
+  return std::nullopt;
+}
+
+double minutes_per(DurationUnit unit) {
+  switch (unit) {
+    case DurationUnit::kMilliseconds:
+      return 1.0 / 60000.0;
+    case DurationUnit::kSeconds:
+      return 1.0 / 60.0;
+    case DurationUnit::kMinutes:
+      return 1.0;
+    case DurationUnit::kHours:
+      return 60.0;
+    case DurationUnit::kDays:
+      return 1440.0;
+  }
+  return 1.0;
+}
+
+std::string_view unit_name(DurationUnit unit) {
+  switch (unit) {
+    case DurationUnit::kMilliseconds:
+      return "milliseconds";
+    case DurationUnit::kSeconds:
+      return "seconds";
+    case DurationUnit::kMinutes:
+      return "minutes";
+    case DurationUnit::kHours:
+      return "hours";
+    case DurationUnit::kDays:
+      return "days";
+  }
+  return "minutes";
+}
+
+std::optional<double> parse_duration_minutes(std::string_view text, DurationUnit unit,
+                                             char decimal_separator) {
+  std::string_view s = trim(text);
+  if (s.empty()) return std::nullopt;
+  if (s.find(':') == std::string_view::npos) {
+    auto value = parse_number(s, decimal_separator);
+    if (!value) return std::nullopt;
+    // Divide rather than multiply by a reciprocal where the unit is smaller than a minute: exact for
+    // whole seconds that make whole minutes (120 s → 2 min).
+    switch (unit) {
+      case DurationUnit::kMilliseconds:
+        return *value / 60000.0;
+      case DurationUnit::kSeconds:
+        return *value / 60.0;
+      default:
+        return *value * minutes_per(unit);
+    }
+  }
+  // [-]H:MM[:SS[.fff]] (Freshdesk "HH:MM:SS", Jira SLA "-1:30" = breached by 1 h 30 min).
+  bool negative = false;
+  if (s[0] == '-' || s[0] == '+') {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  double parts[3] = {0, 0, 0};
+  int count = 0;
+  size_t i = 0;
+  while (count < 3) {
+    size_t start = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    if (i == start || i - start > 9) return std::nullopt;
+    double value = 0;
+    for (size_t k = start; k < i; ++k) value = value * 10 + (s[k] - '0');
+    parts[count++] = value;
+    if (i < s.size() && s[i] == ':') {
+      ++i;
+      continue;
+    }
+    break;
+  }
+  if (count < 2) return std::nullopt;
+  double fraction = 0;
+  if (count == 3 && i < s.size() && s[i] == '.') {
+    ++i;
+    double scale = 0.1;
+    size_t start = i;
+    while (i < s.size() && is_digit(s[i])) {
+      fraction += (s[i] - '0') * scale;
+      scale /= 10;
+      ++i;
+    }
+    if (i == start) return std::nullopt;
+  }
+  if (i != s.size()) return std::nullopt;
+  if (parts[1] >= 60 || (count == 3 && parts[2] >= 60)) return std::nullopt;
+  double seconds = parts[0] * 3600 + parts[1] * 60 + parts[2] + fraction;
+  double minutes = seconds / 60.0;
+  return negative ? -minutes : minutes;
+}
+
+}  // namespace kpilens

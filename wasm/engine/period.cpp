@@ -1,0 +1,135 @@
+// period: day index = floor((t + offset) / 86400); 1970-01-01 was a Thursday, so Monday weeks start
+// 3 days before a multiple of 7 and Sunday weeks 4 days before.
+#include "period.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "timestamp.h"
+
+namespace kpilens {
+
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+std::string date_string(int64_t days) {
+  char buffer[32];
+  format_date(days, buffer);
+  return buffer;
+}
+
+}  // namespace
+
+std::optional<Grain> parse_grain(std::string_view name) {
+  if (name == "day") return Grain::kDay;
+  if (name == "week") return Grain::kWeek;
+  if (name == "month") return Grain::kMonth;
+  if (name == "quarter") return Grain::kQuarter;
+  if (name == "year") return Grain::kYear;
+  if (name == "all") return Grain::kAll;
+  return std::nullopt;
+}
+
+std::string_view grain_name(Grain grain) {
+  switch (grain) {
+    case Grain::kDay:
+      return "day";
+    case Grain::kWeek:
+      return "week";
+    case Grain::kMonth:
+      return "month";
+    case Grain::kQuarter:
+      return "quarter";
+    case Grain::kYear:
+      return "year";
+    case Grain::kAll:
+      return "all";
+  }
+  return "all";
+}
+
+int64_t period_index(double epoch_seconds, const PeriodSpec& spec) {
+  double local = epoch_seconds + spec.utc_offset_minutes * 60.0;
+  int64_t day = static_cast<int64_t>(std::floor(local / 86400.0));
+  switch (spec.grain) {
+    case Grain::kDay:
+      return day;
+    case Grain::kWeek:
+      return floor_div(day + (spec.week_starts_sunday ? 4 : 3), 7);
+    case Grain::kMonth: {
+      CivilDate d = civil_from_days(day);
+      return d.year * 12 + (d.month - 1);
+    }
+    case Grain::kQuarter: {
+      CivilDate d = civil_from_days(day);
+      return d.year * 4 + (d.month - 1) / 3;
+    }
+    case Grain::kYear:
+      return civil_from_days(day).year;
+    case Grain::kAll:
+      return 0;
+  }
+  return 0;
+}
+
+PeriodLabel period_label(int64_t index, const PeriodSpec& spec) {
+  PeriodLabel label;
+  char buffer[32];
+  switch (spec.grain) {
+    case Grain::kDay:
+      label.key = label.start = label.end = date_string(index);
+      break;
+    case Grain::kWeek: {
+      int64_t first = index * 7 - (spec.week_starts_sunday ? 4 : 3);
+      label.start = date_string(first);
+      label.end = date_string(first + 6);
+      if (spec.week_starts_sunday) {
+        label.key = label.start;
+      } else {
+        // ISO 8601: the week belongs to the year of its Thursday.
+        int64_t thursday = first + 3;
+        CivilDate t = civil_from_days(thursday);
+        int64_t week = (thursday - days_from_civil(t.year, 1, 1)) / 7 + 1;
+        std::snprintf(buffer, sizeof buffer, "%04lld-W%02lld", static_cast<long long>(t.year),
+                      static_cast<long long>(week));
+        label.key = buffer;
+      }
+      break;
+    }
+    case Grain::kMonth: {
+      int64_t year = floor_div(index, 12);
+      unsigned month = static_cast<unsigned>(index - year * 12) + 1;
+      std::snprintf(buffer, sizeof buffer, "%04lld-%02u", static_cast<long long>(year), month);
+      label.key = buffer;
+      label.start = date_string(days_from_civil(year, month, 1));
+      label.end = date_string(days_from_civil(year, month, days_in_month(year, month)));
+      break;
+    }
+    case Grain::kQuarter: {
+      int64_t year = floor_div(index, 4);
+      unsigned quarter = static_cast<unsigned>(index - year * 4) + 1;
+      std::snprintf(buffer, sizeof buffer, "%04lld-Q%u", static_cast<long long>(year), quarter);
+      label.key = buffer;
+      unsigned last_month = quarter * 3;
+      label.start = date_string(days_from_civil(year, last_month - 2, 1));
+      label.end = date_string(days_from_civil(year, last_month, days_in_month(year, last_month)));
+      break;
+    }
+    case Grain::kYear:
+      std::snprintf(buffer, sizeof buffer, "%04lld", static_cast<long long>(index));
+      label.key = buffer;
+      label.start = date_string(days_from_civil(index, 1, 1));
+      label.end = date_string(days_from_civil(index, 12, 31));
+      break;
+    case Grain::kAll:
+      label.key = "all";
+      break;
+  }
+  return label;
+}
+
+}  // namespace kpilens

@@ -1,0 +1,421 @@
+// report_json: see report_json.h. Every number goes through JsonWriter, so native and wasm reports are
+// byte-identical for the same input.
+#include "report_json.h"
+
+#include <algorithm>
+
+#include "json_writer.h"
+#include "period.h"
+#include "ticket_dataset.h"
+
+namespace kpilens {
+
+namespace {
+
+// Periods shown: every period from the first to the last with tickets (gaps are real zeros), unless
+// that range is absurdly long (stray dates decades away), then only the periods that have tickets.
+constexpr size_t kMaxContiguousPeriods = 5000;
+
+std::string_view match_name(MatchKind how) {
+  switch (how) {
+    case MatchKind::kNone:
+      return "none";
+    case MatchKind::kSynonym:
+      return "header";
+    case MatchKind::kConfig:
+      return "config";
+  }
+  return "none";
+}
+
+std::string delimiter_name(char c) {
+  if (c == '\t') return "\\t";
+  return std::string(1, c ? c : ',');
+}
+
+void write_value(JsonWriter& w, const KpiValue& v, const KpiDefinition& def) {
+  w.field("value", v.value);
+  w.field("n", v.n);
+  w.key("extras");
+  w.begin_object();
+  for (size_t i = 0; i < def.extra_names.size(); ++i) {
+    w.field(def.extra_names[i], i < v.extras.size() ? v.extras[i] : std::nullopt);
+  }
+  w.end_object();
+}
+
+// Columns of figures for a list of groups: value[], n[], extras{name: []}.
+void write_columns(JsonWriter& w, const std::vector<KpiValue>& values, const KpiDefinition& def) {
+  w.begin_object();
+  w.key("value");
+  w.begin_array();
+  for (const auto& v : values) w.number(v.value);
+  w.end_array();
+  w.key("n");
+  w.begin_array();
+  for (const auto& v : values) w.integer(v.n);
+  w.end_array();
+  w.key("extras");
+  w.begin_object();
+  for (size_t i = 0; i < def.extra_names.size(); ++i) {
+    w.key(def.extra_names[i]);
+    w.begin_array();
+    for (const auto& v : values) w.number(i < v.extras.size() ? v.extras[i] : std::nullopt);
+    w.end_array();
+  }
+  w.end_object();
+  w.end_object();
+}
+
+void write_config(JsonWriter& w, const EngineConfig& c) {
+  w.key("config");
+  w.begin_object();
+  w.field("grain", grain_name(c.period.grain));
+  w.field("week_start", c.period.week_starts_sunday ? "sunday" : "monday");
+  w.field("utc_offset_minutes", c.period.utc_offset_minutes);
+  w.key("by");
+  w.begin_array();
+  for (const auto& b : c.by) w.string(b);
+  w.end_array();
+  w.key("filters");
+  w.begin_array();
+  for (const auto& f : c.filters) {
+    w.begin_object();
+    w.field("column", f.column);
+    w.key("values");
+    w.begin_array();
+    for (const auto& v : f.values) w.string(v);
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  char date[32];
+  w.key("date_from");
+  if (c.date_from) {
+    format_date(*c.date_from, date);
+    w.string(date);
+  } else {
+    w.null();
+  }
+  w.key("date_to");
+  if (c.date_to) {
+    format_date(*c.date_to, date);
+    w.string(date);
+  } else {
+    w.null();
+  }
+  w.key("csat");
+  w.begin_object();
+  w.field("scale_min", c.kpis.csat.scale_min);
+  w.field("scale_max", c.kpis.csat.scale_max);
+  w.field("threshold", c.kpis.csat.threshold);
+  w.end_object();
+  w.key("nps");
+  w.begin_object();
+  w.field("promoter_min", c.kpis.nps.promoter_min);
+  w.field("detractor_max", c.kpis.nps.detractor_max);
+  w.end_object();
+  w.key("ces");
+  w.begin_object();
+  w.field("scale_min", c.kpis.ces.scale_min);
+  w.field("scale_max", c.kpis.ces.scale_max);
+  w.field("higher_is_easier", c.kpis.ces.higher_is_easier);
+  w.field("easy_threshold", c.kpis.ces.easy_threshold);
+  w.end_object();
+  w.end_object();
+}
+
+void write_input(JsonWriter& w, const TicketDataset& d) {
+  w.key("input");
+  w.begin_object();
+  uint64_t bytes = 0, records = 0, used = 0, filtered = 0, rejected = 0;
+  w.key("files");
+  w.begin_array();
+  for (const FileSummary& f : d.files()) {
+    bytes += f.bytes;
+    records += f.records;
+    used += f.rows_used;
+    filtered += f.rows_filtered;
+    rejected += f.rows_rejected;
+    w.begin_object();
+    w.field("name", f.name);
+    w.field("format", f.format);
+    w.field("encoding", f.bom ? "utf-8-bom" : "utf-8");
+    w.field("delimiter", delimiter_name(f.delimiter));
+    w.field("decimal_separator", std::string(1, f.decimal_separator));
+    w.field("date_order", f.date_order == DateOrder::kDayFirst ? "dmy" : "mdy");
+    w.field("date_order_inferred", f.date_order_inferred);
+    w.field("bytes", f.bytes);
+    w.field("rows", f.records);
+    w.field("rows_used", f.rows_used);
+    w.field("rows_filtered", f.rows_filtered);
+    w.field("rows_rejected", f.rows_rejected);
+    w.field("ragged_rows", f.ragged_rows);
+    w.key("error");
+    if (f.error) {
+      w.string(*f.error);
+    } else {
+      w.null();
+    }
+    w.key("columns");
+    w.begin_array();
+    for (const auto& h : f.headers) w.string(h);
+    w.end_array();
+    w.key("mapping");
+    w.begin_array();
+    for (const auto& info : ticket_fields()) {
+      const FieldBinding& b = f.mapping[info.field];
+      if (b.column < 0) continue;
+      w.begin_object();
+      w.field("field", info.name);
+      w.field("column", f.headers[static_cast<size_t>(b.column)]);
+      w.field("index", b.column);
+      w.field("how", match_name(b.how));
+      if (info.kind == FieldKind::kDuration) {
+        w.field("unit", unit_name(b.unit));
+        w.field("unit_from_header", b.unit_from_header);
+      }
+      w.end_object();
+    }
+    w.end_array();
+    w.key("unmapped_columns");
+    w.begin_array();
+    for (size_t i = 0; i < f.headers.size(); ++i) {
+      bool used_column = false;
+      for (const auto& b : f.mapping.fields) used_column |= b.column == static_cast<int>(i);
+      if (!used_column) w.string(f.headers[i]);
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  w.field("bytes", bytes);
+  w.field("rows", records);
+  w.field("rows_used", used);
+  w.field("rows_filtered", filtered);
+  w.field("rows_rejected", rejected);
+  w.key("rejected");
+  w.begin_array();
+  for (const RejectedRow& r : d.rejected()) {
+    w.begin_object();
+    w.field("file", d.files()[r.file].name);
+    w.field("line", r.line);
+    w.field("reason", r.reason);
+    w.end_object();
+  }
+  w.end_array();
+  w.field("rejected_listed_max", static_cast<uint64_t>(d.config().max_rejected_listed));
+  w.key("value_issues");
+  w.begin_array();
+  for (const auto& info : ticket_fields()) {
+    const ValueIssue& issue = d.value_issues()[static_cast<size_t>(info.field)];
+    if (issue.count == 0) continue;
+    w.begin_object();
+    w.field("field", info.name);
+    w.field("count", issue.count);
+    w.field("reason", issue.reason);
+    w.field("example", issue.example);
+    w.key("lines");
+    w.begin_array();
+    for (size_t i = 0; i < issue.lines.size(); ++i) {
+      w.begin_object();
+      w.field("file", d.files()[issue.files[i]].name);
+      w.field("line", issue.lines[i]);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// The fields each KPI reads, merged over files: a KPI is available if any file can feed it.
+std::vector<TicketField> kpi_inputs(const KpiDefinition& def, const TicketDataset& d) {
+  std::vector<TicketField> all;
+  for (const FileSummary& f : d.files()) {
+    if (f.error) continue;
+    for (TicketField field : def.inputs(f.mapping)) {
+      if (std::find(all.begin(), all.end(), field) == all.end()) all.push_back(field);
+    }
+  }
+  return all;
+}
+
+}  // namespace
+
+std::string write_report(TicketDataset& d) {
+  const EngineConfig& config = d.config();
+  TicketAggregate& agg = d.aggregate();
+  JsonWriter w;
+  w.begin_object();
+  w.field("schema_version", kReportSchemaVersion);
+  w.key("generator");
+  w.begin_object();
+  w.field("name", "kpilens");
+  w.field("version", KPILENS_VERSION);
+  w.end_object();
+  w.field("dataset", "tickets");
+  w.field("ok", !d.failed());
+  write_config(w, config);
+  write_input(w, d);
+
+  std::vector<std::string> warnings = d.warnings();
+  for (size_t i = 0; i < agg.by_segment.size(); ++i) {
+    if (agg.by_segment[i].count(std::string(kOtherSegment)) && agg.lumped_segment_rows > 0) {
+      warnings.push_back("segment '" + config.by[i] + "' has more than " +
+                         std::to_string(config.max_segments) +
+                         " values; the rest are grouped as (other)");
+    }
+  }
+  w.key("warnings");
+  w.begin_array();
+  for (const auto& s : warnings) w.string(s);
+  w.end_array();
+  w.key("errors");
+  w.begin_array();
+  for (const auto& s : d.errors()) w.string(s);
+  w.end_array();
+
+  // Periods.
+  std::vector<int64_t> periods;
+  if (!agg.by_period.empty()) {
+    int64_t first = agg.by_period.begin()->first;
+    int64_t last = agg.by_period.rbegin()->first;
+    if (static_cast<uint64_t>(last - first) < kMaxContiguousPeriods) {
+      for (int64_t p = first; p <= last; ++p) periods.push_back(p);
+    } else {
+      for (const auto& [p, g] : agg.by_period) periods.push_back(p);
+      w.key("periods_note");
+      w.string("periods span over " + std::to_string(kMaxContiguousPeriods) +
+               " steps (stray dates?): only periods with tickets are listed");
+    }
+  }
+  w.key("periods");
+  w.begin_object();
+  w.field("grain", grain_name(config.period.grain));
+  std::vector<PeriodLabel> labels;
+  labels.reserve(periods.size());
+  for (int64_t p : periods) labels.push_back(period_label(p, config.period));
+  w.key("keys");
+  w.begin_array();
+  for (const auto& l : labels) w.string(l.key);
+  w.end_array();
+  w.key("start");
+  w.begin_array();
+  for (const auto& l : labels) w.string(l.start);
+  w.end_array();
+  w.key("end");
+  w.begin_array();
+  for (const auto& l : labels) w.string(l.end);
+  w.end_array();
+  w.end_object();
+
+  w.key("segments");
+  w.begin_object();
+  for (size_t i = 0; i < agg.by_segment.size(); ++i) {
+    w.key(config.by[i]);
+    w.begin_array();
+    for (const auto& [value, group] : agg.by_segment[i]) w.string(value);
+    w.end_array();
+  }
+  w.end_object();
+
+  const TicketGroup empty;
+  const KpiSettings& settings = config.kpis;
+  w.key("kpis");
+  w.begin_array();
+  for (const KpiDefinition& def : ticket_kpi_catalogue()) {
+    std::vector<TicketField> inputs = kpi_inputs(def, d);
+    bool available = !inputs.empty() && !d.failed();
+    bool cost_from_total = def.id == "cost_per_ticket" && settings.cost_total.has_value() &&
+                           !d.failed() && inputs.empty();
+    if (cost_from_total) available = true;
+    w.begin_object();
+    w.field("id", def.id);
+    w.field("label", def.label);
+    std::string unit(def.unit);
+    if (unit == "currency" && !settings.currency.empty()) unit = settings.currency;
+    w.field("unit", unit);
+    w.field("variant", cost_from_total ? std::string_view("config_total_over_tickets") : def.variant);
+    w.field("formula", cost_from_total ? std::string_view("cost.total ÷ tickets") : def.formula);
+    w.field("available", available);
+    w.key("inputs");
+    w.begin_array();
+    for (TicketField f : inputs) w.string(field_info(f).name);
+    w.end_array();
+    w.key("needs");
+    if (available) {
+      w.null();
+    } else {
+      w.string(def.needs);
+    }
+    w.key("extra_names");
+    w.begin_array();
+    for (auto name : def.extra_names) w.string(name);
+    w.end_array();
+
+    KpiValue overall;
+    if (available) {
+      overall = cost_from_total
+                    ? KpiValue{agg.total.tickets ? std::optional<double>(*settings.cost_total /
+                                                                         static_cast<double>(
+                                                                             agg.total.tickets))
+                                                 : std::nullopt,
+                               agg.total.tickets,
+                               {}}
+                    : def.compute(agg.total, settings);
+    }
+    write_value(w, overall, def);
+
+    // Series per period.
+    w.key("series");
+    if (!available || cost_from_total || periods.empty()) {
+      w.null();
+    } else {
+      std::vector<KpiValue> values;
+      values.reserve(periods.size());
+      if (def.id == "backlog") {
+        // Open at the end of each period: cumulative created − cumulative left (solved).
+        int64_t created = 0, left = 0;
+        auto flow = agg.flows.begin();
+        for (int64_t p : periods) {
+          while (flow != agg.flows.end() && flow->first <= p) {
+            created += static_cast<int64_t>(flow->second.created);
+            left += static_cast<int64_t>(flow->second.solved);
+            ++flow;
+          }
+          values.push_back(KpiValue{static_cast<double>(created - left),
+                                    static_cast<uint64_t>(created), {}});
+        }
+      } else {
+        for (int64_t p : periods) {
+          auto it = agg.by_period.find(p);
+          values.push_back(def.compute(it == agg.by_period.end() ? empty : it->second, settings));
+        }
+      }
+      write_columns(w, values, def);
+    }
+
+    // Breakdown per segment column.
+    w.key("breakdowns");
+    w.begin_object();
+    if (available && !cost_from_total) {
+      for (size_t i = 0; i < agg.by_segment.size(); ++i) {
+        w.key(config.by[i]);
+        std::vector<KpiValue> values;
+        for (const auto& [value, group] : agg.by_segment[i]) {
+          values.push_back(def.compute(group, settings));
+        }
+        write_columns(w, values, def);
+      }
+    }
+    w.end_object();
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace kpilens

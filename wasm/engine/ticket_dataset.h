@@ -1,0 +1,124 @@
+// ticket_dataset: the engine's façade for ticket exports. Files are fed as byte chunks; each file is
+// decoded, its header mapped, its rows typed and filtered, and every ticket fed to one shared aggregate.
+// Nothing here knows about JavaScript: the bindings and the CLI both drive this class.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "column_mapping.h"
+#include "csv_decoder.h"
+#include "engine_config.h"
+#include "ticket_aggregate.h"
+
+namespace kpilens {
+
+struct RejectedRow {
+  size_t file = 0;  // index into files()
+  uint64_t line = 0;
+  std::string reason;
+};
+
+// Cells of a mapped column that could not be read (the row is kept, the value is not).
+struct ValueIssue {
+  uint64_t count = 0;
+  std::vector<uint64_t> lines;  // the first few (file-local line numbers)
+  std::vector<size_t> files;
+  std::string example;
+  std::string reason;
+};
+
+struct FileSummary {
+  std::string name;
+  std::string format = "csv";
+  char delimiter = 0;
+  char decimal_separator = '.';
+  bool bom = false;
+  uint64_t bytes = 0;
+  uint64_t records = 0;  // data records decoded (header excluded)
+  uint64_t rows_used = 0;
+  uint64_t rows_filtered = 0;
+  uint64_t rows_rejected = 0;
+  uint64_t ragged_rows = 0;  // fewer fields than the header (kept, missing cells empty)
+  uint64_t first_ragged_line = 0;
+  std::optional<std::string> error;  // the file could not be read at all
+  std::vector<std::string> headers;
+  ColumnMapping mapping;
+  DateOrder date_order = DateOrder::kMonthFirst;
+  bool date_order_inferred = false;
+  std::vector<int> segment_columns;  // per config.by
+};
+
+class TicketDataset {
+ public:
+  // Parses the config; its errors are kept and make every later call a no-op (see errors()).
+  explicit TicketDataset(std::string_view config_json);
+  explicit TicketDataset(EngineConfig config);
+  ~TicketDataset();
+  TicketDataset(const TicketDataset&) = delete;
+  TicketDataset& operator=(const TicketDataset&) = delete;
+
+  void begin_file(std::string name);
+  void feed(std::string_view bytes);
+  void end_file();
+  // Finishes the aggregate (once) and writes the report (docs/report.md).
+  std::string report_json();
+
+  const EngineConfig& config() const { return config_; }
+  const std::vector<FileSummary>& files() const { return files_; }
+  const std::vector<RejectedRow>& rejected() const { return rejected_; }
+  uint64_t rejected_total() const { return rejected_total_; }
+  const std::array<ValueIssue, kTicketFieldCount>& value_issues() const { return value_issues_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  const std::vector<std::string>& errors() const { return errors_; }
+  // True when nothing usable was read: config errors, or every file failed.
+  bool failed() const;
+  TicketAggregate& aggregate() { return aggregate_; }
+
+ private:
+  class Sink;
+  friend class Sink;
+
+  void on_record(const CsvRecord& record);
+  void on_bad_record(uint64_t line, std::string_view reason);
+  void on_header(std::span<const std::string_view> fields);
+  void decide_inference();
+  void process_row(std::span<const std::string_view> fields, uint64_t line);
+  void reject(uint64_t line, std::string reason);
+  void value_issue(TicketField field, uint64_t line, std::string_view cell, std::string_view reason);
+  std::optional<double> to_utc(std::string_view cell, TicketField field, uint64_t line,
+                               bool& bad);
+  bool check_start(std::string_view bytes);
+  int resolve_column(std::string_view name) const;
+
+  EngineConfig config_;
+  std::vector<std::string> errors_;
+  std::vector<std::string> warnings_;
+  std::vector<std::string> solved_statuses_;
+  TicketAggregate aggregate_;
+  std::vector<FileSummary> files_;
+  std::vector<RejectedRow> rejected_;
+  uint64_t rejected_total_ = 0;
+  std::array<ValueIssue, kTicketFieldCount> value_issues_{};
+  bool finished_ = false;
+
+  // Per file being read.
+  std::unique_ptr<CsvDecoder> decoder_;
+  std::unique_ptr<Sink> sink_;
+  bool in_file_ = false;
+  bool skipping_file_ = false;  // a fatal error in this file: its remaining bytes are ignored
+  bool header_seen_ = false;
+  bool inference_done_ = false;
+  bool start_checked_ = false;
+  std::vector<std::pair<uint64_t, std::vector<std::string>>> pending_rows_;
+  std::vector<int> filter_columns_;
+  std::vector<std::string_view> segment_values_;
+  char decimal_ = '.';
+};
+
+}  // namespace kpilens

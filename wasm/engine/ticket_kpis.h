@@ -1,0 +1,106 @@
+// ticket_kpis: the support KPIs. A TicketRecord is one typed ticket; a TicketGroup holds every KPI's
+// accumulator for one (period × segment) group and has the shape feed / merge / finish; the catalogue
+// turns a finished group into figures and says which inputs each KPI needs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "column_mapping.h"
+#include "exact_sum.h"
+#include "quantiles.h"
+#include "survey_kpis.h"
+
+namespace kpilens {
+
+struct TicketRecord {
+  std::optional<double> created;  // seconds since the epoch, UTC
+  std::optional<double> solved_at;
+  bool solved = false;  // a solved/closed status, or a solved_at time
+  std::optional<double> first_response_minutes;
+  std::optional<double> resolution_hours;  // solved tickets only
+  std::optional<double> replies;
+  std::optional<double> reopens;
+  std::optional<bool> first_contact_resolved;
+  Rating csat;
+  std::optional<double> nps;
+  std::optional<double> ces;
+  std::optional<double> cost;
+};
+
+struct KpiSettings {
+  CsatSettings csat;
+  NpsSettings nps;
+  CesSettings ces;
+  std::optional<double> cost_total;  // a total support cost for the whole dataset
+  std::string currency;              // for the cost unit, e.g. "EUR"; empty = unnamed
+};
+
+// Resolved on first contact: exactly one agent reply and never reopened (or the export's own yes/no).
+class FirstContactAccumulator {
+ public:
+  void feed(const TicketRecord& ticket);
+  void merge(const FirstContactAccumulator& other);
+
+  uint64_t solved_known = 0;  // solved tickets whose replies (or FCR flag) are known
+  uint64_t resolved_first = 0;
+  uint64_t solved_with_replies = 0;
+  uint64_t one_touch = 0;  // solved with fewer than two agent replies (Zendesk)
+  uint64_t solved_with_reopens = 0;
+  uint64_t reopened = 0;
+};
+
+class DurationAccumulator {
+ public:
+  void feed(double value) { values_.feed(value); }
+  void merge(const DurationAccumulator& other) { values_.merge(other.values_); }
+  void finish() { values_.finish(); }
+  const ExactQuantiles& values() const { return values_; }
+
+ private:
+  ExactQuantiles values_;
+};
+
+class TicketGroup {
+ public:
+  void feed(const TicketRecord& ticket, const KpiSettings& settings);
+  void merge(const TicketGroup& other);
+  void finish();
+
+  uint64_t tickets = 0;
+  uint64_t solved = 0;
+  uint64_t cost_count = 0;
+  ExactSum cost_sum;
+  CsatAccumulator csat;
+  NpsAccumulator nps;
+  CesAccumulator ces;
+  FirstContactAccumulator first_contact;
+  DurationAccumulator first_response;
+  DurationAccumulator resolution;
+};
+
+struct KpiValue {
+  std::optional<double> value;
+  uint64_t n = 0;
+  std::vector<std::optional<double>> extras;  // in the order of KpiDefinition::extra_names
+};
+
+struct KpiDefinition {
+  std::string_view id;
+  std::string_view label;
+  std::string_view unit;     // percent, score, minutes, hours, count, ratio, currency
+  std::string_view variant;  // which of the documented variants this figure is
+  std::string_view formula;  // one line; docs/kpis.md has the full entry
+  std::vector<std::string_view> extra_names;
+  // The fields this KPI reads under `mapping`; empty when it cannot be computed.
+  std::vector<TicketField> (*inputs)(const ColumnMapping& mapping);
+  std::string_view needs;  // what to map when inputs() is empty
+  KpiValue (*compute)(const TicketGroup& group, const KpiSettings& settings);
+  bool has_series = true;  // false when only an overall figure makes sense
+};
+
+const std::vector<KpiDefinition>& ticket_kpi_catalogue();
+
+}  // namespace kpilens

@@ -1,0 +1,275 @@
+// timestamp: a small hand-written scanner rather than std::get_time/strptime: those depend on the C
+// library and locale (they differ between glibc and Emscripten's musl) and are slow per cell.
+#include "timestamp.h"
+
+#include <cstdio>
+
+#include "field_parse.h"
+
+namespace kpilens {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+struct Cursor {
+  std::string_view s;
+  size_t i = 0;
+
+  bool done() const { return i >= s.size(); }
+  char peek() const { return i < s.size() ? s[i] : '\0'; }
+  // Reads between min and max digits.
+  bool number(int min_digits, int max_digits, int64_t& out) {
+    size_t start = i;
+    int64_t value = 0;
+    while (i < s.size() && is_digit(s[i]) && static_cast<int>(i - start) < max_digits) {
+      value = value * 10 + (s[i] - '0');
+      ++i;
+    }
+    if (static_cast<int>(i - start) < min_digits) {
+      i = start;
+      return false;
+    }
+    out = value;
+    return true;
+  }
+  bool accept(char c) {
+    if (peek() != c) return false;
+    ++i;
+    return true;
+  }
+  void skip_spaces() {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  }
+};
+
+int month_from_name(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                "jul", "aug", "sep", "oct", "nov", "dec"};
+  if (name.size() < 3) return 0;
+  for (int m = 0; m < 12; ++m) {
+    if (iequals(name.substr(0, 3), kNames[m])) return m + 1;
+  }
+  return 0;
+}
+
+int64_t expand_year(int64_t year, size_t digits) {
+  if (digits > 2) return year;
+  return year < 70 ? 2000 + year : 1900 + year;
+}
+
+// Time of day and zone after the date: [T| ]HH:MM[:SS[.fff]][ ]?[AM|PM]?[ ]?[Z|UTC|GMT|±hh[:mm]]?
+bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset, double& offset_seconds) {
+  seconds_of_day = 0;
+  has_offset = false;
+  offset_seconds = 0;
+  if (c.done()) return true;
+  if (c.peek() == 'T' || c.peek() == 't') {
+    ++c.i;
+  } else if (c.peek() == ' ' || c.peek() == ',') {
+    c.accept(',');
+    c.skip_spaces();
+    if (c.done()) return true;
+  } else if (c.peek() != 'Z' && c.peek() != '+' && c.peek() != '-') {
+    return false;
+  }
+  int64_t hour = 0, minute = 0, second = 0;
+  double fraction = 0;
+  bool has_time = false;
+  if (is_digit(c.peek())) {
+    if (!c.number(1, 2, hour) || !c.accept(':') || !c.number(2, 2, minute)) return false;
+    has_time = true;
+    if (c.accept(':')) {
+      if (!c.number(2, 2, second)) return false;
+      if (c.peek() == '.' || c.peek() == ',') {
+        ++c.i;
+        double scale = 0.1;
+        size_t start = c.i;
+        while (!c.done() && is_digit(c.peek())) {
+          fraction += (c.peek() - '0') * scale;
+          scale /= 10;
+          ++c.i;
+        }
+        if (c.i == start) return false;
+      }
+    }
+    c.skip_spaces();
+    // 12-hour clock.
+    if (c.s.size() - c.i >= 2) {
+      std::string_view marker = c.s.substr(c.i, 2);
+      bool am = iequals(marker, "am");
+      bool pm = iequals(marker, "pm");
+      if (am || pm) {
+        if (hour < 1 || hour > 12) return false;
+        hour = (hour % 12) + (pm ? 12 : 0);
+        c.i += 2;
+        c.skip_spaces();
+      }
+    }
+  }
+  if (hour > 23 || minute > 59 || second > 60) return false;
+  seconds_of_day = static_cast<double>(hour * 3600 + minute * 60 + second) + fraction;
+  // Zone.
+  if (c.done()) return true;
+  if (c.peek() == 'Z' || c.peek() == 'z') {
+    ++c.i;
+    has_offset = true;
+  } else if (c.s.size() - c.i >= 3 &&
+             (iequals(c.s.substr(c.i, 3), "utc") || iequals(c.s.substr(c.i, 3), "gmt"))) {
+    c.i += 3;
+    has_offset = true;
+    if (c.done()) return true;
+  }
+  if (!c.done() && (c.peek() == '+' || c.peek() == '-')) {
+    if (!has_time && !has_offset) return false;
+    int sign = c.peek() == '-' ? -1 : 1;
+    ++c.i;
+    int64_t oh = 0, om = 0;
+    if (!c.number(2, 2, oh)) return false;
+    if (c.accept(':')) {
+      if (!c.number(2, 2, om)) return false;
+    } else {
+      c.number(2, 2, om);
+    }
+    if (oh > 18 || om > 59) return false;
+    has_offset = true;
+    offset_seconds = sign * static_cast<double>(oh * 3600 + om * 60);
+  }
+  return c.done();
+}
+
+std::optional<Timestamp> finish(int64_t year, int64_t month, int64_t day, Cursor& c) {
+  if (month < 1 || month > 12 || day < 1 || year < 1 || year > 9999) return std::nullopt;
+  if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) {
+    return std::nullopt;
+  }
+  double seconds_of_day = 0, offset = 0;
+  bool has_offset = false;
+  if (!parse_time_and_zone(c, seconds_of_day, has_offset, offset)) return std::nullopt;
+  double days = static_cast<double>(
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
+  return Timestamp{days * 86400.0 + seconds_of_day - offset, has_offset};
+}
+
+// All-digit cells: 9–10 digits are Unix seconds, 12–13 digits Unix milliseconds.
+std::optional<Timestamp> parse_epoch(std::string_view s) {
+  for (char ch : s) {
+    if (!is_digit(ch)) return std::nullopt;
+  }
+  double value = 0;
+  for (char ch : s) value = value * 10 + (ch - '0');
+  if (s.size() == 9 || s.size() == 10) return Timestamp{value, true};
+  if (s.size() == 12 || s.size() == 13) return Timestamp{value / 1000.0, true};
+  return std::nullopt;
+}
+
+}  // namespace
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+CivilDate civil_from_days(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return CivilDate{y + (m <= 2), m, d};
+}
+
+unsigned days_in_month(int64_t year, unsigned month) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month == 2) {
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return leap ? 29 : 28;
+  }
+  return kDays[month - 1];
+}
+
+void format_date(int64_t days, char out[32]) {
+  CivilDate date = civil_from_days(days);
+  std::snprintf(out, 32, "%04lld-%02u-%02u", static_cast<long long>(date.year), date.month, date.day);
+}
+
+std::optional<Timestamp> parse_timestamp(std::string_view text, DateOrder order) {
+  std::string_view s = trim(text);
+  if (s.size() < 6 || s.size() > 64) return std::nullopt;
+  if (is_digit(s[0]) && s.find_first_not_of("0123456789") == std::string_view::npos) {
+    return parse_epoch(s);
+  }
+  Cursor c{s};
+  int64_t a = 0;
+  size_t start = c.i;
+  if (!c.number(1, 4, a)) return std::nullopt;
+  size_t a_digits = c.i - start;
+  char sep = c.peek();
+  if (sep != '-' && sep != '/' && sep != '.') return std::nullopt;
+  ++c.i;
+  if (a_digits == 4) {
+    // YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD
+    int64_t month = 0, day = 0;
+    if (!c.number(1, 2, month) || !c.accept(sep) || !c.number(1, 2, day)) return std::nullopt;
+    return finish(a, month, day, c);
+  }
+  if (a_digits > 2) return std::nullopt;
+  // a{sep}b{sep}year, or a{sep}Mon{sep}year.
+  if (!is_digit(c.peek())) {
+    size_t name_start = c.i;
+    while (!c.done() && ((c.peek() >= 'a' && c.peek() <= 'z') || (c.peek() >= 'A' && c.peek() <= 'Z'))) {
+      ++c.i;
+    }
+    int month = month_from_name(s.substr(name_start, c.i - name_start));
+    if (month == 0 || !c.accept(sep)) return std::nullopt;
+    int64_t year = 0;
+    size_t year_start = c.i;
+    if (!c.number(2, 4, year)) return std::nullopt;
+    return finish(expand_year(year, c.i - year_start), month, a, c);
+  }
+  int64_t b = 0, year = 0;
+  if (!c.number(1, 2, b) || !c.accept(sep)) return std::nullopt;
+  size_t year_start = c.i;
+  if (!c.number(2, 4, year)) return std::nullopt;
+  size_t year_digits = c.i - year_start;
+  if (year_digits == 3) return std::nullopt;
+  year = expand_year(year, year_digits);
+  if (sep == '.') return finish(year, b, a, c);  // DD.MM.YYYY is always day first
+  bool day_first = order == DateOrder::kDayFirst;
+  if (order == DateOrder::kAuto) day_first = a > 12;
+  return day_first ? finish(year, b, a, c) : finish(year, a, b, c);
+}
+
+void DateOrderEvidence::observe(std::string_view text) {
+  std::string_view s = trim(text);
+  Cursor c{s};
+  int64_t a = 0, b = 0;
+  size_t start = c.i;
+  if (!c.number(1, 2, a) || c.i - start > 2) return;
+  if (!c.accept('/') && !c.accept('-')) return;
+  if (!c.number(1, 2, b)) return;
+  if (!c.accept('/') && !c.accept('-')) return;
+  if (a > 12 && b <= 12) {
+    ++day_first_only;
+  } else if (b > 12 && a <= 12) {
+    ++month_first_only;
+  } else if (a <= 12 && b <= 12) {
+    ++ambiguous;
+  }
+}
+
+DateOrder DateOrderEvidence::decide(DateOrder fallback) const {
+  if (day_first_only > month_first_only) return DateOrder::kDayFirst;
+  if (month_first_only > day_first_only) return DateOrder::kMonthFirst;
+  return fallback;
+}
+
+}  // namespace kpilens
