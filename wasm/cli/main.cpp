@@ -54,7 +54,9 @@ std::string stream_file(kpilens::TicketDataset& dataset, const std::string& path
                         std::vector<char>& chunk) {
   std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (file == nullptr) return path + ": " + std::strerror(errno);
-  dataset.begin_file(path == "-" ? "stdin" : path);
+  // The report names a file by its base name: paths can say more about a machine than a report should.
+  size_t slash = path.find_last_of("/\\");
+  dataset.begin_file(path == "-" ? "stdin" : slash == std::string::npos ? path : path.substr(slash + 1));
   size_t got = 0;
   while ((got = std::fread(chunk.data(), 1, chunk.size(), file)) > 0) {
     dataset.feed(std::string_view(chunk.data(), got));

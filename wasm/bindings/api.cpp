@@ -1,0 +1,81 @@
+// api: the JS face of the engine, and the only file that includes an Emscripten header. It translates
+// and nothing else: a Dataset owns one engine TicketDataset and one reusable chunk buffer in wasm memory.
+// JS writes a chunk's bytes into that buffer (HEAPU8.set) and makes one call per chunk.
+#include <emscripten/bind.h>
+
+#include <string>
+#include <vector>
+
+#include "json_writer.h"
+#include "report_formats.h"
+#include "ticket_dataset.h"
+
+namespace {
+
+class Dataset {
+ public:
+  explicit Dataset(const std::string& config_json) : dataset_(config_json) {}
+
+  // Errors in the config, as a JSON array of strings ("[]" when the config is fine).
+  std::string config_errors() const {
+    kpilens::JsonWriter w;
+    w.begin_array();
+    for (const auto& e : dataset_.errors()) w.string(e);
+    w.end_array();
+    return w.take();
+  }
+
+  void begin_file(const std::string& name) { dataset_.begin_file(name); }
+
+  // Address of a buffer of at least `size` bytes, reused from call to call (growing memory is slow
+  // and detaches JS views, so the buffer only ever grows). Re-read HEAPU8 after this call.
+  double chunk_buffer(double size) {
+    size_t wanted = static_cast<size_t>(size);
+    if (buffer_.size() < wanted) buffer_.resize(wanted);
+    return static_cast<double>(reinterpret_cast<uintptr_t>(buffer_.data()));
+  }
+
+  // Feeds the first `size` bytes of the chunk buffer.
+  void push_chunk(double size) {
+    size_t n = static_cast<size_t>(size);
+    if (n > buffer_.size()) n = buffer_.size();
+    dataset_.feed(std::string_view(buffer_.data(), n));
+  }
+
+  void end_file() { dataset_.end_file(); }
+
+  std::string report() {
+    if (report_.empty()) {
+      report_ = dataset_.report_json();
+      std::vector<char>().swap(buffer_);
+    }
+    return report_;
+  }
+
+  std::string report_csv() {
+    auto csv = kpilens::report_to_csv(report());
+    return csv ? *csv : std::string();
+  }
+
+ private:
+  kpilens::TicketDataset dataset_;
+  std::vector<char> buffer_;
+  std::string report_;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(kpilens) {
+  emscripten::class_<Dataset>("Dataset")
+      .constructor<const std::string&>()
+      .function("configErrors", &Dataset::config_errors)
+      .function("beginFile", &Dataset::begin_file)
+      .function("chunkBuffer", &Dataset::chunk_buffer)
+      .function("pushChunk", &Dataset::push_chunk)
+      .function("endFile", &Dataset::end_file)
+      .function("report", &Dataset::report)
+      .function("reportCsv", &Dataset::report_csv);
+  emscripten::function("version", emscripten::optional_override([]() {
+                         return std::string(KPILENS_VERSION);
+                       }));
+}

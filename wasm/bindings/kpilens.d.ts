@@ -1,0 +1,32 @@
+// The JS face of the kpilens wasm module (hand-written: Emscripten 3.1.6 has no --emit-tsd).
+// Build outputs: kpilens.node.cjs (Node, CommonJS, wasm inlined) and kpilens.web.js (browser and
+// workers, classic script defining `createKpilens`, wasm inlined). Both export the same factory.
+
+export interface Dataset {
+  /** JSON array of config errors; "[]" when the config is usable. */
+  configErrors(): string;
+  /** Starts a new input file; `name` appears in the report and in rejected-row messages. */
+  beginFile(name: string): void;
+  /**
+   * Address (in HEAPU8) of a reusable buffer of at least `size` bytes. Memory may grow during this
+   * call: re-read module.HEAPU8 after it, then copy the chunk in with HEAPU8.set(bytes, address).
+   */
+  chunkBuffer(size: number): number;
+  /** Feeds the first `size` bytes of the chunk buffer: one call per chunk (4–16 MiB). */
+  pushChunk(size: number): void;
+  endFile(): void;
+  /** Finishes (once) and returns the report JSON (docs/report.md). */
+  report(): string;
+  /** The report as the long CSV of docs/report.md (formula cells neutralised). */
+  reportCsv(): string;
+  /** Frees the engine's memory; the object is unusable afterwards. */
+  delete(): void;
+}
+
+export interface KpilensModule {
+  Dataset: { new (configJson: string): Dataset };
+  version(): string;
+  HEAPU8: Uint8Array;
+}
+
+export default function createKpilens(options?: { wasmBinary?: ArrayBuffer }): Promise<KpilensModule>;

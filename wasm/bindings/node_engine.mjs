@@ -1,0 +1,74 @@
+// node_engine: drives the wasm module from Node the way the page's worker does — files read in slices,
+// each slice copied once into the module's chunk buffer, one pushChunk call per slice.
+import { createRequire } from 'node:module';
+import { openSync, readSync, closeSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const defaultModulePath = fileURLToPath(new URL('../../build/wasm/kpilens.node.cjs', import.meta.url));
+
+let modulePromise = null;
+
+/** Loads (once) the Node build of the wasm module. */
+export function loadEngine(modulePath = defaultModulePath) {
+  if (!modulePromise) modulePromise = require(modulePath)();
+  return modulePromise;
+}
+
+/**
+ * Runs the engine over files and returns the report JSON text.
+ * @param {string[]} paths files to read, in order
+ * @param {object|string} config the engine config (object or JSON text)
+ * @param {{chunkBytes?: number, names?: string[]}} options
+ */
+export async function reportFromFiles(paths, config = {}, options = {}) {
+  const engine = await loadEngine();
+  const chunkBytes = options.chunkBytes ?? 8 << 20;
+  const dataset = new engine.Dataset(typeof config === 'string' ? config : JSON.stringify(config));
+  try {
+    const slice = Buffer.allocUnsafe(chunkBytes);
+    paths.forEach((path, index) => {
+      dataset.beginFile(options.names?.[index] ?? basename(path));
+      const fd = openSync(path, 'r');
+      try {
+        for (;;) {
+          const got = readSync(fd, slice, 0, chunkBytes, null);
+          if (got === 0) break;
+          const address = dataset.chunkBuffer(got);
+          engine.HEAPU8.set(slice.subarray(0, got), address);
+          dataset.pushChunk(got);
+        }
+      } finally {
+        closeSync(fd);
+      }
+      dataset.endFile();
+    });
+    return dataset.report();
+  } finally {
+    dataset.delete();
+  }
+}
+
+/** Runs the engine over in-memory inputs: [{name, bytes: Uint8Array|string}]. */
+export async function reportFromBuffers(inputs, config = {}, options = {}) {
+  const engine = await loadEngine();
+  const chunkBytes = options.chunkBytes ?? 8 << 20;
+  const dataset = new engine.Dataset(typeof config === 'string' ? config : JSON.stringify(config));
+  try {
+    for (const input of inputs) {
+      const bytes = typeof input.bytes === 'string' ? Buffer.from(input.bytes, 'utf8') : input.bytes;
+      dataset.beginFile(input.name);
+      for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
+        const piece = bytes.subarray(offset, Math.min(offset + chunkBytes, bytes.length));
+        const address = dataset.chunkBuffer(piece.length);
+        engine.HEAPU8.set(piece, address);
+        dataset.pushChunk(piece.length);
+      }
+      dataset.endFile();
+    }
+    return dataset.report();
+  } finally {
+    dataset.delete();
+  }
+}
