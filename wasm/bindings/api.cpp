@@ -44,6 +44,8 @@ class Dataset {
 
   void end_file() { dataset_.end_file(); }
 
+  double rows_read() const { return static_cast<double>(dataset_.rows_read()); }
+
   std::string report() {
     if (report_.empty()) {
       report_ = dataset_.report_json();
@@ -73,6 +75,7 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("chunkBuffer", &Dataset::chunk_buffer)
       .function("pushChunk", &Dataset::push_chunk)
       .function("endFile", &Dataset::end_file)
+      .function("rowsRead", &Dataset::rows_read)
       .function("report", &Dataset::report)
       .function("reportCsv", &Dataset::report_csv);
   emscripten::function("version", emscripten::optional_override([]() {

@@ -15,6 +15,8 @@ export interface Dataset {
   /** Feeds the first `size` bytes of the chunk buffer: one call per chunk (4–16 MiB). */
   pushChunk(size: number): void;
   endFile(): void;
+  /** Data rows decoded so far over all files (for progress displays). */
+  rowsRead(): number;
   /** Finishes (once) and returns the report JSON (docs/report.md). */
   report(): string;
   /** The report as the long CSV of docs/report.md (formula cells neutralised). */

@@ -204,6 +204,8 @@ ConfigResult parse_config(std::string_view json) {
       }
     } else if (key == "by") {
       c.by = r.strings(value, "by");
+    } else if (key == "by_if_mapped") {
+      c.by_if_mapped = r.strings(value, "by_if_mapped");
     } else if (key == "filters") {
       simdjson::dom::array array;
       if (value.get(array) != simdjson::SUCCESS) {

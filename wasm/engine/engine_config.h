@@ -23,6 +23,9 @@ struct FilterSpec {
 struct EngineConfig {
   PeriodSpec period;
   std::vector<std::string> by;  // segment columns: headers or canonical field names
+  // Segments added when the first file has them (the page asks for channel, agent, team, priority
+  // without knowing the export); a later file without one reads it as blank.
+  std::vector<std::string> by_if_mapped;
   std::vector<FilterSpec> filters;
   std::optional<int64_t> date_from;  // inclusive, days since the epoch on the bucketing clock
   std::optional<int64_t> date_to;    // inclusive

@@ -23,6 +23,11 @@ void ExactQuantiles::finish() {
   sorted_ = true;
 }
 
+uint64_t ExactQuantiles::count_below(double limit) const {
+  return static_cast<uint64_t>(std::lower_bound(values_.begin(), values_.end(), limit) -
+                               values_.begin());
+}
+
 std::optional<double> ExactQuantiles::mean() const {
   if (values_.empty()) return std::nullopt;
   return sum_.value() / static_cast<double>(values_.size());

@@ -18,6 +18,8 @@ class ExactQuantiles {
   void finish();
 
   uint64_t count() const { return values_.size(); }
+  // How many values are < limit. Requires finish().
+  uint64_t count_below(double limit) const;
   std::optional<double> mean() const;
   // Linear interpolation between order statistics (Hyndman & Fan type 7: R's default, Excel
   // PERCENTILE.INC, NumPy's default, DuckDB's quantile_cont / median). Requires finish().

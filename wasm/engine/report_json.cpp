@@ -230,6 +230,34 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
   w.end_object();
 }
 
+void write_distribution(JsonWriter& w, std::string_view name, std::string_view unit,
+                        const ExactQuantiles& values, std::initializer_list<double> bounds,
+                        std::initializer_list<std::string_view> labels) {
+  w.key(name);
+  w.begin_object();
+  w.field("unit", unit);
+  w.field("n", values.count());
+  w.key("upper_bounds");
+  w.begin_array();
+  for (double b : bounds) w.number(b);
+  w.end_array();
+  w.key("labels");
+  w.begin_array();
+  for (auto label : labels) w.string(label);
+  w.end_array();
+  w.key("counts");
+  w.begin_array();
+  uint64_t below_previous = 0;
+  for (double b : bounds) {
+    uint64_t below = values.count_below(b);
+    w.integer(below - below_previous);
+    below_previous = below;
+  }
+  w.integer(values.count() - below_previous);
+  w.end_array();
+  w.end_object();
+}
+
 // The fields each KPI reads, merged over files: a KPI is available if any file can feed it.
 std::vector<TicketField> kpi_inputs(const KpiDefinition& def, const TicketDataset& d) {
   std::vector<TicketField> all;
@@ -369,11 +397,9 @@ std::string write_report(TicketDataset& d) {
     write_value(w, overall, def);
 
     // Series per period.
-    w.key("series");
-    if (!available || cost_from_total || periods.empty()) {
-      w.null();
-    } else {
-      std::vector<KpiValue> values;
+    const bool has_series = available && !cost_from_total && !periods.empty();
+    std::vector<KpiValue> values;
+    if (has_series) {
       values.reserve(periods.size());
       if (def.id == "backlog") {
         // Open at the end of each period: cumulative created − cumulative left (solved).
@@ -394,7 +420,33 @@ std::string write_report(TicketDataset& d) {
           values.push_back(def.compute(it == agg.by_period.end() ? empty : it->second, settings));
         }
       }
+    }
+    w.key("series");
+    if (has_series) {
       write_columns(w, values, def);
+    } else {
+      w.null();
+    }
+
+    // Trend: the last period against the one before it (for cards: "+2.1 pp vs 2024-W02").
+    w.key("trend");
+    if (!has_series || values.size() < 2) {
+      w.null();
+    } else {
+      const KpiValue& last = values.back();
+      const KpiValue& previous = values[values.size() - 2];
+      w.begin_object();
+      w.field("period", labels.back().key);
+      w.field("previous_period", labels[labels.size() - 2].key);
+      w.field("value", last.value);
+      w.field("previous", previous.value);
+      w.key("change");
+      if (last.value && previous.value) {
+        w.number(*last.value - *previous.value);
+      } else {
+        w.null();
+      }
+      w.end_object();
     }
 
     // Breakdown per segment column.
@@ -403,17 +455,29 @@ std::string write_report(TicketDataset& d) {
     if (available && !cost_from_total) {
       for (size_t i = 0; i < agg.by_segment.size(); ++i) {
         w.key(config.by[i]);
-        std::vector<KpiValue> values;
+        std::vector<KpiValue> segment_values;
         for (const auto& [value, group] : agg.by_segment[i]) {
-          values.push_back(def.compute(group, settings));
+          segment_values.push_back(def.compute(group, settings));
         }
-        write_columns(w, values, def);
+        write_columns(w, segment_values, def);
       }
     }
     w.end_object();
     w.end_object();
   }
   w.end_array();
+
+  // Distributions of the durations over all tickets, in fixed ranges [lower, upper).
+  w.key("distributions");
+  w.begin_object();
+  write_distribution(w, "resolution_time", "hours", agg.total.resolution.values(),
+                     {1, 4, 8, 24, 48, 72, 168},
+                     {"< 1 h", "1–4 h", "4–8 h", "8–24 h", "1–2 d", "2–3 d", "3–7 d", "≥ 7 d"});
+  write_distribution(w, "first_response_time", "minutes", agg.total.first_response.values(),
+                     {5, 15, 30, 60, 240, 480, 1440},
+                     {"< 5 min", "5–15 min", "15–30 min", "30–60 min", "1–4 h", "4–8 h", "8–24 h",
+                      "≥ 24 h"});
+  w.end_object();
   w.end_object();
   return w.take();
 }

@@ -251,9 +251,24 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
     }
     filter_columns_.push_back(column);
   }
+  if (files_.size() == 1 && !config_.by_if_mapped.empty()) {
+    // First file: the optional segments it can feed join the breakdowns (no row has been fed yet).
+    for (const std::string& by : config_.by_if_mapped) {
+      if (resolve_column(by) >= 0 && std::find(config_.by.begin(), config_.by.end(), by) == config_.by.end()) {
+        config_.by.push_back(by);
+      }
+    }
+    aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
+  }
   file.segment_columns.clear();
   for (const std::string& by : config_.by) {
     int column = resolve_column(by);
+    bool optional = std::find(config_.by_if_mapped.begin(), config_.by_if_mapped.end(), by) !=
+                    config_.by_if_mapped.end();
+    if (column < 0 && optional) {
+      file.segment_columns.push_back(-1);  // read as blank
+      continue;
+    }
     if (column < 0) {
       file.error = "segment column '" + by + "' is not in this file";
       skipping_file_ = true;

@@ -73,6 +73,12 @@ class TicketDataset {
   const std::vector<FileSummary>& files() const { return files_; }
   const std::vector<RejectedRow>& rejected() const { return rejected_; }
   uint64_t rejected_total() const { return rejected_total_; }
+  // Data records decoded so far, over all files (for progress displays).
+  uint64_t rows_read() const {
+    uint64_t rows = 0;
+    for (const FileSummary& f : files_) rows += f.records;
+    return rows;
+  }
   const std::array<ValueIssue, kTicketFieldCount>& value_issues() const { return value_issues_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   const std::vector<std::string>& errors() const { return errors_; }

@@ -1,0 +1,80 @@
+// engine_client.js: the main thread's side of the worker protocol. One worker at a time; cancelling
+// terminates it at once (no cooperative checks needed) and the next run starts a fresh one.
+
+/* The worker's source (kpilens.web.js + worker.js) is injected by the build as a string. */
+/* global __KPILENS_WORKER_SOURCE__ */
+
+const CHUNK_BYTES = 8 << 20;
+
+export class EngineClient {
+  constructor() {
+    this.worker = null;
+    this.workerUrl = null;
+    this.pending = null;
+    this.nextId = 1;
+  }
+
+  ensureWorker() {
+    if (this.worker) return this.worker;
+    if (!this.workerUrl) {
+      const blob = new Blob([__KPILENS_WORKER_SOURCE__], { type: 'text/javascript' });
+      this.workerUrl = URL.createObjectURL(blob);
+    }
+    this.worker = new Worker(this.workerUrl);
+    this.worker.onmessage = (event) => this.onMessage(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.fail(new Error(event.message || 'the engine stopped unexpectedly'));
+    };
+    return this.worker;
+  }
+
+  onMessage(message) {
+    const pending = this.pending;
+    if (!pending || message.id !== pending.id) return;
+    if (message.type === 'progress') {
+      pending.onProgress?.(message);
+    } else if (message.type === 'report') {
+      this.pending = null;
+      let report;
+      try {
+        report = JSON.parse(message.json);
+      } catch (error) {
+        pending.reject(new Error(`the engine returned a report that is not JSON: ${error.message}`));
+        return;
+      }
+      pending.resolve(report);
+    } else if (message.type === 'error') {
+      this.pending = null;
+      pending.reject(new Error(message.message));
+    }
+  }
+
+  fail(error) {
+    const pending = this.pending;
+    this.pending = null;
+    this.worker?.terminate();
+    this.worker = null;
+    pending?.reject(error);
+  }
+
+  /** Runs the engine over files; resolves to the report object. One run at a time. */
+  run(files, config, onProgress) {
+    if (this.pending) this.cancel();
+    const id = this.nextId++;
+    const worker = this.ensureWorker();
+    return new Promise((resolve, reject) => {
+      this.pending = { id, resolve, reject, onProgress };
+      worker.postMessage({ type: 'run', id, files, config, chunkBytes: CHUNK_BYTES });
+    });
+  }
+
+  /** Stops the current run immediately. */
+  cancel() {
+    if (!this.pending) return false;
+    const error = new Error('cancelled');
+    error.cancelled = true;
+    this.fail(error);
+    return true;
+  }
+}
