@@ -14,8 +14,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const path = (...parts) => join(root, ...parts);
 
 const wasmGlue = readFileSync(path('build/wasm/kpilens.web.js'), 'utf8');
+const wasmBase64 = readFileSync(path('build/wasm/kpilens.web.wasm')).toString('base64');
 const workerMain = readFileSync(path('web/worker.js'), 'utf8');
-const workerSource = `${wasmGlue}\n;\n${workerMain}`;
+const workerSource = `${wasmGlue}\n;\nvar KPILENS_WASM_BASE64 = ${JSON.stringify(wasmBase64)};\n${workerMain}`;
 const sample = readFileSync(path('build/web/sample-tickets.csv'), 'utf8');
 
 const result = await esbuild.build({

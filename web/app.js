@@ -38,9 +38,9 @@ function status(message, isError = false) {
   node.classList.toggle('error', isError);
 }
 
-function configFor() {
-  const config = { grain: state.grain, by_if_mapped: AUTO_SEGMENTS };
-  if (state.extraBy) config.by = [state.extraBy];
+function configFor(view) {
+  const config = { grain: view.grain, by_if_mapped: AUTO_SEGMENTS };
+  if (view.extraBy) config.by = [view.extraBy];
   return config;
 }
 
@@ -65,21 +65,29 @@ function renderDatasetTabs() {
 }
 
 function selectDataset(index) {
-  state.current = index;
-  state.extraBy = null;
-  renderDatasetTabs();
-  run();
+  run(index, { extraBy: null });
 }
 
 // ---- running the engine ----
 
-async function run() {
-  const dataset = state.datasets[state.current];
+// Runs dataset `index` with the view settings changed by `changes` ({grain, extraBy}). The dataset and
+// the settings become current only when its report is shown: a cancelled or failed run leaves the page
+// as it was.
+async function run(index = state.current, changes = {}) {
+  const dataset = state.datasets[index];
   if (!dataset) return;
-  const config = configFor();
+  const view = { grain: state.grain, extraBy: state.extraBy, ...changes };
+  const config = configFor(view);
   const key = JSON.stringify(config);
+  const commit = (report) => {
+    state.current = index;
+    state.grain = view.grain;
+    state.extraBy = view.extraBy;
+    renderDatasetTabs();
+    show(report);
+  };
   if (dataset.reports.has(key)) {
-    show(dataset.reports.get(key));
+    commit(dataset.reports.get(key));
     return;
   }
   const totalBytes = dataset.files.reduce((s, f) => s + f.size, 0);
@@ -103,11 +111,12 @@ async function run() {
     $('progress').hidden = true;
     const seconds = (performance.now() - started) / 1000;
     status(`${dataset.name}: ${formatCount(report.input.rows_used)} tickets in ${seconds.toFixed(2)} s.`);
-    show(report);
+    commit(report);
   } catch (error) {
     $('progress').hidden = true;
     if (error.cancelled) {
-      status('Cancelled. Nothing was kept from that run; drop or pick a file to start again.');
+      status(`Cancelled reading ${dataset.name}.` + (state.report ? ' The report shown is the one before.' : ''));
+      if (state.report) $('grain-select').value = state.report.periods.grain;
       setState(state.report ? 'ready' : 'cancelled');
       return;
     }
@@ -255,15 +264,13 @@ function wire() {
   });
   $('cancel-button').addEventListener('click', cancel);
   $('grain-select').addEventListener('change', (event) => {
-    state.grain = event.target.value;
-    run();
+    run(state.current, { grain: event.target.value });
   });
   $('by-select').addEventListener('change', (event) => {
     const value = event.target.value;
     state.by = value;
     if (state.report && !(value in state.report.segments)) {
-      state.extraBy = value;
-      run();
+      run(state.current, { extraBy: value });
     } else {
       drawBreakdown();
     }

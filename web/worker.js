@@ -1,19 +1,35 @@
 // worker.js: owns the wasm module. Reads each File in slices (8 MiB by default, FileReaderSync),
 // copies a slice once into the engine's chunk buffer and makes one pushChunk call per slice. The built
-// worker is this file appended to kpilens.web.js (which defines createKpilens), started from a Blob URL.
-/* global createKpilens, FileReaderSync */
+// worker is kpilens.web.js (which defines createKpilens) + the wasm as base64 (KPILENS_WASM_BASE64) +
+// this file, started from a Blob URL. Each slice is its own task, so terminate() stops it between slices
+// instead of waiting for one long task to end.
+/* global createKpilens, FileReaderSync, KPILENS_WASM_BASE64 */
 'use strict';
 
 let enginePromise = null;
 
+function wasmBytes() {
+  const text = atob(KPILENS_WASM_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
 function engine() {
-  if (!enginePromise) enginePromise = createKpilens();
+  if (!enginePromise) enginePromise = createKpilens({ wasmBinary: wasmBytes() });
   return enginePromise;
 }
 
-function run(message) {
+const nextTask = () => new Promise((resolve) => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => resolve();
+  channel.port2.postMessage(0);
+});
+
+async function run(message) {
   const { id, files, config, chunkBytes } = message;
-  return engine().then((module) => {
+  const module = await engine();
+  {
     const dataset = new module.Dataset(JSON.stringify(config));
     try {
       const configErrors = JSON.parse(dataset.configErrors());
@@ -33,6 +49,7 @@ function run(message) {
           const address = dataset.chunkBuffer(bytes.length);
           module.HEAPU8.set(bytes, address); // HEAPU8 re-read after chunkBuffer: memory may grow
           dataset.pushChunk(bytes.length);
+          await nextTask();
           doneBytes += bytes.length;
           const now = performance.now();
           if (now - lastPost > 50 || doneBytes === totalBytes) {
@@ -47,7 +64,7 @@ function run(message) {
     } finally {
       dataset.delete();
     }
-  });
+  }
 }
 
 self.onmessage = (event) => {
