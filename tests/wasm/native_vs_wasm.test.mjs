@@ -1,0 +1,111 @@
+// The native CLI and the wasm module run the same engine: for the same bytes and config their reports
+// must be byte-identical, and the wasm report must not depend on how the input is sliced into chunks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEngine, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cliPath = resolve(root, process.env.KPILENS_CLI ?? 'build/native/wasm/cli/kpilens');
+const wasmPath = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
+const fixturesDir = join(root, 'tests/fixtures');
+
+const CONFIGS = [
+  {},
+  { grain: 'month', by: ['channel', 'agent'] },
+  { grain: 'day', utc_offset: '+05:30' },
+  { grain: 'week', week_start: 'sunday', by: ['status'] },
+];
+const SMALL_FILE_BYTES = 256 << 10; // 7-byte chunks only below this size
+
+function listFixtures(folder) {
+  if (!existsSync(folder)) return [];
+  const found = [];
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) found.push(...listFixtures(path));
+    else if (/\.(csv|tsv)$/i.test(entry.name)) found.push(path);
+  }
+  return found.sort();
+}
+
+// Inputs are known when the module loads (fixtures listed, generated files named), so each gets its tests.
+const dir = mkdtempSync(join(tmpdir(), 'kpilens-native-wasm-'));
+const generated = [
+  { path: join(dir, 'generated_20000.csv'), args: ['--rows', '20000', '--seed', '7'] },
+  { path: join(dir, 'generated_300_crlf.csv'), args: ['--rows', '300', '--seed', '11', '--crlf'] },
+];
+const inputs = [...listFixtures(fixturesDir), ...generated.map((g) => g.path)];
+const configFiles = CONFIGS.map((config, i) => join(dir, `config-${i}.json`));
+
+function runCli(file, configIndex) {
+  const result = spawnSync(cliPath, ['report', '--config', configFiles[configIndex], file], { maxBuffer: 1 << 30 });
+  assert.equal(result.error, undefined, `the CLI could not be run: ${result.error}`);
+  return { status: result.status, stdout: result.stdout.toString('utf8'), stderr: result.stderr.toString('utf8') };
+}
+
+const label = (file) => (file.startsWith(dir) ? 'generated ' + relative(dir, file) : relative(root, file));
+
+before(async () => {
+  assert.ok(existsSync(cliPath), `CLI not found at ${cliPath}: build it or set KPILENS_CLI`);
+  assert.ok(existsSync(wasmPath), `wasm module not found at ${wasmPath}: build it or set KPILENS_WASM`);
+  await loadEngine(wasmPath);
+  CONFIGS.forEach((config, i) => writeFileSync(configFiles[i], JSON.stringify(config)));
+  for (const g of generated) execFileSync(join(root, 'scripts/gen'), [...g.args, '--out', g.path]);
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+for (const file of inputs) {
+  test(`${label(file)}: the CLI and the wasm module give byte-identical reports for each config`, async () => {
+    for (const [i, config] of CONFIGS.entries()) {
+      const what = `${label(file)} with ${JSON.stringify(config)}`;
+      const wasm = await reportFromFiles([file], JSON.stringify(config));
+      const cli = runCli(file, i);
+      if (cli.status === 0) {
+        assert.ok(cli.stdout.endsWith('\n'), `${what}: CLI output ends with a newline`);
+        assert.equal(cli.stdout.slice(0, -1), wasm, `${what}: CLI and wasm reports differ`);
+      } else {
+        // A file the engine refuses (or a config that does not fit it, e.g. no channel column): the CLI
+        // prints no report and exits 1 with the report's errors, one per line.
+        const parsed = JSON.parse(wasm);
+        assert.equal(cli.status, 1, `${what}: CLI exit status (stderr: ${cli.stderr})`);
+        assert.equal(cli.stdout, '', `${what}: no report on stdout after an error`);
+        assert.equal(parsed.ok, false, `${what}: the wasm report says the input failed`);
+        assert.deepEqual(
+          cli.stderr.trimEnd().split('\n'),
+          parsed.errors.map((e) => `kpilens: ${e}`),
+          `${what}: CLI stderr lists the report's errors`,
+        );
+      }
+    }
+  });
+
+  test(`${label(file)}: the wasm report does not depend on the chunk size`, async () => {
+    const small = statSync(file).size <= SMALL_FILE_BYTES;
+    const sizes = small ? [1 << 20, 64 << 10, 1000, 7] : [1 << 20, 64 << 10, 1000];
+    // Every config on small files; on large ones the default and the breakdown config.
+    const configs = small ? CONFIGS : CONFIGS.slice(0, 2);
+    for (const config of configs) {
+      const text = JSON.stringify(config);
+      const reference = await reportFromFiles([file], text, { chunkBytes: 8 << 20 });
+      for (const chunkBytes of sizes) {
+        const got = await reportFromFiles([file], text, { chunkBytes });
+        assert.equal(got, reference, `${label(file)} with ${text}: ${chunkBytes}-byte chunks change the report`);
+      }
+    }
+  });
+}
+
+test('the generated files are read by both builds (not refused)', async () => {
+  for (const { path } of generated) {
+    const report = JSON.parse(await reportFromFiles([path], '{}'));
+    assert.equal(report.ok, true, `${label(path)} is read`);
+    assert.equal(report.input.rows_rejected, 0);
+    assert.equal(runCli(path, 0).status, 0);
+  }
+});
