@@ -41,6 +41,14 @@ std::optional<DurationUnit> unit_of_word(std::string_view word) {
   return std::nullopt;
 }
 
+// "hours" in "within business hours" (Zendesk) or "office hours" (Intercom) names a calendar, not
+// the column's unit: "First reply time in minutes within business hours" is in minutes.
+bool names_a_calendar(const std::vector<std::string_view>& all, size_t i) {
+  if (i == 0 || all[i] != "hours") return false;
+  std::string_view before = all[i - 1];
+  return before == "business" || before == "office" || before == "operating" || before == "working";
+}
+
 }  // namespace
 
 std::string normalise_header(std::string_view header) {
@@ -91,16 +99,21 @@ std::optional<DurationUnit> duration_unit_from_header(std::string_view header) {
     return DurationUnit::kMilliseconds;
   }
   std::optional<DurationUnit> found;
-  for (std::string_view word : words(normalised)) {
-    if (auto unit = unit_of_word(word)) found = unit;
+  const std::vector<std::string_view> all = words(normalised);
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (names_a_calendar(all, i)) continue;
+    if (auto unit = unit_of_word(all[i])) found = unit;
   }
   return found;
 }
 
 std::string strip_unit_words(std::string_view normalised) {
   std::string out;
-  for (std::string_view word : words(normalised)) {
-    if (word == "in" || word == "whole" || unit_of_word(word)) continue;
+  const std::vector<std::string_view> all = words(normalised);
+  for (size_t i = 0; i < all.size(); ++i) {
+    std::string_view word = all[i];
+    bool unit_word = word == "in" || word == "whole" || unit_of_word(word);
+    if (unit_word && !names_a_calendar(all, i)) continue;
     if (!out.empty()) out.push_back(' ');
     out.append(word);
   }

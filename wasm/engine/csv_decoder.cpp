@@ -12,6 +12,7 @@ namespace kpilens {
 namespace {
 
 constexpr std::array<char, 4> kCandidates{',', ';', '\t', '|'};
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 // Counts each candidate per line (outside quotes) over up to 50 lines of the sample.
 struct LineCounts {
@@ -50,10 +51,7 @@ LineCounts count_candidates(std::string_view sample) {
 }  // namespace
 
 char sniff_delimiter(std::string_view sample) {
-  if (sample.size() >= 3 && static_cast<unsigned char>(sample[0]) == 0xEF &&
-      static_cast<unsigned char>(sample[1]) == 0xBB && static_cast<unsigned char>(sample[2]) == 0xBF) {
-    sample.remove_prefix(3);
-  }
+  if (sample.starts_with(kBom)) sample.remove_prefix(kBom.size());
   LineCounts counts = count_candidates(sample);
   if (counts.lines.empty()) return ',';
   // Score: lines whose count equals the header's count (and is > 0), ties broken by the header count
@@ -97,6 +95,11 @@ void CsvDecoder::finish(CsvRecordSink& sink) {
     std::string pending;
     pending.swap(sniff_buffer_);
     parse(pending, sink);
+  }
+  if (!bom_checked_) {
+    // The whole input was a strict prefix of a BOM ("\xEF" or "\xEF\xBB"): those bytes were data.
+    bom_checked_ = true;
+    parse(kBom.substr(0, bom_matched_), sink);
   }
   switch (state_) {
     case State::kQuoted: {
@@ -159,13 +162,16 @@ void CsvDecoder::parse(std::string_view bytes, CsvRecordSink& sink) {
   const char* p = bytes.data();
   const char* const end = p + bytes.size();
   if (!bom_checked_) {
-    // The BOM may itself straddle chunks only if the first chunk is under 3 bytes; the sniff buffer
-    // (64 KiB) makes that impossible except for tiny whole inputs, which arrive here complete.
-    if (bytes.size() >= 3 && static_cast<unsigned char>(p[0]) == 0xEF &&
-        static_cast<unsigned char>(p[1]) == 0xBB && static_cast<unsigned char>(p[2]) == 0xBF) {
-      p += 3;
+    // The BOM straddles chunks when the first ones are under 3 bytes (a fixed delimiter skips the
+    // sniff buffer): the matched prefix is held back until it is known to be a BOM (dropped) or
+    // data (parsed before the rest).
+    while (bom_matched_ < kBom.size() && p < end && *p == kBom[bom_matched_]) {
+      ++bom_matched_;
+      ++p;
     }
+    if (bom_matched_ < kBom.size() && p == end) return;  // undecided until the next byte
     bom_checked_ = true;
+    if (bom_matched_ > 0 && bom_matched_ < kBom.size()) parse(kBom.substr(0, bom_matched_), sink);
   }
   const char delim = delimiter_;
   while (p < end) {
@@ -220,6 +226,8 @@ void CsvDecoder::parse(std::string_view bytes, CsvRecordSink& sink) {
         append(run, static_cast<size_t>(p - run));
         if (p == end) break;
         ++p;  // the quote
+        // A CR just before the closing quote pairs with no LF: the next LF is a line of its own.
+        quoted_cr_ = false;
         state_ = State::kQuoteInQuoted;
         break;
       }

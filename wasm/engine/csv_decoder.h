@@ -61,6 +61,7 @@ class CsvDecoder {
   CsvOptions options_;
   char delimiter_ = 0;
   bool bom_checked_ = false;
+  size_t bom_matched_ = 0;  // leading bytes matching a BOM so far (it may straddle chunks)
   std::string sniff_buffer_;
 
   State state_ = State::kFieldStart;

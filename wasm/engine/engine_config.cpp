@@ -3,6 +3,8 @@
 
 #include <simdjson.h>
 
+#include <cmath>
+
 #include "field_parse.h"
 
 namespace kpilens {
@@ -30,6 +32,17 @@ struct Reader {
       return std::nullopt;
     }
     return d;
+  }
+  // A limit counted in things: 2.5 or -1 is a typo, not a limit; a huge double would not convert.
+  std::optional<size_t> count(element value, std::string_view where, size_t min) {
+    auto v = number(value, where);
+    if (!v) return std::nullopt;
+    if (*v != std::floor(*v) || *v < static_cast<double>(min) || *v > 1e15) {
+      errors.push_back(std::string(where) + " must be a whole number from " + std::to_string(min) +
+                       " to 10^15");
+      return std::nullopt;
+    }
+    return static_cast<size_t>(*v);
   }
   std::optional<bool> boolean(element value, std::string_view where) {
     bool b = false;
@@ -73,7 +86,7 @@ void read_csat(Reader& r, object obj, CsatSettings& s) {
     }
   }
   if (!(s.scale_min < s.scale_max) || s.threshold < s.scale_min || s.threshold > s.scale_max) {
-    r.errors.push_back("csat: need scale_min < threshold ≤ scale_max");
+    r.errors.push_back("csat: need scale_min < scale_max and scale_min ≤ threshold ≤ scale_max");
   }
 }
 
@@ -134,7 +147,10 @@ std::optional<int> parse_utc_offset(std::string_view text) {
   int hours = (s[0] - '0') * 10 + (s[1] - '0');
   int minutes = 0;
   s.remove_prefix(2);
-  if (!s.empty() && s[0] == ':') s.remove_prefix(1);
+  if (!s.empty() && s[0] == ':') {
+    s.remove_prefix(1);
+    if (s.empty()) return std::nullopt;  // "+05:" lost its minutes
+  }
   if (!s.empty()) {
     if (s.size() != 2 || !digit(s[0]) || !digit(s[1])) return std::nullopt;
     minutes = (s[0] - '0') * 10 + (s[1] - '0');
@@ -342,13 +358,9 @@ ConfigResult parse_config(std::string_view json) {
         }
       }
     } else if (key == "max_rejected_listed") {
-      if (auto v = r.number(value, "max_rejected_listed")) {
-        c.max_rejected_listed = *v < 0 ? 0 : static_cast<size_t>(*v);
-      }
+      if (auto v = r.count(value, "max_rejected_listed", 0)) c.max_rejected_listed = *v;
     } else if (key == "max_segments") {
-      if (auto v = r.number(value, "max_segments")) {
-        c.max_segments = *v < 1 ? 1 : static_cast<size_t>(*v);
-      }
+      if (auto v = r.count(value, "max_segments", 1)) c.max_segments = *v;
     } else {
       r.errors.push_back("unknown config key '" + std::string(key) + "'");
     }

@@ -16,6 +16,7 @@ namespace kpilens {
 namespace {
 
 constexpr size_t kIssueLines = 5;
+constexpr size_t kStartWindow = 8192;  // bytes check_start looks at, whatever the chunk sizes
 
 std::string quoted_excerpt(std::string_view cell) {
   std::string_view t = trim(cell);
@@ -45,6 +46,7 @@ TicketDataset::TicketDataset(std::string_view config_json) {
   ConfigResult parsed = parse_config(config_json);
   config_ = std::move(parsed.config);
   errors_ = std::move(parsed.errors);
+  config_failed_ = !errors_.empty();
   solved_statuses_ =
       config_.solved_statuses.empty() ? default_solved_statuses() : config_.solved_statuses;
   aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
@@ -59,7 +61,7 @@ TicketDataset::TicketDataset(EngineConfig config) : config_(std::move(config)) {
 TicketDataset::~TicketDataset() = default;
 
 bool TicketDataset::failed() const {
-  if (!errors_.empty()) return true;
+  if (config_failed_) return true;
   if (files_.empty()) return false;
   return std::all_of(files_.begin(), files_.end(),
                      [](const FileSummary& f) { return f.error.has_value(); });
@@ -75,10 +77,11 @@ void TicketDataset::begin_file(std::string name) {
   decoder_ = std::make_unique<CsvDecoder>(options);
   sink_ = std::make_unique<Sink>(*this);
   in_file_ = true;
-  skipping_file_ = !errors_.empty();
+  skipping_file_ = config_failed_;
   header_seen_ = false;
   inference_done_ = false;
   start_checked_ = false;
+  start_bytes_.clear();
   pending_rows_.clear();
 }
 
@@ -104,7 +107,7 @@ bool TicketDataset::check_start(std::string_view bytes) {
     file.error = "a PDF document, not a CSV export";
     return false;
   }
-  size_t window = std::min<size_t>(bytes.size(), 8192);
+  size_t window = std::min<size_t>(bytes.size(), kStartWindow);
   size_t control = 0;
   for (size_t i = 0; i < window; ++i) {
     unsigned char c = static_cast<unsigned char>(bytes[i]);
@@ -129,12 +132,23 @@ void TicketDataset::feed(std::string_view bytes) {
     return;
   }
   files_.back().bytes += bytes.size();
-  if (!start_checked_ && !bytes.empty()) {
-    start_checked_ = true;
-    if (!check_start(bytes)) {
-      skipping_file_ = true;
-      return;
-    }
+  if (!start_checked_) {
+    // The first bytes are judged together, so a BOM or a NUL is seen however small the chunks.
+    start_bytes_.append(bytes);
+    if (start_bytes_.size() >= kStartWindow) release_start();
+    return;
+  }
+  decoder_->feed(bytes, *sink_);
+}
+
+// Judges the held first bytes, then hands them to the decoder (or skips the file).
+void TicketDataset::release_start() {
+  start_checked_ = true;
+  std::string bytes;
+  bytes.swap(start_bytes_);
+  if (!check_start(bytes)) {
+    skipping_file_ = true;
+    return;
   }
   decoder_->feed(bytes, *sink_);
 }
@@ -142,6 +156,7 @@ void TicketDataset::feed(std::string_view bytes) {
 void TicketDataset::end_file() {
   if (!in_file_) return;
   FileSummary& file = files_.back();
+  if (!skipping_file_ && !start_checked_ && !start_bytes_.empty()) release_start();
   if (!skipping_file_) {
     decoder_->finish(*sink_);
     if (!header_seen_ && !file.error) {
@@ -218,9 +233,10 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
   for (std::string_view f : fields) file.headers.emplace_back(trim(f));
   MappingResult mapped = map_columns(file.headers, config_.mapping);
   file.mapping = mapped.mapping;
-  for (auto& e : mapped.errors) errors_.push_back(file.name + ": " + e);
   if (!mapped.errors.empty()) {
-    file.error = "the mapping does not fit this file";
+    std::string joined;
+    for (const auto& e : mapped.errors) joined += (joined.empty() ? "" : "; ") + e;
+    file.error = joined;  // end_file reports it once, as "<file>: <reason>"
     skipping_file_ = true;
     return;
   }

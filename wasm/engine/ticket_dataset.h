@@ -100,10 +100,12 @@ class TicketDataset {
   std::optional<double> to_utc(std::string_view cell, TicketField field, uint64_t line,
                                bool& bad);
   bool check_start(std::string_view bytes);
+  void release_start();
   int resolve_column(std::string_view name) const;
 
   EngineConfig config_;
   std::vector<std::string> errors_;
+  bool config_failed_ = false;  // the config had errors: every file is skipped
   std::vector<std::string> warnings_;
   std::vector<std::string> solved_statuses_;
   TicketAggregate aggregate_;
@@ -121,6 +123,7 @@ class TicketDataset {
   bool header_seen_ = false;
   bool inference_done_ = false;
   bool start_checked_ = false;
+  std::string start_bytes_;  // a file's first bytes, held until check_start can judge them together
   std::vector<std::pair<uint64_t, std::vector<std::string>>> pending_rows_;
   std::vector<int> filter_columns_;
   std::vector<std::string_view> segment_values_;
