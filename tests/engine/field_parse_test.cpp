@@ -1,0 +1,145 @@
+// field_parse tests: numbers (separators, grouping, currency, percent, exponents, what is refused),
+// booleans, and duration cells in every unit and clock form.
+#include "field_parse.h"
+
+#include <catch2/catch.hpp>
+#include <optional>
+
+using kpilens::DurationUnit;
+using kpilens::parse_bool;
+using kpilens::parse_duration_minutes;
+using kpilens::parse_number;
+
+TEST_CASE("parse_number reads plain decimals", "[field_parse]") {
+  CHECK(parse_number("42") == 42.0);
+  CHECK(parse_number("-3.25") == -3.25);
+  CHECK(parse_number("+7") == 7.0);
+  CHECK(parse_number(".5") == 0.5);
+  CHECK(parse_number("5.") == 5.0);
+  CHECK(parse_number("0") == 0.0);
+}
+
+TEST_CASE("parse_number reads a decimal comma when the separator is a comma", "[field_parse]") {
+  CHECK(parse_number("1,5", ',') == 1.5);
+  CHECK(parse_number("-0,25", ',') == -0.25);
+  CHECK(parse_number("3", ',') == 3.0);
+}
+
+TEST_CASE("parse_number accepts thousands groups of three digits", "[field_parse]") {
+  CHECK(parse_number("1,234.5") == 1234.5);
+  CHECK(parse_number("1,234,567") == 1234567.0);
+  CHECK(parse_number("1 234.5") == 1234.5);
+  CHECK(parse_number("1.234,5", ',') == 1234.5);
+  CHECK(parse_number("1 234 567,25", ',') == 1234567.25);
+}
+
+TEST_CASE("parse_number rejects grouping that is not thousands", "[field_parse]") {
+  CHECK_FALSE(parse_number("1,5"));  // with '.' decimals, "1,5" is not fifteen
+  CHECK_FALSE(parse_number("1,23"));
+  CHECK_FALSE(parse_number("12,34,567"));  // lakh grouping
+  CHECK_FALSE(parse_number("1234,567"));   // four digits before the first group
+  CHECK_FALSE(parse_number("1,2345"));     // a group of four
+  CHECK_FALSE(parse_number("1.234,5"));    // with '.' decimals, the ',' after the fraction is junk
+  CHECK_FALSE(parse_number("1.5.6", ','));
+}
+
+TEST_CASE("parse_number ignores a currency sign or a trailing percent", "[field_parse]") {
+  CHECK(parse_number("$1,200") == 1200.0);
+  CHECK(parse_number("-$5.50") == -5.5);
+  CHECK(parse_number("\xE2\x82\xAC"
+                     "12,50",
+                     ',') == 12.5);                        // €12,50
+  CHECK(parse_number("12,50 \xE2\x82\xAC", ',') == 12.5);  // 12,50 €
+  CHECK(parse_number("\xC2\xA3"
+                     "3") == 3.0);  // £3
+  CHECK(parse_number("45%") == 45.0);
+  CHECK(parse_number("12.5 %") == 12.5);
+  CHECK_FALSE(parse_number("$"));
+  CHECK_FALSE(parse_number("%"));
+}
+
+TEST_CASE("parse_number reads exponents", "[field_parse]") {
+  CHECK(parse_number("1e3") == 1000.0);
+  CHECK(parse_number("2.5E-2") == 0.025);
+  CHECK(parse_number("-4e+1") == -40.0);
+  CHECK_FALSE(parse_number("1e"));
+  CHECK_FALSE(parse_number("1e+"));
+  CHECK_FALSE(parse_number("1e999"));  // overflows to infinity
+}
+
+TEST_CASE("parse_number rejects NaN, infinities, hex and junk", "[field_parse]") {
+  for (std::string_view text : {"NaN", "nan", "inf", "-inf", "Infinity", "0x1A", "0x10", "1.2.3",
+                                "12abc", "abc", "-", "+", ".", "", "1 2", "--1"}) {
+    INFO("'" << text << "'");
+    CHECK_FALSE(parse_number(text));
+  }
+}
+
+TEST_CASE("parse_number trims spaces, tabs and non-breaking spaces", "[field_parse]") {
+  CHECK(parse_number("  42  ") == 42.0);
+  CHECK(parse_number("\t-1.5\r\n") == -1.5);
+  CHECK(parse_number("\xC2\xA0"
+                     "42"
+                     "\xC2\xA0") == 42.0);  // U+00A0 either side
+  CHECK(parse_number(" \xC2\xA0"
+                     "7") == 7.0);
+}
+
+TEST_CASE("parse_bool reads yes/no, true/false, y/n, 1/0, t/f in any case", "[field_parse]") {
+  for (std::string_view text : {"yes", "YES", "true", "True", "y", "Y", "1", "t", "T", " yes "}) {
+    INFO("'" << text << "'");
+    CHECK(parse_bool(text) == true);
+  }
+  for (std::string_view text : {"no", "No", "false", "FALSE", "n", "N", "0", "f", "F"}) {
+    INFO("'" << text << "'");
+    CHECK(parse_bool(text) == false);
+  }
+  for (std::string_view text : {"", "maybe", "2", "yess", "-1", "on"}) {
+    INFO("'" << text << "'");
+    CHECK_FALSE(parse_bool(text).has_value());
+  }
+}
+
+TEST_CASE("parse_duration_minutes converts a number in each unit to minutes", "[field_parse]") {
+  CHECK(parse_duration_minutes("30000", DurationUnit::kMilliseconds) == 0.5);  // 30000 / 60000
+  CHECK(parse_duration_minutes("90", DurationUnit::kSeconds) == 1.5);          // 90 / 60
+  CHECK(parse_duration_minutes("120", DurationUnit::kSeconds) == 2.0);
+  CHECK(parse_duration_minutes("45", DurationUnit::kMinutes) == 45.0);
+  CHECK(parse_duration_minutes("2", DurationUnit::kHours) == 120.0);
+  CHECK(parse_duration_minutes("1.5", DurationUnit::kDays) == 2160.0);  // 1.5 × 1440
+  CHECK(parse_duration_minutes("1,5", DurationUnit::kHours, ',') == 90.0);
+  CHECK(parse_duration_minutes("0", DurationUnit::kHours) == 0.0);
+}
+
+TEST_CASE("parse_duration_minutes reads H:MM and HH:MM:SS whatever the unit", "[field_parse]") {
+  CHECK(parse_duration_minutes("1:30", DurationUnit::kSeconds) == 90.0);
+  CHECK(parse_duration_minutes("01:30:30", DurationUnit::kHours) == 90.5);  // 5430 s / 60
+  CHECK(parse_duration_minutes("0:00:30.5", DurationUnit::kMinutes) == Approx(30.5 / 60.0));
+  CHECK(parse_duration_minutes("26:00:00", DurationUnit::kHours) == 1560.0);  // over a day: 26 × 60
+  CHECK(parse_duration_minutes(" 0:45 ", DurationUnit::kMinutes) == 45.0);
+}
+
+TEST_CASE("parse_duration_minutes reads a leading minus as a negative (breached) duration",
+          "[field_parse]") {
+  CHECK(parse_duration_minutes("-1:30", DurationUnit::kMinutes) == -90.0);
+  CHECK(parse_duration_minutes("-0:05:00", DurationUnit::kMinutes) == -5.0);
+  CHECK(parse_duration_minutes("-15", DurationUnit::kMinutes) == -15.0);
+}
+
+TEST_CASE("parse_duration_minutes rejects malformed durations", "[field_parse]") {
+  for (std::string_view text : {"", "abc", "1:", ":30", "1:60", "1:30:60", "1:2:3:4",
+                                "1:30:", "1:30:00.", "1h30", "1:3a", "--1:30"}) {
+    INFO("'" << text << "'");
+    CHECK_FALSE(parse_duration_minutes(text, DurationUnit::kMinutes));
+  }
+}
+
+TEST_CASE("trim, is_blank and iequals treat whitespace and ASCII case as documented",
+          "[field_parse]") {
+  CHECK(kpilens::trim("  a b \t") == "a b");
+  CHECK(kpilens::is_blank(" \t\r\n"));
+  CHECK(kpilens::is_blank("\xC2\xA0"));
+  CHECK_FALSE(kpilens::is_blank(" x "));
+  CHECK(kpilens::iequals("Solved", "sOLVED"));
+  CHECK_FALSE(kpilens::iequals("Solved", "Solve"));
+}

@@ -1,0 +1,166 @@
+// json_writer tests: shortest round-trip numbers, string escaping, UTF-8 repair, and separators in
+// nested containers. Output is also read back with simdjson to prove it is valid JSON.
+#include "json_writer.h"
+
+#include <simdjson.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <optional>
+#include <string>
+
+using kpilens::format_number;
+using kpilens::JsonWriter;
+
+namespace {
+
+std::string written_string(std::string_view text) {
+  JsonWriter w;
+  w.string(text);
+  return w.take();
+}
+
+// Parses `json` (a single JSON string) with simdjson and returns its value.
+std::string read_back_string(const std::string& json) {
+  simdjson::dom::parser parser;
+  std::string_view value;
+  auto error = parser.parse(json).get(value);
+  REQUIRE(error == simdjson::SUCCESS);
+  return std::string(value);
+}
+
+}  // namespace
+
+TEST_CASE("format_number prints the shortest decimal that reads back to the same double",
+          "[json_writer]") {
+  CHECK(format_number(0.1) == "0.1");
+  CHECK(format_number(0.1 + 0.2) == "0.30000000000000004");  // 17 digits are needed
+  CHECK(format_number(1.0 / 3.0) == "0.3333333333333333");   // 16 digits suffice
+  CHECK(format_number(-2.5) == "-2.5");
+  CHECK(format_number(1e21) == "1e+21");
+  CHECK(format_number(1.5e300) == "1.5e+300");
+  CHECK(format_number(123.456) == "123.456");
+}
+
+TEST_CASE("format_number prints integers without a fraction or exponent", "[json_writer]") {
+  CHECK(format_number(5) == "5");
+  CHECK(format_number(-17) == "-17");
+  CHECK(format_number(100) == "100");
+  CHECK(format_number(123456789012.0) == "123456789012");
+  CHECK(format_number(9007199254740991.0) == "9007199254740991");  // 2^53 − 1
+  CHECK(format_number(9007199254740992.0) == "9007199254740992");  // 2^53: 16 significant digits
+}
+
+TEST_CASE("format_number prints both zeros as 0", "[json_writer]") {
+  CHECK(format_number(0.0) == "0");
+  CHECK(format_number(-0.0) == "0");
+}
+
+TEST_CASE("format_number prints NaN and infinities as null", "[json_writer]") {
+  CHECK(format_number(std::numeric_limits<double>::quiet_NaN()) == "null");
+  CHECK(format_number(std::numeric_limits<double>::infinity()) == "null");
+  CHECK(format_number(-std::numeric_limits<double>::infinity()) == "null");
+}
+
+TEST_CASE("format_number output reads back to the same double", "[json_writer]") {
+  for (double v : {0.1, 1.0 / 3.0, 2.0 / 3.0, 1e-7, 5e-324, 1.7976931348623157e308, 123.456e-200,
+                   -9.87654321e15, 0.000123}) {
+    INFO(v);
+    CHECK(std::strtod(format_number(v).c_str(), nullptr) == v);
+  }
+}
+
+TEST_CASE("JsonWriter escapes quotes, backslashes and control characters", "[json_writer]") {
+  CHECK(written_string("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(written_string("line\nfeed\rtab\t") == "\"line\\nfeed\\rtab\\t\"");
+  CHECK(written_string(std::string_view("\x00\x01\x1f\x7f", 4)) ==
+        "\"\\u0000\\u0001\\u001f\\u007f\"");
+  CHECK(written_string("/ stays") == "\"/ stays\"");
+  CHECK(read_back_string(written_string("q\"b\\n\n\x01")) == "q\"b\\n\n\x01");
+}
+
+TEST_CASE("JsonWriter replaces invalid UTF-8 with U+FFFD", "[json_writer]") {
+  const std::string fffd = "\xEF\xBF\xBD";
+  CHECK(written_string("a\xFF"
+                       "b") == "\"a" + fffd + "b\"");              // never a UTF-8 byte
+  CHECK(written_string("\x80") == "\"" + fffd + "\"");             // a lone continuation byte
+  CHECK(written_string("\xC0\xAF") == "\"" + fffd + fffd + "\"");  // overlong '/'
+  CHECK(written_string("\xED\xA0\x80") == "\"" + fffd + fffd + fffd + "\"");  // a surrogate
+  CHECK(written_string("\xF4\x90\x80\x80").find(fffd) != std::string::npos);  // above U+10FFFF
+  // A sequence cut short by the end of the string.
+  std::string cut = written_string("ok\xE2\x82");
+  CHECK(cut.substr(0, 3) == "\"ok");
+  CHECK(cut.find(fffd) == 3);
+  // Whatever was repaired, the result is valid JSON and valid UTF-8.
+  for (std::string_view bad :
+       {"\xFF", "\xC0\xAF", "\xED\xA0\x80", "ok\xE2\x82", "\xF8\x88\x80\x80"}) {
+    std::string json = written_string(bad);
+    CHECK(simdjson::validate_utf8(json.data(), json.size()));
+    simdjson::dom::parser parser;
+    std::string_view value;
+    CHECK(parser.parse(json).get(value) == simdjson::SUCCESS);
+  }
+}
+
+TEST_CASE("JsonWriter keeps valid multi-byte UTF-8 as it is", "[json_writer]") {
+  // é (2 bytes), € (3 bytes), 😀 (4 bytes), and U+10FFFF, the last code point.
+  const std::string text = "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF";
+  CHECK(written_string(text) == "\"" + text + "\"");
+  CHECK(read_back_string(written_string(text)) == text);
+}
+
+TEST_CASE("JsonWriter separates members and elements of nested containers", "[json_writer]") {
+  JsonWriter w;
+  w.begin_object();
+  w.field("a", 1);
+  w.key("b");
+  w.begin_array();
+  w.integer(int64_t{1});
+  w.string("x");
+  w.begin_object();
+  w.end_object();
+  w.begin_array();
+  w.end_array();
+  w.null();
+  w.end_array();
+  w.field("c", true);
+  w.key("d");
+  w.begin_object();
+  w.field("e", std::optional<double>{});
+  w.field("f", 0.5);
+  w.end_object();
+  w.end_object();
+  CHECK(w.str() == R"({"a":1,"b":[1,"x",{},[],null],"c":true,"d":{"e":null,"f":0.5}})");
+}
+
+TEST_CASE("JsonWriter writes every field type", "[json_writer]") {
+  JsonWriter w;
+  w.begin_object();
+  w.field("text", "plain");
+  w.field("string", std::string("owned"));
+  w.field("view", std::string_view("view"));
+  w.field("double", 2.25);
+  w.field("some", std::optional<double>{3.0});
+  w.field("int", -4);
+  w.field("int64", std::numeric_limits<int64_t>::min());
+  w.field("uint64", std::numeric_limits<uint64_t>::max());
+  w.field("no", false);
+  w.end_object();
+  CHECK(w.str() ==
+        R"({"text":"plain","string":"owned","view":"view","double":2.25,"some":3,"int":-4,)"
+        R"("int64":-9223372036854775808,"uint64":18446744073709551615,"no":false})");
+}
+
+TEST_CASE("JsonWriter writes top-level arrays of numbers", "[json_writer]") {
+  JsonWriter w;
+  w.begin_array();
+  w.number(0.1);
+  w.number(-0.0);
+  w.number(std::nan(""));
+  w.number(std::optional<double>{});
+  w.end_array();
+  CHECK(w.take() == "[0.1,0,null,null]");
+}

@@ -1,0 +1,178 @@
+// period tests: each grain's index and label, ISO weeks across year ends, Sunday weeks, the UTC
+// offset, and instants before 1970.
+//
+// Day anchors (days since 1970-01-01, which was a Thursday):
+//   2024-01-01 = 19723 (54 × 365 + 13 leap days); 19723 mod 7 = 4 → Thursday + 4 = Monday
+//   2024-03-10 = 19723 + 31 + 29 + 9 = 19792; 19792 mod 7 = 3 → Sunday
+//   2021-01-01 = 51 × 365 + 13 leap days = 18628; 18628 mod 7 = 1 → Friday
+//   2020-01-01 = 50 × 365 + 12 leap days = 18262
+#include "period.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+using kpilens::Grain;
+using kpilens::period_index;
+using kpilens::period_label;
+using kpilens::PeriodLabel;
+using kpilens::PeriodSpec;
+
+namespace {
+
+constexpr double kDay = 86400;
+
+PeriodSpec spec_of(Grain grain, int utc_offset_minutes = 0, bool sunday = false) {
+  PeriodSpec spec;
+  spec.grain = grain;
+  spec.utc_offset_minutes = utc_offset_minutes;
+  spec.week_starts_sunday = sunday;
+  return spec;
+}
+
+PeriodLabel label_at(double epoch_seconds, const PeriodSpec& spec) {
+  return period_label(period_index(epoch_seconds, spec), spec);
+}
+
+}  // namespace
+
+TEST_CASE("Day periods are day counts labelled with the date", "[period]") {
+  const PeriodSpec spec = spec_of(Grain::kDay);
+  CHECK(period_index(19792 * kDay + 12 * 3600, spec) == 19792);
+  PeriodLabel label = period_label(19792, spec);
+  CHECK(label.key == "2024-03-10");
+  CHECK(label.start == "2024-03-10");
+  CHECK(label.end == "2024-03-10");
+}
+
+TEST_CASE("Week periods are ISO weeks starting on Monday", "[period]") {
+  const PeriodSpec spec = spec_of(Grain::kWeek);
+  // 2024-01-01 is a Monday and its week's Thursday (Jan 4) is in 2024: week 1.
+  PeriodLabel first = label_at(19723 * kDay, spec);
+  CHECK(first.key == "2024-W01");
+  CHECK(first.start == "2024-01-01");
+  CHECK(first.end == "2024-01-07");
+  // Sunday 2024-03-10 closes the week Mon 03-04 … Sun 03-10; its Thursday, 03-07, is day
+  // 31 + 29 + 7 = 67 of 2024 → week (67 − 1) / 7 + 1 = 10.
+  PeriodLabel march = label_at(19792 * kDay + 23 * 3600, spec);
+  CHECK(march.key == "2024-W10");
+  CHECK(march.start == "2024-03-04");
+  CHECK(march.end == "2024-03-10");
+  // Consecutive weeks have consecutive indexes.
+  CHECK(period_index(19793 * kDay, spec) == period_index(19792 * kDay, spec) + 1);
+}
+
+TEST_CASE("The ISO week containing 1 January 2021 is 2020-W53", "[period]") {
+  // Friday 2021-01-01 (day 18628) is in the week Mon 2020-12-28 … Sun 2021-01-03, whose Thursday
+  // (2020-12-31) makes it 2020's 53rd week.
+  PeriodLabel label = label_at(18628 * kDay, spec_of(Grain::kWeek));
+  CHECK(label.key == "2020-W53");
+  CHECK(label.start == "2020-12-28");
+  CHECK(label.end == "2021-01-03");
+}
+
+TEST_CASE("The ISO week of Monday 30 December 2019 is 2020-W01", "[period]") {
+  // 2019-12-30 = 18262 − 2 = 18260; its week's Thursday is 2020-01-02.
+  PeriodLabel label = label_at(18260 * kDay, spec_of(Grain::kWeek));
+  CHECK(label.key == "2020-W01");
+  CHECK(label.start == "2019-12-30");
+  CHECK(label.end == "2020-01-05");
+}
+
+TEST_CASE("Sunday-start weeks are keyed by their first day", "[period]") {
+  const PeriodSpec spec = spec_of(Grain::kWeek, 0, true);
+  // Sunday 2024-03-10 opens its own week.
+  PeriodLabel sunday = label_at(19792 * kDay, spec);
+  CHECK(sunday.key == "2024-03-10");
+  CHECK(sunday.start == "2024-03-10");
+  CHECK(sunday.end == "2024-03-16");
+  // Saturday 2024-03-09 belongs to the week that opened on Sunday 03-03.
+  PeriodLabel saturday = label_at(19791 * kDay + 86399, spec);
+  CHECK(saturday.key == "2024-03-03");
+  CHECK(saturday.end == "2024-03-09");
+}
+
+TEST_CASE("Month periods cover the calendar month", "[period]") {
+  const PeriodSpec spec = spec_of(Grain::kMonth);
+  // 2024-02-15 = 19723 + 31 + 14 = 19768; index = 2024 × 12 + (2 − 1) = 24289.
+  CHECK(period_index(19768 * kDay, spec) == 24289);
+  PeriodLabel label = period_label(24289, spec);
+  CHECK(label.key == "2024-02");
+  CHECK(label.start == "2024-02-01");
+  CHECK(label.end == "2024-02-29");  // leap year
+}
+
+TEST_CASE("Quarter periods cover three months", "[period]") {
+  const PeriodSpec spec = spec_of(Grain::kQuarter);
+  // 2024-05-20 = 19723 + 31 + 29 + 31 + 30 + 19 = 19863; index = 2024 × 4 + 1 = 8097.
+  CHECK(period_index(19863 * kDay, spec) == 8097);
+  PeriodLabel label = period_label(8097, spec);
+  CHECK(label.key == "2024-Q2");
+  CHECK(label.start == "2024-04-01");
+  CHECK(label.end == "2024-06-30");
+  CHECK(period_label(8099, spec).end == "2024-12-31");  // Q4
+}
+
+TEST_CASE("Year periods cover the calendar year", "[period]") {
+  const PeriodSpec spec = spec_of(Grain::kYear);
+  CHECK(period_index(19792 * kDay, spec) == 2024);
+  PeriodLabel label = period_label(2024, spec);
+  CHECK(label.key == "2024");
+  CHECK(label.start == "2024-01-01");
+  CHECK(label.end == "2024-12-31");
+}
+
+TEST_CASE("The all period holds every instant", "[period]") {
+  const PeriodSpec spec = spec_of(Grain::kAll);
+  CHECK(period_index(19792 * kDay, spec) == 0);
+  CHECK(period_index(-5 * kDay, spec) == 0);
+  CHECK(period_label(0, spec).key == "all");
+}
+
+TEST_CASE("The UTC offset moves an instant across a day boundary", "[period]") {
+  // 2024-03-10T23:30Z is already 2024-03-11 00:30 at UTC+01:00.
+  const double late = 19792 * kDay + 23 * 3600 + 30 * 60;
+  CHECK(label_at(late, spec_of(Grain::kDay)).key == "2024-03-10");
+  CHECK(label_at(late, spec_of(Grain::kDay, 60)).key == "2024-03-11");
+  // 2024-03-10T00:30Z is still 2024-03-09 23:30 at UTC−01:00.
+  const double early = 19792 * kDay + 30 * 60;
+  CHECK(label_at(early, spec_of(Grain::kDay, -60)).key == "2024-03-09");
+  // The same shift moves an instant across an ISO week (Sunday → Monday) and across a month:
+  // 2024-02-29 (day 19723 + 31 + 28 = 19782) at 23:30Z is 2024-03-01 05:00 at +05:30.
+  CHECK(label_at(late, spec_of(Grain::kWeek, 60)).key == "2024-W11");
+  const double leap_day_late = 19782 * kDay + 23.5 * 3600;
+  CHECK(label_at(leap_day_late, spec_of(Grain::kMonth)).key == "2024-02");
+  CHECK(label_at(leap_day_late, spec_of(Grain::kMonth, 330)).key == "2024-03");
+}
+
+TEST_CASE("Instants before 1970 fall in the right periods", "[period]") {
+  // −1 s is 1969-12-31 23:59:59: day −1, not day 0.
+  CHECK(period_index(-1, spec_of(Grain::kDay)) == -1);
+  CHECK(label_at(-1, spec_of(Grain::kDay)).key == "1969-12-31");
+  CHECK(label_at(-0.5, spec_of(Grain::kDay)).key == "1969-12-31");
+  // Wednesday 1969-12-31 is in the ISO week Mon 1969-12-29 … Sun 1970-01-04, whose Thursday is
+  // 1970-01-01: 1970-W01.
+  PeriodLabel week = label_at(-1, spec_of(Grain::kWeek));
+  CHECK(week.key == "1970-W01");
+  CHECK(week.start == "1969-12-29");
+  CHECK(week.end == "1970-01-04");
+  // Sunday 1969-12-28 (day −4) ends the week of Mon 12-22, Thursday 12-25 = day 359 of 1969 →
+  // week (359 − 1) / 7 + 1 = 52.
+  PeriodLabel before = label_at(-4 * kDay, spec_of(Grain::kWeek));
+  CHECK(before.key == "1969-W52");
+  CHECK(before.start == "1969-12-22");
+  // Month and year: index 1969 × 12 + 11 = 23639.
+  CHECK(period_index(-1, spec_of(Grain::kMonth)) == 23639);
+  CHECK(label_at(-1, spec_of(Grain::kMonth)).key == "1969-12");
+  CHECK(label_at(-1, spec_of(Grain::kQuarter)).key == "1969-Q4");
+  CHECK(label_at(-365 * kDay, spec_of(Grain::kYear)).key == "1969");  // 1969-01-01
+}
+
+TEST_CASE("Grain names parse and print both ways", "[period]") {
+  for (Grain grain :
+       {Grain::kDay, Grain::kWeek, Grain::kMonth, Grain::kQuarter, Grain::kYear, Grain::kAll}) {
+    CHECK(kpilens::parse_grain(kpilens::grain_name(grain)) == grain);
+  }
+  CHECK(kpilens::grain_name(Grain::kQuarter) == "quarter");
+  CHECK_FALSE(kpilens::parse_grain("weekly").has_value());
+  CHECK_FALSE(kpilens::parse_grain("Week").has_value());
+}

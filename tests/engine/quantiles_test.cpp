@@ -1,0 +1,99 @@
+// quantiles tests: type-7 interpolation worked out by hand, edge sizes, merge, and the exact mean.
+#include "quantiles.h"
+
+#include <catch2/catch.hpp>
+#include <initializer_list>
+#include <optional>
+
+using kpilens::ExactQuantiles;
+
+namespace {
+
+ExactQuantiles finished(std::initializer_list<double> values) {
+  ExactQuantiles q;
+  for (double v : values) q.feed(v);
+  q.finish();
+  return q;
+}
+
+}  // namespace
+
+// Type 7: h = (n − 1) × q; result = x[⌊h⌋] + (h − ⌊h⌋) × (x[⌊h⌋ + 1] − x[⌊h⌋]) over sorted x,
+// 0-based.
+
+TEST_CASE("Quantiles give the middle value as the median of an odd count", "[quantiles]") {
+  // Sorted 1 2 3 5 8; h = 4 × 0.5 = 2 → x[2] = 3.
+  CHECK(finished({8, 1, 3, 5, 2}).quantile(0.5) == 3.0);
+}
+
+TEST_CASE("Quantiles interpolate the median of an even count", "[quantiles]") {
+  // Sorted 1 2 3 4; h = 3 × 0.5 = 1.5 → 2 + 0.5 × (3 − 2) = 2.5.
+  CHECK(finished({4, 1, 3, 2}).quantile(0.5) == 2.5);
+  // Sorted 10 20 40 80; h = 1.5 → 20 + 0.5 × 20 = 30.
+  CHECK(finished({80, 10, 40, 20}).quantile(0.5) == 30.0);
+}
+
+TEST_CASE("Quantiles give 9.1 as the 90th percentile of 1 to 10", "[quantiles]") {
+  // h = 9 × 0.9 = 8.1 → x[8] + 0.1 × (x[9] − x[8]) = 9 + 0.1 × 1 = 9.1.
+  // (In doubles 9 × 0.9 is 8.0999999999999996…, and 9 + 0.0999999999999996… rounds to double(9.1).)
+  ExactQuantiles q;
+  for (int v = 10; v >= 1; --v) q.feed(v);
+  q.finish();
+  CHECK(q.quantile(0.9) == 9.1);
+  // h = 9 × 0.25 = 2.25 → 3 + 0.25 × 1 = 3.25.
+  CHECK(q.quantile(0.25) == 3.25);
+}
+
+TEST_CASE("Quantiles at 0 and 1 are the minimum and the maximum", "[quantiles]") {
+  ExactQuantiles q = finished({5, -2, 7.5, 3});
+  CHECK(q.quantile(0.0) == -2.0);
+  CHECK(q.quantile(1.0) == 7.5);
+}
+
+TEST_CASE("Quantiles of a single value are that value", "[quantiles]") {
+  ExactQuantiles q = finished({42});
+  CHECK(q.count() == 1);
+  for (double p : {0.0, 0.1, 0.5, 0.9, 1.0}) {
+    INFO("q = " << p);
+    CHECK(q.quantile(p) == 42.0);
+  }
+  CHECK(q.mean() == 42.0);
+}
+
+TEST_CASE("Quantiles and mean of no values are null", "[quantiles]") {
+  ExactQuantiles q;
+  q.finish();
+  CHECK(q.count() == 0);
+  CHECK_FALSE(q.quantile(0.5).has_value());
+  CHECK_FALSE(q.mean().has_value());
+}
+
+TEST_CASE("Quantiles merged from two parts equal one pass", "[quantiles]") {
+  ExactQuantiles one_pass, odd, even;
+  for (int v = 1; v <= 101; ++v) {
+    double value = (v * 37) % 101 + 0.25 * v;  // a scrambled order with fractions
+    one_pass.feed(value);
+    (v % 2 ? odd : even).feed(value);
+  }
+  odd.merge(even);
+  one_pass.finish();
+  odd.finish();
+  CHECK(odd.count() == one_pass.count());
+  for (double p : {0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0}) {
+    INFO("q = " << p);
+    CHECK(odd.quantile(p) == one_pass.quantile(p));
+  }
+  CHECK(odd.mean() == one_pass.mean());
+}
+
+TEST_CASE("Quantiles mean is the exact sum over the count", "[quantiles]") {
+  // (1 + 2 + 3 + 4) / 4 = 2.5.
+  CHECK(finished({1, 2, 3, 4}).mean() == 2.5);
+  // Ten 0.1 values sum exactly to 1.0 (see exact_sum_test), so the mean is 1.0 / 10 = 0.1.
+  ExactQuantiles tenths;
+  for (int i = 0; i < 10; ++i) tenths.feed(0.1);
+  tenths.finish();
+  CHECK(tenths.mean() == 0.1);
+  // 1e16 + 1 + 1 − 1e16 = 2 over 4 values = 0.5 (a naive running sum would give 0).
+  CHECK(finished({1e16, 1, 1, -1e16}).mean() == 0.5);
+}

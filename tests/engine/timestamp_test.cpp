@@ -1,0 +1,237 @@
+// timestamp tests: every documented cell format against epoch seconds worked out by hand, invalid
+// dates, leap years, day/month order evidence, and the civil-date arithmetic.
+//
+// Anchors used below (days since 1970-01-01):
+//   2024-01-01: 54 years of 365 days (1970…2023) + 13 leap days (1972, 1976, …, 2020) = 19710 + 13
+//   = 19723 2024-03-10: 19723 + 31 (Jan) + 29 (Feb, leap) + 9 = 19792 → 19792 × 86400 = 1710028800
+//   2024-03-10T12:00:00Z = 1710028800 + 12 × 3600 = 1710072000
+#include "timestamp.h"
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+using kpilens::civil_from_days;
+using kpilens::CivilDate;
+using kpilens::DateOrder;
+using kpilens::DateOrderEvidence;
+using kpilens::days_from_civil;
+using kpilens::days_in_month;
+using kpilens::parse_timestamp;
+
+namespace {
+
+constexpr double kMarch10Noon = 1710072000;  // 2024-03-10T12:00:00Z, see the file comment
+
+std::optional<double> seconds(std::string_view text, DateOrder order = DateOrder::kAuto) {
+  auto ts = parse_timestamp(text, order);
+  if (!ts) return std::nullopt;
+  return ts->seconds;
+}
+
+bool has_offset(std::string_view text) {
+  auto ts = parse_timestamp(text);
+  return ts && ts->has_offset;
+}
+
+}  // namespace
+
+TEST_CASE("Timestamp reads ISO 8601 with T or space and a Z zone", "[timestamp]") {
+  CHECK(seconds("2024-03-10T12:00:00Z") == kMarch10Noon);
+  CHECK(seconds("2024-03-10 12:00:00Z") == kMarch10Noon);
+  CHECK(seconds("2024-03-10t12:00:00z") == kMarch10Noon);
+  CHECK(seconds("2024-03-10T12:00Z") == kMarch10Noon);
+  CHECK(seconds("2024-03-10T12:00:00.5Z") == kMarch10Noon + 0.5);
+  CHECK(has_offset("2024-03-10T12:00:00Z"));
+}
+
+TEST_CASE("Timestamp applies a ±hh:mm or ±hhmm offset", "[timestamp]") {
+  // 14:30 at +02:30 is 12:00 UTC; 07:00 at -05:00 is 12:00 UTC.
+  CHECK(seconds("2024-03-10T14:30:00+02:30") == kMarch10Noon);
+  CHECK(seconds("2024-03-10T07:00:00-05:00") == kMarch10Noon);
+  CHECK(seconds("2024-03-10T14:30:00+0230") == kMarch10Noon);
+  CHECK(seconds("2024-03-10 07:00:00-0500") == kMarch10Noon);
+  CHECK(seconds("2024-03-10T14:00:00+02") == kMarch10Noon);
+  CHECK(has_offset("2024-03-10T07:00:00-05:00"));
+  // A UTC offset that crosses midnight backwards: 2024-03-11 01:00 at +05:00 = 2024-03-10 20:00
+  // UTC.
+  CHECK(seconds("2024-03-11T01:00:00+05:00") == kMarch10Noon + 8 * 3600);
+}
+
+TEST_CASE("Timestamp reads YYYY-MM-DD HH:MM[:SS] as wall-clock time without an offset",
+          "[timestamp]") {
+  CHECK(seconds("2024-03-10 12:00") == kMarch10Noon);
+  CHECK(seconds("2024-03-10 12:00:45") == kMarch10Noon + 45);
+  CHECK(seconds("2024-03-10") == kMarch10Noon - 12 * 3600);  // midnight
+  CHECK(seconds("2024-3-10 9:05") == kMarch10Noon - 3 * 3600 + 5 * 60);
+  CHECK_FALSE(has_offset("2024-03-10 12:00:45"));
+}
+
+TEST_CASE("Timestamp reads YYYY/MM/DD", "[timestamp]") {
+  CHECK(seconds("2024/03/10 12:00") == kMarch10Noon);
+  CHECK(seconds("2024/03/10") == kMarch10Noon - 12 * 3600);
+}
+
+TEST_CASE("Timestamp reads MM/DD/YYYY with a 12-hour clock", "[timestamp]") {
+  CHECK(seconds("03/10/2024 12:00 PM") == kMarch10Noon);              // 12 PM is noon
+  CHECK(seconds("03/10/2024 12:00 AM") == kMarch10Noon - 12 * 3600);  // 12 AM is midnight
+  CHECK(seconds("03/10/2024 1:05 pm") == kMarch10Noon + 3600 + 5 * 60);
+  CHECK(seconds("3/10/2024 11:59:59PM") == kMarch10Noon + 11 * 3600 + 59 * 60 + 59);
+  CHECK_FALSE(seconds("03/10/2024 13:00 PM"));
+  CHECK_FALSE(seconds("03/10/2024 0:30 AM"));
+}
+
+TEST_CASE("Timestamp reads DD/MM/YYYY when told the column is day first", "[timestamp]") {
+  CHECK(seconds("10/03/2024 12:00", DateOrder::kDayFirst) == kMarch10Noon);
+  CHECK(seconds("03/10/2024 12:00", DateOrder::kMonthFirst) == kMarch10Noon);
+  // kAuto reads 10/03 month first: 2024-10-03 = 19723 + 274 (Jan…Sep: 31+29+31+30+31+30+31+31+30)
+  // + 2 = 19999 days → 19999 × 86400 + 43200 = 1727956800.
+  CHECK(seconds("10/03/2024 12:00") == 1727956800);
+  // …unless the first number cannot be a month.
+  CHECK(seconds("25/03/2024") == seconds("2024-03-25"));
+}
+
+TEST_CASE("Timestamp reads DD.MM.YYYY HH:MM as day first", "[timestamp]") {
+  CHECK(seconds("10.03.2024 12:00") == kMarch10Noon);
+  CHECK(seconds("10.03.2024 12:00", DateOrder::kMonthFirst) == kMarch10Noon);
+}
+
+TEST_CASE("Timestamp reads Jira's DD/Mon/YY h:mm PM", "[timestamp]") {
+  CHECK(seconds("10/Mar/24 12:00 PM") == kMarch10Noon);
+  // 2024-03-12 15:15 = (19792 + 2) × 86400 + 15 × 3600 + 15 × 60 = 1710201600 + 54900 = 1710256500.
+  CHECK(seconds("12/Mar/24 3:15 PM") == 1710256500);
+  CHECK(seconds("10/march/2024 12:00") == kMarch10Noon);
+  CHECK_FALSE(seconds("10/Mrz/24 12:00"));
+}
+
+TEST_CASE("Timestamp expands two-digit years below 70 to 20xx and the rest to 19xx",
+          "[timestamp]") {
+  CHECK(seconds("03/10/24 12:00 PM") == kMarch10Noon);
+  CHECK(seconds("1/1/70") == 0);
+  // 69 is below 70, so it is 2069; 99 is 1999.
+  CHECK(seconds("12/31/69") == seconds("2069-12-31"));
+  CHECK(seconds("31.12.99") == seconds("1999-12-31"));
+}
+
+TEST_CASE("Timestamp reads Unix seconds and milliseconds", "[timestamp]") {
+  CHECK(seconds("1710072000") == kMarch10Noon);
+  CHECK(seconds("1710072000123") == kMarch10Noon + 0.123);
+  CHECK(has_offset("1710072000"));
+  CHECK_FALSE(seconds("12345678"));        // 8 digits: neither
+  CHECK_FALSE(seconds("12345678901234"));  // 14 digits: neither
+}
+
+TEST_CASE("Timestamp rejects impossible dates and times", "[timestamp]") {
+  CHECK_FALSE(seconds("2024-02-30"));
+  CHECK_FALSE(seconds("2024-04-31"));
+  CHECK_FALSE(seconds("2024-13-01"));
+  CHECK_FALSE(seconds("2024-00-10"));
+  CHECK_FALSE(seconds("2024-03-00"));
+  CHECK_FALSE(seconds("2024-03-10 24:00"));
+  CHECK_FALSE(seconds("2024-03-10 12:60"));
+  CHECK_FALSE(seconds("2024-03-10T12:00:00+19:00"));
+  CHECK_FALSE(seconds("13/13/2024"));
+  CHECK_FALSE(seconds("garbage"));
+  CHECK_FALSE(seconds("not a date at all"));
+  CHECK_FALSE(seconds("2024-03-10 noon"));
+  CHECK_FALSE(seconds(""));
+  CHECK_FALSE(seconds("   "));
+}
+
+TEST_CASE("Timestamp knows which years are leap years", "[timestamp]") {
+  // 2024-02-29 = 19723 + 31 + 28 = 19782 days → 1709164800.
+  CHECK(seconds("2024-02-29") == 1709164800);
+  // 2000 is a leap year (divisible by 400): 2000-01-01 = 30 × 365 + 7 leap days = 10957;
+  // 2000-02-29 = 10957 + 59 = 11016 → 951782400.
+  CHECK(seconds("2000-02-29") == 951782400);
+  CHECK_FALSE(seconds("2023-02-29"));
+  CHECK_FALSE(seconds("1900-02-29"));  // divisible by 100, not by 400
+  CHECK_FALSE(seconds("2100-02-29"));
+  CHECK(days_in_month(2024, 2) == 29);
+  CHECK(days_in_month(2023, 2) == 28);
+  CHECK(days_in_month(2000, 2) == 29);
+  CHECK(days_in_month(1900, 2) == 28);
+  CHECK(days_in_month(2024, 4) == 30);
+  CHECK(days_in_month(2024, 12) == 31);
+}
+
+TEST_CASE("Date order evidence decides day first or month first from unambiguous cells",
+          "[timestamp]") {
+  SECTION("a first number over 12 is a day") {
+    DateOrderEvidence evidence;
+    evidence.observe("25/03/2024");
+    evidence.observe("03/04/2024");
+    CHECK(evidence.day_first_only == 1);
+    CHECK(evidence.ambiguous == 1);
+    CHECK(evidence.decide() == DateOrder::kDayFirst);
+  }
+  SECTION("a second number over 12 is a day") {
+    DateOrderEvidence evidence;
+    evidence.observe("03/25/2024 10:00 AM");
+    evidence.observe("2024-03-25");  // not a slash date: no evidence
+    CHECK(evidence.month_first_only == 1);
+    CHECK(evidence.decide(DateOrder::kDayFirst) == DateOrder::kMonthFirst);
+  }
+  SECTION("only ambiguous cells leave the fallback") {
+    DateOrderEvidence evidence;
+    evidence.observe("01/02/2024");
+    evidence.observe("12/11/2024");
+    CHECK(evidence.decide() == DateOrder::kMonthFirst);
+    CHECK(evidence.decide(DateOrder::kDayFirst) == DateOrder::kDayFirst);
+  }
+  SECTION("conflicting cells are flagged and the majority decides") {
+    DateOrderEvidence evidence;
+    evidence.observe("25/03/2024");
+    evidence.observe("26/03/2024");
+    evidence.observe("03/27/2024");
+    CHECK(evidence.conflicting());
+    CHECK(evidence.decide() == DateOrder::kDayFirst);
+  }
+}
+
+TEST_CASE("Civil dates and day counts convert both ways", "[timestamp]") {
+  CHECK(days_from_civil(1970, 1, 1) == 0);
+  CHECK(days_from_civil(1969, 12, 31) == -1);
+  CHECK(days_from_civil(2024, 3, 10) == 19792);
+  CHECK(days_from_civil(2000, 3, 1) == 11017);  // 10957 + 31 + 29
+  CHECK(days_from_civil(1, 1, 1) == -719162);   // proleptic Gregorian: 719162 days before 1970
+  char text[32];
+  kpilens::format_date(19792, text);
+  CHECK(std::string(text) == "2024-03-10");
+  kpilens::format_date(-1, text);
+  CHECK(std::string(text) == "1969-12-31");
+}
+
+TEST_CASE("civil_from_days walks the calendar one day at a time and round-trips", "[timestamp]") {
+  // From 1600-01-01 to 2400-12-31: each day is the day after the previous one, and converting back
+  // gives the same day count.
+  const int64_t first = days_from_civil(1600, 1, 1);
+  const int64_t last = days_from_civil(2400, 12, 31);
+  CivilDate previous = civil_from_days(first - 1);
+  CHECK((previous.year == 1599 && previous.month == 12 && previous.day == 31));
+  bool all_good = true;
+  for (int64_t day = first; day <= last && all_good; ++day) {
+    CivilDate date = civil_from_days(day);
+    CivilDate expected = previous;
+    if (++expected.day > days_in_month(expected.year, expected.month)) {
+      expected.day = 1;
+      if (++expected.month > 12) {
+        expected.month = 1;
+        ++expected.year;
+      }
+    }
+    all_good = date.year == expected.year && date.month == expected.month &&
+               date.day == expected.day && days_from_civil(date.year, date.month, date.day) == day;
+    if (!all_good) {
+      INFO("day " << day);
+      CHECK(date.year == expected.year);
+      CHECK(date.month == expected.month);
+      CHECK(date.day == expected.day);
+    }
+    previous = date;
+  }
+  CHECK(all_good);
+  // 800 years of 365.2425 days: 292194 days plus the 366 of 2400 (2400 is a leap year).
+  CHECK(last - first + 1 == 292194 + 366);
+}
