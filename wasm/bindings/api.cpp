@@ -1,6 +1,7 @@
-// api: the JS face of the engine, and the only file that includes an Emscripten header. It translates
-// and nothing else: a Dataset owns one engine TicketDataset and one reusable chunk buffer in wasm memory.
-// JS writes a chunk's bytes into that buffer (HEAPU8.set) and makes one call per chunk.
+// api: the JS face of the engine, and the only file that includes an Emscripten header. It
+// translates and nothing else: a Dataset owns one engine TicketDataset and one reusable chunk
+// buffer in wasm memory. JS writes a chunk's bytes into that buffer (HEAPU8.set) and makes one call
+// per chunk.
 #include <emscripten/bind.h>
 
 #include <string>
@@ -78,7 +79,6 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("rowsRead", &Dataset::rows_read)
       .function("report", &Dataset::report)
       .function("reportCsv", &Dataset::report_csv);
-  emscripten::function("version", emscripten::optional_override([]() {
-                         return std::string(KPILENS_VERSION);
-                       }));
+  emscripten::function(
+      "version", emscripten::optional_override([]() { return std::string(KPILENS_VERSION); }));
 }

@@ -19,7 +19,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: kpilens report [options] FILE...\n"
     "\n"
-    "Reads helpdesk ticket exports (CSV/TSV; '-' is standard input) and prints their support KPIs.\n"
+    "Reads helpdesk ticket exports (CSV/TSV; '-' is standard input) and prints their support "
+    "KPIs.\n"
     "\n"
     "options:\n"
     "  --config FILE        JSON config (docs/report.md); flags below override it\n"
@@ -54,9 +55,12 @@ std::string stream_file(kpilens::TicketDataset& dataset, const std::string& path
                         std::vector<char>& chunk) {
   std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (file == nullptr) return path + ": " + std::strerror(errno);
-  // The report names a file by its base name: paths can say more about a machine than a report should.
+  // The report names a file by its base name: paths can say more about a machine than a report
+  // should.
   size_t slash = path.find_last_of("/\\");
-  dataset.begin_file(path == "-" ? "stdin" : slash == std::string::npos ? path : path.substr(slash + 1));
+  dataset.begin_file(path == "-"                  ? "stdin"
+                     : slash == std::string::npos ? path
+                                                  : path.substr(slash + 1));
   size_t got = 0;
   while ((got = std::fread(chunk.data(), 1, chunk.size(), file)) > 0) {
     dataset.feed(std::string_view(chunk.data(), got));
@@ -132,7 +136,8 @@ int main(int argc, char** argv) {
       if (!grain) return usage_error("--grain must be day, week, month, quarter, year or all");
       config.period.grain = *grain;
     } else if (flag == "--week-start") {
-      if (v != "monday" && v != "sunday") return usage_error("--week-start must be monday or sunday");
+      if (v != "monday" && v != "sunday")
+        return usage_error("--week-start must be monday or sunday");
       config.period.week_starts_sunday = v == "sunday";
     } else if (flag == "--utc-offset") {
       auto minutes = kpilens::parse_utc_offset(v);
@@ -144,7 +149,8 @@ int main(int argc, char** argv) {
       size_t eq = v.find('=');
       if (eq == std::string::npos || eq == 0) return usage_error("--map needs FIELD=HEADER");
       std::string field = v.substr(0, eq), header = v.substr(eq + 1);
-      if (!kpilens::field_from_name(field)) return usage_error("--map: unknown field '" + field + "'");
+      if (!kpilens::field_from_name(field))
+        return usage_error("--map: unknown field '" + field + "'");
       if (header.empty()) {
         config.mapping.columns.emplace_back(field, std::nullopt);
       } else {
@@ -164,8 +170,8 @@ int main(int argc, char** argv) {
       }
       config.filters.push_back(std::move(filter));
     } else if (flag == "--from" || flag == "--to") {
-      std::string json = "{\"" + std::string(flag == "--from" ? "date_from" : "date_to") +
-                         "\":\"" + v + "\"}";
+      std::string json =
+          "{\"" + std::string(flag == "--from" ? "date_from" : "date_to") + "\":\"" + v + "\"}";
       auto day = kpilens::parse_config(json);
       if (!day.errors.empty()) return usage_error(flag + " must be a date like 2024-01-31");
       if (flag == "--from") {
@@ -196,7 +202,8 @@ int main(int argc, char** argv) {
     std::fwrite(report.data(), 1, report.size(), stdout);
     std::fputc('\n', stdout);
   } else {
-    auto rendered = format == "csv" ? kpilens::report_to_csv(report) : kpilens::report_to_text(report);
+    auto rendered =
+        format == "csv" ? kpilens::report_to_csv(report) : kpilens::report_to_text(report);
     if (!rendered) {
       std::fprintf(stderr, "kpilens: internal error: the report could not be rendered\n");
       return 1;

@@ -1,5 +1,5 @@
-// column_mapping: fields pick columns in schema order, each taking the unused column whose header is its
-// best-ranked synonym; config overrides are placed first and never reassigned.
+// column_mapping: fields pick columns in schema order, each taking the unused column whose header
+// is its best-ranked synonym; config overrides are placed first and never reassigned.
 #include "column_mapping.h"
 
 #include <limits>
@@ -26,14 +26,22 @@ std::vector<std::string_view> words(std::string_view text) {
 
 std::optional<DurationUnit> unit_of_word(std::string_view word) {
   static constexpr std::pair<std::string_view, DurationUnit> kWords[] = {
-      {"ms", DurationUnit::kMilliseconds},      {"milliseconds", DurationUnit::kMilliseconds},
-      {"millis", DurationUnit::kMilliseconds},  {"seconds", DurationUnit::kSeconds},
-      {"secs", DurationUnit::kSeconds},         {"sec", DurationUnit::kSeconds},
-      {"s", DurationUnit::kSeconds},            {"minutes", DurationUnit::kMinutes},
-      {"mins", DurationUnit::kMinutes},         {"min", DurationUnit::kMinutes},
-      {"hours", DurationUnit::kHours},          {"hrs", DurationUnit::kHours},
-      {"hr", DurationUnit::kHours},             {"h", DurationUnit::kHours},
-      {"days", DurationUnit::kDays},            {"d", DurationUnit::kDays},
+      {"ms", DurationUnit::kMilliseconds},
+      {"milliseconds", DurationUnit::kMilliseconds},
+      {"millis", DurationUnit::kMilliseconds},
+      {"seconds", DurationUnit::kSeconds},
+      {"secs", DurationUnit::kSeconds},
+      {"sec", DurationUnit::kSeconds},
+      {"s", DurationUnit::kSeconds},
+      {"minutes", DurationUnit::kMinutes},
+      {"mins", DurationUnit::kMinutes},
+      {"min", DurationUnit::kMinutes},
+      {"hours", DurationUnit::kHours},
+      {"hrs", DurationUnit::kHours},
+      {"hr", DurationUnit::kHours},
+      {"h", DurationUnit::kHours},
+      {"days", DurationUnit::kDays},
+      {"d", DurationUnit::kDays},
   };
   for (const auto& [name, unit] : kWords) {
     if (word == name) return unit;
@@ -58,7 +66,8 @@ std::string normalise_header(std::string_view header) {
   size_t i = 0;
   // Skip a UTF-8 BOM that survived into a header cell.
   if (header.size() >= 3 && static_cast<unsigned char>(header[0]) == 0xEF &&
-      static_cast<unsigned char>(header[1]) == 0xBB && static_cast<unsigned char>(header[2]) == 0xBF) {
+      static_cast<unsigned char>(header[1]) == 0xBB &&
+      static_cast<unsigned char>(header[2]) == 0xBF) {
     i = 3;
   }
   for (; i < header.size(); ++i) {
@@ -181,6 +190,11 @@ MappingResult map_columns(std::span<const std::string> headers, const MappingOve
           best_column = static_cast<int>(i);
           break;
         }
+      }
+      // A column named after the field itself ("first_contact_resolved") ranks after every synonym.
+      if (best_column < 0 && normalised[i] == normalise_header(info.name)) {
+        best_rank = info.synonyms.size();
+        best_column = static_cast<int>(i);
       }
     }
     if (best_column >= 0) {

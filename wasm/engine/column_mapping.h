@@ -1,5 +1,5 @@
-// column_mapping: which source column feeds which canonical ticket field. Automatic by normalised header
-// names and synonyms; every choice can be overridden (or switched off) by the caller.
+// column_mapping: which source column feeds which canonical ticket field. Automatic by normalised
+// header names and synonyms; every choice can be overridden (or switched off) by the caller.
 #pragma once
 
 #include <array>

@@ -1,5 +1,6 @@
-// csv_decoder: byte-level state machine. Unquoted runs are copied in bulk up to the next delimiter or line
-// break; quoted fields are unescaped ("" → ") as they are read, so no record is ever re-scanned.
+// csv_decoder: byte-level state machine. Unquoted runs are copied in bulk up to the next delimiter
+// or line break; quoted fields are unescaped ("" → ") as they are read, so no record is ever
+// re-scanned.
 #include "csv_decoder.h"
 
 #include <algorithm>
@@ -42,8 +43,8 @@ LineCounts count_candidates(std::string_view sample) {
     any = true;
     for (size_t k = 0; k < kCandidates.size(); ++k) current[k] += (c == kCandidates[k]);
   }
-  // A last line without a line break counts only when the sample is the whole input (caller's choice):
-  // here it is kept when it is the only line, so a one-line file still sniffs.
+  // A last line without a line break counts only when the sample is the whole input (caller's
+  // choice): here it is kept when it is the only line, so a one-line file still sniffs.
   if (any && result.lines.empty()) result.lines.push_back(current);
   return result;
 }
@@ -54,8 +55,8 @@ char sniff_delimiter(std::string_view sample) {
   if (sample.starts_with(kBom)) sample.remove_prefix(kBom.size());
   LineCounts counts = count_candidates(sample);
   if (counts.lines.empty()) return ',';
-  // Score: lines whose count equals the header's count (and is > 0), ties broken by the header count
-  // and then by the candidates' order (, before ; before tab before |).
+  // Score: lines whose count equals the header's count (and is > 0), ties broken by the header
+  // count and then by the candidates' order (, before ; before tab before |).
   char best = ',';
   size_t best_consistent = 0;
   uint32_t best_header = 0;
@@ -131,14 +132,18 @@ void CsvDecoder::append(const char* data, size_t size) {
   buffer_.append(data, size);
 }
 
-void CsvDecoder::end_field() { ends_.push_back(buffer_.size()); }
+void CsvDecoder::end_field() {
+  ends_.push_back(buffer_.size());
+}
 
 void CsvDecoder::end_record(CsvRecordSink& sink) {
   end_field();
   state_ = State::kFieldStart;
   if (oversized_) {
     std::string reason =
-        "record longer than " + std::to_string(options_.max_record_bytes >> 20) + " MiB";
+        options_.max_record_bytes >= (size_t{1} << 20)
+            ? "record longer than " + std::to_string(options_.max_record_bytes >> 20) + " MiB"
+            : "record longer than " + std::to_string(options_.max_record_bytes) + " bytes";
     sink.on_bad_record(record_line_, reason);
   } else if (ends_.size() == 1 && ends_[0] == 0 && !field_quoted_) {
     // A blank line: not a record.

@@ -1,5 +1,6 @@
-// csv_decoder: a streaming RFC 4180 decoder. Bytes arrive in chunks of any size (a record, a field, even a
-// CRLF pair may straddle two chunks); complete records leave through a sink, one call per record.
+// csv_decoder: a streaming RFC 4180 decoder. Bytes arrive in chunks of any size (a record, a field,
+// even a CRLF pair may straddle two chunks); complete records leave through a sink, one call per
+// record.
 #pragma once
 
 #include <cstddef>
@@ -26,13 +27,14 @@ class CsvRecordSink {
 };
 
 struct CsvOptions {
-  char delimiter = 0;                          // 0: sniffed from the first bytes among , ; \t |
-  size_t max_record_bytes = size_t{1} << 28;   // 256 MiB: a longer record is rejected, decoding goes on
-  size_t sniff_bytes = size_t{64} << 10;       // how much is looked at before choosing a delimiter
+  char delimiter = 0;  // 0: sniffed from the first bytes among , ; \t |
+  size_t max_record_bytes = size_t{1}
+                            << 28;        // 256 MiB: a longer record is rejected, decoding goes on
+  size_t sniff_bytes = size_t{64} << 10;  // how much is looked at before choosing a delimiter
 };
 
-// Picks the delimiter whose per-line count (outside quotes) is the most consistent over the first lines.
-// Returns ',' when nothing fits (a one-column file).
+// Picks the delimiter whose per-line count (outside quotes) is the most consistent over the first
+// lines. Returns ',' when nothing fits (a one-column file).
 char sniff_delimiter(std::string_view sample);
 
 class CsvDecoder {
@@ -65,12 +67,12 @@ class CsvDecoder {
   std::string sniff_buffer_;
 
   State state_ = State::kFieldStart;
-  bool skip_lf_ = false;     // the previous chunk ended a record with CR; a leading LF belongs to it
-  bool oversized_ = false;   // the current record went over max_record_bytes
+  bool skip_lf_ = false;    // the previous chunk ended a record with CR; a leading LF belongs to it
+  bool oversized_ = false;  // the current record went over max_record_bytes
   bool field_quoted_ = false;
-  bool quoted_cr_ = false;   // the last byte read inside quotes was CR
-  std::string buffer_;       // field bytes of the current record, unescaped
-  std::vector<size_t> ends_; // end offset in buffer_ of each finished field
+  bool quoted_cr_ = false;    // the last byte read inside quotes was CR
+  std::string buffer_;        // field bytes of the current record, unescaped
+  std::vector<size_t> ends_;  // end offset in buffer_ of each finished field
   std::vector<std::string_view> views_;
 
   uint64_t line_ = 1;         // physical line of the byte being read

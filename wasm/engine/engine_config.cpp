@@ -1,4 +1,5 @@
-// engine_config: parsed with simdjson's DOM API through error codes (the wasm build has no exceptions).
+// engine_config: parsed with simdjson's DOM API through error codes (the wasm build has no
+// exceptions).
 #include "engine_config.h"
 
 #include <simdjson.h>
@@ -100,7 +101,8 @@ void read_nps(Reader& r, object obj, NpsSettings& s) {
       r.errors.push_back("nps: unknown setting '" + std::string(key) + "'");
     }
   }
-  if (!(s.detractor_max < s.promoter_min)) r.errors.push_back("nps: need detractor_max < promoter_min");
+  if (!(s.detractor_max < s.promoter_min))
+    r.errors.push_back("nps: need detractor_max < promoter_min");
 }
 
 void read_ces(Reader& r, object obj, CesSettings& s) {
@@ -131,7 +133,7 @@ void read_ces(Reader& r, object obj, CesSettings& s) {
 }  // namespace
 
 const std::vector<std::string>& default_solved_statuses() {
-  static const std::vector<std::string> statuses = {"solved", "closed",    "resolved", "done",
+  static const std::vector<std::string> statuses = {"solved",    "closed",   "resolved", "done",
                                                     "completed", "complete", "fixed"};
   return statuses;
 }

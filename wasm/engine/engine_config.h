@@ -1,5 +1,6 @@
-// engine_config: what the caller asks for (periods, segments, filters, mapping overrides, KPI settings),
-// read from a JSON document. Unknown keys are errors, so a typo never silently changes a figure.
+// engine_config: what the caller asks for (periods, segments, filters, mapping overrides, KPI
+// settings), read from a JSON document. Unknown keys are errors, so a typo never silently changes a
+// figure.
 #pragma once
 
 #include <cstdint>
@@ -31,13 +32,13 @@ struct EngineConfig {
   std::optional<int64_t> date_to;    // inclusive
   MappingOverrides mapping;
   DateOrder date_order = DateOrder::kAuto;
-  char delimiter = 0;          // 0: sniffed
-  char decimal_separator = 0;  // 0: ',' when the delimiter is ';', else '.'
+  char delimiter = 0;                        // 0: sniffed
+  char decimal_separator = 0;                // 0: ',' when the delimiter is ';', else '.'
   std::vector<std::string> solved_statuses;  // empty: the default list
   KpiSettings kpis;
   size_t max_rejected_listed = 100;
-  size_t inference_rows = 1000;     // rows read before date order is decided
-  size_t max_segments = 10000;      // distinct values per segment column before "(other)"
+  size_t inference_rows = 1000;  // rows read before date order is decided
+  size_t max_segments = 10000;   // distinct values per segment column before "(other)"
 };
 
 struct ConfigResult {

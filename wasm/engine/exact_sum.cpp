@@ -1,5 +1,6 @@
 // exact_sum: Shewchuk, "Adaptive Precision Floating-Point Arithmetic and Fast Robust Geometric
-// Predicates" (1997); the final rounding step follows CPython's math_fsum (round-half-even across partials).
+// Predicates" (1997); the final rounding step follows CPython's math_fsum (round-half-even across
+// partials).
 #include "exact_sum.h"
 
 #include <cmath>

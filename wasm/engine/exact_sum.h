@@ -1,6 +1,6 @@
-// exact_sum: a sum of doubles that is exact until the final rounding (Shewchuk's partials, as in Python's
-// math.fsum). Because the result is the correctly rounded exact sum, it does not depend on the order of
-// feeding or merging: one pass, two workers, or two files give the same bits.
+// exact_sum: a sum of doubles that is exact until the final rounding (Shewchuk's partials, as in
+// Python's math.fsum). Because the result is the correctly rounded exact sum, it does not depend on
+// the order of feeding or merging: one pass, two workers, or two files give the same bits.
 #pragma once
 
 #include <vector>

@@ -1,6 +1,8 @@
-// field_parse: strict grammars first, so a value is never half-understood (e.g. "1,5" is rejected when
-// '.' is the decimal separator rather than read as 15). Conversion goes through strtod, which is correctly
-// rounded in both glibc and musl, so native and wasm builds read every number to the same double.
+// field_parse: strict grammars first, so a value is never half-understood (e.g. "1,5" is rejected
+// when
+// '.' is the decimal separator rather than read as 15). Conversion goes through strtod, which is
+// correctly rounded in both glibc and musl, so native and wasm builds read every number to the same
+// double.
 #include "field_parse.h"
 
 #include <cmath>
@@ -11,8 +13,12 @@ namespace kpilens {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool strip_prefix(std::string_view& s, std::string_view prefix) {
   if (s.substr(0, prefix.size()) != prefix) return false;
@@ -42,7 +48,9 @@ std::string_view trim(std::string_view text) {
   return text.substr(b, e - b);
 }
 
-bool is_blank(std::string_view text) { return trim(text).empty(); }
+bool is_blank(std::string_view text) {
+  return trim(text).empty();
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -67,7 +75,8 @@ std::optional<double> parse_number(std::string_view text, char decimal_separator
   }
   s = trim(s);
   if (!s.empty() && s.back() == '%') s = trim(s.substr(0, s.size() - 1));
-  if (s.size() >= 3 && s.substr(s.size() - 3) == "\xE2\x82\xAC") s = trim(s.substr(0, s.size() - 3));
+  if (s.size() >= 3 && s.substr(s.size() - 3) == "\xE2\x82\xAC")
+    s = trim(s.substr(0, s.size() - 3));
   if (s.empty()) return std::nullopt;
 
   const char group_a = decimal_separator == ',' ? '.' : ',';
@@ -175,16 +184,13 @@ std::optional<double> parse_duration_minutes(std::string_view text, DurationUnit
   if (s.find(':') == std::string_view::npos) {
     auto value = parse_number(s, decimal_separator);
     if (!value) return std::nullopt;
-    // Divide rather than multiply by a reciprocal where the unit is smaller than a minute: exact for
-    // whole seconds that make whole minutes (120 s → 2 min).
-    switch (unit) {
-      case DurationUnit::kMilliseconds:
-        return *value / 60000.0;
-      case DurationUnit::kSeconds:
-        return *value / 60.0;
-      default:
-        return *value * minutes_per(unit);
-    }
+    // Divide rather than multiply by a reciprocal where the unit is smaller than a minute: exact
+    // for whole seconds that make whole minutes (120 s → 2 min).
+    double minutes = unit == DurationUnit::kMilliseconds ? *value / 60000.0
+                     : unit == DurationUnit::kSeconds    ? *value / 60.0
+                                                         : *value * minutes_per(unit);
+    if (!std::isfinite(minutes)) return std::nullopt;  // 1e308 hours overflows
+    return minutes;
   }
   // [-]H:MM[:SS[.fff]] (Freshdesk "HH:MM:SS", Jira SLA "-1:30" = breached by 1 h 30 min).
   bool negative = false;

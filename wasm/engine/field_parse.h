@@ -1,5 +1,6 @@
-// field_parse: text cells → typed values (numbers, booleans, durations). Errors are values: nullopt means
-// "not understood"; an empty or blank cell is "missing", which callers tell apart with is_blank().
+// field_parse: text cells → typed values (numbers, booleans, durations). Errors are values: nullopt
+// means "not understood"; an empty or blank cell is "missing", which callers tell apart with
+// is_blank().
 #pragma once
 
 #include <optional>
@@ -14,9 +15,10 @@ bool is_blank(std::string_view text);
 // ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b);
 
-// Decimal numbers: optional sign, digits with optional thousands grouping (',' or ' ' or '.' when the
-// decimal separator is ','), a fraction, an exponent; a leading currency sign ($ € £) or a trailing %
-// is allowed and ignored. `decimal_separator` is '.' or ','. Rejects NaN, infinities, hex.
+// Decimal numbers: optional sign, digits with optional thousands grouping (',' or ' ' or '.' when
+// the decimal separator is ','), a fraction, an exponent; a leading currency sign ($ € £) or a
+// trailing % is allowed and ignored. `decimal_separator` is '.' or ','. Rejects NaN, infinities,
+// hex.
 std::optional<double> parse_number(std::string_view text, char decimal_separator = '.');
 
 // yes/no, true/false, y/n, 1/0, t/f (any case).

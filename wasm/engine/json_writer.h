@@ -1,5 +1,6 @@
-// json_writer: a small streaming JSON writer whose output is the same bytes on every platform: numbers in
-// their shortest round-trip form, strings escaped and made valid UTF-8 (bad bytes become U+FFFD).
+// json_writer: a small streaming JSON writer whose output is the same bytes on every platform:
+// numbers in their shortest round-trip form, strings escaped and made valid UTF-8 (bad bytes become
+// U+FFFD).
 #pragma once
 
 #include <cstdint>

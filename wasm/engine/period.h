@@ -1,5 +1,5 @@
-// period: buckets instants into days, weeks, months, quarters or years at a fixed UTC offset; each period
-// is an integer index so group tables stay integer-keyed and ordered.
+// period: buckets instants into days, weeks, months, quarters or years at a fixed UTC offset; each
+// period is an integer index so group tables stay integer-keyed and ordered.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,7 @@ std::string_view grain_name(Grain grain);
 int64_t period_index(double epoch_seconds, const PeriodSpec& spec);
 
 struct PeriodLabel {
-  std::string key;    // "2024-W03", "2024-01-14" (Sunday weeks), "2024-03", "2024-Q1", "2024", "all"
+  std::string key;  // "2024-W03", "2024-01-14" (Sunday weeks), "2024-03", "2024-Q1", "2024", "all"
   std::string start;  // first day, "2024-01-15"
   std::string end;    // last day, "2024-01-21"
 };

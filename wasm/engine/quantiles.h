@@ -1,5 +1,6 @@
-// quantiles: exact order statistics of a group's values (durations). Keeps every value: memory is 8 bytes
-// per value per group it belongs to, the documented exception to bounded memory (docs/kpis.md).
+// quantiles: exact order statistics of a group's values (durations). Keeps every value: memory is 8
+// bytes per value per group it belongs to, the documented exception to bounded memory
+// (docs/kpis.md).
 #pragma once
 
 #include <cstdint>

@@ -33,8 +33,12 @@ std::string text_of(Lookup e) {
   return "";
 }
 
-std::string number_text(element e) { return number_text(Lookup(std::move(e))); }
-std::string text_of(element e) { return text_of(Lookup(std::move(e))); }
+std::string number_text(element e) {
+  return number_text(Lookup(std::move(e)));
+}
+std::string text_of(element e) {
+  return text_of(Lookup(std::move(e)));
+}
 
 std::vector<std::string> strings_of(Lookup e) {
   std::vector<std::string> out;
@@ -129,7 +133,8 @@ std::optional<std::string> report_to_text(std::string_view report_json) {
   if (root["input"]["rows_used"].get(used) != simdjson::SUCCESS) used = 0;
   if (root["input"]["rows_rejected"].get(rejected) != simdjson::SUCCESS) rejected = 0;
   if (root["input"]["rows_filtered"].get(filtered) != simdjson::SUCCESS) filtered = 0;
-  std::snprintf(line, sizeof line, "kpilens report: %llu tickets used, %llu filtered out, %llu rejected\n\n",
+  std::snprintf(line, sizeof line,
+                "kpilens report: %llu tickets used, %llu filtered out, %llu rejected\n\n",
                 static_cast<unsigned long long>(used), static_cast<unsigned long long>(filtered),
                 static_cast<unsigned long long>(rejected));
   out += line;

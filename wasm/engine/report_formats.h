@@ -1,5 +1,5 @@
-// report_formats: the report JSON rendered as a long CSV (one row per figure) or as a text table for a
-// terminal. Both read the JSON itself, so they show exactly what the report says.
+// report_formats: the report JSON rendered as a long CSV (one row per figure) or as a text table
+// for a terminal. Both read the JSON itself, so they show exactly what the report says.
 #pragma once
 
 #include <optional>
@@ -8,8 +8,9 @@
 
 namespace kpilens {
 
-// Columns: kpi,variant,unit,scope,period,segment_column,segment,value,n. Text cells that a spreadsheet
-// would execute (starting with = + - @ tab CR) are prefixed with an apostrophe (OWASP CSV injection).
+// Columns: kpi,variant,unit,scope,period,segment_column,segment,value,n. Text cells that a
+// spreadsheet would execute (starting with = + - @ tab CR) are prefixed with an apostrophe (OWASP
+// CSV injection).
 std::optional<std::string> report_to_csv(std::string_view report_json);
 std::optional<std::string> report_to_text(std::string_view report_json);
 

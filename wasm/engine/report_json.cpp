@@ -1,5 +1,5 @@
-// report_json: see report_json.h. Every number goes through JsonWriter, so native and wasm reports are
-// byte-identical for the same input.
+// report_json: see report_json.h. Every number goes through JsonWriter, so native and wasm reports
+// are byte-identical for the same input.
 #include "report_json.h"
 
 #include <algorithm>
@@ -196,7 +196,14 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
   w.field("rows_rejected", rejected);
   w.key("rejected");
   w.begin_array();
-  for (const RejectedRow& r : d.rejected()) {
+  // In file and line order: rows held to infer the date order are judged after later decoder
+  // errors.
+  std::vector<RejectedRow> listed = d.rejected();
+  std::stable_sort(listed.begin(), listed.end(),
+                   [](const RejectedRow& a, const RejectedRow& b) {
+                     return a.file != b.file ? a.file < b.file : a.line < b.line;
+                   });
+  for (const RejectedRow& r : listed) {
     w.begin_object();
     w.field("file", d.files()[r.file].name);
     w.field("line", r.line);
@@ -350,7 +357,8 @@ std::string write_report(TicketDataset& d) {
   w.end_object();
 
   const TicketGroup empty;
-  const KpiSettings& settings = config.kpis;
+  KpiSettings settings = config.kpis;
+  settings.survey_offers_known = agg.total.csat.finish(settings.csat).has_offer_info;
   w.key("kpis");
   w.begin_array();
   for (const KpiDefinition& def : ticket_kpi_catalogue()) {
@@ -365,7 +373,12 @@ std::string write_report(TicketDataset& d) {
     std::string unit(def.unit);
     if (unit == "currency" && !settings.currency.empty()) unit = settings.currency;
     w.field("unit", unit);
-    w.field("variant", cost_from_total ? std::string_view("config_total_over_tickets") : def.variant);
+    std::string_view variant = def.variant;
+    if (cost_from_total) variant = "config_total_over_tickets";
+    if (def.id == "survey_response_rate" && settings.survey_offers_known) {
+      variant = "of_surveys_offered";
+    }
+    w.field("variant", variant);
     w.field("formula", cost_from_total ? std::string_view("cost.total ÷ tickets") : def.formula);
     w.field("available", available);
     w.key("inputs");
@@ -386,10 +399,10 @@ std::string write_report(TicketDataset& d) {
     KpiValue overall;
     if (available) {
       overall = cost_from_total
-                    ? KpiValue{agg.total.tickets ? std::optional<double>(*settings.cost_total /
-                                                                         static_cast<double>(
-                                                                             agg.total.tickets))
-                                                 : std::nullopt,
+                    ? KpiValue{agg.total.tickets
+                                   ? std::optional<double>(*settings.cost_total /
+                                                           static_cast<double>(agg.total.tickets))
+                                   : std::nullopt,
                                agg.total.tickets,
                                {}}
                     : def.compute(agg.total, settings);
@@ -411,8 +424,8 @@ std::string write_report(TicketDataset& d) {
             left += static_cast<int64_t>(flow->second.solved);
             ++flow;
           }
-          values.push_back(KpiValue{static_cast<double>(created - left),
-                                    static_cast<uint64_t>(created), {}});
+          values.push_back(
+              KpiValue{static_cast<double>(created - left), static_cast<uint64_t>(created), {}});
         }
       } else {
         for (int64_t p : periods) {
@@ -473,10 +486,10 @@ std::string write_report(TicketDataset& d) {
   write_distribution(w, "resolution_time", "hours", agg.total.resolution.values(),
                      {1, 4, 8, 24, 48, 72, 168},
                      {"< 1 h", "1–4 h", "4–8 h", "8–24 h", "1–2 d", "2–3 d", "3–7 d", "≥ 7 d"});
-  write_distribution(w, "first_response_time", "minutes", agg.total.first_response.values(),
-                     {5, 15, 30, 60, 240, 480, 1440},
-                     {"< 5 min", "5–15 min", "15–30 min", "30–60 min", "1–4 h", "4–8 h", "8–24 h",
-                      "≥ 24 h"});
+  write_distribution(
+      w, "first_response_time", "minutes", agg.total.first_response.values(),
+      {5, 15, 30, 60, 240, 480, 1440},
+      {"< 5 min", "5–15 min", "15–30 min", "30–60 min", "1–4 h", "4–8 h", "8–24 h", "≥ 24 h"});
   w.end_object();
   w.end_object();
   return w.take();

@@ -1,5 +1,6 @@
-// report_json: the versioned report (docs/report.md, docs/report.schema.json) written from a finished
-// dataset. Columnar series: one array per figure, aligned with the report's period and segment lists.
+// report_json: the versioned report (docs/report.md, docs/report.schema.json) written from a
+// finished dataset. Columnar series: one array per figure, aligned with the report's period and
+// segment lists.
 #pragma once
 
 #include <string>

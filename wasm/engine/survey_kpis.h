@@ -1,5 +1,5 @@
-// survey_kpis: CSAT, NPS and CES accumulators. Each is fed one answer at a time, merges with another of
-// its kind, and finishes into figures; "no answers" finishes as null, never 0 or NaN.
+// survey_kpis: CSAT, NPS and CES accumulators. Each is fed one answer at a time, merges with
+// another of its kind, and finishes into figures; "no answers" finishes as null, never 0 or NaN.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,8 @@
 
 namespace kpilens {
 
-// What a satisfaction cell said. Zendesk writes Offered / Not Offered / Good / Bad instead of a score.
+// What a satisfaction cell said. Zendesk writes Offered / Not Offered / Good / Bad instead of a
+// score.
 enum class RatingKind : uint8_t { kNone, kNotOffered, kOffered, kScore, kGood, kBad };
 
 struct Rating {
@@ -41,7 +42,7 @@ struct CesSettings {
 std::optional<Rating> parse_rating(std::string_view text, char decimal_separator);
 
 struct CsatFigures {
-  std::optional<double> top2box_percent;   // satisfied ÷ responses × 100
+  std::optional<double> top2box_percent;     // satisfied ÷ responses × 100
   std::optional<double> mean_score_percent;  // Σscore ÷ (n × scale_max) × 100
   std::optional<double> mean_score;
   uint64_t satisfied = 0;
@@ -62,8 +63,9 @@ class CsatAccumulator {
   uint64_t satisfied_ = 0;
   uint64_t responses_ = 0;
   uint64_t scored_ = 0;
-  uint64_t offered_only_ = 0;   // "Offered": a survey was sent, no answer
-  uint64_t offer_markers_ = 0;  // cells that speak of offering at all (Offered / Not Offered / Good / Bad)
+  uint64_t offered_only_ = 0;  // "Offered": a survey was sent, no answer
+  uint64_t offer_markers_ =
+      0;  // cells that speak of offering at all (Offered / Not Offered / Good / Bad)
   ExactSum score_sum_;
 };
 

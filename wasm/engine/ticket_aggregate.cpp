@@ -7,7 +7,9 @@ TicketGroup& TicketAggregate::segment_group(size_t column, std::string_view valu
   auto& groups = by_segment[column];
   auto it = groups.find(value);
   if (it != groups.end()) return it->second;
-  if (groups.size() + 1 >= max_segments_) {
+  // max_segments real values are kept; "(other)" comes on top of them.
+  const size_t real_values = groups.size() - groups.count(kOtherSegment);
+  if (real_values >= max_segments_) {
     ++lumped_segment_rows;
     return groups[std::string(kOtherSegment)];
   }

@@ -1,6 +1,7 @@
-// ticket_aggregate: every group a report needs — the total, one per period, one per value of each segment
-// column — plus per-period flows for the backlog. Integer-keyed where it can be; ordered maps so output
-// order never depends on the standard library. Mergeable: two halves of a file give one whole.
+// ticket_aggregate: every group a report needs — the total, one per period, one per value of each
+// segment column — plus per-period flows for the backlog. Integer-keyed where it can be; ordered
+// maps so output order never depends on the standard library. Mergeable: two halves of a file give
+// one whole.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +30,8 @@ class TicketAggregate {
   TicketAggregate(size_t segment_columns, size_t max_segments)
       : by_segment(segment_columns), max_segments_(max_segments) {}
 
-  // `period`: the created period (none when no created_at column). `left_period`: when the ticket left
-  // the backlog (its solved period), none while it is open.
+  // `period`: the created period (none when no created_at column). `left_period`: when the ticket
+  // left the backlog (its solved period), none while it is open.
   void feed(const TicketRecord& ticket, std::optional<int64_t> period,
             std::optional<int64_t> left_period, std::span<const std::string_view> segments,
             const KpiSettings& settings);

@@ -1,6 +1,6 @@
 // ticket_dataset: decoding → header → mapping → (a sample of rows to infer the date order) → typed
-// tickets → aggregate. Problems are counted with their line numbers and never stop the file, except the
-// few that make a file unreadable as a whole (binary data, no header, nothing mappable).
+// tickets → aggregate. Problems are counted with their line numbers and never stop the file, except
+// the few that make a file unreadable as a whole (binary data, no header, nothing mappable).
 #include "ticket_dataset.h"
 
 #include <algorithm>
@@ -22,6 +22,15 @@ std::string quoted_excerpt(std::string_view cell) {
   std::string_view t = trim(cell);
   if (t.size() > 40) return "'" + std::string(t.substr(0, 40)) + "…'";
   return "'" + std::string(t) + "'";
+}
+
+// A column asked for twice would become two identical breakdowns under one JSON key.
+void keep_first_of_each(std::vector<std::string>& names) {
+  std::vector<std::string> unique;
+  for (auto& name : names) {
+    if (std::find(unique.begin(), unique.end(), name) == unique.end()) unique.push_back(name);
+  }
+  names = std::move(unique);
 }
 
 bool is_timestamp_field(TicketField f) {
@@ -47,12 +56,14 @@ TicketDataset::TicketDataset(std::string_view config_json) {
   config_ = std::move(parsed.config);
   errors_ = std::move(parsed.errors);
   config_failed_ = !errors_.empty();
+  keep_first_of_each(config_.by);
   solved_statuses_ =
       config_.solved_statuses.empty() ? default_solved_statuses() : config_.solved_statuses;
   aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
 }
 
 TicketDataset::TicketDataset(EngineConfig config) : config_(std::move(config)) {
+  keep_first_of_each(config_.by);
   solved_statuses_ =
       config_.solved_statuses.empty() ? default_solved_statuses() : config_.solved_statuses;
   aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
@@ -89,7 +100,8 @@ void TicketDataset::begin_file(std::string name) {
 bool TicketDataset::check_start(std::string_view bytes) {
   FileSummary& file = files_.back();
   if (bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xEF &&
-      static_cast<unsigned char>(bytes[1]) == 0xBB && static_cast<unsigned char>(bytes[2]) == 0xBF) {
+      static_cast<unsigned char>(bytes[1]) == 0xBB &&
+      static_cast<unsigned char>(bytes[2]) == 0xBF) {
     file.bom = true;
   }
   if (bytes.size() >= 2 && ((static_cast<unsigned char>(bytes[0]) == 0xFF &&
@@ -112,8 +124,8 @@ bool TicketDataset::check_start(std::string_view bytes) {
   for (size_t i = 0; i < window; ++i) {
     unsigned char c = static_cast<unsigned char>(bytes[i]);
     if (c == 0) {
-      file.error = "binary data (a NUL byte at offset " + std::to_string(i) +
-                   "): not a CSV or TSV export";
+      file.error =
+          "binary data (a NUL byte at offset " + std::to_string(i) + "): not a CSV or TSV export";
       return false;
     }
     control += (c < 0x20 && c != '\n' && c != '\r' && c != '\t');
@@ -256,6 +268,11 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
     warnings_.push_back(file.name +
                         ": no created_at column, so there are no periods: figures cover the "
                         "whole file");
+    if (config_.date_from || config_.date_to) {
+      warnings_.push_back(file.name +
+                          ": date_from/date_to filter on created_at, which this file "
+                          "lacks: its rows were not filtered by date");
+    }
   }
   filter_columns_.clear();
   for (const FilterSpec& filter : config_.filters) {
@@ -270,7 +287,8 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
   if (files_.size() == 1 && !config_.by_if_mapped.empty()) {
     // First file: the optional segments it can feed join the breakdowns (no row has been fed yet).
     for (const std::string& by : config_.by_if_mapped) {
-      if (resolve_column(by) >= 0 && std::find(config_.by.begin(), config_.by.end(), by) == config_.by.end()) {
+      if (resolve_column(by) >= 0 &&
+          std::find(config_.by.begin(), config_.by.end(), by) == config_.by.end()) {
         config_.by.push_back(by);
       }
     }
@@ -319,8 +337,8 @@ void TicketDataset::decide_inference() {
   FileSummary& file = files_.back();
   if (skipping_file_) return;
   decimal_ = config_.decimal_separator != 0 ? config_.decimal_separator
-             : file.delimiter == ';'         ? ','
-                                             : '.';
+             : file.delimiter == ';'        ? ','
+                                            : '.';
   file.decimal_separator = decimal_;
   if (config_.date_order != DateOrder::kAuto) {
     file.date_order = config_.date_order;
@@ -338,7 +356,8 @@ void TicketDataset::decide_inference() {
     file.date_order = evidence.decide(fallback);
     file.date_order_inferred = true;
     if (evidence.conflicting()) {
-      warnings_.push_back(file.name + ": slash dates are written both day-first and month-first; "
+      warnings_.push_back(file.name +
+                          ": slash dates are written both day-first and month-first; "
                           "read as " +
                           std::string(file.date_order == DateOrder::kDayFirst ? "DD/MM" : "MM/DD") +
                           " (set date_order to choose)");
@@ -353,8 +372,8 @@ void TicketDataset::decide_inference() {
   pending_rows_.shrink_to_fit();
 }
 
-std::optional<double> TicketDataset::to_utc(std::string_view cell, TicketField field,
-                                            uint64_t line, bool& bad) {
+std::optional<double> TicketDataset::to_utc(std::string_view cell, TicketField field, uint64_t line,
+                                            bool& bad) {
   bad = false;
   if (is_blank(cell)) return std::nullopt;
   auto ts = parse_timestamp(cell, files_.back().date_order);
@@ -412,8 +431,8 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
       reject(line, "created_at " + quoted_excerpt(created) + " is not a date and time");
       return;
     }
-    t.created = ts->has_offset ? ts->seconds
-                               : ts->seconds - config_.period.utc_offset_minutes * 60.0;
+    t.created =
+        ts->has_offset ? ts->seconds : ts->seconds - config_.period.utc_offset_minutes * 60.0;
     if (config_.date_from || config_.date_to) {
       double local = *t.created + config_.period.utc_offset_minutes * 60.0;
       auto day = static_cast<int64_t>(std::floor(local / 86400.0));
@@ -427,9 +446,9 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   }
 
   // Solved: the status decides when there is one; else a solved time; else a resolution duration.
-  t.solved_at = m.has(TicketField::kSolvedAt) ? to_utc(cell(TicketField::kSolvedAt),
-                                                       TicketField::kSolvedAt, line, bad)
-                                              : std::nullopt;
+  t.solved_at = m.has(TicketField::kSolvedAt)
+                    ? to_utc(cell(TicketField::kSolvedAt), TicketField::kSolvedAt, line, bad)
+                    : std::nullopt;
   std::string_view status = trim(cell(TicketField::kStatus));
   if (m.has(TicketField::kStatus) && !status.empty()) {
     t.solved = std::any_of(solved_statuses_.begin(), solved_statuses_.end(),
@@ -444,7 +463,8 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   if (m.has(TicketField::kFirstResponseDuration)) {
     std::string_view c = cell(TicketField::kFirstResponseDuration);
     if (!is_blank(c)) {
-      auto minutes = parse_duration_minutes(c, m[TicketField::kFirstResponseDuration].unit, decimal_);
+      auto minutes =
+          parse_duration_minutes(c, m[TicketField::kFirstResponseDuration].unit, decimal_);
       if (!minutes) {
         value_issue(TicketField::kFirstResponseDuration, line, c, "not a duration");
       } else if (*minutes < 0) {
@@ -454,8 +474,8 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
       }
     }
   } else if (m.has(TicketField::kFirstResponseAt) && t.created) {
-    auto responded = to_utc(cell(TicketField::kFirstResponseAt), TicketField::kFirstResponseAt,
-                            line, bad);
+    auto responded =
+        to_utc(cell(TicketField::kFirstResponseAt), TicketField::kFirstResponseAt, line, bad);
     if (responded) {
       double minutes = (*responded - *t.created) / 60.0;
       if (minutes < 0) {
@@ -472,7 +492,8 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
     if (m.has(TicketField::kResolutionDuration)) {
       std::string_view c = cell(TicketField::kResolutionDuration);
       if (!is_blank(c)) {
-        auto minutes = parse_duration_minutes(c, m[TicketField::kResolutionDuration].unit, decimal_);
+        auto minutes =
+            parse_duration_minutes(c, m[TicketField::kResolutionDuration].unit, decimal_);
         if (!minutes) {
           value_issue(TicketField::kResolutionDuration, line, c, "not a duration");
         } else if (*minutes < 0) {

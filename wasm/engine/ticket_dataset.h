@@ -1,6 +1,6 @@
-// ticket_dataset: the engine's façade for ticket exports. Files are fed as byte chunks; each file is
-// decoded, its header mapped, its rows typed and filtered, and every ticket fed to one shared aggregate.
-// Nothing here knows about JavaScript: the bindings and the CLI both drive this class.
+// ticket_dataset: the engine's façade for ticket exports. Files are fed as byte chunks; each file
+// is decoded, its header mapped, its rows typed and filtered, and every ticket fed to one shared
+// aggregate. Nothing here knows about JavaScript: the bindings and the CLI both drive this class.
 #pragma once
 
 #include <array>
@@ -96,9 +96,9 @@ class TicketDataset {
   void decide_inference();
   void process_row(std::span<const std::string_view> fields, uint64_t line);
   void reject(uint64_t line, std::string reason);
-  void value_issue(TicketField field, uint64_t line, std::string_view cell, std::string_view reason);
-  std::optional<double> to_utc(std::string_view cell, TicketField field, uint64_t line,
-                               bool& bad);
+  void value_issue(TicketField field, uint64_t line, std::string_view cell,
+                   std::string_view reason);
+  std::optional<double> to_utc(std::string_view cell, TicketField field, uint64_t line, bool& bad);
   bool check_start(std::string_view bytes);
   void release_start();
   int resolve_column(std::string_view name) const;

@@ -1,5 +1,5 @@
-// ticket_kpis: formulas and sources in docs/kpis.md. Percentages divide an integer numerator × 100 once,
-// so the same counts give the same bits everywhere.
+// ticket_kpis: formulas and sources in docs/kpis.md. Percentages divide an integer numerator × 100
+// once, so the same counts give the same bits everywhere.
 #include "ticket_kpis.h"
 
 namespace kpilens {
@@ -11,7 +11,9 @@ std::optional<double> percent(uint64_t part, uint64_t whole) {
   return static_cast<double>(part) * 100.0 / static_cast<double>(whole);
 }
 
-std::optional<double> extra(uint64_t count) { return static_cast<double>(count); }
+std::optional<double> extra(uint64_t count) {
+  return static_cast<double>(count);
+}
 
 using Fields = std::vector<TicketField>;
 using F = TicketField;
@@ -46,9 +48,15 @@ Fields volume_inputs(const ColumnMapping& m) {
   return f;
 }
 
-Fields csat_inputs(const ColumnMapping& m) { return need_all(m, {F::kCsat}); }
-Fields nps_inputs(const ColumnMapping& m) { return need_all(m, {F::kNps}); }
-Fields ces_inputs(const ColumnMapping& m) { return need_all(m, {F::kCes}); }
+Fields csat_inputs(const ColumnMapping& m) {
+  return need_all(m, {F::kCsat});
+}
+Fields nps_inputs(const ColumnMapping& m) {
+  return need_all(m, {F::kNps});
+}
+Fields ces_inputs(const ColumnMapping& m) {
+  return need_all(m, {F::kCes});
+}
 
 Fields response_rate_inputs(const ColumnMapping& m) {
   Fields f = need_all(m, {F::kCsat});
@@ -106,14 +114,18 @@ Fields resolution_inputs(const ColumnMapping& m) {
   return f;
 }
 
-Fields resolution_rate_inputs(const ColumnMapping& m) { return solved_inputs(m); }
+Fields resolution_rate_inputs(const ColumnMapping& m) {
+  return solved_inputs(m);
+}
 Fields backlog_inputs(const ColumnMapping& m) {
   Fields f = solved_inputs(m);
   if (f.empty()) return f;
   if (m.has(F::kCreatedAt)) f.insert(f.begin(), F::kCreatedAt);
   return f;
 }
-Fields cost_inputs(const ColumnMapping& m) { return need_all(m, {F::kCost}); }
+Fields cost_inputs(const ColumnMapping& m) {
+  return need_all(m, {F::kCost});
+}
 
 KpiValue duration_value(const DurationAccumulator& d, double q) {
   const ExactQuantiles& values = d.values();
@@ -155,6 +167,9 @@ void FirstContactAccumulator::merge(const FirstContactAccumulator& o) {
 void TicketGroup::feed(const TicketRecord& t, const KpiSettings& settings) {
   ++tickets;
   solved += t.solved;
+  const bool csat_answer = t.csat.kind == RatingKind::kScore || t.csat.kind == RatingKind::kGood ||
+                           t.csat.kind == RatingKind::kBad;
+  solved_csat_responses += t.solved && csat_answer;
   if (t.cost) {
     ++cost_count;
     cost_sum.add(*t.cost);
@@ -170,6 +185,7 @@ void TicketGroup::feed(const TicketRecord& t, const KpiSettings& settings) {
 void TicketGroup::merge(const TicketGroup& o) {
   tickets += o.tickets;
   solved += o.solved;
+  solved_csat_responses += o.solved_csat_responses;
   cost_count += o.cost_count;
   cost_sum.merge(o.cost_sum);
   csat.merge(o.csat);
@@ -188,135 +204,243 @@ void TicketGroup::finish() {
 const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
   static const std::vector<KpiDefinition> catalogue = [] {
     std::vector<KpiDefinition> k;
-    k.push_back({"tickets", "Tickets", "count", "created", "tickets created in the period", {},
-                 volume_inputs, "",
+    k.push_back({"tickets",
+                 "Tickets",
+                 "count",
+                 "created",
+                 "tickets created in the period",
+                 {},
+                 volume_inputs,
+                 "",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return KpiValue{static_cast<double>(g.tickets), g.tickets, {}};
                  }});
-    k.push_back({"csat", "CSAT", "percent", "top_2_box",
+    k.push_back({"csat",
+                 "CSAT",
+                 "percent",
+                 "top_2_box",
                  "satisfied responses (score ≥ threshold, or Good) ÷ responses × 100",
-                 {"satisfied", "responses"}, csat_inputs, "csat",
+                 {"satisfied", "responses"},
+                 csat_inputs,
+                 "csat",
                  [](const TicketGroup& g, const KpiSettings& s) {
                    CsatFigures f = g.csat.finish(s.csat);
-                   return KpiValue{f.top2box_percent, f.responses,
-                                   {extra(f.satisfied), extra(f.responses)}};
+                   return KpiValue{
+                       f.top2box_percent, f.responses, {extra(f.satisfied), extra(f.responses)}};
                  }});
-    k.push_back({"csat_score", "CSAT (mean score)", "percent", "mean_over_max",
-                 "Σ score ÷ (n × scale max) × 100, numeric scores only", {"mean_score"},
-                 csat_inputs, "csat",
+    k.push_back({"csat_score",
+                 "CSAT (mean score)",
+                 "percent",
+                 "mean_over_max",
+                 "Σ score ÷ (n × scale max) × 100, numeric scores only",
+                 {"mean_score"},
+                 csat_inputs,
+                 "csat",
                  [](const TicketGroup& g, const KpiSettings& s) {
                    CsatFigures f = g.csat.finish(s.csat);
                    return KpiValue{f.mean_score_percent, f.scored, {f.mean_score}};
                  }});
-    k.push_back({"nps", "NPS", "score", "promoters_minus_detractors",
+    k.push_back({"nps",
+                 "NPS",
+                 "score",
+                 "promoters_minus_detractors",
                  "(promoters 9–10 − detractors 0–6) ÷ answers × 100, with its 95 % margin",
-                 {"promoters", "passives", "detractors", "margin_95"}, nps_inputs, "nps",
+                 {"promoters", "passives", "detractors", "margin_95"},
+                 nps_inputs,
+                 "nps",
                  [](const TicketGroup& g, const KpiSettings&) {
                    NpsFigures f = g.nps.finish();
-                   return KpiValue{f.nps,
-                                   f.n,
-                                   {extra(f.promoters), extra(f.passives), extra(f.detractors),
-                                    f.margin_95}};
+                   return KpiValue{
+                       f.nps,
+                       f.n,
+                       {extra(f.promoters), extra(f.passives), extra(f.detractors), f.margin_95}};
                  }});
-    k.push_back({"ces", "CES", "score", "mean", "mean effort score over answers on the scale",
-                 {"easy_percent"}, ces_inputs, "ces",
+    k.push_back({"ces",
+                 "CES",
+                 "score",
+                 "mean",
+                 "mean effort score over answers on the scale",
+                 {"easy_percent"},
+                 ces_inputs,
+                 "ces",
                  [](const TicketGroup& g, const KpiSettings&) {
                    CesFigures f = g.ces.finish();
                    return KpiValue{f.mean, f.n, {f.easy_percent}};
                  }});
-    k.push_back({"survey_response_rate", "Survey response rate", "percent", "",
-                 "CSAT responses ÷ surveys offered (when the export says) else ÷ solved tickets",
-                 {"responses"}, response_rate_inputs, "csat and status or solved_at",
-                 [](const TicketGroup& g, const KpiSettings& s) {
-                   CsatFigures f = g.csat.finish(s.csat);
-                   uint64_t whole = f.has_offer_info ? f.offered : g.solved;
-                   return KpiValue{percent(f.responses, whole), whole, {extra(f.responses)}};
-                 }});
-    k.push_back({"fcr", "First contact resolution", "percent", "of_solved",
+    // The variant written in the report is of_surveys_offered or of_solved_tickets (report_json).
+    k.push_back(
+        {"survey_response_rate",
+         "Survey response rate",
+         "percent",
+         "of_solved_tickets",
+         "CSAT responses ÷ surveys offered (when the export records offers), else CSAT "
+         "responses on solved tickets ÷ solved tickets",
+         {"responses"},
+         response_rate_inputs,
+         "csat and status or solved_at",
+         [](const TicketGroup& g, const KpiSettings& s) {
+           CsatFigures f = g.csat.finish(s.csat);
+           if (s.survey_offers_known) {
+             return KpiValue{percent(f.responses, f.offered), f.offered, {extra(f.responses)}};
+           }
+           return KpiValue{percent(g.solved_csat_responses, g.solved),
+                           g.solved,
+                           {extra(g.solved_csat_responses)}};
+         }});
+    k.push_back({"fcr",
+                 "First contact resolution",
+                 "percent",
+                 "of_solved",
                  "solved with exactly one agent reply and no reopen ÷ solved tickets × 100",
-                 {"resolved_first"}, fcr_inputs, "replies (or first_contact_resolved) and status",
+                 {"resolved_first"},
+                 fcr_inputs,
+                 "replies (or first_contact_resolved) and status",
                  [](const TicketGroup& g, const KpiSettings&) {
                    const auto& f = g.first_contact;
-                   return KpiValue{percent(f.resolved_first, f.solved_known), f.solved_known,
+                   return KpiValue{percent(f.resolved_first, f.solved_known),
+                                   f.solved_known,
                                    {extra(f.resolved_first)}};
                  }});
-    k.push_back({"fcr_all_tickets", "FCR (of all tickets)", "percent", "of_all_tickets",
+    k.push_back({"fcr_all_tickets",
+                 "FCR (of all tickets)",
+                 "percent",
+                 "of_all_tickets",
                  "resolved on first contact ÷ all tickets × 100 (the seeds' variant)",
-                 {"resolved_first"}, fcr_inputs, "replies (or first_contact_resolved) and status",
+                 {"resolved_first"},
+                 fcr_inputs,
+                 "replies (or first_contact_resolved) and status",
                  [](const TicketGroup& g, const KpiSettings&) {
                    const auto& f = g.first_contact;
-                   return KpiValue{percent(f.resolved_first, g.tickets), g.tickets,
-                                   {extra(f.resolved_first)}};
+                   return KpiValue{
+                       percent(f.resolved_first, g.tickets), g.tickets, {extra(f.resolved_first)}};
                  }});
-    k.push_back({"one_touch_rate", "One-touch resolution", "percent", "zendesk_one_touch",
-                 "solved with fewer than 2 agent replies ÷ solved tickets × 100", {"one_touch"},
-                 one_touch_inputs, "replies and status",
+    k.push_back({"one_touch_rate",
+                 "One-touch resolution",
+                 "percent",
+                 "zendesk_one_touch",
+                 "solved with fewer than 2 agent replies ÷ solved tickets × 100",
+                 {"one_touch"},
+                 one_touch_inputs,
+                 "replies and status",
                  [](const TicketGroup& g, const KpiSettings&) {
                    const auto& f = g.first_contact;
                    return KpiValue{percent(f.one_touch, f.solved_with_replies),
-                                   f.solved_with_replies, {extra(f.one_touch)}};
+                                   f.solved_with_replies,
+                                   {extra(f.one_touch)}};
                  }});
-    k.push_back({"reopen_rate", "Reopen rate", "percent", "of_solved",
-                 "solved tickets reopened at least once ÷ solved tickets × 100", {"reopened"},
-                 reopen_inputs, "reopens and status",
+    k.push_back({"reopen_rate",
+                 "Reopen rate",
+                 "percent",
+                 "of_solved",
+                 "solved tickets reopened at least once ÷ solved tickets × 100",
+                 {"reopened"},
+                 reopen_inputs,
+                 "reopens and status",
                  [](const TicketGroup& g, const KpiSettings&) {
                    const auto& f = g.first_contact;
                    return KpiValue{percent(f.reopened, f.solved_with_reopens),
-                                   f.solved_with_reopens, {extra(f.reopened)}};
+                                   f.solved_with_reopens,
+                                   {extra(f.reopened)}};
                  }});
-    k.push_back({"first_response_time_mean", "First response time (mean)", "minutes", "mean",
-                 "mean of first response − created", {}, first_response_inputs,
+    k.push_back({"first_response_time_mean",
+                 "First response time (mean)",
+                 "minutes",
+                 "mean",
+                 "mean of first response − created",
+                 {},
+                 first_response_inputs,
                  "first_response_at (or a first response time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.first_response, -1);
                  }});
-    k.push_back({"first_response_time_median", "First response time (median)", "minutes",
-                 "median", "median of first response − created", {}, first_response_inputs,
+    k.push_back({"first_response_time_median",
+                 "First response time (median)",
+                 "minutes",
+                 "median",
+                 "median of first response − created",
+                 {},
+                 first_response_inputs,
                  "first_response_at (or a first response time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.first_response, 0.5);
                  }});
-    k.push_back({"first_response_time_p90", "First response time (p90)", "minutes", "p90",
-                 "90th percentile of first response − created", {}, first_response_inputs,
+    k.push_back({"first_response_time_p90",
+                 "First response time (p90)",
+                 "minutes",
+                 "p90",
+                 "90th percentile of first response − created",
+                 {},
+                 first_response_inputs,
                  "first_response_at (or a first response time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.first_response, 0.9);
                  }});
-    k.push_back({"resolution_time_mean", "Resolution time (mean)", "hours", "mean",
-                 "mean of solved − created over solved tickets", {}, resolution_inputs,
+    k.push_back({"resolution_time_mean",
+                 "Resolution time (mean)",
+                 "hours",
+                 "mean",
+                 "mean of solved − created over solved tickets",
+                 {},
+                 resolution_inputs,
                  "solved_at (or a resolution time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.resolution, -1);
                  }});
-    k.push_back({"resolution_time_median", "Resolution time (median)", "hours", "median",
-                 "median of solved − created over solved tickets", {}, resolution_inputs,
+    k.push_back({"resolution_time_median",
+                 "Resolution time (median)",
+                 "hours",
+                 "median",
+                 "median of solved − created over solved tickets",
+                 {},
+                 resolution_inputs,
                  "solved_at (or a resolution time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.resolution, 0.5);
                  }});
-    k.push_back({"resolution_time_p90", "Resolution time (p90)", "hours", "p90",
-                 "90th percentile of solved − created over solved tickets", {},
-                 resolution_inputs, "solved_at (or a resolution time column)",
+    k.push_back({"resolution_time_p90",
+                 "Resolution time (p90)",
+                 "hours",
+                 "p90",
+                 "90th percentile of solved − created over solved tickets",
+                 {},
+                 resolution_inputs,
+                 "solved_at (or a resolution time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.resolution, 0.9);
                  }});
-    k.push_back({"resolution_rate", "Resolution rate", "percent", "created_cohort",
+    k.push_back({"resolution_rate",
+                 "Resolution rate",
+                 "percent",
+                 "created_cohort",
                  "tickets created in the period that are solved ÷ tickets created × 100",
-                 {"solved"}, resolution_rate_inputs, "status or solved_at",
+                 {"solved"},
+                 resolution_rate_inputs,
+                 "status or solved_at",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return KpiValue{percent(g.solved, g.tickets), g.tickets, {extra(g.solved)}};
                  }});
-    // Backlog's period series is filled by the aggregate from flows (created and solved per period);
-    // this function gives a group's open tickets now, used overall and per segment.
-    k.push_back({"backlog", "Backlog", "count", "open_at_period_end",
-                 "tickets created by the end of the period and not solved by then", {},
-                 backlog_inputs, "status or solved_at",
+    // Backlog's period series is filled by the aggregate from flows (created and solved per
+    // period); this function gives a group's open tickets now, used overall and per segment.
+    k.push_back({"backlog",
+                 "Backlog",
+                 "count",
+                 "open_at_period_end",
+                 "tickets created by the end of the period and not solved by then",
+                 {},
+                 backlog_inputs,
+                 "status or solved_at",
                  [](const TicketGroup& g, const KpiSettings&) {
                    uint64_t open = g.tickets - g.solved;
                    return KpiValue{static_cast<double>(open), g.tickets, {}};
                  }});
-    k.push_back({"cost_per_ticket", "Cost per ticket", "currency", "mean_of_cost_column",
-                 "Σ cost ÷ tickets with a cost", {}, cost_inputs, "cost (or config cost.total)",
+    k.push_back({"cost_per_ticket",
+                 "Cost per ticket",
+                 "currency",
+                 "mean_of_cost_column",
+                 "Σ cost ÷ tickets with a cost",
+                 {},
+                 cost_inputs,
+                 "cost (or config cost.total)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    KpiValue v;
                    v.n = g.cost_count;

@@ -1,6 +1,6 @@
-// ticket_kpis: the support KPIs. A TicketRecord is one typed ticket; a TicketGroup holds every KPI's
-// accumulator for one (period × segment) group and has the shape feed / merge / finish; the catalogue
-// turns a finished group into figures and says which inputs each KPI needs.
+// ticket_kpis: the support KPIs. A TicketRecord is one typed ticket; a TicketGroup holds every
+// KPI's accumulator for one (period × segment) group and has the shape feed / merge / finish; the
+// catalogue turns a finished group into figures and says which inputs each KPI needs.
 #pragma once
 
 #include <cstdint>
@@ -36,9 +36,13 @@ struct KpiSettings {
   CesSettings ces;
   std::optional<double> cost_total;  // a total support cost for the whole dataset
   std::string currency;              // for the cost unit, e.g. "EUR"; empty = unnamed
+  // Not configured: set by the report from the whole dataset, so every period and segment uses the
+  // same survey response rate denominator (surveys offered when the export records offers).
+  bool survey_offers_known = false;
 };
 
-// Resolved on first contact: exactly one agent reply and never reopened (or the export's own yes/no).
+// Resolved on first contact: exactly one agent reply and never reopened (or the export's own
+// yes/no).
 class FirstContactAccumulator {
  public:
   void feed(const TicketRecord& ticket);
@@ -71,6 +75,7 @@ class TicketGroup {
 
   uint64_t tickets = 0;
   uint64_t solved = 0;
+  uint64_t solved_csat_responses = 0;  // CSAT answers on solved tickets
   uint64_t cost_count = 0;
   ExactSum cost_sum;
   CsatAccumulator csat;

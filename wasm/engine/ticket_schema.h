@@ -1,5 +1,5 @@
-// ticket_schema: the canonical ticket every export is mapped onto, and what each field may be called in
-// the wild (normalised header synonyms, in order of preference).
+// ticket_schema: the canonical ticket every export is mapped onto, and what each field may be
+// called in the wild (normalised header synonyms, in order of preference).
 #pragma once
 
 #include <array>
@@ -30,8 +30,10 @@ enum class TicketField : uint8_t {
   kCes,
   kComment,
   kCost,
-  kFirstResponseDuration,  // first response time given as a column (e.g. "First reply time in minutes")
-  kResolutionDuration,     // resolution time given as a column (e.g. "Full resolution time in minutes")
+  kFirstResponseDuration,  // first response time given as a column (e.g. "First reply time in
+                           // minutes")
+  kResolutionDuration,     // resolution time given as a column (e.g. "Full resolution time in
+                           // minutes")
   kFirstContactResolved,   // a yes/no column (e.g. Intercom "Resolved on first contact")
 };
 inline constexpr size_t kTicketFieldCount = 20;
@@ -42,8 +44,9 @@ struct TicketFieldInfo {
   TicketField field;
   std::string_view name;  // as written in configs and reports: "created_at"
   FieldKind kind;
-  // Normalised header names (see normalise_header), best first. Duration synonyms are written without
-  // their unit words ("first reply time"), which are read separately (see duration_unit_from_header).
+  // Normalised header names (see normalise_header), best first. Duration synonyms are written
+  // without their unit words ("first reply time"), which are read separately (see
+  // duration_unit_from_header).
   std::span<const std::string_view> synonyms;
 };
 

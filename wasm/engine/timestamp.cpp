@@ -10,7 +10,9 @@ namespace kpilens {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 struct Cursor {
   std::string_view s;
@@ -59,7 +61,8 @@ int64_t expand_year(int64_t year, size_t digits) {
 }
 
 // Time of day and zone after the date: [T| ]HH:MM[:SS[.fff]][ ]?[AM|PM]?[ ]?[Z|UTC|GMT|±hh[:mm]]?
-bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset, double& offset_seconds) {
+bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset,
+                         double& offset_seconds) {
   seconds_of_day = 0;
   has_offset = false;
   offset_seconds = 0;
@@ -198,7 +201,8 @@ unsigned days_in_month(int64_t year, unsigned month) {
 
 void format_date(int64_t days, char out[32]) {
   CivilDate date = civil_from_days(days);
-  std::snprintf(out, 32, "%04lld-%02u-%02u", static_cast<long long>(date.year), date.month, date.day);
+  std::snprintf(out, 32, "%04lld-%02u-%02u", static_cast<long long>(date.year), date.month,
+                date.day);
 }
 
 std::optional<Timestamp> parse_timestamp(std::string_view text, DateOrder order) {
@@ -225,7 +229,8 @@ std::optional<Timestamp> parse_timestamp(std::string_view text, DateOrder order)
   // a{sep}b{sep}year, or a{sep}Mon{sep}year.
   if (!is_digit(c.peek())) {
     size_t name_start = c.i;
-    while (!c.done() && ((c.peek() >= 'a' && c.peek() <= 'z') || (c.peek() >= 'A' && c.peek() <= 'Z'))) {
+    while (!c.done() &&
+           ((c.peek() >= 'a' && c.peek() <= 'z') || (c.peek() >= 'A' && c.peek() <= 'Z'))) {
       ++c.i;
     }
     int month = month_from_name(s.substr(name_start, c.i - name_start));

@@ -1,6 +1,6 @@
-// timestamp: date-time cells → seconds since the Unix epoch. Formats seen in helpdesk exports: ISO 8601
-// (T or space, Z or ±hh:mm), YYYY/MM/DD, MM/DD/YYYY and DD/MM/YYYY with optional 12-hour clock,
-// DD.MM.YYYY, DD/Mon/YY (Jira), and Unix seconds or milliseconds.
+// timestamp: date-time cells → seconds since the Unix epoch. Formats seen in helpdesk exports: ISO
+// 8601 (T or space, Z or ±hh:mm), YYYY/MM/DD, MM/DD/YYYY and DD/MM/YYYY with optional 12-hour
+// clock, DD.MM.YYYY, DD/Mon/YY (Jira), and Unix seconds or milliseconds.
 #pragma once
 
 #include <cstdint>
@@ -12,16 +12,16 @@ namespace kpilens {
 enum class DateOrder { kAuto, kMonthFirst, kDayFirst };
 
 struct Timestamp {
-  double seconds = 0;       // since 1970-01-01T00:00:00 of the cell's own clock, or UTC if has_offset
+  double seconds = 0;  // since 1970-01-01T00:00:00 of the cell's own clock, or UTC if has_offset
   bool has_offset = false;  // the cell named its zone (Z, ±hh:mm, or an epoch number)
 };
 
-// kAuto reads a/b/yyyy month-first unless a > 12 (then day-first); the dataset decides the order per
-// column from a sample (see DateOrderEvidence) and passes kMonthFirst or kDayFirst.
+// kAuto reads a/b/yyyy month-first unless a > 12 (then day-first); the dataset decides the order
+// per column from a sample (see DateOrderEvidence) and passes kMonthFirst or kDayFirst.
 std::optional<Timestamp> parse_timestamp(std::string_view text, DateOrder order = DateOrder::kAuto);
 
-// Collects what a column's slash dates say about their order: a first number over 12 can only be a day,
-// a second number over 12 can only be a day too.
+// Collects what a column's slash dates say about their order: a first number over 12 can only be a
+// day, a second number over 12 can only be a day too.
 struct DateOrderEvidence {
   uint64_t day_first_only = 0;
   uint64_t month_first_only = 0;
