@@ -459,20 +459,26 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
     t.solved = !is_blank(cell(TicketField::kResolutionDuration));
   }
 
+  // A duration column's cell in minutes; blank, unreadable and negative cells give nothing (the
+  // last two are counted as value issues).
+  auto duration_column = [&](TicketField f) -> std::optional<double> {
+    std::string_view c = cell(f);
+    if (is_blank(c)) return std::nullopt;
+    auto minutes = parse_duration_minutes(c, m[f].unit, decimal_);
+    if (!minutes) {
+      value_issue(f, line, c, "not a duration");
+      return std::nullopt;
+    }
+    if (*minutes < 0) {
+      value_issue(f, line, c, "negative duration");
+      return std::nullopt;
+    }
+    return minutes;
+  };
+
   // First response, in minutes.
   if (m.has(TicketField::kFirstResponseDuration)) {
-    std::string_view c = cell(TicketField::kFirstResponseDuration);
-    if (!is_blank(c)) {
-      auto minutes =
-          parse_duration_minutes(c, m[TicketField::kFirstResponseDuration].unit, decimal_);
-      if (!minutes) {
-        value_issue(TicketField::kFirstResponseDuration, line, c, "not a duration");
-      } else if (*minutes < 0) {
-        value_issue(TicketField::kFirstResponseDuration, line, c, "negative duration");
-      } else {
-        t.first_response_minutes = minutes;
-      }
-    }
+    t.first_response_minutes = duration_column(TicketField::kFirstResponseDuration);
   } else if (m.has(TicketField::kFirstResponseAt) && t.created) {
     auto responded =
         to_utc(cell(TicketField::kFirstResponseAt), TicketField::kFirstResponseAt, line, bad);
@@ -490,17 +496,8 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   // Resolution, in hours, for solved tickets.
   if (t.solved) {
     if (m.has(TicketField::kResolutionDuration)) {
-      std::string_view c = cell(TicketField::kResolutionDuration);
-      if (!is_blank(c)) {
-        auto minutes =
-            parse_duration_minutes(c, m[TicketField::kResolutionDuration].unit, decimal_);
-        if (!minutes) {
-          value_issue(TicketField::kResolutionDuration, line, c, "not a duration");
-        } else if (*minutes < 0) {
-          value_issue(TicketField::kResolutionDuration, line, c, "negative duration");
-        } else {
-          t.resolution_hours = *minutes / 60.0;
-        }
+      if (auto minutes = duration_column(TicketField::kResolutionDuration)) {
+        t.resolution_hours = *minutes / 60.0;
       }
     } else if (t.solved_at && t.created) {
       double seconds = *t.solved_at - *t.created;
