@@ -5,12 +5,12 @@
 #include <initializer_list>
 #include <optional>
 
-using kpilens::ExactQuantiles;
+using kpilens::DurationQuantiles;
 
 namespace {
 
-ExactQuantiles finished(std::initializer_list<double> values) {
-  ExactQuantiles q;
+DurationQuantiles finished(std::initializer_list<double> values) {
+  DurationQuantiles q;
   for (double v : values) q.feed(v);
   q.finish();
   return q;
@@ -36,7 +36,7 @@ TEST_CASE("Quantiles interpolate the median of an even count", "[quantiles]") {
 TEST_CASE("Quantiles give 9.1 as the 90th percentile of 1 to 10", "[quantiles]") {
   // h = 9 × 0.9 = 8.1 → x[8] + 0.1 × (x[9] − x[8]) = 9 + 0.1 × 1 = 9.1.
   // (In doubles 9 × 0.9 is 8.0999999999999996…, and 9 + 0.0999999999999996… rounds to double(9.1).)
-  ExactQuantiles q;
+  DurationQuantiles q;
   for (int v = 10; v >= 1; --v) q.feed(v);
   q.finish();
   CHECK(q.quantile(0.9) == 9.1);
@@ -45,13 +45,13 @@ TEST_CASE("Quantiles give 9.1 as the 90th percentile of 1 to 10", "[quantiles]")
 }
 
 TEST_CASE("Quantiles at 0 and 1 are the minimum and the maximum", "[quantiles]") {
-  ExactQuantiles q = finished({5, -2, 7.5, 3});
+  DurationQuantiles q = finished({5, -2, 7.5, 3});
   CHECK(q.quantile(0.0) == -2.0);
   CHECK(q.quantile(1.0) == 7.5);
 }
 
 TEST_CASE("Quantiles of a single value are that value", "[quantiles]") {
-  ExactQuantiles q = finished({42});
+  DurationQuantiles q = finished({42});
   CHECK(q.count() == 1);
   for (double p : {0.0, 0.1, 0.5, 0.9, 1.0}) {
     INFO("q = " << p);
@@ -61,7 +61,7 @@ TEST_CASE("Quantiles of a single value are that value", "[quantiles]") {
 }
 
 TEST_CASE("Quantiles and mean of no values are null", "[quantiles]") {
-  ExactQuantiles q;
+  DurationQuantiles q;
   q.finish();
   CHECK(q.count() == 0);
   CHECK_FALSE(q.quantile(0.5).has_value());
@@ -69,7 +69,7 @@ TEST_CASE("Quantiles and mean of no values are null", "[quantiles]") {
 }
 
 TEST_CASE("Quantiles merged from two parts equal one pass", "[quantiles]") {
-  ExactQuantiles one_pass, odd, even;
+  DurationQuantiles one_pass, odd, even;
   for (int v = 1; v <= 101; ++v) {
     double value = (v * 37) % 101 + 0.25 * v;  // a scrambled order with fractions
     one_pass.feed(value);
@@ -90,7 +90,7 @@ TEST_CASE("Quantiles mean is the exact sum over the count", "[quantiles]") {
   // (1 + 2 + 3 + 4) / 4 = 2.5.
   CHECK(finished({1, 2, 3, 4}).mean() == 2.5);
   // Ten 0.1 values sum exactly to 1.0 (see exact_sum_test), so the mean is 1.0 / 10 = 0.1.
-  ExactQuantiles tenths;
+  DurationQuantiles tenths;
   for (int i = 0; i < 10; ++i) tenths.feed(0.1);
   tenths.finish();
   CHECK(tenths.mean() == 0.1);

@@ -36,6 +36,8 @@ std::string delimiter_name(char c) {
 void write_value(JsonWriter& w, const KpiValue& v, const KpiDefinition& def) {
   w.field("value", v.value);
   w.field("n", v.n);
+  // Overall is the largest group: when it is exact, so is every period and segment.
+  w.field("approximate", v.approximate);
   w.key("extras");
   w.begin_object();
   for (size_t i = 0; i < def.extra_names.size(); ++i) {
@@ -238,12 +240,13 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
 }
 
 void write_distribution(JsonWriter& w, std::string_view name, std::string_view unit,
-                        const ExactQuantiles& values, std::initializer_list<double> bounds,
+                        const DurationQuantiles& values, std::initializer_list<double> bounds,
                         std::initializer_list<std::string_view> labels) {
   w.key(name);
   w.begin_object();
   w.field("unit", unit);
   w.field("n", values.count());
+  w.field("approximate", values.approximate());
   w.key("upper_bounds");
   w.begin_array();
   for (double b : bounds) w.number(b);

@@ -128,10 +128,11 @@ Fields cost_inputs(const ColumnMapping& m) {
 }
 
 KpiValue duration_value(const DurationAccumulator& d, double q) {
-  const ExactQuantiles& values = d.values();
+  const DurationQuantiles& values = d.values();
   KpiValue v;
   v.n = values.count();
   v.value = q < 0 ? values.mean() : values.quantile(q);
+  v.approximate = q >= 0 && values.approximate();  // the mean stays exact
   return v;
 }
 

@@ -61,10 +61,10 @@ class DurationAccumulator {
   void feed(double value) { values_.feed(value); }
   void merge(const DurationAccumulator& other) { values_.merge(other.values_); }
   void finish() { values_.finish(); }
-  const ExactQuantiles& values() const { return values_; }
+  const DurationQuantiles& values() const { return values_; }
 
  private:
-  ExactQuantiles values_;
+  DurationQuantiles values_;
 };
 
 class TicketGroup {
@@ -90,6 +90,7 @@ struct KpiValue {
   std::optional<double> value;
   uint64_t n = 0;
   std::vector<std::optional<double>> extras;  // in the order of KpiDefinition::extra_names
+  bool approximate = false;  // a quantile read from the histogram past the exact cap (quantiles.h)
 };
 
 struct KpiDefinition {
