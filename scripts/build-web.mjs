@@ -1,11 +1,11 @@
 // build-web.mjs: bundles the page with esbuild into
-//   dist/site/      the served page (index.html, app.js, styles.css, sample-tickets.csv)
+//   dist/site/      the served page (index.html, app.js, styles.css; the sample is inlined in app.js)
 //   dist/kpilens.html  one self-contained file: script, styles, wasm and sample inlined, worker from a
 //                      Blob URL; opens from file://, as a wiki attachment, in an iframe.
 // Both are classic scripts (no ES modules: Chromium blocks module scripts from file://).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -42,10 +42,10 @@ const common = "worker-src blob:; img-src 'self' data: blob:; object-src 'none';
 
 // The served page: files from its own origin only.
 const siteCsp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; ${common}`;
+rmSync(path('dist/site'), { recursive: true, force: true });
 mkdirSync(path('dist/site'), { recursive: true });
 writeFileSync(path('dist/site/app.js'), script);
 writeFileSync(path('dist/site/styles.css'), styles);
-copyFileSync(path('build/web/sample-tickets.csv'), path('dist/site/sample-tickets.csv'));
 writeFileSync(
   path('dist/site/index.html'),
   template

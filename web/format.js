@@ -65,11 +65,6 @@ export function formatSeconds(seconds) {
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
-/** "2024-W03" → "2024-W03 (15 Jan)"; dates through Intl. */
-export function periodLabel(key, start) {
-  if (!start || key === start) return formatDate(start ?? key) || key;
-  return key;
-}
 
 export function formatDate(iso) {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso ?? '')) return iso ?? '';

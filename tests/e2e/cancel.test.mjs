@@ -6,14 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, startServer, openPage, readCards, waitForState, clickDownload, root } from './helpers.mjs';
+import { useBrowserAndServer, openPage, readCards, waitForState, clickDownload, root } from './helpers.mjs';
 
 // scripts/gen writes ~142 bytes a row (measured: 850,000 rows → 120.6 MB), so 1,450,000 rows ≈ 206 MB.
 const ROWS = 1_450_000;
 const MIN_BYTES = 200e6;
 
-let browser;
-let server;
+const session = useBrowserAndServer();
 let dir;
 let bigPath;
 
@@ -21,13 +20,9 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kpilens-e2e-'));
   bigPath = join(dir, 'big.csv');
   execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', String(ROWS), '--seed', '3', '--out', bigPath], { stdio: 'inherit' });
-  browser = await launch();
-  server = await startServer();
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -53,11 +48,11 @@ test('cancel stops a 200 MB run within a second and the page stays usable', asyn
   const size = statSync(bigPath).size;
   assert.ok(size >= MIN_BYTES, `the generated export has ${size} bytes (≥ ${MIN_BYTES} wanted)`);
 
-  const { context, page, log } = await openPage(browser);
+  const { context, page, log } = await openPage(session.browser);
   try {
     const closedWorkers = [];
     page.on('worker', (worker) => worker.on('close', () => closedWorkers.push(worker.url())));
-    await page.goto(server.url);
+    await page.goto(session.server.url);
 
     // 1. Cancel button, nothing shown yet: the page returns to 'cancelled'.
     await startBigRun(page);
@@ -100,9 +95,9 @@ test('cancel stops a 200 MB run within a second and the page stays usable', asyn
 // After a cancelled run the page keeps showing the previous dataset's report; everything that names or
 // re-runs "the current dataset" must then mean that dataset, not the cancelled one.
 test('after a cancel the shown report, the current dataset and the exports agree', async () => {
-  const { context, page } = await openPage(browser);
+  const { context, page } = await openPage(session.browser);
   try {
-    await page.goto(server.url);
+    await page.goto(session.server.url);
     await page.click('#sample-button');
     await waitForState(page, 'ready');
     await startBigRun(page);

@@ -1,9 +1,10 @@
 // Exports: the CSV a button downloads, read back with an RFC 4180 parser, holds exactly the table on the
 // page; cells a spreadsheet would run as a formula come out neutralised with a leading apostrophe.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, startServer, openPage, fixture, dropAndWait, readTable, clickDownload, parseCsv,
+  useBrowserAndServer,
+  openPage, fixture, dropAndWait, readTable, clickDownload, parseCsv,
 } from './helpers.mjs';
 
 // fixtures/formulas.csv: 8 tickets; Via (channel) carries formula-looking values.
@@ -32,18 +33,7 @@ const SEGMENTS = [
 const FORMULA_START = /^[=+\-@\t\r]/;
 const neutralised = (text) => (FORMULA_START.test(text) ? `'${text}` : text);
 
-let browser;
-let server;
-
-before(async () => {
-  browser = await launch();
-  server = await startServer();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useBrowserAndServer();
 
 function assertNumberCell(csvCell, td, what) {
   if (csvCell === '') {
@@ -62,9 +52,9 @@ function readCsvDownload({ text, filename }) {
 }
 
 test('breakdown CSV equals the breakdown table and neutralises formulas', async () => {
-  const { context, page } = await openPage(browser);
+  const { context, page } = await openPage(session.browser);
   try {
-    await page.goto(server.url);
+    await page.goto(session.server.url);
     await dropAndWait(page, 'formulas.csv', fixture('formulas.csv'));
     const table = await readTable(page, 'breakdown-table');
     assert.deepEqual(table.rows.map((r) => r[0].text), SEGMENTS.map((s) => s[0]), 'the page shows the raw channel names');
@@ -109,9 +99,9 @@ test('breakdown CSV equals the breakdown table and neutralises formulas', async 
 });
 
 test('KPI CSV equals the All KPIs table', async () => {
-  const { context, page } = await openPage(browser);
+  const { context, page } = await openPage(session.browser);
   try {
-    await page.goto(server.url);
+    await page.goto(session.server.url);
     await dropAndWait(page, 'formulas.csv', fixture('formulas.csv'));
     const table = await readTable(page, 'kpi-table');
     const download = await clickDownload(page, page.locator('[data-export="kpis-csv"]'));

@@ -2,6 +2,7 @@
 // playwright-core; the served page comes from scripts/static-server.mjs on a free port, the single file
 // is opened from disk. The page must be built first (scripts/build wasm web).
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -59,6 +60,23 @@ export async function startServer() {
       server.close(() => resolve());
     }),
   };
+}
+
+/**
+ * Registers hooks that start one Chromium and the served page for a test file, and close both after
+ * it. Returns an object whose `browser` and `server` are set once the hooks have run.
+ */
+export function useBrowserAndServer() {
+  const session = { browser: null, server: null };
+  before(async () => {
+    session.browser = await launch();
+    session.server = await startServer();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
 }
 
 /**

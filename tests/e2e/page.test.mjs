@@ -2,10 +2,11 @@
 // (dist/kpilens.html over file://). A hand-written export is dropped with a real DragEvent; the KPI cards
 // must show the figures worked out by hand below, the charts must draw, and the controls must be usable
 // from the keyboard.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, startServer, openPage, fixture, dropAndWait, readCards, readTable, trendPeriods, waitForPeriods,
+  useBrowserAndServer,
+  openPage, fixture, dropAndWait, readCards, readTable, trendPeriods, waitForPeriods,
   screenshotPath, singleFileUrl,
 } from './helpers.mjs';
 
@@ -54,18 +55,7 @@ const CHANNELS = [
   ['Phone', 2, 100, 1],
 ];
 
-let browser;
-let server;
-
-before(async () => {
-  browser = await launch();
-  server = await startServer();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useBrowserAndServer();
 
 function near(got, expected, what) {
   assert.ok(Math.abs(got - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: got ${got}, expected ${expected}`);
@@ -122,9 +112,9 @@ async function checkReport(page, mode) {
 
 for (const mode of ['served', 'file']) {
   test(`${mode}: a dropped export shows the hand-computed KPIs, the trend and the breakdown`, async () => {
-    const { context, page, log } = await openPage(browser);
+    const { context, page, log } = await openPage(session.browser);
     try {
-      await page.goto(mode === 'served' ? server.url : singleFileUrl);
+      await page.goto(mode === 'served' ? session.server.url : singleFileUrl);
       assert.equal(await page.evaluate(() => document.body.dataset.state), 'empty');
       await dropAndWait(page, 'two_weeks.csv', fixture('two_weeks.csv'));
       assert.match(await page.textContent('#status'), /two_weeks\.csv/);
@@ -138,9 +128,9 @@ for (const mode of ['served', 'file']) {
 }
 
 test('keyboard and ARIA: labelled charts, Tab reaches the controls, arrow keys change the period', async () => {
-  const { context, page } = await openPage(browser);
+  const { context, page } = await openPage(session.browser);
   try {
-    await page.goto(server.url);
+    await page.goto(session.server.url);
     await dropAndWait(page, 'two_weeks.csv', fixture('two_weeks.csv'));
 
     for (const id of ['trend-chart', 'breakdown-chart', 'nps-chart', 'distribution-chart']) {

@@ -2,10 +2,11 @@
 // - XSS: markup in headers and cells stays text wherever the page shows it.
 // - Network and CSP: a whole session (load, drop, re-runs, every export) talks only to the page's own
 //   origin (or data:/blob:), and the Content-Security-Policy is never violated.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, startServer, openPage, fixture, dropAndWait, waitForState, waitForPeriods, readTable, inlineHandlers,
+  useBrowserAndServer,
+  openPage, fixture, dropAndWait, waitForState, waitForPeriods, readTable, inlineHandlers,
   singleFileUrl,
 } from './helpers.mjs';
 
@@ -15,18 +16,7 @@ const JS_URL = 'javascript:window.__xss++';
 const SVG = '"><svg onload="window.__xss=(window.__xss||0)+1">';
 const PAYLOADS = [IMG, SCRIPT, JS_URL, SVG];
 
-let browser;
-let server;
-
-before(async () => {
-  browser = await launch();
-  server = await startServer();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = useBrowserAndServer();
 
 async function xssCount(page) {
   return page.evaluate(() => window.__xss);
@@ -36,14 +26,14 @@ async function xssCount(page) {
 // three extra columns have payloads as headers (and cells); row 5's Created at is a payload (rejected),
 // row 6's Replies is one (a value issue, row kept).
 test('XSS: markup in headers and cells is shown as text and never runs', async () => {
-  const { context, page, log } = await openPage(browser);
+  const { context, page, log } = await openPage(session.browser);
   const dialogs = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     dialog.dismiss().catch(() => {});
   });
   try {
-    await page.goto(server.url);
+    await page.goto(session.server.url);
     await dropAndWait(page, 'xss.csv', fixture('xss.csv'));
 
     // Open every <details> (the data tables) by clicking its summary.
@@ -130,9 +120,9 @@ const CSP_WORDS = /Content Security Policy|Content-Security-Policy/i;
 
 for (const mode of ['served', 'file']) {
   test(`${mode}: a whole session requests nothing outside the page and violates no CSP rule`, async () => {
-    const { context, page, log } = await openPage(browser, { watchWorkers: true });
+    const { context, page, log } = await openPage(session.browser, { watchWorkers: true });
     try {
-      const pageUrl = mode === 'served' ? server.url : singleFileUrl;
+      const pageUrl = mode === 'served' ? session.server.url : singleFileUrl;
       await page.goto(pageUrl);
       await dropAndWait(page, 'two_weeks.csv', fixture('two_weeks.csv'));
       await page.selectOption('#grain-select', 'month');
@@ -150,7 +140,7 @@ for (const mode of ['served', 'file']) {
 
       // Requests: the page's own origin (served) or the page file itself (file://), else data: or blob:.
       assert.ok(log.requests.length > 0, 'requests were recorded');
-      const origin = mode === 'served' ? server.origin : null;
+      const origin = mode === 'served' ? session.server.origin : null;
       const outside = log.requests.filter((url) => {
         if (url.startsWith('data:')) return false;
         if (url.startsWith('blob:')) {

@@ -704,6 +704,41 @@ TEST_CASE("A KPI whose input is not in the file reports available false, null an
   CHECK(Report::strings(r.kpi("csat")["inputs"]) == std::vector<std::string>{"csat"});
 }
 
+TEST_CASE("Survey response rate without offer markers counts answers on solved tickets only",
+          "[dataset][survey]") {
+  // 4 tickets: 3 solved (1, 2, 3), 1 open (4). CSAT answers on tickets 1, 2 and 4 (numeric, so the
+  // export says nothing about offers). Answers on solved tickets: 1 and 2 → 2 ÷ 3 solved = 66.66…
+  // %. Ticket 4's answer counts for CSAT (3 responses) but not in the response rate, which cannot
+  // pass 100.
+  constexpr std::string_view csv =
+      "created_at,status,csat\n"
+      "2024-03-04T09:00:00Z,solved,5\n"
+      "2024-03-04T10:00:00Z,solved,2\n"
+      "2024-03-04T11:00:00Z,closed,\n"
+      "2024-03-05T09:00:00Z,open,4\n";
+  Report r(report_for("{}", csv));
+  CHECK(r.text("survey_response_rate", "variant") == "of_solved_tickets");
+  CHECK(or_null(r.value("survey_response_rate")) == Approx(200.0 / 3).epsilon(kTight));
+  CHECK(r.n("survey_response_rate") == 3);
+  CHECK(r.n("csat") == 3);
+}
+
+TEST_CASE("Survey response rate with offer markers divides by surveys offered",
+          "[dataset][survey]") {
+  // Zendesk-style cells: Good, Bad, Offered, Not Offered → responses 2 (Good, Bad); offered 3
+  // (Offered + Good + Bad; Not Offered is not a survey) → 2 ÷ 3 = 66.66… %, n 3.
+  constexpr std::string_view csv =
+      "created_at,status,Satisfaction Score\n"
+      "2024-03-04T09:00:00Z,solved,Good\n"
+      "2024-03-04T10:00:00Z,solved,Bad\n"
+      "2024-03-04T11:00:00Z,solved,Offered\n"
+      "2024-03-05T09:00:00Z,solved,Not Offered\n";
+  Report r(report_for("{}", csv));
+  CHECK(r.text("survey_response_rate", "variant") == "of_surveys_offered");
+  CHECK(or_null(r.value("survey_response_rate")) == Approx(200.0 / 3).epsilon(kTight));
+  CHECK(r.n("survey_response_rate") == 3);
+}
+
 TEST_CASE("Blank segment values are grouped as (blank)", "[dataset][config]") {
   constexpr std::string_view csv =
       "created_at,agent\n"

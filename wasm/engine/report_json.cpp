@@ -201,10 +201,9 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
   // In file and line order: rows held to infer the date order are judged after later decoder
   // errors.
   std::vector<RejectedRow> listed = d.rejected();
-  std::stable_sort(listed.begin(), listed.end(),
-                   [](const RejectedRow& a, const RejectedRow& b) {
-                     return a.file != b.file ? a.file < b.file : a.line < b.line;
-                   });
+  std::stable_sort(listed.begin(), listed.end(), [](const RejectedRow& a, const RejectedRow& b) {
+    return a.file != b.file ? a.file < b.file : a.line < b.line;
+  });
   for (const RejectedRow& r : listed) {
     w.begin_object();
     w.field("file", d.files()[r.file].name);
@@ -367,22 +366,26 @@ std::string write_report(TicketDataset& d) {
   for (const KpiDefinition& def : ticket_kpi_catalogue()) {
     std::vector<TicketField> inputs = kpi_inputs(def, d);
     bool available = !inputs.empty() && !d.failed();
-    bool cost_from_total = def.id == "cost_per_ticket" && settings.cost_total.has_value() &&
-                           !d.failed() && inputs.empty();
-    if (cost_from_total) available = true;
+    std::optional<KpiValue> from_config;
+    if (!available && !d.failed() && def.config_fallback) {
+      from_config = def.config_fallback->overall(agg.total, settings);
+    }
+    const bool overall_only = from_config.has_value();
+    if (overall_only) available = true;
     w.begin_object();
     w.field("id", def.id);
     w.field("label", def.label);
     std::string unit(def.unit);
     if (unit == "currency" && !settings.currency.empty()) unit = settings.currency;
     w.field("unit", unit);
-    std::string_view variant = def.variant;
-    if (cost_from_total) variant = "config_total_over_tickets";
-    if (def.id == "survey_response_rate" && settings.survey_offers_known) {
-      variant = "of_surveys_offered";
+    std::string_view variant = def.variant_for ? def.variant_for(settings) : def.variant;
+    std::string_view formula = def.formula;
+    if (overall_only) {
+      variant = def.config_fallback->variant;
+      formula = def.config_fallback->formula;
     }
     w.field("variant", variant);
-    w.field("formula", cost_from_total ? std::string_view("cost.total ÷ tickets") : def.formula);
+    w.field("formula", formula);
     w.field("available", available);
     w.key("inputs");
     w.begin_array();
@@ -400,24 +403,19 @@ std::string write_report(TicketDataset& d) {
     w.end_array();
 
     KpiValue overall;
-    if (available) {
-      overall = cost_from_total
-                    ? KpiValue{agg.total.tickets
-                                   ? std::optional<double>(*settings.cost_total /
-                                                           static_cast<double>(agg.total.tickets))
-                                   : std::nullopt,
-                               agg.total.tickets,
-                               {}}
-                    : def.compute(agg.total, settings);
+    if (overall_only) {
+      overall = *from_config;
+    } else if (available) {
+      overall = def.compute(agg.total, settings);
     }
     write_value(w, overall, def);
 
     // Series per period.
-    const bool has_series = available && !cost_from_total && !periods.empty();
+    const bool has_series = available && !overall_only && !periods.empty();
     std::vector<KpiValue> values;
     if (has_series) {
       values.reserve(periods.size());
-      if (def.id == "backlog") {
+      if (def.series_from_backlog_flows) {
         // Open at the end of each period: cumulative created − cumulative left (solved).
         int64_t created = 0, left = 0;
         auto flow = agg.flows.begin();
@@ -468,7 +466,7 @@ std::string write_report(TicketDataset& d) {
     // Breakdown per segment column.
     w.key("breakdowns");
     w.begin_object();
-    if (available && !cost_from_total) {
+    if (available && !overall_only) {
       for (size_t i = 0; i < agg.by_segment.size(); ++i) {
         w.key(config.by[i]);
         std::vector<KpiValue> segment_values;

@@ -268,7 +268,6 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                    CesFigures f = g.ces.finish();
                    return KpiValue{f.mean, f.n, {f.easy_percent}};
                  }});
-    // The variant written in the report is of_surveys_offered or of_solved_tickets (report_json).
     k.push_back(
         {"survey_response_rate",
          "Survey response rate",
@@ -288,6 +287,9 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                            g.solved,
                            {extra(g.solved_csat_responses)}};
          }});
+    k.back().variant_for = [](const KpiSettings& s) -> std::string_view {
+      return s.survey_offers_known ? "of_surveys_offered" : "of_solved_tickets";
+    };
     k.push_back({"fcr",
                  "First contact resolution",
                  "percent",
@@ -434,6 +436,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                    uint64_t open = g.tickets - g.solved;
                    return KpiValue{static_cast<double>(open), g.tickets, {}};
                  }});
+    k.back().series_from_backlog_flows = true;
     k.push_back({"cost_per_ticket",
                  "Cost per ticket",
                  "currency",
@@ -450,6 +453,17 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                    }
                    return v;
                  }});
+    // Without a cost column, a configured total cost gives the overall figure only (a total for the
+    // whole dataset cannot be split by period or segment).
+    k.back().config_fallback = KpiDefinition::ConfigFallback{
+        "config_total_over_tickets", "cost.total ÷ tickets",
+        [](const TicketGroup& total, const KpiSettings& s) -> std::optional<KpiValue> {
+          if (!s.cost_total) return std::nullopt;
+          KpiValue v;
+          v.n = total.tickets;
+          if (total.tickets > 0) v.value = *s.cost_total / static_cast<double>(total.tickets);
+          return v;
+        }};
     return k;
   }();
   return catalogue;

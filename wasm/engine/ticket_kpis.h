@@ -104,7 +104,19 @@ struct KpiDefinition {
   std::vector<TicketField> (*inputs)(const ColumnMapping& mapping);
   std::string_view needs;  // what to map when inputs() is empty
   KpiValue (*compute)(const TicketGroup& group, const KpiSettings& settings);
-  bool has_series = true;  // false when only an overall figure makes sense
+  // When the variant depends on the data (e.g. which denominator the dataset allows); else
+  // `variant`.
+  std::string_view (*variant_for)(const KpiSettings& settings) = nullptr;
+  // The period series is the backlog at each period's end, built from the aggregate's flows, not
+  // compute() over each period's own tickets.
+  bool series_from_backlog_flows = false;
+  // An overall-only figure the config can give when no column feeds the KPI (cost.total).
+  struct ConfigFallback {
+    std::string_view variant;
+    std::string_view formula;
+    std::optional<KpiValue> (*overall)(const TicketGroup& total, const KpiSettings& settings);
+  };
+  std::optional<ConfigFallback> config_fallback = std::nullopt;
 };
 
 const std::vector<KpiDefinition>& ticket_kpi_catalogue();
