@@ -6,6 +6,7 @@
 // so switching there loses nothing.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -25,7 +26,9 @@ class TextDecoder {
   // Decodes the next bytes of the file. `out` is called zero or more times with UTF-8 text; the
   // views are valid only during the call. A BOM never reaches `out`.
   void decode(std::string_view bytes, const Sink& out);
-  // End of the file: an incomplete sequence left over becomes U+FFFD (counted in replaced()).
+  // End of the file: an incomplete sequence left over becomes U+FFFD (counted in replaced()),
+  // except in a file with no non-ASCII before it: those bytes are then its first non-ASCII, not
+  // valid UTF-8, and make it windows-1252 (a file of just "EF BB" reads as "ï»").
   void finish(const Sink& out);
 
   // Settled once the first bytes (or the first non-ASCII byte) have been seen; kUtf8 until then.
@@ -38,15 +41,31 @@ class TextDecoder {
   uint64_t bytes_in() const { return bytes_in_; }
 
  private:
+  void begin(TextEncoding encoding, size_t bom_length);
+  void decode_body(std::string_view bytes, const Sink& out);
+  void decode_utf8(std::string_view bytes, const Sink& out);
+  void decode_utf16(std::string_view bytes, const Sink& out);
+  void switch_to_windows1252(std::string_view held, std::string_view bytes, const Sink& out);
+  size_t convert_windows1252(std::string_view bytes, size_t used);
+  char* put_utf16_unit(char* out, uint32_t unit, uint64_t offset);
+  char* reserve_output(size_t used, size_t extra);
+  size_t append_output(size_t used, std::string_view bytes);
+  void note_replaced(uint64_t offset);
+
   TextEncoding encoding_ = TextEncoding::kUtf8;
   uint64_t replaced_ = 0;
   uint64_t first_replaced_offset_ = 0;
   uint64_t bytes_in_ = 0;
-  // Implementation state (the helper that writes text_decoder.cpp may add members here).
   bool start_decided_ = false;
+  // A valid multi-byte UTF-8 sequence (or a UTF-8 BOM) was seen: the file can no longer turn
+  // windows-1252, and invalid sequences become U+FFFD.
   bool saw_utf8_multibyte_ = false;
-  std::string held_;     // bytes carried between chunks (BOM candidates, split sequences)
-  std::string scratch_;  // converted output of one call
+  uint64_t offset_ = 0;  // input offset of the next byte the chosen decoder will see
+  std::string head_;     // the first bytes, held until the encoding is chosen (at most 64)
+  std::string held_;     // bytes carried between chunks: a split UTF-8 sequence, an odd UTF-16 byte
+  uint16_t pending_high_ = 0;  // a UTF-16 high surrogate waiting for its low half
+  uint64_t pending_high_offset_ = 0;
+  std::string scratch_;  // converted output of one call (its size only grows: a raw buffer)
 };
 
 }  // namespace kpilens
