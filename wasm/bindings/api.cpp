@@ -45,6 +45,38 @@ class Dataset {
 
   void end_file() { dataset_.end_file(); }
 
+  // What the first `size` bytes of the chunk buffer (a file's start; 64 KiB is plenty) say the
+  // file is: {"format", "encoding", "kind", "preset", "columns", "error"}. The dataset is not
+  // touched. Drivers read "survey" files first so their answers can join their tickets.
+  std::string probe_chunk(const std::string& name, double size) const {
+    size_t n = static_cast<size_t>(size);
+    if (n > buffer_.size()) n = buffer_.size();
+    kpilens::FileSummary f = dataset_.probe(name, std::string_view(buffer_.data(), n));
+    kpilens::JsonWriter w;
+    w.begin_object();
+    w.field("format", f.format);
+    w.field("encoding", kpilens::encoding_name(f.encoding));
+    w.field("kind", kpilens::kind_name(f.kind));
+    w.key("preset");
+    if (f.preset) {
+      w.string(f.preset->preset->id);
+    } else {
+      w.null();
+    }
+    w.key("columns");
+    w.begin_array();
+    for (const auto& h : f.headers) w.string(h);
+    w.end_array();
+    w.key("error");
+    if (f.error) {
+      w.string(*f.error);
+    } else {
+      w.null();
+    }
+    w.end_object();
+    return w.take();
+  }
+
   double rows_read() const { return static_cast<double>(dataset_.rows_read()); }
 
   std::string report() {
@@ -76,6 +108,7 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("chunkBuffer", &Dataset::chunk_buffer)
       .function("pushChunk", &Dataset::push_chunk)
       .function("endFile", &Dataset::end_file)
+      .function("probeChunk", &Dataset::probe_chunk)
       .function("rowsRead", &Dataset::rows_read)
       .function("report", &Dataset::report)
       .function("reportCsv", &Dataset::report_csv);

@@ -16,6 +16,13 @@ export interface Dataset {
   /** Feeds the first `size` bytes of the chunk buffer: one call per chunk (4–16 MiB). */
   pushChunk(size: number): void;
   endFile(): void;
+  /**
+   * What a file is, from its first bytes (64 KiB is plenty), already copied into the chunk buffer:
+   * JSON `{"format", "encoding", "kind": "tickets"|"survey", "preset": id|null, "columns", "error"}`.
+   * The dataset is not touched. Read "survey" files before "tickets" files: answers wait for
+   * their tickets, never the other way round.
+   */
+  probeChunk(name: string, size: number): string;
   /** Data rows decoded so far over all files (for progress displays). */
   rowsRead(): number;
   /** Finishes (once) and returns the report JSON (docs/report.md). */

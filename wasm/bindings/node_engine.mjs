@@ -9,6 +9,14 @@ const require = createRequire(import.meta.url);
 const defaultModulePath = fileURLToPath(new URL('../../build/wasm/kpilens.node.cjs', import.meta.url));
 
 let modulePromise = null;
+const PROBE_BYTES = 64 << 10;
+
+/** What a file's first bytes say it is: {format, encoding, kind, preset, columns, error}. */
+export function probe(engine, dataset, name, bytes) {
+  const address = dataset.chunkBuffer(bytes.length);
+  engine.HEAPU8.set(bytes, address);
+  return JSON.parse(dataset.probeChunk(name, bytes.length));
+}
 
 /** Loads (once) the Node build of the wasm module. */
 export function loadEngine(modulePath = defaultModulePath) {
@@ -27,9 +35,21 @@ export async function reportFromFiles(paths, config = {}, options = {}) {
   const chunkBytes = options.chunkBytes ?? 8 << 20;
   const dataset = new engine.Dataset(typeof config === 'string' ? config : JSON.stringify(config));
   try {
-    const slice = Buffer.allocUnsafe(chunkBytes);
-    paths.forEach((path, index) => {
-      dataset.beginFile(options.names?.[index] ?? basename(path));
+    const slice = Buffer.allocUnsafe(Math.max(chunkBytes, PROBE_BYTES));
+    const inputs = paths.map((path, index) => ({ path, name: options.names?.[index] ?? basename(path) }));
+    // Survey answers first, so they can wait for their tickets (the engine's kind, not ours).
+    const kinds = new Map(inputs.map((input) => {
+      const fd = openSync(input.path, 'r');
+      try {
+        const got = readSync(fd, slice, 0, PROBE_BYTES, 0);
+        return [input, probe(engine, dataset, input.name, slice.subarray(0, got)).kind];
+      } finally {
+        closeSync(fd);
+      }
+    }));
+    const ordered = [...inputs.filter((i) => kinds.get(i) === 'survey'), ...inputs.filter((i) => kinds.get(i) !== 'survey')];
+    ordered.forEach(({ path, name }) => {
+      dataset.beginFile(name);
       const fd = openSync(path, 'r');
       try {
         for (;;) {
@@ -56,9 +76,14 @@ export async function reportFromBuffers(inputs, config = {}, options = {}) {
   const chunkBytes = options.chunkBytes ?? 8 << 20;
   const dataset = new engine.Dataset(typeof config === 'string' ? config : JSON.stringify(config));
   try {
-    for (const input of inputs) {
-      const bytes = typeof input.bytes === 'string' ? Buffer.from(input.bytes, 'utf8') : input.bytes;
-      dataset.beginFile(input.name);
+    const buffers = inputs.map((input) => ({
+      name: input.name,
+      bytes: typeof input.bytes === 'string' ? Buffer.from(input.bytes, 'utf8') : input.bytes,
+    }));
+    const survey = buffers.map((b) => probe(engine, dataset, b.name, b.bytes.subarray(0, PROBE_BYTES)).kind === 'survey');
+    const ordered = [...buffers.filter((_, i) => survey[i]), ...buffers.filter((_, i) => !survey[i])];
+    for (const { name, bytes } of ordered) {
+      dataset.beginFile(name);
       for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
         const piece = bytes.subarray(offset, Math.min(offset + chunkBytes, bytes.length));
         const address = dataset.chunkBuffer(piece.length);

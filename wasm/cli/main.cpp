@@ -1,5 +1,6 @@
 // kpilens CLI: parses flags, streams each file through the engine in 8 MiB chunks (constant memory
 // whatever the file size), prints the report. Exit codes: 0 ok, 1 bad input, 2 usage.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -69,6 +70,17 @@ std::string stream_file(kpilens::TicketDataset& dataset, const std::string& path
   if (file != stdin) std::fclose(file);
   dataset.end_file();
   return failed ? path + ": read error" : "";
+}
+
+// A file's kind from its first 64 KiB (standard input cannot be read twice: tickets).
+kpilens::DatasetKind probe_kind(const kpilens::TicketDataset& dataset, const std::string& path,
+                                std::vector<char>& chunk) {
+  if (path == "-") return kpilens::DatasetKind::kTickets;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return kpilens::DatasetKind::kTickets;  // stream_file reports it
+  size_t got = std::fread(chunk.data(), 1, std::min<size_t>(chunk.size(), 64 << 10), file);
+  std::fclose(file);
+  return dataset.probe(path, std::string_view(chunk.data(), got)).kind;
 }
 
 }  // namespace
@@ -185,6 +197,10 @@ int main(int argc, char** argv) {
   kpilens::TicketDataset dataset(config);
   std::vector<char> chunk(size_t{8} << 20);
   int status = 0;
+  // Survey answers are read before the tickets they join to (stable otherwise).
+  std::stable_partition(files.begin(), files.end(), [&](const std::string& path) {
+    return probe_kind(dataset, path, chunk) == kpilens::DatasetKind::kSurvey;
+  });
   for (const std::string& path : files) {
     std::string error = stream_file(dataset, path, chunk);
     if (!error.empty()) {

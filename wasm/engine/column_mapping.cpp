@@ -144,7 +144,8 @@ int find_column(std::span<const std::string> headers, std::string_view name) {
   return -1;
 }
 
-MappingResult map_columns(std::span<const std::string> headers, const MappingOverrides& overrides) {
+MappingResult map_columns(std::span<const std::string> headers, const MappingOverrides& overrides,
+                          const Preset* preset) {
   MappingResult result;
   std::vector<bool> used(headers.size(), false);
   std::array<bool, kTicketFieldCount> fixed{};
@@ -170,9 +171,39 @@ MappingResult map_columns(std::span<const std::string> headers, const MappingOve
 
   std::vector<std::string> normalised(headers.size());
   std::vector<std::string> stripped(headers.size());
+  std::vector<std::string> last_segment(headers.size());  // JSON paths only
   for (size_t i = 0; i < headers.size(); ++i) {
     normalised[i] = normalise_header(headers[i]);
     stripped[i] = strip_unit_words(normalised[i]);
+    size_t dot = headers[i].rfind('.');
+    if (dot != std::string::npos && dot + 1 < headers[i].size()) {
+      last_segment[i] = normalise_header(std::string_view(headers[i]).substr(dot + 1));
+    }
+  }
+
+  std::array<std::optional<DurationUnit>, kTicketFieldCount> preset_units{};
+  if (preset) {
+    for (const PresetColumn& column : preset->columns) {
+      size_t f = static_cast<size_t>(column.field);
+      if (fixed[f]) continue;
+      fixed[f] = true;  // found or not, the synonyms do not second-guess a preset
+      for (std::string_view pattern : column.patterns) {
+        int found = -1;
+        for (size_t i = 0; i < headers.size() && found < 0; ++i) {
+          if (used[i]) continue;
+          bool match = !pattern.empty() && pattern[0] == '='
+                           ? trim(headers[i]) == pattern.substr(1)
+                           : header_matches(normalised[i], pattern);
+          if (match) found = static_cast<int>(i);
+        }
+        if (found < 0) continue;
+        result.mapping.fields[f].column = found;
+        result.mapping.fields[f].how = MatchKind::kPreset;
+        used[static_cast<size_t>(found)] = true;
+        preset_units[f] = column.unit;
+        break;
+      }
+    }
   }
 
   for (const auto& info : ticket_fields()) {
@@ -197,6 +228,17 @@ MappingResult map_columns(std::span<const std::string> headers, const MappingOve
         best_column = static_cast<int>(i);
       }
     }
+    // JSON paths by their last segment, after every whole-path match.
+    for (size_t i = 0; i < headers.size() && best_column < 0; ++i) {
+      if (used[i] || last_segment[i].empty()) continue;
+      const std::string name = duration ? strip_unit_words(last_segment[i]) : last_segment[i];
+      for (std::string_view synonym : info.synonyms) {
+        if (name == synonym) {
+          best_column = static_cast<int>(i);
+          break;
+        }
+      }
+    }
     if (best_column >= 0) {
       result.mapping.fields[f].column = best_column;
       result.mapping.fields[f].how = MatchKind::kSynonym;
@@ -209,7 +251,11 @@ MappingResult map_columns(std::span<const std::string> headers, const MappingOve
     if (info.kind != FieldKind::kDuration) continue;
     FieldBinding& binding = result.mapping.fields[static_cast<size_t>(info.field)];
     if (binding.column < 0) continue;
-    if (auto unit = duration_unit_from_header(headers[static_cast<size_t>(binding.column)])) {
+    if (auto preset_unit = preset_units[static_cast<size_t>(info.field)]) {
+      binding.unit = *preset_unit;
+      binding.unit_from_header = false;
+    } else if (auto unit =
+                   duration_unit_from_header(headers[static_cast<size_t>(binding.column)])) {
       binding.unit = *unit;
       binding.unit_from_header = true;
     }

@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "field_parse.h"
+#include "presets.h"
 #include "ticket_schema.h"
 
 namespace kpilens {
 
-enum class MatchKind : uint8_t { kNone, kSynonym, kConfig };
+enum class MatchKind : uint8_t { kNone, kSynonym, kConfig, kPreset };
 
 struct FieldBinding {
   int column = -1;  // index into the header row, -1 when unmapped
@@ -57,6 +58,10 @@ std::optional<DurationUnit> parse_unit_name(std::string_view name);
 // Exact header, then case-insensitive, then normalised equality. -1 if none.
 int find_column(std::span<const std::string> headers, std::string_view name);
 
-MappingResult map_columns(std::span<const std::string> headers, const MappingOverrides& overrides);
+// Config overrides first, then the preset's columns (and the fields it leaves unmapped), then
+// synonyms for the rest; a JSON path ("via.channel") that matches nothing whole is tried by its
+// last segment ("channel").
+MappingResult map_columns(std::span<const std::string> headers, const MappingOverrides& overrides,
+                          const Preset* preset = nullptr);
 
 }  // namespace kpilens

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "field_parse.h"
+#include "presets.h"
 
 namespace kpilens {
 
@@ -161,6 +162,54 @@ std::optional<int> parse_utc_offset(std::string_view text) {
   return sign * (hours * 60 + minutes);
 }
 
+namespace {
+
+void read_mapping(Reader& r, element value, MappingOverrides& out, const std::string& where) {
+  object m;
+  if (value.get(m) != simdjson::SUCCESS) {
+    r.errors.push_back(where + " must be an object {field: column header or null}");
+    return;
+  }
+  for (auto [field, header] : m) {
+    if (header.is_null()) {
+      out.columns.emplace_back(std::string(field), std::nullopt);
+    } else if (auto s = r.text(header, where + "." + std::string(field))) {
+      out.columns.emplace_back(std::string(field), *s);
+    }
+  }
+}
+
+void read_units(Reader& r, element value, MappingOverrides& out, const std::string& where) {
+  object m;
+  if (value.get(m) != simdjson::SUCCESS) {
+    r.errors.push_back(where + " must be an object {field: unit}");
+    return;
+  }
+  for (auto [field, unit] : m) {
+    if (auto s = r.text(unit, where + "." + std::string(field))) {
+      if (auto u = parse_unit_name(*s)) {
+        out.units.emplace_back(std::string(field), *u);
+      } else {
+        r.errors.push_back(where + "." + std::string(field) + ": unknown unit '" + *s + "'");
+      }
+    }
+  }
+}
+
+std::optional<std::string> read_preset(Reader& r, element value, const std::string& where) {
+  auto s = r.text(value, where);
+  if (!s) return std::nullopt;
+  if (*s != "none" && !find_preset(*s)) {
+    std::string known;
+    for (const Preset& p : presets()) known += (known.empty() ? "" : ", ") + std::string(p.id);
+    r.errors.push_back(where + ": unknown preset '" + *s + "' (known: " + known + ", none)");
+    return std::nullopt;
+  }
+  return s;
+}
+
+}  // namespace
+
 ConfigResult parse_config(std::string_view json) {
   ConfigResult result;
   EngineConfig& c = result.config;
@@ -264,32 +313,38 @@ ConfigResult parse_config(std::string_view json) {
         }
       }
     } else if (key == "mapping") {
-      object m;
-      if (value.get(m) != simdjson::SUCCESS) {
-        r.errors.push_back("mapping must be an object {field: column header or null}");
-        continue;
-      }
-      for (auto [field, header] : m) {
-        if (header.is_null()) {
-          c.mapping.columns.emplace_back(std::string(field), std::nullopt);
-        } else if (auto s = r.text(header, "mapping." + std::string(field))) {
-          c.mapping.columns.emplace_back(std::string(field), *s);
-        }
-      }
+      read_mapping(r, value, c.mapping, "mapping");
     } else if (key == "units") {
-      object m;
-      if (value.get(m) != simdjson::SUCCESS) {
-        r.errors.push_back("units must be an object {field: unit}");
+      read_units(r, value, c.mapping, "units");
+    } else if (key == "preset") {
+      c.preset = read_preset(r, value, "preset");
+    } else if (key == "files") {
+      object files;
+      if (value.get(files) != simdjson::SUCCESS) {
+        r.errors.push_back("files must be an object {file name: {mapping, units, preset}}");
         continue;
       }
-      for (auto [field, unit] : m) {
-        if (auto s = r.text(unit, "units." + std::string(field))) {
-          if (auto u = parse_unit_name(*s)) {
-            c.mapping.units.emplace_back(std::string(field), *u);
+      for (auto [name, entry] : files) {
+        FileOverrides file;
+        file.name = std::string(name);
+        std::string where = "files." + file.name;
+        object fo;
+        if (entry.get(fo) != simdjson::SUCCESS) {
+          r.errors.push_back(where + " must be an object {mapping, units, preset}");
+          continue;
+        }
+        for (auto [fk, fv] : fo) {
+          if (fk == "mapping") {
+            read_mapping(r, fv, file.mapping, where + ".mapping");
+          } else if (fk == "units") {
+            read_units(r, fv, file.mapping, where + ".units");
+          } else if (fk == "preset") {
+            file.preset = read_preset(r, fv, where + ".preset");
           } else {
-            r.errors.push_back("units." + std::string(field) + ": unknown unit '" + *s + "'");
+            r.errors.push_back(where + ": unknown key '" + std::string(fk) + "'");
           }
         }
+        c.files.push_back(std::move(file));
       }
     } else if (key == "date_order") {
       if (auto s = r.text(value, "date_order")) {

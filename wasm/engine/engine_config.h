@@ -21,6 +21,13 @@ struct FilterSpec {
   std::vector<std::string> values;
 };
 
+// Mapping choices for one file of the dataset, by the name it is read under.
+struct FileOverrides {
+  std::string name;
+  MappingOverrides mapping;           // on top of the global mapping and units
+  std::optional<std::string> preset;  // a preset id, or "none" for generic header matching
+};
+
 struct EngineConfig {
   PeriodSpec period;
   std::vector<std::string> by;  // segment columns: headers or canonical field names
@@ -31,6 +38,8 @@ struct EngineConfig {
   std::optional<int64_t> date_from;  // inclusive, days since the epoch on the bucketing clock
   std::optional<int64_t> date_to;    // inclusive
   MappingOverrides mapping;
+  std::optional<std::string> preset;  // force a preset for every file ("none": detect nothing)
+  std::vector<FileOverrides> files;
   DateOrder date_order = DateOrder::kAuto;
   char delimiter = 0;                        // 0: sniffed
   char decimal_separator = 0;                // 0: ',' when the delimiter is ';', else '.'

@@ -24,6 +24,8 @@ std::string_view match_name(MatchKind how) {
       return "header";
     case MatchKind::kConfig:
       return "config";
+    case MatchKind::kPreset:
+      return "preset";
   }
   return "none";
 }
@@ -142,8 +144,25 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
     w.begin_object();
     w.field("name", f.name);
     w.field("format", f.format);
-    w.field("encoding", f.bom ? "utf-8-bom" : "utf-8");
-    w.field("delimiter", delimiter_name(f.delimiter));
+    w.field("encoding", encoding_name(f.encoding));
+    w.key("delimiter");
+    if (f.format == "csv") {
+      w.string(delimiter_name(f.delimiter));
+    } else {
+      w.null();
+    }
+    w.field("kind", kind_name(f.kind));
+    w.key("preset");
+    if (f.preset) {
+      w.begin_object();
+      w.field("id", f.preset->preset->id);
+      w.field("name", f.preset->preset->name);
+      w.field("confidence", f.preset->confidence);
+      w.field("from_config", f.preset_from_config);
+      w.end_object();
+    } else {
+      w.null();
+    }
     w.field("decimal_separator", std::string(1, f.decimal_separator));
     w.field("date_order", f.date_order == DateOrder::kDayFirst ? "dmy" : "mdy");
     w.field("date_order_inferred", f.date_order_inferred);
@@ -196,6 +215,22 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
   w.field("rows_used", used);
   w.field("rows_filtered", filtered);
   w.field("rows_rejected", rejected);
+  w.key("join");
+  if (d.has_survey_files()) {
+    const JoinSummary& j = d.join();
+    w.begin_object();
+    w.field("answers", j.answers);
+    w.field("joined", j.joined);
+    w.field("unmatched", j.unmatched);
+    w.field("without_ticket_id", j.without_ticket_id);
+    w.field("superseded", j.superseded);
+    w.field("read_after_tickets", j.read_after_tickets);
+    w.field("dropped_with_ticket", j.dropped_with_ticket);
+    w.field("dropped_by_filter", j.dropped_by_filter);
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.key("rejected");
   w.begin_array();
   // In file and line order: rows held to infer the date order are judged after later decoder

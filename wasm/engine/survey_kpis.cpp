@@ -61,12 +61,15 @@ bool CsatAccumulator::feed(const Rating& rating, const CsatSettings& settings) {
     case RatingKind::kBad:
       ++offer_markers_;
       ++responses_;
+      ++dissatisfied_;
       return true;
     case RatingKind::kScore:
       if (!(rating.score >= settings.scale_min && rating.score <= settings.scale_max)) return false;
       ++responses_;
       ++scored_;
       satisfied_ += rating.score >= settings.threshold;
+      // The mirror of the top-2-box: 1–2 on 1–5, "Not Good" (1) on Help Scout's scale.
+      dissatisfied_ += rating.score <= settings.scale_min + settings.scale_max - settings.threshold;
       score_sum_.add(rating.score);
       return true;
   }
@@ -75,6 +78,7 @@ bool CsatAccumulator::feed(const Rating& rating, const CsatSettings& settings) {
 
 void CsatAccumulator::merge(const CsatAccumulator& other) {
   satisfied_ += other.satisfied_;
+  dissatisfied_ += other.dissatisfied_;
   responses_ += other.responses_;
   scored_ += other.scored_;
   offered_only_ += other.offered_only_;
@@ -85,12 +89,16 @@ void CsatAccumulator::merge(const CsatAccumulator& other) {
 CsatFigures CsatAccumulator::finish(const CsatSettings& settings) const {
   CsatFigures f;
   f.satisfied = satisfied_;
+  f.dissatisfied = dissatisfied_;
   f.responses = responses_;
   f.scored = scored_;
   f.has_offer_info = offer_markers_ > 0;
   f.offered = offered_only_ + responses_;
   if (responses_ > 0) {
     f.top2box_percent = 100.0 * static_cast<double>(satisfied_) / static_cast<double>(responses_);
+    // Integer numerator first, as for NPS.
+    f.net_percent = (static_cast<double>(satisfied_) - static_cast<double>(dissatisfied_)) * 100.0 /
+                    static_cast<double>(responses_);
   }
   if (scored_ > 0) {
     double sum = score_sum_.value();

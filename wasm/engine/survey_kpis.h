@@ -45,10 +45,13 @@ struct CsatFigures {
   std::optional<double> top2box_percent;     // satisfied ÷ responses × 100
   std::optional<double> mean_score_percent;  // Σscore ÷ (n × scale_max) × 100
   std::optional<double> mean_score;
+  // (satisfied − dissatisfied) ÷ responses × 100: Help Scout's happiness score.
+  std::optional<double> net_percent;
   uint64_t satisfied = 0;
-  uint64_t responses = 0;  // scores + Good + Bad
-  uint64_t scored = 0;     // numeric scores only
-  uint64_t offered = 0;    // Offered + Good + Bad + scores, when the export says what was offered
+  uint64_t dissatisfied = 0;  // Bad, or a score ≤ scale_min + scale_max − threshold
+  uint64_t responses = 0;     // scores + Good + Bad
+  uint64_t scored = 0;        // numeric scores only
+  uint64_t offered = 0;  // Offered + Good + Bad + scores, when the export says what was offered
   bool has_offer_info = false;
 };
 
@@ -61,6 +64,7 @@ class CsatAccumulator {
 
  private:
   uint64_t satisfied_ = 0;
+  uint64_t dissatisfied_ = 0;
   uint64_t responses_ = 0;
   uint64_t scored_ = 0;
   uint64_t offered_only_ = 0;  // "Offered": a survey was sent, no answer

@@ -28,7 +28,7 @@ void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> pe
       cached_period_ = *period;
     }
     cached_group_->feed(ticket, settings);
-    ++flows[*period].created;
+    if (!ticket.survey_only) ++flows[*period].created;
     if (left_period) ++flows[*left_period < *period ? *period : *left_period].solved;
   }
   for (size_t i = 0; i < segments.size() && i < by_segment.size(); ++i) {

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "field_parse.h"
+#include "json_decoder.h"
 #include "report_json.h"
 #include "survey_kpis.h"
 #include "timestamp.h"
@@ -37,6 +39,31 @@ bool is_timestamp_field(TicketField f) {
   return field_info(f).kind == FieldKind::kTimestamp;
 }
 
+constexpr std::string_view kNoTicket = "(no ticket)";
+
+// Generic headers: ratings with nothing that only a ticket has make a survey file.
+DatasetKind classify_kind(const ColumnMapping& m) {
+  using F = TicketField;
+  if (!m.has(F::kCsat) && !m.has(F::kNps) && !m.has(F::kCes)) return DatasetKind::kTickets;
+  constexpr F kTicketOnly[] = {F::kStatus,
+                               F::kSolvedAt,
+                               F::kFirstResponseAt,
+                               F::kReplies,
+                               F::kReopens,
+                               F::kFirstResponseDuration,
+                               F::kResolutionDuration,
+                               F::kChannel,
+                               F::kAgent,
+                               F::kTeam,
+                               F::kPriority,
+                               F::kFirstContactResolved,
+                               F::kCost};
+  for (F f : kTicketOnly) {
+    if (m.has(f)) return DatasetKind::kTickets;
+  }
+  return DatasetKind::kSurvey;
+}
+
 }  // namespace
 
 class TicketDataset::Sink : public CsvRecordSink {
@@ -56,17 +83,21 @@ TicketDataset::TicketDataset(std::string_view config_json) {
   config_ = std::move(parsed.config);
   errors_ = std::move(parsed.errors);
   config_failed_ = !errors_.empty();
-  keep_first_of_each(config_.by);
-  solved_statuses_ =
-      config_.solved_statuses.empty() ? default_solved_statuses() : config_.solved_statuses;
-  aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
+  setup();
 }
 
 TicketDataset::TicketDataset(EngineConfig config) : config_(std::move(config)) {
+  setup();
+}
+
+void TicketDataset::setup() {
   keep_first_of_each(config_.by);
   solved_statuses_ =
       config_.solved_statuses.empty() ? default_solved_statuses() : config_.solved_statuses;
   aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
+  answer_segment_names_ = config_.by;
+  for (const std::string& name : config_.by_if_mapped) answer_segment_names_.push_back(name);
+  keep_first_of_each(answer_segment_names_);
 }
 
 TicketDataset::~TicketDataset() = default;
@@ -78,6 +109,14 @@ bool TicketDataset::failed() const {
                      [](const FileSummary& f) { return f.error.has_value(); });
 }
 
+FileSummary TicketDataset::probe(std::string name, std::string_view first_bytes) const {
+  TicketDataset scratch(config_);
+  scratch.begin_file(std::move(name));
+  scratch.feed(first_bytes);
+  scratch.end_file();
+  return scratch.files_.front();
+}
+
 void TicketDataset::begin_file(std::string name) {
   if (in_file_) end_file();
   FileSummary summary;
@@ -86,6 +125,8 @@ void TicketDataset::begin_file(std::string name) {
   CsvOptions options;
   options.delimiter = config_.delimiter;
   decoder_ = std::make_unique<CsvDecoder>(options);
+  json_.reset();
+  text_ = std::make_unique<TextDecoder>();
   sink_ = std::make_unique<Sink>(*this);
   in_file_ = true;
   skipping_file_ = config_failed_;
@@ -96,21 +137,9 @@ void TicketDataset::begin_file(std::string name) {
   pending_rows_.clear();
 }
 
-// Refuses, from its first bytes, a file that is not delimited text.
+// Refuses, from its first bytes (already decoded to UTF-8), a file that is not text.
 bool TicketDataset::check_start(std::string_view bytes) {
   FileSummary& file = files_.back();
-  if (bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xEF &&
-      static_cast<unsigned char>(bytes[1]) == 0xBB &&
-      static_cast<unsigned char>(bytes[2]) == 0xBF) {
-    file.bom = true;
-  }
-  if (bytes.size() >= 2 && ((static_cast<unsigned char>(bytes[0]) == 0xFF &&
-                             static_cast<unsigned char>(bytes[1]) == 0xFE) ||
-                            (static_cast<unsigned char>(bytes[0]) == 0xFE &&
-                             static_cast<unsigned char>(bytes[1]) == 0xFF))) {
-    file.error = "UTF-16 text is not read yet: save the file as CSV UTF-8";
-    return false;
-  }
   if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
     file.error = "a ZIP archive (an .xlsx workbook?): export the sheet as CSV";
     return false;
@@ -139,21 +168,33 @@ bool TicketDataset::check_start(std::string_view bytes) {
 }
 
 void TicketDataset::feed(std::string_view bytes) {
-  if (!in_file_ || skipping_file_) {
-    if (in_file_) files_.back().bytes += bytes.size();
-    return;
-  }
+  if (!in_file_) return;
   files_.back().bytes += bytes.size();
+  if (skipping_file_) return;
+  text_->decode(bytes, [this](std::string_view utf8) { feed_utf8(utf8); });
+}
+
+void TicketDataset::feed_utf8(std::string_view bytes) {
+  if (skipping_file_) return;
   if (!start_checked_) {
     // The first bytes are judged together, so a BOM or a NUL is seen however small the chunks.
     start_bytes_.append(bytes);
     if (start_bytes_.size() >= kStartWindow) release_start();
     return;
   }
-  decoder_->feed(bytes, *sink_);
+  decode(bytes);
 }
 
-// Judges the held first bytes, then hands them to the decoder (or skips the file).
+void TicketDataset::decode(std::string_view bytes) {
+  if (json_) {
+    json_->feed(bytes, *sink_);
+  } else {
+    decoder_->feed(bytes, *sink_);
+  }
+}
+
+// Judges the held first bytes, picks the JSON or the CSV decoder, then hands them on (or skips
+// the file).
 void TicketDataset::release_start() {
   start_checked_ = true;
   std::string bytes;
@@ -162,15 +203,39 @@ void TicketDataset::release_start() {
     skipping_file_ = true;
     return;
   }
-  decoder_->feed(bytes, *sink_);
+  if (config_.delimiter == 0 && looks_like_json(bytes)) {
+    json_ = std::make_unique<JsonDecoder>();
+    files_.back().format = "json";
+  }
+  decode(bytes);
 }
 
 void TicketDataset::end_file() {
   if (!in_file_) return;
   FileSummary& file = files_.back();
+  if (!skipping_file_) text_->finish([this](std::string_view utf8) { feed_utf8(utf8); });
+  file.encoding = text_->encoding();
+  file.replaced_chars = text_->replaced();
   if (!skipping_file_ && !start_checked_ && !start_bytes_.empty()) release_start();
+  if (!skipping_file_ && json_) {
+    json_->finish(*sink_);
+    file.format = json_->shape() == JsonShape::kNdjson ? "ndjson" : "json";
+    if (json_->stopped()) {
+      if (!header_seen_ && !file.error) {
+        file.error = *json_->stopped();
+      } else if (header_seen_) {
+        warnings_.push_back(file.name + ": " + *json_->stopped() +
+                            "; the records before it were kept");
+      }
+    }
+    if (json_->late_paths() > 0) {
+      warnings_.push_back(file.name + ": " + std::to_string(json_->late_paths()) +
+                          " value(s) under keys first seen after the first records (e.g. '" +
+                          json_->first_late_path() + "') were not read");
+    }
+  }
   if (!skipping_file_) {
-    decoder_->finish(*sink_);
+    if (!json_) decoder_->finish(*sink_);
     if (!header_seen_ && !file.error) {
       file.error = file.bytes == 0 ? "empty file (0 bytes)" : "no header row (the file is blank)";
     } else if (header_seen_ && !file.error) {
@@ -179,12 +244,17 @@ void TicketDataset::end_file() {
         warnings_.push_back(file.name + ": header only, no data rows");
       }
     }
-    file.delimiter = decoder_->delimiter();
-    if (decoder_->stray_quotes() > 0) {
+    if (!json_) file.delimiter = decoder_->delimiter();
+    if (!json_ && decoder_->stray_quotes() > 0) {
       warnings_.push_back(file.name + ": " + std::to_string(decoder_->stray_quotes()) +
                           " quoted field(s) had text after the closing quote (first on line " +
                           std::to_string(decoder_->first_stray_quote_line()) +
                           "); the text was kept");
+    }
+    if (file.replaced_chars > 0) {
+      warnings_.push_back(file.name + ": " + std::to_string(file.replaced_chars) +
+                          " invalid UTF-8 sequence(s) were read as U+FFFD (first at byte " +
+                          std::to_string(text_->first_replaced_offset()) + ")");
     }
     if (file.ragged_rows > 0) {
       warnings_.push_back(file.name + ": " + std::to_string(file.ragged_rows) +
@@ -195,6 +265,8 @@ void TicketDataset::end_file() {
   }
   if (file.error) errors_.push_back(file.name + ": " + *file.error);
   decoder_.reset();
+  json_.reset();
+  text_.reset();
   sink_.reset();
   pending_rows_.clear();
   in_file_ = false;
@@ -243,7 +315,50 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
   FileSummary& file = files_.back();
   file.headers.reserve(fields.size());
   for (std::string_view f : fields) file.headers.emplace_back(trim(f));
-  MappingResult mapped = map_columns(file.headers, config_.mapping);
+
+  // Which export this is: the config's choice (this file's, else the dataset's), else detected.
+  const FileOverrides* own = nullptr;
+  for (const FileOverrides& f : config_.files) {
+    if (f.name == file.name) own = &f;
+  }
+  std::optional<std::string> chosen = own && own->preset ? own->preset : config_.preset;
+  const Preset* preset = nullptr;
+  if (chosen) {
+    if (*chosen != "none") {
+      preset = find_preset(*chosen);
+      file.preset = score_preset(*preset, file.headers);
+      file.preset_from_config = true;
+    }
+  } else if (auto match = detect_preset(file.headers)) {
+    preset = match->preset;
+    file.preset = match;
+  }
+  // What the file holds, from the preset or from what its headers map to before any override.
+  file.kind =
+      preset ? preset->kind : classify_kind(map_columns(file.headers, MappingOverrides{}).mapping);
+
+  // The dataset's mapping, then this file's. A survey file ignores dataset-wide column choices
+  // it has no column for (they name the tickets' columns).
+  MappingOverrides overrides;
+  for (const auto& entry : config_.mapping.columns) {
+    if (file.kind == DatasetKind::kSurvey && entry.second &&
+        find_column(file.headers, *entry.second) < 0) {
+      continue;
+    }
+    overrides.columns.push_back(entry);
+  }
+  overrides.units = config_.mapping.units;
+  if (own) {
+    for (const auto& entry : own->mapping.columns) {
+      std::erase_if(overrides.columns, [&](const auto& e) { return e.first == entry.first; });
+      overrides.columns.push_back(entry);
+    }
+    for (const auto& entry : own->mapping.units) {
+      std::erase_if(overrides.units, [&](const auto& e) { return e.first == entry.first; });
+      overrides.units.push_back(entry);
+    }
+  }
+  MappingResult mapped = map_columns(file.headers, overrides, preset);
   file.mapping = mapped.mapping;
   if (!mapped.errors.empty()) {
     std::string joined;
@@ -274,9 +389,14 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
                           "lacks: its rows were not filtered by date");
     }
   }
+  const bool survey = file.kind == DatasetKind::kSurvey;
   filter_columns_.clear();
   for (const FilterSpec& filter : config_.filters) {
     int column = resolve_column(filter.column);
+    if (column < 0 && survey) {
+      filter_columns_.push_back(-1);  // decided by the joined ticket
+      continue;
+    }
     if (column < 0) {
       file.error = "filter column '" + filter.column + "' is not in this file";
       skipping_file_ = true;
@@ -284,23 +404,40 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
     }
     filter_columns_.push_back(column);
   }
-  if (files_.size() == 1 && !config_.by_if_mapped.empty()) {
-    // First file: the optional segments it can feed join the breakdowns (no row has been fed yet).
-    for (const std::string& by : config_.by_if_mapped) {
-      if (resolve_column(by) >= 0 &&
-          std::find(config_.by.begin(), config_.by.end(), by) == config_.by.end()) {
-        config_.by.push_back(by);
+  if (survey && ticket_rows_seen_) {
+    warnings_.push_back(file.name +
+                        ": survey answers read after ticket rows cannot be joined to them; "
+                        "read survey files first (the CLI and the page order files by "
+                        "themselves)");
+  }
+  if (survey) {
+    // Answers keep their own cells for every segment the breakdowns may use; which ones are used
+    // is known once a ticket file (or the end) decides.
+    answer_columns_.clear();
+    for (const std::string& name : answer_segment_names_) {
+      answer_columns_.push_back(resolve_column(name));
+    }
+    if (!first_survey_seen_) {
+      first_survey_seen_ = true;
+      for (const std::string& by : config_.by_if_mapped) {
+        if (resolve_column(by) >= 0) first_survey_by_.push_back(by);
       }
     }
-    aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
+    return;
+  }
+  if (!by_decided_) {
+    // First ticket file: the optional segments it can feed join the breakdowns (no row has been
+    // fed yet: survey answers wait for the end).
+    decide_segments(config_.by_if_mapped,
+                    [&](const std::string& by) { return resolve_column(by) >= 0; });
   }
   file.segment_columns.clear();
   for (const std::string& by : config_.by) {
     int column = resolve_column(by);
     bool optional = std::find(config_.by_if_mapped.begin(), config_.by_if_mapped.end(), by) !=
                     config_.by_if_mapped.end();
-    if (column < 0 && optional) {
-      file.segment_columns.push_back(-1);  // read as blank
+    if (column < 0 && (optional || survey)) {
+      file.segment_columns.push_back(-1);  // read as blank (survey answers: their ticket's)
       continue;
     }
     if (column < 0) {
@@ -318,7 +455,7 @@ void TicketDataset::on_record(const CsvRecord& record) {
   FileSummary& file = files_.back();
   if (!header_seen_) {
     header_seen_ = true;
-    file.delimiter = decoder_->delimiter();
+    if (!json_) file.delimiter = decoder_->delimiter();
     on_header(record.fields);
     return;
   }
@@ -386,7 +523,7 @@ std::optional<double> TicketDataset::to_utc(std::string_view cell, TicketField f
   return ts->seconds - config_.period.utc_offset_minutes * 60.0;
 }
 
-void TicketDataset::process_row(std::span<const std::string_view> fields, uint64_t line) {
+bool TicketDataset::width_ok(std::span<const std::string_view> fields, uint64_t line) {
   FileSummary& file = files_.back();
   const size_t width = file.headers.size();
   if (fields.size() > width) {
@@ -394,12 +531,23 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
       if (!is_blank(fields[i])) {
         reject(line, std::to_string(fields.size()) + " fields where the header has " +
                          std::to_string(width) + " (an unquoted delimiter?)");
-        return;
+        return false;
       }
     }
   } else if (fields.size() < width) {
     if (file.ragged_rows++ == 0) file.first_ragged_line = line;
   }
+  return true;
+}
+
+void TicketDataset::process_row(std::span<const std::string_view> fields, uint64_t line) {
+  if (!width_ok(fields, line)) return;
+  FileSummary& file = files_.back();
+  if (file.kind == DatasetKind::kSurvey) {
+    process_answer(fields, line);
+    return;
+  }
+  ticket_rows_seen_ = true;
   auto cell_at = [&](int column) -> std::string_view {
     return column >= 0 && static_cast<size_t>(column) < fields.size()
                ? fields[static_cast<size_t>(column)]
@@ -408,11 +556,17 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   const ColumnMapping& m = file.mapping;
   auto cell = [&](TicketField f) { return cell_at(m[f].column); };
 
+  // An answer waiting for a ticket that is filtered out is not counted either.
+  auto drop_answer = [&] {
+    if (!answers_.empty() && m.has(TicketField::kId))
+      join_answer(trim(cell(TicketField::kId)), nullptr);
+  };
   for (size_t i = 0; i < filter_columns_.size(); ++i) {
     std::string_view value = trim(cell_at(filter_columns_[i]));
     const auto& allowed = config_.filters[i].values;
     if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
       ++file.rows_filtered;
+      drop_answer();
       return;
     }
   }
@@ -439,6 +593,7 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
       if ((config_.date_from && day < *config_.date_from) ||
           (config_.date_to && day > *config_.date_to)) {
         ++file.rows_filtered;
+        drop_answer();
         return;
       }
     }
@@ -534,6 +689,39 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   }
 
   const KpiSettings& k = config_.kpis;
+  read_ratings(t, fields, line);
+  if (!answers_.empty() && m.has(TicketField::kId)) join_answer(trim(cell(TicketField::kId)), &t);
+  if (m.has(TicketField::kCost)) {
+    std::string_view c = cell(TicketField::kCost);
+    if (!is_blank(c)) {
+      t.cost = parse_number(c, decimal_);
+      if (!t.cost) value_issue(TicketField::kCost, line, c, "not a number");
+    }
+  }
+
+  std::optional<int64_t> left_period;
+  if (t.solved && period) {
+    left_period = t.solved_at ? period_index(*t.solved_at, config_.period) : *period;
+  }
+  for (size_t i = 0; i < file.segment_columns.size(); ++i) {
+    std::string_view value = trim(cell_at(file.segment_columns[i]));
+    if (value.size() > 200) value = value.substr(0, 200);
+    segment_values_[i] = value;
+  }
+  ++file.rows_used;
+  aggregate_.feed(t, period, left_period, segment_values_, k);
+}
+
+void TicketDataset::read_ratings(TicketRecord& t, std::span<const std::string_view> fields,
+                                 uint64_t line) {
+  const ColumnMapping& m = files_.back().mapping;
+  auto cell = [&](TicketField f) -> std::string_view {
+    int column = m[f].column;
+    return column >= 0 && static_cast<size_t>(column) < fields.size()
+               ? fields[static_cast<size_t>(column)]
+               : std::string_view{};
+  };
+  const KpiSettings& k = config_.kpis;
   if (m.has(TicketField::kCsat)) {
     std::string_view c = cell(TicketField::kCsat);
     auto rating = parse_rating(c, decimal_);
@@ -561,30 +749,165 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   t.nps = scale_field(TicketField::kNps, 0, 10, true, "not a whole number from 0 to 10");
   t.ces = scale_field(TicketField::kCes, k.ces.scale_min, k.ces.scale_max, false,
                       "outside the CES scale");
-  if (m.has(TicketField::kCost)) {
-    std::string_view c = cell(TicketField::kCost);
-    if (!is_blank(c)) {
-      t.cost = parse_number(c, decimal_);
-      if (!t.cost) value_issue(TicketField::kCost, line, c, "not a number");
+}
+
+// A survey row: held until the end, when it is known whether its ticket was read.
+void TicketDataset::process_answer(std::span<const std::string_view> fields, uint64_t line) {
+  FileSummary& file = files_.back();
+  const ColumnMapping& m = file.mapping;
+  auto cell_at = [&](int column) -> std::string_view {
+    return column >= 0 && static_cast<size_t>(column) < fields.size()
+               ? fields[static_cast<size_t>(column)]
+               : std::string_view{};
+  };
+  Answer answer;
+  // Filters on columns the survey file has are applied now; the others by the joined ticket.
+  for (size_t i = 0; i < filter_columns_.size(); ++i) {
+    if (filter_columns_[i] < 0) {
+      answer.needs_ticket = true;
+      continue;
+    }
+    std::string_view value = trim(cell_at(filter_columns_[i]));
+    const auto& allowed = config_.filters[i].values;
+    if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+      ++file.rows_filtered;
+      return;
     }
   }
-
-  std::optional<int64_t> left_period;
-  if (t.solved && period) {
-    left_period = t.solved_at ? period_index(*t.solved_at, config_.period) : *period;
-  }
-  for (size_t i = 0; i < file.segment_columns.size(); ++i) {
-    std::string_view value = trim(cell_at(file.segment_columns[i]));
-    if (value.size() > 200) value = value.substr(0, 200);
-    segment_values_[i] = value;
-  }
+  TicketRecord t;
+  read_ratings(t, fields, line);
   ++file.rows_used;
-  aggregate_.feed(t, period, left_period, segment_values_, k);
+  const bool rated = t.csat.kind == RatingKind::kScore || t.csat.kind == RatingKind::kGood ||
+                     t.csat.kind == RatingKind::kBad || t.nps || t.ces;
+  if (!rated) return;
+  ++join_.answers;
+  bool bad = false;
+  if (m.has(TicketField::kCreatedAt)) {
+    answer.responded =
+        to_utc(cell_at(m[TicketField::kCreatedAt].column), TicketField::kCreatedAt, line, bad);
+  }
+  answer.csat = t.csat;
+  answer.nps = t.nps;
+  answer.ces = t.ces;
+  answer.order = answers_read_++;
+  answer.segments.reserve(answer_columns_.size());
+  for (int column : answer_columns_) {
+    if (column < 0) {
+      answer.segments.emplace_back(kNoTicket);
+      continue;
+    }
+    std::string_view value = trim(cell_at(column));
+    answer.segments.emplace_back(value.substr(0, std::min<size_t>(value.size(), 200)));
+  }
+  std::string_view id =
+      m.has(TicketField::kId) ? trim(cell_at(m[TicketField::kId].column)) : std::string_view{};
+  if (id.empty() || ticket_rows_seen_) {
+    ++(id.empty() ? join_.without_ticket_id : join_.read_after_tickets);
+    loose_answers_.push_back(std::move(answer));
+    return;
+  }
+  auto [it, inserted] = answers_.try_emplace(std::string(id));
+  if (!inserted) {
+    ++join_.superseded;
+    // The latest answer counts; without both times, the one read last.
+    const Answer& held = it->second;
+    if (answer.responded && held.responded && *answer.responded < *held.responded) return;
+  }
+  it->second = std::move(answer);
+}
+
+// A ticket row meets its waiting answer: the answer's ratings replace the row's own (t), or, when
+// the ticket was filtered out (t == nullptr), the answer is dropped with it.
+void TicketDataset::join_answer(std::string_view id, TicketRecord* t) {
+  if (id.empty()) return;
+  auto it = answers_.find(std::string(id));
+  if (it == answers_.end() || it->second.joined) return;
+  Answer& answer = it->second;
+  answer.joined = true;
+  if (!t) {
+    ++join_.dropped_with_ticket;
+    return;
+  }
+  ++join_.joined;
+  if (answer.csat.kind != RatingKind::kNone) t->csat = answer.csat;
+  if (answer.nps) t->nps = answer.nps;
+  if (answer.ces) t->ces = answer.ces;
+}
+
+void TicketDataset::decide_segments(const std::vector<std::string>& candidates,
+                                    const std::function<bool(const std::string&)>& available) {
+  by_decided_ = true;
+  for (const std::string& by : candidates) {
+    if (available(by) && std::find(config_.by.begin(), config_.by.end(), by) == config_.by.end()) {
+      config_.by.push_back(by);
+    }
+  }
+  aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
+}
+
+// At the end: answers no ticket row claimed count on their own (their own date and segment
+// cells, "(no ticket)" for segments their file lacks).
+void TicketDataset::feed_unjoined_answers() {
+  if (!by_decided_) {
+    decide_segments(first_survey_by_, [](const std::string&) { return true; });
+  }
+  std::vector<const Answer*> waiting;
+  for (const auto& [id, answer] : answers_) {
+    if (!answer.joined) waiting.push_back(&answer);
+  }
+  join_.unmatched += waiting.size();
+  for (const Answer& answer : loose_answers_) waiting.push_back(&answer);
+  std::sort(waiting.begin(), waiting.end(),
+            [](const Answer* a, const Answer* b) { return a->order < b->order; });
+  std::vector<std::string_view> segments(config_.by.size());
+  for (const Answer* answer : waiting) {
+    if (answer->needs_ticket) {
+      ++join_.dropped_by_filter;
+      continue;
+    }
+    std::optional<int64_t> period;
+    if (answer->responded) {
+      double local = *answer->responded + config_.period.utc_offset_minutes * 60.0;
+      auto day = static_cast<int64_t>(std::floor(local / 86400.0));
+      if ((config_.date_from && day < *config_.date_from) ||
+          (config_.date_to && day > *config_.date_to)) {
+        ++join_.dropped_by_filter;
+        continue;
+      }
+      period = period_index(*answer->responded, config_.period);
+    } else if (config_.date_from || config_.date_to) {
+      ++join_.dropped_by_filter;
+      continue;
+    }
+    for (size_t i = 0; i < config_.by.size(); ++i) {
+      auto at =
+          std::find(answer_segment_names_.begin(), answer_segment_names_.end(), config_.by[i]);
+      size_t index = static_cast<size_t>(at - answer_segment_names_.begin());
+      segments[i] = at != answer_segment_names_.end() && index < answer->segments.size()
+                        ? std::string_view(answer->segments[index])
+                        : kNoTicket;
+    }
+    TicketRecord t;
+    t.survey_only = true;
+    t.csat = answer->csat;
+    t.nps = answer->nps;
+    t.ces = answer->ces;
+    aggregate_.feed(t, period, std::nullopt, segments, config_.kpis);
+  }
+  answers_.clear();
+  loose_answers_.clear();
+}
+
+bool TicketDataset::has_survey_files() const {
+  return std::any_of(files_.begin(), files_.end(), [](const FileSummary& f) {
+    return f.kind == DatasetKind::kSurvey && !f.error;
+  });
 }
 
 std::string TicketDataset::report_json() {
   if (in_file_) end_file();
   if (!finished_) {
+    feed_unjoined_answers();
     aggregate_.finish();
     finished_ = true;
   }

@@ -5,15 +5,20 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "column_mapping.h"
 #include "csv_decoder.h"
 #include "engine_config.h"
+#include "json_decoder.h"
+#include "presets.h"
+#include "text_decoder.h"
 #include "ticket_aggregate.h"
 
 namespace kpilens {
@@ -35,10 +40,14 @@ struct ValueIssue {
 
 struct FileSummary {
   std::string name;
-  std::string format = "csv";
+  std::string format = "csv";  // "csv", "json" or "ndjson"
   char delimiter = 0;
   char decimal_separator = '.';
-  bool bom = false;
+  TextEncoding encoding = TextEncoding::kUtf8;
+  uint64_t replaced_chars = 0;  // invalid text sequences read as U+FFFD
+  DatasetKind kind = DatasetKind::kTickets;
+  std::optional<PresetMatch> preset;
+  bool preset_from_config = false;
   uint64_t bytes = 0;
   uint64_t records = 0;  // data records decoded (header excluded)
   uint64_t rows_used = 0;
@@ -54,6 +63,18 @@ struct FileSummary {
   std::vector<int> segment_columns;  // per config.by
 };
 
+// How survey answers met their tickets (see docs/kpis.md "Survey files and the join").
+struct JoinSummary {
+  uint64_t answers = 0;              // survey rows with at least one rating
+  uint64_t joined = 0;               // found their ticket by ticket id
+  uint64_t unmatched = 0;            // had a ticket id that no ticket row carried
+  uint64_t without_ticket_id = 0;    // had no ticket id (or no id column)
+  uint64_t superseded = 0;           // an older answer for the same ticket, not counted
+  uint64_t read_after_tickets = 0;   // came after ticket rows, so could not be joined
+  uint64_t dropped_with_ticket = 0;  // their ticket was filtered out
+  uint64_t dropped_by_filter = 0;    // not joined, and the filters could not be checked on them
+};
+
 class TicketDataset {
  public:
   // Parses the config; its errors are kept and make every later call a no-op (see errors()).
@@ -62,6 +83,11 @@ class TicketDataset {
   ~TicketDataset();
   TicketDataset(const TicketDataset&) = delete;
   TicketDataset& operator=(const TicketDataset&) = delete;
+
+  // What a file's first bytes (64 KiB is plenty) say it is — format, encoding, columns, preset,
+  // kind — read with this dataset's config, without touching the dataset. Drivers read survey
+  // files before ticket files so that answers can wait for their tickets.
+  FileSummary probe(std::string name, std::string_view first_bytes) const;
 
   void begin_file(std::string name);
   void feed(std::string_view bytes);
@@ -81,6 +107,8 @@ class TicketDataset {
   }
   const std::array<ValueIssue, kTicketFieldCount>& value_issues() const { return value_issues_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
+  const JoinSummary& join() const { return join_; }
+  bool has_survey_files() const;
   const std::vector<std::string>& errors() const { return errors_; }
   // True when nothing usable was read: config errors, or every file failed.
   bool failed() const;
@@ -90,17 +118,27 @@ class TicketDataset {
   class Sink;
   friend class Sink;
 
+  void setup();
   void on_record(const CsvRecord& record);
   void on_bad_record(uint64_t line, std::string_view reason);
   void on_header(std::span<const std::string_view> fields);
   void decide_inference();
   void process_row(std::span<const std::string_view> fields, uint64_t line);
+  void process_answer(std::span<const std::string_view> fields, uint64_t line);
+  void read_ratings(TicketRecord& t, std::span<const std::string_view> fields, uint64_t line);
+  void feed_unjoined_answers();
+  void join_answer(std::string_view id, TicketRecord* t);
+  bool width_ok(std::span<const std::string_view> fields, uint64_t line);
+  void decide_segments(const std::vector<std::string>& candidates,
+                       const std::function<bool(const std::string&)>& available);
+  void feed_utf8(std::string_view text);
   void reject(uint64_t line, std::string reason);
   void value_issue(TicketField field, uint64_t line, std::string_view cell,
                    std::string_view reason);
   std::optional<double> to_utc(std::string_view cell, TicketField field, uint64_t line, bool& bad);
   bool check_start(std::string_view bytes);
   void release_start();
+  void decode(std::string_view bytes);
   int resolve_column(std::string_view name) const;
 
   EngineConfig config_;
@@ -117,6 +155,8 @@ class TicketDataset {
 
   // Per file being read.
   std::unique_ptr<CsvDecoder> decoder_;
+  std::unique_ptr<JsonDecoder> json_;  // set when the file's first bytes are JSON
+  std::unique_ptr<TextDecoder> text_;
   std::unique_ptr<Sink> sink_;
   bool in_file_ = false;
   bool skipping_file_ = false;  // a fatal error in this file: its remaining bytes are ignored
@@ -127,6 +167,29 @@ class TicketDataset {
   std::vector<std::pair<uint64_t, std::vector<std::string>>> pending_rows_;
   std::vector<int> filter_columns_;
   std::vector<std::string_view> segment_values_;
+
+  // Survey answers waiting for their ticket, by ticket id (memory: one entry per answer).
+  struct Answer {
+    Rating csat;
+    std::optional<double> nps;
+    std::optional<double> ces;
+    std::optional<double> responded;  // UTC seconds
+    uint64_t order = 0;               // read order, for ties
+    bool joined = false;
+    bool needs_ticket = false;          // a filter column its file lacks: counts only when joined
+    std::vector<std::string> segments;  // own cells per answer_segment_names_, "(no ticket)"
+                                        // where the file lacks the column
+  };
+  std::unordered_map<std::string, Answer> answers_;
+  std::vector<Answer> loose_answers_;              // no ticket id, or read after ticket rows
+  std::vector<std::string> answer_segment_names_;  // by + by_if_mapped, as configured
+  std::vector<int> answer_columns_;                // per answer_segment_names_, this file
+  bool by_decided_ = false;  // by_if_mapped resolved (at the first ticket file, else the end)
+  bool first_survey_seen_ = false;
+  std::vector<std::string> first_survey_by_;
+  uint64_t answers_read_ = 0;
+  bool ticket_rows_seen_ = false;
+  JoinSummary join_;
   char decimal_ = '.';
 };
 

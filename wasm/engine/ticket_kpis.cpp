@@ -166,6 +166,12 @@ void FirstContactAccumulator::merge(const FirstContactAccumulator& o) {
 }
 
 void TicketGroup::feed(const TicketRecord& t, const KpiSettings& settings) {
+  if (t.survey_only) {
+    csat.feed(t.csat, settings.csat);
+    if (t.nps) nps.feed(*t.nps, settings.nps);
+    if (t.ces) ces.feed(*t.ces, settings.ces);
+    return;
+  }
   ++tickets;
   solved += t.solved;
   const bool csat_answer = t.csat.kind == RatingKind::kScore || t.csat.kind == RatingKind::kGood ||
@@ -241,6 +247,19 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                    CsatFigures f = g.csat.finish(s.csat);
                    return KpiValue{f.mean_score_percent, f.scored, {f.mean_score}};
                  }});
+    k.push_back(
+        {"happiness_score",
+         "Happiness score",
+         "score",
+         "satisfied_minus_dissatisfied",
+         "(satisfied − dissatisfied) ÷ responses × 100, from −100 to 100",
+         {"satisfied", "dissatisfied"},
+         csat_inputs,
+         "csat",
+         [](const TicketGroup& g, const KpiSettings& s) {
+           CsatFigures f = g.csat.finish(s.csat);
+           return KpiValue{f.net_percent, f.responses, {extra(f.satisfied), extra(f.dissatisfied)}};
+         }});
     k.push_back({"nps",
                  "NPS",
                  "score",

@@ -16,6 +16,8 @@
 namespace kpilens {
 
 struct TicketRecord {
+  // A survey answer that joined no ticket: it feeds only the survey KPIs (CSAT, NPS, CES).
+  bool survey_only = false;
   std::optional<double> created;  // seconds since the epoch, UTC
   std::optional<double> solved_at;
   bool solved = false;  // a solved/closed status, or a solved_at time
