@@ -170,9 +170,13 @@ for (const by of Object.keys(joinExpected.by)) {
       const files = joinExpected.files.map((f) => f.file);
       const rep = report(files, [...joinExpected.args, '--by', by]);
       assert.equal(rep.input.files.length, files.length, 'one input.files entry per file');
-      joinExpected.files.forEach((want, i) => {
-        assertRecognised(rep.input.files[i], want.file, want);
-        noProblems(mappingProblems(rep.input.files[i], want.file, want.mapped));
+      // Files are listed in the order read: survey answers first, so they can wait for their tickets.
+      assert.deepEqual(rep.input.files.map((f) => f.kind), ['survey', 'tickets']);
+      joinExpected.files.forEach((want) => {
+        const file = rep.input.files.find((f) => f.name === want.file.split('/').pop());
+        assert.ok(file, `${want.file} is listed in input.files`);
+        assertRecognised(file, want.file, want);
+        noProblems(mappingProblems(file, want.file, want.mapped));
       });
       const problems = kpiProblems(rep, 'join', joinExpected.kpis);
       const segments = rep.segments?.[by];

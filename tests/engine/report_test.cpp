@@ -74,12 +74,15 @@ TEST_CASE("Series columns have one entry per period for values, n and every extr
 }
 
 TEST_CASE("Report strings are valid UTF-8 even when a cell is not", "[report]") {
-  // A Latin-1 'é' (0xE9) alone is not UTF-8: the writer replaces it, the JSON still parses.
-  std::string csv = "created_at,channel\n2024-03-04T09:00:00Z,caf\xE9\n";
+  // After valid UTF-8 ("Zoë"), a Latin-1 'é' (0xE9) is not UTF-8: it is read as U+FFFD and
+  // counted, and the JSON still parses. (Alone, it would make the file Windows-1252.)
+  std::string csv =
+      "created_at,channel\n2024-03-04T09:00:00Z,Zo\xC3\xAB\n2024-03-05T09:00:00Z,caf\xE9\n";
   std::string json = report_for(R"({"by": ["channel"]})", csv);
   Report r(json);
   REQUIRE(r.valid());
-  CHECK(r.segment_values("channel") == std::vector<std::string>{"caf\xEF\xBF\xBD"});
+  CHECK(r.segment_values("channel") == std::vector<std::string>{"Zo\xC3\xAB", "caf\xEF\xBF\xBD"});
+  CHECK(Report::string(r.file(0)["encoding"]) == "utf-8");
 }
 
 // Two segments whose values would misbehave in a spreadsheet: a formula and a comma.
