@@ -28,7 +28,7 @@ function listFixtures(folder) {
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) found.push(...listFixtures(path));
-    else if (/\.(csv|tsv)$/i.test(entry.name)) found.push(path);
+    else if (/\.(csv|tsv|txt|json|ndjson)$/i.test(entry.name) && !/\.expected\.json$/.test(entry.name)) found.push(path);
   }
   return found.sort();
 }
