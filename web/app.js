@@ -6,7 +6,7 @@ import { EngineClient } from './engine_client.js';
 import { el, clear } from './dom.js';
 import { formatBytes, formatCount, formatSeconds } from './format.js';
 import { Chart } from './charts.js';
-import { downloadCsv, downloadJson, download, downloadDataUrl, slug } from './export.js';
+import { wireExportButtons } from './export_buttons.js';
 import {
   renderCards, renderKpiTable, renderTrend, renderBreakdown, renderNps, renderDistribution,
   renderProblems, renderMapping, availableKpis, kpiById,
@@ -201,45 +201,6 @@ function drawBreakdown() {
   state.exports.breakdown = renderBreakdown(charts.breakdown, $('breakdown-table'), report, state.by, kpiId);
 }
 
-// ---- exports ----
-
-function exportButtons(containerId, name, chartKey, tableRows) {
-  const container = $(containerId);
-  const buttons = [];
-  if (chartKey) {
-    buttons.push(el('button', { type: 'button', onclick: () => downloadDataUrl(`kpilens-${name}.png`, charts[chartKey].png()) }, 'PNG'));
-    buttons.push(el('button', { type: 'button', onclick: () => download(`kpilens-${name}.svg`, charts[chartKey].svg(), 'image/svg+xml') }, 'SVG'));
-  }
-  buttons.push(el('button', { type: 'button', 'data-export': `${name}-csv`, onclick: () => downloadCsv(`kpilens-${name}.csv`, tableRows().csv) }, 'CSV'));
-  buttons.push(el('button', { type: 'button', 'data-export': `${name}-json`, onclick: () => downloadJson(`kpilens-${name}.json`, tableRows().json) }, 'JSON'));
-  clear(container).append(...buttons);
-}
-
-function rowsToCsv(rows, columns) {
-  return [columns, ...rows.map((r) => columns.map((c) => r[c] ?? null))];
-}
-
-function wireExports() {
-  exportButtons('trend-actions', 'trend', 'trend', () => ({
-    csv: rowsToCsv(state.exports.trend, ['period', 'start', 'value', 'n']), json: state.exports.trend,
-  }));
-  exportButtons('breakdown-actions', 'breakdown', 'breakdown', () => ({
-    csv: rowsToCsv(state.exports.breakdown.rows, state.exports.breakdown.columns), json: state.exports.breakdown.rows,
-  }));
-  exportButtons('nps-actions', 'nps', 'nps', () => ({
-    csv: rowsToCsv(state.exports.nps, ['period', 'promoters', 'passives', 'detractors', 'nps', 'margin']), json: state.exports.nps,
-  }));
-  exportButtons('distribution-actions', 'resolution-time-distribution', 'distribution', () => ({
-    csv: rowsToCsv(state.exports.distribution, ['range', 'tickets']), json: state.exports.distribution,
-  }));
-  exportButtons('kpi-table-actions', 'kpis', null, () => ({
-    csv: rowsToCsv(state.exports.kpis, ['id', 'label', 'value', 'n', 'unit', 'variant', 'inputs']), json: state.exports.kpis,
-  }));
-  $('kpi-table-actions').append(
-    el('button', { type: 'button', 'data-export': 'report-json', onclick: () => downloadJson(`kpilens-report-${slug(state.datasets[state.current]?.name ?? '')}.json`, state.report) }, 'Full report'),
-  );
-}
-
 // ---- wiring ----
 
 function wire() {
@@ -284,7 +245,11 @@ function wire() {
     if (event.key === 'Escape') cancel();
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => state.report && show(state.report));
-  wireExports();
+  wireExportButtons({
+    chart: (key) => ensureCharts()[key],
+    tables: () => state.exports,
+    report: () => ({ name: state.datasets[state.current]?.name ?? '', report: state.report }),
+  });
   setState('empty');
 }
 
