@@ -1,32 +1,39 @@
-// app.js: UI state. Files come in (drop, picker, bundled sample), the engine runs in a worker, the
-// report comes back and the views draw it. Changing the period grain or a breakdown column re-runs the
-// engine with a new config: the page never computes a figure itself.
+// app.js: UI state. Files come in (drop, picker, bundled sample): the files of one drop form one dataset
+// (one tab), read by one engine Dataset. The engine runs in a worker, the report comes back and the views
+// draw it. Changing the period grain, a breakdown, the mapping or the config re-runs the engine with a new
+// config: the page never computes a figure itself.
 /* global __KPILENS_SAMPLE__ */
 import { EngineClient } from './engine_client.js';
 import { el, clear } from './dom.js';
 import { formatBytes, formatCount, formatSeconds } from './format.js';
 import { Chart } from './charts.js';
-import { downloadCsv, downloadJson, download, downloadDataUrl, slug } from './export.js';
+import { downloadJson } from './export.js';
+import { wireExportButtons } from './export_buttons.js';
 import {
   renderCards, renderKpiTable, renderTrend, renderBreakdown, renderNps, renderDistribution,
-  renderProblems, renderMapping, availableKpis, kpiById,
+  renderProblems, availableKpis, kpiById,
 } from './views.js';
+import { renderInputs, renderEditor } from './editor.js';
+import { AUTO_SEGMENTS, newInput, newSettings, cloneSettings, configFor, importConfig, uniqueNames } from './settings.js';
+import { remember, choiceOf } from './memory.js';
+import { rememberedSettings, editorHandlers, readConfigFile } from './editing.js';
 
-const AUTO_SEGMENTS = ['channel', 'agent', 'team', 'priority'];
 const $ = (id) => document.getElementById(id);
 
 const engine = new EngineClient();
 const state = {
-  datasets: [], // {name, files, reports: Map(configKey → report)}
+  // {name, settings (settings.js), pending: settings of the run under way, config: the config of the
+  //  report shown, reports: Map(key → report)}
+  datasets: [],
   current: -1,
   grain: 'week',
   by: null, // the breakdown column shown
-  extraBy: null, // a column the user picked that is not an automatic segment
   trend: 'tickets',
   report: null,
   exports: {},
 };
 let charts = null;
+let lastRun = 0; // the id of the latest run; an older run that ends (cancelled by a newer one) is ignored
 
 function setState(name) {
   document.body.dataset.state = name;
@@ -38,20 +45,36 @@ function status(message, isError = false) {
   node.classList.toggle('error', isError);
 }
 
-function configFor(view) {
-  const config = { grain: view.grain, by_if_mapped: AUTO_SEGMENTS };
-  if (view.extraBy) config.by = [view.extraBy];
-  return config;
+function datasetName(inputs) {
+  return inputs.length > 1 ? `${inputs[0].name} + ${inputs.length - 1} more` : inputs[0]?.name ?? '';
 }
 
 // ---- files in ----
 
-function addDatasets(files) {
+// The files of one drop (or one pick) are one dataset with several inputs; each drop gets its own tab.
+function addDataset(files) {
   const list = [...files].filter((f) => f instanceof File);
   if (list.length === 0) return;
-  for (const file of list) state.datasets.push({ name: file.name, files: [file], reports: new Map() });
+  const names = uniqueNames(list);
+  const inputs = list.map((file, i) => newInput(file, names[i]));
+  state.datasets.push({ name: datasetName(inputs), settings: newSettings(inputs), pending: null, config: null, reports: new Map() });
   renderDatasetTabs();
-  selectDataset(state.datasets.length - list.length);
+  run(state.datasets.length - 1);
+}
+
+// "Add file…": more inputs for the dataset shown; they join it when the run with them succeeds.
+function addToDataset(files) {
+  const list = [...files].filter((f) => f instanceof File);
+  const dataset = state.datasets[state.current];
+  if (!dataset) {
+    addDataset(list);
+    return;
+  }
+  if (list.length === 0) return;
+  const settings = cloneSettings(dataset.pending ?? dataset.settings);
+  const names = uniqueNames(list, settings.inputs.map((input) => input.name));
+  settings.inputs.push(...list.map((file, i) => newInput(file, names[i])));
+  run(state.current, { settings });
 }
 
 function renderDatasetTabs() {
@@ -65,40 +88,73 @@ function renderDatasetTabs() {
 }
 
 function selectDataset(index) {
-  run(index, { extraBy: null });
+  run(index);
 }
 
 // ---- running the engine ----
 
-// Runs dataset `index` with the view settings changed by `changes` ({grain, extraBy}). The dataset and
-// the settings become current only when its report is shown: a cancelled or failed run leaves the page
-// as it was.
+/**
+ * Runs dataset `index` with `changes`: {grain, settings (a changed copy of the dataset's), strict,
+ * remember, notes}. The dataset, grain and settings become current only when the report is shown: a
+ * cancelled or failed run leaves the page as it was. `strict` (changes made in the editor, an imported
+ * config): a report that failed is not shown over one that worked; its errors are shown instead and the
+ * controls go back to the report shown. `remember`: store the mapping choices for the files' headers.
+ */
 async function run(index = state.current, changes = {}) {
   const dataset = state.datasets[index];
   if (!dataset) return;
-  const view = { grain: state.grain, extraBy: state.extraBy, ...changes };
-  const config = configFor(view);
-  const key = JSON.stringify(config);
+  const grain = changes.grain ?? state.grain;
+  // Settings of a run this one replaces (an edit still running when the period changes) carry over.
+  const settings = changes.settings ?? dataset.pending ?? dataset.settings;
+  const inputs = settings.inputs;
+  const config = configFor(settings, grain);
+  const key = JSON.stringify([inputs.map((input) => input.name), config]);
+  const id = ++lastRun;
+  for (const other of state.datasets) other.pending = null;
+  dataset.pending = settings === dataset.settings ? null : settings;
   const commit = (report) => {
+    if (changes.strict && !report.ok && state.report?.ok && state.current === index) {
+      dataset.pending = null;
+      refuse(`The engine could not use these settings: ${report.errors.join(' ')}`);
+      return;
+    }
+    const before = dataset.settings;
     state.current = index;
-    state.grain = view.grain;
-    state.extraBy = view.extraBy;
+    state.grain = grain;
+    dataset.settings = settings;
+    dataset.pending = null;
+    dataset.config = config;
+    dataset.name = datasetName(inputs);
+    inputs.forEach((input, i) => {
+      input.columns = report.input.files[i]?.columns ?? input.columns;
+    });
+    if (changes.remember) rememberChanged(before, settings);
     renderDatasetTabs();
     show(report);
+    const notes = [...(changes.notes ?? [])];
+    const by = report.config?.by ?? [];
+    const dropped = settings.by.filter((column) => !by.includes(column));
+    if (report.ok && dropped.length) notes.push(`No breakdown by ${dropped.join(', ')}: the first file has no such column.`);
+    if (notes.length) status([$('status').textContent, ...notes].filter(Boolean).join(' '));
+    // A new input whose header was mapped before gets the remembered choice: one more run.
+    const recalled = rememberedSettings(settings, report);
+    if (recalled) run(index, { settings: recalled, strict: true, notes: ['Mapping remembered from an earlier file with the same columns (see Columns and fields).'] });
   };
   if (dataset.reports.has(key)) {
+    if (engine.cancel()) $('progress').hidden = true; // a run still under way would show an older choice
     commit(dataset.reports.get(key));
     return;
   }
-  const totalBytes = dataset.files.reduce((s, f) => s + f.size, 0);
+  const files = inputs.map((input) => input.file);
+  const totalBytes = files.reduce((s, f) => s + f.size, 0);
   const started = performance.now();
   $('progress').hidden = false;
   $('progress-bar').value = 0;
-  $('progress-text').textContent = `Reading ${dataset.name} (${formatBytes(totalBytes)})…`;
+  $('progress-text').textContent = `Reading ${datasetName(inputs)} (${formatBytes(totalBytes)})…`;
   status('');
   setState('running');
   try {
-    const report = await engine.run(dataset.files, config, (p) => {
+    const report = await engine.run(files, config, (p) => {
       const seconds = (performance.now() - started) / 1000;
       const rate = p.bytes / Math.max(seconds, 1e-3);
       const left = (p.totalBytes - p.bytes) / Math.max(rate, 1);
@@ -106,23 +162,55 @@ async function run(index = state.current, changes = {}) {
       $('progress-text').textContent =
         `${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)} · ${formatCount(p.rows)} rows · ` +
         `${formatBytes(rate)}/s · ${formatSeconds(left)} left`;
-    });
+    }, inputs.map((input) => input.name));
     dataset.reports.set(key, report);
+    if (id !== lastRun) return; // a newer choice was shown meanwhile
     $('progress').hidden = true;
     const seconds = (performance.now() - started) / 1000;
-    status(`${dataset.name}: ${formatCount(report.input.rows_used)} tickets in ${seconds.toFixed(2)} s.`);
+    status(`${datasetName(inputs)}: ${formatCount(report.input.rows_used)} tickets in ${seconds.toFixed(2)} s.`);
     commit(report);
   } catch (error) {
+    if (id !== lastRun) return; // a newer run took over
+    dataset.pending = null;
     $('progress').hidden = true;
     if (error.cancelled) {
-      status(`Cancelled reading ${dataset.name}.` + (state.report ? ' The report shown is the one before.' : ''));
+      status(`Cancelled reading ${datasetName(inputs)}.` + (state.report ? ' The report shown is the one before.' : ''));
       if (state.report) $('grain-select').value = state.report.periods.grain;
       setState(state.report ? 'ready' : 'cancelled');
+      if (state.report) showEditor(state.report);
       return;
     }
-    status(`The engine could not read ${dataset.name}: ${error.message}`, true);
+    const message = changes.strict ? `The engine could not use these settings: ${error.message}`
+      : `The engine could not read ${datasetName(inputs)}: ${error.message}`;
+    if (state.report) {
+      refuse(message);
+      return;
+    }
+    status(message, true);
     setState('error');
   }
+}
+
+// Stores the choices of the inputs whose choices changed (two inputs may share a header: an edit of one
+// must not be overwritten by the other's older choice).
+function rememberChanged(before, after) {
+  for (const input of after.inputs) {
+    if (!input.columns?.length) continue;
+    const choice = choiceOf(after, input);
+    const old = before.inputs.find((candidate) => candidate.name === input.name);
+    if (!old || JSON.stringify(choiceOf(before, old)) !== JSON.stringify(choice)) remember(input.columns, choice);
+  }
+}
+
+// A run whose settings the engine refused: say why, keep the report shown and put the controls back.
+function refuse(message) {
+  status(message, true);
+  const box = $('config-error');
+  box.textContent = message;
+  box.hidden = false;
+  $('grain-select').value = state.report?.periods.grain === 'all' ? 'week' : state.report?.periods.grain ?? 'week';
+  if (state.report) showEditor(state.report);
+  setState(state.report ? 'ready' : 'error');
 }
 
 function cancel() {
@@ -160,8 +248,52 @@ function show(report) {
   state.exports.nps = renderNps(charts.nps, $('nps-table'), report);
   state.exports.distribution = renderDistribution(charts.distribution, $('distribution-table'), report);
   renderProblems($('problems'), report);
-  renderMapping($('mapping'), report);
+  $('config-error').hidden = true;
+  showEditor(report);
   setState(report.ok ? 'ready' : 'error');
+}
+
+// ---- inputs and mapping editor ----
+
+function showEditor(report) {
+  const dataset = state.datasets[state.current];
+  renderInputs($('inputs'), report);
+  renderEditor($('mapping'), report, dataset?.settings.inputs ?? [], handlers);
+}
+
+/** A copy of the current dataset's settings to change (on top of a run still under way). */
+function editable() {
+  const dataset = state.datasets[state.current];
+  return dataset ? cloneSettings(dataset.pending ?? dataset.settings) : null;
+}
+
+const handlers = editorHandlers({
+  editable,
+  report: () => state.report,
+  rerun: (settings, { remember: keep }) => run(state.current, { settings, strict: true, remember: keep }),
+  showBreakdown: (name) => {
+    state.by = name;
+  },
+});
+
+// ---- config out and in ----
+
+function exportConfig() {
+  const config = state.datasets[state.current]?.config;
+  if (config) downloadJson('kpilens-config.json', config);
+}
+
+// The imported config replaces the page's choices for the dataset shown (see importConfig).
+async function importConfigFile(file) {
+  const base = editable();
+  if (!base || !file) return;
+  const { config, error } = await readConfigFile(file);
+  if (error) {
+    refuse(error);
+    return;
+  }
+  const { settings, grain, notes } = importConfig(base, config);
+  run(state.current, { settings, grain, strict: true, remember: true, notes: [`Config ${file.name} applied.`, ...notes] });
 }
 
 function fillTrendSelect(report) {
@@ -174,9 +306,9 @@ function fillTrendSelect(report) {
 function fillBySelect(report) {
   const select = $('by-select');
   const segments = Object.keys(report.segments);
-  if (!segments.includes(state.by)) state.by = state.extraBy && segments.includes(state.extraBy) ? state.extraBy : segments[0] ?? null;
-  const columns = report.input.files[0]?.columns ?? [];
-  const mapped = new Set((report.input.files[0]?.mapping ?? []).filter((m) => AUTO_SEGMENTS.includes(m.field)).map((m) => m.column));
+  if (!segments.includes(state.by)) state.by = segments[0] ?? null;
+  const columns = [...new Set(report.input.files.flatMap((file) => file.columns ?? []))];
+  const mapped = new Set(report.input.files.flatMap((file) => file.mapping ?? []).filter((m) => AUTO_SEGMENTS.includes(m.field)).map((m) => m.column));
   clear(select).append(
     el('optgroup', { label: 'Fields' }, ...segments.map((s) => el('option', { value: s, selected: s === state.by }, s))),
     el('optgroup', { label: 'Other columns' },
@@ -201,45 +333,6 @@ function drawBreakdown() {
   state.exports.breakdown = renderBreakdown(charts.breakdown, $('breakdown-table'), report, state.by, kpiId);
 }
 
-// ---- exports ----
-
-function exportButtons(containerId, name, chartKey, tableRows) {
-  const container = $(containerId);
-  const buttons = [];
-  if (chartKey) {
-    buttons.push(el('button', { type: 'button', onclick: () => downloadDataUrl(`kpilens-${name}.png`, charts[chartKey].png()) }, 'PNG'));
-    buttons.push(el('button', { type: 'button', onclick: () => download(`kpilens-${name}.svg`, charts[chartKey].svg(), 'image/svg+xml') }, 'SVG'));
-  }
-  buttons.push(el('button', { type: 'button', 'data-export': `${name}-csv`, onclick: () => downloadCsv(`kpilens-${name}.csv`, tableRows().csv) }, 'CSV'));
-  buttons.push(el('button', { type: 'button', 'data-export': `${name}-json`, onclick: () => downloadJson(`kpilens-${name}.json`, tableRows().json) }, 'JSON'));
-  clear(container).append(...buttons);
-}
-
-function rowsToCsv(rows, columns) {
-  return [columns, ...rows.map((r) => columns.map((c) => r[c] ?? null))];
-}
-
-function wireExports() {
-  exportButtons('trend-actions', 'trend', 'trend', () => ({
-    csv: rowsToCsv(state.exports.trend, ['period', 'start', 'value', 'n']), json: state.exports.trend,
-  }));
-  exportButtons('breakdown-actions', 'breakdown', 'breakdown', () => ({
-    csv: rowsToCsv(state.exports.breakdown.rows, state.exports.breakdown.columns), json: state.exports.breakdown.rows,
-  }));
-  exportButtons('nps-actions', 'nps', 'nps', () => ({
-    csv: rowsToCsv(state.exports.nps, ['period', 'promoters', 'passives', 'detractors', 'nps', 'margin']), json: state.exports.nps,
-  }));
-  exportButtons('distribution-actions', 'resolution-time-distribution', 'distribution', () => ({
-    csv: rowsToCsv(state.exports.distribution, ['range', 'tickets']), json: state.exports.distribution,
-  }));
-  exportButtons('kpi-table-actions', 'kpis', null, () => ({
-    csv: rowsToCsv(state.exports.kpis, ['id', 'label', 'value', 'n', 'unit', 'variant', 'inputs']), json: state.exports.kpis,
-  }));
-  $('kpi-table-actions').append(
-    el('button', { type: 'button', 'data-export': 'report-json', onclick: () => downloadJson(`kpilens-report-${slug(state.datasets[state.current]?.name ?? '')}.json`, state.report) }, 'Full report'),
-  );
-}
-
 // ---- wiring ----
 
 function wire() {
@@ -253,14 +346,25 @@ function wire() {
   window.addEventListener('drop', (event) => {
     event.preventDefault();
     document.body.classList.remove('dragging');
-    addDatasets(event.dataTransfer?.files ?? []);
+    addDataset(event.dataTransfer?.files ?? []);
   });
   $('file-input').addEventListener('change', (event) => {
-    addDatasets(event.target.files);
+    addDataset(event.target.files);
     event.target.value = '';
   });
   $('sample-button').addEventListener('click', () => {
-    addDatasets([new File([__KPILENS_SAMPLE__], 'sample-tickets.csv', { type: 'text/csv' })]);
+    addDataset([new File([__KPILENS_SAMPLE__], 'sample-tickets.csv', { type: 'text/csv' })]);
+  });
+  $('add-file-button').addEventListener('click', () => $('add-file-input').click());
+  $('add-file-input').addEventListener('change', (event) => {
+    addToDataset(event.target.files);
+    event.target.value = '';
+  });
+  $('export-config-button').addEventListener('click', exportConfig);
+  $('import-config-button').addEventListener('click', () => $('import-config-input').click());
+  $('import-config-input').addEventListener('change', (event) => {
+    importConfigFile(event.target.files[0]);
+    event.target.value = '';
   });
   $('cancel-button').addEventListener('click', cancel);
   $('grain-select').addEventListener('change', (event) => {
@@ -269,8 +373,10 @@ function wire() {
   $('by-select').addEventListener('change', (event) => {
     const value = event.target.value;
     state.by = value;
-    if (state.report && !(value in state.report.segments)) {
-      run(state.current, { extraBy: value });
+    const next = editable();
+    if (next && state.report && !(value in state.report.segments)) {
+      if (!next.by.includes(value)) next.by.push(value);
+      run(state.current, { settings: next, strict: true, remember: true });
     } else {
       drawBreakdown();
     }
@@ -284,7 +390,11 @@ function wire() {
     if (event.key === 'Escape') cancel();
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => state.report && show(state.report));
-  wireExports();
+  wireExportButtons({
+    chart: (key) => ensureCharts()[key],
+    tables: () => state.exports,
+    report: () => ({ name: state.datasets[state.current]?.name ?? '', report: state.report }),
+  });
   setState('empty');
 }
 

@@ -58,14 +58,17 @@ export class EngineClient {
     pending?.reject(error);
   }
 
-  /** Runs the engine over files; resolves to the report object. One run at a time. */
-  run(files, config, onProgress) {
+  /**
+   * Runs the engine over files (one Dataset, in order; `names` are the names the report gives them,
+   * default the files' own); resolves to the report object. One run at a time.
+   */
+  run(files, config, onProgress, names = files.map((file) => file.name)) {
     if (this.pending) this.cancel();
     const id = this.nextId++;
     const worker = this.ensureWorker();
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject, onProgress };
-      worker.postMessage({ type: 'run', id, files, config, chunkBytes: CHUNK_BYTES });
+      worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES });
     });
   }
 

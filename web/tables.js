@@ -5,8 +5,8 @@ import { el } from './dom.js';
  * columns: [{key, label, numeric?, format?(value,row) → string}]
  * rows: plain objects. Returns a <table>; header buttons sort (aria-sort says how).
  */
-export function dataTable(columns, rows, { caption, sortable = false, testId } = {}) {
-  const table = el('table', { 'data-testid': testId });
+export function dataTable(columns, rows, { caption, sortable = false, testId, className } = {}) {
+  const table = el('table', { 'data-testid': testId, class: className });
   if (caption) table.append(el('caption', { class: 'visually-hidden' }, caption));
   const head = el('thead');
   const headRow = el('tr');

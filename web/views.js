@@ -208,17 +208,3 @@ export function renderProblems(container, report) {
     container.append(el('p', {}, 'Every row was read.'));
   }
 }
-
-export function renderMapping(container, report) {
-  clear(container);
-  for (const file of report.input.files) {
-    container.append(el('h3', {}, file.name));
-    if (file.error) container.append(el('p', { class: 'warn' }, file.error));
-    container.append(el('p', {}, `Delimiter “${file.delimiter}”, decimal “${file.decimal_separator}”, dates ${file.date_order === 'dmy' ? 'day first' : 'month first'}${file.date_order_inferred ? ' (inferred)' : ''}, ${file.encoding}.`));
-    container.append(dataTable([
-      { key: 'field', label: 'Field' }, { key: 'column', label: 'Column' }, { key: 'how', label: 'Matched by' },
-      { key: 'unit', label: 'Unit', format: (v) => v ?? '' },
-    ], file.mapping, { caption: `Mapping of ${file.name}`, testId: 'mapping-table' }));
-    if (file.unmapped_columns.length) container.append(el('p', {}, `Not used: ${file.unmapped_columns.join(', ')}`));
-  }
-}

@@ -27,7 +27,7 @@ const nextTask = () => new Promise((resolve) => {
 });
 
 async function run(message) {
-  const { id, files, config, chunkBytes } = message;
+  const { id, files, names, config, chunkBytes } = message;
   const module = await engine();
   {
     const dataset = new module.Dataset(JSON.stringify(config));
@@ -41,8 +41,8 @@ async function run(message) {
       const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
       let doneBytes = 0;
       let lastPost = 0;
-      for (const file of files) {
-        dataset.beginFile(file.name);
+      for (const [index, file] of files.entries()) {
+        dataset.beginFile(names?.[index] ?? file.name); // the page's names are unique within a dataset
         for (let offset = 0; offset < file.size; offset += chunkBytes) {
           const end = Math.min(offset + chunkBytes, file.size);
           const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, end)));

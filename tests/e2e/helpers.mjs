@@ -138,14 +138,19 @@ export async function waitForState(page, wanted, timeout = 20_000) {
  * items hold a File (dragenter, dragover, drop on the body; they bubble to the window).
  */
 export async function dropFile(page, name, text) {
-  await page.evaluate(({ name, text }) => {
+  await dropFiles(page, [{ name, text }]);
+}
+
+/** Drops several files together, in one drop (one DataTransfer): [{name, text}]. */
+export async function dropFiles(page, files) {
+  await page.evaluate((files) => {
     const transfer = new DataTransfer();
-    transfer.items.add(new File([text], name, { type: 'text/csv' }));
+    for (const { name, text } of files) transfer.items.add(new File([text], name, { type: 'text/csv' }));
     const target = document.body;
     for (const type of ['dragenter', 'dragover', 'drop']) {
       target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: transfer }));
     }
-  }, { name, text });
+  }, files);
 }
 
 /** Drops a fixture and waits until the report is shown. */
