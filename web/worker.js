@@ -1,22 +1,25 @@
 // worker.js: owns the wasm module. Reads each File in slices (8 MiB by default, FileReaderSync),
 // copies a slice once into the engine's chunk buffer and makes one pushChunk call per slice. The built
-// worker is kpilens.web.js (which defines createKpilens) + the wasm as base64 (KPILENS_WASM_BASE64) +
+// worker is kpilens.web.js (which defines createKpilens) + the gzipped wasm as base64 (KPILENS_WASM_BASE64) +
 // this file, started from a Blob URL. Each slice is its own task, so terminate() stops it between slices
 // instead of waiting for one long task to end.
 /* global createKpilens, FileReaderSync, KPILENS_WASM_BASE64 */
 'use strict';
 
 let enginePromise = null;
+const PROBE_BYTES = 64 << 10;
 
-function wasmBytes() {
+// The module ships gzipped (page weight); DecompressionStream inflates it without a network request.
+async function wasmBytes() {
   const text = atob(KPILENS_WASM_BASE64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
-  return bytes;
+  const packed = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i += 1) packed[i] = text.charCodeAt(i);
+  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 function engine() {
-  if (!enginePromise) enginePromise = createKpilens({ wasmBinary: wasmBytes() });
+  if (!enginePromise) enginePromise = wasmBytes().then((wasmBinary) => createKpilens({ wasmBinary }));
   return enginePromise;
 }
 
@@ -41,8 +44,20 @@ async function run(message) {
       const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
       let doneBytes = 0;
       let lastPost = 0;
-      for (const [index, file] of files.entries()) {
-        dataset.beginFile(names?.[index] ?? file.name); // the page's names are unique within a dataset
+      // Survey answers are read before tickets so they can wait for them: the engine says which is which
+      // from each file's first 64 KiB (copied in once, one call per file).
+      const inputs = files.map((file, index) => ({ file, name: names?.[index] ?? file.name }));
+      const isSurvey = (input) => {
+        if (files.length < 2) return false;
+        const bytes = new Uint8Array(reader.readAsArrayBuffer(input.file.slice(0, PROBE_BYTES)));
+        const address = dataset.chunkBuffer(bytes.length);
+        module.HEAPU8.set(bytes, address);
+        return JSON.parse(dataset.probeChunk(input.name, bytes.length)).kind === 'survey';
+      };
+      const survey = inputs.map(isSurvey);
+      const ordered = [...inputs.filter((_, i) => survey[i]), ...inputs.filter((_, i) => !survey[i])];
+      for (const { file, name } of ordered) {
+        dataset.beginFile(name); // the page's names are unique within a dataset
         for (let offset = 0; offset < file.size; offset += chunkBytes) {
           const end = Math.min(offset + chunkBytes, file.size);
           const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, end)));
