@@ -221,6 +221,7 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
     w.begin_object();
     w.field("answers", j.answers);
     w.field("joined", j.joined);
+    w.field("joined_by_customer", j.joined_by_customer);
     w.field("unmatched", j.unmatched);
     w.field("without_ticket_id", j.without_ticket_id);
     w.field("superseded", j.superseded);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "field_parse.h"
 #include "json_decoder.h"
@@ -40,6 +41,15 @@ bool is_timestamp_field(TicketField f) {
 }
 
 constexpr std::string_view kNoTicket = "(no ticket)";
+
+// Customers are matched on the trimmed cell, ASCII case folded (emails differ in case).
+std::string customer_key(std::string_view cell) {
+  std::string key(trim(cell));
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
 
 // Generic headers: ratings with nothing that only a ticket has make a survey file.
 DatasetKind classify_kind(const ColumnMapping& m) {
@@ -709,7 +719,30 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
     segment_values_[i] = value;
   }
   ++file.rows_used;
+  if (!customer_index_.empty() && m.has(TicketField::kCustomer)) {
+    offer_ticket_to_customer(cell(TicketField::kCustomer), t.created, period);
+  }
   aggregate_.feed(t, period, left_period, segment_values_, k);
+}
+
+// A used ticket row is a candidate for its customer's waiting answers: each keeps the latest ticket
+// created at or before the answer (any ticket, the latest, when the answer has no time).
+void TicketDataset::offer_ticket_to_customer(std::string_view customer,
+                                             std::optional<double> created,
+                                             std::optional<int64_t> period) {
+  std::string key = customer_key(customer);
+  if (key.empty()) return;
+  auto [begin, end] = customer_index_.equal_range(key);
+  const double when = created ? *created : -std::numeric_limits<double>::infinity();
+  for (auto it = begin; it != end; ++it) {
+    Answer& answer = customer_answers_[it->second];
+    if (created && answer.responded && *created > *answer.responded) continue;
+    if (answer.has_ticket && when < answer.ticket_created) continue;
+    answer.has_ticket = true;
+    answer.ticket_created = when;
+    answer.ticket_period = period;
+    answer.ticket_segments.assign(segment_values_.begin(), segment_values_.end());
+  }
 }
 
 void TicketDataset::read_ratings(TicketRecord& t, std::span<const std::string_view> fields,
@@ -801,6 +834,15 @@ void TicketDataset::process_answer(std::span<const std::string_view> fields, uin
   }
   std::string_view id =
       m.has(TicketField::kId) ? trim(cell_at(m[TicketField::kId].column)) : std::string_view{};
+  std::string customer = m.has(TicketField::kCustomer)
+                             ? customer_key(cell_at(m[TicketField::kCustomer].column))
+                             : std::string();
+  if (id.empty() && !customer.empty() && !ticket_rows_seen_) {
+    ++join_.without_ticket_id;
+    customer_index_.emplace(std::move(customer), customer_answers_.size());
+    customer_answers_.push_back(std::move(answer));
+    return;
+  }
   if (id.empty() || ticket_rows_seen_) {
     ++(id.empty() ? join_.without_ticket_id : join_.read_after_tickets);
     loose_answers_.push_back(std::move(answer));
@@ -857,10 +899,27 @@ void TicketDataset::feed_unjoined_answers() {
   }
   join_.unmatched += waiting.size();
   for (const Answer& answer : loose_answers_) waiting.push_back(&answer);
+  for (const Answer& answer : customer_answers_) waiting.push_back(&answer);
   std::sort(waiting.begin(), waiting.end(),
             [](const Answer* a, const Answer* b) { return a->order < b->order; });
   std::vector<std::string_view> segments(config_.by.size());
   for (const Answer* answer : waiting) {
+    TicketRecord t;
+    t.survey_only = true;
+    t.csat = answer->csat;
+    t.nps = answer->nps;
+    t.ces = answer->ces;
+    if (answer->has_ticket) {
+      // Its ticket passed the filters when it was read; the answer counts as the ticket's.
+      ++join_.joined_by_customer;
+      for (size_t i = 0; i < config_.by.size(); ++i) {
+        segments[i] = i < answer->ticket_segments.size()
+                          ? std::string_view(answer->ticket_segments[i])
+                          : std::string_view{};
+      }
+      aggregate_.feed(t, answer->ticket_period, std::nullopt, segments, config_.kpis);
+      continue;
+    }
     if (answer->needs_ticket) {
       ++join_.dropped_by_filter;
       continue;
@@ -887,15 +946,12 @@ void TicketDataset::feed_unjoined_answers() {
                         ? std::string_view(answer->segments[index])
                         : kNoTicket;
     }
-    TicketRecord t;
-    t.survey_only = true;
-    t.csat = answer->csat;
-    t.nps = answer->nps;
-    t.ces = answer->ces;
     aggregate_.feed(t, period, std::nullopt, segments, config_.kpis);
   }
   answers_.clear();
   loose_answers_.clear();
+  customer_answers_.clear();
+  customer_index_.clear();
 }
 
 bool TicketDataset::has_survey_files() const {

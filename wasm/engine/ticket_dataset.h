@@ -67,6 +67,7 @@ struct FileSummary {
 struct JoinSummary {
   uint64_t answers = 0;              // survey rows with at least one rating
   uint64_t joined = 0;               // found their ticket by ticket id
+  uint64_t joined_by_customer = 0;   // no ticket id: took their customer's latest earlier ticket
   uint64_t unmatched = 0;            // had a ticket id that no ticket row carried
   uint64_t without_ticket_id = 0;    // had no ticket id (or no id column)
   uint64_t superseded = 0;           // an older answer for the same ticket, not counted
@@ -128,6 +129,8 @@ class TicketDataset {
   void read_ratings(TicketRecord& t, std::span<const std::string_view> fields, uint64_t line);
   void feed_unjoined_answers();
   void join_answer(std::string_view id, TicketRecord* t);
+  void offer_ticket_to_customer(std::string_view customer, std::optional<double> created,
+                                std::optional<int64_t> period);
   bool width_ok(std::span<const std::string_view> fields, uint64_t line);
   void decide_segments(const std::vector<std::string>& candidates,
                        const std::function<bool(const std::string&)>& available);
@@ -179,9 +182,17 @@ class TicketDataset {
     bool needs_ticket = false;          // a filter column its file lacks: counts only when joined
     std::vector<std::string> segments;  // own cells per answer_segment_names_, "(no ticket)"
                                         // where the file lacks the column
+    // Joined by customer: the customer's latest ticket created at or before the answer.
+    bool has_ticket = false;
+    double ticket_created = 0;  // -infinity for a ticket without created_at
+    std::optional<int64_t> ticket_period;
+    std::vector<std::string> ticket_segments;  // per config.by
   };
   std::unordered_map<std::string, Answer> answers_;
-  std::vector<Answer> loose_answers_;              // no ticket id, or read after ticket rows
+  std::vector<Answer> loose_answers_;  // no ticket id, or read after ticket rows
+  // Answers with no ticket id but a customer (email or id), by normalised customer key.
+  std::vector<Answer> customer_answers_;
+  std::unordered_multimap<std::string, size_t> customer_index_;
   std::vector<std::string> answer_segment_names_;  // by + by_if_mapped, as configured
   std::vector<int> answer_columns_;                // per answer_segment_names_, this file
   bool by_decided_ = false;  // by_if_mapped resolved (at the first ticket file, else the end)
