@@ -485,6 +485,48 @@ TEST_CASE("date_from keeps a joined answer whose own time is before the range", 
 }
 
 // =====================================================================================================
+// Response rate with offer markers
+// =====================================================================================================
+
+TEST_CASE("Answers that join nothing are not responses in the offered-based response rate",
+          "[join]") {
+  // Tickets: T1 Offered, T2 Good, T3 Offered (all solved) → offer markers: of_surveys_offered.
+  // T1 ← 5 (joined: its Offered becomes a response). T9 joins nothing.
+  //   Per docs/kpis.md "answers that join nothing are not responses on any ticket":
+  //   responses on tickets: T1 5, T2 Good = 2; offered: T1, T2, T3 = 3 → 66.666… %, n 3.
+  //   csat still counts T9 on its own: T1 5, T2 Good, T9 4 → 3 of 3 = 100, n 3.
+  constexpr std::string_view tickets =
+      "id,created_at,status,csat\n"
+      "T1,2024-03-04 09:00,solved,Offered\n"
+      "T2,2024-03-05 09:00,solved,Good\n"
+      "T3,2024-03-06 09:00,solved,Offered\n";
+  constexpr std::string_view answers =
+      "Ticket ID,Submitted at,Score\n"
+      "T1,2024-03-06 10:00,5\n"
+      "T9,2024-03-06 10:00,4\n";
+  Report r = run("{}", {{"a.csv", answers}, {"t.csv", tickets}});
+  CHECK(or_null(r.value("csat")) == 100);
+  CHECK(r.n("csat") == 3);
+  CHECK(r.text("survey_response_rate", "variant") == "of_surveys_offered");
+  CHECK(or_null(r.value("survey_response_rate")) == Approx(200.0 / 3).epsilon(kTight));
+  CHECK(r.n("survey_response_rate") == 3);
+  CHECK(or_null(r.extra("survey_response_rate", "responses")) == 2);
+}
+
+TEST_CASE("Without a ticket file, Good and Bad answers give no response rate", "[join]") {
+  // Good and Bad are offer markers, so the variant is of_surveys_offered; but no survey was offered
+  // on a ticket: responses 0, offered 0 → null, n 0. csat counts the answers: 1 of 2 = 50.
+  Report r = run("{}", {{"a.csv",
+                         "Ticket ID,Submitted at,Score\n"
+                         "T1,2024-03-04 10:00,Good\n"
+                         "T2,2024-03-05 10:00,Bad\n"}});
+  CHECK(or_null(r.value("csat")) == 50);
+  CHECK(r.text("survey_response_rate", "variant") == "of_surveys_offered");
+  CHECK(or_null(r.value("survey_response_rate")) == kNull);
+  CHECK(r.n("survey_response_rate") == 0);
+}
+
+// =====================================================================================================
 // Streaming
 // =====================================================================================================
 
