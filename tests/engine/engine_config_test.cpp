@@ -5,7 +5,12 @@
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
+
+#include "presets.h"
+#include "report_reader.h"
 
 using kpilens::ConfigResult;
 using kpilens::DateOrder;
@@ -14,6 +19,12 @@ using kpilens::EngineConfig;
 using kpilens::Grain;
 using kpilens::parse_config;
 using kpilens::parse_utc_offset;
+using kpilens::TicketDataset;
+using kpilens::test::feed_file;
+using kpilens::test::or_null;
+using kpilens::test::read_fixture;
+using kpilens::test::Report;
+using kpilens::test::report_for;
 
 namespace {
 
@@ -32,6 +43,17 @@ EngineConfig valid(std::string_view json) {
   CHECK(result.errors.empty());
   for (const std::string& error : result.errors) UNSCOPED_INFO(error);
   return result.config;
+}
+
+// The input.files[file].mapping entry of a field (an error result when the field is unmapped).
+Report::Lookup mapping_of(const Report& r, size_t file, std::string_view field) {
+  simdjson::dom::array mapping;
+  if (r.file(file)["mapping"].get(mapping) == simdjson::SUCCESS) {
+    for (simdjson::dom::element m : mapping) {
+      if (Report::string(m["field"]) == field) return Report::Lookup(simdjson::dom::element(m));
+    }
+  }
+  return Report::Lookup(simdjson::NO_SUCH_FIELD);
 }
 
 }  // namespace
@@ -270,4 +292,163 @@ TEST_CASE("Engine config rejects a document that is not a JSON object", "[engine
   CHECK(mentions(parse_config("{} x"), "not valid JSON"));
   CHECK(mentions(parse_config("[]"), "must be a JSON object"));
   CHECK(mentions(parse_config("\"week\""), "must be a JSON object"));
+}
+
+// =====================================================================================================
+// preset and files
+// =====================================================================================================
+
+TEST_CASE("Engine config reads a preset id, or none", "[engine_config][presets]") {
+  CHECK_FALSE(valid("{}").preset.has_value());
+  CHECK(valid(R"({"preset": "zendesk"})").preset == std::optional<std::string>("zendesk"));
+  CHECK(valid(R"({"preset": "intercom_csat"})").preset ==
+        std::optional<std::string>("intercom_csat"));
+  CHECK(valid(R"({"preset": "none"})").preset == std::optional<std::string>("none"));
+}
+
+TEST_CASE("Engine config rejects an unknown preset and lists the known ones",
+          "[engine_config][presets]") {
+  ConfigResult result = parse_config(R"({"preset": "zendsk"})");
+  REQUIRE(result.errors.size() == 1);
+  CHECK(mentions(result, "unknown preset 'zendsk'"));
+  for (const kpilens::Preset& p : kpilens::presets()) {
+    CAPTURE(p.id);
+    CHECK(mentions(result, p.id));
+  }
+  CHECK(mentions(result, "none)"));
+  CHECK_FALSE(result.config.preset.has_value());
+  // Ids are exact: no case folding.
+  CHECK(parse_config(R"({"preset": "Zendesk"})").errors.size() == 1);
+  CHECK(mentions(parse_config(R"({"preset": 3})"), "preset must be a string"));
+}
+
+TEST_CASE("Engine config reads per-file mapping, units and preset", "[engine_config][files]") {
+  EngineConfig c = valid(
+      R"({"files": {"answers.csv": {"mapping": {"csat": "Q3", "agent": null},
+                                    "units": {"first_response_time": "seconds"},
+                                    "preset": "survey"},
+                    "tickets.csv": {"preset": "none"}}})");
+  REQUIRE(c.files.size() == 2);
+  const kpilens::FileOverrides& answers = c.files[0];
+  CHECK(answers.name == "answers.csv");
+  REQUIRE(answers.mapping.columns.size() == 2);
+  CHECK(answers.mapping.columns[0].first == "csat");
+  CHECK(answers.mapping.columns[0].second == std::optional<std::string>("Q3"));
+  CHECK(answers.mapping.columns[1].first == "agent");
+  CHECK_FALSE(answers.mapping.columns[1].second.has_value());
+  CHECK(answers.mapping.units ==
+        std::vector{std::pair{std::string("first_response_time"), DurationUnit::kSeconds}});
+  CHECK(answers.preset == std::optional<std::string>("survey"));
+  CHECK(c.files[1].name == "tickets.csv");
+  CHECK(c.files[1].preset == std::optional<std::string>("none"));
+  CHECK(c.files[1].mapping.columns.empty());
+  // The dataset-wide settings are untouched.
+  CHECK(c.mapping.columns.empty());
+  CHECK_FALSE(c.preset.has_value());
+}
+
+TEST_CASE("Engine config reports unknown keys and bad shapes under files, one error each",
+          "[engine_config][files]") {
+  const std::pair<std::string_view, std::string_view> bad[] = {
+      {R"({"files": []})", "files must be an object"},
+      {R"({"files": "a.csv"})", "files must be an object"},
+      {R"({"files": {"a.csv": "survey"}})", "files.a.csv must be an object"},
+      {R"({"files": {"a.csv": {"maping": {}}}})", "files.a.csv: unknown key 'maping'"},
+      {R"({"files": {"a.csv": {"mapping": ["csat"]}}})", "files.a.csv.mapping must be an object"},
+      {R"({"files": {"a.csv": {"mapping": {"csat": 3}}}})", "files.a.csv.mapping.csat"},
+      {R"({"files": {"a.csv": {"units": "hours"}}})", "files.a.csv.units must be an object"},
+      {R"({"files": {"a.csv": {"units": {"resolution_time": "weeks"}}}})", "unknown unit 'weeks'"},
+      {R"({"files": {"a.csv": {"preset": "nope"}}})", "files.a.csv.preset: unknown preset 'nope'"},
+  };
+  for (const auto& [json, message] : bad) {
+    INFO("config " << json);
+    ConfigResult result = parse_config(json);
+    CHECK(result.errors.size() == 1);
+    CHECK(mentions(result, message));
+  }
+}
+
+TEST_CASE("A file's own mapping replaces the dataset's for the same field, in that file only",
+          "[engine_config][files]") {
+  // Both files hold the same row. The dataset maps created_at ← Opened and status ← State of play;
+  // b.csv replaces created_at with Logged and keeps the dataset's status.
+  //   a.csv: created 03-04 (W10); b.csv: created 03-20 (W12). Periods W10, W11, W12; tickets 1,
+  //   0, 1. Both solved (status from the dataset mapping in both files): resolution_rate 2 ÷ 2 =
+  //   100.
+  constexpr std::string_view csv =
+      "Opened,Logged,State of play\n"
+      "2024-03-04 09:00,2024-03-20 09:00,solved\n";
+  TicketDataset d(R"({"mapping": {"created_at": "Opened", "status": "State of play"},
+                      "files": {"b.csv": {"mapping": {"created_at": "Logged"}}}})");
+  feed_file(d, "a.csv", csv);
+  feed_file(d, "b.csv", csv);
+  Report r(d.report_json());
+  REQUIRE(r.errors().empty());
+  CHECK(Report::string(mapping_of(r, 0, "created_at")["column"]) == "Opened");
+  CHECK(Report::string(mapping_of(r, 1, "created_at")["column"]) == "Logged");
+  CHECK(Report::string(mapping_of(r, 1, "created_at")["how"]) == "config");
+  CHECK(Report::string(mapping_of(r, 0, "status")["column"]) == "State of play");
+  CHECK(Report::string(mapping_of(r, 1, "status")["column"]) == "State of play");
+  // In b.csv, "Opened" (a created_at synonym) is left alone: created_at is the config's.
+  CHECK(Report::strings(r.file(1)["unmapped_columns"]) == std::vector<std::string>{"Opened"});
+  CHECK(r.period_keys() == std::vector<std::string>{"2024-W10", "2024-W11", "2024-W12"});
+  CHECK(or_null(r.series("tickets")) == std::vector<double>{1, 0, 1});
+  CHECK(or_null(r.value("resolution_rate")) == 100);
+}
+
+TEST_CASE("preset none switches detection off: a Zendesk export maps by synonyms",
+          "[engine_config][presets]") {
+  const std::string zendesk = read_fixture("presets/zendesk.csv");
+  REQUIRE_FALSE(zendesk.empty());
+  Report detected(report_for("{}", zendesk, 0, "zendesk.csv"));
+  CHECK(Report::string(detected.file(0)["preset"]["id"]) == "zendesk");
+  CHECK(Report::string(mapping_of(detected, 0, "channel")["how"]) == "preset");
+
+  Report generic(report_for(R"({"preset": "none"})", zendesk, 0, "zendesk.csv"));
+  CHECK(generic.file(0)["preset"].is_null());
+  for (std::string_view field : {"id", "created_at", "status", "channel", "csat"}) {
+    CAPTURE(field);
+    CHECK(Report::string(mapping_of(generic, 0, field)["how"]) == "header");
+  }
+  // "Via" is channel's synonym too; the duration's unit now comes from its header.
+  CHECK(Report::string(mapping_of(generic, 0, "channel")["column"]) == "Via");
+  CHECK(Report::string(mapping_of(generic, 0, "first_response_time")["column"]) ==
+        "First reply time in minutes");
+  CHECK(Report::flag(mapping_of(generic, 0, "first_response_time")["unit_from_header"]));
+}
+
+TEST_CASE("A preset chosen by the config is reported with from_config true",
+          "[engine_config][presets]") {
+  const std::string zendesk = read_fixture("presets/zendesk.csv");
+  Report detected(report_for("{}", zendesk, 0, "zendesk.csv"));
+  CHECK_FALSE(Report::flag(detected.file(0)["preset"]["from_config"]));
+
+  Report forced(report_for(R"({"preset": "zendesk"})", zendesk, 0, "zendesk.csv"));
+  CHECK(Report::string(forced.file(0)["preset"]["id"]) == "zendesk");
+  CHECK(Report::flag(forced.file(0)["preset"]["from_config"]));
+  // Every one of the fixture's 26 columns is in the Zendesk lists: confidence 26 ÷ 26 = 1.
+  CHECK(Report::number(forced.file(0)["preset"]["confidence"]) == 1.0);
+
+  // Per file, and over the dataset's choice: z.csv is read as Zendesk, other.csv with none.
+  TicketDataset d(R"({"preset": "none", "files": {"z.csv": {"preset": "zendesk"}}})");
+  feed_file(d, "z.csv", zendesk);
+  feed_file(d, "other.csv", zendesk);
+  Report both(d.report_json());
+  CHECK(Report::string(both.file(0)["preset"]["id"]) == "zendesk");
+  CHECK(Report::flag(both.file(0)["preset"]["from_config"]));
+  CHECK(both.file(1)["preset"].is_null());
+}
+
+TEST_CASE("A forced preset that fits poorly still reports its confidence",
+          "[engine_config][presets]") {
+  // Freshdesk knows "status" (common) of id, created_at, status, channel: 1 ÷ 4 = 0.25. Its id and
+  // created_at patterns ("ticket id", "created time") find nothing, and the synonyms do not step
+  // in.
+  Report r(report_for(R"({"preset": "freshdesk"})",
+                      "id,created_at,status,channel\n1,2024-03-04 09:00,solved,chat\n"));
+  CHECK(Report::string(r.file(0)["preset"]["id"]) == "freshdesk");
+  CHECK(Report::flag(r.file(0)["preset"]["from_config"]));
+  CHECK(Report::number(r.file(0)["preset"]["confidence"]) == 0.25);
+  CHECK(mapping_of(r, 0, "created_at").error() == simdjson::NO_SUCH_FIELD);
+  CHECK(Report::string(mapping_of(r, 0, "status")["how"]) == "preset");
 }

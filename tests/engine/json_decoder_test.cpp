@@ -270,3 +270,14 @@ TEST_CASE("the same tickets as CSV, NDJSON and a JSON array give the same KPIs",
   REQUIRE(kpis(kpilens::test::report_for(config, ndjson, 0, "t.ndjson")) == from_csv);
   REQUIRE(kpis(kpilens::test::report_for(config, array, 7, "t.json")) == from_csv);
 }
+
+TEST_CASE("an NDJSON line cut inside a string is rejected with its line", "[json_decoder]") {
+  // The last line ends inside a string (a file cut short, or the first 64 KiB a driver probes):
+  // simdjson refuses it before any token is read, so there is no location to report in it.
+  Decoded d = decode("{\"id\":1}\n{\"id\":2,\"subject\":\"cut here");
+  REQUIRE(d.rows.size() == 1);
+  REQUIRE(d.bad.size() == 1);
+  REQUIRE(d.bad[0].first == 2);
+  REQUIRE(d.bad[0].second.find("not valid JSON") != std::string::npos);
+  REQUIRE_FALSE(d.stopped);
+}

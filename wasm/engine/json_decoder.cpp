@@ -400,6 +400,9 @@ struct JsonDecoder::Impl {
     arena.clear();
     cells.clear();
     error_code e = parser.iterate(simdjson::padded_string_view(begin, size, capacity)).get(doc);
+    // A record refused before its first token (an unclosed string) leaves `doc` empty: it has no
+    // location to ask for (current_location() would read through a null token pointer).
+    const bool iterated = !e;
     od::object object;
     if (!e) {
       od::json_type type;
@@ -415,7 +418,8 @@ struct JsonDecoder::Impl {
     if (e) {
       std::string reason = std::string("not valid JSON: ") + simdjson::error_message(e);
       const char* location = nullptr;
-      if (!doc.current_location().get(location) && location >= begin && location <= begin + size) {
+      if (iterated && !doc.current_location().get(location) && location >= begin &&
+          location <= begin + size) {
         reason += " (near byte " + std::to_string(offset_of(start) + (location - begin)) + ")";
       }
       bad(at_line, std::move(reason), sink);

@@ -15,6 +15,14 @@ std::optional<double> extra(uint64_t count) {
   return static_cast<double>(count);
 }
 
+// Responses ÷ surveys offered. Answers that joined no ticket count in csat but were offered on no
+// ticket (docs/kpis.md "Survey files and the join"), so they are in neither count.
+KpiValue of_surveys_offered(const TicketGroup& g, const CsatFigures& f) {
+  const uint64_t responses = f.responses - g.unjoined_csat_responses;
+  const uint64_t offered = f.offered - g.unjoined_csat_responses;
+  return KpiValue{percent(responses, offered), offered, {extra(responses)}};
+}
+
 using Fields = std::vector<TicketField>;
 using F = TicketField;
 
@@ -167,7 +175,9 @@ void FirstContactAccumulator::merge(const FirstContactAccumulator& o) {
 
 void TicketGroup::feed(const TicketRecord& t, const KpiSettings& settings) {
   if (t.survey_only) {
-    csat.feed(t.csat, settings.csat);
+    const bool answer = t.csat.kind == RatingKind::kScore || t.csat.kind == RatingKind::kGood ||
+                        t.csat.kind == RatingKind::kBad;
+    if (csat.feed(t.csat, settings.csat) && answer) ++unjoined_csat_responses;
     if (t.nps) nps.feed(*t.nps, settings.nps);
     if (t.ces) ces.feed(*t.ces, settings.ces);
     return;
@@ -193,6 +203,7 @@ void TicketGroup::merge(const TicketGroup& o) {
   tickets += o.tickets;
   solved += o.solved;
   solved_csat_responses += o.solved_csat_responses;
+  unjoined_csat_responses += o.unjoined_csat_responses;
   cost_count += o.cost_count;
   cost_sum.merge(o.cost_sum);
   csat.merge(o.csat);
@@ -287,25 +298,24 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                    CesFigures f = g.ces.finish();
                    return KpiValue{f.mean, f.n, {f.easy_percent}};
                  }});
-    k.push_back(
-        {"survey_response_rate",
-         "Survey response rate",
-         "percent",
-         "of_solved_tickets",
-         "CSAT responses ÷ surveys offered (when the export records offers), else CSAT "
-         "responses on solved tickets ÷ solved tickets",
-         {"responses"},
-         response_rate_inputs,
-         "csat and status or solved_at",
-         [](const TicketGroup& g, const KpiSettings& s) {
-           CsatFigures f = g.csat.finish(s.csat);
-           if (s.survey_offers_known) {
-             return KpiValue{percent(f.responses, f.offered), f.offered, {extra(f.responses)}};
-           }
-           return KpiValue{percent(g.solved_csat_responses, g.solved),
-                           g.solved,
-                           {extra(g.solved_csat_responses)}};
-         }});
+    k.push_back({"survey_response_rate",
+                 "Survey response rate",
+                 "percent",
+                 "of_solved_tickets",
+                 "CSAT responses ÷ surveys offered (when the export records offers), else CSAT "
+                 "responses on solved tickets ÷ solved tickets",
+                 {"responses"},
+                 response_rate_inputs,
+                 "csat and status or solved_at",
+                 [](const TicketGroup& g, const KpiSettings& s) {
+                   CsatFigures f = g.csat.finish(s.csat);
+                   if (s.survey_offers_known) {
+                     return of_surveys_offered(g, f);
+                   }
+                   return KpiValue{percent(g.solved_csat_responses, g.solved),
+                                   g.solved,
+                                   {extra(g.solved_csat_responses)}};
+                 }});
     k.back().variant_for = [](const KpiSettings& s) -> std::string_view {
       return s.survey_offers_known ? "of_surveys_offered" : "of_solved_tickets";
     };

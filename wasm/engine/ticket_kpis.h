@@ -78,6 +78,8 @@ class TicketGroup {
   uint64_t tickets = 0;
   uint64_t solved = 0;
   uint64_t solved_csat_responses = 0;  // CSAT answers on solved tickets
+  // CSAT answers that joined no ticket: in csat, but not responses to a survey offered on a ticket.
+  uint64_t unjoined_csat_responses = 0;
   uint64_t cost_count = 0;
   ExactSum cost_sum;
   CsatAccumulator csat;
