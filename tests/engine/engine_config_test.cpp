@@ -442,13 +442,35 @@ TEST_CASE("A preset chosen by the config is reported with from_config true",
 TEST_CASE("A forced preset that fits poorly still reports its confidence",
           "[engine_config][presets]") {
   // Freshdesk knows "status" (common) of id, created_at, status, channel: 1 ÷ 4 = 0.25. Its id and
-  // created_at patterns ("ticket id", "created time") find nothing, and the synonyms do not step
-  // in.
+  // created_at patterns ("ticket id", "created time") find nothing, so the synonyms map those.
   Report r(report_for(R"({"preset": "freshdesk"})",
                       "id,created_at,status,channel\n1,2024-03-04 09:00,solved,chat\n"));
   CHECK(Report::string(r.file(0)["preset"]["id"]) == "freshdesk");
   CHECK(Report::flag(r.file(0)["preset"]["from_config"]));
   CHECK(Report::number(r.file(0)["preset"]["confidence"]) == 0.25);
-  CHECK(mapping_of(r, 0, "created_at").error() == simdjson::NO_SUCH_FIELD);
+  CHECK(Report::string(mapping_of(r, 0, "created_at")["how"]) == "header");
   CHECK(Report::string(mapping_of(r, 0, "status")["how"]) == "preset");
+}
+
+TEST_CASE("A preset whose column is missing leaves that field to the synonyms", "[presets]") {
+  // Zendesk (Via, Reopens, Satisfaction Score) without its "Assignee": "Agent" still maps agent.
+  Report r(report_for("{}",
+                      "Id,Created at,Status,Via,Reopens,Satisfaction Score,Agent\n"
+                      "1,2024-03-04 09:00,Solved,Mail,0,Good,Ann\n"));
+  CHECK(Report::string(r.file(0)["preset"]["id"]) == "zendesk");
+  CHECK(Report::string(mapping_of(r, 0, "agent")["column"]) == "Agent");
+  CHECK(Report::string(mapping_of(r, 0, "agent")["how"]) == "header");
+}
+
+TEST_CASE("A rating mapped only by the file's own mapping makes it a survey file", "[join]") {
+  // answers.csv's Q3 is no known header; files.answers.csv.mapping names it csat, so the file is
+  // answers (1 rating, no ticket column) and T1's answer joins ticket T1: 1 ticket, CSAT 100 %.
+  TicketDataset d(R"({"files": {"answers.csv": {"mapping": {"csat": "Q3"}}}})");
+  feed_file(d, "answers.csv", "Ticket ID,Submitted at,Q3\nT1,2024-03-20 10:00,5\n");
+  feed_file(d, "tickets.csv", "id,created_at,status\nT1,2024-03-19 09:00,solved\n");
+  Report r(d.report_json());
+  CHECK(Report::string(r.file(0)["kind"]) == "survey");
+  CHECK(or_null(r.value("tickets")) == 1);
+  CHECK(or_null(r.value("csat")) == 100);
+  CHECK(Report::count(r.input()["join"]["joined"]) == 1);
 }

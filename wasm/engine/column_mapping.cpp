@@ -186,7 +186,9 @@ MappingResult map_columns(std::span<const std::string> headers, const MappingOve
     for (const PresetColumn& column : preset->columns) {
       size_t f = static_cast<size_t>(column.field);
       if (fixed[f]) continue;
-      fixed[f] = true;  // found or not, the synonyms do not second-guess a preset
+      // A field the preset keeps unmapped stays so; one whose column is missing is left to the
+      // synonyms (an export trimmed or edited by hand).
+      fixed[f] = column.patterns.empty();
       for (std::string_view pattern : column.patterns) {
         int found = -1;
         for (size_t i = 0; i < headers.size() && found < 0; ++i) {
@@ -199,6 +201,7 @@ MappingResult map_columns(std::span<const std::string> headers, const MappingOve
         if (found < 0) continue;
         result.mapping.fields[f].column = found;
         result.mapping.fields[f].how = MatchKind::kPreset;
+        fixed[f] = true;
         used[static_cast<size_t>(found)] = true;
         preset_units[f] = column.unit;
         break;

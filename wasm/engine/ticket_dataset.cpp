@@ -343,9 +343,21 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
     preset = match->preset;
     file.preset = match;
   }
-  // What the file holds, from the preset or from what its headers map to before any override.
-  file.kind =
-      preset ? preset->kind : classify_kind(map_columns(file.headers, MappingOverrides{}).mapping);
+  // What the file holds: the preset's kind, else what its headers map to with this file's own
+  // overrides (the dataset-wide mapping names the tickets' columns, so it cannot say).
+  if (preset) {
+    file.kind = preset->kind;
+  } else {
+    MappingOverrides own_columns;
+    if (own) {
+      for (const auto& entry : own->mapping.columns) {
+        if (!entry.second || find_column(file.headers, *entry.second) >= 0) {
+          own_columns.columns.push_back(entry);
+        }
+      }
+    }
+    file.kind = classify_kind(map_columns(file.headers, own_columns).mapping);
+  }
 
   // The dataset's mapping, then this file's. A survey file ignores dataset-wide column choices
   // it has no column for (they name the tickets' columns).
