@@ -51,6 +51,14 @@ void append_index(std::string& out, std::string_view index) {
   out.push_back(']');
 }
 
+// "256 MiB", or "48 bytes" for a limit that is not a whole number of MiB.
+std::string size_text(size_t bytes) {
+  if (bytes >= (size_t{1} << 20) && bytes % (size_t{1} << 20) == 0) {
+    return std::to_string(bytes >> 20) + " MiB";
+  }
+  return std::to_string(bytes) + " bytes";
+}
+
 bool is_record_key(std::string_view key) {
   return std::find(std::begin(kRecordKeys), std::end(kRecordKeys), key) != std::end(kRecordKeys);
 }
@@ -387,10 +395,7 @@ struct JsonDecoder::Impl {
   void record(size_t start, size_t size, uint64_t at_line, CsvRecordSink& sink) {
     ++owner.records_;
     if (size > options.max_record_bytes) {
-      bad(at_line,
-          "a record of " + std::to_string(size) + " bytes, over the " +
-              std::to_string(options.max_record_bytes >> 20) + " MiB limit",
-          sink);
+      bad(at_line, "a record over the " + size_text(options.max_record_bytes) + " limit", sink);
       return;
     }
     const char* begin = data.data() + start;
@@ -499,16 +504,20 @@ struct JsonDecoder::Impl {
 
   // ---- NDJSON: one document per line ----
 
+  void reject_long_line(CsvRecordSink& sink) {
+    ++owner.records_;
+    bad(line, "a line over the " + size_text(options.max_record_bytes) + " limit", sink);
+  }
+
   void scan_lines(bool final, CsvRecordSink& sink) {
     while (pos < len && mode == Mode::kLines) {
       const char* start = data.data() + pos;
       const void* found = std::memchr(start, '\n', len - pos);
       if (!found) {
         if (!final) {
+          // A line already over the cap is rejected now, without holding the rest of it.
           if (!skipping_line && len - pos > options.max_record_bytes) {
-            bad(line, "a line of over " + std::to_string(options.max_record_bytes >> 20) + " MiB",
-                sink);
-            ++owner.records_;
+            reject_long_line(sink);
             skipping_line = true;
           }
           if (skipping_line) pos = len;
@@ -517,6 +526,10 @@ struct JsonDecoder::Impl {
         found = data.data() + len;
       }
       size_t end = static_cast<size_t>(static_cast<const char*>(found) - data.data());
+      if (!skipping_line && end - pos > options.max_record_bytes) {
+        reject_long_line(sink);  // the same lines as when they arrive in pieces
+        skipping_line = true;
+      }
       if (!skipping_line) {
         size_t a = pos, b = end;
         while (a < b && is_ws(data[a])) ++a;
@@ -551,6 +564,12 @@ struct JsonDecoder::Impl {
 
   void scan(bool final, CsvRecordSink& sink) {
     while (pos < len && mode == Mode::kScan) {
+      if (probing && pos - probe_start >= options.max_held_bytes) {
+        // Judged at a byte position, not when a chunk ends, so the outcome never depends on chunks.
+        stop("no list of records (tickets, conversations, data…) found in the first " +
+             size_text(options.max_held_bytes) + " of this JSON object");
+        return;
+      }
       char c = data[pos];
       if (c == '\n') ++line;
       if (in_string) {
@@ -741,10 +760,6 @@ struct JsonDecoder::Impl {
       if (mode == Mode::kLines) scan_lines(final, sink);
       if (mode == Mode::kDone) pos = len;
       if (mode == before && pos == before_pos) break;
-    }
-    if (probing && mode == Mode::kScan && len - probe_start > options.max_held_bytes) {
-      stop("no list of records (tickets, conversations, data…) found in the first " +
-           std::to_string(options.max_held_bytes >> 20) + " MiB of this JSON object");
     }
     compact();
   }
