@@ -32,6 +32,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dataset.feed(kExport.substr(0, 100));
   dataset.feed(kExport.substr(100));
   dataset.end_file();
-  kpilens::fuzz::check_report(dataset);
+  kpilens::fuzz::check_report(dataset, true);
   return 0;
 }

@@ -27,7 +27,7 @@ constexpr std::string_view kConfigs[] = {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   kpilens::fuzz::FuzzInput input(data, size);
-  // Option byte: bits 0–1 the config, bit 2 a second file.
+  // Option byte: bits 0–1 the config, bit 2 a second file, bit 3 every form of the report checked.
   const uint8_t options = input.byte();
   const std::vector<uint8_t> plan = input.chunk_plan();
   const std::string_view bytes = input.rest();
@@ -45,6 +45,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     feed_file("tickets.csv", bytes);
   }
-  kpilens::fuzz::check_report(dataset);
+  kpilens::fuzz::check_report(dataset, (options & 8) != 0);
   return 0;
 }
