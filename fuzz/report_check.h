@@ -1,6 +1,7 @@
 // report_check: what every report must satisfy, whatever the input: valid UTF-8, valid JSON (an
-// object with the whole KPI catalogue), the same bytes when asked twice, and CSV and text forms
-// that can be written, with spreadsheet formulas neutralised in every CSV cell that carries data.
+// object with the whole KPI catalogue); with `all_forms`, also the same bytes when asked twice, and
+// CSV and text forms that can be written, with spreadsheet formulas neutralised in every CSV cell
+// that carries data. (Those write or parse the report again: most of a run's time.)
 #pragma once
 
 #include <simdjson.h>
