@@ -169,3 +169,32 @@ test('bad files (binary, truncated JSON, empty, header only) give a message; goo
     await context.close();
   }
 });
+
+test('a 100 MB field is read in the worker while the page stays responsive; both rows count', async () => {
+  const { context, page, log } = await openPage(session.browser);
+  try {
+    await page.goto(session.server.url);
+    // The file is built in the page (100 × 1 MiB of 'x' inside one quoted field), not sent from Node.
+    await page.evaluate(() => {
+      const mib = 'x'.repeat(1 << 20);
+      const parts = ['id,created_at,status,comment\n1,2024-03-04T09:00:00Z,solved,"'];
+      for (let i = 0; i < 100; i += 1) parts.push(mib);
+      parts.push('"\n2,2024-03-05T09:00:00Z,open,short\n');
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(parts, 'huge-field.csv', { type: 'text/csv' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: transfer }));
+      }
+      // The main thread keeps running while the worker reads: count timer ticks until the report.
+      window.__ticks = 0;
+      window.__ticker = setInterval(() => { window.__ticks += 1; }, 50);
+    });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' &&
+      document.querySelector('.card[data-kpi="tickets"]')?.getAttribute('data-value') === '2', null, { timeout: 60_000 });
+    const ticks = await page.evaluate(() => { clearInterval(window.__ticker); return window.__ticks; });
+    assert.ok(ticks > 0, 'timers ran on the page while the file was read');
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
