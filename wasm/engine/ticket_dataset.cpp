@@ -405,7 +405,8 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
     warnings_.push_back(file.name +
                         ": no created_at column, so there are no periods: figures cover the "
                         "whole file");
-    if (config_.date_from || config_.date_to) {
+    if ((config_.date_from || config_.date_to) && file.kind == DatasetKind::kTickets) {
+      // (A survey answer with no time counts only through the ticket it joins.)
       warnings_.push_back(file.name +
                           ": date_from/date_to filter on created_at, which this file "
                           "lacks: its rows were not filtered by date");
