@@ -93,6 +93,26 @@ bool looks_like_json(std::string_view s) {
   return open == '{' ? (next == '"' || next == '}') : (next == '{' || next == ']');
 }
 
+namespace {
+
+// Zeroes the SIMDJSON_PADDING bytes at `at` and puts them back when it goes.
+class PaddingGuard {
+ public:
+  explicit PaddingGuard(char* at) : at_(at) {
+    std::memcpy(saved_, at_, sizeof saved_);
+    std::memset(at_, 0, sizeof saved_);
+  }
+  ~PaddingGuard() { std::memcpy(at_, saved_, sizeof saved_); }
+  PaddingGuard(const PaddingGuard&) = delete;
+  PaddingGuard& operator=(const PaddingGuard&) = delete;
+
+ private:
+  char* at_;
+  char saved_[simdjson::SIMDJSON_PADDING];
+};
+
+}  // namespace
+
 struct JsonDecoder::Impl {
   enum class Mode : uint8_t { kStart, kScan, kLines, kDone };
 
@@ -400,6 +420,10 @@ struct JsonDecoder::Impl {
     }
     const char* begin = data.data() + start;
     size_t capacity = data.size() - start;
+    // simdjson may look into the padding after a malformed record; what lies there (the next
+    // record's bytes, however much of them has arrived) must not change the outcome, so the
+    // padding holds zeros while the record is read, as in simdjson's own padded_string.
+    PaddingGuard guard(data.data() + start + size);
     od::document doc;
     path.clear();
     arena.clear();
