@@ -784,7 +784,7 @@ TEST_CASE("A config with an unknown key fails the dataset with a message", "[dat
   feed_file(d, "zendesk_tickets.csv", read_fixture("zendesk_tickets.csv"));
   CHECK(d.failed());
   CHECK(any_contains(d.errors(), "unknown config key 'grian'"));
-  Report r(d.report_json());
+  kpilens::test::Report r(d.report_json());
   REQUIRE(r.valid());
   CHECK_FALSE(Report::flag(r.root()["ok"]));
   CHECK_FALSE(r.available("tickets"));
@@ -870,3 +870,22 @@ TEST_CASE("Two datasets over two halves, merged, give the same KPIs as one pass"
 
 }  // namespace
 }  // namespace kpilens
+
+TEST_CASE("An optional segment that only a later file has joins then; earlier tickets are blank",
+          "[dataset]") {
+  // a.csv: tickets 1 (solved) and 2 (open), no channel column. b.csv: ticket 3, channel chat.
+  // channel joins the breakdowns at b.csv: (blank) holds tickets 1 and 2, chat holds 3.
+  kpilens::TicketDataset d(R"({"by_if_mapped": ["channel", "agent"]})");
+  kpilens::test::feed_file(d, "a.csv",
+                           "id,created_at,status\n1,2024-03-04T09:00:00Z,solved\n"
+                           "2,2024-03-05T09:00:00Z,open\n");
+  kpilens::test::feed_file(d, "b.csv",
+                           "id,created_at,status,channel\n3,2024-03-11T09:00:00Z,solved,chat\n");
+  kpilens::test::Report r(d.report_json());
+  REQUIRE(r.valid());
+  CHECK(r.segment_values("channel") == std::vector<std::string>{"(blank)", "chat"});
+  CHECK(kpilens::test::or_null(r.breakdown("tickets", "channel")) == std::vector<double>{2, 1});
+  // The blank group is the tickets read before: resolution rate 1 of 2 = 50 %.
+  CHECK(kpilens::test::or_null(r.breakdown("resolution_rate", "channel")) ==
+        std::vector<double>{50, 100});
+}

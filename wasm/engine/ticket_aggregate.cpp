@@ -52,6 +52,11 @@ void TicketAggregate::merge(const TicketAggregate& other) {
   cached_group_ = nullptr;
 }
 
+void TicketAggregate::add_segment_column() {
+  by_segment.emplace_back();
+  if (total.tickets > 0) by_segment.back().emplace(std::string(kBlankSegment), total);
+}
+
 void TicketAggregate::finish() {
   total.finish();
   for (auto& [period, group] : by_period) group.finish();

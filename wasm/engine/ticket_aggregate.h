@@ -37,6 +37,9 @@ class TicketAggregate {
             const KpiSettings& settings);
   void merge(const TicketAggregate& other);
   void finish();
+  // A breakdown that starts mid-way (a later file has the column): every ticket fed so far had no
+  // such cell, so they all start in its "(blank)" group.
+  void add_segment_column();
 
   TicketGroup total;
   std::map<int64_t, TicketGroup> by_period;

@@ -453,6 +453,16 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
     // fed yet: survey answers wait for the end).
     decide_segments(config_.by_if_mapped,
                     [&](const std::string& by) { return resolve_column(by) >= 0; });
+  } else {
+    // A later ticket file may feed an optional segment the earlier ones lacked: it joins now, and
+    // the tickets already read count as blank in it.
+    for (const std::string& by : config_.by_if_mapped) {
+      if (resolve_column(by) >= 0 &&
+          std::find(config_.by.begin(), config_.by.end(), by) == config_.by.end()) {
+        config_.by.push_back(by);
+        aggregate_.add_segment_column();
+      }
+    }
   }
   file.segment_columns.clear();
   for (const std::string& by : config_.by) {
