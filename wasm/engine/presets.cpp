@@ -451,6 +451,7 @@ PresetMatch score_preset(const Preset& preset, std::span<const std::string> head
     match.distinctive_matched += is_distinctive;
     known += is_known;
   }
+  match.known = known;
   if (!headers.empty()) {
     match.confidence =
         std::round(100.0 * static_cast<double>(known) / static_cast<double>(headers.size())) /
@@ -464,9 +465,10 @@ std::optional<PresetMatch> detect_preset(std::span<const std::string> headers) {
   for (const Preset& preset : presets()) {
     PresetMatch match = score_preset(preset, headers);
     if (match.distinctive_matched < preset.min_distinctive || headers.empty()) continue;
+    // More distinctive headers first, then more known columns (exact counts: the file is the
+    // same for every preset), then the first in the list.
     if (!best || match.distinctive_matched > best->distinctive_matched ||
-        (match.distinctive_matched == best->distinctive_matched &&
-         match.confidence > best->confidence)) {
+        (match.distinctive_matched == best->distinctive_matched && match.known > best->known)) {
       best = match;
     }
   }

@@ -48,6 +48,7 @@ struct PresetMatch {
   // Share of the file's columns the preset knows (0–1), rounded to 2 decimals.
   double confidence = 0;
   size_t distinctive_matched = 0;
+  size_t known = 0;  // the file's columns the preset knows
 };
 
 const std::vector<Preset>& presets();
