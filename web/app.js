@@ -257,8 +257,16 @@ function show(report) {
 
 function showEditor(report) {
   const dataset = state.datasets[state.current];
-  renderInputs($('inputs'), report);
+  renderInputs($('inputs'), report, removeInput);
   renderEditor($('mapping'), report, dataset?.settings.inputs ?? [], handlers);
+}
+
+// "Remove": the dataset without that input; like any edit, it becomes current when its run succeeds.
+function removeInput(name) {
+  const settings = editable();
+  if (!settings || settings.inputs.length < 2) return;
+  settings.inputs = settings.inputs.filter((input) => input.name !== name);
+  run(state.current, { settings });
 }
 
 /** A copy of the current dataset's settings to change (on top of a run still under way). */

@@ -21,7 +21,8 @@ export function presetText(preset) {
   return `${name} (${percent.format(confidence > 1 ? confidence / 100 : confidence)})`;
 }
 
-export function renderInputs(container, report) {
+/** The Inputs panel; `onRemove(name)` (optional) drops an input from a dataset of several. */
+export function renderInputs(container, report, onRemove) {
   const rows = report.input.files.map((file) => ({
     name: file.name, format: file.format ?? '', encoding: file.encoding ?? '', kind: file.kind ?? '',
     preset: presetText(file.preset), rows_used: file.rows_used, rows_rejected: file.rows_rejected, error: file.error ?? '',
@@ -33,6 +34,13 @@ export function renderInputs(container, report) {
     { key: 'rows_used', label: 'Rows used', numeric: true, format: count },
     { key: 'rows_rejected', label: 'Rejected', numeric: true, format: count },
     { key: 'error', label: 'Error' },
+    ...(onRemove && rows.length > 1 ? [{
+      key: 'remove',
+      label: 'Remove',
+      format: (_, row) => el('button', {
+        type: 'button', 'data-remove-input': row.name, 'aria-label': `Remove ${row.name} from this dataset`, onclick: () => onRemove(row.name),
+      }, 'Remove'),
+    }] : []),
   ], rows, { caption: 'Inputs of this dataset', testId: 'inputs-table', className: 'inputs-table' }));
 }
 

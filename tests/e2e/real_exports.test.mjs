@@ -198,3 +198,22 @@ test('a 100 MB field is read in the worker while the page stays responsive; both
     await context.close();
   }
 });
+
+test('an input can be removed from a dataset of several', async () => {
+  const { context, page, log } = await openPage(session.browser);
+  try {
+    await page.goto(session.server.url);
+    await dropBytes(page, [fromDir(encodingsDir, 'tickets.utf8.csv'), fromDir(encodingsDir, 'tickets.semicolon.csv')]);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' &&
+      document.querySelector('.card[data-kpi="tickets"]')?.getAttribute('data-value') === '14');
+    await page.click('button[data-remove-input="tickets.semicolon.csv"]');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' &&
+      document.querySelector('.card[data-kpi="tickets"]')?.getAttribute('data-value') === '7');
+    const inputs = await readTable(page, 'inputs-table');
+    assert.deepEqual(inputs.rows.map((r) => r[0].text), ['tickets.utf8.csv']);
+    assert.equal(await page.$('button[data-remove-input]'), null, 'no Remove button for the last input');
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
