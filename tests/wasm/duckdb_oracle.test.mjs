@@ -1,6 +1,6 @@
 // The wasm engine's weekly ticket KPIs against the same figures computed by DuckDB from the same CSV.
-// DuckDB is the oracle: every formula below is written in SQL here, from the KPI definitions in
-// docs/kpis.md, and never copied from the engine's output.
+// DuckDB is the oracle: every formula is written in SQL in scripts/lib/kpi_sql.mjs, from the KPI definitions
+// in docs/kpis.md, and never copied from the engine's output.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadEngine, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
+import { FIGURES, TICKETS, weeklySql } from '../../scripts/lib/kpi_sql.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const wasmPath = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
@@ -21,67 +22,6 @@ let csvPath;
 let report;
 let weekly; // DuckDB rows, one per ISO week, ordered
 let overall; // one DuckDB row
-
-// Columns typed explicitly: no sniffing, so the oracle reads exactly what the generator wrote.
-function readCsv(path) {
-  const sqlPath = path.replaceAll("'", "''");
-  return `read_csv('${sqlPath}', header = true, delim = ',', quote = '"', escape = '"',
-    timestampformat = '%Y-%m-%d %H:%M:%S', auto_detect = false,
-    columns = {'Id': 'BIGINT', 'Created at': 'TIMESTAMP', 'First reply at': 'TIMESTAMP',
-               'Solved at': 'TIMESTAMP', 'Status': 'VARCHAR', 'Via': 'VARCHAR', 'Assignee': 'VARCHAR',
-               'Group': 'VARCHAR', 'Priority': 'VARCHAR', 'Requester': 'VARCHAR', 'Replies': 'INTEGER',
-               'Reopens': 'INTEGER', 'Satisfaction Score': 'INTEGER', 'NPS': 'INTEGER', 'CES': 'INTEGER',
-               'Comment': 'VARCHAR'})`;
-}
-
-// The figures, per group. Percentages as integer counts × 100 ÷ count, as in docs/kpis.md.
-const FIGURES = `
-  count(*)::DOUBLE AS tickets,
-  count(*) AS tickets_n,
-  count(*) FILTER (WHERE csat BETWEEN 1 AND 5) AS csat_n,
-  count(*) FILTER (WHERE csat BETWEEN 4 AND 5) AS csat_satisfied,
-  count(*) FILTER (WHERE csat BETWEEN 4 AND 5)::DOUBLE * 100
-    / NULLIF(count(*) FILTER (WHERE csat BETWEEN 1 AND 5), 0)::DOUBLE AS csat,
-  count(*) FILTER (WHERE nps BETWEEN 0 AND 10) AS nps_n,
-  count(*) FILTER (WHERE nps BETWEEN 9 AND 10) AS promoters,
-  count(*) FILTER (WHERE nps BETWEEN 7 AND 8) AS passives,
-  count(*) FILTER (WHERE nps BETWEEN 0 AND 6) AS detractors,
-  (count(*) FILTER (WHERE nps BETWEEN 9 AND 10) - count(*) FILTER (WHERE nps BETWEEN 0 AND 6))::DOUBLE * 100
-    / NULLIF(count(*) FILTER (WHERE nps BETWEEN 0 AND 10), 0)::DOUBLE AS nps,
-  count(*) FILTER (WHERE ces BETWEEN 1 AND 7) AS ces_n,
-  avg(ces::DOUBLE) FILTER (WHERE ces BETWEEN 1 AND 7) AS ces,
-  count(resolution_hours) AS resolution_n,
-  avg(resolution_hours) AS resolution_mean,
-  median(resolution_hours) AS resolution_median,
-  quantile_cont(resolution_hours, 0.9) AS resolution_p90,
-  count(*) FILTER (WHERE solved) AS fcr_n,
-  count(*) FILTER (WHERE solved AND replies = 1 AND reopens = 0)::DOUBLE * 100
-    / NULLIF(count(*) FILTER (WHERE solved), 0)::DOUBLE AS fcr,
-  count(*) FILTER (WHERE solved AND replies < 2)::DOUBLE * 100
-    / NULLIF(count(*) FILTER (WHERE solved), 0)::DOUBLE AS one_touch,
-  count(*) FILTER (WHERE solved AND reopens > 0)::DOUBLE * 100
-    / NULLIF(count(*) FILTER (WHERE solved), 0)::DOUBLE AS reopen_rate,
-  count(*) FILTER (WHERE solved)::DOUBLE * 100 / count(*)::DOUBLE AS resolution_rate,
-  count(first_response_minutes) AS frt_n,
-  avg(first_response_minutes) AS frt_mean,
-  median(first_response_minutes) AS frt_median,
-  quantile_cont(first_response_minutes, 0.9) AS frt_p90`;
-
-const TICKETS = (path) => `
-  tickets AS (
-    SELECT
-      "Created at" AS created,
-      "Solved at" AS solved_at,
-      "Status" IN ('Solved', 'Closed') AS solved,
-      "Replies" AS replies,
-      "Reopens" AS reopens,
-      "Satisfaction Score" AS csat,
-      "NPS" AS nps,
-      "CES" AS ces,
-      CASE WHEN "Status" IN ('Solved', 'Closed') THEN epoch("Solved at" - "Created at") / 3600 END
-        AS resolution_hours,
-      epoch("First reply at" - "Created at") / 60 AS first_response_minutes
-    FROM ${readCsv(path)})`;
 
 // Backlog at the end of each week: tickets created up to that week − tickets solved up to that week.
 const BACKLOG = (path) => `
@@ -142,9 +82,7 @@ before(async () => {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const run = async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS();
-  weekly = await run(`WITH ${TICKETS(csvPath)}
-    SELECT strftime(date_trunc('week', created), '%Y-%m-%d') AS week, ${FIGURES}
-    FROM tickets GROUP BY ALL ORDER BY week`);
+  weekly = await run(weeklySql(csvPath));
   [overall] = await run(`WITH ${TICKETS(csvPath)} SELECT ${FIGURES} FROM tickets`);
   backlog = await run(BACKLOG(csvPath));
   connection.closeSync?.();
