@@ -37,6 +37,12 @@ struct CesSettings {
   double easy_threshold = 5;     // "easy" answers: ≥ threshold (or ≤ when lower is easier)
 };
 
+// An answer to the survey (a score, Good or Bad), as opposed to blank, Offered or Not Offered.
+inline bool is_response(const Rating& rating) {
+  return rating.kind == RatingKind::kScore || rating.kind == RatingKind::kGood ||
+         rating.kind == RatingKind::kBad;
+}
+
 // Reads a satisfaction cell: numbers, Good/Bad/Offered/Not Offered (Zendesk), and the words of
 // five-point verbal scales (very satisfied … very dissatisfied). nullopt: not understood.
 std::optional<Rating> parse_rating(std::string_view text, char decimal_separator);

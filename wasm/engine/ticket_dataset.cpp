@@ -42,6 +42,13 @@ bool is_timestamp_field(TicketField f) {
 
 constexpr std::string_view kNoTicket = "(no ticket)";
 
+// A row's cell in `column`: empty for an unmapped column (-1) or a ragged row that lacks it.
+std::string_view cell_of(std::span<const std::string_view> fields, int column) {
+  return column >= 0 && static_cast<size_t>(column) < fields.size()
+             ? fields[static_cast<size_t>(column)]
+             : std::string_view{};
+}
+
 // Customers are matched on the trimmed cell, ASCII case folded (emails differ in case).
 std::string customer_key(std::string_view cell) {
   std::string key(trim(cell));
@@ -581,11 +588,7 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
     return;
   }
   ticket_rows_seen_ = true;
-  auto cell_at = [&](int column) -> std::string_view {
-    return column >= 0 && static_cast<size_t>(column) < fields.size()
-               ? fields[static_cast<size_t>(column)]
-               : std::string_view{};
-  };
+  auto cell_at = [&](int column) { return cell_of(fields, column); };
   const ColumnMapping& m = file.mapping;
   auto cell = [&](TicketField f) { return cell_at(m[f].column); };
 
@@ -771,12 +774,7 @@ void TicketDataset::offer_ticket_to_customer(std::string_view customer,
 void TicketDataset::read_ratings(TicketRecord& t, std::span<const std::string_view> fields,
                                  uint64_t line) {
   const ColumnMapping& m = files_.back().mapping;
-  auto cell = [&](TicketField f) -> std::string_view {
-    int column = m[f].column;
-    return column >= 0 && static_cast<size_t>(column) < fields.size()
-               ? fields[static_cast<size_t>(column)]
-               : std::string_view{};
-  };
+  auto cell = [&](TicketField f) { return cell_of(fields, m[f].column); };
   const KpiSettings& k = config_.kpis;
   if (m.has(TicketField::kCsat)) {
     std::string_view c = cell(TicketField::kCsat);
@@ -811,11 +809,7 @@ void TicketDataset::read_ratings(TicketRecord& t, std::span<const std::string_vi
 void TicketDataset::process_answer(std::span<const std::string_view> fields, uint64_t line) {
   FileSummary& file = files_.back();
   const ColumnMapping& m = file.mapping;
-  auto cell_at = [&](int column) -> std::string_view {
-    return column >= 0 && static_cast<size_t>(column) < fields.size()
-               ? fields[static_cast<size_t>(column)]
-               : std::string_view{};
-  };
+  auto cell_at = [&](int column) { return cell_of(fields, column); };
   Answer answer;
   // Filters on columns the survey file has are applied now; the others by the joined ticket.
   for (size_t i = 0; i < filter_columns_.size(); ++i) {
@@ -833,8 +827,7 @@ void TicketDataset::process_answer(std::span<const std::string_view> fields, uin
   TicketRecord t;
   read_ratings(t, fields, line);
   ++file.rows_used;
-  const bool rated = t.csat.kind == RatingKind::kScore || t.csat.kind == RatingKind::kGood ||
-                     t.csat.kind == RatingKind::kBad || t.nps || t.ces;
+  const bool rated = is_response(t.csat) || t.nps || t.ces;
   if (!rated) return;
   ++join_.answers;
   bool bad = false;

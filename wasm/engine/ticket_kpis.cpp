@@ -175,17 +175,14 @@ void FirstContactAccumulator::merge(const FirstContactAccumulator& o) {
 
 void TicketGroup::feed(const TicketRecord& t, const KpiSettings& settings) {
   if (t.survey_only) {
-    const bool answer = t.csat.kind == RatingKind::kScore || t.csat.kind == RatingKind::kGood ||
-                        t.csat.kind == RatingKind::kBad;
-    if (csat.feed(t.csat, settings.csat) && answer) ++unjoined_csat_responses;
+    if (csat.feed(t.csat, settings.csat) && is_response(t.csat)) ++unjoined_csat_responses;
     if (t.nps) nps.feed(*t.nps, settings.nps);
     if (t.ces) ces.feed(*t.ces, settings.ces);
     return;
   }
   ++tickets;
   solved += t.solved;
-  const bool csat_answer = t.csat.kind == RatingKind::kScore || t.csat.kind == RatingKind::kGood ||
-                           t.csat.kind == RatingKind::kBad;
+  const bool csat_answer = is_response(t.csat);
   solved_csat_responses += t.solved && csat_answer;
   if (t.cost) {
     ++cost_count;
