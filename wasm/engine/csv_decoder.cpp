@@ -213,23 +213,80 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
   // Line breaks inside quotes, met since the record started in blocks already left. The ones
   // outside quotes each end a record (or a blank line) and are counted as they are met.
   uint64_t quoted_breaks_before = 0;
-  size_t field_count = 0;
+  uint64_t quoted_breaks = 0;  // this block's, not yet counted
+  std::string_view* fields = nullptr;
+  std::string_view* out = nullptr;  // past the record's last field so far
+
+  // The field that ends at `at` (a delimiter or a line break outside quotes). A quoted field
+  // spans its quotes: the parity puts the closing one at at[-1]. `at` is never a quote, so an
+  // empty field reads as unquoted.
+  auto end_field = [&](const char* at) {
+    const size_t quoted = *field_start == '"' ? 1 : 0;
+    *out++ =
+        std::string_view(field_start + quoted, static_cast<size_t>(at - field_start) - 2 * quoted);
+    field_start = at + 1;
+  };
+  // The record that ends at the line break `at`, bit `bit` of its block. False when the record
+  // is over the size cap: the state machine must take it (and report it).
+  auto end_record = [&](const char* at, unsigned bit) {
+    uint64_t breaks = 1 + quoted_breaks_before;
+    if (quoted_breaks != 0) [[unlikely]] {
+      const uint64_t below = (uint64_t{2} << bit) - 1;
+      breaks += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks & below));
+      quoted_breaks &= ~below;
+    }
+    const auto field_count = static_cast<size_t>(out - fields);
+    if (at == record_start) {
+      // A blank line is not a record.
+    } else if (!record_escaped &&
+               static_cast<size_t>(at - record_start) <= options_.max_record_bytes) [[likely]] {
+      ++records_;
+      sink.on_record(CsvRecord{std::span(fields, field_count), record_line});
+    } else if (!emit_assembled_record(std::span(fields, field_count),
+                                      static_cast<size_t>(at - record_start), record_line, sink)) {
+      return false;
+    }
+    out = fields;
+    record_line += breaks;
+    quoted_breaks_before = 0;
+    if (*at == '\r') {
+      if (field_start == end) {
+        skip_lf_ = true;  // the LF of this CRLF, if it is one, opens the next chunk
+      } else if (*field_start == '\n') {
+        ++field_start;
+      }
+    }
+    record_start = field_start;
+    record_escaped = false;
+    return true;
+  };
+
   for (const char* block = begin; block < end; block += kScanBlockBytes) {
     const size_t left = static_cast<size_t>(end - block);
     const ScannedBlock b = left >= kScanBlockBytes ? scanner.scan<Kernel>(block)
                                                    : scanner.scan_tail<Kernel>(block, left);
-    // Room for every field this block can end, so that the loop below never checks for it.
+    // Room for every field this block can end, so that the loops below never check for it.
+    const auto field_count = static_cast<size_t>(out - fields);
     if (fast_fields_.size() < field_count + kScanBlockBytes) {
       fast_fields_.resize(2 * (field_count + kScanBlockBytes));
     }
-    std::string_view* const fields = fast_fields_.data();
-    uint64_t quoted_breaks = b.line_breaks & b.in_quotes;
+    fields = fast_fields_.data();
+    out = fields + field_count;
+    quoted_breaks = b.line_breaks & b.in_quotes;
     uint64_t rare = b.escapes | b.irregular;
     uint64_t ends = b.field_ends;
-    while (ends != 0) {
-      const int bit = __builtin_ctzll(ends);
-      ends &= ends - 1;
-      if (rare != 0) [[unlikely]] {
+    if (rare == 0) [[likely]] {
+      while (ends != 0) {
+        const auto bit = static_cast<unsigned>(__builtin_ctzll(ends));
+        ends &= ends - 1;
+        const char* const at = block + bit;
+        end_field(at);
+        if (*at != delim && !end_record(at, bit)) goto state_machine;
+      }
+    } else {
+      while (ends != 0) {
+        const auto bit = static_cast<unsigned>(__builtin_ctzll(ends));
+        ends &= ends - 1;
         const uint64_t below = (uint64_t{2} << bit) - 1;  // bits up to and including this one
         if ((rare & below) != 0) {
           // The parity stops describing the record at an irregular quote: the state machine
@@ -238,51 +295,15 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
           record_escaped = true;
           rare &= ~below;
         }
+        const char* const at = block + bit;
+        end_field(at);
+        if (*at != delim && !end_record(at, bit)) goto state_machine;
       }
-      const char* const at = block + bit;
-      // A quoted field spans its quotes: the parity puts the closing one at at[-1]. (`at` is a
-      // delimiter or a line break, never a quote, so an empty field reads as unquoted.)
-      const size_t quoted = *field_start == '"' ? 1 : 0;
-      fields[field_count++] = std::string_view(field_start + quoted,
-                                               static_cast<size_t>(at - field_start) - 2 * quoted);
-      field_start = at + 1;
-      if (*at == delim) continue;
-
-      // A line break outside quotes: the record ends; the next one starts on the line after.
-      uint64_t breaks = 1 + quoted_breaks_before;
-      if (quoted_breaks != 0) [[unlikely]] {
-        const uint64_t below = (uint64_t{2} << bit) - 1;
-        breaks += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks & below));
-        quoted_breaks &= ~below;
-      }
-      if (at == record_start) {
-        // A blank line is not a record.
-      } else if (!record_escaped &&
-                 static_cast<size_t>(at - record_start) <= options_.max_record_bytes) [[likely]] {
-        ++records_;
-        sink.on_record(CsvRecord{std::span(fields, field_count), record_line});
-      } else if (!emit_assembled_record(std::span(fields, field_count),
-                                        static_cast<size_t>(at - record_start), record_line,
-                                        sink)) {
-        goto state_machine;  // over the size cap: the state machine reports it
-      }
-      field_count = 0;
-      record_line += breaks;
-      quoted_breaks_before = 0;
-      if (*at == '\r') {
-        if (field_start == end) {
-          skip_lf_ = true;  // the LF of this CRLF, if it is one, opens the next chunk
-        } else if (*field_start == '\n') {
-          ++field_start;
-        }
-      }
-      record_start = field_start;
-      record_escaped = false;
+      // What is left of `rare` lies in the record that runs on into the next block: an irregular
+      // quote hands that record over now, a "" marks it.
+      if ((rare & b.irregular) != 0) goto state_machine;
+      if (rare != 0) record_escaped = true;
     }
-    // What is left of `rare` lies in the record that runs on into the next block: an irregular
-    // quote hands that record over now, a "" marks it.
-    if ((rare & b.irregular) != 0) goto state_machine;
-    if (rare != 0) record_escaped = true;
     if (quoted_breaks != 0) {
       quoted_breaks_before += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks));
     }
