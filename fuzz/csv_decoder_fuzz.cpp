@@ -1,6 +1,7 @@
 // csv_decoder_fuzz: the streaming CSV decoder fed in fuzzer-chosen chunks. Checks, besides the
-// sanitizers: line numbers never go back, fields never hold more bytes than the input, and the
-// chunked decode gives exactly what one decode of the whole input gives.
+// sanitizers: line numbers never go back, fields never hold more bytes than the input, the chunked
+// decode gives exactly what one decode of the whole input gives, and the fast path (SIMD kernel,
+// then scalar kernel) gives exactly what the state machine alone gives.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -87,29 +88,51 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if ((delimiter_byte >> 3) != 31) options.sniff_bytes = size_t{3} * (delimiter_byte >> 3);
   if (cap_byte >= 128) options.max_record_bytes = size_t{cap_byte} - 127;
 
-  CsvDecoder chunked(options);
-  CheckingSink chunked_sink(csv, options.max_record_bytes);
-  kpilens::fuzz::for_each_chunk(csv, plan,
-                                [&](std::string_view chunk) { chunked.feed(chunk, chunked_sink); });
-  chunked.finish(chunked_sink);
-  KPILENS_FUZZ_CHECK(chunked.bytes_fed() == csv.size());
-  KPILENS_FUZZ_CHECK(chunked.records() == chunked_sink.out.records.size());
-  KPILENS_FUZZ_CHECK(chunked.delimiter() != 0);
+  // Everything a decode says, for comparing two of them.
+  struct Run {
+    Decoded out;
+    uint64_t records, stray_quotes, first_stray_quote_line;
+    char delimiter;
+  };
+  auto decode = [&](const CsvOptions& run_options, bool in_chunks) {
+    CsvDecoder decoder(run_options);
+    CheckingSink sink(csv, run_options.max_record_bytes);
+    if (in_chunks) {
+      kpilens::fuzz::for_each_chunk(csv, plan,
+                                    [&](std::string_view chunk) { decoder.feed(chunk, sink); });
+    } else {
+      decoder.feed(csv, sink);
+    }
+    decoder.finish(sink);
+    KPILENS_FUZZ_CHECK(decoder.bytes_fed() == csv.size());
+    KPILENS_FUZZ_CHECK(decoder.records() == sink.out.records.size());
+    KPILENS_FUZZ_CHECK(decoder.delimiter() != 0);
+    return Run{std::move(sink.out), decoder.records(), decoder.stray_quotes(),
+               decoder.first_stray_quote_line(), decoder.delimiter()};
+  };
+  auto check_same = [](const Run& a, const Run& b) {
+    KPILENS_FUZZ_CHECK(a.out.records == b.out.records);
+    KPILENS_FUZZ_CHECK(a.out.lines == b.out.lines);
+    KPILENS_FUZZ_CHECK(a.out.bad == b.out.bad);
+    KPILENS_FUZZ_CHECK(a.records == b.records);
+    KPILENS_FUZZ_CHECK(a.stray_quotes == b.stray_quotes);
+    KPILENS_FUZZ_CHECK(a.first_stray_quote_line == b.first_stray_quote_line);
+    KPILENS_FUZZ_CHECK(a.delimiter == b.delimiter);
+  };
+
+  const Run chunked = decode(options, true);
+  // The state machine alone, on the same chunks: the reference for the fast path.
+  CsvOptions reference_options = options;
+  reference_options.state_machine_only = true;
+  check_same(chunked, decode(reference_options, true));
 
   // The same input in one piece. The delimiter is the one the chunked decoder chose: sniffing looks
   // at however many bytes had arrived when the window filled, which depends on the chunks.
   CsvOptions whole_options = options;
-  whole_options.delimiter = chunked.delimiter();
-  CsvDecoder whole(whole_options);
-  CheckingSink whole_sink(csv, options.max_record_bytes);
-  whole.feed(csv, whole_sink);
-  whole.finish(whole_sink);
-
-  KPILENS_FUZZ_CHECK(whole_sink.out.records == chunked_sink.out.records);
-  KPILENS_FUZZ_CHECK(whole_sink.out.lines == chunked_sink.out.lines);
-  KPILENS_FUZZ_CHECK(whole_sink.out.bad == chunked_sink.out.bad);
-  KPILENS_FUZZ_CHECK(whole.records() == chunked.records());
-  KPILENS_FUZZ_CHECK(whole.stray_quotes() == chunked.stray_quotes());
-  KPILENS_FUZZ_CHECK(whole.first_stray_quote_line() == chunked.first_stray_quote_line());
+  whole_options.delimiter = chunked.delimiter;
+  check_same(chunked, decode(whole_options, false));
+  // And with the scalar kernel (when the build has a SIMD one, the kernels must agree).
+  whole_options.kernel = kpilens::ScanKernel::kScalar;
+  check_same(chunked, decode(whole_options, false));
   return 0;
 }

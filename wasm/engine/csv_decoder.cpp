@@ -1,6 +1,8 @@
-// csv_decoder: byte-level state machine. Unquoted runs are copied in bulk up to the next delimiter
-// or line break; quoted fields are unescaped ("" → ") as they are read, so no record is ever
-// re-scanned.
+// csv_decoder: a fast path over csv_scanner's bitmasks for records inside one chunk (views into
+// the chunk, a copy only to unescape ""), and the byte-level state machine for the rest. The state
+// machine copies unquoted runs in bulk up to the next delimiter or line break and unescapes quoted
+// fields as it reads them; it takes a record from its start whenever the fast path gives it up,
+// so a record is scanned at most twice.
 #include "csv_decoder.h"
 
 #include <algorithm>
@@ -178,6 +180,171 @@ void CsvDecoder::parse(std::string_view bytes, CsvRecordSink& sink) {
     bom_checked_ = true;
     if (bom_matched_ > 0 && bom_matched_ < kBom.size()) parse(kBom.substr(0, bom_matched_), sink);
   }
+  // The scanner's masks cannot tell a delimiter from a quote or a line break: such a delimiter
+  // (no option or sniff gives one) leaves everything to the state machine.
+  const bool fast =
+      !options_.state_machine_only && delimiter_ != '"' && delimiter_ != '\r' && delimiter_ != '\n';
+  while (p < end) {
+    if (skip_lf_) {
+      skip_lf_ = false;
+      if (*p == '\n') {
+        ++p;
+        continue;
+      }
+    }
+    if (fast && state_ == State::kFieldStart && ends_.empty() && buffer_.empty() && !oversized_) {
+      p = options_.kernel == kBestScanKernel ? decode_fast<kBestScanKernel>(p, end, sink)
+                                             : decode_fast<ScanKernel::kScalar>(p, end, sink);
+      if (p == end) break;
+    }
+    p = decode_slow(p, end, sink);
+  }
+}
+
+template <ScanKernel Kernel>
+const char* CsvDecoder::decode_fast(const char* const begin, const char* const end,
+                                    CsvRecordSink& sink) {
+  const char delim = delimiter_;
+  BlockScanner scanner(delim);
+  const char* record_start = begin;
+  const char* field_start = begin;
+  bool record_escaped = false;
+  uint64_t record_line = line_;
+  // Line breaks inside quotes, met since the record started in blocks already left. The ones
+  // outside quotes each end a record (or a blank line) and are counted as they are met.
+  uint64_t quoted_breaks_before = 0;
+  uint64_t quoted_breaks = 0;  // this block's, not yet counted
+  std::string_view* fields = nullptr;
+  std::string_view* out = nullptr;  // past the record's last field so far
+
+  // The field that ends at `at` (a delimiter or a line break outside quotes). A quoted field
+  // spans its quotes: the parity puts the closing one at at[-1]. `at` is never a quote, so an
+  // empty field reads as unquoted.
+  auto end_field = [&](const char* at) {
+    const size_t quoted = *field_start == '"' ? 1 : 0;
+    *out++ =
+        std::string_view(field_start + quoted, static_cast<size_t>(at - field_start) - 2 * quoted);
+    field_start = at + 1;
+  };
+  // The record that ends at the line break `at`, bit `bit` of its block. False when the record
+  // is over the size cap: the state machine must take it (and report it).
+  auto end_record = [&](const char* at, unsigned bit) {
+    uint64_t breaks = 1 + quoted_breaks_before;
+    if (quoted_breaks != 0) [[unlikely]] {
+      const uint64_t below = (uint64_t{2} << bit) - 1;
+      breaks += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks & below));
+      quoted_breaks &= ~below;
+    }
+    const auto field_count = static_cast<size_t>(out - fields);
+    if (at == record_start) {
+      // A blank line is not a record.
+    } else if (!record_escaped &&
+               static_cast<size_t>(at - record_start) <= options_.max_record_bytes) [[likely]] {
+      ++records_;
+      sink.on_record(CsvRecord{std::span(fields, field_count), record_line});
+    } else if (!emit_assembled_record(std::span(fields, field_count),
+                                      static_cast<size_t>(at - record_start), record_line, sink)) {
+      return false;
+    }
+    out = fields;
+    record_line += breaks;
+    quoted_breaks_before = 0;
+    if (*at == '\r') {
+      if (field_start == end) {
+        skip_lf_ = true;  // the LF of this CRLF, if it is one, opens the next chunk
+      } else if (*field_start == '\n') {
+        ++field_start;
+      }
+    }
+    record_start = field_start;
+    record_escaped = false;
+    return true;
+  };
+
+  for (const char* block = begin; block < end; block += kScanBlockBytes) {
+    const size_t left = static_cast<size_t>(end - block);
+    const ScannedBlock b = left >= kScanBlockBytes ? scanner.scan<Kernel>(block)
+                                                   : scanner.scan_tail<Kernel>(block, left);
+    // Room for every field this block can end, so that the loops below never check for it.
+    const auto field_count = static_cast<size_t>(out - fields);
+    if (fast_fields_.size() < field_count + kScanBlockBytes) {
+      fast_fields_.resize(2 * (field_count + kScanBlockBytes));
+    }
+    fields = fast_fields_.data();
+    out = fields + field_count;
+    quoted_breaks = b.line_breaks & b.in_quotes;
+    uint64_t rare = b.escapes | b.irregular;
+    uint64_t ends = b.field_ends;
+    if (rare == 0) [[likely]] {
+      while (ends != 0) {
+        const auto bit = static_cast<unsigned>(__builtin_ctzll(ends));
+        ends &= ends - 1;
+        const char* const at = block + bit;
+        end_field(at);
+        if (*at != delim && !end_record(at, bit)) goto state_machine;
+      }
+    } else {
+      while (ends != 0) {
+        const auto bit = static_cast<unsigned>(__builtin_ctzll(ends));
+        ends &= ends - 1;
+        const uint64_t below = (uint64_t{2} << bit) - 1;  // bits up to and including this one
+        if ((rare & below) != 0) {
+          // The parity stops describing the record at an irregular quote: the state machine
+          // takes the record from its start. A "" only marks the record for unescaping.
+          if ((rare & b.irregular & below) != 0) goto state_machine;
+          record_escaped = true;
+          rare &= ~below;
+        }
+        const char* const at = block + bit;
+        end_field(at);
+        if (*at != delim && !end_record(at, bit)) goto state_machine;
+      }
+      // What is left of `rare` lies in the record that runs on into the next block: an irregular
+      // quote hands that record over now, a "" marks it.
+      if ((rare & b.irregular) != 0) goto state_machine;
+      if (rare != 0) record_escaped = true;
+    }
+    if (quoted_breaks != 0) {
+      quoted_breaks_before += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks));
+    }
+  }
+state_machine:
+  line_ = record_line;
+  return record_start;
+}
+
+bool CsvDecoder::emit_assembled_record(std::span<std::string_view> fields, size_t raw_bytes,
+                                       uint64_t line, CsvRecordSink& sink) {
+  // Only a quoted field holds quotes here, each one doubled.
+  if (raw_bytes > options_.max_record_bytes) {
+    // The raw bytes are an upper bound; the cap is on the decoded ones, as the state machine
+    // counts them.
+    size_t decoded = 0;
+    for (std::string_view field : fields) {
+      decoded +=
+          field.size() - static_cast<size_t>(std::count(field.begin(), field.end(), '"')) / 2;
+    }
+    if (decoded > options_.max_record_bytes) return false;
+  }
+  // Unescape into the buffer, reserved up front so that the views taken into it stay valid.
+  buffer_.clear();
+  buffer_.reserve(raw_bytes);
+  for (std::string_view& field : fields) {
+    if (field.find('"') == std::string_view::npos) continue;
+    const size_t offset = buffer_.size();
+    for (size_t i = 0; i < field.size(); ++i) {
+      buffer_.push_back(field[i]);
+      if (field[i] == '"') ++i;
+    }
+    field = std::string_view(buffer_.data() + offset, buffer_.size() - offset);
+  }
+  ++records_;
+  sink.on_record(CsvRecord{fields, line});
+  buffer_.clear();
+  return true;
+}
+
+const char* CsvDecoder::decode_slow(const char* p, const char* const end, CsvRecordSink& sink) {
   const char delim = delimiter_;
   while (p < end) {
     if (skip_lf_) {
@@ -211,6 +378,7 @@ void CsvDecoder::parse(std::string_view bytes, CsvRecordSink& sink) {
           ++line_;
           skip_lf_ = (c == '\r');
           end_record(sink);
+          return p;
         }
         break;
       }
@@ -251,6 +419,7 @@ void CsvDecoder::parse(std::string_view bytes, CsvRecordSink& sink) {
           ++line_;
           skip_lf_ = (c == '\r');
           end_record(sink);
+          return p;
         } else {
           // Text after a closing quote: keep it (lenient, like spreadsheets), count it.
           if (stray_quotes_++ == 0) first_stray_quote_line_ = line_;
@@ -260,6 +429,7 @@ void CsvDecoder::parse(std::string_view bytes, CsvRecordSink& sink) {
       }
     }
   }
+  return p;
 }
 
 }  // namespace kpilens

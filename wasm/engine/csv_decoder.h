@@ -1,6 +1,8 @@
 // csv_decoder: a streaming RFC 4180 decoder. Bytes arrive in chunks of any size (a record, a field,
 // even a CRLF pair may straddle two chunks); complete records leave through a sink, one call per
-// record.
+// record. Records that lie inside one chunk are found 64 bytes at a time by csv_scanner and handed
+// out as views into the chunk; the byte-at-a-time state machine takes the rest (records that
+// straddle chunks or that the scanner flags) and is the reference the fast path is tested against.
 #pragma once
 
 #include <cstddef>
@@ -10,9 +12,12 @@
 #include <string_view>
 #include <vector>
 
+#include "csv_scanner.h"
+
 namespace kpilens {
 
-// One decoded record. The views point into the decoder's buffer: valid only during the sink call.
+// One decoded record. The views point into the chunk being fed or into the decoder's buffer: valid
+// only during the sink call.
 struct CsvRecord {
   std::span<const std::string_view> fields;
   uint64_t line = 0;  // 1-based physical line on which the record starts
@@ -31,6 +36,11 @@ struct CsvOptions {
   size_t max_record_bytes = size_t{1}
                             << 28;        // 256 MiB: a longer record is rejected, decoding goes on
   size_t sniff_bytes = size_t{64} << 10;  // how much is looked at before choosing a delimiter
+  // The byte classifier of the fast path: the build's SIMD one, or the scalar reference (tests and
+  // the fuzz target compare them).
+  ScanKernel kernel = kBestScanKernel;
+  // No fast path: the state machine alone, as the decoder was before the scanner (the reference).
+  bool state_machine_only = false;
 };
 
 // Picks the delimiter whose per-line count (outside quotes) is the most consistent over the first
@@ -56,6 +66,19 @@ class CsvDecoder {
   enum class State : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
 
   void parse(std::string_view bytes, CsvRecordSink& sink);
+  // Decodes whole records from `begin`, a record start, while they lie inside [begin, end) and the
+  // scanner's parity holds for them. Returns where the state machine must go on: `end`, or the
+  // start of a record it must take (one that reaches `end`, that holds irregular quotes or that is
+  // over the size cap).
+  template <ScanKernel Kernel>
+  const char* decode_fast(const char* begin, const char* end, CsvRecordSink& sink);
+  // The state machine, from `p` to the end of the current record or of the bytes.
+  const char* decode_slow(const char* p, const char* end, CsvRecordSink& sink);
+  // A record of the fast path that has "" escapes or more raw bytes than the cap: unescaped into
+  // the buffer and emitted, or false when over the cap once decoded (the state machine then
+  // reports it).
+  bool emit_assembled_record(std::span<std::string_view> fields, size_t raw_bytes, uint64_t line,
+                             CsvRecordSink& sink);
   void end_field();
   void end_record(CsvRecordSink& sink);
   void append(const char* data, size_t size);
@@ -70,10 +93,11 @@ class CsvDecoder {
   bool skip_lf_ = false;    // the previous chunk ended a record with CR; a leading LF belongs to it
   bool oversized_ = false;  // the current record went over max_record_bytes
   bool field_quoted_ = false;
-  bool quoted_cr_ = false;    // the last byte read inside quotes was CR
-  std::string buffer_;        // field bytes of the current record, unescaped
-  std::vector<size_t> ends_;  // end offset in buffer_ of each finished field
-  std::vector<std::string_view> views_;
+  bool quoted_cr_ = false;                     // the last byte read inside quotes was CR
+  std::string buffer_;                         // field bytes of the current record, unescaped
+  std::vector<size_t> ends_;                   // end offset in buffer_ of each finished field
+  std::vector<std::string_view> views_;        // the state machine's record, as handed to the sink
+  std::vector<std::string_view> fast_fields_;  // the fast path's record (sized ahead, not pushed)
 
   uint64_t line_ = 1;         // physical line of the byte being read
   uint64_t record_line_ = 1;  // line where the current record started

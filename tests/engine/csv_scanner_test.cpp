@@ -1,0 +1,315 @@
+// csv_scanner tests: the block masks of every compiled kernel against a byte-by-byte model written
+// here (random inputs over a small alphabet, every length 0–200 at every alignment, long runs), and
+// the parallel reader's primitives against naive counts.
+#include "csv_scanner.h"
+
+#include <catch2/catch.hpp>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using kpilens::BlockScanner;
+using kpilens::compiled_scan_kernels;
+using kpilens::count_quotes_and_line_breaks;
+using kpilens::find_record_start;
+using kpilens::prefix_xor;
+using kpilens::QuoteLineCount;
+using kpilens::ScanKernel;
+using kpilens::ScannedBlock;
+
+namespace {
+
+// The masks of a whole input, one entry per 64-byte block, as a kernel computes them.
+struct Masks {
+  std::vector<uint64_t> quote, delimiter, cr, lf, in_quotes, line_breaks, field_ends, escapes,
+      irregular;
+  bool operator==(const Masks&) const = default;
+};
+
+void push(Masks& m, const ScannedBlock& b) {
+  m.quote.push_back(b.raw.quote);
+  m.delimiter.push_back(b.raw.delimiter);
+  m.cr.push_back(b.raw.cr);
+  m.lf.push_back(b.raw.lf);
+  m.in_quotes.push_back(b.in_quotes);
+  m.line_breaks.push_back(b.line_breaks);
+  m.field_ends.push_back(b.field_ends);
+  m.escapes.push_back(b.escapes);
+  m.irregular.push_back(b.irregular);
+}
+
+Masks scan_with(ScanKernel kernel, std::string_view bytes, char delimiter) {
+  Masks m;
+  auto visit = [&](const ScannedBlock& b, size_t) { push(m, b); };
+  if (kernel == ScanKernel::kScalar) {
+    kpilens::scan_blocks<ScanKernel::kScalar>(bytes, delimiter, visit);
+  } else {
+    REQUIRE(kernel == kpilens::kBestScanKernel);
+    kpilens::scan_blocks<kpilens::kBestScanKernel>(bytes, delimiter, visit);
+  }
+  return m;
+}
+
+// The same masks from a byte-by-byte reading of their definitions (csv_scanner.h), written without
+// any bit trick: a quote toggles "inside quotes" and is itself inside when it opens; a line break
+// is a CR, or an LF not right after a CR; an escape is an opening quote right after a closing one;
+// an irregular byte is an opening quote right after plain text outside quotes, or plain text
+// outside quotes right after a closing quote. The input starts as if after a line break.
+Masks model(std::string_view bytes, char delimiter) {
+  Masks m;
+  const size_t blocks = (bytes.size() + 63) / 64;
+  for (auto* v : {&m.quote, &m.delimiter, &m.cr, &m.lf, &m.in_quotes, &m.line_breaks, &m.field_ends,
+                  &m.escapes, &m.irregular}) {
+    v->assign(blocks, 0);
+  }
+  bool inside = false;
+  bool prev_cr = false, prev_closing = false, prev_plain = false;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const char c = bytes[i];
+    const bool quote = c == '"';
+    if (quote) inside = !inside;
+    const bool opening = quote && inside;
+    const bool closing = quote && !inside;
+    const bool special = quote || c == delimiter || c == '\r' || c == '\n';
+    const bool plain_outside = !inside && !special;
+    const bool line_break = c == '\r' || (c == '\n' && !prev_cr);
+    auto set = [&](std::vector<uint64_t>& v, bool on) {
+      if (on) v[i / 64] |= uint64_t{1} << (i % 64);
+    };
+    set(m.quote, quote);
+    set(m.delimiter, c == delimiter);
+    set(m.cr, c == '\r');
+    set(m.lf, c == '\n');
+    set(m.in_quotes, inside);
+    set(m.line_breaks, line_break);
+    set(m.field_ends, !inside && (c == delimiter || line_break));
+    set(m.escapes, opening && prev_closing);
+    set(m.irregular, (opening && prev_plain) || (plain_outside && prev_closing));
+    prev_cr = c == '\r';
+    prev_closing = closing;
+    prev_plain = plain_outside;
+  }
+  // Past the end of the input (the last block's padding) only in_quotes may be set: it stays as
+  // the last byte left it.
+  if (inside && bytes.size() % 64 != 0) {
+    m.in_quotes.back() |= ~((uint64_t{1} << (bytes.size() % 64)) - 1);
+  }
+  return m;
+}
+
+constexpr std::string_view kAlphabet[] = {"\"", ",", ";", "\t",       "\r",
+                                          "\n", "a", "Z", "\xC3\xA9", "\xE2\x82\xAC"};
+
+std::string random_text(std::mt19937& rng, size_t size) {
+  std::string text;
+  while (text.size() < size) text += kAlphabet[rng() % std::size(kAlphabet)];
+  text.resize(size);  // may cut a UTF-8 sequence: the scanner must not care
+  return text;
+}
+
+// Runs of one piece, each 1–300 long: quote runs of odd and even length, long unquoted text,
+// long line-break runs, all crossing block boundaries.
+std::string random_runs(std::mt19937& rng, size_t size) {
+  std::string text;
+  while (text.size() < size) {
+    std::string_view piece = kAlphabet[rng() % std::size(kAlphabet)];
+    for (size_t n = 1 + rng() % 300; n > 0; --n) text += piece;
+  }
+  text.resize(size);
+  return text;
+}
+
+char random_delimiter(std::mt19937& rng) {
+  return std::string_view(",;\t|")[rng() % 4];
+}
+
+// Line breaks as the decoder counts them, one byte at a time.
+QuoteLineCount naive_count(std::string_view bytes, char previous_byte) {
+  QuoteLineCount count;
+  char prev = previous_byte;
+  for (char c : bytes) {
+    count.quotes += (c == '"');
+    count.line_breaks += (c == '\r' || (c == '\n' && prev != '\r'));
+    prev = c;
+  }
+  return count;
+}
+
+// The first i at which a record starts: byte i-1 (or the previous byte) is an LF outside quotes,
+// or a CR outside quotes that byte i does not pair with; i must lie inside the range.
+size_t naive_record_start(std::string_view bytes, bool in_quotes, char previous_byte) {
+  bool inside = in_quotes;
+  char prev = previous_byte;
+  bool prev_inside = in_quotes;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const char c = bytes[i];
+    if (!prev_inside && (prev == '\n' || (prev == '\r' && c != '\n'))) return i;
+    if (c == '"') inside = !inside;
+    prev = c;
+    prev_inside = inside;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+TEST_CASE("Prefix XOR sets the bits from each opening quote up to its closing quote",
+          "[csv_scanner]") {
+  // Quotes at bits 1 and 4: bits 1, 2, 3 are inside (the opening quote too, not the closing one).
+  CHECK(prefix_xor(0b10010) == 0b01110);
+  // An odd count leaves every bit from the last quote up inside.
+  CHECK(prefix_xor(uint64_t{1} << 60) == ~((uint64_t{1} << 60) - 1));
+  CHECK(prefix_xor(0) == 0);
+}
+
+TEST_CASE("The scanner marks quotes, field ends, escapes and irregular quotes of a short record",
+          "[csv_scanner]") {
+  const std::string text = "a,\"b,\"\"c\"\r\nd\"e,\"f\"g";
+  // Bytes: 0 a, 1 ',', 2 '"' opens, 3 b, 4 ',' (quoted), 5 '"' closes, 6 '"' reopens right after a
+  // closing quote (an escape), 7 c, 8 '"' closes, 9 CR, 10 LF (after a CR: no line break of its
+  // own), 11 d, 12 '"' opens right after plain text (irregular), 13 e, 14 ',' (inside, by parity),
+  // 15 '"' closes, 16 f right after a closing quote (irregular), 17 '"' opens right after plain
+  // text (irregular), 18 g inside; the parity stays inside through the block's padding.
+  for (ScanKernel kernel : compiled_scan_kernels()) {
+    INFO("kernel " << kpilens::scan_kernel_name(kernel));
+    Masks m = scan_with(kernel, text, ',');
+    REQUIRE(m.quote.size() == 1);
+    auto bits = [](std::initializer_list<int> positions) {
+      uint64_t v = 0;
+      for (int p : positions) v |= uint64_t{1} << p;
+      return v;
+    };
+    CHECK(m.quote[0] == bits({2, 5, 6, 8, 12, 15, 17}));
+    CHECK(m.in_quotes[0] == (bits({2, 3, 4, 6, 7, 12, 13, 14}) | ~((uint64_t{1} << 17) - 1)));
+    CHECK(m.line_breaks[0] == bits({9}));
+    CHECK(m.field_ends[0] == bits({1, 9}));
+    CHECK(m.escapes[0] == bits({6}));
+    CHECK(m.irregular[0] == bits({12, 16, 17}));
+  }
+}
+
+TEST_CASE(
+    "Every scan kernel gives the byte model's masks for every length up to 200 at every "
+    "alignment",
+    "[csv_scanner]") {
+  std::mt19937 rng(6001);
+  std::string buffer(64 + 200, '\0');
+  for (size_t length = 0; length <= 200; ++length) {
+    for (size_t align = 0; align < 64; ++align) {
+      const std::string text = random_text(rng, length);
+      buffer.replace(align, length, text);
+      const std::string_view bytes(buffer.data() + align, length);
+      const char delimiter = random_delimiter(rng);
+      const Masks expected = model(bytes, delimiter);
+      for (ScanKernel kernel : compiled_scan_kernels()) {
+        INFO("kernel " << kpilens::scan_kernel_name(kernel) << ", length " << length << ", align "
+                       << align);
+        REQUIRE(scan_with(kernel, bytes, delimiter) == expected);
+      }
+    }
+  }
+}
+
+TEST_CASE("Every scan kernel gives the byte model's masks on long inputs of runs",
+          "[csv_scanner]") {
+  std::mt19937 rng(6002);
+  for (int round = 0; round < 40; ++round) {
+    const size_t length = 1000 + rng() % 20000;
+    const std::string text = round % 2 == 0 ? random_runs(rng, length) : random_text(rng, length);
+    const char delimiter = random_delimiter(rng);
+    const Masks expected = model(text, delimiter);
+    for (ScanKernel kernel : compiled_scan_kernels()) {
+      INFO("kernel " << kpilens::scan_kernel_name(kernel) << ", round " << round);
+      REQUIRE(scan_with(kernel, text, delimiter) == expected);
+    }
+  }
+}
+
+TEST_CASE("Quotes and line breaks of a range are counted as the decoder counts them",
+          "[csv_scanner]") {
+  // "a\r\nb\rc\n" + "\"" : CRLF, CR, LF are three line breaks; one quote.
+  for (ScanKernel kernel : compiled_scan_kernels()) {
+    INFO("kernel " << kpilens::scan_kernel_name(kernel));
+    QuoteLineCount count = count_quotes_and_line_breaks("a\r\nb\rc\n\"", 0, kernel);
+    CHECK(count.quotes == 1);
+    CHECK(count.line_breaks == 3);
+    // A range that opens with the LF of a CRLF begun in the range before: that LF is not counted.
+    CHECK(count_quotes_and_line_breaks("\nx\n", '\r', kernel).line_breaks == 1);
+    CHECK(count_quotes_and_line_breaks("\nx\n", 'a', kernel).line_breaks == 2);
+  }
+}
+
+TEST_CASE("Quote and line break counts of ranges add up to the whole, wherever the cuts fall",
+          "[csv_scanner]") {
+  std::mt19937 rng(6003);
+  for (int round = 0; round < 300; ++round) {
+    const std::string text =
+        round % 3 == 0 ? random_runs(rng, rng() % 600) : random_text(rng, rng() % 600);
+    const QuoteLineCount whole = naive_count(text, 0);
+    for (ScanKernel kernel : compiled_scan_kernels()) {
+      INFO("kernel " << kpilens::scan_kernel_name(kernel) << ", round " << round);
+      const QuoteLineCount all = count_quotes_and_line_breaks(text, 0, kernel);
+      CHECK(all.quotes == whole.quotes);
+      CHECK(all.line_breaks == whole.line_breaks);
+      // Three ranges, the previous byte handed over at each cut.
+      size_t a = text.empty() ? 0 : rng() % (text.size() + 1);
+      size_t b = text.empty() ? 0 : rng() % (text.size() + 1);
+      if (a > b) std::swap(a, b);
+      const std::string_view t = text;
+      QuoteLineCount sum;
+      size_t from = 0;
+      for (size_t to : {a, b, text.size()}) {
+        const char previous = from == 0 ? 0 : t[from - 1];
+        const QuoteLineCount part =
+            count_quotes_and_line_breaks(t.substr(from, to - from), previous, kernel);
+        const QuoteLineCount naive = naive_count(t.substr(from, to - from), previous);
+        CHECK(part.quotes == naive.quotes);
+        CHECK(part.line_breaks == naive.line_breaks);
+        sum.quotes += part.quotes;
+        sum.line_breaks += part.line_breaks;
+        from = to;
+      }
+      CHECK(sum.quotes == whole.quotes);
+      CHECK(sum.line_breaks == whole.line_breaks);
+    }
+  }
+}
+
+TEST_CASE("The first record start of a range lies just past a line break outside quotes",
+          "[csv_scanner]") {
+  for (ScanKernel kernel : compiled_scan_kernels()) {
+    INFO("kernel " << kpilens::scan_kernel_name(kernel));
+    // "x\"a\nb\"\nz": the LF at 3 is inside quotes; the one at 6 is not, so the record starts at 7.
+    CHECK(find_record_start("x\"a\nb\"\nz", false, 'q', kernel) == 7);
+    // The same bytes read as starting inside quotes: the LF at 3 is outside, so 4.
+    CHECK(find_record_start("x\"a\nb\"\nz", true, 'q', kernel) == 4);
+    // After a CRLF the record starts past the LF, also when the CR ends the range before.
+    CHECK(find_record_start("ab\r\ncd", false, 0, kernel) == 4);
+    CHECK(find_record_start("\ncd", false, '\r', kernel) == 1);
+    CHECK(find_record_start("cd", false, '\r', kernel) == 0);
+    CHECK(find_record_start("cd", false, '\n', kernel) == 0);
+    CHECK(find_record_start("cd", true, '\n', kernel) == std::string_view::npos);
+    // A line break that ends the range starts a record only in the next range.
+    CHECK(find_record_start("abc\n", false, 0, kernel) == std::string_view::npos);
+    CHECK(find_record_start("abc\r", false, 0, kernel) == std::string_view::npos);
+    CHECK(find_record_start("", false, '\n', kernel) == std::string_view::npos);
+  }
+}
+
+TEST_CASE("The first record start of a range equals a naive search on random ranges",
+          "[csv_scanner]") {
+  std::mt19937 rng(6004);
+  const std::string previous_bytes = std::string("\r\n\"a,") + '\0';
+  for (int round = 0; round < 3000; ++round) {
+    const size_t length = round < 2000 ? rng() % 200 : rng() % 5000;
+    const std::string text = round % 2 == 0 ? random_text(rng, length) : random_runs(rng, length);
+    const bool in_quotes = rng() % 2 == 0;
+    const char previous = previous_bytes[rng() % previous_bytes.size()];
+    const size_t expected = naive_record_start(text, in_quotes, previous);
+    for (ScanKernel kernel : compiled_scan_kernels()) {
+      INFO("kernel " << kpilens::scan_kernel_name(kernel) << ", round " << round);
+      REQUIRE(find_record_start(text, in_quotes, previous, kernel) == expected);
+    }
+  }
+}

@@ -1,0 +1,245 @@
+// csv_scanner: finds the bytes that matter to CSV (quotes, the delimiter, CR, LF) 64 at a time, as
+// bitmasks, and which of them lie inside quotes. One interface, several kernels: the byte
+// classification is the only step that differs between them (wasm SIMD128, SSE2, a scalar
+// reference); the quote parity and everything derived from it is the same bit arithmetic for all,
+// so every kernel gives the same bits. Also the two primitives a parallel reader needs to cut a
+// file into byte ranges: quotes and line breaks of a range, and the first record start in a range.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string_view>
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define KPILENS_SCAN_SIMD_KERNEL ::kpilens::ScanKernel::kWasmSimd128
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#define KPILENS_SCAN_SIMD_KERNEL ::kpilens::ScanKernel::kSse2
+#endif
+
+namespace kpilens {
+
+enum class ScanKernel : uint8_t { kScalar, kSse2, kWasmSimd128 };
+
+#ifdef KPILENS_SCAN_SIMD_KERNEL
+inline constexpr ScanKernel kBestScanKernel = KPILENS_SCAN_SIMD_KERNEL;
+#else
+inline constexpr ScanKernel kBestScanKernel = ScanKernel::kScalar;
+#endif
+
+// The kernels compiled into this build: the scalar reference first, then the SIMD one if any.
+std::span<const ScanKernel> compiled_scan_kernels();
+std::string_view scan_kernel_name(ScanKernel kernel);
+
+inline constexpr size_t kScanBlockBytes = 64;
+
+// Bit i stands for byte i of a 64-byte block.
+struct ByteClassMasks {
+  uint64_t quote = 0;
+  uint64_t delimiter = 0;
+  uint64_t cr = 0;
+  uint64_t lf = 0;
+};
+
+namespace scan_detail {
+
+inline ByteClassMasks classify_scalar(const char* block, char delimiter) {
+  ByteClassMasks m;
+  for (size_t i = 0; i < kScanBlockBytes; ++i) {
+    const uint64_t bit = uint64_t{1} << i;
+    const char c = block[i];
+    if (c == '"') m.quote |= bit;
+    if (c == delimiter) m.delimiter |= bit;
+    if (c == '\r') m.cr |= bit;
+    if (c == '\n') m.lf |= bit;
+  }
+  return m;
+}
+
+#if defined(__wasm_simd128__)
+inline ByteClassMasks classify_simd(const char* block, char delimiter) {
+  const v128_t quote = wasm_i8x16_splat('"');
+  const v128_t delim = wasm_i8x16_splat(delimiter);
+  const v128_t cr = wasm_i8x16_splat('\r');
+  const v128_t lf = wasm_i8x16_splat('\n');
+  ByteClassMasks m;
+  for (unsigned k = 0; k < 4; ++k) {
+    const v128_t v = wasm_v128_load(block + 16 * k);
+    const unsigned shift = 16 * k;
+    m.quote |= uint64_t{wasm_i8x16_bitmask(wasm_i8x16_eq(v, quote))} << shift;
+    m.delimiter |= uint64_t{wasm_i8x16_bitmask(wasm_i8x16_eq(v, delim))} << shift;
+    m.cr |= uint64_t{wasm_i8x16_bitmask(wasm_i8x16_eq(v, cr))} << shift;
+    m.lf |= uint64_t{wasm_i8x16_bitmask(wasm_i8x16_eq(v, lf))} << shift;
+  }
+  return m;
+}
+#elif defined(__SSE2__)
+inline uint64_t movemask_sse2(__m128i eq) {
+  return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(eq)));
+}
+
+inline ByteClassMasks classify_simd(const char* block, char delimiter) {
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i delim = _mm_set1_epi8(delimiter);
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i lf = _mm_set1_epi8('\n');
+  ByteClassMasks m;
+  for (unsigned k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * k));
+    const unsigned shift = 16 * k;
+    m.quote |= movemask_sse2(_mm_cmpeq_epi8(v, quote)) << shift;
+    m.delimiter |= movemask_sse2(_mm_cmpeq_epi8(v, delim)) << shift;
+    m.cr |= movemask_sse2(_mm_cmpeq_epi8(v, cr)) << shift;
+    m.lf |= movemask_sse2(_mm_cmpeq_epi8(v, lf)) << shift;
+  }
+  return m;
+}
+#endif
+
+}  // namespace scan_detail
+
+// Classifies 64 readable bytes at `block`.
+template <ScanKernel Kernel>
+inline ByteClassMasks classify_block(const char* block, char delimiter) {
+#ifdef KPILENS_SCAN_SIMD_KERNEL
+  if constexpr (Kernel == KPILENS_SCAN_SIMD_KERNEL) {
+    return scan_detail::classify_simd(block, delimiter);
+  }
+#endif
+  static_assert(Kernel == ScanKernel::kScalar || Kernel == kBestScanKernel,
+                "this kernel is not compiled into this build");
+  return scan_detail::classify_scalar(block, delimiter);
+}
+
+// Bit i of the result is the XOR of bits 0..i: with the quote mask, "inside quotes" (the opening
+// quote included, the closing one not). A shift-XOR cascade rather than a carry-less multiply,
+// which WebAssembly lacks, so that every kernel computes it the same way.
+constexpr uint64_t prefix_xor(uint64_t bits) {
+  bits ^= bits << 1;
+  bits ^= bits << 2;
+  bits ^= bits << 4;
+  bits ^= bits << 8;
+  bits ^= bits << 16;
+  bits ^= bits << 32;
+  return bits;
+}
+
+// One block seen in the context of the blocks before it.
+struct ScannedBlock {
+  ByteClassMasks raw;
+  uint64_t in_quotes = 0;    // opening quote and what follows it, up to (not including) its closing
+                             // quote
+  uint64_t line_breaks = 0;  // one bit per physical line break, in or out of quotes: CR, and LF
+                             // when not right after a CR (CRLF counts once, at its CR)
+  uint64_t field_ends = 0;   // outside quotes: the delimiter, CR, LF not right after a CR
+  uint64_t escapes = 0;      // the second quote of a "" pair inside a quoted field
+  // Quotes that prefix-XOR parity reads differently from the decoder's state machine: a quote
+  // inside an unquoted field (`a"b`, data to the state machine) and text after a closing quote
+  // (`"a"b`, kept leniently). From the first such bit on, the parity says nothing about the record.
+  uint64_t irregular = 0;
+};
+
+// Scans consecutive blocks, carrying the quote parity and the last byte's classes across them.
+// Starts as if just after a line break outside quotes (a record start).
+class BlockScanner {
+ public:
+  explicit BlockScanner(char delimiter) : delimiter_(delimiter) {}
+
+  // Starts mid-file instead: after `previous_byte` (0: none), inside quotes or not. Only the quote
+  // parity and line breaks are then exact; escapes and irregular quotes need a record start.
+  BlockScanner(char delimiter, bool in_quotes, char previous_byte)
+      : delimiter_(delimiter),
+        quote_carry_(in_quotes ? ~uint64_t{0} : 0),
+        prev_cr_(previous_byte == '\r' ? 1 : 0) {}
+
+  // The next 64 bytes (all readable).
+  template <ScanKernel Kernel>
+  ScannedBlock scan(const char* block) {
+    return derive(classify_block<Kernel>(block, delimiter_));
+  }
+
+  // The next `size` (< 64) bytes, the last ones of the input: bits from `size` on are 0, and the
+  // carried state is spent (nothing may be scanned after a tail).
+  template <ScanKernel Kernel>
+  ScannedBlock scan_tail(const char* bytes, size_t size) {
+    char padded[kScanBlockBytes] = {};
+    if (size > 0) std::memcpy(padded, bytes, size);
+    // Zero bytes are neither a quote nor a line break; they could be the delimiter only if the
+    // delimiter were NUL, which sniffing and the options never give, but mask them anyway.
+    ByteClassMasks raw = classify_block<Kernel>(padded, delimiter_);
+    const uint64_t valid = size >= kScanBlockBytes ? ~uint64_t{0} : (uint64_t{1} << size) - 1;
+    raw.delimiter &= valid;
+    ScannedBlock block = derive(raw);
+    block.field_ends &= valid;
+    block.irregular &= valid;
+    return block;
+  }
+
+  // Runs the whole block arithmetic on given classes (the kernels differ only before this).
+  ScannedBlock derive(const ByteClassMasks& raw) {
+    ScannedBlock b;
+    b.raw = raw;
+    b.in_quotes = prefix_xor(raw.quote) ^ quote_carry_;
+    const uint64_t outside = ~b.in_quotes;
+    const uint64_t opening = raw.quote & b.in_quotes;
+    const uint64_t closing = raw.quote & outside;
+    const uint64_t special = raw.quote | raw.delimiter | raw.cr | raw.lf;
+    const uint64_t plain_outside = outside & ~special;
+    const uint64_t after_cr = (raw.cr << 1) | prev_cr_;
+    const uint64_t after_closing = (closing << 1) | prev_closing_;
+    const uint64_t after_plain = (plain_outside << 1) | prev_plain_;
+    b.line_breaks = raw.cr | (raw.lf & ~after_cr);
+    b.field_ends = (raw.delimiter | b.line_breaks) & outside;
+    b.escapes = opening & after_closing;
+    b.irregular = (opening & after_plain) | (plain_outside & after_closing);
+
+    quote_carry_ = static_cast<uint64_t>(static_cast<int64_t>(b.in_quotes) >> 63);
+    prev_cr_ = raw.cr >> 63;
+    prev_closing_ = closing >> 63;
+    prev_plain_ = plain_outside >> 63;
+    return b;
+  }
+
+  bool in_quotes() const { return quote_carry_ != 0; }
+
+ private:
+  char delimiter_;
+  uint64_t quote_carry_ = 0;  // all ones when the last block ended inside quotes
+  uint64_t prev_cr_ = 0;      // bit 0: the last byte scanned was a CR
+  uint64_t prev_closing_ = 0;
+  uint64_t prev_plain_ = 0;
+};
+
+// Calls visit(const ScannedBlock&, size_t offset) for each 64-byte block of `bytes` (the last one
+// partial), scanned in order with one BlockScanner.
+template <ScanKernel Kernel, class Visit>
+void scan_blocks(std::string_view bytes, char delimiter, Visit&& visit) {
+  BlockScanner scanner(delimiter);
+  size_t at = 0;
+  for (; at + kScanBlockBytes <= bytes.size(); at += kScanBlockBytes) {
+    visit(scanner.scan<Kernel>(bytes.data() + at), at);
+  }
+  if (at < bytes.size()) visit(scanner.scan_tail<Kernel>(bytes.data() + at, bytes.size() - at), at);
+}
+
+// For a parallel reader: the quotes and physical line breaks of a byte range (a CRLF counts once;
+// `previous_byte` is the byte before the range, or 0 at the file's start, so that a CRLF pair
+// straddling two ranges is counted in the first one only).
+struct QuoteLineCount {
+  uint64_t quotes = 0;
+  uint64_t line_breaks = 0;
+};
+QuoteLineCount count_quotes_and_line_breaks(std::string_view bytes, char previous_byte,
+                                            ScanKernel kernel = kBestScanKernel);
+
+// For a parallel reader: the offset in `bytes` of the first record start at or after its beginning
+// — the byte just past a line break outside quotes (past the LF of a CRLF) — given whether the
+// range begins inside quotes and the byte before it (0 at the file's start). npos when none lies in
+// the range: a line break at its very end starts a record in the next range, found there.
+size_t find_record_start(std::string_view bytes, bool in_quotes_at_start, char previous_byte,
+                         ScanKernel kernel = kBestScanKernel);
+
+}  // namespace kpilens
