@@ -1,8 +1,9 @@
 // build-web.mjs: bundles the page with esbuild into
-//   dist/site/      the served page (index.html, app.js, styles.css; the sample is inlined in app.js)
-//   dist/kpilens.html  one self-contained file: script, styles, wasm and sample inlined, worker from a
-//                      Blob URL; opens from file://, as a wiki attachment, in an iframe.
-// Both are classic scripts (no ES modules: Chromium blocks module scripts from file://).
+//   dist/site/      the served page (index.html, app.js, styles.css)
+//   dist/kpilens.html  one self-contained file: script, styles and wasm inlined, worker from a Blob URL;
+//                      opens from file://, as a wiki attachment, in an iframe.
+// Both are classic scripts (no ES modules: Chromium blocks module scripts from file://). The sample export
+// is not inlined: the page makes it (web/sample_tickets.js, the generator behind scripts/gen).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,6 @@ const workerMain = (await esbuild.transform(readFileSync(path('web/worker.js'), 
   target: ['chrome91', 'firefox89', 'safari16'],
 })).code;
 const workerSource = `${wasmGlue}\n;\nvar KPILENS_WASM_BASE64 = ${JSON.stringify(wasmBase64)};\n${workerMain}`;
-const sample = readFileSync(path('build/web/sample-tickets.csv'), 'utf8');
 
 const result = await esbuild.build({
   entryPoints: [path('web/app.js')],
@@ -33,10 +33,7 @@ const result = await esbuild.build({
   write: false,
   legalComments: 'none',
   target: ['chrome91', 'firefox89', 'safari16'],
-  define: {
-    __KPILENS_WORKER_SOURCE__: JSON.stringify(workerSource),
-    __KPILENS_SAMPLE__: JSON.stringify(sample),
-  },
+  define: { __KPILENS_WORKER_SOURCE__: JSON.stringify(workerSource) },
 });
 // Inline <script> must not contain "</script" (only possible inside strings here).
 const script = result.outputFiles[0].text.replaceAll('</script', '<\\/script');
