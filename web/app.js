@@ -1,8 +1,7 @@
-// app.js: UI state. Files come in (drop, picker, bundled sample): the files of one drop form one dataset
+// app.js: UI state. Files come in (drop, picker, generated sample): the files of one drop form one dataset
 // (one tab), read by one engine Dataset. The engine runs in a worker, the report comes back and the views
 // draw it. Changing the period grain, a breakdown, the mapping or the config re-runs the engine with a new
 // config: the page never computes a figure itself.
-/* global __KPILENS_SAMPLE__ */
 import { EngineClient } from './engine_client.js';
 import { el, clear } from './dom.js';
 import { formatBytes, formatCount, formatSeconds } from './format.js';
@@ -17,6 +16,7 @@ import { renderInputs, renderEditor } from './editor.js';
 import { AUTO_SEGMENTS, newInput, newSettings, cloneSettings, configFor, importConfig, uniqueNames } from './settings.js';
 import { remember, choiceOf } from './memory.js';
 import { rememberedSettings, editorHandlers, readConfigFile } from './editing.js';
+import { SAMPLE_TICKETS, sampleTicketsCsv } from './sample_tickets.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -361,7 +361,7 @@ function wire() {
     event.target.value = '';
   });
   $('sample-button').addEventListener('click', () => {
-    addDataset([new File([__KPILENS_SAMPLE__], 'sample-tickets.csv', { type: 'text/csv' })]);
+    addDataset([new File([sampleTicketsCsv()], SAMPLE_TICKETS.name, { type: 'text/csv' })]);
   });
   $('add-file-button').addEventListener('click', () => $('add-file-input').click());
   $('add-file-input').addEventListener('change', (event) => {

@@ -1,13 +1,14 @@
 // charts.js: wraps Apache ECharts (tree-shaken: line and bar charts, canvas for the page, SVG for
-// exports). Columnar data in, from the report. Tooltips render as rich text inside the canvas, so no
-// string from a file ever reaches innerHTML; every chart carries an ARIA description, and the page puts
-// a data table beside it.
+// exports; the plain legend: no chart has more entries than fit, so the scrolling one is left out).
+// Columnar data in, from the report. Tooltips render as rich text inside the canvas, so no string from a
+// file ever reaches innerHTML; every chart carries an ARIA description, and the page puts a data table
+// beside it.
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { AriaComponent, GridComponent, LegendPlainComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
-echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer, SVGRenderer]);
+echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, LegendPlainComponent, AriaComponent, CanvasRenderer, SVGRenderer]);
 
 function palette() {
   const style = getComputedStyle(document.documentElement);
