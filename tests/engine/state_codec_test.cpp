@@ -1,4 +1,6 @@
-// state_codec tests: the encodings worked out by hand, and malformed input refused.
+// state_codec tests: the encodings worked out by hand, malformed input refused, and the saved state
+// of ExactSum: loaded and merged, it gives what merging the original gives; truncated or
+// corrupted, it is refused or loads as a usable sum.
 #include "state_codec.h"
 
 #include <bit>
@@ -6,9 +8,13 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "exact_sum.h"
+
+using kpilens::ExactSum;
 using kpilens::StateReader;
 using kpilens::StateWriter;
 
@@ -16,12 +22,63 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
+template <class T>
+Bytes saved(const T& state) {
+  StateWriter out;
+  state.save(out);
+  return out.take();
+}
+
+// Loads the whole of `bytes` (nothing may be left over).
+template <class T>
+bool load_all(T& state, const Bytes& bytes) {
+  StateReader in(bytes);
+  return state.load(in) && in.at_end();
+}
+
+template <class T>
+T reloaded(const T& state) {
+  T copy;
+  REQUIRE(load_all(copy, saved(state)));
+  return copy;
+}
+
 uint64_t bits(double x) {
   return std::bit_cast<uint64_t>(x);
 }
 
-}  // namespace
+template <class T, class Use>
+void load_and_use(const Bytes& bytes, Use&& use) {
+  T state;
+  if (!load_all(state, bytes)) return;
+  use(state);
+  const Bytes again = saved(state);
+  T second;
+  REQUIRE(load_all(second, again));
+  CHECK(saved(second) == again);
+}
 
+// Every strict prefix is refused; every byte changed (three ways) is refused or gives a usable
+// state.
+template <class T, class Use>
+void check_damaged(const Bytes& bytes, Use&& use) {
+  for (size_t length = 0; length < bytes.size(); ++length) {
+    T state;
+    StateReader in(std::span<const uint8_t>(bytes.data(), length));
+    INFO("prefix of " << length << " of " << bytes.size() << " bytes");
+    CHECK_FALSE(state.load(in));
+    CHECK(in.failed());
+  }
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    for (uint8_t flip : {uint8_t{0x01}, uint8_t{0x80}, uint8_t{0xFF}}) {
+      Bytes damaged = bytes;
+      damaged[i] ^= flip;
+      load_and_use<T>(damaged, use);
+    }
+  }
+}
+
+}  // namespace
 TEST_CASE("StateWriter writes little-endian integers, LEB128 varints and double bits",
           "[state_codec]") {
   StateWriter out;
@@ -144,4 +201,60 @@ TEST_CASE("StateReader never trusts a length or a count", "[state_codec]") {
     StateReader too_many(b);
     CHECK_FALSE(too_many.read_count(count, 2));
   }
+}
+
+TEST_CASE("A saved ExactSum, loaded and merged, equals merging the original", "[state_codec]") {
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> mantissa(-1.0, 1.0);
+  std::uniform_int_distribution<int> exponent(-1074, 1000);
+  for (int round = 0; round < 50; ++round) {
+    ExactSum a, b;
+    for (int i = 0; i < 3000; ++i) {
+      (i % 3 ? a : b)
+          .add(std::ldexp(mantissa(rng), round % 2 ? exponent(rng) : exponent(rng) / 40));
+    }
+    ExactSum direct = a;
+    direct.merge(b);
+    ExactSum via_bytes = a;
+    via_bytes.merge(reloaded(b));
+    INFO("round " << round);
+    CHECK(bits(via_bytes.value()) == bits(direct.value()));
+    CHECK(bits(reloaded(direct).value()) == bits(direct.value()));
+    CHECK(saved(reloaded(direct)) == saved(direct));
+  }
+}
+
+TEST_CASE("ExactSum saves one form per value, signs of zero and specials included",
+          "[state_codec]") {
+  ExactSum three, one_two, cancelled;
+  three.add(3.0);
+  one_two.add(0.5);
+  one_two.add(2.5);
+  CHECK(saved(three) == saved(one_two));
+  cancelled.add(1e300);
+  cancelled.add(-1e300);
+  ExactSum plus_zero;
+  plus_zero.add(0.0);
+  CHECK(saved(cancelled) == saved(plus_zero));
+
+  ExactSum negative_zero, infinite, not_a_number, negative;
+  negative_zero.add(-0.0);
+  infinite.add(-INFINITY);
+  not_a_number.add(INFINITY);
+  not_a_number.add(-INFINITY);
+  negative.add(-2.75e-310);
+  negative.add(-1e17);
+  CHECK(std::signbit(reloaded(negative_zero).value()));
+  CHECK(reloaded(infinite).value() == -INFINITY);
+  CHECK(std::isnan(reloaded(not_a_number).value()));
+  CHECK(bits(reloaded(negative).value()) == bits(negative.value()));
+  CHECK_FALSE(std::signbit(reloaded(ExactSum{}).value()));
+  CHECK(saved(ExactSum{}) == Bytes{'S', 0});
+}
+
+TEST_CASE("Truncated or corrupted ExactSum bytes are refused or load as a usable sum",
+          "[state_codec]") {
+  ExactSum sum;
+  for (double v : {1e-300, -3.5, 7e12, 0x1p-1074, -1e200}) sum.add(v);
+  check_damaged<ExactSum>(saved(sum), [](const ExactSum& s) { (void)s.value(); });
 }
