@@ -1,6 +1,6 @@
-// state_codec tests: the encodings worked out by hand, malformed input refused, and the saved state
-// of ExactSum: loaded and merged, it gives what merging the original gives; truncated or
-// corrupted, it is refused or loads as a usable sum.
+// state_codec tests: the encodings worked out by hand, malformed input refused, and the saved
+// states of ExactSum, DDSketch and DurationQuantiles: loaded and merged, they give what merging the
+// originals gives; truncated or corrupted, they are refused or load as a usable state.
 #include "state_codec.h"
 
 #include <bit>
@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "exact_sum.h"
+#include "quantiles.h"
 
+using kpilens::DDSketch;
+using kpilens::DurationQuantiles;
 using kpilens::ExactSum;
 using kpilens::StateReader;
 using kpilens::StateWriter;
@@ -47,6 +50,23 @@ uint64_t bits(double x) {
   return std::bit_cast<uint64_t>(x);
 }
 
+std::vector<double> durations(uint32_t seed, size_t count) {
+  std::mt19937 random(seed);
+  std::lognormal_distribution<double> duration(2.0, 1.8);
+  std::vector<double> values;
+  for (size_t i = 0; i < count; ++i) values.push_back(duration(random));
+  return values;
+}
+
+// Everything a report reads from a DurationQuantiles, as bits.
+std::vector<uint64_t> figures(const DurationQuantiles& q) {
+  std::vector<uint64_t> f{q.count(), q.approximate(), bits(q.mean().value_or(-1))};
+  for (double p : {0.0, 0.1, 0.5, 0.9, 0.99, 1.0}) f.push_back(bits(q.quantile(p).value_or(-1)));
+  for (double limit : {1.0, 5.0, 24.0, 60.0, 1440.0}) f.push_back(q.count_below(limit));
+  return f;
+}
+
+// Loads `bytes` into a T; when that succeeds, the state must be usable and save canonically.
 template <class T, class Use>
 void load_and_use(const Bytes& bytes, Use&& use) {
   T state;
@@ -79,6 +99,7 @@ void check_damaged(const Bytes& bytes, Use&& use) {
 }
 
 }  // namespace
+
 TEST_CASE("StateWriter writes little-endian integers, LEB128 varints and double bits",
           "[state_codec]") {
   StateWriter out;
@@ -252,9 +273,99 @@ TEST_CASE("ExactSum saves one form per value, signs of zero and specials include
   CHECK(saved(ExactSum{}) == Bytes{'S', 0});
 }
 
+TEST_CASE("A saved DDSketch, loaded and merged, equals merging the original", "[state_codec]") {
+  const std::vector<double> values = durations(3, 20000);
+  DDSketch a, b;
+  for (size_t i = 0; i < values.size(); ++i) (i % 4 ? a : b).add(i % 97 ? values[i] : 0.0);
+  DDSketch direct = a;
+  direct.merge(b);
+  DDSketch via_bytes = a;
+  via_bytes.merge(reloaded(b));
+  REQUIRE(via_bytes.count() == direct.count());
+  for (uint64_t rank = 0; rank < direct.count(); rank += 997) {
+    CHECK(bits(via_bytes.value_at_rank(rank)) == bits(direct.value_at_rank(rank)));
+  }
+  for (double limit : {0.5, 1.0, 7.0, 100.0}) {
+    CHECK(via_bytes.count_below(limit) == direct.count_below(limit));
+  }
+  CHECK(saved(via_bytes) == saved(direct));
+}
+
+TEST_CASE("A saved DurationQuantiles, loaded and merged, equals merging the original",
+          "[state_codec]") {
+  const std::vector<double> values = durations(4, 3000);
+  // Caps that keep both parts exact, make only the merge pass it, and make one part a sketch.
+  for (uint64_t cap : {uint64_t{5000}, uint64_t{2000}, uint64_t{500}}) {
+    DurationQuantiles a(cap), b(cap);
+    for (size_t i = 0; i < values.size(); ++i) (i < 1400 ? a : b).feed(values[i]);
+    CHECK(a.quantile(0.5).has_value());  // reorders a's values: the bytes must not care
+    DurationQuantiles direct = a;
+    direct.merge(b);
+    DurationQuantiles via_bytes = reloaded(a);
+    via_bytes.merge(reloaded(b));
+    INFO("cap " << cap);
+    CHECK(figures(via_bytes) == figures(direct));
+    CHECK(figures(reloaded(direct)) == figures(direct));
+  }
+  DurationQuantiles empty;
+  CHECK(figures(reloaded(empty)) == figures(empty));
+}
+
+TEST_CASE("States saved one after another load one after another", "[state_codec]") {
+  ExactSum sum;
+  sum.add(2.5);
+  DDSketch sketch;
+  sketch.add(3.0);
+  DurationQuantiles quantiles;
+  quantiles.feed(4.0);
+  StateWriter out;
+  sum.save(out);
+  sketch.save(out);
+  quantiles.save(out);
+  const Bytes bytes = out.take();
+  StateReader in(bytes);
+  ExactSum sum2;
+  DDSketch sketch2;
+  DurationQuantiles quantiles2;
+  REQUIRE(sum2.load(in));
+  REQUIRE(sketch2.load(in));
+  REQUIRE(quantiles2.load(in));
+  CHECK(in.at_end());
+  CHECK(sum2.value() == 2.5);
+  CHECK(sketch2.value_at_rank(0) == 3.0);
+  CHECK(quantiles2.quantile(0.5) == 4.0);
+  // A state read as another kind is refused by its tag.
+  StateReader wrong(bytes);
+  CHECK_FALSE(sketch2.load(wrong));
+  CHECK(sketch2.count() == 0);
+}
+
 TEST_CASE("Truncated or corrupted ExactSum bytes are refused or load as a usable sum",
           "[state_codec]") {
   ExactSum sum;
   for (double v : {1e-300, -3.5, 7e12, 0x1p-1074, -1e200}) sum.add(v);
   check_damaged<ExactSum>(saved(sum), [](const ExactSum& s) { (void)s.value(); });
+}
+
+TEST_CASE("Truncated or corrupted DDSketch bytes are refused or load as a usable sketch",
+          "[state_codec]") {
+  DDSketch sketch;
+  for (double v : {0.0, 0.5, 3.0, 3.01, 700.0, 1e6}) sketch.add(v);
+  check_damaged<DDSketch>(saved(sketch), [](const DDSketch& s) {
+    for (uint64_t rank = 0; rank < s.count() && rank < 100; ++rank) (void)s.value_at_rank(rank);
+    (void)s.count_below(3.0);
+  });
+}
+
+TEST_CASE("Truncated or corrupted DurationQuantiles bytes are refused or load usably",
+          "[state_codec]") {
+  auto use = [](const DurationQuantiles& q) { (void)figures(q); };
+  DurationQuantiles exact(10), sketched(3);
+  for (double v : {4.0, 0.25, 9.5, 1.0}) {
+    exact.feed(v);
+    sketched.feed(v);
+  }
+  REQUIRE(sketched.approximate());
+  check_damaged<DurationQuantiles>(saved(exact), use);
+  check_damaged<DurationQuantiles>(saved(sketched), use);
 }
