@@ -1,5 +1,6 @@
-// exact_sum tests: the correctly rounded sum, checked against cases worked out by hand and against
-// an integer oracle, and its independence from the order of adding and merging.
+// exact_sum tests: the correctly rounded sum, checked against cases worked out by hand, an integer
+// oracle and the previous implementation (Shewchuk's partials, kept here as the reference), and its
+// independence from the order of adding and merging.
 #include "exact_sum.h"
 
 #include <algorithm>
@@ -7,12 +8,63 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 using kpilens::ExactSum;
 
 namespace {
+
+// The reference: ExactSum as it was before the superaccumulator (Shewchuk, "Adaptive Precision
+// Floating-Point Arithmetic and Fast Robust Geometric Predicates", 1997; the final rounding as in
+// CPython's math_fsum). Exact for finite values whose partial sums do not overflow.
+class ShewchukSum {
+ public:
+  void add(double x) {
+    size_t kept = 0;
+    for (double y : partials_) {
+      if (std::fabs(x) < std::fabs(y)) std::swap(x, y);
+      double high = x + y;
+      double low = y - (high - x);
+      if (low != 0.0) partials_[kept++] = low;
+      x = high;
+    }
+    partials_.resize(kept);
+    partials_.push_back(x);
+  }
+
+  void merge(const ShewchukSum& other) {
+    for (double partial : other.partials_) add(partial);
+  }
+
+  double value() const {
+    size_t n = partials_.size();
+    if (n == 0) return 0.0;
+    double high = partials_[--n];
+    double low = 0.0;
+    while (n > 0) {
+      double x = high;
+      double y = partials_[--n];
+      high = x + y;
+      double y_rounded = high - x;
+      low = y - y_rounded;
+      if (low != 0.0) break;
+    }
+    // Half-way case: the next partial decides the direction of rounding.
+    if (n > 0 && ((low < 0.0 && partials_[n - 1] < 0.0) || (low > 0.0 && partials_[n - 1] > 0.0))) {
+      double y = low * 2.0;
+      double x = high + y;
+      double y_rounded = x - high;
+      if (y == y_rounded) high = x;
+    }
+    return high;
+  }
+
+ private:
+  std::vector<double> partials_;
+};
 
 double sum_of(const std::vector<double>& values) {
   ExactSum sum;
@@ -125,4 +177,173 @@ TEST_CASE("ExactSum merged from parts equals one pass", "[exact_sum]") {
   nested.merge(parts[3]);
   nested.merge(parts[1]);
   CHECK(bits(nested.value()) == one_pass);
+}
+
+namespace {
+
+double reference_sum(const std::vector<double>& values) {
+  ShewchukSum sum;
+  for (double v : values) sum.add(v);
+  return sum.value();
+}
+
+// A finite double from random bits, its biased exponent at most `max_exponent` (so that 10,000 of
+// them cannot overflow a partial sum of the reference).
+double random_double(std::mt19937_64& rng, uint64_t max_exponent) {
+  const uint64_t exponent = rng() % (max_exponent + 1);
+  const uint64_t fraction = rng() & ((uint64_t{1} << 52) - 1);
+  const uint64_t sign = rng() & 1;
+  return std::bit_cast<double>(sign << 63 | exponent << 52 | fraction);
+}
+
+// Input families for the comparison with the reference.
+std::vector<double> mixed_values(std::mt19937_64& rng, size_t count) {
+  std::vector<double> values;
+  for (size_t i = 0; i < count; ++i) values.push_back(random_double(rng, 2000));  // up to 2^977
+  return values;
+}
+
+// Pairs x, −x (their sum cancels to 0 exactly) around a few survivors of small magnitude.
+std::vector<double> cancelling_values(std::mt19937_64& rng, size_t count) {
+  std::vector<double> values;
+  for (size_t i = 0; i < count / 2; ++i) {
+    const double x = random_double(rng, 1500);
+    values.push_back(x);
+    values.push_back(-x);
+  }
+  for (int i = 0; i < 5; ++i) values.push_back(random_double(rng, 1023));
+  std::shuffle(values.begin(), values.end(), rng);
+  return values;
+}
+
+// Huge and tiny, subnormals (biased exponent 0) and zeros of both signs.
+std::vector<double> extreme_values(std::mt19937_64& rng, size_t count) {
+  std::vector<double> values;
+  for (size_t i = 0; i < count; ++i) {
+    switch (rng() % 5) {
+      case 0:
+        values.push_back(random_double(rng, 0));
+        break;  // subnormal or ±0
+      case 1:
+        values.push_back(std::ldexp(random_double(rng, 1023), 950));
+        break;
+      case 2:
+        values.push_back(random_double(rng, 60));
+        break;  // below 2^-963
+      case 3:
+        values.push_back(rng() & 1 ? 0.0 : -0.0);
+        break;
+      default:
+        values.push_back(random_double(rng, 2046 - 30));
+        break;
+    }
+  }
+  return values;
+}
+
+// x plus exactly half an ulp of x, in pieces of falling magnitude, sometimes with a tiny nudge up
+// or down: the exact sum is a tie (ties to even) or just beside one.
+std::vector<double> halfway_values(std::mt19937_64& rng) {
+  double x = random_double(rng, 2000);
+  if (std::fabs(x) < 0x1p-900) x = 1.0;  // keeps half an ulp well above the subnormals
+  const double ulp = std::nextafter(std::fabs(x), INFINITY) - std::fabs(x);
+  double half = std::copysign(ulp / 2, x);
+  std::vector<double> values{x};
+  const int pieces = static_cast<int>(rng() % 4);
+  for (int i = 0; i < pieces; ++i) {
+    values.push_back(half / 2);  // exact: half is a power of two well above the subnormals
+    half /= 2;
+  }
+  values.push_back(half);
+  switch (rng() % 3) {
+    case 0:
+      values.push_back(std::ldexp(std::copysign(1.0, x), -1074));
+      break;
+    case 1:
+      values.push_back(std::ldexp(-std::copysign(1.0, x), -1074));
+      break;
+    default:
+      break;
+  }
+  std::shuffle(values.begin(), values.end(), rng);
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("ExactSum equals Shewchuk's partials on random inputs, in one pass and merged",
+          "[exact_sum]") {
+  std::mt19937_64 rng(2024);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<double> values;
+    switch (round % 4) {
+      case 0:
+        values = mixed_values(rng, 1 + rng() % 3000);
+        break;
+      case 1:
+        values = cancelling_values(rng, 2 + rng() % 3000);
+        break;
+      case 2:
+        values = extreme_values(rng, 1 + rng() % 3000);
+        break;
+      default:
+        values = halfway_values(rng);
+        break;
+    }
+    const uint64_t expected = bits(reference_sum(values));
+    INFO("round " << round << ", " << values.size() << " values");
+    CHECK(bits(sum_of(values)) == expected);
+
+    // The same values spread over 1–5 parts, merged in a shuffled order.
+    std::vector<ExactSum> parts(1 + rng() % 5);
+    for (double v : values) parts[rng() % parts.size()].add(v);
+    std::shuffle(parts.begin(), parts.end(), rng);
+    ExactSum merged;
+    for (const ExactSum& part : parts) merged.merge(part);
+    CHECK(bits(merged.value()) == expected);
+  }
+}
+
+TEST_CASE("ExactSum carries correctly over many adds of the largest magnitudes", "[exact_sum]") {
+  // 50,000 adds pass the carry interval (2,047 adds) many times; each limb then holds its most.
+  std::vector<double> values(50000, std::numeric_limits<double>::max() / 1048576);
+  for (size_t i = 0; i < values.size(); i += 2) values[i] = -std::ldexp(1.0, 1000);
+  CHECK(bits(sum_of(values)) == bits(reference_sum(values)));
+  std::vector<double> tiny(50000, -std::numeric_limits<double>::denorm_min());
+  CHECK(sum_of(tiny) == -50000 * std::numeric_limits<double>::denorm_min());
+}
+
+TEST_CASE("ExactSum keeps the sign of zero as IEEE addition does", "[exact_sum]") {
+  // Only −0 added: −0. A +0, or values that cancel, give +0; so does nothing.
+  CHECK(std::signbit(sum_of({-0.0, -0.0})));
+  CHECK_FALSE(std::signbit(sum_of({-0.0, 0.0})));
+  CHECK_FALSE(std::signbit(sum_of({2.5, -2.5})));
+  CHECK_FALSE(std::signbit(sum_of({-0.0, 1.0, -1.0})));
+  CHECK_FALSE(std::signbit(ExactSum{}.value()));
+  ExactSum negative_zero;
+  negative_zero.add(-0.0);
+  ExactSum empty;
+  empty.merge(negative_zero);
+  CHECK(std::signbit(empty.value()));
+  negative_zero.merge(ExactSum{});
+  CHECK(std::signbit(negative_zero.value()));
+}
+
+TEST_CASE("ExactSum rounds a sum past the largest double to infinity", "[exact_sum]") {
+  const double max = std::numeric_limits<double>::max();  // (2 − 2^-52) × 2^1023
+  const double half_ulp = std::ldexp(1.0, 970);           // ulp(max) = 2^971
+  CHECK(sum_of({max, max}) == INFINITY);
+  CHECK(sum_of({-max, -max}) == -INFINITY);
+  CHECK(sum_of({max, max, -max}) == max);
+  // max + 2^970 is half-way between max and 2^1024; max's significand is odd, so ties to even
+  // round up, to infinity. Anything less stays at max.
+  CHECK(sum_of({max, half_ulp}) == INFINITY);
+  CHECK(sum_of({max, half_ulp, -std::numeric_limits<double>::denorm_min()}) == max);
+}
+
+TEST_CASE("ExactSum of infinities and NaN follows IEEE addition", "[exact_sum]") {
+  CHECK(sum_of({INFINITY, 1.0, -1e308}) == INFINITY);
+  CHECK(sum_of({-INFINITY, 5.0}) == -INFINITY);
+  CHECK(std::isnan(sum_of({INFINITY, -INFINITY})));
+  CHECK(std::isnan(sum_of({1.0, std::numeric_limits<double>::quiet_NaN()})));
 }

@@ -1,9 +1,14 @@
-// quantiles tests: type-7 interpolation worked out by hand, edge sizes, merge, and the exact mean.
+// quantiles tests: type-7 interpolation worked out by hand, edge sizes, merge, the exact mean, and
+// selection against a full sort.
 #include "quantiles.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <initializer_list>
 #include <optional>
+#include <random>
+#include <vector>
 
 using kpilens::DurationQuantiles;
 
@@ -96,4 +101,54 @@ TEST_CASE("Quantiles mean is the exact sum over the count", "[quantiles]") {
   CHECK(tenths.mean() == 0.1);
   // 1e16 + 1 + 1 − 1e16 = 2 over 4 values = 0.5 (a naive running sum would give 0).
   CHECK(finished({1e16, 1, 1, -1e16}).mean() == 0.5);
+}
+
+namespace {
+
+// Type 7 by sorting a copy: the reference for the selection DurationQuantiles uses.
+double type7_by_sorting(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  const double h = (values.size() - 1) * q;
+  const size_t low = static_cast<size_t>(std::floor(h));
+  if (low + 1 >= values.size()) return values.back();
+  return values[low] + (h - std::floor(h)) * (values[low + 1] - values[low]);
+}
+
+}  // namespace
+
+TEST_CASE("Quantiles selected in any order equal those of a full sort", "[quantiles]") {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> seconds(0, 400000);
+  for (size_t n : {size_t{1}, size_t{2}, size_t{3}, size_t{10}, size_t{999}, size_t{20000}}) {
+    std::vector<double> values;
+    for (size_t i = 0; i < n; ++i) values.push_back(seconds(rng) / 3600.0);  // many ties
+    std::vector<double> qs{0.5, 0.9, 0.1, 0.0, 1.0, 0.25, 0.75, 0.95, 0.99, 0.5, 0.333};
+    for (int round = 0; round < 3; ++round) {
+      DurationQuantiles q;
+      for (double v : values) q.feed(v);
+      q.finish();
+      std::shuffle(qs.begin(), qs.end(), rng);
+      for (double p : qs) {
+        INFO("n = " << n << ", q = " << p << ", round " << round);
+        CHECK(*q.quantile(p) == type7_by_sorting(values, p));
+      }
+    }
+  }
+}
+
+TEST_CASE("Quantiles asked, then more values fed, reflect every value", "[quantiles]") {
+  // Selection reorders the kept values; feeding or merging after a quantile forgets that order.
+  DurationQuantiles q, more;
+  for (double v : {9.0, 1.0, 5.0, 3.0}) q.feed(v);
+  CHECK(*q.quantile(0.5) == 4.0);  // 1 3 5 9: h = 1.5 → 3 + 0.5 × 2
+  q.feed(0.5);
+  q.feed(0.25);
+  // 0.25 0.5 1 3 5 9: h = 2.5 → 1 + 0.5 × 2 = 2.
+  CHECK(*q.quantile(0.5) == 2.0);
+  for (double v : {100.0, 200.0}) more.feed(v);
+  q.merge(more);
+  // 0.25 0.5 1 3 5 9 100 200: h = 3.5 → 3 + 0.5 × 2 = 4; p90: h = 6.3 → 100 + 0.3 × 100 = 130.
+  CHECK(*q.quantile(0.5) == 4.0);
+  CHECK(*q.quantile(0.9) == Approx(130.0).epsilon(1e-12));
+  CHECK(q.count_below(3.0) == 3);
 }

@@ -1,20 +1,96 @@
-// exact_sum: a sum of doubles that is exact until the final rounding (Shewchuk's partials, as in
-// Python's math.fsum). Because the result is the correctly rounded exact sum, it does not depend on
-// the order of feeding or merging: one pass, two workers, or two files give the same bits.
+// exact_sum: a sum of doubles that is exact until the final rounding, so it does not depend on the
+// order of feeding or merging: one pass, two workers, or two files give the same bits, natively and
+// in wasm. The result is the correctly rounded (to nearest, ties to even) exact sum, as Python's
+// math.fsum gives.
+//
+// How: a superaccumulator. Every finite double is an integer multiple of 2^-1074 (the smallest
+// subnormal), below 2^2098 of those units, so the exact sum is one big integer in units of 2^-1074.
+// It is held in 32-bit digits, each in an int64 limb: an add puts a value's 53-bit significand into
+// two neighbouring limbs (no loop, no branch on magnitudes), and the carries between limbs are
+// settled only every few thousand adds (the limbs' spare bits absorb them until then). The limbs
+// cover only the digit positions the values have reached (a window that grows as needed), so a sum
+// of durations holds a handful of limbs, not the 67 the whole double range would need.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace kpilens {
 
+class StateReader;
+class StateWriter;
+
 class ExactSum {
  public:
-  void add(double x);
+  // Inline: the path of a normal number (not 0, subnormal, infinite or NaN) is a few shifts and two
+  // integer adds.
+  void add(double x) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &x, sizeof bits);  // std::bit_cast is missing from Emscripten 3.1.6
+    const uint32_t biased_exponent = static_cast<uint32_t>(bits >> 52) & 0x7FF;
+    if (biased_exponent - 1 >= 0x7FE) {  // 0 or 0x7FF (the subtraction wraps for 0)
+      add_unusual(bits);
+      return;
+    }
+    // x = ±significand × 2^(shift − 1074), for shift = biased exponent − 1: the significand (53
+    // bits) goes to digit shift / 32, shifted by shift % 32, split at bit 32 over two limbs.
+    const uint32_t shift = biased_exponent - 1;
+    const uint64_t significand = (bits & ((uint64_t{1} << 52) - 1)) | uint64_t{1} << 52;
+    const int64_t sign = -static_cast<int64_t>(bits >> 63);  // 0 or −1: (v ^ sign) − sign = ±v
+    const int64_t low = static_cast<int64_t>((significand << (shift & 31)) & 0xFFFFFFFF);
+    const int64_t high = static_cast<int64_t>(significand >> (32 - (shift & 31)));
+    add_at(static_cast<int32_t>(shift >> 5), (low ^ sign) - sign, (high ^ sign) - sign);
+    state_ = kOther;
+  }
+
   void merge(const ExactSum& other);
+  // Correctly rounded. Special cases as IEEE 754 addition: a sum that overflows is ±infinity, any
+  // NaN or +inf with −inf gives NaN, an exact zero is +0 unless every value added was −0 (and +0
+  // when nothing was added).
   double value() const;
 
+  // The state as bytes (state_codec.h) and back. save() writes a canonical form: two sums with the
+  // same exact value and flags write the same bytes. load() replaces this sum; on malformed input
+  // it returns false (the reader fails) and leaves this sum empty.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
+
  private:
-  std::vector<double> partials_;  // non-overlapping, increasing magnitude; rarely more than 3
+  // An add puts < 2^32 into one limb and < 2^52 into the next. After a carry every limb but the top
+  // one is a digit in [0, 2^32), so after k more adds |limb| < 2^32 + k × 2^52, which stays below
+  // 2^63 for k ≤ 2047.
+  static constexpr uint32_t kAddsBetweenCarries = 2047;
+  // Limbs kept above the highest digit an add has touched. The top limb only ever receives carries;
+  // with two limbs of headroom it holds less than n × 2^-12 after n adds, far from overflowing.
+  static constexpr int32_t kHeadroom = 2;
+  enum State : uint8_t { kEmpty, kOnlyNegativeZeros, kOther };
+
+  void add_at(int32_t digit, int64_t low, int64_t high) {
+    // Unsigned, so that a digit below the window also takes the slow way.
+    const uint64_t index = static_cast<uint32_t>(digit - base_);
+    if (index + 1 + kHeadroom >= limbs_.size()) {
+      cover(digit, digit + 1 + kHeadroom);
+      return add_at(digit, low, high);
+    }
+    const size_t at = static_cast<size_t>(index);  // < limbs_.size(): fits size_t in wasm too
+    limbs_[at] += low;
+    limbs_[at + 1] += high;
+    if (++adds_since_carry_ == kAddsBetweenCarries) carry();
+  }
+  void add_unusual(uint64_t bits);
+  void cover(int32_t first_digit, int32_t last_digit);
+  void carry();
+  // The magnitude in base-2^32 digits from digit `first_digit` up, and whether it is negative.
+  bool magnitude(std::vector<uint32_t>& digits, int32_t& first_digit) const;
+
+  std::vector<int64_t> limbs_;  // limbs_[k] holds digit base_ + k (digit d is worth 2^(32d − 1074))
+  int32_t base_ = 0;
+  uint32_t adds_since_carry_ = 0;
+  State state_ = kEmpty;  // what has been added, for the sign of a zero sum
+  bool nan_ = false;
+  bool positive_infinity_ = false;
+  bool negative_infinity_ = false;
 };
 
 }  // namespace kpilens

@@ -1,102 +1,296 @@
-// quantiles: see quantiles.h for the definitions used.
+// quantiles: see quantiles.h for the definitions used and the sketch's error bound.
 #include "quantiles.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+
+#include "state_codec.h"
 
 namespace kpilens {
 
-int32_t LogLinearHistogram::bucket_of(double positive_value) {
-  int exponent = 0;
-  double mantissa = std::frexp(positive_value, &exponent);  // in [0.5, 1), exact
-  // (mantissa − 0.5) is exact, and so is its product by 128: the same bucket on every platform.
-  int sub = static_cast<int>(std::floor((mantissa - 0.5) * (2 * kSubBuckets)));
-  sub = std::clamp(sub, 0, kSubBuckets - 1);
-  return exponent * kSubBuckets + sub;
+namespace {
+
+// std::bit_cast is missing from Emscripten 3.1.6's libc++.
+uint64_t bits_of(double x) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  return bits;
 }
 
-double LogLinearHistogram::bucket_estimate(int32_t bucket) {
-  int32_t exponent = bucket / kSubBuckets;
-  int32_t sub = bucket % kSubBuckets;
+double double_of(uint64_t bits) {
+  double x = 0;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+constexpr double kSmallestNormal = 0x1p-1022;
+constexpr uint64_t kFractionMask = (uint64_t{1} << 52) - 1;
+constexpr uint8_t kSketchTag = 'D';
+constexpr uint8_t kQuantilesTag = 'Q';
+enum : uint8_t { kExactValues = 0, kSketched = 1 };
+
+// The largest bucket count one step of growth adds beyond what is needed: geometric growth (so a
+// sketch fed in sorted order does not copy its buckets once per new bucket), within the limits.
+int32_t growth(size_t size) {
+  return static_cast<int32_t>(std::clamp<size_t>(size, 32, 4096));
+}
+
+}  // namespace
+
+int32_t DDSketch::bucket_of(double value) {
+  const uint64_t bits = bits_of(value);
+  const int32_t biased_exponent = static_cast<int32_t>((bits >> 52) & 0x7FF);
+  if (biased_exponent == 0x7FF) return kMaxBucket;
+  // ⌊c × fraction / 2^52⌋ in integers: c × fraction < 2^58 (for c = 64, fraction >> 46).
+  const int32_t sub = static_cast<int32_t>(((bits & kFractionMask) * kBucketsPerOctave) >> 52);
+  return (biased_exponent - 1023) * kBucketsPerOctave + sub;
+}
+
+double DDSketch::bucket_estimate(int32_t bucket) {
+  int32_t exponent = bucket / kBucketsPerOctave;
+  int32_t sub = bucket % kBucketsPerOctave;
   if (sub < 0) {
-    sub += kSubBuckets;
+    sub += kBucketsPerOctave;
     exponent -= 1;
   }
-  // Midpoint of [0.5 + sub/128, 0.5 + (sub+1)/128) × 2^exponent: half a width (1/256) over a lower
-  // bound ≥ 0.5 is a relative error ≤ 0.79 %.
-  double middle = 0.5 + (2.0 * sub + 1.0) / (4.0 * kSubBuckets);
-  return std::ldexp(middle, exponent);
+  // v / 2^e = 2 (1 + j/c)(1 + (j+1)/c) / (2 + (2j+1)/c) = 2 (c + j)(c + 1 + j) / (c (2c + 1 + 2j)),
+  // in [1, 2): both integers are exact in doubles and the division rounds once, the same way on
+  // every IEEE 754 platform. Scaling by 2^e adds e to the exponent field (e = −1022 … 1023 keeps
+  // it in the normal range), so it is exact.
+  constexpr int64_t c = kBucketsPerOctave;
+  const double ratio = static_cast<double>(2 * (c + sub) * (c + 1 + sub)) /
+                       static_cast<double>(c * (2 * c + 1 + 2 * sub));
+  const int64_t bits =
+      static_cast<int64_t>(bits_of(ratio)) + int64_t{exponent} * (int64_t{1} << 52);
+  return double_of(static_cast<uint64_t>(bits));
 }
 
-void LogLinearHistogram::add(double value, uint64_t count) {
-  count_ += count;
-  if (value <= 0) {
-    zeros_ += count;
-  } else {
-    buckets_[bucket_of(value)] += count;
+void DDSketch::cover(int32_t first_bucket, int32_t last_bucket) {
+  const int32_t size = static_cast<int32_t>(counts_.size());
+  if (counts_.empty()) {
+    first_bucket_ = first_bucket;
+    counts_.assign(static_cast<size_t>(last_bucket - first_bucket + 1), 0);
+    return;
   }
+  const int32_t end = first_bucket_ + size;
+  int32_t new_first = first_bucket_;
+  int32_t new_end = end;
+  if (first_bucket < first_bucket_) {
+    new_first = std::max(kMinBucket, first_bucket - growth(counts_.size()));
+  }
+  if (last_bucket >= end)
+    new_end = std::min(kMaxBucket + 1, last_bucket + 1 + growth(counts_.size()));
+  if (new_first == first_bucket_ && new_end == end) return;
+  std::vector<uint64_t> grown(static_cast<size_t>(new_end - new_first), 0);
+  std::copy(counts_.begin(), counts_.end(), grown.begin() + (first_bucket_ - new_first));
+  counts_.swap(grown);
+  first_bucket_ = new_first;
 }
 
-void LogLinearHistogram::merge(const LogLinearHistogram& other) {
+void DDSketch::add(double value) {
+  if (count_ == 0) {
+    min_ = value;
+    max_ = value;
+  } else if (value < min_) {
+    min_ = value;
+  } else if (value > max_) {
+    max_ = value;
+  }
+  ++count_;
+  if (!(value >= kSmallestNormal)) {
+    ++zeros_;
+    return;
+  }
+  const int32_t bucket = bucket_of(value);
+  if (bucket < first_bucket_ || bucket - first_bucket_ >= static_cast<int32_t>(counts_.size())) {
+    cover(bucket, bucket);
+  }
+  ++counts_[static_cast<size_t>(bucket - first_bucket_)];
+}
+
+void DDSketch::merge(const DDSketch& other) {
+  if (other.count_ == 0) return;
+  if (count_ == 0) {
+    min_ = other.min_;
+    max_ = other.max_;
+  } else {
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+  }
   count_ += other.count_;
   zeros_ += other.zeros_;
-  for (const auto& [bucket, count] : other.buckets_) buckets_[bucket] += count;
-}
-
-double LogLinearHistogram::value_at_rank(uint64_t rank) const {
-  if (rank < zeros_) return 0.0;
-  uint64_t seen = zeros_;
-  for (const auto& [bucket, count] : buckets_) {
-    seen += count;
-    if (rank < seen) return bucket_estimate(bucket);
+  // Only the other's non-empty range: its vector may have room grown at either end.
+  size_t first = 0;
+  size_t end = other.counts_.size();
+  while (first < end && other.counts_[first] == 0) ++first;
+  while (end > first && other.counts_[end - 1] == 0) --end;
+  if (first == end) return;
+  const int32_t first_bucket = other.first_bucket_ + static_cast<int32_t>(first);
+  const int32_t last_bucket = other.first_bucket_ + static_cast<int32_t>(end) - 1;
+  if (counts_.empty() || first_bucket < first_bucket_ ||
+      last_bucket - first_bucket_ >= static_cast<int32_t>(counts_.size())) {
+    cover(first_bucket, last_bucket);
   }
-  return buckets_.empty() ? 0.0 : bucket_estimate(buckets_.rbegin()->first);
+  for (size_t k = first; k < end; ++k) {
+    counts_[static_cast<size_t>(other.first_bucket_ + static_cast<int32_t>(k) - first_bucket_)] +=
+        other.counts_[k];
+  }
 }
 
-uint64_t LogLinearHistogram::count_below(double limit) const {
+double DDSketch::value_at_rank(uint64_t rank) const {
+  if (rank == 0) return min_;
+  if (rank + 1 >= count_) return max_;
+  double estimate = max_;
+  if (rank < zeros_) {
+    estimate = 0.0;
+  } else {
+    uint64_t seen = zeros_;
+    for (size_t k = 0; k < counts_.size(); ++k) {
+      seen += counts_[k];
+      if (rank < seen) {
+        estimate = bucket_estimate(first_bucket_ + static_cast<int32_t>(k));
+        break;
+      }
+    }
+  }
+  return std::clamp(estimate, min_, max_);
+}
+
+uint64_t DDSketch::count_below(double limit) const {
+  if (count_ == 0 || !(limit > min_)) return 0;
+  if (limit > max_) return count_;
   uint64_t below = limit > 0 ? zeros_ : 0;
-  for (const auto& [bucket, count] : buckets_) {
-    if (bucket_estimate(bucket) >= limit) break;
-    below += count;
+  if (!(limit >= kSmallestNormal)) return below;
+  // Buckets below the limit's own are below it (their upper bound is at most the limit); the
+  // limit's bucket counts when its estimate is below the limit.
+  const int32_t limit_bucket = bucket_of(limit);
+  for (size_t k = 0; k < counts_.size(); ++k) {
+    const int32_t bucket = first_bucket_ + static_cast<int32_t>(k);
+    if (bucket > limit_bucket) break;
+    if (bucket == limit_bucket && bucket_estimate(bucket) >= limit) break;
+    below += counts_[k];
   }
   return below;
 }
 
+// Saved form: tag 'D', count, zeros (varints); when count > 0 the minimum and maximum (f64); when
+// some value is in a bucket, the lowest such bucket (svarint), the number of buckets up to the
+// highest non-empty one (varint) and their counts (varints).
+void DDSketch::save(StateWriter& out) const {
+  out.write_u8(kSketchTag);
+  out.write_varint(count_);
+  out.write_varint(zeros_);
+  if (count_ == 0) return;
+  out.write_f64(min_);
+  out.write_f64(max_);
+  if (count_ == zeros_) return;
+  size_t first = 0;
+  size_t end = counts_.size();
+  while (first < end && counts_[first] == 0) ++first;
+  while (end > first && counts_[end - 1] == 0) --end;
+  out.write_svarint(first_bucket_ + static_cast<int64_t>(first));
+  out.write_varint(end - first);
+  for (size_t k = first; k < end; ++k) out.write_varint(counts_[k]);
+}
+
+bool DDSketch::load(StateReader& in) {
+  *this = DDSketch{};
+  uint8_t tag = 0;
+  uint64_t count = 0;
+  uint64_t zeros = 0;
+  if (!in.read_u8(tag) || !in.read_varint(count) || !in.read_varint(zeros)) return false;
+  if (tag != kSketchTag || zeros > count) return in.fail();
+  if (count == 0) return true;
+  double min = 0;
+  double max = 0;
+  if (!in.read_f64(min) || !in.read_f64(max)) return false;
+  // What add() can make: finite (the NaN test included), ordered; zeros are below 2^-1022.
+  if (!std::isfinite(min) || !std::isfinite(max) || !(min <= max)) return in.fail();
+  if (zeros > 0 && !(min < kSmallestNormal)) return in.fail();
+  DDSketch loaded;
+  loaded.count_ = count;
+  loaded.zeros_ = zeros;
+  loaded.min_ = min;
+  loaded.max_ = max;
+  if (count > zeros) {
+    int64_t first = 0;
+    uint64_t buckets = 0;
+    if (!in.read_svarint(first) || !in.read_count(buckets, 1)) return false;
+    if (buckets == 0 || first < kMinBucket || first > kMaxBucket ||
+        buckets > static_cast<uint64_t>(kMaxBucket - first + 1)) {
+      return in.fail();
+    }
+    loaded.first_bucket_ = static_cast<int32_t>(first);
+    loaded.counts_.resize(static_cast<size_t>(buckets));
+    uint64_t total = zeros;
+    for (uint64_t& c : loaded.counts_) {
+      if (!in.read_varint(c)) return false;
+      if (c > count - total) return in.fail();  // more values than the count
+      total += c;
+    }
+    const int32_t last = loaded.first_bucket_ + static_cast<int32_t>(buckets) - 1;
+    // Canonical (no empty bucket at either end), every value counted, and the minimum and the
+    // maximum in the buckets that hold them.
+    if (total != count || loaded.counts_.front() == 0 || loaded.counts_.back() == 0 ||
+        !(max >= kSmallestNormal) || bucket_of(max) != last ||
+        (zeros == 0 && bucket_of(min) != loaded.first_bucket_)) {
+      return in.fail();
+    }
+  } else if (!(max < kSmallestNormal)) {
+    return in.fail();
+  }
+  *this = std::move(loaded);
+  return true;
+}
+
 void DurationQuantiles::spill() {
-  histogram_.emplace();
-  for (double v : values_) histogram_->add(v);
+  sketch_.emplace();
+  for (double v : values_) sketch_->add(v);
   std::vector<double>().swap(values_);
+  std::vector<size_t>().swap(settled_);
 }
 
 void DurationQuantiles::feed(double value) {
+  if (value == 0)
+    value = 0.0;  // −0 as +0: selection cannot tell them apart, so neither may the report
   ++count_;
   sum_.add(value);
-  sorted_ = false;
-  if (histogram_) {
-    histogram_->add(value);
+  if (sketch_) {
+    sketch_->add(value);
     return;
   }
   values_.push_back(value);
+  if (!settled_.empty()) settled_.clear();
   if (count_ > cap_) spill();
 }
 
 void DurationQuantiles::merge(const DurationQuantiles& other) {
   count_ += other.count_;
   sum_.merge(other.sum_);
-  sorted_ = false;
+  settled_.clear();
   // The result depends only on the combined count, as if every value had been fed to one group.
-  if (!histogram_ && (other.histogram_ || count_ > cap_)) spill();
-  if (histogram_) {
-    for (double v : other.values_) histogram_->add(v);
-    if (other.histogram_) histogram_->merge(*other.histogram_);
+  if (!sketch_ && (other.sketch_ || count_ > cap_)) spill();
+  if (sketch_) {
+    for (double v : other.values_) sketch_->add(v);
+    if (other.sketch_) sketch_->merge(*other.sketch_);
   } else {
     values_.insert(values_.end(), other.values_.begin(), other.values_.end());
   }
 }
 
-void DurationQuantiles::finish() {
-  if (!sorted_ && !histogram_) std::sort(values_.begin(), values_.end());
-  sorted_ = true;
+double DurationQuantiles::order_statistic(size_t rank) const {
+  auto next = std::lower_bound(settled_.begin(), settled_.end(), rank);
+  if (next != settled_.end() && *next == rank) return values_[rank];
+  // Only the stretch between the settled ranks around `rank` can hold its value.
+  const size_t low = next == settled_.begin() ? 0 : *(next - 1) + 1;
+  const size_t high = next == settled_.end() ? values_.size() : *next;
+  const auto begin = values_.begin();
+  std::nth_element(begin + static_cast<std::ptrdiff_t>(low),
+                   begin + static_cast<std::ptrdiff_t>(rank),
+                   begin + static_cast<std::ptrdiff_t>(high));
+  settled_.insert(next, rank);
+  return values_[rank];
 }
 
 std::optional<double> DurationQuantiles::mean() const {
@@ -109,20 +303,71 @@ std::optional<double> DurationQuantiles::quantile(double q) const {
   q = std::clamp(q, 0.0, 1.0);
   double h = static_cast<double>(count_ - 1) * q;
   double below = std::floor(h);
-  if (histogram_) return histogram_->value_at_rank(static_cast<uint64_t>(below));
+  if (sketch_) return sketch_->value_at_rank(static_cast<uint64_t>(below));
   size_t index = static_cast<size_t>(below);
-  if (index + 1 >= values_.size()) return values_.back();
-  double low = values_[index];
-  double high = values_[index + 1];
+  if (index + 1 >= values_.size()) return order_statistic(values_.size() - 1);
+  double low = order_statistic(index);
   double fraction = h - below;
   if (fraction == 0.0) return low;
+  double high = order_statistic(index + 1);
   return low + (high - low) * fraction;
 }
 
 uint64_t DurationQuantiles::count_below(double limit) const {
-  if (histogram_) return histogram_->count_below(limit);
-  return static_cast<uint64_t>(std::lower_bound(values_.begin(), values_.end(), limit) -
-                               values_.begin());
+  if (sketch_) return sketch_->count_below(limit);
+  uint64_t below = 0;
+  for (double v : values_) below += v < limit;
+  return below;
+}
+
+// Saved form: tag 'Q', the cap and the count (varints), then either 0 and the kept values (f64
+// each, `count` of them, in their current order; the exact sum is theirs, so it is not written)
+// or 1, the exact sum and the sketch.
+void DurationQuantiles::save(StateWriter& out) const {
+  out.write_u8(kQuantilesTag);
+  out.write_varint(cap_);
+  out.write_varint(count_);
+  if (sketch_) {
+    out.write_u8(kSketched);
+    sum_.save(out);
+    sketch_->save(out);
+    return;
+  }
+  out.write_u8(kExactValues);
+  for (double v : values_) out.write_f64(v);
+}
+
+bool DurationQuantiles::load(StateReader& in) {
+  *this = DurationQuantiles(cap_);
+  uint8_t tag = 0;
+  uint64_t cap = 0;
+  uint64_t count = 0;
+  uint8_t mode = 0;
+  if (!in.read_u8(tag) || !in.read_varint(cap) || !in.read_varint(count) || !in.read_u8(mode)) {
+    return false;
+  }
+  if (tag != kQuantilesTag) return in.fail();
+  DurationQuantiles loaded(cap);
+  loaded.count_ = count;
+  if (mode == kExactValues) {
+    if (count > cap || count > in.remaining() / 8) return in.fail();
+    loaded.values_.resize(static_cast<size_t>(count));
+    for (double& v : loaded.values_) {
+      if (!in.read_f64(v)) return false;
+      // What feed() keeps: finite values (selection needs an order), and never −0.
+      if (!std::isfinite(v) || bits_of(v) == uint64_t{1} << 63) return in.fail();
+      loaded.sum_.add(v);
+    }
+  } else if (mode == kSketched) {
+    if (count <= cap) return in.fail();
+    loaded.sketch_.emplace();
+    if (!loaded.sum_.load(in) || !loaded.sketch_->load(in)) return false;
+    if (loaded.sketch_->count() != count) return in.fail();
+  } else {
+    return in.fail();
+  }
+  *this = std::move(loaded);
+  return true;
 }
 
 }  // namespace kpilens

@@ -1,11 +1,10 @@
 // quantiles: order statistics of a group's durations. Exact (every value kept) up to a cap per
-// group; past it, a log-linear histogram whose quantiles are within 1 % (relative) of the exact
-// order statistic. Memory is then bounded by the number of groups, not the number of rows. The mean
-// stays exact either way (ExactSum).
+// group; past it, a DDSketch whose quantiles are within 1 % (relative) of the exact order
+// statistic. Memory is then bounded by the number of groups, not the number of rows. The mean stays
+// exact either way (ExactSum).
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <vector>
 
@@ -13,61 +12,123 @@
 
 namespace kpilens {
 
-// Values kept exactly per group before switching to the histogram (8 bytes each).
+class StateReader;
+class StateWriter;
+
+// Values kept exactly per group before switching to the sketch (8 bytes each).
 inline constexpr uint64_t kExactQuantileCap = 100000;
 
-// Positive values in buckets of 64 equal widths per power of two (like HDR histograms): a bucket's
-// midpoint is within 0.79 % of every value in it. Indices come from frexp and a multiplication by
-// 128, both exact, so native and wasm put every value in the same bucket.
-class LogLinearHistogram {
+// DDSketch (Masson, Rim & Lee, "DDSketch: A Fast and Fully-Mergeable Quantile Sketch with
+// Relative-Error Guarantees", VLDB 2019) with relative accuracy α = 1 %, for values ≥ 0.
+//
+// Mapping: the linearly interpolated one. A positive normal double is x = (1 + f) × 2^e with
+// f = fraction / 2^52 in [0, 1); its bucket is ⌊c × (e + f)⌋ = c e + ⌊c × fraction / 2^52⌋ with
+// c = 64 buckets per power of two, that is c e + (fraction >> 46): integers from the double's bits,
+// so native and wasm put every value in the same bucket, with no logarithm. Bucket i = c e + j
+// (0 ≤ j < c) holds exactly the values in [lo, hi) = [2^e (1 + j/c), 2^e (1 + (j+1)/c)).
+//
+// Why c = 64 meets α = 1 %: DDSketch's guarantee needs every bucket to satisfy
+// hi / lo ≤ γ = (1 + α) / (1 − α) = 101/99 = 1.0202. Here hi / lo = (c + 1 + j) / (c + j) ≤ 1 +
+// 1/c, which needs c ≥ 1 / (γ − 1) = 49.5; c = 64 gives 65/64 = 1.0156. A bucket is read as v = 2
+// lo hi / (lo + hi), whose relative distance to any x in [lo, hi) is at most (hi − lo) / (hi + lo)
+// = 1 / (2c + 1 + 2j) ≤ 1/129 = 0.78 %; computing v = 2^e × 2 (c + j)(c + 1 + j) / (c (2c + 1 +
+// 2j)) rounds once (≤ 2^-53 relative): under 1 %. Why 64 rather than the smallest c = 50: with 64,
+// every whole number up to 128, and every bound of the report's duration ranges (5, 15, 30, 60,
+// 240, 480, 1440 minutes; 1, 4, 8, 24, 48, 72, 168 hours), is a bucket boundary, so counts below
+// those bounds stay exact past the cap — durations of exactly 5 minutes are common, and with c = 50
+// they would share a bucket with 4.97 minutes. It costs 28 % more buckets (the logarithmic mapping
+// would need 35 per power of two for 1 %).
+//
+// Storage: bucket counts in one contiguous vector from the lowest bucket seen to the highest,
+// grown at either end as values arrive; values ≤ 0 and positive values below 2^-1022 (the
+// subnormals) are counted as zeros. Buckets span e = −1022 … 1023, at most 130,944 of them, so a
+// sketch holds at most about 1 MB however far apart its values are; real durations take a few
+// thousand buckets at most (64 per doubling: 1,600 from one second to a year in seconds).
+//
+// Estimates: the value at rank r (0-based, of the sorted values) is the exact minimum or maximum
+// (kept alongside) for the first and the last rank; otherwise 0 when r falls among the zeros, else
+// v of the bucket holding the value of rank r, clamped to [minimum, maximum] (which only brings it
+// closer). Merging adds counts bucket by bucket: the result is the sketch of all the values,
+// whatever the order of feeding and merging.
+class DDSketch {
  public:
-  static constexpr int kSubBuckets = 64;
+  static constexpr int32_t kBucketsPerOctave = 64;
+  static constexpr int32_t kMinBucket = -1022 * kBucketsPerOctave;
+  static constexpr int32_t kMaxBucket = 1024 * kBucketsPerOctave - 1;
 
-  void add(double value, uint64_t count = 1);
-  void merge(const LogLinearHistogram& other);
+  void add(double value);
+  void merge(const DDSketch& other);
+
   uint64_t count() const { return count_; }
   // The estimate of the value at 0-based rank `rank` (< count()).
   double value_at_rank(uint64_t rank) const;
-  // Values whose bucket estimate is below `limit` (approximate near `limit`).
+  // How many values are < limit, counting a bucket's values as its estimate v: exact when `limit`
+  // is a bucket boundary or outside [min, max], else a value within 1 % of `limit` may be counted
+  // on the wrong side.
   uint64_t count_below(double limit) const;
 
-  static int32_t bucket_of(double positive_value);
+  // The bucket of a value ≥ 2^-1022 (+infinity goes to the last bucket), and the estimate v of a
+  // bucket.
+  static int32_t bucket_of(double value);
   static double bucket_estimate(int32_t bucket);
 
+  // The state as bytes (state_codec.h): save() writes a canonical form; load() replaces this
+  // sketch, or returns false (the reader fails) on malformed input and leaves it empty.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
+
  private:
-  uint64_t zeros_ = 0;
+  void cover(int32_t first_bucket, int32_t last_bucket);
+
   uint64_t count_ = 0;
-  std::map<int32_t, uint64_t> buckets_;
+  uint64_t zeros_ = 0;
+  double min_ = 0;
+  double max_ = 0;
+  int32_t first_bucket_ = 0;      // the bucket of counts_[0]
+  std::vector<uint64_t> counts_;  // buckets first_bucket_ … first_bucket_ + size − 1
 };
 
 class DurationQuantiles {
  public:
   explicit DurationQuantiles(uint64_t exact_cap = kExactQuantileCap) : cap_(exact_cap) {}
 
-  void feed(double value);  // value ≥ 0
+  void feed(double value);  // a finite value ≥ 0 (−0 is taken as 0)
   void merge(const DurationQuantiles& other);
-  // Sorts the exact values once; quantile() and count_below() need it.
-  void finish();
+  // Nothing is left to do (quantiles select what they need when asked); kept for the accumulator
+  // shape feed / merge / finish.
+  void finish() {}
 
   uint64_t count() const { return count_; }
-  bool approximate() const { return histogram_.has_value(); }
+  bool approximate() const { return sketch_.has_value(); }
   std::optional<double> mean() const;
   // Exact: linear interpolation between order statistics (Hyndman & Fan type 7: R's default, Excel
-  // PERCENTILE.INC, NumPy's default, DuckDB's quantile_cont / median). Past the cap: the
-  // histogram's estimate of the order statistic of rank ⌊(n − 1) q⌋. Requires finish().
+  // PERCENTILE.INC, NumPy's default, DuckDB's quantile_cont / median). Past the cap: the sketch's
+  // estimate of the order statistic of rank ⌊(n − 1) q⌋.
+  // The exact values are partly reordered in place to select the order statistics asked for
+  // (results never depend on which were asked before), so concurrent calls on one object race.
   std::optional<double> quantile(double q) const;
-  // How many values are < limit (approximate past the cap). Requires finish().
+  // How many values are < limit (approximate past the cap: see DDSketch::count_below).
   uint64_t count_below(double limit) const;
+
+  // The state as bytes (state_codec.h): the cap, the count, the exact sum and either the values
+  // kept or the sketch. load() replaces this object (cap included), or returns false (the reader
+  // fails) on malformed input and leaves it empty.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
 
  private:
   void spill();
+  // The value of 0-based rank `rank` among the kept values (rank < values_.size()).
+  double order_statistic(size_t rank) const;
 
   uint64_t cap_;
   uint64_t count_ = 0;
-  std::vector<double> values_;
-  std::optional<LogLinearHistogram> histogram_;
+  // The kept values, partitioned around every rank in settled_ (ascending): values_[r] for a
+  // settled r is the value of rank r, nothing before it is greater and nothing after it is less.
+  mutable std::vector<double> values_;
+  mutable std::vector<size_t> settled_;
+  std::optional<DDSketch> sketch_;
   ExactSum sum_;
-  bool sorted_ = false;
 };
 
 }  // namespace kpilens

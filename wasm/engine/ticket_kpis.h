@@ -94,7 +94,7 @@ struct KpiValue {
   std::optional<double> value;
   uint64_t n = 0;
   std::vector<std::optional<double>> extras;  // in the order of KpiDefinition::extra_names
-  bool approximate = false;  // a quantile read from the histogram past the exact cap (quantiles.h)
+  bool approximate = false;  // a quantile read from the sketch past the exact cap (quantiles.h)
 };
 
 struct KpiDefinition {

@@ -1,0 +1,371 @@
+// state_codec tests: the encodings worked out by hand, malformed input refused, and the saved
+// states of ExactSum, DDSketch and DurationQuantiles: loaded and merged, they give what merging the
+// originals gives; truncated or corrupted, they are refused or load as a usable state.
+#include "state_codec.h"
+
+#include <bit>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "exact_sum.h"
+#include "quantiles.h"
+
+using kpilens::DDSketch;
+using kpilens::DurationQuantiles;
+using kpilens::ExactSum;
+using kpilens::StateReader;
+using kpilens::StateWriter;
+
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+template <class T>
+Bytes saved(const T& state) {
+  StateWriter out;
+  state.save(out);
+  return out.take();
+}
+
+// Loads the whole of `bytes` (nothing may be left over).
+template <class T>
+bool load_all(T& state, const Bytes& bytes) {
+  StateReader in(bytes);
+  return state.load(in) && in.at_end();
+}
+
+template <class T>
+T reloaded(const T& state) {
+  T copy;
+  REQUIRE(load_all(copy, saved(state)));
+  return copy;
+}
+
+uint64_t bits(double x) {
+  return std::bit_cast<uint64_t>(x);
+}
+
+std::vector<double> durations(uint32_t seed, size_t count) {
+  std::mt19937 random(seed);
+  std::lognormal_distribution<double> duration(2.0, 1.8);
+  std::vector<double> values;
+  for (size_t i = 0; i < count; ++i) values.push_back(duration(random));
+  return values;
+}
+
+// Everything a report reads from a DurationQuantiles, as bits.
+std::vector<uint64_t> figures(const DurationQuantiles& q) {
+  std::vector<uint64_t> f{q.count(), q.approximate(), bits(q.mean().value_or(-1))};
+  for (double p : {0.0, 0.1, 0.5, 0.9, 0.99, 1.0}) f.push_back(bits(q.quantile(p).value_or(-1)));
+  for (double limit : {1.0, 5.0, 24.0, 60.0, 1440.0}) f.push_back(q.count_below(limit));
+  return f;
+}
+
+// Loads `bytes` into a T; when that succeeds, the state must be usable and save canonically.
+template <class T, class Use>
+void load_and_use(const Bytes& bytes, Use&& use) {
+  T state;
+  if (!load_all(state, bytes)) return;
+  use(state);
+  const Bytes again = saved(state);
+  T second;
+  REQUIRE(load_all(second, again));
+  CHECK(saved(second) == again);
+}
+
+// Every strict prefix is refused; every byte changed (three ways) is refused or gives a usable
+// state.
+template <class T, class Use>
+void check_damaged(const Bytes& bytes, Use&& use) {
+  for (size_t length = 0; length < bytes.size(); ++length) {
+    T state;
+    StateReader in(std::span<const uint8_t>(bytes.data(), length));
+    INFO("prefix of " << length << " of " << bytes.size() << " bytes");
+    CHECK_FALSE(state.load(in));
+    CHECK(in.failed());
+  }
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    for (uint8_t flip : {uint8_t{0x01}, uint8_t{0x80}, uint8_t{0xFF}}) {
+      Bytes damaged = bytes;
+      damaged[i] ^= flip;
+      load_and_use<T>(damaged, use);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("StateWriter writes little-endian integers, LEB128 varints and double bits",
+          "[state_codec]") {
+  StateWriter out;
+  out.write_u32(0x01020304);
+  out.write_varint(300);  // 300 = 0b10'0101100 → 0xAC (low 7 bits + continuation), 0x02
+  out.write_svarint(-1);  // zigzag: −1 → 1
+  out.write_svarint(1);   // 1 → 2
+  out.write_f64(1.0);     // 0x3FF0000000000000, low byte first
+  out.write_string("ab");
+  const Bytes expected{0x04, 0x03, 0x02, 0x01, 0xAC, 0x02, 0x01, 0x02, 0,  0,
+                       0,    0,    0,    0,    0xF0, 0x3F, 0x02, 'a',  'b'};
+  CHECK(out.bytes() == expected);
+}
+
+TEST_CASE("StateReader reads back every encoding at its limits", "[state_codec]") {
+  StateWriter out;
+  const std::vector<uint64_t> unsigned_values{
+      0, 1, 127, 128, 16383, 16384, uint64_t{1} << 63, std::numeric_limits<uint64_t>::max()};
+  const std::vector<int64_t> signed_values{
+      0, -1, 1, -64, 64, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()};
+  const std::vector<double> doubles{-0.0, std::numeric_limits<double>::denorm_min(), INFINITY,
+                                    std::bit_cast<double>(uint64_t{0x7FF0000000000123})};
+  const std::string text("a\0b \xC3\xA9", 6);
+  const Bytes blob{1, 2, 3};
+  out.write_u8(0xFE);
+  out.write_u64(0x0102030405060708);
+  for (uint64_t v : unsigned_values) out.write_varint(v);
+  for (int64_t v : signed_values) out.write_svarint(v);
+  for (double v : doubles) out.write_f64(v);
+  out.write_string(text);
+  out.write_string("");
+  out.write_bytes(blob);
+
+  const Bytes bytes = out.take();
+  StateReader in(bytes);
+  uint8_t u8 = 0;
+  uint64_t u64 = 0;
+  REQUIRE(in.read_u8(u8));
+  CHECK(u8 == 0xFE);
+  REQUIRE(in.read_u64(u64));
+  CHECK(u64 == 0x0102030405060708);
+  for (uint64_t v : unsigned_values) {
+    REQUIRE(in.read_varint(u64));
+    CHECK(u64 == v);
+  }
+  for (int64_t v : signed_values) {
+    int64_t s = 0;
+    REQUIRE(in.read_svarint(s));
+    CHECK(s == v);
+  }
+  for (double v : doubles) {
+    double d = 0;
+    REQUIRE(in.read_f64(d));
+    CHECK(bits(d) == bits(v));
+  }
+  std::string read_text;
+  REQUIRE(in.read_string(read_text));
+  CHECK(read_text == text);
+  REQUIRE(in.read_string(read_text));
+  CHECK(read_text.empty());
+  std::span<const uint8_t> read_blob;
+  REQUIRE(in.read_bytes(read_blob));
+  CHECK(Bytes(read_blob.begin(), read_blob.end()) == blob);
+  CHECK(in.at_end());
+}
+
+TEST_CASE("StateReader fails on short input and stays failed", "[state_codec]") {
+  const Bytes three{1, 2, 3, 4};
+  StateReader in(std::span<const uint8_t>(three.data(), 3));
+  uint32_t u32 = 0;
+  uint8_t u8 = 0;
+  CHECK_FALSE(in.read_u32(u32));
+  CHECK(in.failed());
+  CHECK_FALSE(in.read_u8(u8));  // the bytes are still there, but the reader is failed
+  CHECK(in.remaining() == 0);
+  CHECK_FALSE(in.at_end());
+}
+
+TEST_CASE("StateReader refuses overlong, oversized and unterminated varints", "[state_codec]") {
+  auto reads = [](const Bytes& bytes) {
+    StateReader in(bytes);
+    uint64_t v = 0;
+    return in.read_varint(v);
+  };
+  CHECK(reads({0x00}));
+  CHECK_FALSE(reads({0x80, 0x00}));  // 0 written in two bytes
+  CHECK_FALSE(reads({0xFF, 0x00}));  // 127 written in two bytes
+  CHECK(reads({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01}));        // 2^64 − 1
+  CHECK_FALSE(reads({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02}));  // 2^64
+  CHECK_FALSE(reads(Bytes(11, 0x80)));
+  CHECK_FALSE(reads({0x80}));
+}
+
+TEST_CASE("StateReader never trusts a length or a count", "[state_codec]") {
+  // A string of 2^40 bytes with three bytes left: refused before anything is allocated.
+  StateWriter out;
+  out.write_varint(uint64_t{1} << 40);
+  out.write_u8('a');
+  out.write_u8('b');
+  out.write_u8('c');
+  const Bytes bytes = out.take();
+  {
+    StateReader in(bytes);
+    std::string text;
+    CHECK_FALSE(in.read_string(text));
+    CHECK(in.failed());
+  }
+  {
+    // Three items of one byte fit; of two bytes they do not.
+    StateWriter three;
+    three.write_varint(3);
+    three.write_u8(1);
+    three.write_u8(2);
+    three.write_u8(3);
+    const Bytes b = three.take();
+    uint64_t count = 0;
+    StateReader fits(b);
+    CHECK(fits.read_count(count, 1));
+    CHECK(count == 3);
+    StateReader too_many(b);
+    CHECK_FALSE(too_many.read_count(count, 2));
+  }
+}
+
+TEST_CASE("A saved ExactSum, loaded and merged, equals merging the original", "[state_codec]") {
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> mantissa(-1.0, 1.0);
+  std::uniform_int_distribution<int> exponent(-1074, 1000);
+  for (int round = 0; round < 50; ++round) {
+    ExactSum a, b;
+    for (int i = 0; i < 3000; ++i) {
+      (i % 3 ? a : b)
+          .add(std::ldexp(mantissa(rng), round % 2 ? exponent(rng) : exponent(rng) / 40));
+    }
+    ExactSum direct = a;
+    direct.merge(b);
+    ExactSum via_bytes = a;
+    via_bytes.merge(reloaded(b));
+    INFO("round " << round);
+    CHECK(bits(via_bytes.value()) == bits(direct.value()));
+    CHECK(bits(reloaded(direct).value()) == bits(direct.value()));
+    CHECK(saved(reloaded(direct)) == saved(direct));
+  }
+}
+
+TEST_CASE("ExactSum saves one form per value, signs of zero and specials included",
+          "[state_codec]") {
+  ExactSum three, one_two, cancelled;
+  three.add(3.0);
+  one_two.add(0.5);
+  one_two.add(2.5);
+  CHECK(saved(three) == saved(one_two));
+  cancelled.add(1e300);
+  cancelled.add(-1e300);
+  ExactSum plus_zero;
+  plus_zero.add(0.0);
+  CHECK(saved(cancelled) == saved(plus_zero));
+
+  ExactSum negative_zero, infinite, not_a_number, negative;
+  negative_zero.add(-0.0);
+  infinite.add(-INFINITY);
+  not_a_number.add(INFINITY);
+  not_a_number.add(-INFINITY);
+  negative.add(-2.75e-310);
+  negative.add(-1e17);
+  CHECK(std::signbit(reloaded(negative_zero).value()));
+  CHECK(reloaded(infinite).value() == -INFINITY);
+  CHECK(std::isnan(reloaded(not_a_number).value()));
+  CHECK(bits(reloaded(negative).value()) == bits(negative.value()));
+  CHECK_FALSE(std::signbit(reloaded(ExactSum{}).value()));
+  CHECK(saved(ExactSum{}) == Bytes{'S', 0});
+}
+
+TEST_CASE("A saved DDSketch, loaded and merged, equals merging the original", "[state_codec]") {
+  const std::vector<double> values = durations(3, 20000);
+  DDSketch a, b;
+  for (size_t i = 0; i < values.size(); ++i) (i % 4 ? a : b).add(i % 97 ? values[i] : 0.0);
+  DDSketch direct = a;
+  direct.merge(b);
+  DDSketch via_bytes = a;
+  via_bytes.merge(reloaded(b));
+  REQUIRE(via_bytes.count() == direct.count());
+  for (uint64_t rank = 0; rank < direct.count(); rank += 997) {
+    CHECK(bits(via_bytes.value_at_rank(rank)) == bits(direct.value_at_rank(rank)));
+  }
+  for (double limit : {0.5, 1.0, 7.0, 100.0}) {
+    CHECK(via_bytes.count_below(limit) == direct.count_below(limit));
+  }
+  CHECK(saved(via_bytes) == saved(direct));
+}
+
+TEST_CASE("A saved DurationQuantiles, loaded and merged, equals merging the original",
+          "[state_codec]") {
+  const std::vector<double> values = durations(4, 3000);
+  // Caps that keep both parts exact, make only the merge pass it, and make one part a sketch.
+  for (uint64_t cap : {uint64_t{5000}, uint64_t{2000}, uint64_t{500}}) {
+    DurationQuantiles a(cap), b(cap);
+    for (size_t i = 0; i < values.size(); ++i) (i < 1400 ? a : b).feed(values[i]);
+    CHECK(a.quantile(0.5).has_value());  // reorders a's values: the bytes must not care
+    DurationQuantiles direct = a;
+    direct.merge(b);
+    DurationQuantiles via_bytes = reloaded(a);
+    via_bytes.merge(reloaded(b));
+    INFO("cap " << cap);
+    CHECK(figures(via_bytes) == figures(direct));
+    CHECK(figures(reloaded(direct)) == figures(direct));
+  }
+  DurationQuantiles empty;
+  CHECK(figures(reloaded(empty)) == figures(empty));
+}
+
+TEST_CASE("States saved one after another load one after another", "[state_codec]") {
+  ExactSum sum;
+  sum.add(2.5);
+  DDSketch sketch;
+  sketch.add(3.0);
+  DurationQuantiles quantiles;
+  quantiles.feed(4.0);
+  StateWriter out;
+  sum.save(out);
+  sketch.save(out);
+  quantiles.save(out);
+  const Bytes bytes = out.take();
+  StateReader in(bytes);
+  ExactSum sum2;
+  DDSketch sketch2;
+  DurationQuantiles quantiles2;
+  REQUIRE(sum2.load(in));
+  REQUIRE(sketch2.load(in));
+  REQUIRE(quantiles2.load(in));
+  CHECK(in.at_end());
+  CHECK(sum2.value() == 2.5);
+  CHECK(sketch2.value_at_rank(0) == 3.0);
+  CHECK(quantiles2.quantile(0.5) == 4.0);
+  // A state read as another kind is refused by its tag.
+  StateReader wrong(bytes);
+  CHECK_FALSE(sketch2.load(wrong));
+  CHECK(sketch2.count() == 0);
+}
+
+TEST_CASE("Truncated or corrupted ExactSum bytes are refused or load as a usable sum",
+          "[state_codec]") {
+  ExactSum sum;
+  for (double v : {1e-300, -3.5, 7e12, 0x1p-1074, -1e200}) sum.add(v);
+  check_damaged<ExactSum>(saved(sum), [](const ExactSum& s) { (void)s.value(); });
+}
+
+TEST_CASE("Truncated or corrupted DDSketch bytes are refused or load as a usable sketch",
+          "[state_codec]") {
+  DDSketch sketch;
+  for (double v : {0.0, 0.5, 3.0, 3.01, 700.0, 1e6}) sketch.add(v);
+  check_damaged<DDSketch>(saved(sketch), [](const DDSketch& s) {
+    for (uint64_t rank = 0; rank < s.count() && rank < 100; ++rank) (void)s.value_at_rank(rank);
+    (void)s.count_below(3.0);
+  });
+}
+
+TEST_CASE("Truncated or corrupted DurationQuantiles bytes are refused or load usably",
+          "[state_codec]") {
+  auto use = [](const DurationQuantiles& q) { (void)figures(q); };
+  DurationQuantiles exact(10), sketched(3);
+  for (double v : {4.0, 0.25, 9.5, 1.0}) {
+    exact.feed(v);
+    sketched.feed(v);
+  }
+  REQUIRE(sketched.approximate());
+  check_damaged<DurationQuantiles>(saved(exact), use);
+  check_damaged<DurationQuantiles>(saved(sketched), use);
+}

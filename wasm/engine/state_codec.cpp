@@ -1,0 +1,145 @@
+// state_codec: see state_codec.h for the encodings.
+#include "state_codec.h"
+
+#include <cstring>
+
+namespace kpilens {
+
+namespace {
+
+// std::bit_cast is missing from Emscripten 3.1.6's libc++.
+uint64_t bits_of(double x) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  return bits;
+}
+
+double double_of(uint64_t bits) {
+  double x = 0;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+}  // namespace
+
+void StateWriter::write_u32(uint32_t value) {
+  for (int i = 0; i < 4; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
+}
+
+void StateWriter::write_u64(uint64_t value) {
+  for (int i = 0; i < 8; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
+}
+
+void StateWriter::write_varint(uint64_t value) {
+  while (value >= 0x80) {
+    bytes_.push_back(static_cast<uint8_t>(value | 0x80));
+    value >>= 7;
+  }
+  bytes_.push_back(static_cast<uint8_t>(value));
+}
+
+void StateWriter::write_svarint(int64_t value) {
+  // Zigzag: the sign moves to bit 0, so small magnitudes of either sign stay short.
+  const uint64_t bits = static_cast<uint64_t>(value);
+  write_varint((bits << 1) ^ (value < 0 ? ~uint64_t{0} : 0));
+}
+
+void StateWriter::write_f64(double value) {
+  write_u64(bits_of(value));
+}
+
+void StateWriter::write_string(std::string_view text) {
+  write_varint(text.size());
+  bytes_.insert(bytes_.end(), text.begin(), text.end());
+}
+
+void StateWriter::write_bytes(std::span<const uint8_t> data) {
+  write_varint(data.size());
+  bytes_.insert(bytes_.end(), data.begin(), data.end());
+}
+
+bool StateReader::take(size_t count, const uint8_t*& start) {
+  if (failed_ || count > data_.size() - position_) return fail();
+  start = data_.data() + position_;
+  position_ += count;
+  return true;
+}
+
+bool StateReader::read_u8(uint8_t& value) {
+  const uint8_t* p = nullptr;
+  if (!take(1, p)) return false;
+  value = p[0];
+  return true;
+}
+
+bool StateReader::read_u32(uint32_t& value) {
+  const uint8_t* p = nullptr;
+  if (!take(4, p)) return false;
+  value = 0;
+  for (int i = 0; i < 4; ++i) value |= uint32_t{p[i]} << (8 * i);
+  return true;
+}
+
+bool StateReader::read_u64(uint64_t& value) {
+  const uint8_t* p = nullptr;
+  if (!take(8, p)) return false;
+  value = 0;
+  for (int i = 0; i < 8; ++i) value |= uint64_t{p[i]} << (8 * i);
+  return true;
+}
+
+bool StateReader::read_varint(uint64_t& value) {
+  value = 0;
+  for (int i = 0; i < 10; ++i) {
+    uint8_t byte = 0;
+    if (!read_u8(byte)) return false;
+    // The tenth byte holds bit 63 only.
+    if (i == 9 && byte > 1) return fail();
+    value |= uint64_t{byte & 0x7Fu} << (7 * i);
+    if ((byte & 0x80) == 0) {
+      if (byte == 0 && i > 0) return fail();  // overlong: a shorter form exists
+      return true;
+    }
+  }
+  return fail();
+}
+
+bool StateReader::read_svarint(int64_t& value) {
+  uint64_t bits = 0;
+  if (!read_varint(bits)) return false;
+  value = static_cast<int64_t>((bits >> 1) ^ (~(bits & 1) + 1));
+  return true;
+}
+
+bool StateReader::read_f64(double& value) {
+  uint64_t bits = 0;
+  if (!read_u64(bits)) return false;
+  value = double_of(bits);
+  return true;
+}
+
+bool StateReader::read_string(std::string& text) {
+  std::span<const uint8_t> data;
+  if (!read_bytes(data)) return false;
+  text.assign(reinterpret_cast<const char*>(data.data()), data.size());
+  return true;
+}
+
+bool StateReader::read_bytes(std::span<const uint8_t>& data) {
+  uint64_t length = 0;
+  if (!read_varint(length)) return false;
+  if (length > remaining()) return fail();
+  const uint8_t* p = nullptr;
+  if (!take(static_cast<size_t>(length), p)) return false;
+  data = std::span<const uint8_t>(p, static_cast<size_t>(length));
+  return true;
+}
+
+bool StateReader::read_count(uint64_t& count, size_t min_bytes_each) {
+  if (!read_varint(count)) return false;
+  if (min_bytes_each == 0) min_bytes_each = 1;
+  if (count > remaining() / min_bytes_each) return fail();
+  return true;
+}
+
+}  // namespace kpilens

@@ -1,0 +1,78 @@
+// state_codec: the bytes of an accumulator's mergeable state, as workers send them to each other.
+// StateWriter appends; StateReader reads back, checking every bound: malformed input makes a read
+// return false and leaves the reader failed (every later read fails too), so a load can read a
+// whole record and test once. Nothing read is trusted: a length or an item count is checked
+// against the bytes that are left before anything is allocated for it.
+//
+// Encodings (all little-endian, the same bytes natively and in wasm):
+//   u8, u32, u64    fixed width
+//   varint          unsigned LEB128, 1–10 bytes; overlong forms (a last byte of 0 after the first)
+//                   and values past 2^64 − 1 are refused, so every value has exactly one encoding
+//   svarint         a signed value zigzag-mapped (0, −1, 1, −2 … → 0, 1, 2, 3 …), then varint
+//   f64             the double's IEEE 754 bit pattern as a u64 (NaN payloads and −0 kept)
+//   string, bytes   varint length, then the bytes
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kpilens {
+
+class StateWriter {
+ public:
+  void write_u8(uint8_t value) { bytes_.push_back(value); }
+  void write_u32(uint32_t value);
+  void write_u64(uint64_t value);
+  void write_varint(uint64_t value);
+  void write_svarint(int64_t value);
+  void write_f64(double value);
+  void write_string(std::string_view text);
+  void write_bytes(std::span<const uint8_t> data);
+
+  const std::vector<uint8_t>& bytes() const { return bytes_; }
+  std::vector<uint8_t> take() { return std::move(bytes_); }
+
+ private:
+  std::vector<uint8_t> bytes_;
+};
+
+class StateReader {
+ public:
+  explicit StateReader(std::span<const uint8_t> data) : data_(data) {}
+
+  // Each returns false (and leaves `value` unspecified) when the input is short or malformed.
+  bool read_u8(uint8_t& value);
+  bool read_u32(uint32_t& value);
+  bool read_u64(uint64_t& value);
+  bool read_varint(uint64_t& value);
+  bool read_svarint(int64_t& value);
+  bool read_f64(double& value);
+  bool read_string(std::string& text);
+  // A view into the reader's input (no copy); valid as long as the input is.
+  bool read_bytes(std::span<const uint8_t>& data);
+  // A count of items that take at least `min_bytes_each` bytes each (≥ 1): refused when that many
+  // items cannot fit in what is left, so a caller may reserve `count` items safely.
+  bool read_count(uint64_t& count, size_t min_bytes_each);
+  // Marks the input malformed (a value out of its range, say); returns false for `return fail();`.
+  bool fail() {
+    failed_ = true;
+    return false;
+  }
+
+  bool failed() const { return failed_; }
+  size_t remaining() const { return failed_ ? 0 : data_.size() - position_; }
+  bool at_end() const { return !failed_ && position_ == data_.size(); }
+
+ private:
+  bool take(size_t count, const uint8_t*& start);
+
+  std::span<const uint8_t> data_;
+  size_t position_ = 0;
+  bool failed_ = false;
+};
+
+}  // namespace kpilens
