@@ -21,17 +21,16 @@ kpilens_apt() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Installs node_modules from the committed package-lock.json when they differ. `npm install` rather than
-# `npm ci`: ci insists that the lock lists DuckDB's optional bindings for every platform, and the registry
-# reachable here serves only linux-x64's, so no lock made here satisfies ci. With a complete lock for this
-# platform, `npm install` installs exactly the locked versions and leaves the lock unchanged.
+# Installs node_modules from the committed package-lock.json (`npm ci`: exactly the locked versions) when
+# the lock changed since the last install. The lock lists DuckDB's optional native bindings for every
+# platform (npm installs only this platform's), so `npm ci` accepts it and nothing rewrites it.
 kpilens_npm() {
   local stamp="$kpilens_root/node_modules/.kpilens-lock.sha256"
   local want
   want="$(sha256sum "$kpilens_root/package-lock.json" | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   echo "kpilens: installing npm packages (package-lock.json)" >&2
-  (cd "$kpilens_root" && npm install --no-audit --no-fund --loglevel=error)
+  (cd "$kpilens_root" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$want" >"$stamp"
 }
 
