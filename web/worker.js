@@ -115,7 +115,9 @@ async function run(message) {
         dataset.endFile();
       }
       const json = dataset.report();
-      postMessage({ type: 'report', id, json });
+      // The module's memory never shrinks: its size now is the peak of this worker's warm-up and runs
+      // (scripts/bench reports it).
+      postMessage({ type: 'report', id, json, wasmMemoryBytes: module.HEAPU8.buffer.byteLength });
     } finally {
       dataset.delete();
     }
