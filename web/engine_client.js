@@ -1,5 +1,6 @@
-// engine_client.js: the main thread's side of the worker protocol. One worker at a time; cancelling
-// terminates it at once (no cooperative checks needed) and the next run starts a fresh one.
+// engine_client.js: the main thread's side of the worker protocol. One worker at a time, started with the
+// page (not at the first drop) so that it has compiled and instantiated the module before a file comes in;
+// cancelling terminates it at once (no cooperative checks needed) and starts the next one.
 
 /* The worker's source (kpilens.web.js + worker.js) is injected by the build as a string. */
 /* global __KPILENS_WORKER_SOURCE__ */
@@ -12,6 +13,7 @@ export class EngineClient {
     this.workerUrl = null;
     this.pending = null;
     this.nextId = 1;
+    this.ensureWorker();
   }
 
   ensureWorker() {
@@ -26,6 +28,9 @@ export class EngineClient {
       event.preventDefault();
       this.fail(new Error(event.message || 'the engine stopped unexpectedly'));
     };
+    // Creating the worker, inflating, compiling and instantiating the module would otherwise happen
+    // after the drop, while the user waits (scripts/bench --first-kpis).
+    this.worker.postMessage({ type: 'load' });
     return this.worker;
   }
 
@@ -78,6 +83,7 @@ export class EngineClient {
     const error = new Error('cancelled');
     error.cancelled = true;
     this.fail(error);
+    this.ensureWorker(); // ready for the next run (not after a failure: a worker that fails might fail again)
     return true;
   }
 }

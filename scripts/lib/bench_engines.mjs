@@ -1,0 +1,188 @@
+// bench_engines.mjs: the engines of scripts/bench — how each is run (every run a fresh process:
+// `node scripts/lib/bench_engines.mjs --worker ID FILE OPTIONS`, or the CLI itself) and what it returns:
+// {seconds, weeks, peakRssBytes, wasmMemoryBytes?, phases?, cpu?}, its weekly figures normalized so that
+// any two engines can be compared figure by figure (`differences`).
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { weeklySql } from './kpi_sql.mjs';
+import { papaWeekly } from './papa_weekly.mjs';
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const self = fileURLToPath(import.meta.url);
+export const CLI = resolve(root, process.env.KPILENS_CLI ?? 'build/native/wasm/cli/kpilens');
+export const WASM = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
+export const SITE = join(root, 'dist/site');
+export const CHROMIUM = process.env.KPILENS_CHROMIUM ?? '/usr/bin/chromium';
+// A user's drop comes a moment after the page opened; the page starts its engine meanwhile. --first-kpis
+// also times a drop at the load event itself.
+export const PAGE_SETTLE_MS = 1000;
+
+export const TOLERANCE = 1e-9;
+
+// The figures of the weekly report: [name, engine KPI id, DuckDB column, exact?]. Counts and medians must
+// be equal; means and ratios within TOLERANCE.
+export const FIGURES = [
+  ['tickets', 'tickets', 'tickets', true],
+  ['csat', 'csat', 'csat', false],
+  ['nps', 'nps', 'nps', false],
+  ['resolution_hours_mean', 'resolution_time_mean', 'resolution_mean', false],
+  ['resolution_hours_median', 'resolution_time_median', 'resolution_median', true],
+  ['first_response_minutes_mean', 'first_response_time_mean', 'frt_mean', false],
+  ['fcr', 'fcr', 'fcr', false],
+];
+
+// --- engines: each runs in its own process ---------------------------------------------------------
+
+/** Runs `node bench_engines.mjs --worker ID FILE OPTIONS` and returns what the worker printed. */
+export function inWorker(id, options = {}) {
+  return (file) => {
+    const child = spawnSync(process.execPath, [self, '--worker', id, file, JSON.stringify(options)], {
+      encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (child.status !== 0) throw new Error(`${id}: worker failed (status ${child.status}, ${child.signal ?? 'no signal'})`);
+    return JSON.parse(child.stdout);
+  };
+}
+
+function runCli(file) {
+  const time = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', '%M'] : [];
+  const argv = [...time, CLI, 'report', '--grain', 'week', file];
+  const start = process.hrtime.bigint();
+  const child = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (child.status !== 0) throw new Error(`cli: status ${child.status}: ${child.stderr}`);
+  const kb = time.length ? Number(child.stderr.trim().split('\n').pop()) : NaN;
+  return { seconds, weeks: weeksFromReport(JSON.parse(child.stdout)), peakRssBytes: kb * 1024 || null };
+}
+
+export const ENGINES = [
+  { id: 'wasm', label: 'kpilens wasm (Node)', run: inWorker('wasm') },
+  { id: 'page', label: 'kpilens page (Chromium)', run: inWorker('page') },
+  { id: 'cli', label: 'kpilens native CLI', run: runCli },
+  { id: 'papa', label: 'Papa Parse + JS', run: inWorker('papa') },
+  { id: 'duckdb-wasm', label: 'DuckDB-WASM (Node)', run: inWorker('duckdb-wasm') },
+  { id: 'duckdb', label: 'DuckDB native, 1 thread', run: inWorker('duckdb') },
+];
+
+// --- workers ------------------------------------------------------------------------------------------
+
+const WORKERS = {
+  async wasm(file) {
+    const { loadEngine, reportFromFiles } = await import('../../wasm/bindings/node_engine.mjs');
+    const engine = await loadEngine(WASM);
+    const start = process.hrtime.bigint();
+    const text = await reportFromFiles([file], { grain: 'week' });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength };
+  },
+
+  async page(file, options) {
+    const { startPageRunner } = await import('./page_run.mjs');
+    const runner = await startPageRunner({
+      siteDir: SITE, executablePath: CHROMIUM, settleMs: options.settleMs ?? PAGE_SETTLE_MS,
+      timeoutMs: 120_000 + statSync(file).size / 5e3, // 5 MB/s at the very least
+    });
+    try {
+      const got = await runner.run(file);
+      const weeks = weeksFromReport(got.report);
+      // What the page shows is what its report says: the trend table's periods and tickets.
+      const series = got.report.kpis.find((k) => k.id === 'tickets').series.value;
+      const shown = got.shownTickets.map((row) => `${row.period} ${row.value}`).join(', ');
+      const expected = got.report.periods.keys.map((key, i) => `${key} ${series[i]}`).join(', ');
+      if (shown !== expected) throw new Error(`page: the trend table shows ${shown.slice(0, 200)}…, its report ${expected.slice(0, 200)}…`);
+      const { seconds, phases, cpu, wasmMemoryBytes, peakRssBytes } = got;
+      return { seconds, weeks, wasmMemoryBytes, peakRssBytes, phases, cpu };
+    } finally {
+      await runner.close();
+    }
+  },
+
+  async papa(file) {
+    const Papa = require('papaparse');
+    const start = process.hrtime.bigint();
+    const weeks = await papaWeekly(Papa, file);
+    return { seconds: Number(process.hrtime.bigint() - start) / 1e9, weeks };
+  },
+
+  async 'duckdb-wasm'(file) {
+    const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs');
+    const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
+    const bundles = {
+      mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
+      eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') },
+    };
+    const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
+    await db.instantiate(() => {});
+    const connection = db.connect();
+    const start = process.hrtime.bigint();
+    db.registerFileURL('tickets.csv', file, duckdb.DuckDBDataProtocol.NODE_FS, true);
+    const table = connection.query(weeklySql('tickets.csv', FIGURES.map((f) => f[2])));
+    const rows = table.toArray().map((row) => row.toJSON());
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    connection.close();
+    return { seconds, weeks: weeksFromSqlRows(rows) };
+  },
+
+  async duckdb(file) {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run('SET threads = 1');
+    const start = process.hrtime.bigint();
+    const result = await connection.runAndReadAll(weeklySql(file, FIGURES.map((f) => f[2])));
+    const rows = result.getRowObjectsJS();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    connection.closeSync?.();
+    return { seconds, weeks: weeksFromSqlRows(rows) };
+  },
+};
+
+// --- the weekly figures, normalized: {week: 'YYYY-MM-DD', tickets, csat, …} ---------------------------
+
+function weeksFromReport(report) {
+  if (!report.ok) throw new Error(`engine report not ok: ${JSON.stringify(report.errors)}`);
+  const kpis = new Map(report.kpis.map((k) => [k.id, k]));
+  return report.periods.start.map((week, i) => {
+    const out = { week };
+    for (const [name, id] of FIGURES) out[name] = kpis.get(id).series.value[i];
+    return out;
+  });
+}
+
+function weeksFromSqlRows(rows) {
+  return rows.map((row) => {
+    const out = { week: row.week };
+    for (const [name, , column] of FIGURES) out[name] = row[column] === null ? null : Number(row[column]);
+    return out;
+  });
+}
+
+// --- comparing ----------------------------------------------------------------------------------------
+
+/** The differences between two engines' weeks (empty when they agree). */
+export function differences(a, b, labelA, labelB) {
+  const out = [];
+  if (a.length !== b.length) out.push(`${labelA} has ${a.length} weeks, ${labelB} ${b.length}`);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i].week !== b[i].week) { out.push(`week ${i}: ${labelA} ${a[i].week}, ${labelB} ${b[i].week}`); continue; }
+    for (const [name, , , exact] of FIGURES) {
+      const x = a[i][name];
+      const y = b[i][name];
+      const same = x === y || (x !== null && y !== null && !exact &&
+        Math.abs(x - y) <= TOLERANCE * Math.max(Math.abs(x), Math.abs(y)));
+      if (!same) out.push(`week of ${a[i].week}, ${name}: ${labelA} ${x}, ${labelB} ${y}`);
+    }
+  }
+  return out;
+}
+
+if (process.argv[1] === self && process.argv[2] === '--worker') {
+  const [, , , id, file, options] = process.argv;
+  const result = await WORKERS[id](file, options ? JSON.parse(options) : {});
+  result.peakRssBytes ??= process.resourceUsage().maxRSS * 1024;
+  process.stdout.write(JSON.stringify(result));
+}

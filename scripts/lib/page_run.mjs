@@ -1,0 +1,233 @@
+// page_run.mjs: one run of the served page (dist/site) in Debian's Chromium, driven by playwright-core, for
+// scripts/bench: the page served on a free port, a fresh browser and context, the page loaded (not timed), a
+// file given to the page's file input the way a user picks it, and the time until the report is on screen.
+//
+// The file reaches the page by path: playwright's setInputFiles with a local path has Chromium open the file
+// itself (DOM.setFileInputFiles), so the page gets a disk-backed File and no byte of it goes through the
+// driver — an 8 GB file costs what a user's pick costs.
+//
+// What is timed, inside the page (performance.now(), no driver round trip in the figure):
+//   from  the `change` event of the file input (a listener on window, capture phase: before the page's own)
+//   to    the report painted: the page sets <body data-state="ready"> at the end of show(report); a
+//         MutationObserver notes it, then one animation frame (style, layout and paint of that frame) and
+//         one task later the time is taken.
+// The worker's report message is recorded as it arrives (its JSON text and the wasm memory size the worker
+// adds to it), so the bench can check the page's weekly figures against the other engines'.
+//
+// On a shared machine the wall time says as much about the other work as about ours, so each run also
+// reads what every Chromium thread spent on a CPU and waiting for one (/proc/<pid>/task/<tid>/schedstat).
+import { chromium } from 'playwright-core';
+import { readdirSync, readFileSync } from 'node:fs';
+import { serve } from '../static-server.mjs';
+
+// Flags that work here as root (/work/shared/docs/toolchain.md; the same as tests/e2e/helpers.mjs).
+const LAUNCH_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// Runs in the page before any of its scripts (addInitScript).
+function instrument() {
+  const bench = { dropAt: null, messageAt: null, readyAt: null, shownAt: null, state: null, json: null, wasmMemoryBytes: null };
+  window.__bench = bench;
+  window.addEventListener('change', (event) => {
+    if (event.target?.id === 'file-input' && bench.dropAt === null) bench.dropAt = performance.now();
+  }, true);
+  const PageWorker = window.Worker;
+  window.Worker = class extends PageWorker {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (event.data?.type !== 'report' || bench.json !== null) return;
+        bench.messageAt = performance.now();
+        bench.json = event.data.json;
+        bench.wasmMemoryBytes = event.data.wasmMemoryBytes ?? null;
+      });
+    }
+  };
+  new MutationObserver(() => {
+    const state = document.body?.dataset.state;
+    if (bench.dropAt === null || bench.readyAt !== null || (state !== 'ready' && state !== 'error')) return;
+    bench.readyAt = performance.now();
+    bench.state = state;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => { bench.shownAt = performance.now(); };
+      channel.port2.postMessage(0);
+    });
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+}
+
+// ---- Chromium's processes and threads, from /proc (Linux; elsewhere the figures are null) ----
+
+/** Pids of the processes below this one (the Chromium that playwright started), with their --type. */
+function chromiumProcesses() {
+  const parent = new Map();
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const below = (pid) => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  const out = [];
+  for (const pid of parent.keys()) {
+    if (!below(pid)) continue;
+    try {
+      const type = /--type=([a-z-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+      out.push({ pid, type });
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** Nanoseconds on a CPU and waiting in the run queue, per thread: Map 'pid/tid' → {name, cpu, wait}. */
+function threadTimes() {
+  const processes = chromiumProcesses();
+  if (!processes) return null;
+  const out = new Map();
+  for (const { pid, type } of processes) {
+    let tids = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const [cpu, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        out.set(`${pid}/${tid}`, { name: `${type}:${name}`, cpu, wait });
+      } catch {
+        // ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU milliseconds between two threadTimes() readings, by role: the engine's worker thread, the page's main
+ * thread (the report parsed, rendered, painted), the renderer's thread pool (V8 compiling wasm and JS in the
+ * background, garbage collection helpers) and all the rest (browser process, compositor, GPU process…); and
+ * the milliseconds the worker and main threads waited for a CPU (other work on the machine).
+ */
+function cpuByRole(before, after) {
+  if (!before || !after) return null;
+  const roles = { workerMs: 0, mainMs: 0, backgroundMs: 0, otherMs: 0, waitedMs: 0 };
+  for (const [key, t] of after) {
+    const b = before.get(key) ?? { cpu: 0, wait: 0 };
+    const cpu = (t.cpu - b.cpu) / 1e6;
+    const wait = (t.wait - b.wait) / 1e6;
+    if (t.name.startsWith('renderer:DedicatedWorker')) {
+      roles.workerMs += cpu;
+      roles.waitedMs += wait;
+    } else if (t.name === 'renderer:chromium') {
+      roles.mainMs += cpu;
+      roles.waitedMs += wait;
+    } else if (t.name.startsWith('renderer:ThreadPoolForeg')) {
+      roles.backgroundMs += cpu;
+    } else {
+      roles.otherMs += cpu;
+    }
+  }
+  return roles;
+}
+
+/** The peak resident set (VmHWM) of the largest renderer process: the page's, with its worker and wasm memory. */
+function rendererPeakRssBytes() {
+  const processes = chromiumProcesses();
+  if (!processes) return null;
+  let peak = 0;
+  for (const { pid, type } of processes) {
+    if (type !== 'renderer') continue;
+    try {
+      const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      peak = Math.max(peak, Number(kb ?? 0) * 1024);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return peak || null;
+}
+
+/**
+ * Serves `siteDir` and starts Chromium; `run(file)` then loads the page in a fresh context, waits `settleMs`
+ * after its load event (a user's drop comes a moment after the page opened), gives it the file and waits for
+ * the report. close() ends both. One runner is meant for one run (a fresh browser each time, as every other
+ * engine of the bench is a fresh process), but several runs in one browser work too.
+ */
+export async function startPageRunner({ siteDir, executablePath = '/usr/bin/chromium', timeoutMs = 120_000, settleMs = 1000 }) {
+  const { server, url } = await serve(siteDir, { port: 0 });
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath, args: LAUNCH_ARGS });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const close = async () => {
+    await browser.close();
+    await new Promise((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+    });
+  };
+
+  async function run(file) {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    try {
+      await context.addInitScript(instrument);
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (error) => errors.push(String(error)));
+      await page.goto(url, { waitUntil: 'load' });
+      if (settleMs > 0) await page.waitForTimeout(settleMs);
+      const before = threadTimes();
+      await page.setInputFiles('#file-input', file);
+      await page.waitForFunction(() => window.__bench.shownAt !== null, null, { timeout: timeoutMs, polling: 100 });
+      const cpu = cpuByRole(before, threadTimes());
+      const bench = await page.evaluate(() => window.__bench);
+      if (bench.state !== 'ready') {
+        const status = await page.textContent('#status');
+        throw new Error(`the page ended in state ${bench.state}: ${status} ${errors.join('; ')}`);
+      }
+      // The trend table as shown (tickets per period, the figure the page picks first).
+      const shownTickets = await page.$$eval('table[data-testid="trend-table"] tbody tr', (rows) => rows.map((row) => ({
+        period: row.children[0].textContent,
+        value: row.children[2].getAttribute('data-value'),
+      })));
+      return {
+        seconds: (bench.shownAt - bench.dropAt) / 1000,
+        phases: {
+          engineSeconds: (bench.messageAt - bench.dropAt) / 1000, // the drop → the report message in the page
+          renderSeconds: (bench.readyAt - bench.messageAt) / 1000, // JSON.parse, cards, charts, tables
+          paintSeconds: (bench.shownAt - bench.readyAt) / 1000, // the next frame
+        },
+        cpu,
+        report: JSON.parse(bench.json),
+        wasmMemoryBytes: bench.wasmMemoryBytes,
+        peakRssBytes: rendererPeakRssBytes(),
+        shownTickets,
+        errors,
+      };
+    } finally {
+      await context.close();
+    }
+  }
+
+  return { run, close, url };
+}
