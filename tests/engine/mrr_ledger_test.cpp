@@ -88,6 +88,24 @@ TEST_CASE("active_on reads a series' subscriptions on a day", "[mrr_ledger]") {
   CHECK_FALSE(ledger.active_on(99, 15));
 }
 
+TEST_CASE("A segment ledger keys its states by customer and value", "[mrr_ledger]") {
+  SegmentLedger ledger;
+  ledger.add_span((uint64_t{7} << 32) | 2, 1, std::nullopt, 10);
+  ledger.add_span((uint64_t{7} << 32) | 1, 1, 15, 30);
+  ledger.add_span((uint64_t{3} << 32) | 2, 12, std::nullopt, 5);
+  ledger.finish();
+  std::vector<uint64_t> keys;
+  std::vector<int64_t> last_mrr;
+  std::vector<int64_t> eval = days(2);
+  ledger.walk(eval, [&](uint64_t key, std::span<const SeriesRun> runs) {
+    keys.push_back(key);
+    last_mrr.push_back(runs.back().state.micros);
+  });
+  CHECK(keys == std::vector<uint64_t>{(uint64_t{3} << 32) | 2, (uint64_t{7} << 32) | 1,
+                                      (uint64_t{7} << 32) | 2});
+  CHECK(last_mrr == std::vector<int64_t>{5, 0, 10});
+}
+
 TEST_CASE("Movements compare consecutive evaluation days", "[mrr_figures]") {
   MrrLedger ledger;
   ledger.add_span(0, 1, std::nullopt, 100);  // new at 10
@@ -158,8 +176,7 @@ TEST_CASE("Merging two halves of the points gives the figures of one pass", "[mr
   whole.add_span(0, 1, 25, 10);
   whole.add_span(0, 15, std::nullopt, 5);
   whole.add_span(1, 5, std::nullopt, 7);
-  std::vector<uint32_t> same = {0, 1};
-  a.merge(b, same);
+  a.merge(b, [](uint32_t series) { return series; });
   a.finish();
   whole.finish();
   GroupFigures merged = figures_of(a, 3, 12);
@@ -189,8 +206,7 @@ TEST_CASE("Renumbering merges series that become one", "[mrr_ledger]") {
   MrrLedger ledger;
   ledger.add_span(0, 1, std::nullopt, 10);
   ledger.add_span(1, 15, std::nullopt, 5);
-  std::vector<uint32_t> map = {0, 0};
-  ledger.renumber(map);
+  ledger.renumber([](uint32_t) { return uint32_t{0}; });
   ledger.finish();
   auto runs = runs_of(ledger, 2);
   REQUIRE(runs.size() == 1);

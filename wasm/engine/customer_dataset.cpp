@@ -81,6 +81,11 @@ int64_t period_first_day(int64_t period, Grain grain) {
   }
 }
 
+// A segment ledger's series: a customer and a value id.
+uint64_t segment_key(uint32_t customer, uint32_t value) {
+  return (uint64_t{customer} << 32) | value;
+}
+
 // A row's segment cell: trimmed, cut to 200 bytes, "(blank)" when empty.
 std::string_view segment_cell(std::string_view cell) {
   std::string_view v = trim(cell);
@@ -258,17 +263,7 @@ CustomerClaim CustomerDataset::claim_file(std::string_view name, size_t file_ind
 void CustomerDataset::start_row_column(size_t j) {
   SegmentColumn& column = columns_[j];
   column.from_rows = true;
-  if (ledger_.point_count() == 0) return;
-  std::vector<uint32_t> map(customers_.size(), 0);
-  for (uint32_t c = 0; c < customers_.size(); ++c) {
-    if (!has_state_[c]) continue;
-    uint64_t key = (uint64_t{c} << 32) | kMissing;
-    auto [it, inserted] =
-        column.series.try_emplace(key, static_cast<uint32_t>(column.series_keys.size()));
-    if (inserted) column.series_keys.emplace_back(c, kMissing);
-    map[c] = it->second;
-  }
-  column.ledger.merge(ledger_, map);
+  column.ledger.merge(ledger_, [](uint32_t customer) { return segment_key(customer, kMissing); });
 }
 
 std::vector<int> CustomerDataset::timestamp_columns() const {
@@ -408,13 +403,9 @@ void CustomerDataset::add_state(uint32_t customer, std::span<const std::string_v
   for (size_t j = 0; j < columns_.size(); ++j) {
     SegmentColumn& column = columns_[j];
     if (column.band || !column.from_rows) continue;
-    // A row column: every row (of any row file) has a series in it; a row of a file lacking the
+    // A row column: every row (of any row file) has a state in it; a row of a file lacking the
     // column waits (kMissing) for its customer's value, settled in build_groups.
-    uint64_t key = (uint64_t{customer} << 32) | row_values_[j];
-    auto [it, inserted] =
-        column.series.try_emplace(key, static_cast<uint32_t>(column.series_keys.size()));
-    if (inserted) column.series_keys.emplace_back(customer, row_values_[j]);
-    column.ledger.add_span(it->second, start, end, micros);
+    column.ledger.add_span(segment_key(customer, row_values_[j]), start, end, micros);
   }
   if (renewal_interval) renewals_->add(customer, start, end, *renewal_interval, row_values_);
 }
@@ -741,20 +732,11 @@ void CustomerDataset::build_groups() {
   for (size_t j = 0; j < columns; ++j) {
     SegmentColumn& column = columns_[j];
     if (column.band || !column.from_rows) continue;
-    std::unordered_map<uint64_t, uint32_t> settled;
-    std::vector<std::pair<uint32_t, uint32_t>> keys;
-    std::vector<uint32_t> renumber(column.series_keys.size());
-    for (size_t s = 0; s < column.series_keys.size(); ++s) {
-      auto [customer, value] = column.series_keys[s];
-      if (value == kMissing) value = attribute(customer, j);
-      uint64_t key = (uint64_t{customer} << 32) | value;
-      auto [it, inserted] = settled.try_emplace(key, static_cast<uint32_t>(keys.size()));
-      if (inserted) keys.emplace_back(customer, value);
-      renumber[s] = it->second;
-    }
-    column.ledger.renumber(renumber);
-    column.series_keys = std::move(keys);
-    column.series.clear();
+    column.ledger.renumber([&](uint64_t key) {
+      const auto customer = static_cast<uint32_t>(key >> 32);
+      const auto value = static_cast<uint32_t>(key);
+      return value == kMissing ? segment_key(customer, attribute(customer, j)) : key;
+    });
   }
   ledger_.finish();
   for (SegmentColumn& column : columns_) column.ledger.finish();
@@ -780,11 +762,12 @@ void CustomerDataset::build_groups() {
       r.first_listed + (listed > settings_.max_cohorts ? listed - settings_.max_cohorts : 0);
   r.cohorts.emplace(periods, first_cohort);
   std::span<const int64_t> eval_days(r.eval_days);
+  const int64_t axis_first_day = period_first_day(r.periods.front(), settings_.grain);
   auto axis_index = [&](int64_t day) -> std::optional<size_t> {
     auto at = std::lower_bound(eval_days.begin(), eval_days.end(), day);
     if (at == eval_days.end()) return std::nullopt;
     // A day before the axis's first period belongs to no listed cohort.
-    if (day < period_first_day(r.periods.front(), settings_.grain)) return std::nullopt;
+    if (day < axis_first_day) return std::nullopt;
     return static_cast<size_t>(at - eval_days.begin());
   };
 
@@ -815,25 +798,35 @@ void CustomerDataset::build_groups() {
   for (size_t j = 0; j < columns; ++j) {
     SegmentColumn& column = columns_[j];
     if (column.band || !column.from_rows) continue;
-    column.ledger.walk(eval_days, [&](uint32_t series, std::span<const SeriesRun> runs) {
-      r.groups[j][column.series_keys[series].second].feed(runs);
+    column.ledger.walk(eval_days, [&](uint64_t key, std::span<const SeriesRun> runs) {
+      r.groups[j][static_cast<uint32_t>(key)].feed(runs);
     });
   }
 
-  // Renewals due in the axis's periods.
-  const int64_t from_day = period_first_day(r.periods.front(), settings_.grain);
-  renewals_->each_due(from_day, *r.as_of, ledger_, [&](size_t term, int64_t day, bool renewed) {
-    auto index = axis_index(day);
-    if (!index) return;
-    r.overall.add_renewal(*index, renewed);
-    const uint32_t customer = renewals_->customer(term);
-    std::span<const uint32_t> values = renewals_->row_values(term);
-    for (size_t j = 0; j < columns; ++j) {
-      uint32_t v = j < values.size() ? values[j] : kMissing;
-      if (!columns_[j].from_rows || columns_[j].band || v == kMissing) v = attribute(customer, j);
-      if (v < r.groups[j].size()) r.groups[j][v].add_renewal(*index, renewed);
-    }
-  });
+  // Renewals due in the axis's periods. A term's due dates come in increasing order, so its period
+  // index only moves forward (a binary search per term, not per due date).
+  size_t current_term = SIZE_MAX;
+  size_t period = 0;
+  renewals_->each_due(
+      axis_first_day, *r.as_of, ledger_, [&](size_t term, int64_t day, bool renewed) {
+        if (term != current_term) {
+          current_term = term;
+          period = static_cast<size_t>(std::lower_bound(eval_days.begin(), eval_days.end(), day) -
+                                       eval_days.begin());
+        }
+        while (period < eval_days.size() && eval_days[period] < day) ++period;
+        if (period >= eval_days.size()) return;
+        const size_t index = period;
+        r.overall.add_renewal(index, renewed);
+        const uint32_t customer = renewals_->customer(term);
+        std::span<const uint32_t> values = renewals_->row_values(term);
+        for (size_t j = 0; j < columns; ++j) {
+          uint32_t v = j < values.size() ? values[j] : kMissing;
+          if (!columns_[j].from_rows || columns_[j].band || v == kMissing)
+            v = attribute(customer, j);
+          if (v < r.groups[j].size()) r.groups[j][v].add_renewal(index, renewed);
+        }
+      });
   r.overall.finish();
   for (auto& groups : r.groups) {
     for (GroupFigures& g : groups) g.finish();

@@ -132,10 +132,8 @@ class CustomerDataset {
     bool from_rows = false;
     bool from_customers = false;
     ValueTable values;
-    // Row series (customer × value), for a column a row file has.
-    std::unordered_map<uint64_t, uint32_t> series;
-    std::vector<std::pair<uint32_t, uint32_t>> series_keys;  // series → (customer, value)
-    MrrLedger ledger;
+    // One state per customer and value, for a column a row file has.
+    SegmentLedger ledger;
   };
   struct CurrencySeen {
     uint64_t rows = 0;

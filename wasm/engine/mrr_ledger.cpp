@@ -1,7 +1,6 @@
 // mrr_ledger: see mrr_ledger.h.
 #include "mrr_ledger.h"
 
-#include <algorithm>
 #include <limits>
 
 namespace kpilens {
@@ -15,57 +14,45 @@ int32_t clamp_day(int64_t day) {
 
 }  // namespace
 
-void MrrLedger::add_span(uint32_t series, int64_t start_day, std::optional<int64_t> end_day,
-                         int64_t micros) {
+template <typename Key>
+void BasicMrrLedger<Key>::add_span(Key series, int64_t start_day, std::optional<int64_t> end_day,
+                                   int64_t micros) {
   if (end_day && *end_day <= start_day) return;
-  points_.push_back(Point{micros, series, clamp_day(start_day), 1});
-  if (end_day) points_.push_back(Point{-micros, series, clamp_day(*end_day), -1});
+  points_.push_back(Point{micros * 2 + 1, series, clamp_day(start_day)});
+  if (end_day) points_.push_back(Point{-micros * 2, series, clamp_day(*end_day)});
 }
 
-void MrrLedger::merge(const MrrLedger& other, std::span<const uint32_t> series_map) {
-  points_.reserve(points_.size() + other.points_.size());
-  for (Point p : other.points_) {
-    p.series = series_map[p.series];
-    points_.push_back(p);
-  }
-  offsets_.clear();
-}
-
-void MrrLedger::renumber(std::span<const uint32_t> series_map) {
-  for (Point& p : points_) p.series = series_map[p.series];
-  offsets_.clear();
-}
-
-void MrrLedger::finish() {
+template <typename Key>
+void BasicMrrLedger<Key>::finish() {
   // Ties (same series and day) are summed by the walk, so their order does not matter.
   std::sort(points_.begin(), points_.end(), [](const Point& a, const Point& b) {
     return a.series != b.series ? a.series < b.series : a.day < b.day;
   });
-  uint32_t series_count = points_.empty() ? 0 : points_.back().series + 1;
-  offsets_.assign(static_cast<size_t>(series_count) + 1, points_.size());
-  for (size_t i = points_.size(); i-- > 0;) offsets_[points_[i].series] = i;
-  for (size_t s = series_count; s-- > 0;) offsets_[s] = std::min(offsets_[s], offsets_[s + 1]);
 }
 
-std::optional<int64_t> MrrLedger::first_active_day() const {
+template <typename Key>
+std::optional<int64_t> BasicMrrLedger<Key>::first_active_day() const {
   std::optional<int64_t> first;
   for (const Point& p : points_) {
-    if (p.subscriptions > 0 && (!first || p.day < *first)) first = p.day;
+    if (p.subscriptions() > 0 && (!first || p.day < *first)) first = p.day;
   }
   return first;
 }
 
-bool MrrLedger::active_on(uint32_t series, int64_t day) const {
-  if (static_cast<size_t>(series) + 1 >= offsets_.size()) return false;
+template <typename Key>
+bool BasicMrrLedger<Key>::active_on(Key series, int64_t day) const {
+  auto begin = std::lower_bound(points_.begin(), points_.end(), series,
+                                [](const Point& p, Key s) { return p.series < s; });
   int64_t subscriptions = 0;
-  for (size_t i = offsets_[series]; i < offsets_[series + 1] && points_[i].day <= day; ++i) {
-    subscriptions += points_[i].subscriptions;
+  for (auto it = begin; it != points_.end() && it->series == series && it->day <= day; ++it) {
+    subscriptions += it->subscriptions();
   }
   return subscriptions > 0;
 }
 
-void MrrLedger::runs_of(size_t begin, size_t end, std::span<const int64_t> eval_days,
-                        std::vector<SeriesRun>& runs) const {
+template <typename Key>
+void BasicMrrLedger<Key>::runs_of(size_t begin, size_t end, std::span<const int64_t> eval_days,
+                                  std::vector<SeriesRun>& runs) const {
   runs.clear();
   SeriesState state;
   SeriesState last;  // the state of the last run (zero before the first)
@@ -77,8 +64,8 @@ void MrrLedger::runs_of(size_t begin, size_t end, std::span<const int64_t> eval_
     const size_t index = static_cast<size_t>(at - eval_days.begin());
     const int64_t until = *at;
     while (i < end && points_[i].day <= until) {
-      state.subscriptions += points_[i].subscriptions;
-      state.micros += points_[i].micros;
+      state.subscriptions += points_[i].subscriptions();
+      state.micros += points_[i].micros();
       ++i;
     }
     if (!(state == last)) {
@@ -87,5 +74,8 @@ void MrrLedger::runs_of(size_t begin, size_t end, std::span<const int64_t> eval_
     }
   }
 }
+
+template class BasicMrrLedger<uint32_t>;
+template class BasicMrrLedger<uint64_t>;
 
 }  // namespace kpilens

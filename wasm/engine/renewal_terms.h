@@ -12,6 +12,7 @@
 
 #include "mrr_ledger.h"
 #include "subscription_period.h"
+#include "timestamp.h"
 
 namespace kpilens {
 
@@ -37,6 +38,7 @@ class RenewalTerms {
   // Calls visit(term, due_day, renewed) for every due date in [from_day, as_of]: each renewal date
   // before the subscription's end (renewed), and its end day (renewed when the customer has
   // another subscription active that day, by `customers`, a finished ledger of customer series).
+  // Terms in order, and each term's due dates in increasing order.
   template <typename Visit>
   void each_due(int64_t from_day, int64_t as_of, const MrrLedger& customers, Visit&& visit) const;
 
@@ -60,26 +62,36 @@ void RenewalTerms::each_due(int64_t from_day, int64_t as_of, const MrrLedger& cu
                             Visit&& visit) const {
   for (size_t t = 0; t < terms_.size(); ++t) {
     const Term& term = terms_[t];
-    const BillingInterval interval{static_cast<BillingInterval::Unit>(term.unit), term.count};
     const int64_t end = term.end == kOpen ? INT64_MAX : term.end;
     const int64_t last = std::min(end - 1, as_of);  // renewal dates before the end, up to as_of
-    // Skip whole terms before from_day (months: by whole terms, counted from the start).
-    int64_t k = 1;
-    if (from_day > term.start) {
-      int64_t days = from_day - term.start;
-      int64_t per = interval.unit == BillingInterval::Unit::kMonth  ? 31 * interval.count
-                    : interval.unit == BillingInterval::Unit::kWeek ? 7 * interval.count
-                                                                    : interval.count;
-      k = std::max<int64_t>(1, days / per - 1);
-    }
-    for (;; ++k) {
-      int64_t due =
-          interval.unit == BillingInterval::Unit::kMonth
-              ? add_months(term.start, k * interval.count)
-              : term.start + k * (interval.unit == BillingInterval::Unit::kWeek ? 7 * interval.count
-                                                                                : interval.count);
-      if (due > last) break;
-      if (due >= from_day) visit(t, due, true);
+    if (term.unit == static_cast<uint8_t>(BillingInterval::Unit::kMonth)) {
+      // Calendar months from the start's (year, month), the day clamped to each month's end.
+      const CivilDate first = civil_from_days(term.start);
+      const int64_t month0 = first.year * 12 + static_cast<int64_t>(first.month) - 1;
+      int64_t k = 1;
+      if (from_day > term.start) {
+        const CivilDate from = civil_from_days(from_day);
+        const int64_t months = from.year * 12 + static_cast<int64_t>(from.month) - 1 - month0;
+        k = std::max<int64_t>(1, months / term.count - 1);
+      }
+      for (;; ++k) {
+        const int64_t index = month0 + k * term.count;
+        const int64_t year = index >= 0 ? index / 12 : -((-index + 11) / 12);
+        const auto month = static_cast<unsigned>(index - year * 12 + 1);
+        const unsigned length = days_in_month(year, month);
+        const int64_t due = days_from_civil(year, month, first.day < length ? first.day : length);
+        if (due > last) break;
+        if (due >= from_day) visit(t, due, true);
+      }
+    } else {
+      const int64_t step = term.unit == static_cast<uint8_t>(BillingInterval::Unit::kWeek)
+                               ? 7 * term.count
+                               : term.count;
+      int64_t due = term.start + step;
+      if (from_day > due) due += (from_day - due) / step * step;
+      for (; due <= last; due += step) {
+        if (due >= from_day) visit(t, due, true);
+      }
     }
     if (term.end != kOpen && end >= from_day && end <= as_of) {
       visit(t, end, customers.active_on(term.customer, end));
