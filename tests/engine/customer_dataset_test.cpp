@@ -404,3 +404,46 @@ TEST_CASE("Quarters evaluate each customer at the quarter's end", "[customers]")
   CHECK(c.movement("new") == std::vector<double>{210, 10});
   CHECK(c.movement("reactivation") == std::vector<double>{0, 0});
 }
+
+TEST_CASE("With free_is_active false, a $0 plan is no active customer", "[customers]") {
+  Report r(report_over(R"({"customers": {"free_is_active": false}})", {"movements.csv"}));
+  check_bridge_adds_up(r);
+  Customers c(r);
+  // D's free plan (February) is left out: D is new in March with 10 instead of expanding.
+  CHECK(c.series("active_customers") == std::vector<double>{5, 6, 6, 7});
+  CHECK(c.movers("new") == std::vector<uint64_t>{5, 2, 1, 0});
+  CHECK(c.movement("new") == std::vector<double>{220, 40, 10, 0});
+  CHECK(c.movement("expansion") == std::vector<double>{0, 0, 40, 0});
+  CHECK(c.count("zero_mrr_rows") == 1);
+}
+
+TEST_CASE("amount_unit cents reads amounts as cents", "[customers]") {
+  Report r(report_over(R"({"customers": {"amount_unit": "cents"}})", {"currency_usd.csv"}));
+  check_bridge_adds_up(r);
+  // 10 and 20 cents.
+  CHECK(Customers(r).value("mrr") == 0.3);
+}
+
+TEST_CASE("probe names the customer-success kinds", "[customers]") {
+  TicketDataset d("{}");
+  CHECK(d.probe("m.csv", customers_fixture("movements.csv")).kind == DatasetKind::kSubscriptions);
+  CHECK(d.probe("i.csv", customers_fixture("invoices.csv")).kind == DatasetKind::kInvoices);
+  CHECK(d.probe("s.csv", customers_fixture("mrr_snapshot.csv")).kind == DatasetKind::kMrr);
+  CHECK(d.probe("t.csv", customers_fixture("telco_sample.csv")).kind == DatasetKind::kCustomers);
+  CHECK(d.probe("z.csv", read_fixture("zendesk_tickets.csv")).kind == DatasetKind::kTickets);
+  CHECK(d.files().empty());
+}
+
+TEST_CASE("files.<name>.kind makes a file customer-success or keeps it a ticket file",
+          "[customers]") {
+  const std::string csv = "Client,Fee,Since\nA,10,2024-01-05\nB,15,2024-01-06\n";
+  Report forced(report_for(R"({"files": {"fees.csv": {"kind": "subscriptions",
+      "mapping": {"customer": "Client", "amount": "Fee", "start": "Since"}}}})",
+                           csv, 0, "fees.csv"));
+  CHECK(Report::string(forced.file(0)["kind"]) == "subscriptions");
+  CHECK(Customers(forced).value("mrr") == 25);
+  Report tickets(
+      report_over(R"({"files": {"movements.csv": {"kind": "tickets"}}})", {"movements.csv"}));
+  CHECK(Report::string(tickets.file(0)["kind"]) == "tickets");
+  CHECK(Customers(tickets).is_null());
+}

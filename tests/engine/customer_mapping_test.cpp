@@ -93,12 +93,13 @@ TEST_CASE("A name no schema knows is an error of a customer file", "[customer_ma
 TEST_CASE("A file's own mapping is strict", "[customer_mapping]") {
   std::vector<std::string> headers = {"Customer", "Price", "Start"};
   MappingOverrides own;
-  own.columns = {{"amount", "Cost"}, {"churned", "Churn"}};
+  own.columns = {{"amount", "Cost"}, {"churned", "Churn"}, {"created_at", "Start"}};
   CustomerMappingResult r =
       map_customer_columns(headers, DatasetKind::kSubscriptions, {}, &own, nullptr);
-  REQUIRE(r.errors.size() == 2);
+  REQUIRE(r.errors.size() == 3);
   CHECK(r.errors[0] == "mapping for 'churned': a subscriptions file does not read this field");
-  CHECK(r.errors[1] == "mapping for 'amount': no column named 'Cost'");
+  CHECK(r.errors[1] == "mapping for 'created_at': a subscriptions file does not read this field");
+  CHECK(r.errors[2] == "mapping for 'amount': no column named 'Cost'");
 }
 
 TEST_CASE("Stripe's subscription export is recognised, amounts in units", "[customer_presets]") {

@@ -84,7 +84,7 @@ CustomerMappingResult map_customer_columns(std::span<const std::string> headers,
   if (own) {
     for (const auto& [name, header] : own->columns) {
       auto field = customer_field_from_name(name);
-      if (field && !kind_reads(kind, *field)) {
+      if ((field && !kind_reads(kind, *field)) || (!field && field_from_name(name))) {
         result.errors.push_back("mapping for '" + name + "': a " + std::string(kind_name(kind)) +
                                 " file does not read this field");
         continue;
