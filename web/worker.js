@@ -85,7 +85,8 @@ async function run(message) {
       let doneBytes = 0;
       let lastPost = 0;
       // Survey answers are read before tickets so they can wait for them: the engine says which is which
-      // from each file's first 64 KiB (copied in once, one call per file).
+      // from each file's first 64 KiB (copied in once, one call per file). Customer-success files
+      // (subscriptions, invoices, MRR, customers) may come in any order.
       const inputs = files.map((file, index) => ({ file, name: names?.[index] ?? file.name }));
       const isSurvey = (input) => {
         if (files.length < 2) return false;

@@ -11,7 +11,9 @@
 //   args                extra CLI arguments
 //   mapped              {field: header or dotted JSON path}: each must be in input.files[0].mapping
 //   unmapped            fields that must NOT be mapped (e.g. Jira's SLA cells are not durations)
-//   kpis                {kpi id: {value, n}} over the whole file; value null means the report must say null
+//   kpis                {kpi id: {value, n}} over the whole file; value null means the report must say null.
+//                       For a customer-success kind (subscriptions, invoices, customers) these are the
+//                       customers section's KPIs: the last period's figure, or the CRM snapshot's.
 // join.expected.json describes a ticket export and a survey export read together, with breakdowns.
 //
 // The tests run the native CLI named by KPILENS_CLI and are skipped when it is not set.
@@ -36,7 +38,15 @@ const CATALOGUE = [
   'first_response_time_p90', 'resolution_time_mean', 'resolution_time_median', 'resolution_time_p90',
   'resolution_rate', 'backlog', 'cost_per_ticket',
 ];
-const KINDS = ['tickets', 'survey'];
+// Every KPI of the customers section (docs/kpis.md "Customer-success catalogue").
+const CUSTOMER_CATALOGUE = [
+  'mrr', 'arr', 'arpa', 'active_customers', 'mrr_new', 'mrr_expansion', 'mrr_contraction', 'mrr_churned',
+  'mrr_reactivation', 'net_new_mrr', 'logo_churn_rate', 'gross_mrr_churn_rate', 'net_mrr_churn_rate', 'nrr', 'grr',
+  'nrr_12m', 'grr_12m', 'customer_retention_rate', 'quick_ratio', 'renewal_rate', 'snapshot_customers',
+  'snapshot_churn_rate', 'snapshot_retention_rate', 'snapshot_retained_mrr', 'snapshot_arpa', 'snapshot_average_tenure',
+];
+const KINDS = ['tickets', 'survey', 'subscriptions', 'invoices', 'mrr', 'customers'];
+const isCustomerKind = (kind) => !['tickets', 'survey'].includes(kind);
 
 const readJson = (name) => JSON.parse(readFileSync(join(fixtures, name), 'utf8'));
 const presetFiles = readdirSync(fixtures)
@@ -94,10 +104,10 @@ function mappingProblems(file, name, mapped = {}, unmapped = []) {
   return problems;
 }
 
-function kpiProblems(rep, name, kpis) {
+function kpiProblems(rep, name, kpis, list = rep.kpis) {
   const problems = [];
   for (const [id, want] of Object.entries(kpis)) {
-    const k = rep.kpis.find((x) => x.id === id);
+    const k = list.find((x) => x.id === id);
     if (!k) problems.push(`${name}: the report has no KPI '${id}'`);
     else problems.push(...figureProblems(`${name}: ${id}`, k, want));
   }
@@ -109,7 +119,7 @@ const noProblems = (problems) => assert.deepEqual(problems, [], `\n  ${problems.
 // ---- the expected files themselves (runs without the CLI) -----------------------------------------------
 
 test('every expected file names an existing fixture, a kind, and a figure for every KPI', () => {
-  assert.ok(presetFiles.length >= 11, `preset expectations found: ${presetFiles.join(', ')}`);
+  assert.ok(presetFiles.length >= 16, `preset expectations found: ${presetFiles.join(', ')}`);
   const presets = new Set();
   for (const name of presetFiles) {
     const e = readJson(name);
@@ -120,11 +130,15 @@ test('every expected file names an existing fixture, a kind, and a figure for ev
     for (const file of [e.file, ...(e.same_as ?? [])]) assert.ok(existsSync(join(fixtures, file)), `${name}: ${file} exists`);
     assert.ok(Array.isArray(e.args), `${name}: args is a list`);
     assert.ok(Object.keys(e.mapped).length > 0, `${name}: mapped lists fields`);
-    for (const id of CATALOGUE) assert.ok(id in e.kpis, `${name}: kpis.${id} is given`);
+    const catalogue = isCustomerKind(e.kind) ? CUSTOMER_CATALOGUE : CATALOGUE;
+    for (const id of catalogue) assert.ok(id in e.kpis, `${name}: kpis.${id} is given`);
     for (const [id, want] of Object.entries(e.kpis)) {
       assert.ok(want.value === null || Number.isFinite(want.value), `${name}: kpis.${id}.value`);
       assert.ok(Number.isInteger(want.n) && want.n >= 0, `${name}: kpis.${id}.n`);
-      if (want.value === null && !['tickets', 'backlog'].includes(id)) assert.equal(want.n, 0, `${name}: a null ${id} has n 0`);
+      // (A customer ratio can be null over movers: the quick ratio with nothing lost.)
+      if (want.value === null && !['tickets', 'backlog'].includes(id) && !isCustomerKind(e.kind)) {
+        assert.equal(want.n, 0, `${name}: a null ${id} has n 0`);
+      }
     }
   }
   const joined = readJson('join.expected.json');
@@ -147,15 +161,21 @@ for (const name of presetFiles) {
       const rep = report([e.file], e.args);
       const file = rep.input.files[0];
       assertRecognised(file, e.file, e);
+      const customers = isCustomerKind(e.kind);
+      if (customers) assert.ok(rep.customers !== null, `${e.file}: a customers section`);
       noProblems([
         ...mappingProblems(file, e.file, e.mapped, e.unmapped),
-        ...kpiProblems(rep, e.file, e.kpis),
+        ...kpiProblems(rep, e.file, e.kpis, customers ? rep.customers.kpis : rep.kpis),
       ]);
       for (const other of e.same_as ?? []) {
         const again = report([other], e.args);
         assertRecognised(again.input.files[0], other, e);
-        noProblems(mappingProblems(again.input.files[0], other, e.mapped, e.unmapped));
+        if (!customers) noProblems(mappingProblems(again.input.files[0], other, e.mapped, e.unmapped));
         assert.deepEqual(again.kpis, rep.kpis, `${other} gives the same kpis array as ${e.file}`);
+        // The same figures; the inputs may differ (the API names interval_count, the CSV does not).
+        const figures = (c) => c && { ...c, kpis: c.kpis.map(({ inputs, ...rest }) => rest) };
+        assert.deepEqual(figures(again.customers), figures(rep.customers),
+          `${other} gives the same customers section as ${e.file}`);
       }
     });
 }

@@ -68,6 +68,12 @@ for (const expectedName of expectedFiles) {
       const [row] = inputs.rows;
       assert.equal(row[3].text, expected.kind, 'kind');
       assert.match(row[4].text, /\(\d+\s?%\)$/, `read as a preset: ${row[4].text}`);
+      // The page does not show customer-success files' mapping and figures yet (the report's customers
+      // section): recognised, and nothing breaks. tests/cli/presets.test.mjs checks their figures.
+      if (!['tickets', 'survey'].includes(expected.kind)) {
+        assert.deepEqual(log.pageErrors, []);
+        return;
+      }
       // No mapping question: every field the preset must map shows its column, chosen by the preset.
       for (const [field, column] of Object.entries(expected.mapped ?? {})) {
         const select = `select[data-field="${field}"][data-file="0"]`;

@@ -54,8 +54,57 @@ function assertTrend(kpi, keys) {
   assert.equal(change, value === null || previous === null ? null : value - previous);
 }
 
+// The customers section's columnar contract (docs/report.md "customers"): its own periods and segments,
+// and a bridge whose movements add up to the change in MRR in every period of every group.
+const micros = (x) => Math.round(x * 1e6);
+function assertBridgeAddsUp(bridge, where) {
+  for (let i = 0; i < bridge.start_mrr.length; i += 1) {
+    let sum = micros(bridge.start_mrr[i]);
+    for (const m of ['new', 'expansion', 'contraction', 'churned', 'reactivation']) sum += micros(bridge.amounts[m][i]);
+    assert.equal(sum, micros(bridge.end_mrr[i]), `${where}: period ${i} adds up`);
+    if (i > 0) assert.equal(micros(bridge.start_mrr[i]), micros(bridge.end_mrr[i - 1]), `${where}: period ${i} starts where ${i - 1} ended`);
+  }
+}
+
+function assertCustomersAligned(c) {
+  if (c === null) return;
+  const periods = c.periods.keys.length;
+  assert.equal(c.periods.start.length, periods);
+  assert.equal(c.periods.end.length, periods);
+  for (const kpi of c.kpis) {
+    assert.deepEqual(Object.keys(kpi.extras), kpi.extra_names, `${kpi.id}: extras keys`);
+    if (kpi.series !== null) assertColumns(kpi.series, periods, kpi, 'series');
+    assertTrend(kpi, c.periods.keys);
+    for (const [column, columns] of Object.entries(kpi.breakdowns)) {
+      assert.ok(column in c.segments, `${kpi.id}: breakdown '${column}' is not in customers.segments`);
+      assertColumns(columns, c.segments[column].length, kpi, `breakdowns.${column}`);
+    }
+  }
+  if (c.bridge !== null) {
+    for (const key of ['start_mrr', 'end_mrr']) assert.equal(c.bridge[key].length, periods, `bridge.${key} length`);
+    assertBridgeAddsUp(c.bridge, 'bridge');
+    assert.deepEqual(Object.keys(c.bridge.breakdowns), Object.keys(c.segments));
+    for (const [column, values] of Object.entries(c.bridge.breakdowns)) {
+      assert.equal(values.length, c.segments[column].length, `bridge.breakdowns.${column} length`);
+      values.forEach((b, i) => assertBridgeAddsUp(b, `${column} = ${c.segments[column][i]}`));
+    }
+  }
+  if (c.cohorts !== null) {
+    const k = c.cohorts.keys.length;
+    for (const key of ['sizes', 'start_mrr', 'customers', 'mrr', 'logo_retention', 'revenue_retention']) {
+      assert.equal(c.cohorts[key].length, k, `cohorts.${key} length`);
+    }
+    for (const key of ['customers', 'mrr', 'logo_retention', 'revenue_retention']) {
+      for (const row of c.cohorts[key]) assert.equal(row.length, c.cohorts.periods_since.length, `cohorts.${key} row length`);
+    }
+  }
+  const ids = c.kpis.map((x) => x.id);
+  assert.equal(new Set(ids).size, ids.length, 'customer KPI ids are unique');
+}
+
 // The columnar contract of docs/report.md.
 function assertAligned(r) {
+  assertCustomersAligned(r.customers);
   const periods = r.periods.keys.length;
   assert.equal(r.periods.start.length, periods);
   assert.equal(r.periods.end.length, periods);
@@ -245,6 +294,59 @@ test('the schema rejects a missing key, an extra key and a wrong type', async ()
   const key = copy();
   key.periods.keys = ['W10'];
   assert.equal(validate(key), false);
+});
+
+const fixture = (name) => readFileSync(resolve(root, 'tests/fixtures/customers', name));
+
+test('a customer-success dataset gives a customers section that matches the schema', async () => {
+  for (const [files, config] of [
+    [['movements.csv'], { by: ['plan'] }],
+    [['join_subscriptions.csv', 'join_customers.csv'], { by: ['region'], customers: { grain: 'quarter' } }],
+    [['invoices.csv'], { customers: { as_of: '2024-02-29' } }],
+    [['mrr_snapshot.csv'], {}],
+    [['telco_sample.csv'], { by: ['Contract', 'tenure_band'] }],
+    [['bank_sample.csv'], { by: ['age_band'] }],
+    [['cancel_at_period_end.csv'], { customers: { churn_recognition: 'cancellation' } }],
+  ]) {
+    const r = await report(Object.fromEntries(files.map((f) => [f, fixture(f)])), config);
+    assertValid(r);
+    assertAligned(r);
+    assert.equal(r.ok, true, `${files}: ${r.errors}`);
+    assert.notEqual(r.customers, null, `${files}: a customers section`);
+  }
+});
+
+test('tickets and subscriptions together give both sections, each on its own periods', async () => {
+  const r = await report({ 'small.csv': SMALL, 'movements.csv': fixture('movements.csv') }, { grain: 'week' });
+  assertValid(r);
+  assertAligned(r);
+  assert.deepEqual(r.periods.keys, ['2024-W10', '2024-W11']);
+  assert.deepEqual(r.customers.periods.keys, ['2024-01', '2024-02', '2024-03', '2024-04']);
+  assert.equal(findKpi(r, 'tickets').value, 5);
+  assert.equal(r.customers.kpis.find((k) => k.id === 'mrr').value, 220);
+});
+
+test('mixed currencies give a valid failed report', async () => {
+  const r = await report({ 'currency_mixed.csv': fixture('currency_mixed.csv') });
+  assertValid(r);
+  assertAligned(r);
+  assert.equal(r.ok, false);
+  assert.ok(r.customers.kpis.every((k) => !k.available));
+});
+
+test('every customer KPI id has a heading in docs/kpis.md', async () => {
+  const r = await report({ 'movements.csv': fixture('movements.csv'), 'telco_sample.csv': fixture('telco_sample.csv') });
+  const headings = readFileSync(resolve(root, 'docs/kpis.md'), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('## ') || line.startsWith('### '))
+    .map((line) => new Set(line.split(/[^a-z0-9_]+/)));
+  assert.ok(r.customers.kpis.length > 0);
+  for (const { id } of r.customers.kpis) {
+    assert.ok(
+      headings.some((words) => words.has(id)),
+      `docs/kpis.md has no '## ' or '### ' heading naming the customer KPI '${id}'`,
+    );
+  }
 });
 
 test('every KPI id in a report has a heading in docs/kpis.md', async () => {

@@ -18,9 +18,10 @@ export interface Dataset {
   endFile(): void;
   /**
    * What a file is, from its first bytes (64 KiB is plenty), already copied into the chunk buffer:
-   * JSON `{"format", "encoding", "kind": "tickets"|"survey", "preset": id|null, "columns", "error"}`.
-   * The dataset is not touched. Read "survey" files before "tickets" files: answers wait for
-   * their tickets, never the other way round.
+   * JSON `{"format", "encoding", "kind", "preset": id|null, "columns", "error"}`, kind one of "tickets",
+   * "survey", "subscriptions", "invoices", "mrr", "customers". The dataset is not touched. Read "survey"
+   * files before "tickets" files: answers wait for their tickets, never the other way round.
+   * Customer-success files may come in any order.
    */
   probeChunk(name: string, size: number): string;
   /** Data rows decoded so far over all files (for progress displays). */

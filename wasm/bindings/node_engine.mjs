@@ -37,7 +37,8 @@ export async function reportFromFiles(paths, config = {}, options = {}) {
   try {
     const slice = Buffer.allocUnsafe(Math.max(chunkBytes, PROBE_BYTES));
     const inputs = paths.map((path, index) => ({ path, name: options.names?.[index] ?? basename(path) }));
-    // Survey answers first, so they can wait for their tickets (the engine's kind, not ours).
+    // Survey answers first, so they can wait for their tickets (the engine's kind, not ours). The
+    // customer-success kinds keep their order: no figure depends on it.
     const kinds = new Map(inputs.map((input) => {
       const fd = openSync(input.path, 'r');
       try {

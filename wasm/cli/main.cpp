@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "column_mapping.h"
+#include "customer_schema.h"
 #include "engine_config.h"
 #include "report_formats.h"
 #include "ticket_dataset.h"
@@ -20,7 +21,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: kpilens report [options] FILE...\n"
     "\n"
-    "Reads helpdesk ticket exports (CSV/TSV; '-' is standard input) and prints their support "
+    "Reads helpdesk ticket exports, survey answers, and subscription, invoice, MRR and customer\n"
+    "exports (CSV/TSV/JSON; '-' is standard input) and prints their support and customer-success\n"
     "KPIs.\n"
     "\n"
     "options:\n"
@@ -161,7 +163,7 @@ int main(int argc, char** argv) {
       size_t eq = v.find('=');
       if (eq == std::string::npos || eq == 0) return usage_error("--map needs FIELD=HEADER");
       std::string field = v.substr(0, eq), header = v.substr(eq + 1);
-      if (!kpilens::field_from_name(field))
+      if (!kpilens::field_from_name(field) && !kpilens::customer_field_from_name(field))
         return usage_error("--map: unknown field '" + field + "'");
       if (header.empty()) {
         config.mapping.columns.emplace_back(field, std::nullopt);
@@ -197,7 +199,8 @@ int main(int argc, char** argv) {
   kpilens::TicketDataset dataset(config);
   std::vector<char> chunk(size_t{8} << 20);
   int status = 0;
-  // Survey answers are read before the tickets they join to (stable otherwise).
+  // Survey answers are read before the tickets they join to (stable otherwise). Customer-success
+  // files may come in any order: no figure depends on it.
   std::stable_partition(files.begin(), files.end(), [&](const std::string& path) {
     return probe_kind(dataset, path, chunk) == kpilens::DatasetKind::kSurvey;
   });

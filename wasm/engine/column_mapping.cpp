@@ -144,28 +144,34 @@ int find_column(std::span<const std::string> headers, std::string_view name) {
   return -1;
 }
 
-MappingResult map_columns(std::span<const std::string> headers, const MappingOverrides& overrides,
-                          const Preset* preset) {
-  MappingResult result;
+SchemaMapping map_schema(std::span<const std::string> headers, std::span<const SchemaField> schema,
+                         std::span<const SchemaOverride> overrides,
+                         std::span<const SchemaPresetColumn> preset_columns) {
+  SchemaMapping result;
+  const size_t count = schema.size();
+  result.columns.assign(count, -1);
+  result.how.assign(count, MatchKind::kNone);
+  result.preset_column.assign(count, -1);
   std::vector<bool> used(headers.size(), false);
-  std::array<bool, kTicketFieldCount> fixed{};
+  std::vector<bool> fixed(count, false);
+  for (size_t f = 0; f < count; ++f) fixed[f] = !schema[f].enabled;
 
-  for (const auto& [name, header] : overrides.columns) {
-    auto field = field_from_name(name);
-    if (!field) {
-      result.errors.push_back("mapping names an unknown field '" + name + "'");
+  for (const SchemaOverride& entry : overrides) {
+    if (!entry.field) {
+      result.errors.push_back("mapping names an unknown field '" + entry.name + "'");
       continue;
     }
-    size_t f = static_cast<size_t>(*field);
+    size_t f = *entry.field;
     fixed[f] = true;
-    if (!header) continue;  // explicitly unmapped
-    int column = find_column(headers, *header);
+    if (!entry.header) continue;  // explicitly unmapped
+    int column = find_column(headers, *entry.header);
     if (column < 0) {
-      result.errors.push_back("mapping for '" + name + "': no column named '" + *header + "'");
+      result.errors.push_back("mapping for '" + entry.name + "': no column named '" +
+                              *entry.header + "'");
       continue;
     }
-    result.mapping.fields[f].column = column;
-    result.mapping.fields[f].how = MatchKind::kConfig;
+    result.columns[f] = column;
+    result.how[f] = MatchKind::kConfig;
     used[static_cast<size_t>(column)] = true;
   }
 
@@ -181,43 +187,39 @@ MappingResult map_columns(std::span<const std::string> headers, const MappingOve
     }
   }
 
-  std::array<std::optional<DurationUnit>, kTicketFieldCount> preset_units{};
-  if (preset) {
-    for (const PresetColumn& column : preset->columns) {
-      size_t f = static_cast<size_t>(column.field);
-      if (fixed[f]) continue;
-      // A field the preset keeps unmapped stays so; one whose column is missing is left to the
-      // synonyms (an export trimmed or edited by hand).
-      fixed[f] = column.patterns.empty();
-      for (std::string_view pattern : column.patterns) {
-        int found = -1;
-        for (size_t i = 0; i < headers.size() && found < 0; ++i) {
-          if (used[i]) continue;
-          bool match = !pattern.empty() && pattern[0] == '='
-                           ? trim(headers[i]) == pattern.substr(1)
-                           : header_matches(normalised[i], pattern);
-          if (match) found = static_cast<int>(i);
-        }
-        if (found < 0) continue;
-        result.mapping.fields[f].column = found;
-        result.mapping.fields[f].how = MatchKind::kPreset;
-        fixed[f] = true;
-        used[static_cast<size_t>(found)] = true;
-        preset_units[f] = column.unit;
-        break;
+  for (size_t p = 0; p < preset_columns.size(); ++p) {
+    const SchemaPresetColumn& column = preset_columns[p];
+    size_t f = column.field;
+    if (fixed[f]) continue;
+    // A field the preset keeps unmapped stays so; one whose column is missing is left to the
+    // synonyms (an export trimmed or edited by hand).
+    fixed[f] = column.patterns.empty();
+    for (std::string_view pattern : column.patterns) {
+      int found = -1;
+      for (size_t i = 0; i < headers.size() && found < 0; ++i) {
+        if (used[i]) continue;
+        bool match = !pattern.empty() && pattern[0] == '=' ? trim(headers[i]) == pattern.substr(1)
+                                                           : header_matches(normalised[i], pattern);
+        if (match) found = static_cast<int>(i);
       }
+      if (found < 0) continue;
+      result.columns[f] = found;
+      result.how[f] = MatchKind::kPreset;
+      result.preset_column[f] = static_cast<int>(p);
+      fixed[f] = true;
+      used[static_cast<size_t>(found)] = true;
+      break;
     }
   }
 
-  for (const auto& info : ticket_fields()) {
-    size_t f = static_cast<size_t>(info.field);
+  for (size_t f = 0; f < count; ++f) {
     if (fixed[f]) continue;
-    const bool duration = info.kind == FieldKind::kDuration;
+    const SchemaField& info = schema[f];
     size_t best_rank = std::numeric_limits<size_t>::max();
     int best_column = -1;
     for (size_t i = 0; i < headers.size(); ++i) {
       if (used[i]) continue;
-      const std::string& name = duration ? stripped[i] : normalised[i];
+      const std::string& name = info.duration ? stripped[i] : normalised[i];
       for (size_t rank = 0; rank < info.synonyms.size() && rank < best_rank; ++rank) {
         if (name == info.synonyms[rank]) {
           best_rank = rank;
@@ -234,7 +236,7 @@ MappingResult map_columns(std::span<const std::string> headers, const MappingOve
     // JSON paths by their last segment, after every whole-path match.
     for (size_t i = 0; i < headers.size() && best_column < 0; ++i) {
       if (used[i] || last_segment[i].empty()) continue;
-      const std::string name = duration ? strip_unit_words(last_segment[i]) : last_segment[i];
+      const std::string name = info.duration ? strip_unit_words(last_segment[i]) : last_segment[i];
       for (std::string_view synonym : info.synonyms) {
         if (name == synonym) {
           best_column = static_cast<int>(i);
@@ -243,18 +245,54 @@ MappingResult map_columns(std::span<const std::string> headers, const MappingOve
       }
     }
     if (best_column >= 0) {
-      result.mapping.fields[f].column = best_column;
-      result.mapping.fields[f].how = MatchKind::kSynonym;
+      result.columns[f] = best_column;
+      result.how[f] = MatchKind::kSynonym;
       used[static_cast<size_t>(best_column)] = true;
     }
   }
+  return result;
+}
 
-  // Units of duration columns: config, else the header, else minutes.
+MappingResult map_columns(std::span<const std::string> headers, const MappingOverrides& overrides,
+                          const Preset* preset) {
+  MappingResult result;
+  std::array<SchemaField, kTicketFieldCount> schema{};
+  for (const auto& info : ticket_fields()) {
+    schema[static_cast<size_t>(info.field)] =
+        SchemaField{info.name, info.synonyms, info.kind == FieldKind::kDuration, true};
+  }
+  std::vector<SchemaOverride> resolved;
+  resolved.reserve(overrides.columns.size());
+  for (const auto& [name, header] : overrides.columns) {
+    auto field = field_from_name(name);
+    resolved.push_back(SchemaOverride{
+        field ? std::optional<size_t>(static_cast<size_t>(*field)) : std::nullopt, name, header});
+  }
+  std::vector<SchemaPresetColumn> preset_columns;
+  if (preset) {
+    for (const PresetColumn& column : preset->columns) {
+      preset_columns.push_back(
+          SchemaPresetColumn{static_cast<size_t>(column.field), column.patterns});
+    }
+  }
+  SchemaMapping mapped = map_schema(headers, schema, resolved, preset_columns);
+  result.errors = std::move(mapped.errors);
+  for (size_t f = 0; f < kTicketFieldCount; ++f) {
+    result.mapping.fields[f].column = mapped.columns[f];
+    result.mapping.fields[f].how = mapped.how[f];
+  }
+
+  // Units of duration columns: config, else the preset, else the header, else minutes.
   for (const auto& info : ticket_fields()) {
     if (info.kind != FieldKind::kDuration) continue;
-    FieldBinding& binding = result.mapping.fields[static_cast<size_t>(info.field)];
+    const size_t f = static_cast<size_t>(info.field);
+    FieldBinding& binding = result.mapping.fields[f];
     if (binding.column < 0) continue;
-    if (auto preset_unit = preset_units[static_cast<size_t>(info.field)]) {
+    std::optional<DurationUnit> preset_unit;
+    if (mapped.preset_column[f] >= 0) {
+      preset_unit = preset->columns[static_cast<size_t>(mapped.preset_column[f])].unit;
+    }
+    if (preset_unit) {
       binding.unit = *preset_unit;
       binding.unit_from_header = false;
     } else if (auto unit =

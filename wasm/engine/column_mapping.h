@@ -60,8 +60,38 @@ int find_column(std::span<const std::string> headers, std::string_view name);
 
 // Config overrides first, then the preset's columns (and the fields it leaves unmapped), then
 // synonyms for the rest; a JSON path ("via.channel") that matches nothing whole is tried by its
-// last segment ("channel").
+// last segment ("channel"). A dataset-wide override naming a customer field (docs/kpis.md
+// "Customer fields") that is no ticket field is not an error here: drop it before calling.
 MappingResult map_columns(std::span<const std::string> headers, const MappingOverrides& overrides,
                           const Preset* preset = nullptr);
+
+// The matching itself, for any list of canonical fields (tickets, customer-success files).
+struct SchemaField {
+  std::string_view name;
+  std::span<const std::string_view> synonyms;  // normalised headers, best first
+  bool duration = false;  // matched with its unit words stripped ("first reply time in minutes")
+  bool enabled = true;    // false: never mapped (a field this kind of file does not read)
+};
+// A preset's column for field `field` (an index into the schema); empty patterns keep the field
+// unmapped. Several entries may name one field: the first that finds a column wins.
+struct SchemaPresetColumn {
+  size_t field;
+  std::span<const std::string_view> patterns;
+};
+// A config override resolved against the schema: `field` is empty for a name it does not know.
+struct SchemaOverride {
+  std::optional<size_t> field;
+  std::string name;
+  std::optional<std::string> header;  // nullopt: leave the field unmapped
+};
+struct SchemaMapping {
+  std::vector<int> columns;         // per schema field, -1 when unmapped
+  std::vector<MatchKind> how;       // per schema field
+  std::vector<int> preset_column;   // per schema field: the SchemaPresetColumn used, or -1
+  std::vector<std::string> errors;  // unknown fields, missing columns, in override order
+};
+SchemaMapping map_schema(std::span<const std::string> headers, std::span<const SchemaField> schema,
+                         std::span<const SchemaOverride> overrides,
+                         std::span<const SchemaPresetColumn> preset_columns);
 
 }  // namespace kpilens

@@ -208,6 +208,139 @@ std::optional<std::string> read_preset(Reader& r, element value, const std::stri
   return s;
 }
 
+std::optional<DatasetKind> read_kind(Reader& r, element value, const std::string& where) {
+  auto s = r.text(value, where);
+  if (!s) return std::nullopt;
+  auto kind = kind_from_name(*s);
+  if (!kind) {
+    r.errors.push_back(where + ": unknown kind '" + *s +
+                       "' (known: tickets, survey, subscriptions, invoices, mrr, customers)");
+    return std::nullopt;
+  }
+  if (*kind == DatasetKind::kOrders || *kind == DatasetKind::kEvents) {
+    r.errors.push_back(where + ": " + *s + " files are not read yet");
+    return std::nullopt;
+  }
+  return kind;
+}
+
+// Increasing positive upper bounds of a band segment.
+std::vector<double> read_bands(Reader& r, element value, const std::string& where) {
+  std::vector<double> bands;
+  simdjson::dom::array array;
+  if (value.get(array) != simdjson::SUCCESS) {
+    r.errors.push_back(where + " must be an array of increasing numbers above 0");
+    return bands;
+  }
+  for (element item : array) {
+    if (auto v = r.number(item, where)) bands.push_back(*v);
+  }
+  for (size_t i = 0; i < bands.size(); ++i) {
+    if (!(bands[i] > 0) || (i > 0 && !(bands[i] > bands[i - 1]))) {
+      r.errors.push_back(where + " must be an array of increasing numbers above 0");
+      break;
+    }
+  }
+  return bands;
+}
+
+void read_customers(Reader& r, object obj, CustomerSettings& s) {
+  auto choice = [&](element value, std::string_view where,
+                    std::initializer_list<std::string_view> allowed) -> std::optional<std::string> {
+    auto text = r.text(value, where);
+    if (!text) return std::nullopt;
+    for (std::string_view a : allowed) {
+      if (*text == a) return text;
+    }
+    std::string list;
+    for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    r.errors.push_back(std::string(where) + " must be one of " + list + " (got '" + *text + "')");
+    return std::nullopt;
+  };
+  for (auto [key, value] : obj) {
+    if (key == "grain") {
+      if (auto g = choice(value, "customers.grain", {"month", "quarter", "year"})) {
+        s.grain = *parse_grain(*g);
+      }
+    } else if (key == "churn_recognition") {
+      if (auto v = choice(value, "customers.churn_recognition", {"period_end", "cancellation"})) {
+        s.churn_recognition =
+            *v == "period_end" ? ChurnRecognition::kPeriodEnd : ChurnRecognition::kCancellation;
+      }
+    } else if (key == "gross_margin") {
+      if (value.is_null()) {
+        s.gross_margin.reset();
+      } else if (auto v = r.number(value, "customers.gross_margin")) {
+        if (!(*v > 0 && *v <= 1)) {
+          r.errors.push_back("customers.gross_margin must be above 0 and at most 1 (e.g. 0.8)");
+        } else {
+          s.gross_margin = *v;
+        }
+      }
+    } else if (key == "amount_unit") {
+      if (auto v = choice(value, "customers.amount_unit", {"auto", "units", "cents"})) {
+        s.amount_unit = *v == "auto"    ? ValueScale::kDefault
+                        : *v == "units" ? ValueScale::kUnits
+                                        : ValueScale::kCents;
+      }
+    } else if (key == "tenure_unit") {
+      if (auto v = choice(value, "customers.tenure_unit", {"auto", "months", "years"})) {
+        s.tenure_unit = *v == "auto"     ? ValueScale::kDefault
+                        : *v == "months" ? ValueScale::kMonths
+                                         : ValueScale::kYears;
+      }
+    } else if (key == "currency") {
+      if (value.is_null()) {
+        s.currency.reset();
+      } else if (auto v = r.text(value, "customers.currency")) {
+        std::string code(trim(*v));
+        for (char& ch : code) {
+          if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+        }
+        if (code.empty()) {
+          r.errors.push_back("customers.currency must be a currency code such as \"EUR\"");
+        } else {
+          s.currency = code;
+        }
+      }
+    } else if (key == "count_trials") {
+      if (auto v = r.boolean(value, "customers.count_trials")) s.count_trials = *v;
+    } else if (key == "free_is_active") {
+      if (auto v = r.boolean(value, "customers.free_is_active")) s.free_is_active = *v;
+    } else if (key == "cohort_basis") {
+      if (auto v = choice(value, "customers.cohort_basis", {"auto", "signup", "first_paid"})) {
+        s.cohort_basis = *v == "auto"     ? CohortBasis::kAuto
+                         : *v == "signup" ? CohortBasis::kSignup
+                                          : CohortBasis::kFirstPaid;
+      }
+    } else if (key == "max_cohorts") {
+      if (auto v = r.count(value, "customers.max_cohorts", 1)) {
+        if (*v > 1200) {
+          r.errors.push_back("customers.max_cohorts must be a whole number from 1 to 1200");
+        } else {
+          s.max_cohorts = *v;
+        }
+      }
+    } else if (key == "as_of") {
+      if (value.is_null()) {
+        s.as_of.reset();
+      } else if (auto text = r.text(value, "customers.as_of")) {
+        if (auto day = parse_day(*text)) {
+          s.as_of = day;
+        } else {
+          r.errors.push_back("customers.as_of must be a date like 2024-01-31");
+        }
+      }
+    } else if (key == "tenure_bands") {
+      s.tenure_bands = read_bands(r, value, "customers.tenure_bands");
+    } else if (key == "age_bands") {
+      s.age_bands = read_bands(r, value, "customers.age_bands");
+    } else {
+      r.errors.push_back("customers: unknown setting '" + std::string(key) + "'");
+    }
+  }
+}
+
 }  // namespace
 
 ConfigResult parse_config(std::string_view json) {
@@ -321,7 +454,7 @@ ConfigResult parse_config(std::string_view json) {
     } else if (key == "files") {
       object files;
       if (value.get(files) != simdjson::SUCCESS) {
-        r.errors.push_back("files must be an object {file name: {mapping, units, preset}}");
+        r.errors.push_back("files must be an object {file name: {mapping, units, preset, kind}}");
         continue;
       }
       for (auto [name, entry] : files) {
@@ -330,7 +463,7 @@ ConfigResult parse_config(std::string_view json) {
         std::string where = "files." + file.name;
         object fo;
         if (entry.get(fo) != simdjson::SUCCESS) {
-          r.errors.push_back(where + " must be an object {mapping, units, preset}");
+          r.errors.push_back(where + " must be an object {mapping, units, preset, kind}");
           continue;
         }
         for (auto [fk, fv] : fo) {
@@ -340,6 +473,8 @@ ConfigResult parse_config(std::string_view json) {
             read_units(r, fv, file.mapping, where + ".units");
           } else if (fk == "preset") {
             file.preset = read_preset(r, fv, where + ".preset");
+          } else if (fk == "kind") {
+            file.kind = read_kind(r, fv, where + ".kind");
           } else {
             r.errors.push_back(where + ": unknown key '" + std::string(fk) + "'");
           }
@@ -418,6 +553,13 @@ ConfigResult parse_config(std::string_view json) {
       if (auto v = r.count(value, "max_rejected_listed", 0)) c.max_rejected_listed = *v;
     } else if (key == "max_segments") {
       if (auto v = r.count(value, "max_segments", 1)) c.max_segments = *v;
+    } else if (key == "customers") {
+      object o;
+      if (value.get(o) == simdjson::SUCCESS) {
+        read_customers(r, o, c.customers);
+      } else {
+        r.errors.push_back("customers must be an object");
+      }
     } else {
       r.errors.push_back("unknown config key '" + std::string(key) + "'");
     }

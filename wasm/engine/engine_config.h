@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "column_mapping.h"
+#include "customer_settings.h"
+#include "dataset_kind.h"
 #include "period.h"
 #include "ticket_kpis.h"
 #include "timestamp.h"
@@ -26,6 +28,7 @@ struct FileOverrides {
   std::string name;
   MappingOverrides mapping;           // on top of the global mapping and units
   std::optional<std::string> preset;  // a preset id, or "none" for generic header matching
+  std::optional<DatasetKind> kind;    // overrides detection (tickets, survey, subscriptions, ...)
 };
 
 struct EngineConfig {
@@ -48,6 +51,7 @@ struct EngineConfig {
   size_t max_rejected_listed = 100;
   size_t inference_rows = 1000;  // rows read before date order is decided
   size_t max_segments = 10000;   // distinct values per segment column before "(other)"
+  CustomerSettings customers;    // the customers section (customer-success files)
 };
 
 struct ConfigResult {

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "column_mapping.h"
+#include "customer_presets.h"
 
 namespace kpilens {
 
@@ -373,10 +374,6 @@ std::vector<std::string_view> split_words(std::string_view text) {
 
 }  // namespace
 
-std::string_view kind_name(DatasetKind kind) {
-  return kind == DatasetKind::kSurvey ? "survey" : "tickets";
-}
-
 bool header_matches(std::string_view normalised, std::string_view pattern) {
   if (pattern.empty()) return false;
   if (pattern[0] == '=') return false;  // raw headers: see detect_preset / map_columns
@@ -391,30 +388,35 @@ bool header_matches(std::string_view normalised, std::string_view pattern) {
 }
 
 const std::vector<Preset>& presets() {
-  static const std::vector<Preset> all = {
-      {"zendesk", "Zendesk ticket export", DatasetKind::kTickets, kZendeskDistinctive,
-       kZendeskCommon, 2, kZendeskColumns},
-      {"zendesk_api", "Zendesk API tickets (JSON)", DatasetKind::kTickets, kZendeskApiDistinctive,
-       kZendeskApiCommon, 3, kZendeskApiColumns},
-      {"freshdesk", "Freshdesk ticket export", DatasetKind::kTickets, kFreshdeskDistinctive,
-       kFreshdeskCommon, 2, kFreshdeskColumns},
-      {"intercom", "Intercom conversation export", DatasetKind::kTickets, kIntercomDistinctive,
-       kIntercomCommon, 2, kIntercomColumns},
-      {"intercom_csat", "Intercom CSAT export", DatasetKind::kSurvey, kIntercomCsatDistinctive,
-       kIntercomCsatCommon, 1, kIntercomCsatColumns},
-      {"hubspot", "HubSpot tickets export", DatasetKind::kTickets, kHubspotDistinctive,
-       kHubspotCommon, 2, kHubspotColumns},
-      {"helpscout", "Help Scout conversations export", DatasetKind::kTickets, kHelpScoutDistinctive,
-       kHelpScoutCommon, 2, kHelpScoutColumns},
-      {"jira_sm", "Jira Service Management issues", DatasetKind::kTickets, kJiraDistinctive,
-       kJiraCommon, 2, kJiraColumns},
-      {"chatwoot", "Chatwoot CSAT report", DatasetKind::kSurvey, kChatwootDistinctive,
-       kChatwootCommon, 2, kChatwootColumns},
-      {"zammad", "Zammad ticket export", DatasetKind::kTickets, kZammadDistinctive, kZammadCommon,
-       2, kZammadColumns},
-      {"survey", "Survey responses", DatasetKind::kSurvey, kSurveyDistinctive, kSurveyCommon, 2,
-       kSurveyColumns},
-  };
+  static const std::vector<Preset> all = [] {
+    std::vector<Preset> list = {
+        {"zendesk", "Zendesk ticket export", DatasetKind::kTickets, kZendeskDistinctive,
+         kZendeskCommon, 2, kZendeskColumns},
+        {"zendesk_api", "Zendesk API tickets (JSON)", DatasetKind::kTickets, kZendeskApiDistinctive,
+         kZendeskApiCommon, 3, kZendeskApiColumns},
+        {"freshdesk", "Freshdesk ticket export", DatasetKind::kTickets, kFreshdeskDistinctive,
+         kFreshdeskCommon, 2, kFreshdeskColumns},
+        {"intercom", "Intercom conversation export", DatasetKind::kTickets, kIntercomDistinctive,
+         kIntercomCommon, 2, kIntercomColumns},
+        {"intercom_csat", "Intercom CSAT export", DatasetKind::kSurvey, kIntercomCsatDistinctive,
+         kIntercomCsatCommon, 1, kIntercomCsatColumns},
+        {"hubspot", "HubSpot tickets export", DatasetKind::kTickets, kHubspotDistinctive,
+         kHubspotCommon, 2, kHubspotColumns},
+        {"helpscout", "Help Scout conversations export", DatasetKind::kTickets,
+         kHelpScoutDistinctive, kHelpScoutCommon, 2, kHelpScoutColumns},
+        {"jira_sm", "Jira Service Management issues", DatasetKind::kTickets, kJiraDistinctive,
+         kJiraCommon, 2, kJiraColumns},
+        {"chatwoot", "Chatwoot CSAT report", DatasetKind::kSurvey, kChatwootDistinctive,
+         kChatwootCommon, 2, kChatwootColumns},
+        {"zammad", "Zammad ticket export", DatasetKind::kTickets, kZammadDistinctive, kZammadCommon,
+         2, kZammadColumns},
+        {"survey", "Survey responses", DatasetKind::kSurvey, kSurveyDistinctive, kSurveyCommon, 2,
+         kSurveyColumns},
+    };
+    // Customer-success exports (customer_presets.cpp) after the helpdesks: ties go to the first.
+    for (const Preset& p : customer_presets()) list.push_back(p);
+    return list;
+  }();
   return all;
 }
 
@@ -448,6 +450,9 @@ PresetMatch score_preset(const Preset& preset, std::span<const std::string> head
     bool is_distinctive = matches(preset.distinctive);
     bool is_known = is_distinctive || matches(preset.common);
     for (const PresetColumn& c : preset.columns) is_known = is_known || matches(c.patterns);
+    for (const CustomerPresetColumn& c : preset.customer_columns) {
+      is_known = is_known || matches(c.patterns);
+    }
     match.distinctive_matched += is_distinctive;
     known += is_known;
   }

@@ -12,15 +12,12 @@
 #include <string_view>
 #include <vector>
 
+#include "customer_schema.h"
+#include "dataset_kind.h"
 #include "field_parse.h"
 #include "ticket_schema.h"
 
 namespace kpilens {
-
-// What a file holds: tickets (one row per ticket or conversation), or survey answers that join
-// to tickets by ticket id.
-enum class DatasetKind : uint8_t { kTickets, kSurvey };
-std::string_view kind_name(DatasetKind kind);
 
 // A header pattern over normalised headers (normalise_header): an exact name, or, when it starts
 // with '~', words that must all start a word of the header ("~likely recommend" matches "how
@@ -33,14 +30,24 @@ struct PresetColumn {
   std::optional<DurationUnit> unit = std::nullopt;
 };
 
+// A customer-success export's column for a customer field (customer_schema.h), with the unit its
+// money or tenure cells are in. Several entries may name one field: the first that finds a column
+// wins (Stripe's Dashboard CSV writes "Amount" in units, its API JSON "plan.amount" in cents).
+struct CustomerPresetColumn {
+  CustomerField field;
+  std::span<const std::string_view> patterns;  // empty: the field stays unmapped
+  ValueScale scale = ValueScale::kDefault;
+};
+
 struct Preset {
   std::string_view id;
   std::string_view name;
   DatasetKind kind;
-  std::span<const std::string_view> distinctive;  // headers few other exports have
-  std::span<const std::string_view> common;       // headers it shares with others
-  size_t min_distinctive;                         // needed to recognise the export
-  std::span<const PresetColumn> columns;
+  std::span<const std::string_view> distinctive;             // headers few other exports have
+  std::span<const std::string_view> common;                  // headers it shares with others
+  size_t min_distinctive;                                    // needed to recognise the export
+  std::span<const PresetColumn> columns;                     // ticket and survey kinds
+  std::span<const CustomerPresetColumn> customer_columns{};  // customer-success kinds
 };
 
 struct PresetMatch {

@@ -66,17 +66,12 @@ std::string csv_cell(std::string_view text) {
   return quoted;
 }
 
-std::optional<std::string> report_to_csv(std::string_view report_json) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(report_json);
-  element root;
-  if (parser.parse(padded).get(root) != simdjson::SUCCESS) return std::nullopt;
-  std::vector<std::string> periods = strings_of(root["periods"]["keys"]);
-  object segments;
-  if (root["segments"].get(segments) != simdjson::SUCCESS) return std::nullopt;
-  std::string out = "kpi,variant,unit,scope,period,segment_column,segment,value,n\n";
-  array kpis;
-  if (root["kpis"].get(kpis) != simdjson::SUCCESS) return std::nullopt;
+namespace {
+
+// The long CSV rows of one KPI list (the report's, or the customers section's), against its own
+// periods and segments.
+void append_kpi_rows(std::string& out, array kpis, const std::vector<std::string>& periods,
+                     object segments) {
   for (element kpi : kpis) {
     bool available = false;
     if (kpi["available"].get(available) != simdjson::SUCCESS || !available) continue;
@@ -119,8 +114,118 @@ std::optional<std::string> report_to_csv(std::string_view report_json) {
       }
     }
   }
+}
+
+}  // namespace
+
+std::optional<std::string> report_to_csv(std::string_view report_json) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(report_json);
+  element root;
+  if (parser.parse(padded).get(root) != simdjson::SUCCESS) return std::nullopt;
+  std::vector<std::string> periods = strings_of(root["periods"]["keys"]);
+  object segments;
+  if (root["segments"].get(segments) != simdjson::SUCCESS) return std::nullopt;
+  std::string out = "kpi,variant,unit,scope,period,segment_column,segment,value,n\n";
+  array kpis;
+  if (root["kpis"].get(kpis) != simdjson::SUCCESS) return std::nullopt;
+  append_kpi_rows(out, kpis, periods, segments);
+  // The customers section's KPIs, on its own periods and segments.
+  object customers;
+  if (root["customers"].get(customers) == simdjson::SUCCESS) {
+    object customer_segments;
+    array customer_kpis;
+    if (customers["segments"].get(customer_segments) == simdjson::SUCCESS &&
+        customers["kpis"].get(customer_kpis) == simdjson::SUCCESS) {
+      append_kpi_rows(out, customer_kpis, strings_of(customers["periods"]["keys"]),
+                      customer_segments);
+    }
+  }
   return out;
 }
+
+namespace {
+
+// The customers section for a terminal: its overall figures, then the bridge of its last periods.
+void append_customers_text(std::string& out, object customers) {
+  char line[512];
+  std::string as_of = text_of(customers["as_of"]);
+  std::string currency = text_of(customers["currency"]);
+  out += "\nCustomers";
+  if (!as_of.empty()) out += " (as of " + as_of + ")";
+  if (!currency.empty()) out += ", in " + currency;
+  out += "\n";
+  std::snprintf(line, sizeof line, "%-34s %14s  %-8s %10s\n", "KPI", "value", "unit", "n");
+  out += line;
+  array kpis;
+  std::vector<std::string> missing;
+  if (customers["kpis"].get(kpis) == simdjson::SUCCESS) {
+    for (element kpi : kpis) {
+      bool available = false;
+      if (kpi["available"].get(available) != simdjson::SUCCESS) available = false;
+      std::string label = text_of(kpi["label"]);
+      if (!available) {
+        missing.push_back(label + " (needs " + text_of(kpi["needs"]) + ")");
+        continue;
+      }
+      double value = 0;
+      std::string shown = "null";
+      if (kpi["value"].get(value) == simdjson::SUCCESS) {
+        std::snprintf(line, sizeof line, "%.2f", value);
+        shown = line;
+      }
+      std::snprintf(line, sizeof line, "%-34s %14s  %-8s %10s\n", label.c_str(), shown.c_str(),
+                    text_of(kpi["unit"]).c_str(), number_text(kpi["n"]).c_str());
+      out += line;
+    }
+  }
+  if (!missing.empty()) {
+    out += "\nNot computed (customers):\n";
+    for (const auto& m : missing) out += "  " + m + "\n";
+  }
+  object bridge;
+  if (customers["bridge"].get(bridge) != simdjson::SUCCESS) return;
+  std::vector<std::string> keys = strings_of(customers["periods"]["keys"]);
+  auto column = [&](Lookup e) {
+    std::vector<std::string> cells;
+    array a;
+    if (e.get(a) == simdjson::SUCCESS) {
+      for (element v : a) {
+        double d = 0;
+        if (v.get(d) == simdjson::SUCCESS) {
+          std::snprintf(line, sizeof line, "%.2f", d);
+          cells.emplace_back(line);
+        } else {
+          cells.emplace_back(number_text(v));
+        }
+      }
+    }
+    return cells;
+  };
+  std::vector<std::string> start = column(bridge["start_mrr"]);
+  std::vector<std::string> end = column(bridge["end_mrr"]);
+  static constexpr const char* kMovements[] = {"new", "expansion", "contraction", "churned",
+                                               "reactivation"};
+  std::vector<std::vector<std::string>> amounts;
+  for (const char* m : kMovements) amounts.push_back(column(bridge["amounts"][m]));
+  out += "\nMRR bridge (last 12 periods)\n";
+  std::snprintf(line, sizeof line, "%-9s %12s %12s %12s %12s %12s %12s %12s\n", "period", "start",
+                "new", "expansion", "contraction", "churned", "reactivation", "end");
+  out += line;
+  const size_t first = keys.size() > 12 ? keys.size() - 12 : 0;
+  for (size_t i = first; i < keys.size(); ++i) {
+    auto at = [&](const std::vector<std::string>& v) {
+      return i < v.size() ? v[i] : std::string();
+    };
+    std::snprintf(line, sizeof line, "%-9s %12s %12s %12s %12s %12s %12s %12s\n", keys[i].c_str(),
+                  at(start).c_str(), at(amounts[0]).c_str(), at(amounts[1]).c_str(),
+                  at(amounts[2]).c_str(), at(amounts[3]).c_str(), at(amounts[4]).c_str(),
+                  at(end).c_str());
+    out += line;
+  }
+}
+
+}  // namespace
 
 std::optional<std::string> report_to_text(std::string_view report_json) {
   simdjson::dom::parser parser;
@@ -129,21 +234,51 @@ std::optional<std::string> report_to_text(std::string_view report_json) {
   if (parser.parse(padded).get(root) != simdjson::SUCCESS) return std::nullopt;
   std::string out;
   char line[512];
-  uint64_t used = 0, rejected = 0, filtered = 0;
-  if (root["input"]["rows_used"].get(used) != simdjson::SUCCESS) used = 0;
-  if (root["input"]["rows_rejected"].get(rejected) != simdjson::SUCCESS) rejected = 0;
-  if (root["input"]["rows_filtered"].get(filtered) != simdjson::SUCCESS) filtered = 0;
-  std::snprintf(line, sizeof line,
-                "kpilens report: %llu tickets used, %llu filtered out, %llu rejected\n\n",
-                static_cast<unsigned long long>(used), static_cast<unsigned long long>(filtered),
-                static_cast<unsigned long long>(rejected));
+  // Rows of ticket and survey files, then of customer-success files.
+  uint64_t used[2] = {0, 0}, rejected[2] = {0, 0}, filtered[2] = {0, 0};
+  array files;
+  if (root["input"]["files"].get(files) == simdjson::SUCCESS) {
+    for (element f : files) {
+      std::string kind = text_of(f["kind"]);
+      const size_t k = kind == "tickets" || kind == "survey" ? 0 : 1;
+      uint64_t v = 0;
+      if (f["rows_used"].get(v) == simdjson::SUCCESS) used[k] += v;
+      if (f["rows_filtered"].get(v) == simdjson::SUCCESS) filtered[k] += v;
+      if (f["rows_rejected"].get(v) == simdjson::SUCCESS) rejected[k] += v;
+    }
+  }
+  std::snprintf(
+      line, sizeof line, "kpilens report: %llu tickets used, %llu filtered out, %llu rejected\n",
+      static_cast<unsigned long long>(used[0]), static_cast<unsigned long long>(filtered[0]),
+      static_cast<unsigned long long>(rejected[0]));
   out += line;
-  std::snprintf(line, sizeof line, "%-30s %14s  %-8s %10s\n", "KPI", "value", "unit", "n");
-  out += line;
+  object customers;
+  const bool has_customers = root["customers"].get(customers) == simdjson::SUCCESS;
+  bool ticket_files = false;
+  if (root["input"]["files"].get(files) == simdjson::SUCCESS) {
+    for (element f : files) {
+      std::string kind = text_of(f["kind"]);
+      ticket_files = ticket_files || kind == "tickets" || kind == "survey";
+    }
+  }
+  if (has_customers) {
+    std::snprintf(
+        line, sizeof line, "customer-success rows: %llu used, %llu filtered out, %llu rejected\n",
+        static_cast<unsigned long long>(used[1]), static_cast<unsigned long long>(filtered[1]),
+        static_cast<unsigned long long>(rejected[1]));
+    out += line;
+  }
   array kpis;
   if (root["kpis"].get(kpis) != simdjson::SUCCESS) return std::nullopt;
   std::vector<std::string> missing;
+  // A customer-success dataset alone has no ticket table.
+  if (ticket_files || !has_customers) {
+    out += "\n";
+    std::snprintf(line, sizeof line, "%-30s %14s  %-8s %10s\n", "KPI", "value", "unit", "n");
+    out += line;
+  }
   for (element kpi : kpis) {
+    if (!ticket_files && has_customers) break;
     bool available = false;
     if (kpi["available"].get(available) != simdjson::SUCCESS) available = false;
     std::string label = text_of(kpi["label"]);
@@ -165,6 +300,7 @@ std::optional<std::string> report_to_text(std::string_view report_json) {
     out += "\nNot computed:\n";
     for (const auto& m : missing) out += "  " + m + "\n";
   }
+  if (has_customers) append_customers_text(out, customers);
   array warnings;
   if (root["warnings"].get(warnings) == simdjson::SUCCESS && warnings.size() > 0) {
     out += "\nWarnings:\n";

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "customer_report.h"
 #include "json_writer.h"
 #include "period.h"
 #include "ticket_dataset.h"
@@ -184,6 +185,16 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
     w.end_array();
     w.key("mapping");
     w.begin_array();
+    for (const auto& info : customer_fields()) {
+      const CustomerBinding& b = f.customer_mapping[info.field];
+      if (b.column < 0 || !is_customer_kind(f.kind)) continue;
+      w.begin_object();
+      w.field("field", info.name);
+      w.field("column", f.headers[static_cast<size_t>(b.column)]);
+      w.field("index", b.column);
+      w.field("how", match_name(b.how));
+      w.end_object();
+    }
     for (const auto& info : ticket_fields()) {
       const FieldBinding& b = f.mapping[info.field];
       if (b.column < 0) continue;
@@ -204,6 +215,8 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
     for (size_t i = 0; i < f.headers.size(); ++i) {
       bool used_column = false;
       for (const auto& b : f.mapping.fields) used_column |= b.column == static_cast<int>(i);
+      for (const auto& b : f.customer_mapping.fields)
+        used_column |= b.column == static_cast<int>(i);
       if (!used_column) w.string(f.headers[i]);
     }
     w.end_array();
@@ -270,6 +283,26 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
     w.end_array();
     w.end_object();
   }
+  // Then the customer fields' (customer-success files).
+  for (const auto& info : customer_fields()) {
+    const ValueIssue& issue = d.customers().value_issues()[static_cast<size_t>(info.field)];
+    if (issue.count == 0) continue;
+    w.begin_object();
+    w.field("field", info.name);
+    w.field("count", issue.count);
+    w.field("reason", issue.reason);
+    w.field("example", issue.example);
+    w.key("lines");
+    w.begin_array();
+    for (size_t i = 0; i < issue.lines.size(); ++i) {
+      w.begin_object();
+      w.field("file", d.files()[issue.files[i]].name);
+      w.field("line", issue.lines[i]);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
   w.end_array();
   w.end_object();
 }
@@ -307,7 +340,7 @@ void write_distribution(JsonWriter& w, std::string_view name, std::string_view u
 std::vector<TicketField> kpi_inputs(const KpiDefinition& def, const TicketDataset& d) {
   std::vector<TicketField> all;
   for (const FileSummary& f : d.files()) {
-    if (f.error) continue;
+    if (f.error || is_customer_kind(f.kind)) continue;
     for (TicketField field : def.inputs(f.mapping)) {
       if (std::find(all.begin(), all.end(), field) == all.end()) all.push_back(field);
     }
@@ -528,6 +561,14 @@ std::string write_report(TicketDataset& d) {
       {5, 15, 30, 60, 240, 480, 1440},
       {"< 5 min", "5–15 min", "15–30 min", "30–60 min", "1–4 h", "4–8 h", "8–24 h", "≥ 24 h"});
   w.end_object();
+
+  std::vector<CustomerFileMapping> customer_files;
+  for (const FileSummary& f : d.files()) {
+    if (!f.error && is_customer_kind(f.kind)) {
+      customer_files.push_back(CustomerFileMapping{f.kind, &f.customer_mapping});
+    }
+  }
+  write_customers_section(w, d.customers(), customer_files, d.failed());
   w.end_object();
   return w.take();
 }

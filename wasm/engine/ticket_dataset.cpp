@@ -115,12 +115,13 @@ void TicketDataset::setup() {
   answer_segment_names_ = config_.by;
   for (const std::string& name : config_.by_if_mapped) answer_segment_names_.push_back(name);
   keep_first_of_each(answer_segment_names_);
+  customers_ = std::make_unique<CustomerDataset>(config_);
 }
 
 TicketDataset::~TicketDataset() = default;
 
 bool TicketDataset::failed() const {
-  if (config_failed_) return true;
+  if (config_failed_ || customers_->failed()) return true;
   if (files_.empty()) return false;
   return std::all_of(files_.begin(), files_.end(),
                      [](const FileSummary& f) { return f.error.has_value(); });
@@ -350,9 +351,25 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
     preset = match->preset;
     file.preset = match;
   }
+  // Customer-success files (subscriptions, invoices, MRR, customers) are the customer dataset's.
+  std::optional<DatasetKind> forced = own ? own->kind : std::nullopt;
+  CustomerClaim claim = customers_->claim_file(file.name, files_.size() - 1, file.headers, forced,
+                                               preset, file.preset_from_config, own);
+  if (claim.claimed) {
+    file.kind = claim.kind;
+    if (claim.preset_dropped) file.preset.reset();
+    file.customer_mapping = claim.mapping;
+    if (claim.error) {
+      file.error = *claim.error;  // end_file reports it once, as "<file>: <reason>"
+      skipping_file_ = true;
+    }
+    return;
+  }
   // What the file holds: the preset's kind, else what its headers map to with this file's own
   // overrides (the dataset-wide mapping names the tickets' columns, so it cannot say).
-  if (preset) {
+  if (forced) {
+    file.kind = *forced;
+  } else if (preset) {
     file.kind = preset->kind;
   } else {
     MappingOverrides own_columns;
@@ -370,6 +387,8 @@ void TicketDataset::on_header(std::span<const std::string_view> fields) {
   // it has no column for (they name the tickets' columns).
   MappingOverrides overrides;
   for (const auto& entry : config_.mapping.columns) {
+    // Entries for customer fields are the customer-success files' (customer_mapping.h).
+    if (!field_from_name(entry.first) && customer_field_from_name(entry.first)) continue;
     if (file.kind == DatasetKind::kSurvey && entry.second &&
         find_column(file.headers, *entry.second) < 0) {
       continue;
@@ -528,6 +547,15 @@ void TicketDataset::decide_inference() {
         if (column < cells.size()) evidence.observe(cells[column]);
       }
     }
+    if (is_customer_kind(file.kind)) {
+      for (int column : customers_->timestamp_columns()) {
+        for (const auto& [line, cells] : pending_rows_) {
+          if (static_cast<size_t>(column) < cells.size()) {
+            evidence.observe(cells[static_cast<size_t>(column)]);
+          }
+        }
+      }
+    }
     // European exports (';' CSV) write day first when nothing says otherwise.
     DateOrder fallback = file.delimiter == ';' ? DateOrder::kDayFirst : DateOrder::kMonthFirst;
     file.date_order = evidence.decide(fallback);
@@ -583,6 +611,10 @@ bool TicketDataset::width_ok(std::span<const std::string_view> fields, uint64_t 
 void TicketDataset::process_row(std::span<const std::string_view> fields, uint64_t line) {
   if (!width_ok(fields, line)) return;
   FileSummary& file = files_.back();
+  if (is_customer_kind(file.kind)) {
+    process_customer_row(fields, line);
+    return;
+  }
   if (file.kind == DatasetKind::kSurvey) {
     process_answer(fields, line);
     return;
@@ -805,6 +837,23 @@ void TicketDataset::read_ratings(TicketRecord& t, std::span<const std::string_vi
                       "outside the CES scale");
 }
 
+// A customer-success row: the customer dataset reads it; the counts stay with the file.
+void TicketDataset::process_customer_row(std::span<const std::string_view> fields, uint64_t line) {
+  FileSummary& file = files_.back();
+  RowResult result = customers_->feed_row(fields, line, file.date_order, decimal_);
+  switch (result.outcome) {
+    case RowOutcome::kUsed:
+      ++file.rows_used;
+      break;
+    case RowOutcome::kFiltered:
+      ++file.rows_filtered;
+      break;
+    case RowOutcome::kRejected:
+      reject(line, std::move(result.reason));
+      break;
+  }
+}
+
 // A survey row: held until the end, when it is known whether its ticket was read.
 void TicketDataset::process_answer(std::span<const std::string_view> fields, uint64_t line) {
   FileSummary& file = files_.back();
@@ -981,6 +1030,9 @@ std::string TicketDataset::report_json() {
   if (!finished_) {
     feed_unjoined_answers();
     aggregate_.finish();
+    customers_->finish();
+    for (const std::string& e : customers_->errors()) errors_.push_back(e);
+    for (const std::string& w : customers_->warnings()) warnings_.push_back(w);
     finished_ = true;
   }
   return write_report(*this);

@@ -15,26 +15,19 @@
 
 #include "column_mapping.h"
 #include "csv_decoder.h"
+#include "customer_dataset.h"
 #include "engine_config.h"
 #include "json_decoder.h"
 #include "presets.h"
 #include "text_decoder.h"
 #include "ticket_aggregate.h"
+#include "value_issue.h"
 
 namespace kpilens {
 
 struct RejectedRow {
   size_t file = 0;  // index into files()
   uint64_t line = 0;
-  std::string reason;
-};
-
-// Cells of a mapped column that could not be read (the row is kept, the value is not).
-struct ValueIssue {
-  uint64_t count = 0;
-  std::vector<uint64_t> lines;  // the first few (file-local line numbers)
-  std::vector<size_t> files;
-  std::string example;
   std::string reason;
 };
 
@@ -58,6 +51,7 @@ struct FileSummary {
   std::optional<std::string> error;  // the file could not be read at all
   std::vector<std::string> headers;
   ColumnMapping mapping;
+  CustomerMapping customer_mapping;  // customer-success kinds (customer_dataset.h)
   DateOrder date_order = DateOrder::kMonthFirst;
   bool date_order_inferred = false;
   std::vector<int> segment_columns;  // per config.by
@@ -114,6 +108,8 @@ class TicketDataset {
   // True when nothing usable was read: config errors, or every file failed.
   bool failed() const;
   TicketAggregate& aggregate() { return aggregate_; }
+  // The customer-success files' part (subscriptions, invoices, MRR, customers).
+  const CustomerDataset& customers() const { return *customers_; }
 
  private:
   class Sink;
@@ -126,6 +122,7 @@ class TicketDataset {
   void decide_inference();
   void process_row(std::span<const std::string_view> fields, uint64_t line);
   void process_answer(std::span<const std::string_view> fields, uint64_t line);
+  void process_customer_row(std::span<const std::string_view> fields, uint64_t line);
   void read_ratings(TicketRecord& t, std::span<const std::string_view> fields, uint64_t line);
   void feed_unjoined_answers();
   void join_answer(std::string_view id, TicketRecord* t);
@@ -150,6 +147,7 @@ class TicketDataset {
   std::vector<std::string> warnings_;
   std::vector<std::string> solved_statuses_;
   TicketAggregate aggregate_;
+  std::unique_ptr<CustomerDataset> customers_;
   std::vector<FileSummary> files_;
   std::vector<RejectedRow> rejected_;
   uint64_t rejected_total_ = 0;

@@ -1,0 +1,120 @@
+// The CLI on customer-success files: the customers section in JSON, text and the long CSV, flags and
+// config that shape it, file order, and mixed currencies refused. The figures are those worked out by hand
+// in tests/fixtures/customers/README.md (never taken from the CLI).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cliPath = resolve(root, process.env.KPILENS_CLI ?? 'build/native/wasm/cli/kpilens');
+const fixture = (name) => join(root, 'tests/fixtures/customers', name);
+
+function cli(args) {
+  const result = spawnSync(cliPath, args, { maxBuffer: 1 << 28 });
+  assert.equal(result.error, undefined, `the CLI could not be run: ${result.error}`);
+  return { status: result.status, stdout: result.stdout.toString('utf8'), stderr: result.stderr.toString('utf8') };
+}
+
+function reportOf(args) {
+  const r = cli(['report', ...args]);
+  assert.equal(r.status, 0, `exit status 0 expected for ${args.join(' ')} (stderr: ${r.stderr})`);
+  return JSON.parse(r.stdout);
+}
+
+const kpi = (report, id) => report.customers.kpis.find((k) => k.id === id);
+
+test('a subscriptions file gives the hand-computed MRR series and bridge', () => {
+  const r = reportOf([fixture('movements.csv')]);
+  assert.equal(r.input.files[0].kind, 'subscriptions');
+  assert.deepEqual(r.customers.periods.keys, ['2024-01', '2024-02', '2024-03', '2024-04']);
+  assert.deepEqual(kpi(r, 'mrr').series.value, [220, 250, 210, 220]);
+  assert.deepEqual(r.customers.bridge.amounts.contraction, [0, 0, -40, 0]);
+  assert.deepEqual(r.customers.bridge.amounts.reactivation, [0, 0, 0, 10]);
+  assert.equal(r.customers.as_of, '2024-04-05');
+});
+
+test('--format text prints the customers figures and the bridge', () => {
+  const r = cli(['report', '--format', 'text', fixture('movements.csv')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /customer-success rows: 12 used, 0 filtered out, 0 rejected/);
+  assert.match(r.stdout, /Customers \(as of 2024-04-05\)/);
+  assert.match(r.stdout, /^MRR\s+220\.00\s+currency\s+7$/m);
+  assert.match(r.stdout, /^2024-03\s+250\.00\s+0\.00\s+50\.00\s+-40\.00\s+-50\.00\s+0\.00\s+210\.00$/m);
+  // A customer-success dataset alone lists no ticket figure as missing.
+  assert.doesNotMatch(r.stdout, /CSAT/);
+});
+
+test('--format csv writes the customer KPIs on their own periods and segments', () => {
+  const r = cli(['report', '--format', 'csv', '--by', 'plan', fixture('movements.csv')]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.equal(lines[0], 'kpi,variant,unit,scope,period,segment_column,segment,value,n');
+  assert.ok(lines.includes('mrr,normalised_at_period_end,currency,period,2024-03,,,210,6'));
+  assert.ok(lines.includes('mrr,normalised_at_period_end,currency,segment,,plan,Basic,40,4'));
+  assert.ok(lines.includes('logo_churn_rate,of_customers_at_start,percent,period,2024-02,,,20,5'));
+});
+
+test('--config sets the customers grain and churn recognition', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kpilens-customers-'));
+  try {
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ customers: { churn_recognition: 'cancellation' } }));
+    const r = reportOf(['--config', config, fixture('cancel_at_period_end.csv')]);
+    assert.deepEqual(r.customers.bridge.end_mrr, [90, 60, 30]);
+    writeFileSync(config, JSON.stringify({ customers: { grain: 'quarter' } }));
+    const q = reportOf(['--config', config, fixture('movements.csv')]);
+    assert.deepEqual(q.customers.periods.keys, ['2024-Q1', '2024-Q2']);
+    writeFileSync(config, JSON.stringify({ customers: { grian: 'quarter' } }));
+    const bad = cli(['report', '--config', config, fixture('movements.csv')]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /customers: unknown setting 'grian'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--map feeds a customer field from a column no synonym knows', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kpilens-customers-'));
+  try {
+    const file = join(dir, 'subs.csv');
+    writeFileSync(file, 'Client,Fee,Since\nA,10,2024-01-05\nB,15,2024-01-06\n');
+    const r = reportOf(['--map', 'customer=Client', '--map', 'amount=Fee', '--map', 'start=Since', file]);
+    assert.equal(r.input.files[0].kind, 'subscriptions');
+    assert.equal(kpi(r, 'mrr').value, 25);
+    assert.equal(cli(['report', '--map', 'amonut=Fee', file]).status, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a customers file and a subscriptions file give one customers section in either order', () => {
+  const a = reportOf(['--by', 'region', fixture('join_customers.csv'), fixture('join_subscriptions.csv')]);
+  const b = reportOf(['--by', 'region', fixture('join_subscriptions.csv'), fixture('join_customers.csv')]);
+  assert.deepEqual(a.customers, b.customers);
+  assert.deepEqual(a.customers.segments.region, ['EU', 'US']);
+});
+
+test('two currencies exit 1 with the reason, and a filter on the currency keeps one', () => {
+  const r = cli(['report', fixture('currency_usd.csv'), fixture('currency_eur.csv')]);
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /customers: 2 currencies \(EUR: 1 row, first in currency_eur\.csv; USD: 2 rows/);
+  const kept = reportOf(['--filter', 'currency=usd,USD', fixture('currency_usd.csv'), fixture('currency_eur.csv')]);
+  assert.equal(kpi(kept, 'mrr').value, 30);
+  assert.equal(kept.customers.currency, 'USD');
+});
+
+test('the Telco and bank churn samples need no mapping', () => {
+  const telco = reportOf([fixture('telco_sample.csv')]);
+  assert.equal(telco.input.files[0].preset.id, 'telco_churn');
+  assert.equal(kpi(telco, 'snapshot_churn_rate').value, 37.5);
+  assert.equal(kpi(telco, 'snapshot_retained_mrr').value, 254.15);
+  const bank = reportOf([fixture('bank_sample.csv')]);
+  assert.equal(bank.input.files[0].preset.id, 'bank_churn');
+  assert.equal(kpi(bank, 'snapshot_retention_rate').value, 50);
+  assert.equal(kpi(bank, 'snapshot_arpa').available, false);
+});
