@@ -10,6 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { generateBlocks } from '../web/sample_tickets.js';
+import { generateSubscriptionBlocks, parseSubscriptionArgs, SUBSCRIPTIONS_USAGE } from './lib/gen_subscriptions.mjs';
 
 export { generateBlocks };
 
@@ -51,10 +52,46 @@ async function writeAll(options) {
   }
 }
 
-async function main() {
+// `--kind subscriptions` hands the other arguments to the subscription history generator
+// (scripts/lib/gen_subscriptions.mjs); `--kind tickets` (the default) is the export above.
+async function writeSubscriptions(argv) {
   let options;
   try {
-    options = parseArgs(process.argv.slice(2));
+    options = parseSubscriptionArgs(argv);
+  } catch (error) {
+    process.stderr.write(`gen: ${error.message}\n${SUBSCRIPTIONS_USAGE}\n`);
+    process.exit(2);
+  }
+  if (options.help) return void process.stdout.write(SUBSCRIPTIONS_USAGE + '\n');
+  process.stdout.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  const stream = options.out ? createWriteStream(options.out) : process.stdout;
+  for (const block of generateSubscriptionBlocks(options)) {
+    if (!stream.write(block)) await once(stream, 'drain');
+  }
+  if (options.out) {
+    stream.end();
+    await once(stream, 'finish');
+  }
+}
+
+async function main() {
+  let argv = process.argv.slice(2);
+  const kindAt = argv.indexOf('--kind');
+  if (kindAt >= 0) {
+    const kind = argv[kindAt + 1];
+    argv = [...argv.slice(0, kindAt), ...argv.slice(kindAt + 2)];
+    if (kind === 'subscriptions') return writeSubscriptions(argv);
+    if (kind !== 'tickets') {
+      process.stderr.write(`gen: --kind must be tickets or subscriptions\n`);
+      process.exit(2);
+    }
+  }
+  let options;
+  try {
+    options = parseArgs(argv);
   } catch (error) {
     process.stderr.write(`gen: ${error.message}\nusage: scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf]\n`);
     process.exit(2);
