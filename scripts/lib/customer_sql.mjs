@@ -20,6 +20,7 @@
 //   first month).
 // - Movements compare each customer's MRR at consecutive evaluation days; new vs reactivation by whether
 //   the customer was active at any earlier evaluation day.
+// - By plan (planBridgeSql), a customer has one state per plan value and its movements are per value.
 // Only the single-word interval spellings (month, monthly, quarter, quarterly, year, yearly, annual,
 // annually, week, weekly, day, daily) are read; no Interval Count column (1).
 
@@ -58,19 +59,23 @@ const END_SQL = {
 };
 
 /**
- * CTEs (without WITH): `subscription_rows` (every row, typed, with `rejected`), `subscriptions` (the rows
- * kept: customer, monthly_micro, active_start, end_day), `as_of`, `active_subscriptions`, `months` (idx,
- * month, period key, eval_day), `state` (idx, customer, mrr: one row per customer active at a month's
- * evaluation day), `first_active`, `pairs` (idx, customer, start_mrr, end_mrr, NULL = inactive) and
- * `moves` (pairs with their movement and signed amount).
+ * CTEs (without WITH): `subscription_rows` (every row, typed), `typed` (with `rejected`, num, den),
+ * `subscriptions` (the rows kept: customer, segment, monthly_micro, active_start, end_day), `as_of`,
+ * `active_subscriptions`, `months` (idx, month, period key, eval_day), `state` (idx, customer, segment,
+ * mrr: one row per customer (and plan, with byPlan) active at a month's evaluation day), `first_active`,
+ * `pairs` (idx, customer, segment, start_mrr, end_mrr, NULL = inactive) and `moves` (pairs with their
+ * movement and signed amount). Without byPlan, segment is '' throughout.
  */
-export function customerCtes(path, { churnRecognition = 'period_end' } = {}) {
+export function customerCtes(path, { churnRecognition = 'period_end', byPlan = false } = {}) {
   const end = END_SQL[churnRecognition];
   if (!end) throw new Error(`unknown churn recognition '${churnRecognition}'`);
+  // By plan (a row's column, kpis.md "Segments of the customer section"), each customer has one state per
+  // plan value: the trimmed cell, `(blank)` when empty. Overall, one state per customer.
+  const segment = byPlan ? `CASE WHEN coalesce(trim(plan), '') = '' THEN '(blank)' ELSE trim(plan) END` : `''`;
   return `
   subscription_rows AS (
     SELECT
-      "Customer ID" AS customer,
+      "Customer ID" AS customer, "Plan" AS plan,
       lower(trim(coalesce("Status", ''))) AS status,
       CAST(CAST(trim("Amount") AS DECIMAL(38, 6)) * 1000000 AS HUGEINT) AS amount_micro,
       coalesce("Quantity", 1)::HUGEINT AS quantity,
@@ -91,7 +96,7 @@ export function customerCtes(path, { churnRecognition = 'period_end' } = {}) {
       END AS den
     FROM subscription_rows),
   subscriptions AS MATERIALIZED (
-    SELECT customer, status,
+    SELECT customer, ${segment} AS segment, status,
       -- half away from zero for amounts ≥ 0: ⌊(2x + den) ÷ 2den⌋
       (2 * amount_micro * quantity * num + den) // (2 * den) AS monthly_micro,
       CASE WHEN status IN ('incomplete', 'incomplete_expired') THEN NULL
@@ -113,15 +118,16 @@ export function customerCtes(path, { churnRecognition = 'period_end' } = {}) {
       (SELECT date_trunc('month', min(active_start)) FROM active_subscriptions)::TIMESTAMP,
       date_trunc('month', as_of.as_of)::TIMESTAMP, INTERVAL 1 MONTH) AS t(m)),
   state AS MATERIALIZED (
-    SELECT m.idx, a.customer, sum(a.monthly_micro) AS mrr
+    SELECT m.idx, a.customer, a.segment, sum(a.monthly_micro) AS mrr
     FROM months m JOIN active_subscriptions a
       ON a.active_start <= m.eval_day AND (a.end_day IS NULL OR a.end_day > m.eval_day)
-    GROUP BY m.idx, a.customer),
-  first_active AS (SELECT customer, min(idx) AS first_idx FROM state GROUP BY customer),
+    GROUP BY m.idx, a.customer, a.segment),
+  first_active AS (SELECT customer, segment, min(idx) AS first_idx FROM state GROUP BY customer, segment),
   pairs AS (
     SELECT coalesce(e.idx, s.idx + 1) AS idx, coalesce(e.customer, s.customer) AS customer,
-      s.mrr AS start_mrr, e.mrr AS end_mrr
-    FROM state e FULL OUTER JOIN state s ON e.customer = s.customer AND e.idx = s.idx + 1
+      coalesce(e.segment, s.segment) AS segment, s.mrr AS start_mrr, e.mrr AS end_mrr
+    FROM state e FULL OUTER JOIN state s
+      ON e.customer = s.customer AND e.segment = s.segment AND e.idx = s.idx + 1
     WHERE coalesce(e.idx, s.idx + 1) <= (SELECT max(idx) FROM months)),
   moves AS MATERIALIZED (
     SELECT p.*,
@@ -131,7 +137,7 @@ export function customerCtes(path, { churnRecognition = 'period_end' } = {}) {
            WHEN end_mrr > start_mrr THEN 'expansion'
            WHEN end_mrr < start_mrr THEN 'contraction' END AS movement,
       coalesce(end_mrr, 0) - coalesce(start_mrr, 0) AS amount
-    FROM pairs p JOIN first_active f USING (customer))`;
+    FROM pairs p JOIN first_active f USING (customer, segment))`;
 }
 
 export const MOVEMENTS = ['new', 'expansion', 'contraction', 'churned', 'reactivation'];
@@ -161,7 +167,7 @@ export function monthlySql(path, options = {}) {
   year_back AS (
     SELECT b.idx + 12 AS idx, count(*) AS base_customers, sum(b.mrr) AS base_mrr,
       sum(coalesce(n.mrr, 0)) AS nrr_12m_retained, sum(least(coalesce(n.mrr, 0), b.mrr)) AS grr_12m_retained
-    FROM state b LEFT JOIN state n ON n.customer = b.customer AND n.idx = b.idx + 12
+    FROM state b LEFT JOIN state n ON n.customer = b.customer AND n.segment = b.segment AND n.idx = b.idx + 12
     GROUP BY b.idx),
   monthly AS (
     SELECT m.idx, m.period, m.eval_day,
@@ -205,4 +211,27 @@ export function summarySql(path, options = {}) {
   SELECT (SELECT count(*) FROM typed) AS rows, (SELECT count(*) FILTER (WHERE rejected) FROM typed) AS rejected,
     (SELECT count(*) FROM subscriptions) AS kept, (SELECT strftime(as_of, '%Y-%m-%d') FROM as_of) AS as_of,
     (SELECT count(DISTINCT customer) FROM subscriptions) AS customers`;
+}
+
+/**
+ * The MRR bridge per plan value and month (kpis.md: a row's column keeps one state per customer and value):
+ * segment, idx, period, start_mrr, end_mrr, `<m>_mrr` and `<m>_customers`; every plan value of the rows
+ * kept (also those never active at a month's end) × every month, ordered by the value's bytes, then month.
+ */
+export function planBridgeSql(path, options = {}) {
+  const columns = MOVEMENTS.map((m) =>
+    `coalesce(sum(amount) FILTER (WHERE movement = '${m}'), 0)::BIGINT AS ${m}_mrr,
+      count(*) FILTER (WHERE movement = '${m}') AS ${m}_customers`).join(',\n      ');
+  return `WITH ${customerCtes(path, { ...options, byPlan: true })},
+  segments AS (SELECT DISTINCT segment FROM subscriptions),  -- the values of every row kept
+  ends AS (SELECT segment, idx, sum(mrr) AS mrr FROM state GROUP BY ALL),
+  movement_sums AS (SELECT segment, idx, ${columns} FROM moves GROUP BY ALL)
+  SELECT g.segment, m.idx, m.period,
+    coalesce(s.mrr, 0)::BIGINT AS start_mrr, coalesce(e.mrr, 0)::BIGINT AS end_mrr,
+    ${MOVEMENTS.map((x) => `coalesce(v.${x}_mrr, 0) AS ${x}_mrr, coalesce(v.${x}_customers, 0) AS ${x}_customers`).join(',\n    ')}
+  FROM segments g CROSS JOIN months m
+  LEFT JOIN ends e ON e.segment = g.segment AND e.idx = m.idx
+  LEFT JOIN ends s ON s.segment = g.segment AND s.idx = m.idx - 1
+  LEFT JOIN movement_sums v ON v.segment = g.segment AND v.idx = m.idx
+  ORDER BY g.segment, m.idx`;
 }

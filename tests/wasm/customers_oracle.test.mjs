@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadEngine, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
-import { MOVEMENTS, monthlySql, summarySql } from '../../scripts/lib/customer_sql.mjs';
+import { MOVEMENTS, monthlySql, planBridgeSql, summarySql } from '../../scripts/lib/customer_sql.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = resolve(root, process.env.KPILENS_CLI ?? 'build/native/wasm/cli/kpilens');
@@ -36,6 +36,8 @@ const CONFIGS = {
   period_end: { customers: { grain: 'month' } },
   cancellation: { customers: { grain: 'month', churn_recognition: 'cancellation' } },
 };
+// By plan, a row's column: one state per customer and plan, so each plan has its own bridge.
+const BY_PLAN_CONFIG = { by: ['plan'], customers: { grain: 'month' } };
 
 // A small history, every case of docs/kpis.md once; as_of is 2024-04-10 (R's start, the latest start,
 // cancellation or end). Monthly amounts in micro-units: Starter 19.00 → 19000000; Growth 49000000;
@@ -194,6 +196,14 @@ before(async () => {
       entry.monthly = await run(monthlySql(path, { churnRecognition: recognition }));
       inputs[key] = entry;
     }
+    const byPlan = { path, reports: {}, errors: {} };
+    try {
+      byPlan.reports.cli = JSON.parse(runCli(path, BY_PLAN_CONFIG));
+    } catch (error) {
+      byPlan.errors.cli = error;
+    }
+    byPlan.planBridge = await run(planBridgeSql(path));
+    inputs[`${name}/by_plan`] = byPlan;
   }
   connection.closeSync?.();
 });
@@ -439,4 +449,52 @@ for (const key of ['generated/period_end', 'small/period_end', 'generated/cancel
       });
     }
   }
+}
+
+for (const name of ['generated', 'small']) {
+  test(`DuckDB's by-plan bridges add up every month and sum to the overall MRR (${name})`, () => {
+    const { planBridge } = inputs[`${name}/by_plan`];
+    const { monthly } = inputs[`${name}/period_end`];
+    const endByMonth = new Map();
+    for (const r of planBridge) {
+      const moved = MOVEMENTS.reduce((sum, m) => sum + BigInt(r[`${m}_mrr`]), 0n);
+      assert.equal(BigInt(r.start_mrr) + moved, BigInt(r.end_mrr), `${r.segment}, ${r.period}`);
+      endByMonth.set(r.period, (endByMonth.get(r.period) ?? 0n) + BigInt(r.end_mrr));
+    }
+    for (const r of monthly) assert.equal(endByMonth.get(r.period), BigInt(r.end_mrr), `${r.period}: Σ plans = overall`);
+  });
+
+  test(`the by-plan bridge matches DuckDB for every plan and month (${name}, cli)`, () => {
+    const report = engineReport(`${name}/by_plan`, 'cli');
+    const { planBridge } = inputs[`${name}/by_plan`];
+    const values = [...new Set(planBridge.map((r) => r.segment))];
+    assert.deepEqual(report.customers.segments.plan, values, 'the plan values, in byte order');
+    const breakdown = report.customers.bridge?.breakdowns?.plan;
+    assert.ok(Array.isArray(breakdown), 'bridge.breakdowns.plan');
+    const bad = new Mismatches(`by-plan bridge (${name})`);
+    for (const r of planBridge) {
+      const b = breakdown[values.indexOf(r.segment)];
+      const i = Number(r.idx);
+      const at = `${r.segment}, ${r.period}`;
+      bad.micro(b.start_mrr[i], r.start_mrr, `${at} start_mrr`);
+      bad.micro(b.end_mrr[i], r.end_mrr, `${at} end_mrr`);
+      for (const m of MOVEMENTS) {
+        bad.micro(b.amounts[m][i], r[`${m}_mrr`], `${at} amounts.${m}`);
+        bad.count(b.customers[m][i], r[`${m}_customers`], `${at} customers.${m}`);
+      }
+    }
+    bad.check();
+  });
+
+  test(`a by-plan breakdown leaves the overall figures and bridge unchanged (${name}, cli)`, () => {
+    const plain = engineReport(`${name}/period_end`, 'cli').customers;
+    const byPlan = engineReport(`${name}/by_plan`, 'cli').customers;
+    const { breakdowns: _ignored, ...bridge } = byPlan.bridge;
+    const { breakdowns: _none, ...plainBridge } = plain.bridge;
+    assert.deepEqual(bridge, plainBridge);
+    for (const k of plain.kpis) {
+      const other = byPlan.kpis.find((x) => x.id === k.id);
+      assert.deepEqual([other?.value, other?.n, other?.series], [k.value, k.n, k.series], k.id);
+    }
+  });
 }
