@@ -7,8 +7,8 @@
 // Both the native CLI (KPILENS_CLI, `report --config`) and the wasm module (node_engine.mjs) are compared,
 // month by month:
 // - money (MRR, ARR, each movement, start MRR, the NRR/GRR numerators and bases, lost and regained MRR) in
-//   exact micro-units: the report's amount × 10⁶ must be within 0.001 of DuckDB's integer, which is
-//   stricter than "to the cent" and is what the docs promise (every sum is an exact integer of micro-units);
+//   exact micro-units: the report's amount × 10⁶, rounded, must equal DuckDB's integer, which is stricter
+//   than "to the cent" and is what the docs promise (every sum is an exact integer of micro-units);
 // - counts (customers at the start and end, paying, per movement, n) exactly;
 // - rates (logo churn, gross and net MRR churn, NRR, GRR, 12-month NRR/GRR, retention, quick ratio, ARPA)
 //   within 1e-9 relative. Both sides divide the same exact integers, so they can differ only in the last
@@ -150,10 +150,13 @@ const HAND_CANCELLATION = {
 };
 
 let dir;
-const inputs = {}; // name → {path, reports: {engine: report}, summary, monthly}
+// `<input>/<config>` → {path, reports: {cli, wasm}, errors: {cli, wasm}, cliText, wasmText, summary,
+// monthly} (DuckDB's rows), or for `<input>/by_plan` {reports, errors, planBridge}.
+const inputs = {};
+let configFiles = 0;
 
 function runCli(path, config) {
-  const configPath = join(dir, `config_${Object.keys(inputs).length}_${Math.random().toString(36).slice(2)}.json`);
+  const configPath = join(dir, `config_${++configFiles}.json`);
   writeFileSync(configPath, JSON.stringify(config));
   return execFileSync(cliPath, ['report', '--config', configPath, path], { maxBuffer: 1 << 28 }).toString('utf8');
 }
@@ -228,9 +231,11 @@ class Mismatches {
     this.what = what;
     this.list = [];
   }
+  // The report writes micro-units ÷ 10⁶; × 10⁶ is within a few ulps of the integer (< 0.01 below 2^52 micro),
+  // so rounding recovers the report's micro-units exactly.
   micro(got, expected, where) {
     const want = asNumber(expected);
-    if (typeof got !== 'number' || Math.abs(got * 1e6 - want) > 1e-3) this.list.push(`${where}: engine ${got}, DuckDB ${want / 1e6}`);
+    if (typeof got !== 'number' || Math.round(got * 1e6) !== want) this.list.push(`${where}: engine ${got}, DuckDB ${want / 1e6}`);
   }
   count(got, expected, where) {
     if (got !== asNumber(expected)) this.list.push(`${where}: engine ${got}, DuckDB ${asNumber(expected)}`);
