@@ -205,12 +205,18 @@ export function monthlySql(path, options = {}) {
   FROM monthly ORDER BY idx`;
 }
 
-/** One row: rows read, rows rejected, rows kept, as_of ('YYYY-MM-DD'), customers with a kept row. */
+/**
+ * One row: rows read, rows rejected, rows kept, as_of ('YYYY-MM-DD'), customers with a kept row
+ * (report.md's `counts.customers`), customers with a subscription active on some day, and the kept rows
+ * that are incomplete or incomplete_expired.
+ */
 export function summarySql(path, options = {}) {
   return `WITH ${customerCtes(path, options)}
   SELECT (SELECT count(*) FROM typed) AS rows, (SELECT count(*) FILTER (WHERE rejected) FROM typed) AS rejected,
     (SELECT count(*) FROM subscriptions) AS kept, (SELECT strftime(as_of, '%Y-%m-%d') FROM as_of) AS as_of,
-    (SELECT count(DISTINCT customer) FROM subscriptions) AS customers`;
+    (SELECT count(DISTINCT customer) FROM subscriptions) AS customers,
+    (SELECT count(DISTINCT customer) FROM active_subscriptions) AS customers_ever_active,
+    (SELECT count(*) FILTER (WHERE status IN ('incomplete', 'incomplete_expired')) FROM subscriptions) AS incomplete`;
 }
 
 /**
