@@ -103,7 +103,7 @@ export function customerCtes(path, { churnRecognition = 'period_end', byPlan = f
            WHEN status = 'trialing' AND trial_end_at IS NULL THEN NULL
            ELSE greatest(start_at::DATE, coalesce(trial_end_at::DATE, start_at::DATE)) END AS active_start,
       ${end} AS end_day,
-      start_at::DATE AS start_day, canceled_at::DATE AS canceled_day, ended_at::DATE AS ended_day
+      start_at::DATE AS start_day, canceled_at::DATE AS canceled_day, ended_at::DATE AS ended_day, trial_end_at
     FROM typed WHERE NOT rejected),
   as_of AS (
     SELECT max(greatest(start_day, coalesce(canceled_day, start_day), coalesce(ended_day, start_day))) AS as_of
@@ -206,17 +206,22 @@ export function monthlySql(path, options = {}) {
 }
 
 /**
- * One row: rows read, rows rejected, rows kept, as_of ('YYYY-MM-DD'), customers with a kept row
- * (report.md's `counts.customers`), customers with a subscription active on some day, and the kept rows
- * that are incomplete or incomplete_expired.
+ * One row: rows read, rows rejected, rows kept, as_of ('YYYY-MM-DD') and report.md's `counts`:
+ * `customers` (with a row that gave a state — an active start before its end — by as_of or not),
+ * `trialing` (trialing with no trial end), `incomplete` (incomplete, incomplete_expired) and
+ * `never_active` (an end not after the active start); also `customers_with_row` (with any row kept).
  */
 export function summarySql(path, options = {}) {
   return `WITH ${customerCtes(path, options)}
   SELECT (SELECT count(*) FROM typed) AS rows, (SELECT count(*) FILTER (WHERE rejected) FROM typed) AS rejected,
     (SELECT count(*) FROM subscriptions) AS kept, (SELECT strftime(as_of, '%Y-%m-%d') FROM as_of) AS as_of,
-    (SELECT count(DISTINCT customer) FROM subscriptions) AS customers,
-    (SELECT count(DISTINCT customer) FROM active_subscriptions) AS customers_ever_active,
-    (SELECT count(*) FILTER (WHERE status IN ('incomplete', 'incomplete_expired')) FROM subscriptions) AS incomplete`;
+    (SELECT count(DISTINCT customer) FILTER (WHERE active_start IS NOT NULL AND (end_day IS NULL OR end_day > active_start))
+       FROM subscriptions) AS customers,
+    (SELECT count(DISTINCT customer) FROM subscriptions) AS customers_with_row,
+    (SELECT count(*) FILTER (WHERE status = 'trialing' AND trial_end_at IS NULL) FROM subscriptions) AS trialing,
+    (SELECT count(*) FILTER (WHERE status IN ('incomplete', 'incomplete_expired')) FROM subscriptions) AS incomplete,
+    (SELECT count(*) FILTER (WHERE active_start IS NOT NULL AND end_day <= active_start) FROM subscriptions)
+      AS never_active`;
 }
 
 /**
