@@ -220,22 +220,11 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-// An engine built before the customer-success section refuses the `customers` config key: its tests are
-// skipped (and say so) rather than failed, so the oracle's own tests can land first. Any other failure fails.
-const PRE_CUSTOMERS_ENGINE = /unknown config key 'customers'/;
-
-/** The engine's report for an input, or null after skipping `t` when the engine predates the section. */
+/** The engine's report for an input; a failed run fails the test. */
 function engineReport(t, key, engine) {
   const { reports, errors } = inputs[key];
   const error = errors[engine];
-  if (error) {
-    const message = String(error.stderr ?? error.message).trim();
-    if (PRE_CUSTOMERS_ENGINE.test(message)) {
-      t.skip(`the ${engine} engine has no customer-success section yet (${message})`);
-      return null;
-    }
-    assert.fail(`${key}: the ${engine} run failed: ${message}`);
-  }
+  if (error) assert.fail(`${key}: the ${engine} run failed: ${String(error.stderr ?? error.message).trim()}`);
   return reports[engine];
 }
 
