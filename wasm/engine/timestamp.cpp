@@ -1,7 +1,11 @@
 // timestamp: a small hand-written scanner rather than std::get_time/strptime: those depend on the C
-// library and locale (they differ between glibc and Emscripten's musl) and are slow per cell.
+// library and locale (they differ between glibc and Emscripten's musl) and are slow per cell. The
+// shapes nearly every export writes (ISO dates and date-times) take a fixed-position fast path
+// first; both paths share the arithmetic that turns fields into seconds, so they give the same
+// bits.
 #include "timestamp.h"
 
+#include <cstdint>
 #include <cstdio>
 
 #include "field_parse.h"
@@ -60,6 +64,40 @@ int64_t expand_year(int64_t year, size_t digits) {
   return year < 70 ? 2000 + year : 1900 + year;
 }
 
+// The digits of a fraction of a second from s[i] on (at least one), summed digit by digit: both
+// scanners use this, so they read every fraction to the same double.
+bool read_fraction(std::string_view s, size_t& i, double& fraction) {
+  double scale = 0.1;
+  const size_t start = i;
+  while (i < s.size() && is_digit(s[i])) {
+    fraction += (s[i] - '0') * scale;
+    scale /= 10;
+    ++i;
+  }
+  return i != start;
+}
+
+// Both scanners end here, so they compute every instant with the same operations.
+Timestamp make_timestamp(int64_t year, int64_t month, int64_t day, double seconds_of_day,
+                         double offset_seconds, bool has_offset) {
+  double days = static_cast<double>(
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
+  return Timestamp{days * 86400.0 + seconds_of_day - offset_seconds, has_offset};
+}
+
+bool valid_date(int64_t year, int64_t month, int64_t day) {
+  return month >= 1 && month <= 12 && day >= 1 && year >= 1 && year <= 9999 &&
+         static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month));
+}
+
+// The two ASCII digits at s[i] and s[i + 1] as a number, or -1.
+int two_digits(std::string_view s, size_t i) {
+  const unsigned tens = static_cast<unsigned>(static_cast<unsigned char>(s[i])) - '0';
+  const unsigned ones = static_cast<unsigned>(static_cast<unsigned char>(s[i + 1])) - '0';
+  if (tens > 9 || ones > 9) return -1;
+  return static_cast<int>(tens * 10 + ones);
+}
+
 // Time of day and zone after the date: [T| ]HH:MM[:SS[.fff]][ ]?[AM|PM]?[ ]?[Z|UTC|GMT|±hh[:mm]]?
 bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset,
                          double& offset_seconds) {
@@ -86,14 +124,7 @@ bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset,
       if (!c.number(2, 2, second)) return false;
       if (c.peek() == '.' || c.peek() == ',') {
         ++c.i;
-        double scale = 0.1;
-        size_t start = c.i;
-        while (!c.done() && is_digit(c.peek())) {
-          fraction += (c.peek() - '0') * scale;
-          scale /= 10;
-          ++c.i;
-        }
-        if (c.i == start) return false;
+        if (!read_fraction(c.s, c.i, fraction)) return false;
       }
     }
     c.skip_spaces();
@@ -142,16 +173,11 @@ bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset,
 }
 
 std::optional<Timestamp> finish(int64_t year, int64_t month, int64_t day, Cursor& c) {
-  if (month < 1 || month > 12 || day < 1 || year < 1 || year > 9999) return std::nullopt;
-  if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) {
-    return std::nullopt;
-  }
+  if (!valid_date(year, month, day)) return std::nullopt;
   double seconds_of_day = 0, offset = 0;
   bool has_offset = false;
   if (!parse_time_and_zone(c, seconds_of_day, has_offset, offset)) return std::nullopt;
-  double days = static_cast<double>(
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
-  return Timestamp{days * 86400.0 + seconds_of_day - offset, has_offset};
+  return make_timestamp(year, month, day, seconds_of_day, offset, has_offset);
 }
 
 // All-digit cells: 9–10 digits are Unix seconds, 12–13 digits Unix milliseconds.
@@ -205,7 +231,58 @@ void format_date(int64_t days, char out[32]) {
                 date.day);
 }
 
+std::optional<Timestamp> parse_fixed_timestamp(std::string_view s) {
+  if (s.size() < 10 || s.size() > 64 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  const int century = two_digits(s, 0), year_of_century = two_digits(s, 2);
+  const int month = two_digits(s, 5), day = two_digits(s, 8);
+  if (century < 0 || year_of_century < 0 || month < 0 || day < 0) return std::nullopt;
+  const int64_t year = century * 100 + year_of_century;
+  if (!valid_date(year, month, day)) return std::nullopt;
+  double seconds_of_day = 0, offset = 0;
+  bool has_offset = false;
+  if (s.size() > 10) {
+    if (s.size() < 19 || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+        s[16] != ':') {
+      return std::nullopt;
+    }
+    const int hour = two_digits(s, 11), minute = two_digits(s, 14), second = two_digits(s, 17);
+    // Second 60: a leap second, as the general scanner allows.
+    if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 60) {
+      return std::nullopt;
+    }
+    size_t i = 19;
+    double fraction = 0;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      if (!read_fraction(s, i, fraction)) return std::nullopt;
+    }
+    seconds_of_day = static_cast<double>(hour * 3600 + minute * 60 + second) + fraction;
+    if (i < s.size()) {
+      if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size()) {
+        has_offset = true;
+      } else if ((s[i] == '+' || s[i] == '-') && i + 6 == s.size() && s[i + 3] == ':') {
+        const int offset_hours = two_digits(s, i + 1), offset_minutes = two_digits(s, i + 4);
+        if (offset_hours < 0 || offset_minutes < 0 || offset_hours > 18 || offset_minutes > 59) {
+          return std::nullopt;
+        }
+        const int sign = s[i] == '-' ? -1 : 1;
+        offset = sign * static_cast<double>(offset_hours * 3600 + offset_minutes * 60);
+        has_offset = true;
+      } else {
+        return std::nullopt;
+      }
+    }
+  }
+  return make_timestamp(year, month, day, seconds_of_day, offset, has_offset);
+}
+
 std::optional<Timestamp> parse_timestamp(std::string_view text, DateOrder order) {
+  std::string_view s = trim(text);
+  if (auto fixed = parse_fixed_timestamp(s)) return fixed;
+  return parse_timestamp_general(s, order);
+}
+
+std::optional<Timestamp> parse_timestamp_general(std::string_view text, DateOrder order) {
   std::string_view s = trim(text);
   if (s.size() < 6 || s.size() > 64) return std::nullopt;
   if (is_digit(s[0]) && s.find_first_not_of("0123456789") == std::string_view::npos) {

@@ -19,6 +19,14 @@ struct Timestamp {
 // kAuto reads a/b/yyyy month-first unless a > 12 (then day-first); the dataset decides the order
 // per column from a sample (see DateOrderEvidence) and passes kMonthFirst or kDayFirst.
 std::optional<Timestamp> parse_timestamp(std::string_view text, DateOrder order = DateOrder::kAuto);
+// The general scanner alone, without parse_timestamp's fast path: the reference that path is
+// tested against.
+std::optional<Timestamp> parse_timestamp_general(std::string_view text,
+                                                 DateOrder order = DateOrder::kAuto);
+// parse_timestamp's fast path alone, for already trimmed text: YYYY-MM-DD, optionally followed by
+// [T ]HH:MM:SS[.fraction][Z|±HH:MM]. nullopt when the text has another shape or a field out of
+// range: the general scanner then decides (and refuses what it always refused).
+std::optional<Timestamp> parse_fixed_timestamp(std::string_view trimmed);
 
 // Collects what a column's slash dates say about their order: a first number over 12 can only be a
 // day, a second number over 12 can only be a day too.
