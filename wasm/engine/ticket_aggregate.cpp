@@ -1,19 +1,65 @@
 // ticket_aggregate: see ticket_aggregate.h.
 #include "ticket_aggregate.h"
 
+#include <functional>
+#include <numeric>
+
 namespace kpilens {
 
-TicketGroup& TicketAggregate::segment_group(size_t column, std::string_view value) {
-  auto& groups = by_segment[column];
-  auto it = groups.find(value);
-  if (it != groups.end()) return it->second;
-  // max_segments real values are kept; "(other)" comes on top of them.
-  const size_t real_values = groups.size() - groups.count(kOtherSegment);
+namespace {
+
+size_t hash_of(std::string_view value) {
+  return std::hash<std::string_view>{}(value);
+}
+
+}  // namespace
+
+uint32_t TicketAggregate::SegmentColumn::find(std::string_view value, size_t hash) const {
+  if (slots.empty()) return kNoId;
+  const size_t mask = slots.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const uint32_t slot = slots[i];
+    if (slot == 0) return kNoId;
+    if (values[slot - 1] == value) return slot - 1;
+  }
+}
+
+uint32_t TicketAggregate::SegmentColumn::insert(std::string_view value, size_t hash) {
+  // At most half full, so probes stay short; rehashed from the values when it grows.
+  if ((values.size() + 1) * 2 > slots.size()) {
+    slots.assign(std::max<size_t>(16, slots.size() * 2), 0);
+    const size_t mask = slots.size() - 1;
+    for (uint32_t id = 0; id < values.size(); ++id) {
+      size_t i = hash_of(values[id]) & mask;
+      while (slots[i] != 0) i = (i + 1) & mask;
+      slots[i] = id + 1;
+    }
+  }
+  const size_t mask = slots.size() - 1;
+  size_t i = hash & mask;
+  while (slots[i] != 0) i = (i + 1) & mask;
+  const auto id = static_cast<uint32_t>(values.size());
+  slots[i] = id + 1;
+  values.emplace_back(value);
+  groups.emplace_back();
+  if (value == kOtherSegment) other_id = id;
+  return id;
+}
+
+// The first max_segments distinct values of a column keep their own group; later new values share
+// "(other)", which comes on top of them.
+uint32_t TicketAggregate::group_id(size_t column, std::string_view value) {
+  SegmentColumn& c = segments_[column];
+  const size_t hash = hash_of(value);
+  const uint32_t found = c.find(value, hash);
+  if (found != SegmentColumn::kNoId) return found;
+  const size_t real_values = c.values.size() - (c.other_id != SegmentColumn::kNoId);
   if (real_values >= max_segments_) {
     ++lumped_segment_rows;
-    return groups[std::string(kOtherSegment)];
+    if (c.other_id != SegmentColumn::kNoId) return c.other_id;
+    return c.insert(kOtherSegment, hash_of(kOtherSegment));
   }
-  return groups.emplace(std::string(value), TicketGroup{}).first->second;
+  return c.insert(value, hash);
 }
 
 void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> period,
@@ -22,47 +68,82 @@ void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> pe
                            const KpiSettings& settings) {
   total.feed(ticket, settings);
   if (period) {
-    // Exports are usually sorted by time: remember the last period's group.
-    if (cached_group_ == nullptr || cached_period_ != *period) {
-      cached_group_ = &by_period[*period];
-      cached_period_ = *period;
-    }
-    cached_group_->feed(ticket, settings);
-    if (!ticket.survey_only) ++flows[*period].created;
-    if (left_period) ++flows[*left_period < *period ? *period : *left_period].solved;
+    by_period_.at(*period).feed(ticket, settings);
+    if (!ticket.survey_only) ++flows_.at(*period).created;
+    if (left_period) ++flows_.at(*left_period < *period ? *period : *left_period).solved;
   }
-  for (size_t i = 0; i < segments.size() && i < by_segment.size(); ++i) {
+  for (size_t i = 0; i < segments.size() && i < segments_.size(); ++i) {
     std::string_view value = segments[i].empty() ? kBlankSegment : segments[i];
-    segment_group(i, value).feed(ticket, settings);
+    segments_[i].groups[group_id(i, value)].feed(ticket, settings);
   }
 }
 
 void TicketAggregate::merge(const TicketAggregate& other) {
   total.merge(other.total);
-  for (const auto& [period, group] : other.by_period) by_period[period].merge(group);
-  if (by_segment.size() < other.by_segment.size()) by_segment.resize(other.by_segment.size());
-  for (size_t i = 0; i < other.by_segment.size(); ++i) {
-    for (const auto& [value, group] : other.by_segment[i]) segment_group(i, value).merge(group);
+  other.by_period_.for_each(
+      [&](int64_t period, const TicketGroup& group) { by_period_.at(period).merge(group); });
+  if (segments_.size() < other.segments_.size()) segments_.resize(other.segments_.size());
+  // Re-keyed by value, in the values' byte order (as the report lists them), so "(other)" takes
+  // the same values whichever side held them.
+  for (size_t i = 0; i < other.segments_.size(); ++i) {
+    for (const SegmentGroup& s : other.segments_in_order(i)) {
+      segments_[i].groups[group_id(i, s.value)].merge(*s.group);
+    }
   }
-  for (const auto& [period, flow] : other.flows) {
-    flows[period].created += flow.created;
-    flows[period].solved += flow.solved;
-  }
+  other.flows_.for_each([&](int64_t period, const BacklogFlow& flow) {
+    BacklogFlow& mine = flows_.at(period);
+    mine.created += flow.created;
+    mine.solved += flow.solved;
+  });
   lumped_segment_rows += other.lumped_segment_rows;
-  cached_group_ = nullptr;
 }
 
 void TicketAggregate::add_segment_column() {
-  by_segment.emplace_back();
-  if (total.tickets > 0) by_segment.back().emplace(std::string(kBlankSegment), total);
+  segments_.emplace_back();
+  if (total.tickets > 0) {
+    SegmentColumn& c = segments_.back();
+    c.groups[c.insert(kBlankSegment, hash_of(kBlankSegment))] = total;
+  }
 }
 
 void TicketAggregate::finish() {
   total.finish();
-  for (auto& [period, group] : by_period) group.finish();
-  for (auto& groups : by_segment) {
-    for (auto& [value, group] : groups) group.finish();
+  by_period_.for_each_mutable([](int64_t, TicketGroup& group) { group.finish(); });
+  for (SegmentColumn& column : segments_) {
+    for (TicketGroup& group : column.groups) group.finish();
   }
+}
+
+std::vector<int64_t> TicketAggregate::periods() const {
+  std::vector<int64_t> keys;
+  keys.reserve(by_period_.size());
+  by_period_.for_each([&](int64_t period, const TicketGroup&) { keys.push_back(period); });
+  return keys;
+}
+
+std::vector<std::pair<int64_t, BacklogFlow>> TicketAggregate::flows_in_order() const {
+  std::vector<std::pair<int64_t, BacklogFlow>> flows;
+  flows.reserve(flows_.size());
+  flows_.for_each(
+      [&](int64_t period, const BacklogFlow& flow) { flows.emplace_back(period, flow); });
+  return flows;
+}
+
+std::vector<TicketAggregate::SegmentGroup> TicketAggregate::segments_in_order(size_t column) const {
+  const SegmentColumn& c = segments_[column];
+  std::vector<uint32_t> ids(c.values.size());
+  std::iota(ids.begin(), ids.end(), uint32_t{0});
+  // std::string's operator< compares bytes as unsigned char: the order of an ordered map of them.
+  std::sort(ids.begin(), ids.end(),
+            [&](uint32_t a, uint32_t b) { return c.values[a] < c.values[b]; });
+  std::vector<SegmentGroup> ordered;
+  ordered.reserve(ids.size());
+  for (uint32_t id : ids) ordered.push_back(SegmentGroup{c.values[id], &c.groups[id]});
+  return ordered;
+}
+
+bool TicketAggregate::has_segment_value(size_t column, std::string_view value) const {
+  return segments_[column].find(value, hash_of(value)) != SegmentColumn::kNoId;
 }
 
 }  // namespace kpilens
