@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <random>
 #include <string>
@@ -245,5 +246,16 @@ TEST_CASE("The number fast path stops at 2^53 and at 19 digits, and keeps the si
   for (std::string_view text : {".5", "5.", "1e3", "$5", "5%", "1 000", "+", "-", ""}) {
     INFO("'" << text << "'");
     CHECK_FALSE(parse_plain_number(text, '.'));
+  }
+}
+
+TEST_CASE("is_whole agrees with v == std::floor(v), infinities and NaN included", "[field_parse]") {
+  const double two52 = 4503599627370496.0;
+  for (double v :
+       {0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 6.0, 6.25, two52 - 0.5, -(two52 - 0.5), two52, two52 + 1,
+        1e300, -1e300, 9.2233720368547758e18, 5e-324, std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+    INFO(v);
+    CHECK(kpilens::is_whole(v) == (v == std::floor(v)));
   }
 }

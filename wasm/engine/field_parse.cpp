@@ -21,6 +21,45 @@ char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// parse_plain_number's work, inlined into parse_number (the row path reads most numbers here).
+inline bool read_plain_number(std::string_view s, char decimal_separator, double& out) {
+  // 10^0 … 10^22: every one an exact double.
+  static constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                            1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  constexpr uint64_t kExactLimit = uint64_t{1} << 53;
+  size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) i = 1;
+  // Unsigned arithmetic: more than 19 digits wraps, and is refused by the digit count below.
+  uint64_t digits_value = 0;
+  const size_t integer_start = i;
+  while (i < s.size() && is_digit(s[i])) {
+    digits_value = digits_value * 10 + static_cast<uint64_t>(s[i] - '0');
+    ++i;
+  }
+  const size_t integer_digits = i - integer_start;
+  if (integer_digits == 0) return false;
+  size_t fraction_digits = 0;
+  if (i < s.size()) {
+    if (s[i] != decimal_separator) return false;
+    const size_t fraction_start = ++i;
+    while (i < s.size() && is_digit(s[i])) {
+      digits_value = digits_value * 10 + static_cast<uint64_t>(s[i] - '0');
+      ++i;
+    }
+    fraction_digits = i - fraction_start;
+    if (fraction_digits == 0 || i != s.size()) return false;
+  }
+  if (integer_digits + fraction_digits > 19 || digits_value > kExactLimit) return false;
+  // Clinger's fast path: an exact integer divided by an exact power of ten is one correctly
+  // rounded operation, so this is the double strtod returns for the same text.
+  double value = static_cast<double>(digits_value);
+  if (fraction_digits > 0) value /= kPowersOfTen[fraction_digits];
+  out = negative ? -value : value;
+  return true;
+}
+
 bool strip_prefix(std::string_view& s, std::string_view prefix) {
   if (s.substr(0, prefix.size()) != prefix) return false;
   s.remove_prefix(prefix.size());
@@ -58,45 +97,15 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 std::optional<double> parse_plain_number(std::string_view s, char decimal_separator) {
-  // 10^0 … 10^22: every one an exact double.
-  static constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                            1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  constexpr uint64_t kExactLimit = uint64_t{1} << 53;
-  size_t i = 0;
-  const bool negative = !s.empty() && s[0] == '-';
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) i = 1;
-  // Unsigned arithmetic: more than 19 digits wraps, and is refused by the digit count below.
-  uint64_t digits_value = 0;
-  const size_t integer_start = i;
-  while (i < s.size() && is_digit(s[i])) {
-    digits_value = digits_value * 10 + static_cast<uint64_t>(s[i] - '0');
-    ++i;
-  }
-  const size_t integer_digits = i - integer_start;
-  if (integer_digits == 0) return std::nullopt;
-  size_t fraction_digits = 0;
-  if (i < s.size()) {
-    if (s[i] != decimal_separator) return std::nullopt;
-    const size_t fraction_start = ++i;
-    while (i < s.size() && is_digit(s[i])) {
-      digits_value = digits_value * 10 + static_cast<uint64_t>(s[i] - '0');
-      ++i;
-    }
-    fraction_digits = i - fraction_start;
-    if (fraction_digits == 0 || i != s.size()) return std::nullopt;
-  }
-  if (integer_digits + fraction_digits > 19 || digits_value > kExactLimit) return std::nullopt;
-  // Clinger's fast path: an exact integer divided by an exact power of ten is one correctly
-  // rounded operation, so this is the double strtod returns for the same text.
-  double value = static_cast<double>(digits_value);
-  if (fraction_digits > 0) value /= kPowersOfTen[fraction_digits];
-  return negative ? -value : value;
+  double value = 0;
+  if (!read_plain_number(s, decimal_separator, value)) return std::nullopt;
+  return value;
 }
 
 std::optional<double> parse_number(std::string_view text, char decimal_separator) {
   std::string_view s = trim(text);
-  if (auto plain = parse_plain_number(s, decimal_separator)) return plain;
+  double value = 0;
+  if (read_plain_number(s, decimal_separator, value)) return value;
   return parse_number_general(s, decimal_separator);
 }
 

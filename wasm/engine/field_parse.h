@@ -3,6 +3,8 @@
 // is_blank().
 #pragma once
 
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -14,12 +16,11 @@ enum class DurationUnit { kMilliseconds, kSeconds, kMinutes, kHours, kDays };
 // it several times per cell, and nearly every cell starts and ends with something else.
 std::string_view trim_slow(std::string_view text);
 inline std::string_view trim(std::string_view text) {
-  if (!text.empty()) {
-    const auto front = static_cast<unsigned char>(text.front());
-    const auto back = static_cast<unsigned char>(text.back());
-    // Every byte trimmed is ≤ ' ', or 0xC2 first / 0xA0 last (a non-breaking space).
-    if (front > ' ' && front != 0xC2 && back > ' ' && back != 0xA0) return text;
-  }
+  if (text.empty()) return text;
+  const auto front = static_cast<unsigned char>(text.front());
+  const auto back = static_cast<unsigned char>(text.back());
+  // Every byte trimmed is ≤ ' ', or 0xC2 first / 0xA0 last (a non-breaking space).
+  if (front > ' ' && front != 0xC2 && back > ' ' && back != 0xA0) return text;
   return trim_slow(text);
 }
 inline bool is_blank(std::string_view text) {
@@ -40,6 +41,13 @@ std::optional<double> parse_number_general(std::string_view text, char decimal_s
 // digits are an integer ≤ 2^53 (at most 19 of them), read exactly; nullopt when it does not apply
 // (the general grammar then decides).
 std::optional<double> parse_plain_number(std::string_view trimmed, char decimal_separator);
+
+// v == std::floor(v), without the libm call std::floor is on x86-64 without SSE4.1: every double of
+// magnitude 2^52 or more is whole, and below that a conversion to int64_t truncates exactly.
+inline bool is_whole(double v) {
+  constexpr double kAllWhole = 4503599627370496.0;  // 2^52
+  return std::fabs(v) < kAllWhole ? v == static_cast<double>(static_cast<int64_t>(v)) : v == v;
+}
 
 // yes/no, true/false, y/n, 1/0, t/f (any case).
 std::optional<bool> parse_bool(std::string_view text);
