@@ -1,15 +1,41 @@
 // ticket_aggregate: see ticket_aggregate.h.
 #include "ticket_aggregate.h"
 
-#include <functional>
+#include <cstring>
 #include <numeric>
 
 namespace kpilens {
 
 namespace {
 
+uint64_t load_bytes(const char* p, size_t n) {
+  uint64_t v = 0;
+  std::memcpy(&v, p, n);
+  return v;
+}
+
+// Segment values are short (channels, names, teams): their bytes are taken eight at a time (the
+// last eight overlapping), shorter ones as two overlapping halves, and mixed by multiplication.
+// Only where a value sits in the table depends on this, never the output.
 size_t hash_of(std::string_view value) {
-  return std::hash<std::string_view>{}(value);
+  constexpr uint64_t kOdd = 0x9E3779B97F4A7C15;  // 2^64 ÷ the golden ratio
+  const char* p = value.data();
+  const size_t n = value.size();
+  uint64_t h = (n + 1) * kOdd;
+  auto mix = [&](uint64_t word) {
+    h = (h ^ word) * kOdd;
+    h ^= h >> 32;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) mix(load_bytes(p + i, 8));
+    mix(load_bytes(p + n - 8, 8));
+  } else if (n >= 4) {
+    mix(load_bytes(p, 4) | load_bytes(p + n - 4, 4) << 32);
+  } else if (n > 0) {
+    mix(static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) << 8 |
+        static_cast<unsigned char>(p[n - 1]) << 16);
+  }
+  return static_cast<size_t>(h);
 }
 
 }  // namespace
