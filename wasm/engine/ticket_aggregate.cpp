@@ -14,6 +14,29 @@ uint64_t load_bytes(const char* p, size_t n) {
   return v;
 }
 
+// Byte equality without a call to memcmp (which wasm does not inline): eight bytes at a time, the
+// last eight overlapping; shorter values as two overlapping halves, or byte by byte.
+bool same_bytes(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (load_bytes(p + i, 8) != load_bytes(q + i, 8)) return false;
+    }
+    return load_bytes(p + n - 8, 8) == load_bytes(q + n - 8, 8);
+  }
+  if (n >= 4) {
+    return load_bytes(p, 4) == load_bytes(q, 4) &&
+           load_bytes(p + n - 4, 4) == load_bytes(q + n - 4, 4);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
+}
+
 // Segment values are short (channels, names, teams): their bytes are taken eight at a time (the
 // last eight overlapping), shorter ones as two overlapping halves, and mixed by multiplication.
 // Only where a value sits in the table depends on this, never the output.
@@ -46,7 +69,7 @@ uint32_t TicketAggregate::SegmentColumn::find(std::string_view value, size_t has
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const uint32_t slot = slots[i];
     if (slot == 0) return kNoId;
-    if (values[slot - 1] == value) return slot - 1;
+    if (same_bytes(values[slot - 1], value)) return slot - 1;
   }
 }
 
