@@ -66,7 +66,7 @@ TEST_CASE("A stray period far from the rest is kept beside the dense window, in 
           "[aggregate]") {
   // 2024 ISO weeks are around 2800; a year-1 date gives a week near -102,000. Both ends of the
   // window stay small; the strays are listed before and after it.
-  constexpr int64_t kFar = PeriodTable<TicketGroup>::kMaxDense * 30;
+  constexpr int64_t kFar = PeriodIndex::kMaxDense * 30;
   TicketAggregate a(0, 100);
   feed_all(a, {{2800, {}}, {2801, {}}, {-kFar, {}}, {2799, {}}, {kFar, {}}, {-kFar, {}}});
   CHECK(a.periods() == std::vector<int64_t>{-kFar, 2799, 2800, 2801, kFar});
@@ -82,6 +82,24 @@ TEST_CASE("Periods beside the window keep their counts as the window grows towar
   feed_all(a, {{0, {}}, {6000, {}}, {3000, {}}, {4500, {}}, {2100, {}}, {6000, {}}, {4500, {}}});
   CHECK(a.periods() == std::vector<int64_t>{0, 2100, 3000, 4500, 6000});
   CHECK(period_tickets(a) == std::vector<uint64_t>{1, 1, 1, 2, 2});
+}
+
+TEST_CASE("Thousands of periods fed newest first, then at the window's far edge, stay in order",
+          "[aggregate]") {
+  // 3000 … 1 fed newest first (the window grows at the front, with room to spare), then 0, 4095
+  // and 4096, around the 4,096 periods a window may span (in it or beside it, each is listed once,
+  // in order). Every period holds 1 ticket.
+  TicketAggregate a(0, 100);
+  std::vector<Fed> tickets;
+  for (int64_t p = 3000; p >= 1; --p) tickets.push_back({p, {}});
+  for (int64_t p : {0, 4095, 4096}) tickets.push_back({p, {}});
+  feed_all(a, tickets);
+  std::vector<int64_t> expected;
+  for (int64_t p = 0; p <= 3000; ++p) expected.push_back(p);
+  expected.push_back(4095);
+  expected.push_back(4096);
+  CHECK(a.periods() == expected);
+  CHECK(period_tickets(a) == std::vector<uint64_t>(expected.size(), 1));
 }
 
 TEST_CASE("Segment values are listed in byte order, whatever order they came in", "[aggregate]") {

@@ -12,11 +12,10 @@ namespace kpilens {
 
 enum class DurationUnit { kMilliseconds, kSeconds, kMinutes, kHours, kDays };
 
-// Spaces, tabs, CR, LF and non-breaking spaces (U+00A0) off both ends. Always inline (compilers
-// otherwise keep a call in files with many call sites): the row path calls it several times per
-// cell, and nearly every cell starts and ends with something else.
+// Spaces, tabs, CR, LF and non-breaking spaces (U+00A0) off both ends. Inline: the row path calls
+// it several times per cell, and nearly every cell starts and ends with something else.
 std::string_view trim_slow(std::string_view text);
-[[gnu::always_inline]] inline std::string_view trim(std::string_view text) {
+inline std::string_view trim(std::string_view text) {
   if (text.empty()) return text;
   const auto front = static_cast<unsigned char>(text.front());
   const auto back = static_cast<unsigned char>(text.back());

@@ -386,8 +386,8 @@ std::string write_report(TicketDataset& d) {
   w.end_object();
 
   // Each breakdown's groups in the byte order of their values, sorted once for every KPI.
-  std::vector<std::vector<TicketAggregate::SegmentGroup>> segments;
-  for (size_t i = 0; i < agg.segment_columns(); ++i) segments.push_back(agg.segments_in_order(i));
+  std::vector<std::vector<TicketAggregate::SegmentGroup>> segments(agg.segment_columns());
+  for (size_t i = 0; i < segments.size(); ++i) segments[i] = agg.segments_in_order(i);
   const std::vector<std::pair<int64_t, BacklogFlow>> flows = agg.flows_in_order();
   w.key("segments");
   w.begin_object();

@@ -1,8 +1,8 @@
 // ticket_aggregate: see ticket_aggregate.h.
 #include "ticket_aggregate.h"
 
+#include <algorithm>
 #include <cstring>
-#include <numeric>
 
 namespace kpilens {
 
@@ -63,6 +63,58 @@ size_t hash_of(std::string_view value) {
 
 }  // namespace
 
+uint32_t PeriodIndex::find(int64_t period) const {
+  const int64_t offset = period - base_;
+  if (offset >= 0 && offset < static_cast<int64_t>(dense_.size())) {
+    return dense_[static_cast<size_t>(offset)] - 1;  // 0 - 1 wraps to kNone
+  }
+  auto it = sparse_.find(period);
+  return it == sparse_.end() ? kNone : it->second;
+}
+
+uint32_t PeriodIndex::id_outside(int64_t period) {
+  if (!dense_.empty()) {
+    const int64_t last = base_ + static_cast<int64_t>(dense_.size()) - 1;
+    const int64_t low = std::min(base_, period), high = std::max(last, period);
+    // The window only grows, so a period once beside it never falls inside it later.
+    if (high - low >= kMaxDense) {
+      auto [it, inserted] = sparse_.try_emplace(period, count_);
+      count_ += inserted;
+      return it->second;
+    }
+  }
+  // Grown towards the period with as much room again beyond it (an export sorted newest first
+  // grows at the front at every period), within the window's span; one way for both ends.
+  const int64_t size = static_cast<int64_t>(dense_.size());
+  int64_t first = base_, last = base_ + size - 1;
+  if (size == 0) {
+    first = last = period;
+  } else if (period < first) {
+    first = period - std::max<int64_t>(0, std::min(size, kMaxDense - 1 - (last - period)));
+  } else {
+    last = period + std::max<int64_t>(0, std::min(size, kMaxDense - 1 - (period - first)));
+  }
+  std::vector<uint32_t> grown(static_cast<size_t>(last - first + 1));
+  std::copy(dense_.begin(), dense_.end(), grown.begin() + static_cast<ptrdiff_t>(base_ - first));
+  dense_.swap(grown);
+  base_ = first;
+  return id(period);
+}
+
+// (Filled by index rather than pushed: the page's wasm is smaller without vector growth code here
+// and in the views below.)
+std::vector<std::pair<int64_t, uint32_t>> PeriodIndex::in_order() const {
+  std::vector<std::pair<int64_t, uint32_t>> ordered(count_);
+  size_t k = 0;
+  auto it = sparse_.begin();
+  for (; it != sparse_.end() && it->first < base_; ++it) ordered[k++] = *it;
+  for (size_t i = 0; i < dense_.size(); ++i) {
+    if (dense_[i] != 0) ordered[k++] = {base_ + static_cast<int64_t>(i), dense_[i] - 1};
+  }
+  for (; it != sparse_.end(); ++it) ordered[k++] = *it;
+  return ordered;
+}
+
 uint32_t TicketAggregate::SegmentColumn::find(std::string_view value, size_t hash) const {
   if (slots.empty()) return kNoId;
   const size_t mask = slots.size() - 1;
@@ -73,10 +125,12 @@ uint32_t TicketAggregate::SegmentColumn::find(std::string_view value, size_t has
   }
 }
 
-uint32_t TicketAggregate::SegmentColumn::insert(std::string_view value, size_t hash) {
+uint32_t TicketAggregate::SegmentColumn::insert(std::string_view value, size_t hash,
+                                                TicketGroup group) {
   // At most half full, so probes stay short; rehashed from the values when it grows.
   if ((values.size() + 1) * 2 > slots.size()) {
-    slots.assign(std::max<size_t>(16, slots.size() * 2), 0);
+    std::vector<uint32_t> larger(std::max<size_t>(16, slots.size() * 2));
+    slots.swap(larger);
     const size_t mask = slots.size() - 1;
     for (uint32_t id = 0; id < values.size(); ++id) {
       size_t i = hash_of(values[id]) & mask;
@@ -90,7 +144,7 @@ uint32_t TicketAggregate::SegmentColumn::insert(std::string_view value, size_t h
   const auto id = static_cast<uint32_t>(values.size());
   slots[i] = id + 1;
   values.emplace_back(value);
-  groups.emplace_back();
+  groups.push_back(std::move(group));
   if (value == kOtherSegment) other_id = id;
   return id;
 }
@@ -111,15 +165,32 @@ uint32_t TicketAggregate::group_id(size_t column, std::string_view value) {
   return c.insert(value, hash);
 }
 
+TicketAggregate::TicketAggregate(size_t segment_columns, size_t max_segments)
+    : max_segments_(max_segments) {
+  while (segments_.size() < segment_columns) segments_.emplace_back();
+}
+
+TicketGroup& TicketAggregate::period_group_at(int64_t period) {
+  const uint32_t id = period_ids_.id(period);
+  if (id == period_groups_.size()) period_groups_.emplace_back();
+  return period_groups_[id];
+}
+
+BacklogFlow& TicketAggregate::flow_at(int64_t period) {
+  const uint32_t id = flow_ids_.id(period);
+  if (id == flows_.size()) flows_.emplace_back();
+  return flows_[id];
+}
+
 void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> period,
                            std::optional<int64_t> left_period,
                            std::span<const std::string_view> segments,
                            const KpiSettings& settings) {
   total.feed(ticket, settings);
   if (period) {
-    by_period_.at(*period).feed(ticket, settings);
-    if (!ticket.survey_only) ++flows_.at(*period).created;
-    if (left_period) ++flows_.at(*left_period < *period ? *period : *left_period).solved;
+    period_group_at(*period).feed(ticket, settings);
+    if (!ticket.survey_only) ++flow_at(*period).created;
+    if (left_period) ++flow_at(*left_period < *period ? *period : *left_period).solved;
   }
   for (size_t i = 0; i < segments.size() && i < segments_.size(); ++i) {
     std::string_view value = segments[i].empty() ? kBlankSegment : segments[i];
@@ -129,9 +200,10 @@ void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> pe
 
 void TicketAggregate::merge(const TicketAggregate& other) {
   total.merge(other.total);
-  other.by_period_.for_each(
-      [&](int64_t period, const TicketGroup& group) { by_period_.at(period).merge(group); });
-  if (segments_.size() < other.segments_.size()) segments_.resize(other.segments_.size());
+  for (const auto& [period, id] : other.period_ids_.in_order()) {
+    period_group_at(period).merge(other.period_groups_[id]);
+  }
+  while (segments_.size() < other.segments_.size()) segments_.emplace_back();
   // Re-keyed by value, in the values' byte order (as the report lists them), so "(other)" takes
   // the same values whichever side held them.
   for (size_t i = 0; i < other.segments_.size(); ++i) {
@@ -139,11 +211,11 @@ void TicketAggregate::merge(const TicketAggregate& other) {
       segments_[i].groups[group_id(i, s.value)].merge(*s.group);
     }
   }
-  other.flows_.for_each([&](int64_t period, const BacklogFlow& flow) {
-    BacklogFlow& mine = flows_.at(period);
-    mine.created += flow.created;
-    mine.solved += flow.solved;
-  });
+  for (const auto& [period, id] : other.flow_ids_.in_order()) {
+    BacklogFlow& mine = flow_at(period);
+    mine.created += other.flows_[id].created;
+    mine.solved += other.flows_[id].solved;
+  }
   lumped_segment_rows += other.lumped_segment_rows;
 }
 
@@ -151,43 +223,55 @@ void TicketAggregate::add_segment_column() {
   segments_.emplace_back();
   if (total.tickets > 0) {
     SegmentColumn& c = segments_.back();
-    c.groups[c.insert(kBlankSegment, hash_of(kBlankSegment))] = total;
+    c.insert(kBlankSegment, hash_of(kBlankSegment), TicketGroup(total));
   }
 }
 
 void TicketAggregate::finish() {
   total.finish();
-  by_period_.for_each_mutable([](int64_t, TicketGroup& group) { group.finish(); });
+  for (TicketGroup& group : period_groups_) group.finish();
   for (SegmentColumn& column : segments_) {
     for (TicketGroup& group : column.groups) group.finish();
   }
 }
 
 std::vector<int64_t> TicketAggregate::periods() const {
-  std::vector<int64_t> keys;
-  keys.reserve(by_period_.size());
-  by_period_.for_each([&](int64_t period, const TicketGroup&) { keys.push_back(period); });
+  const auto ordered = period_ids_.in_order();
+  std::vector<int64_t> keys(ordered.size());
+  for (size_t k = 0; k < ordered.size(); ++k) keys[k] = ordered[k].first;
   return keys;
 }
 
+const TicketGroup* TicketAggregate::period_group(int64_t period) const {
+  const uint32_t id = period_ids_.find(period);
+  return id == PeriodIndex::kNone ? nullptr : &period_groups_[id];
+}
+
 std::vector<std::pair<int64_t, BacklogFlow>> TicketAggregate::flows_in_order() const {
-  std::vector<std::pair<int64_t, BacklogFlow>> flows;
-  flows.reserve(flows_.size());
-  flows_.for_each(
-      [&](int64_t period, const BacklogFlow& flow) { flows.emplace_back(period, flow); });
+  const auto ordered = flow_ids_.in_order();
+  std::vector<std::pair<int64_t, BacklogFlow>> flows(ordered.size());
+  for (size_t k = 0; k < ordered.size(); ++k)
+    flows[k] = {ordered[k].first, flows_[ordered[k].second]};
   return flows;
 }
 
 std::vector<TicketAggregate::SegmentGroup> TicketAggregate::segments_in_order(size_t column) const {
   const SegmentColumn& c = segments_[column];
-  std::vector<uint32_t> ids(c.values.size());
-  std::iota(ids.begin(), ids.end(), uint32_t{0});
-  // std::string's operator< compares bytes as unsigned char: the order of an ordered map of them.
-  std::sort(ids.begin(), ids.end(),
-            [&](uint32_t a, uint32_t b) { return c.values[a] < c.values[b]; });
-  std::vector<SegmentGroup> ordered;
-  ordered.reserve(ids.size());
-  for (uint32_t id : ids) ordered.push_back(SegmentGroup{c.values[id], &c.groups[id]});
+  std::vector<SegmentGroup> ordered(c.values.size());
+  for (uint32_t id = 0; id < c.values.size(); ++id) ordered[id] = {c.values[id], &c.groups[id]};
+  // A bottom-up merge sort: std::sort would add ~5 KB to the page's wasm for this one call.
+  // string_view's < compares bytes as unsigned char: the order an ordered map of strings had.
+  auto by_value = [](const SegmentGroup& a, const SegmentGroup& b) { return a.value < b.value; };
+  std::vector<SegmentGroup> merged(ordered.size());
+  for (size_t width = 1; width < ordered.size(); width *= 2) {
+    for (size_t low = 0; low < ordered.size(); low += 2 * width) {
+      const size_t middle = std::min(low + width, ordered.size());
+      const size_t high = std::min(low + 2 * width, ordered.size());
+      std::merge(ordered.begin() + low, ordered.begin() + middle, ordered.begin() + middle,
+                 ordered.begin() + high, merged.begin() + low, by_value);
+    }
+    ordered.swap(merged);
+  }
   return ordered;
 }
 

@@ -5,7 +5,6 @@
 // written. Mergeable: two halves of a file give one whole.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,106 +26,46 @@ struct BacklogFlow {
 inline constexpr std::string_view kOtherSegment = "(other)";
 inline constexpr std::string_view kBlankSegment = "(blank)";
 
-// Values by period index. Exports span a few hundred weeks or a few thousand days, so the periods
-// seen live in one dense vector, grown at either end; a stray date far from the rest (year 1 in a
-// 2024 export) goes to an ordered map instead of stretching the vector over the years between.
-template <class T>
-class PeriodTable {
+// Ids of periods, by period index. Exports span a few hundred weeks or a few thousand days, so the
+// periods seen are looked up in one dense vector, grown at either end; a stray date far from the
+// rest (year 1 in a 2024 export) goes to a small ordered map beside it instead of stretching the
+// vector over the years between. Ids count from 0 in the order the periods are first seen, so the
+// values themselves live in a plain vector by id.
+class PeriodIndex {
  public:
-  // Periods a dense window may span: ~11 years of days, every week or month of any real export.
+  // Periods the dense window may span: ~11 years of days, every week or month of any real export.
   static constexpr int64_t kMaxDense = 4096;
+  static constexpr uint32_t kNone = UINT32_MAX;
 
-  T& at(int64_t period) {
+  // The id of `period`; a new one (the size() before the call) when it is first seen.
+  uint32_t id(int64_t period) {
     const int64_t offset = period - base_;
     if (offset >= 0 && offset < static_cast<int64_t>(dense_.size())) {
-      const auto index = static_cast<size_t>(offset);
-      if (!present_[index]) {
-        present_[index] = 1;
-        ++count_;
-      }
-      return dense_[index];
+      uint32_t& slot = dense_[static_cast<size_t>(offset)];
+      if (slot == 0) slot = ++count_;
+      return slot - 1;
     }
-    return at_outside(period);
+    return id_outside(period);
   }
-
-  const T* find(int64_t period) const {
-    const int64_t offset = period - base_;
-    if (offset >= 0 && offset < static_cast<int64_t>(dense_.size())) {
-      const auto index = static_cast<size_t>(offset);
-      return present_[index] ? &dense_[index] : nullptr;
-    }
-    auto it = sparse_.find(period);
-    return it == sparse_.end() ? nullptr : &it->second;
-  }
-
+  // kNone when the period was never seen.
+  uint32_t find(int64_t period) const;
   size_t size() const { return count_; }
-  bool empty() const { return count_ == 0; }
-
-  // f(period, value) for every period present, in increasing order.
-  template <class F>
-  void for_each(F&& f) const {
-    auto it = sparse_.begin();
-    for (; it != sparse_.end() && it->first < base_; ++it) f(it->first, it->second);
-    for (size_t i = 0; i < dense_.size(); ++i) {
-      if (present_[i]) f(base_ + static_cast<int64_t>(i), dense_[i]);
-    }
-    for (; it != sparse_.end(); ++it) f(it->first, it->second);
-  }
-  template <class F>
-  void for_each_mutable(F&& f) {
-    for (auto& [period, value] : sparse_) f(period, value);
-    for (size_t i = 0; i < dense_.size(); ++i) {
-      if (present_[i]) f(base_ + static_cast<int64_t>(i), dense_[i]);
-    }
-  }
+  // (period, id) of every period seen, in increasing period order.
+  std::vector<std::pair<int64_t, uint32_t>> in_order() const;
 
  private:
-  T& at_outside(int64_t period) {
-    if (dense_.empty()) {
-      base_ = period;
-    } else {
-      const int64_t last = base_ + static_cast<int64_t>(dense_.size()) - 1;
-      const int64_t low = std::min(base_, period), high = std::max(last, period);
-      // The window only grows, so a period once beside it never falls inside it later.
-      if (high - low >= kMaxDense) {
-        auto [it, inserted] = sparse_.try_emplace(period);
-        count_ += inserted;
-        return it->second;
-      }
-    }
-    if (period < base_) {
-      // Grown at the front with as much room again (an export sorted newest first grows this way
-      // at every period), within the window's span.
-      const int64_t last = base_ + static_cast<int64_t>(dense_.size()) - 1;
-      const int64_t room =
-          std::min<int64_t>(static_cast<int64_t>(dense_.size()), kMaxDense - 1 - (last - period));
-      const int64_t new_base = period - std::max<int64_t>(room, 0);
-      const auto added = static_cast<size_t>(base_ - new_base);
-      dense_.insert(dense_.begin(), added, T{});
-      present_.insert(present_.begin(), added, 0);
-      base_ = new_base;
-    } else {
-      const auto needed = static_cast<size_t>(period - base_) + 1;
-      if (needed > dense_.size()) {
-        dense_.resize(needed);
-        present_.resize(needed, 0);
-      }
-    }
-    return at(period);
-  }
+  uint32_t id_outside(int64_t period);
 
-  int64_t base_ = 0;  // the period of dense_[0]
-  std::vector<T> dense_;
-  std::vector<uint8_t> present_;  // per dense_ entry: a period that was fed (or merged)
-  std::map<int64_t, T> sparse_;   // periods outside the dense window
-  size_t count_ = 0;
+  int64_t base_ = 0;                    // the period of dense_[0]
+  std::vector<uint32_t> dense_;         // id + 1 per period of the window, 0 when not seen
+  std::map<int64_t, uint32_t> sparse_;  // periods beside the window
+  uint32_t count_ = 0;
 };
 
 class TicketAggregate {
  public:
   TicketAggregate() = default;
-  TicketAggregate(size_t segment_columns, size_t max_segments)
-      : segments_(segment_columns), max_segments_(max_segments) {}
+  TicketAggregate(size_t segment_columns, size_t max_segments);
 
   // `period`: the created period (none when no created_at column). `left_period`: when the ticket
   // left the backlog (its solved period), none while it is open.
@@ -143,7 +82,7 @@ class TicketAggregate {
   // Periods with a group, in increasing order.
   std::vector<int64_t> periods() const;
   // The period's group, or nullptr when no ticket fell in it.
-  const TicketGroup* period_group(int64_t period) const { return by_period_.find(period); }
+  const TicketGroup* period_group(int64_t period) const;
   // Backlog flows in increasing period order.
   std::vector<std::pair<int64_t, BacklogFlow>> flows_in_order() const;
   size_t segment_columns() const { return segments_.size(); }
@@ -169,14 +108,18 @@ class TicketAggregate {
 
     static constexpr uint32_t kNoId = UINT32_MAX;
     uint32_t find(std::string_view value, size_t hash) const;
-    uint32_t insert(std::string_view value, size_t hash);
+    uint32_t insert(std::string_view value, size_t hash, TicketGroup group = {});
   };
 
   uint32_t group_id(size_t column, std::string_view value);
+  TicketGroup& period_group_at(int64_t period);
+  BacklogFlow& flow_at(int64_t period);
 
   std::vector<SegmentColumn> segments_;
-  PeriodTable<TicketGroup> by_period_;
-  PeriodTable<BacklogFlow> flows_;
+  PeriodIndex period_ids_;
+  std::vector<TicketGroup> period_groups_;  // by period id
+  PeriodIndex flow_ids_;
+  std::vector<BacklogFlow> flows_;  // by flow id
   size_t max_segments_ = 10000;
 };
 
