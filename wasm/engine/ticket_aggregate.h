@@ -1,8 +1,8 @@
 // ticket_aggregate: every group a report needs — the total, one per period, one per value of each
-// segment column — plus per-period flows for the backlog. Integer-keyed: periods index a dense
-// vector, segment values are interned once to ids that index a vector of groups. Output order never
-// depends on a hash: the ordered views (periods(), segments_in_order()) sort when the report is
-// written. Mergeable: two halves of a file give one whole.
+// segment column — plus per-period flows for the backlog. Integer-keyed: periods find their ids in
+// a dense window (PeriodIndex), segment values are interned once to ids; groups sit in vectors by
+// id. Output order never depends on a hash: the ordered views (periods(), segments_in_order())
+// sort when the report is written. Mergeable: two halves of a file give one whole.
 #pragma once
 
 #include <cstdint>
