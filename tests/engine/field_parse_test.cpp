@@ -2,8 +2,14 @@
 // booleans, and duration cells in every unit and clock form.
 #include "field_parse.h"
 
+#include <bit>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <optional>
+#include <random>
+#include <string>
 
 using kpilens::DurationUnit;
 using kpilens::parse_bool;
@@ -142,4 +148,114 @@ TEST_CASE("trim, is_blank and iequals treat whitespace and ASCII case as documen
   CHECK_FALSE(kpilens::is_blank(" x "));
   CHECK(kpilens::iequals("Solved", "sOLVED"));
   CHECK_FALSE(kpilens::iequals("Solved", "Solve"));
+}
+
+namespace {
+
+bool same_number(const std::optional<double>& a, const std::optional<double>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  return !a || std::bit_cast<uint64_t>(*a) == std::bit_cast<uint64_t>(*b);
+}
+
+// A number cell as exports write them: signs, currency, grouping, either separator, long and short
+// digit runs (around 2^53 too), exponents, percent, spaces; sometimes one byte changed or added.
+std::string random_number(std::mt19937_64& random) {
+  auto below = [&](uint64_t n) { return random() % n; };
+  auto digits = [&](uint64_t count) {
+    std::string d;
+    for (uint64_t i = 0; i < count; ++i) d += static_cast<char>('0' + below(10));
+    return d;
+  };
+  std::string s;
+  if (below(3) == 0) s += "-+"[below(2)];
+  if (below(12) == 0) s += below(2) ? "$" : "\xE2\x82\xAC";
+  const uint64_t integer_digits = below(4) == 0 ? below(22) : 1 + below(4);
+  if (below(10) == 0) {
+    // Grouped thousands, sometimes wrongly.
+    s += digits(1 + below(3));
+    for (uint64_t g = below(3); g > 0; --g)
+      s += std::string(1, ", ."[below(3)]) + digits(2 + below(3));
+  } else if (below(20) == 0) {
+    s += std::to_string((uint64_t{1} << 53) - 2 + below(5));  // around 2^53
+  } else {
+    s += digits(integer_digits);
+  }
+  if (below(2) == 0) {
+    s += ".,"[below(2)];
+    s += digits(below(4) == 0 ? below(25) : 1 + below(3));
+  }
+  if (below(15) == 0)
+    s += std::string(1, "eE"[below(2)]) + (below(2) ? "-" : "") + digits(below(4));
+  if (below(15) == 0) s += below(2) ? "%" : " %";
+  static constexpr std::string_view kBytes = "0123456789.,-+ e$%x\t";
+  switch (below(8)) {
+    case 0:
+      if (!s.empty()) s[below(s.size())] = kBytes[below(kBytes.size())];
+      break;
+    case 1:
+      s.insert(below(s.size() + 1), 1, kBytes[below(kBytes.size())]);
+      break;
+    case 2:
+      s = " " + s + " ";
+      break;
+    default:
+      break;
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("The number fast path reads random and edge cells exactly as strtod does",
+          "[field_parse]") {
+  std::mt19937_64 random(9007199254740993u);
+  uint64_t fast = 0, accepted = 0;
+  constexpr int kCells = 300000;
+  for (int n = 0; n < kCells; ++n) {
+    const std::string s = random_number(random);
+    for (char separator : {'.', ','}) {
+      const auto general = kpilens::parse_number_general(s, separator);
+      const auto plain = kpilens::parse_plain_number(kpilens::trim(s), separator);
+      if (!same_number(parse_number(s, separator), general) ||
+          (plain && !same_number(plain, general))) {
+        FAIL("'" << s << "' (separator '" << separator
+                 << "') is read differently by the fast path and strtod");
+      }
+      fast += plain.has_value();
+      accepted += general.has_value();
+    }
+  }
+  CHECK(fast > kCells / 2);
+  CHECK(accepted > fast);
+}
+
+TEST_CASE("The number fast path stops at 2^53 and at 19 digits, and keeps the sign of zero",
+          "[field_parse]") {
+  using kpilens::parse_plain_number;
+  // 2^53 = 9007199254740992 is exact; one more is not a double, so strtod must round it.
+  CHECK(parse_plain_number("9007199254740992", '.') == 9007199254740992.0);
+  CHECK_FALSE(parse_plain_number("9007199254740993", '.'));
+  CHECK(parse_number("9007199254740993") == 9007199254740992.0);  // ties to even
+  // 0.1 is 1 ÷ 10, one correctly rounded division: the double nearest to 0.1, as strtod reads it.
+  CHECK(parse_plain_number("0.1", '.') == 0.1);
+  CHECK(parse_plain_number("0,25", ',') == 0.25);
+  CHECK_FALSE(parse_plain_number("0,25", '.'));  // grouping or junk: the general grammar decides
+  CHECK_FALSE(parse_plain_number("0000000000000000000001", '.'));  // 22 digits
+  CHECK(std::signbit(*parse_plain_number("-0", '.')));
+  CHECK(std::signbit(*parse_number("-0.0")));
+  for (std::string_view text : {".5", "5.", "1e3", "$5", "5%", "1 000", "+", "-", ""}) {
+    INFO("'" << text << "'");
+    CHECK_FALSE(parse_plain_number(text, '.'));
+  }
+}
+
+TEST_CASE("is_whole agrees with v == std::floor(v), infinities and NaN included", "[field_parse]") {
+  const double two52 = 4503599627370496.0;
+  for (double v :
+       {0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 6.0, 6.25, two52 - 0.5, -(two52 - 0.5), two52, two52 + 1,
+        1e300, -1e300, 9.2233720368547758e18, 5e-324, std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+    INFO(v);
+    CHECK(kpilens::is_whole(v) == (v == std::floor(v)));
+  }
 }

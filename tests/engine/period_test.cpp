@@ -9,6 +9,7 @@
 #include "period.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <string>
 
 using kpilens::Grain;
@@ -175,4 +176,19 @@ TEST_CASE("Grain names parse and print both ways", "[period]") {
   CHECK(kpilens::grain_name(Grain::kQuarter) == "quarter");
   CHECK_FALSE(kpilens::parse_grain("weekly").has_value());
   CHECK_FALSE(kpilens::parse_grain("Week").has_value());
+}
+
+TEST_CASE("local_day floors toward minus infinity, as std::floor does, at any offset", "[period]") {
+  // The reference is std::floor((t + offset × 60) / 86400) itself, over instants either side of
+  // midnights before and after 1970, fractions of a second included.
+  for (int offset : {0, 60, -330, 840}) {
+    for (double day : {-719162.0, -2.0, -1.0, 0.0, 1.0, 19782.0, 2932896.0}) {
+      for (double second : {-86400.5, -1.0, -0.25, 0.0, 0.25, 1.0, 43200.0, 86399.75}) {
+        const double t = day * 86400.0 + second;
+        const double local = t + offset * 60.0;
+        INFO("t " << t << " offset " << offset);
+        CHECK(kpilens::local_day(t, offset) == static_cast<int64_t>(std::floor(local / 86400.0)));
+      }
+    }
+  }
 }

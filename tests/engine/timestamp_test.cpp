@@ -7,10 +7,14 @@
 //   2024-03-10T12:00:00Z = 1710028800 + 12 × 3600 = 1710072000
 #include "timestamp.h"
 
+#include <bit>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <iterator>
 #include <optional>
+#include <random>
 #include <string>
+#include "field_parse.h"
 
 using kpilens::civil_from_days;
 using kpilens::CivilDate;
@@ -234,4 +238,133 @@ TEST_CASE("civil_from_days walks the calendar one day at a time and round-trips"
   CHECK(all_good);
   // 800 years of 365.2425 days: 292194 days plus the 366 of 2400 (2400 is a leap year).
   CHECK(last - first + 1 == 292194 + 366);
+}
+
+namespace {
+
+// Same result, bit for bit: both refused, or the same seconds and the same zone flag.
+bool same_result(const std::optional<kpilens::Timestamp>& a,
+                 const std::optional<kpilens::Timestamp>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (!a) return true;
+  return std::bit_cast<uint64_t>(a->seconds) == std::bit_cast<uint64_t>(b->seconds) &&
+         a->has_offset == b->has_offset;
+}
+
+std::string two(uint64_t n) {
+  return std::string(1, static_cast<char>('0' + n / 10 % 10)) + static_cast<char>('0' + n % 10);
+}
+
+// A date-time in one of the shapes the fast path reads, with every field sometimes out of range,
+// and sometimes one byte changed, removed or added, or spaces around it.
+std::string random_timestamp(std::mt19937_64& random) {
+  auto below = [&](uint64_t n) { return random() % n; };
+  static constexpr uint64_t kYears[] = {0,    1,    1600, 1899, 1900, 1969, 1970,
+                                        1999, 2000, 2023, 2024, 2100, 2400, 9999};
+  uint64_t year = below(3) == 0 ? below(10000) : kYears[below(std::size(kYears))];
+  std::string s = two(year / 100) + two(year % 100) + "-" + two(below(14)) + "-" +
+                  two(below(4) == 0 ? below(33) : 28 + below(4));
+  if (below(5) != 0) {
+    s += "Tt  "[below(4)];
+    s += two(below(5) == 0 ? below(26) : 20 + below(4)) + ":" +
+         two(below(5) == 0 ? below(62) : 59 - below(2)) + ":" +
+         two(below(5) == 0 ? below(62) : 58 + below(3));
+    if (below(3) == 0) {
+      s += below(8) == 0 ? ',' : '.';
+      for (uint64_t n = below(30); n > 0; --n) s += static_cast<char>('0' + below(10));
+    }
+    switch (below(8)) {
+      case 0:
+        s += "Zz"[below(2)];
+        break;
+      case 1:
+      case 2:
+        s += "+-"[below(2)] + two(below(20)) + ":" + two(below(62));
+        break;
+      case 3:
+        s += "+-"[below(2)] + two(below(20)) + two(below(62));  // ±HHMM: the general scanner's
+        break;
+      case 4:
+        s += " UTC";
+        break;
+      default:
+        break;
+    }
+  }
+  static constexpr std::string_view kBytes = "0123456789-:T Z+.,/xa\t";
+  switch (below(6)) {
+    case 0:
+      s[below(s.size())] = kBytes[below(kBytes.size())];
+      break;
+    case 1:
+      s.erase(below(s.size()), 1);
+      break;
+    case 2:
+      s.insert(below(s.size() + 1), 1, kBytes[below(kBytes.size())]);
+      break;
+    case 3:
+      s = " " + s + "\t";
+      break;
+    default:
+      break;
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("The timestamp fast path reads random and edge cells exactly as the general scanner",
+          "[timestamp]") {
+  std::mt19937_64 random(20240229);
+  uint64_t fast = 0, accepted = 0;
+  constexpr int kCells = 300000;
+  // Half the cells start with the previous cell's first 10 bytes, as in an export sorted by time:
+  // the date memos then hit (and also meet invalid dates they must not have kept).
+  kpilens::DateMemo memo, fixed_memo;
+  std::string previous;
+  for (int n = 0; n < kCells; ++n) {
+    std::string s = random_timestamp(random);
+    if (random() % 2 == 0 && previous.size() >= 10 && s.size() >= 10) {
+      s.replace(0, 10, previous, 0, 10);
+    }
+    previous = s;
+    // The order only matters to slash dates, which come from mutations here.
+    const DateOrder order = n % 2 == 0 ? DateOrder::kAuto : DateOrder::kDayFirst;
+    const auto general = kpilens::parse_timestamp_general(s, order);
+    const auto fixed = kpilens::parse_fixed_timestamp(kpilens::trim(s));
+    const auto fixed_memoised = kpilens::parse_fixed_timestamp(kpilens::trim(s), &fixed_memo);
+    if (!same_result(kpilens::parse_timestamp(s, order), general) ||
+        !same_result(kpilens::parse_timestamp(s, order, &memo), general) ||
+        (fixed && !same_result(fixed, general)) || !same_result(fixed_memoised, fixed)) {
+      FAIL("'" << s << "' is read differently by the fast path and the general scanner");
+    }
+    fast += fixed.has_value();
+    accepted += general.has_value();
+  }
+  // The generator is meant to hit both sides of every check: many cells take the fast path, and
+  // many valid ones do not (another shape) — the comparison above covers both.
+  CHECK(fast > kCells / 5);
+  CHECK(accepted > fast);
+}
+
+TEST_CASE("The timestamp fast path reads the common shapes, and invalid dates stay refused",
+          "[timestamp]") {
+  using kpilens::parse_fixed_timestamp;
+  // 2024-02-29 = 19782 days (see "Timestamp knows which years are leap years") = 1709164800 s.
+  CHECK(parse_fixed_timestamp("2024-02-29")->seconds == 1709164800);
+  CHECK(parse_fixed_timestamp("2024-02-29 23:59:59")->seconds == 1709164800 + 86399);
+  CHECK(parse_fixed_timestamp("2024-03-10T12:00:00Z")->seconds == kMarch10Noon);
+  CHECK(parse_fixed_timestamp("2024-03-10T12:00:00.250Z")->seconds == kMarch10Noon + 0.25);
+  CHECK(parse_fixed_timestamp("2024-03-10T14:30:00+02:30")->seconds == kMarch10Noon);
+  CHECK(parse_fixed_timestamp("2024-03-10T07:00:00-05:00")->has_offset);
+  CHECK_FALSE(parse_fixed_timestamp("2024-03-10 12:00:00")->has_offset);
+  // A leap second is accepted, as the general scanner does: 23:59:60 = 86400 s into the day.
+  CHECK(parse_fixed_timestamp("2024-02-29 23:59:60")->seconds == 1709164800 + 86400);
+  for (std::string_view text :
+       {"2023-02-29", "1900-02-29 10:00:00", "2024-04-31T00:00:00Z", "2024-13-01", "0000-01-01",
+        "2024-03-10 24:00:00", "2024-03-10T12:00:00+19:00"}) {
+    INFO(text);
+    CHECK_FALSE(parse_fixed_timestamp(text));
+    CHECK_FALSE(parse_timestamp(text));
+  }
 }

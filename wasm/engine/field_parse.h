@@ -3,6 +3,8 @@
 // is_blank().
 #pragma once
 
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -10,8 +12,20 @@ namespace kpilens {
 
 enum class DurationUnit { kMilliseconds, kSeconds, kMinutes, kHours, kDays };
 
-std::string_view trim(std::string_view text);
-bool is_blank(std::string_view text);
+// Spaces, tabs, CR, LF and non-breaking spaces (U+00A0) off both ends. Inline: the row path calls
+// it several times per cell, and nearly every cell starts and ends with something else.
+std::string_view trim_slow(std::string_view text);
+inline std::string_view trim(std::string_view text) {
+  if (text.empty()) return text;
+  const auto front = static_cast<unsigned char>(text.front());
+  const auto back = static_cast<unsigned char>(text.back());
+  // Every byte trimmed is ≤ ' ', or 0xC2 first / 0xA0 last (a non-breaking space).
+  if (front > ' ' && front != 0xC2 && back > ' ' && back != 0xA0) return text;
+  return trim_slow(text);
+}
+inline bool is_blank(std::string_view text) {
+  return trim(text).empty();
+}
 // ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b);
 
@@ -20,6 +34,20 @@ bool iequals(std::string_view a, std::string_view b);
 // trailing % is allowed and ignored. `decimal_separator` is '.' or ','. Rejects NaN, infinities,
 // hex.
 std::optional<double> parse_number(std::string_view text, char decimal_separator = '.');
+// The same grammar always through strtod, without parse_number's fast path: the reference that
+// path is tested against.
+std::optional<double> parse_number_general(std::string_view text, char decimal_separator = '.');
+// parse_number's fast path alone, for already trimmed text: [-+]digits[<separator>digits] when the
+// digits are an integer ≤ 2^53 (at most 19 of them), read exactly; nullopt when it does not apply
+// (the general grammar then decides).
+std::optional<double> parse_plain_number(std::string_view trimmed, char decimal_separator);
+
+// v == std::floor(v), without the libm call std::floor is on x86-64 without SSE4.1: every double of
+// magnitude 2^52 or more is whole, and below that a conversion to int64_t truncates exactly.
+inline bool is_whole(double v) {
+  constexpr double kAllWhole = 4503599627370496.0;  // 2^52
+  return std::fabs(v) < kAllWhole ? v == static_cast<double>(static_cast<int64_t>(v)) : v == v;
+}
 
 // yes/no, true/false, y/n, 1/0, t/f (any case).
 std::optional<bool> parse_bool(std::string_view text);

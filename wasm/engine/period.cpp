@@ -2,7 +2,6 @@
 // 3 days before a multiple of 7 and Sunday weeks 4 days before.
 #include "period.h"
 
-#include <cmath>
 #include <cstdio>
 
 #include "timestamp.h"
@@ -53,8 +52,7 @@ std::string_view grain_name(Grain grain) {
 }
 
 int64_t period_index(double epoch_seconds, const PeriodSpec& spec) {
-  double local = epoch_seconds + spec.utc_offset_minutes * 60.0;
-  int64_t day = static_cast<int64_t>(std::floor(local / 86400.0));
+  const int64_t day = local_day(epoch_seconds, spec.utc_offset_minutes);
   switch (spec.grain) {
     case Grain::kDay:
       return day;

@@ -20,6 +20,16 @@ struct PeriodSpec {
 std::optional<Grain> parse_grain(std::string_view name);
 std::string_view grain_name(Grain grain);
 
+// The day (since 1970-01-01) of an instant on the clock `utc_offset_minutes` east of UTC:
+// floor((t + offset) / 86400), with the floor done on integers (no libm call per row).
+inline int64_t local_day(double epoch_seconds, int utc_offset_minutes) {
+  const double days = (epoch_seconds + utc_offset_minutes * 60.0) / 86400.0;
+  // Truncation, one less for a negative fraction: floor for every |days| < 2^63 (and doubles of
+  // 2^52 and more are whole, so the comparison never misfires there).
+  const auto truncated = static_cast<int64_t>(days);
+  return static_cast<double>(truncated) > days ? truncated - 1 : truncated;
+}
+
 // The period of an instant (seconds since the epoch, UTC).
 int64_t period_index(double epoch_seconds, const PeriodSpec& spec);
 

@@ -367,8 +367,8 @@ std::string write_report(TicketDataset& d) {
   write_input(w, d);
 
   std::vector<std::string> warnings = d.warnings();
-  for (size_t i = 0; i < agg.by_segment.size(); ++i) {
-    if (agg.by_segment[i].count(std::string(kOtherSegment)) && agg.lumped_segment_rows > 0) {
+  for (size_t i = 0; i < agg.segment_columns(); ++i) {
+    if (agg.has_segment_value(i, kOtherSegment) && agg.lumped_segment_rows > 0) {
       warnings.push_back("segment '" + config.by[i] + "' has more than " +
                          std::to_string(config.max_segments) +
                          " values; the rest are grouped as (other)");
@@ -385,13 +385,14 @@ std::string write_report(TicketDataset& d) {
 
   // Periods.
   std::vector<int64_t> periods;
-  if (!agg.by_period.empty()) {
-    int64_t first = agg.by_period.begin()->first;
-    int64_t last = agg.by_period.rbegin()->first;
+  const std::vector<int64_t> fed_periods = agg.periods();
+  if (!fed_periods.empty()) {
+    int64_t first = fed_periods.front();
+    int64_t last = fed_periods.back();
     if (static_cast<uint64_t>(last - first) < kMaxContiguousPeriods) {
       for (int64_t p = first; p <= last; ++p) periods.push_back(p);
     } else {
-      for (const auto& [p, g] : agg.by_period) periods.push_back(p);
+      periods = fed_periods;
       w.key("periods_note");
       w.string("periods span over " + std::to_string(kMaxContiguousPeriods) +
                " steps (stray dates?): only periods with tickets are listed");
@@ -417,12 +418,16 @@ std::string write_report(TicketDataset& d) {
   w.end_array();
   w.end_object();
 
+  // Each breakdown's groups in the byte order of their values, sorted once for every KPI.
+  std::vector<std::vector<TicketAggregate::SegmentGroup>> segments(agg.segment_columns());
+  for (size_t i = 0; i < segments.size(); ++i) segments[i] = agg.segments_in_order(i);
+  const std::vector<std::pair<int64_t, BacklogFlow>> flows = agg.flows_in_order();
   w.key("segments");
   w.begin_object();
-  for (size_t i = 0; i < agg.by_segment.size(); ++i) {
+  for (size_t i = 0; i < segments.size(); ++i) {
     w.key(config.by[i]);
     w.begin_array();
-    for (const auto& [value, group] : agg.by_segment[i]) w.string(value);
+    for (const auto& s : segments[i]) w.string(s.value);
     w.end_array();
   }
   w.end_object();
@@ -487,9 +492,9 @@ std::string write_report(TicketDataset& d) {
       if (def.series_from_backlog_flows) {
         // Open at the end of each period: cumulative created − cumulative left (solved).
         int64_t created = 0, left = 0;
-        auto flow = agg.flows.begin();
+        auto flow = flows.begin();
         for (int64_t p : periods) {
-          while (flow != agg.flows.end() && flow->first <= p) {
+          while (flow != flows.end() && flow->first <= p) {
             created += static_cast<int64_t>(flow->second.created);
             left += static_cast<int64_t>(flow->second.solved);
             ++flow;
@@ -499,8 +504,8 @@ std::string write_report(TicketDataset& d) {
         }
       } else {
         for (int64_t p : periods) {
-          auto it = agg.by_period.find(p);
-          values.push_back(def.compute(it == agg.by_period.end() ? empty : it->second, settings));
+          const TicketGroup* group = agg.period_group(p);
+          values.push_back(def.compute(group ? *group : empty, settings));
         }
       }
     }
@@ -536,12 +541,10 @@ std::string write_report(TicketDataset& d) {
     w.key("breakdowns");
     w.begin_object();
     if (available && !overall_only) {
-      for (size_t i = 0; i < agg.by_segment.size(); ++i) {
+      for (size_t i = 0; i < segments.size(); ++i) {
         w.key(config.by[i]);
         std::vector<KpiValue> segment_values;
-        for (const auto& [value, group] : agg.by_segment[i]) {
-          segment_values.push_back(def.compute(group, settings));
-        }
+        for (const auto& s : segments[i]) segment_values.push_back(def.compute(*s.group, settings));
         write_columns(w, segment_values, def);
       }
     }

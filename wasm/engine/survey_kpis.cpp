@@ -42,7 +42,7 @@ std::optional<Rating> parse_rating(std::string_view text, char decimal_separator
   return std::nullopt;
 }
 
-bool CsatAccumulator::feed(const Rating& rating, const CsatSettings& settings) {
+bool CsatAccumulator::feed_rated(const Rating& rating, const CsatSettings& settings) {
   switch (rating.kind) {
     case RatingKind::kNone:
       return true;
@@ -109,7 +109,7 @@ CsatFigures CsatAccumulator::finish(const CsatSettings& settings) const {
 }
 
 bool NpsAccumulator::feed(double score, const NpsSettings& settings) {
-  if (!(score >= 0 && score <= 10) || score != std::floor(score)) return false;
+  if (!(score >= 0 && score <= 10) || !is_whole(score)) return false;
   if (score >= settings.promoter_min) {
     ++promoters_;
   } else if (score <= settings.detractor_max) {

@@ -63,12 +63,17 @@ struct CsatFigures {
 
 class CsatAccumulator {
  public:
-  // Returns false for a score outside the scale (not counted).
-  bool feed(const Rating& rating, const CsatSettings& settings);
+  // Returns false for a score outside the scale (not counted). Inline for the usual ticket, which
+  // has no rating at all.
+  bool feed(const Rating& rating, const CsatSettings& settings) {
+    return rating.kind == RatingKind::kNone || feed_rated(rating, settings);
+  }
   void merge(const CsatAccumulator& other);
   CsatFigures finish(const CsatSettings& settings) const;
 
  private:
+  bool feed_rated(const Rating& rating, const CsatSettings& settings);
+
   uint64_t satisfied_ = 0;
   uint64_t dissatisfied_ = 0;
   uint64_t responses_ = 0;

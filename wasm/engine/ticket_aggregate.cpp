@@ -1,19 +1,185 @@
 // ticket_aggregate: see ticket_aggregate.h.
 #include "ticket_aggregate.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace kpilens {
 
-TicketGroup& TicketAggregate::segment_group(size_t column, std::string_view value) {
-  auto& groups = by_segment[column];
-  auto it = groups.find(value);
-  if (it != groups.end()) return it->second;
-  // max_segments real values are kept; "(other)" comes on top of them.
-  const size_t real_values = groups.size() - groups.count(kOtherSegment);
+namespace {
+
+uint64_t load_bytes(const char* p, size_t n) {
+  uint64_t v = 0;
+  std::memcpy(&v, p, n);
+  return v;
+}
+
+// Byte equality without a call to memcmp (which wasm does not inline): eight bytes at a time, the
+// last eight overlapping; shorter values as two overlapping halves, or byte by byte.
+bool same_bytes(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (load_bytes(p + i, 8) != load_bytes(q + i, 8)) return false;
+    }
+    return load_bytes(p + n - 8, 8) == load_bytes(q + n - 8, 8);
+  }
+  if (n >= 4) {
+    return load_bytes(p, 4) == load_bytes(q, 4) &&
+           load_bytes(p + n - 4, 4) == load_bytes(q + n - 4, 4);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
+}
+
+// Segment values are short (channels, names, teams): their bytes are taken eight at a time (the
+// last eight overlapping), shorter ones as two overlapping halves, and mixed by multiplication.
+// Only where a value sits in the table depends on this, never the output.
+size_t hash_of(std::string_view value) {
+  constexpr uint64_t kOdd = 0x9E3779B97F4A7C15;  // 2^64 ÷ the golden ratio
+  const char* p = value.data();
+  const size_t n = value.size();
+  uint64_t h = (n + 1) * kOdd;
+  auto mix = [&](uint64_t word) {
+    h = (h ^ word) * kOdd;
+    h ^= h >> 32;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) mix(load_bytes(p + i, 8));
+    mix(load_bytes(p + n - 8, 8));
+  } else if (n >= 4) {
+    mix(load_bytes(p, 4) | load_bytes(p + n - 4, 4) << 32);
+  } else if (n > 0) {
+    mix(static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) << 8 |
+        static_cast<unsigned char>(p[n - 1]) << 16);
+  }
+  return static_cast<size_t>(h);
+}
+
+}  // namespace
+
+uint32_t PeriodIndex::find(int64_t period) const {
+  const int64_t offset = period - base_;
+  if (offset >= 0 && offset < static_cast<int64_t>(dense_.size())) {
+    return dense_[static_cast<size_t>(offset)] - 1;  // 0 - 1 wraps to kNone
+  }
+  auto it = sparse_.find(period);
+  return it == sparse_.end() ? kNone : it->second;
+}
+
+uint32_t PeriodIndex::id_outside(int64_t period) {
+  if (!dense_.empty()) {
+    const int64_t last = base_ + static_cast<int64_t>(dense_.size()) - 1;
+    const int64_t low = std::min(base_, period), high = std::max(last, period);
+    // The window only grows, so a period once beside it never falls inside it later.
+    if (high - low >= kMaxDense) {
+      auto [it, inserted] = sparse_.try_emplace(period, count_);
+      count_ += inserted;
+      return it->second;
+    }
+  }
+  // Grown towards the period with as much room again beyond it (an export sorted newest first
+  // grows at the front at every period), within the window's span; one way for both ends.
+  const int64_t size = static_cast<int64_t>(dense_.size());
+  int64_t first = base_, last = base_ + size - 1;
+  if (size == 0) {
+    first = last = period;
+  } else if (period < first) {
+    first = period - std::max<int64_t>(0, std::min(size, kMaxDense - 1 - (last - period)));
+  } else {
+    last = period + std::max<int64_t>(0, std::min(size, kMaxDense - 1 - (period - first)));
+  }
+  std::vector<uint32_t> grown(static_cast<size_t>(last - first + 1));
+  std::copy(dense_.begin(), dense_.end(), grown.begin() + static_cast<ptrdiff_t>(base_ - first));
+  dense_.swap(grown);
+  base_ = first;
+  return id(period);
+}
+
+// (Filled by index rather than pushed: the page's wasm is smaller without vector growth code here
+// and in the views below.)
+std::vector<std::pair<int64_t, uint32_t>> PeriodIndex::in_order() const {
+  std::vector<std::pair<int64_t, uint32_t>> ordered(count_);
+  size_t k = 0;
+  auto it = sparse_.begin();
+  for (; it != sparse_.end() && it->first < base_; ++it) ordered[k++] = *it;
+  for (size_t i = 0; i < dense_.size(); ++i) {
+    if (dense_[i] != 0) ordered[k++] = {base_ + static_cast<int64_t>(i), dense_[i] - 1};
+  }
+  for (; it != sparse_.end(); ++it) ordered[k++] = *it;
+  return ordered;
+}
+
+uint32_t TicketAggregate::SegmentColumn::find(std::string_view value, size_t hash) const {
+  if (slots.empty()) return kNoId;
+  const size_t mask = slots.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const uint32_t slot = slots[i];
+    if (slot == 0) return kNoId;
+    if (same_bytes(values[slot - 1], value)) return slot - 1;
+  }
+}
+
+uint32_t TicketAggregate::SegmentColumn::insert(std::string_view value, size_t hash,
+                                                TicketGroup group) {
+  // At most half full, so probes stay short; rehashed from the values when it grows.
+  if ((values.size() + 1) * 2 > slots.size()) {
+    std::vector<uint32_t> larger(std::max<size_t>(16, slots.size() * 2));
+    slots.swap(larger);
+    const size_t mask = slots.size() - 1;
+    for (uint32_t id = 0; id < values.size(); ++id) {
+      size_t i = hash_of(values[id]) & mask;
+      while (slots[i] != 0) i = (i + 1) & mask;
+      slots[i] = id + 1;
+    }
+  }
+  const size_t mask = slots.size() - 1;
+  size_t i = hash & mask;
+  while (slots[i] != 0) i = (i + 1) & mask;
+  const auto id = static_cast<uint32_t>(values.size());
+  slots[i] = id + 1;
+  values.emplace_back(value);
+  groups.push_back(std::move(group));
+  if (value == kOtherSegment) other_id = id;
+  return id;
+}
+
+// The first max_segments distinct values of a column keep their own group; later new values share
+// "(other)", which comes on top of them.
+uint32_t TicketAggregate::group_id(size_t column, std::string_view value) {
+  SegmentColumn& c = segments_[column];
+  const size_t hash = hash_of(value);
+  const uint32_t found = c.find(value, hash);
+  if (found != SegmentColumn::kNoId) return found;
+  const size_t real_values = c.values.size() - (c.other_id != SegmentColumn::kNoId);
   if (real_values >= max_segments_) {
     ++lumped_segment_rows;
-    return groups[std::string(kOtherSegment)];
+    if (c.other_id != SegmentColumn::kNoId) return c.other_id;
+    return c.insert(kOtherSegment, hash_of(kOtherSegment));
   }
-  return groups.emplace(std::string(value), TicketGroup{}).first->second;
+  return c.insert(value, hash);
+}
+
+TicketAggregate::TicketAggregate(size_t segment_columns, size_t max_segments)
+    : max_segments_(max_segments) {
+  while (segments_.size() < segment_columns) segments_.emplace_back();
+}
+
+TicketGroup& TicketAggregate::period_group_at(int64_t period) {
+  const uint32_t id = period_ids_.id(period);
+  if (id == period_groups_.size()) period_groups_.emplace_back();
+  return period_groups_[id];
+}
+
+BacklogFlow& TicketAggregate::flow_at(int64_t period) {
+  const uint32_t id = flow_ids_.id(period);
+  if (id == flows_.size()) flows_.emplace_back();
+  return flows_[id];
 }
 
 void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> period,
@@ -22,47 +188,95 @@ void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> pe
                            const KpiSettings& settings) {
   total.feed(ticket, settings);
   if (period) {
-    // Exports are usually sorted by time: remember the last period's group.
-    if (cached_group_ == nullptr || cached_period_ != *period) {
-      cached_group_ = &by_period[*period];
-      cached_period_ = *period;
-    }
-    cached_group_->feed(ticket, settings);
-    if (!ticket.survey_only) ++flows[*period].created;
-    if (left_period) ++flows[*left_period < *period ? *period : *left_period].solved;
+    period_group_at(*period).feed(ticket, settings);
+    if (!ticket.survey_only) ++flow_at(*period).created;
+    if (left_period) ++flow_at(*left_period < *period ? *period : *left_period).solved;
   }
-  for (size_t i = 0; i < segments.size() && i < by_segment.size(); ++i) {
+  for (size_t i = 0; i < segments.size() && i < segments_.size(); ++i) {
     std::string_view value = segments[i].empty() ? kBlankSegment : segments[i];
-    segment_group(i, value).feed(ticket, settings);
+    segments_[i].groups[group_id(i, value)].feed(ticket, settings);
   }
 }
 
 void TicketAggregate::merge(const TicketAggregate& other) {
   total.merge(other.total);
-  for (const auto& [period, group] : other.by_period) by_period[period].merge(group);
-  if (by_segment.size() < other.by_segment.size()) by_segment.resize(other.by_segment.size());
-  for (size_t i = 0; i < other.by_segment.size(); ++i) {
-    for (const auto& [value, group] : other.by_segment[i]) segment_group(i, value).merge(group);
+  for (const auto& [period, id] : other.period_ids_.in_order()) {
+    period_group_at(period).merge(other.period_groups_[id]);
   }
-  for (const auto& [period, flow] : other.flows) {
-    flows[period].created += flow.created;
-    flows[period].solved += flow.solved;
+  while (segments_.size() < other.segments_.size()) segments_.emplace_back();
+  // Re-keyed by value, in the values' byte order (as the report lists them), so "(other)" takes
+  // the same values whichever side held them.
+  for (size_t i = 0; i < other.segments_.size(); ++i) {
+    for (const SegmentGroup& s : other.segments_in_order(i)) {
+      segments_[i].groups[group_id(i, s.value)].merge(*s.group);
+    }
+  }
+  for (const auto& [period, id] : other.flow_ids_.in_order()) {
+    BacklogFlow& mine = flow_at(period);
+    mine.created += other.flows_[id].created;
+    mine.solved += other.flows_[id].solved;
   }
   lumped_segment_rows += other.lumped_segment_rows;
-  cached_group_ = nullptr;
 }
 
 void TicketAggregate::add_segment_column() {
-  by_segment.emplace_back();
-  if (total.tickets > 0) by_segment.back().emplace(std::string(kBlankSegment), total);
+  segments_.emplace_back();
+  if (total.tickets > 0) {
+    SegmentColumn& c = segments_.back();
+    c.insert(kBlankSegment, hash_of(kBlankSegment), TicketGroup(total));
+  }
 }
 
 void TicketAggregate::finish() {
   total.finish();
-  for (auto& [period, group] : by_period) group.finish();
-  for (auto& groups : by_segment) {
-    for (auto& [value, group] : groups) group.finish();
+  for (TicketGroup& group : period_groups_) group.finish();
+  for (SegmentColumn& column : segments_) {
+    for (TicketGroup& group : column.groups) group.finish();
   }
+}
+
+std::vector<int64_t> TicketAggregate::periods() const {
+  const auto ordered = period_ids_.in_order();
+  std::vector<int64_t> keys(ordered.size());
+  for (size_t k = 0; k < ordered.size(); ++k) keys[k] = ordered[k].first;
+  return keys;
+}
+
+const TicketGroup* TicketAggregate::period_group(int64_t period) const {
+  const uint32_t id = period_ids_.find(period);
+  return id == PeriodIndex::kNone ? nullptr : &period_groups_[id];
+}
+
+std::vector<std::pair<int64_t, BacklogFlow>> TicketAggregate::flows_in_order() const {
+  const auto ordered = flow_ids_.in_order();
+  std::vector<std::pair<int64_t, BacklogFlow>> flows(ordered.size());
+  for (size_t k = 0; k < ordered.size(); ++k)
+    flows[k] = {ordered[k].first, flows_[ordered[k].second]};
+  return flows;
+}
+
+std::vector<TicketAggregate::SegmentGroup> TicketAggregate::segments_in_order(size_t column) const {
+  const SegmentColumn& c = segments_[column];
+  std::vector<SegmentGroup> ordered(c.values.size());
+  for (uint32_t id = 0; id < c.values.size(); ++id) ordered[id] = {c.values[id], &c.groups[id]};
+  // A bottom-up merge sort: std::sort would add ~5 KB to the page's wasm for this one call.
+  // string_view's < compares bytes as unsigned char: the order an ordered map of strings had.
+  auto by_value = [](const SegmentGroup& a, const SegmentGroup& b) { return a.value < b.value; };
+  std::vector<SegmentGroup> merged(ordered.size());
+  for (size_t width = 1; width < ordered.size(); width *= 2) {
+    for (size_t low = 0; low < ordered.size(); low += 2 * width) {
+      const size_t middle = std::min(low + width, ordered.size());
+      const size_t high = std::min(low + 2 * width, ordered.size());
+      std::merge(ordered.begin() + low, ordered.begin() + middle, ordered.begin() + middle,
+                 ordered.begin() + high, merged.begin() + low, by_value);
+    }
+    ordered.swap(merged);
+  }
+  return ordered;
+}
+
+bool TicketAggregate::has_segment_value(size_t column, std::string_view value) const {
+  return segments_[column].find(value, hash_of(value)) != SegmentColumn::kNoId;
 }
 
 }  // namespace kpilens

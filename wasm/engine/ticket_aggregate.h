@@ -1,7 +1,8 @@
 // ticket_aggregate: every group a report needs — the total, one per period, one per value of each
-// segment column — plus per-period flows for the backlog. Integer-keyed where it can be; ordered
-// maps so output order never depends on the standard library. Mergeable: two halves of a file give
-// one whole.
+// segment column — plus per-period flows for the backlog. Integer-keyed: periods find their ids in
+// a dense window (PeriodIndex), segment values are interned once to ids; groups sit in vectors by
+// id. Output order never depends on a hash: the ordered views (periods(), segments_in_order())
+// sort when the report is written. Mergeable: two halves of a file give one whole.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ticket_kpis.h"
@@ -24,11 +26,46 @@ struct BacklogFlow {
 inline constexpr std::string_view kOtherSegment = "(other)";
 inline constexpr std::string_view kBlankSegment = "(blank)";
 
+// Ids of periods, by period index. Exports span a few hundred weeks or a few thousand days, so the
+// periods seen are looked up in one dense vector, grown at either end; a stray date far from the
+// rest (year 1 in a 2024 export) goes to a small ordered map beside it instead of stretching the
+// vector over the years between. Ids count from 0 in the order the periods are first seen, so the
+// values themselves live in a plain vector by id.
+class PeriodIndex {
+ public:
+  // Periods the dense window may span: ~11 years of days, every week or month of any real export.
+  static constexpr int64_t kMaxDense = 4096;
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  // The id of `period`; a new one (the size() before the call) when it is first seen.
+  uint32_t id(int64_t period) {
+    const int64_t offset = period - base_;
+    if (offset >= 0 && offset < static_cast<int64_t>(dense_.size())) {
+      uint32_t& slot = dense_[static_cast<size_t>(offset)];
+      if (slot == 0) slot = ++count_;
+      return slot - 1;
+    }
+    return id_outside(period);
+  }
+  // kNone when the period was never seen.
+  uint32_t find(int64_t period) const;
+  size_t size() const { return count_; }
+  // (period, id) of every period seen, in increasing period order.
+  std::vector<std::pair<int64_t, uint32_t>> in_order() const;
+
+ private:
+  uint32_t id_outside(int64_t period);
+
+  int64_t base_ = 0;                    // the period of dense_[0]
+  std::vector<uint32_t> dense_;         // id + 1 per period of the window, 0 when not seen
+  std::map<int64_t, uint32_t> sparse_;  // periods beside the window
+  uint32_t count_ = 0;
+};
+
 class TicketAggregate {
  public:
   TicketAggregate() = default;
-  TicketAggregate(size_t segment_columns, size_t max_segments)
-      : by_segment(segment_columns), max_segments_(max_segments) {}
+  TicketAggregate(size_t segment_columns, size_t max_segments);
 
   // `period`: the created period (none when no created_at column). `left_period`: when the ticket
   // left the backlog (its solved period), none while it is open.
@@ -41,18 +78,49 @@ class TicketAggregate {
   // such cell, so they all start in its "(blank)" group.
   void add_segment_column();
 
+  // Ordered views for the report.
+  // Periods with a group, in increasing order.
+  std::vector<int64_t> periods() const;
+  // The period's group, or nullptr when no ticket fell in it.
+  const TicketGroup* period_group(int64_t period) const;
+  // Backlog flows in increasing period order.
+  std::vector<std::pair<int64_t, BacklogFlow>> flows_in_order() const;
+  size_t segment_columns() const { return segments_.size(); }
+  struct SegmentGroup {
+    std::string_view value;
+    const TicketGroup* group;
+  };
+  // A segment column's groups in the byte order of their values.
+  std::vector<SegmentGroup> segments_in_order(size_t column) const;
+  bool has_segment_value(size_t column, std::string_view value) const;
+
   TicketGroup total;
-  std::map<int64_t, TicketGroup> by_period;
-  std::vector<std::map<std::string, TicketGroup, std::less<>>> by_segment;
-  std::map<int64_t, BacklogFlow> flows;
   uint64_t lumped_segment_rows = 0;  // rows put in "(other)" because a column had too many values
 
  private:
-  TicketGroup& segment_group(size_t column, std::string_view value);
+  // One segment column: each distinct value interned once to an id (open addressing over ids, so
+  // copies stay valid), its group at the same id.
+  struct SegmentColumn {
+    std::vector<std::string> values;  // by id
+    std::vector<TicketGroup> groups;  // by id
+    std::vector<uint32_t> slots;      // id + 1, 0 = empty; a power of two long
+    uint32_t other_id = kNoId;        // the id of "(other)", once it has one
 
+    static constexpr uint32_t kNoId = UINT32_MAX;
+    uint32_t find(std::string_view value, size_t hash) const;
+    uint32_t insert(std::string_view value, size_t hash, TicketGroup group = {});
+  };
+
+  uint32_t group_id(size_t column, std::string_view value);
+  TicketGroup& period_group_at(int64_t period);
+  BacklogFlow& flow_at(int64_t period);
+
+  std::vector<SegmentColumn> segments_;
+  PeriodIndex period_ids_;
+  std::vector<TicketGroup> period_groups_;  // by period id
+  PeriodIndex flow_ids_;
+  std::vector<BacklogFlow> flows_;  // by flow id
   size_t max_segments_ = 10000;
-  int64_t cached_period_ = 0;
-  TicketGroup* cached_group_ = nullptr;
 };
 
 }  // namespace kpilens

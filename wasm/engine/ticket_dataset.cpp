@@ -4,12 +4,12 @@
 #include "ticket_dataset.h"
 
 #include <algorithm>
-#include <cmath>
 #include <functional>
 #include <limits>
 
 #include "field_parse.h"
 #include "json_decoder.h"
+#include "period.h"
 #include "report_json.h"
 #include "survey_kpis.h"
 #include "timestamp.h"
@@ -49,12 +49,20 @@ std::string_view cell_of(std::span<const std::string_view> fields, int column) {
              : std::string_view{};
 }
 
-// Customers are matched on the trimmed cell, ASCII case folded (emails differ in case).
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Customers are matched on the trimmed cell, ASCII case folded (emails differ in case). Into
+// `key`, whose capacity is reused.
+void fold_customer_key(std::string_view cell, std::string& key) {
+  key.assign(trim(cell));
+  for (char& c : key) c = ascii_lower(c);
+}
+
 std::string customer_key(std::string_view cell) {
-  std::string key(trim(cell));
-  for (char& c : key) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::string key;
+  fold_customer_key(cell, key);
   return key;
 }
 
@@ -111,6 +119,10 @@ void TicketDataset::setup() {
   keep_first_of_each(config_.by);
   solved_statuses_ =
       config_.solved_statuses.empty() ? default_solved_statuses() : config_.solved_statuses;
+  for (std::string& status : solved_statuses_) {
+    for (char& c : status) c = ascii_lower(c);
+    solved_lengths_ |= status.size() < 64 ? uint64_t{1} << status.size() : 0;
+  }
   aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
   answer_segment_names_ = config_.by;
   for (const std::string& name : config_.by_if_mapped) answer_segment_names_.push_back(name);
@@ -301,11 +313,29 @@ void TicketDataset::on_bad_record(uint64_t line, std::string_view reason) {
 }
 
 void TicketDataset::reject(uint64_t line, std::string reason) {
+  reject_with(line, [&] { return std::move(reason); });
+}
+
+template <class Reason>
+void TicketDataset::reject_with(uint64_t line, Reason&& reason) {
   ++files_.back().rows_rejected;
   ++rejected_total_;
   if (rejected_.size() < config_.max_rejected_listed) {
-    rejected_.push_back(RejectedRow{files_.size() - 1, line, std::move(reason)});
+    rejected_.push_back(RejectedRow{files_.size() - 1, line, reason()});
   }
+}
+
+// ASCII case-insensitive, against the folded list (as iequals would, without folding the list
+// again for every row).
+bool TicketDataset::is_solved_status(std::string_view status) const {
+  if (status.size() < 64 && (solved_lengths_ >> status.size() & 1) == 0) return false;
+  for (const std::string& solved : solved_statuses_) {
+    if (solved.size() != status.size()) continue;
+    size_t i = 0;
+    while (i < status.size() && ascii_lower(status[i]) == solved[i]) ++i;
+    if (i == status.size()) return true;
+  }
+  return false;
 }
 
 void TicketDataset::value_issue(TicketField field, uint64_t line, std::string_view cell,
@@ -578,10 +608,10 @@ void TicketDataset::decide_inference() {
 }
 
 std::optional<double> TicketDataset::to_utc(std::string_view cell, TicketField field, uint64_t line,
-                                            bool& bad) {
+                                            bool& bad, DateMemo* memo) {
   bad = false;
   if (is_blank(cell)) return std::nullopt;
-  auto ts = parse_timestamp(cell, files_.back().date_order);
+  auto ts = parse_timestamp(cell, files_.back().date_order, memo);
   if (!ts) {
     bad = true;
     value_issue(field, line, cell, "not a date and time");
@@ -597,8 +627,10 @@ bool TicketDataset::width_ok(std::span<const std::string_view> fields, uint64_t 
   if (fields.size() > width) {
     for (size_t i = width; i < fields.size(); ++i) {
       if (!is_blank(fields[i])) {
-        reject(line, std::to_string(fields.size()) + " fields where the header has " +
-                         std::to_string(width) + " (an unquoted delimiter?)");
+        reject_with(line, [&] {
+          return std::to_string(fields.size()) + " fields where the header has " +
+                 std::to_string(width) + " (an unquoted delimiter?)";
+        });
         return false;
       }
     }
@@ -645,19 +677,20 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   if (m.has(TicketField::kCreatedAt)) {
     std::string_view created = cell(TicketField::kCreatedAt);
     if (is_blank(created)) {
-      reject(line, "created_at is empty");
+      reject_with(line, [] { return std::string("created_at is empty"); });
       return;
     }
-    auto ts = parse_timestamp(created, file.date_order);
+    auto ts = parse_timestamp(created, file.date_order, &created_memo_);
     if (!ts) {
-      reject(line, "created_at " + quoted_excerpt(created) + " is not a date and time");
+      reject_with(line, [&] {
+        return "created_at " + quoted_excerpt(created) + " is not a date and time";
+      });
       return;
     }
     t.created =
         ts->has_offset ? ts->seconds : ts->seconds - config_.period.utc_offset_minutes * 60.0;
     if (config_.date_from || config_.date_to) {
-      double local = *t.created + config_.period.utc_offset_minutes * 60.0;
-      auto day = static_cast<int64_t>(std::floor(local / 86400.0));
+      const int64_t day = local_day(*t.created, config_.period.utc_offset_minutes);
       if ((config_.date_from && day < *config_.date_from) ||
           (config_.date_to && day > *config_.date_to)) {
         ++file.rows_filtered;
@@ -669,13 +702,13 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   }
 
   // Solved: the status decides when there is one; else a solved time; else a resolution duration.
-  t.solved_at = m.has(TicketField::kSolvedAt)
-                    ? to_utc(cell(TicketField::kSolvedAt), TicketField::kSolvedAt, line, bad)
-                    : std::nullopt;
+  t.solved_at =
+      m.has(TicketField::kSolvedAt)
+          ? to_utc(cell(TicketField::kSolvedAt), TicketField::kSolvedAt, line, bad, &solved_memo_)
+          : std::nullopt;
   std::string_view status = trim(cell(TicketField::kStatus));
   if (m.has(TicketField::kStatus) && !status.empty()) {
-    t.solved = std::any_of(solved_statuses_.begin(), solved_statuses_.end(),
-                           [&](const std::string& s) { return iequals(status, s); });
+    t.solved = is_solved_status(status);
   } else if (m.has(TicketField::kSolvedAt)) {
     t.solved = t.solved_at.has_value();
   } else if (m.has(TicketField::kResolutionDuration)) {
@@ -703,8 +736,8 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   if (m.has(TicketField::kFirstResponseDuration)) {
     t.first_response_minutes = duration_column(TicketField::kFirstResponseDuration);
   } else if (m.has(TicketField::kFirstResponseAt) && t.created) {
-    auto responded =
-        to_utc(cell(TicketField::kFirstResponseAt), TicketField::kFirstResponseAt, line, bad);
+    auto responded = to_utc(cell(TicketField::kFirstResponseAt), TicketField::kFirstResponseAt,
+                            line, bad, &responded_memo_);
     if (responded) {
       double minutes = (*responded - *t.created) / 60.0;
       if (minutes < 0) {
@@ -738,7 +771,7 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
     std::string_view c = cell(f);
     if (is_blank(c)) return std::nullopt;
     auto v = parse_number(c, decimal_);
-    if (!v || *v < 0 || *v != std::floor(*v)) {
+    if (!v || *v < 0 || !is_whole(*v)) {
       value_issue(f, line, c, "not a whole number ≥ 0");
       return std::nullopt;
     }
@@ -788,9 +821,9 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
 void TicketDataset::offer_ticket_to_customer(std::string_view customer,
                                              std::optional<double> created,
                                              std::optional<int64_t> period) {
-  std::string key = customer_key(customer);
-  if (key.empty()) return;
-  auto [begin, end] = customer_index_.equal_range(key);
+  fold_customer_key(customer, customer_key_);
+  if (customer_key_.empty()) return;
+  auto [begin, end] = customer_index_.equal_range(std::string_view(customer_key_));
   const double when = created ? *created : -std::numeric_limits<double>::infinity();
   for (auto it = begin; it != end; ++it) {
     Answer& answer = customer_answers_[it->second];
@@ -808,7 +841,8 @@ void TicketDataset::read_ratings(TicketRecord& t, std::span<const std::string_vi
   const ColumnMapping& m = files_.back().mapping;
   auto cell = [&](TicketField f) { return cell_of(fields, m[f].column); };
   const KpiSettings& k = config_.kpis;
-  if (m.has(TicketField::kCsat)) {
+  // A blank cell is no rating (parse_rating would say Rating{}), which t, fresh, already holds.
+  if (m.has(TicketField::kCsat) && !is_blank(cell(TicketField::kCsat))) {
     std::string_view c = cell(TicketField::kCsat);
     auto rating = parse_rating(c, decimal_);
     if (!rating) {
@@ -826,7 +860,7 @@ void TicketDataset::read_ratings(TicketRecord& t, std::span<const std::string_vi
     std::string_view c = cell(f);
     if (is_blank(c)) return std::nullopt;
     auto v = parse_number(c, decimal_);
-    if (!v || *v < lo || *v > hi || (whole && *v != std::floor(*v))) {
+    if (!v || *v < lo || *v > hi || (whole && !is_whole(*v))) {
       value_issue(f, line, c, reason);
       return std::nullopt;
     }
@@ -927,7 +961,7 @@ void TicketDataset::process_answer(std::span<const std::string_view> fields, uin
 // the ticket was filtered out (t == nullptr), the answer is dropped with it.
 void TicketDataset::join_answer(std::string_view id, TicketRecord* t) {
   if (id.empty()) return;
-  auto it = answers_.find(std::string(id));
+  auto it = answers_.find(id);
   if (it == answers_.end() || it->second.joined) return;
   Answer& answer = it->second;
   answer.joined = true;
@@ -991,8 +1025,7 @@ void TicketDataset::feed_unjoined_answers() {
     }
     std::optional<int64_t> period;
     if (answer->responded) {
-      double local = *answer->responded + config_.period.utc_offset_minutes * 60.0;
-      auto day = static_cast<int64_t>(std::floor(local / 86400.0));
+      const int64_t day = local_day(*answer->responded, config_.period.utc_offset_minutes);
       if ((config_.date_from && day < *config_.date_from) ||
           (config_.date_to && day > *config_.date_to)) {
         ++join_.dropped_by_filter;

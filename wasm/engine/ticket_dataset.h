@@ -21,6 +21,7 @@
 #include "presets.h"
 #include "text_decoder.h"
 #include "ticket_aggregate.h"
+#include "timestamp.h"
 #include "value_issue.h"
 
 namespace kpilens {
@@ -133,9 +134,14 @@ class TicketDataset {
                        const std::function<bool(const std::string&)>& available);
   void feed_utf8(std::string_view text);
   void reject(uint64_t line, std::string reason);
+  // reject() for the row path: `reason()` builds the text only for the rows that are listed.
+  template <class Reason>
+  void reject_with(uint64_t line, Reason&& reason);
   void value_issue(TicketField field, uint64_t line, std::string_view cell,
                    std::string_view reason);
-  std::optional<double> to_utc(std::string_view cell, TicketField field, uint64_t line, bool& bad);
+  std::optional<double> to_utc(std::string_view cell, TicketField field, uint64_t line, bool& bad,
+                               DateMemo* memo = nullptr);
+  bool is_solved_status(std::string_view status) const;
   bool check_start(std::string_view bytes);
   void release_start();
   void decode(std::string_view bytes);
@@ -145,7 +151,8 @@ class TicketDataset {
   std::vector<std::string> errors_;
   bool config_failed_ = false;  // the config had errors: every file is skipped
   std::vector<std::string> warnings_;
-  std::vector<std::string> solved_statuses_;
+  std::vector<std::string> solved_statuses_;  // ASCII lower case
+  uint64_t solved_lengths_ = 0;               // bit n: a solved status of n bytes (n < 64)
   TicketAggregate aggregate_;
   std::unique_ptr<CustomerDataset> customers_;
   std::vector<FileSummary> files_;
@@ -168,6 +175,8 @@ class TicketDataset {
   std::vector<std::pair<uint64_t, std::vector<std::string>>> pending_rows_;
   std::vector<int> filter_columns_;
   std::vector<std::string_view> segment_values_;
+  // Per timestamp column of ticket rows (fields created_at, solved_at, first_response_at).
+  DateMemo created_memo_, solved_memo_, responded_memo_;
 
   // Survey answers waiting for their ticket, by ticket id (memory: one entry per answer).
   struct Answer {
@@ -186,11 +195,17 @@ class TicketDataset {
     std::optional<int64_t> ticket_period;
     std::vector<std::string> ticket_segments;  // per config.by
   };
-  std::unordered_map<std::string, Answer> answers_;
+  // Looked up with a row's cell as it is (a string_view), so ticket rows allocate nothing.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Answer, StringHash, std::equal_to<>> answers_;
   std::vector<Answer> loose_answers_;  // no ticket id, or read after ticket rows
   // Answers with no ticket id but a customer (email or id), by normalised customer key.
   std::vector<Answer> customer_answers_;
-  std::unordered_multimap<std::string, size_t> customer_index_;
+  std::unordered_multimap<std::string, size_t, StringHash, std::equal_to<>> customer_index_;
+  std::string customer_key_;  // offer_ticket_to_customer's key, reused row after row
   std::vector<std::string> answer_segment_names_;  // by + by_if_mapped, as configured
   std::vector<int> answer_columns_;                // per answer_segment_names_, this file
   bool by_decided_ = false;  // by_if_mapped resolved (at the first ticket file, else the end)

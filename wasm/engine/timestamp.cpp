@@ -1,8 +1,14 @@
 // timestamp: a small hand-written scanner rather than std::get_time/strptime: those depend on the C
-// library and locale (they differ between glibc and Emscripten's musl) and are slow per cell.
+// library and locale (they differ between glibc and Emscripten's musl) and are slow per cell. The
+// shapes nearly every export writes (ISO dates and date-times) take a fixed-position fast path
+// first; both paths share the arithmetic that turns fields into seconds, so they give the same
+// bits.
 #include "timestamp.h"
 
+#include <bit>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "field_parse.h"
 
@@ -60,6 +66,80 @@ int64_t expand_year(int64_t year, size_t digits) {
   return year < 70 ? 2000 + year : 1900 + year;
 }
 
+// The digits of a fraction of a second from s[i] on (at least one), summed digit by digit: both
+// scanners use this, so they read every fraction to the same double.
+bool read_fraction(std::string_view s, size_t& i, double& fraction) {
+  double scale = 0.1;
+  const size_t start = i;
+  while (i < s.size() && is_digit(s[i])) {
+    fraction += (s[i] - '0') * scale;
+    scale /= 10;
+    ++i;
+  }
+  return i != start;
+}
+
+double day_number(int64_t year, int64_t month, int64_t day) {
+  return static_cast<double>(
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
+}
+
+// Both scanners end here, so they compute every instant with the same operations.
+Timestamp make_timestamp(double days, double seconds_of_day, double offset_seconds,
+                         bool has_offset) {
+  return Timestamp{days * 86400.0 + seconds_of_day - offset_seconds, has_offset};
+}
+
+bool valid_date(int64_t year, int64_t month, int64_t day) {
+  return month >= 1 && month <= 12 && day >= 1 && year >= 1 && year <= 9999 &&
+         static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month));
+}
+
+// Eight bytes of a cell as one little-endian integer (the fast path reads fields at fixed places).
+uint64_t load8(const char* p) {
+  static_assert(std::endian::native == std::endian::little, "fields are read little-endian");
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+uint16_t load2(const char* p) {
+  uint16_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// "ab?cd?ef" at p, with `separator` at both '?', as three two-digit numbers ab, cd, ef (dates'
+// "YY-MM-DD" and times' "HH:MM:SS"): eight bytes checked at once instead of one by one.
+bool three_pairs(const char* p, char separator, int& first, int& second, int& third) {
+  const uint64_t kSeparators = 0x0000FF0000FF0000;  // bytes 2 and 5
+  const uint64_t separators = uint64_t{static_cast<unsigned char>(separator)} * 0x0000010000010000;
+  uint64_t v = load8(p);
+  if ((v & kSeparators) != separators) return false;
+  // The separators become '0', so that all eight bytes must be digits: a byte is one when its
+  // high nibble is 3 both as it is and plus 6 (0x3A…0x3F reach 0x40). A carry out of a byte that
+  // fails the first test cannot make the whole test pass.
+  v = (v & ~kSeparators) | 0x0000300000300000;
+  constexpr uint64_t kHighNibbles = 0xF0F0F0F0F0F0F0F0, kThrees = 0x3030303030303030;
+  if ((v & kHighNibbles) != kThrees || ((v + 0x0606060606060606) & kHighNibbles) != kThrees) {
+    return false;
+  }
+  const uint64_t d = v - kThrees;  // each byte its digit's value
+  auto digit = [d](int byte) { return static_cast<int>((d >> (8 * byte)) & 0xFF); };
+  first = digit(0) * 10 + digit(1);
+  second = digit(3) * 10 + digit(4);
+  third = digit(6) * 10 + digit(7);
+  return true;
+}
+
+// The two ASCII digits at s[i] and s[i + 1] as a number, or -1.
+int two_digits(std::string_view s, size_t i) {
+  const unsigned tens = static_cast<unsigned>(static_cast<unsigned char>(s[i])) - '0';
+  const unsigned ones = static_cast<unsigned>(static_cast<unsigned char>(s[i + 1])) - '0';
+  if (tens > 9 || ones > 9) return -1;
+  return static_cast<int>(tens * 10 + ones);
+}
+
 // Time of day and zone after the date: [T| ]HH:MM[:SS[.fff]][ ]?[AM|PM]?[ ]?[Z|UTC|GMT|±hh[:mm]]?
 bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset,
                          double& offset_seconds) {
@@ -86,14 +166,7 @@ bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset,
       if (!c.number(2, 2, second)) return false;
       if (c.peek() == '.' || c.peek() == ',') {
         ++c.i;
-        double scale = 0.1;
-        size_t start = c.i;
-        while (!c.done() && is_digit(c.peek())) {
-          fraction += (c.peek() - '0') * scale;
-          scale /= 10;
-          ++c.i;
-        }
-        if (c.i == start) return false;
+        if (!read_fraction(c.s, c.i, fraction)) return false;
       }
     }
     c.skip_spaces();
@@ -142,16 +215,11 @@ bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset,
 }
 
 std::optional<Timestamp> finish(int64_t year, int64_t month, int64_t day, Cursor& c) {
-  if (month < 1 || month > 12 || day < 1 || year < 1 || year > 9999) return std::nullopt;
-  if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) {
-    return std::nullopt;
-  }
+  if (!valid_date(year, month, day)) return std::nullopt;
   double seconds_of_day = 0, offset = 0;
   bool has_offset = false;
   if (!parse_time_and_zone(c, seconds_of_day, has_offset, offset)) return std::nullopt;
-  double days = static_cast<double>(
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
-  return Timestamp{days * 86400.0 + seconds_of_day - offset, has_offset};
+  return make_timestamp(day_number(year, month, day), seconds_of_day, offset, has_offset);
 }
 
 // All-digit cells: 9–10 digits are Unix seconds, 12–13 digits Unix milliseconds.
@@ -205,7 +273,64 @@ void format_date(int64_t days, char out[32]) {
                 date.day);
 }
 
-std::optional<Timestamp> parse_timestamp(std::string_view text, DateOrder order) {
+std::optional<Timestamp> parse_fixed_timestamp(std::string_view s, DateMemo* memo) {
+  if (s.size() < 10 || s.size() > 64 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  double days = 0;
+  // The ten date bytes compared as 8 + 2 (a memcmp would be a call in wasm).
+  if (memo && load8(s.data()) == load8(memo->date) &&
+      load2(s.data() + 8) == load2(memo->date + 8)) {
+    days = memo->days;  // the date was read (and found valid) before
+  } else {
+    const int century = two_digits(s, 0);
+    int year_of_century = 0, month = 0, day = 0;
+    if (century < 0 || !three_pairs(s.data() + 2, '-', year_of_century, month, day)) {
+      return std::nullopt;
+    }
+    const int64_t year = century * 100 + year_of_century;
+    if (!valid_date(year, month, day)) return std::nullopt;
+    days = day_number(year, month, day);
+    if (memo) {
+      std::memcpy(memo->date, s.data(), sizeof memo->date);
+      memo->days = days;
+    }
+  }
+  double seconds_of_day = 0, offset = 0;
+  bool has_offset = false;
+  if (s.size() > 10) {
+    int hour = 0, minute = 0, second = 0;
+    if (s.size() < 19 || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') ||
+        !three_pairs(s.data() + 11, ':', hour, minute, second)) {
+      return std::nullopt;
+    }
+    // Second 60: a leap second, as the general scanner allows.
+    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    size_t i = 19;
+    double fraction = 0;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      if (!read_fraction(s, i, fraction)) return std::nullopt;
+    }
+    seconds_of_day = static_cast<double>(hour * 3600 + minute * 60 + second) + fraction;
+    if (i < s.size()) {
+      if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size()) {
+        has_offset = true;
+      } else if ((s[i] == '+' || s[i] == '-') && i + 6 == s.size() && s[i + 3] == ':') {
+        const int offset_hours = two_digits(s, i + 1), offset_minutes = two_digits(s, i + 4);
+        if (offset_hours < 0 || offset_minutes < 0 || offset_hours > 18 || offset_minutes > 59) {
+          return std::nullopt;
+        }
+        const int sign = s[i] == '-' ? -1 : 1;
+        offset = sign * static_cast<double>(offset_hours * 3600 + offset_minutes * 60);
+        has_offset = true;
+      } else {
+        return std::nullopt;
+      }
+    }
+  }
+  return make_timestamp(days, seconds_of_day, offset, has_offset);
+}
+
+std::optional<Timestamp> parse_timestamp_general(std::string_view text, DateOrder order) {
   std::string_view s = trim(text);
   if (s.size() < 6 || s.size() > 64) return std::nullopt;
   if (is_digit(s[0]) && s.find_first_not_of("0123456789") == std::string_view::npos) {

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string_view>
 
+#include "field_parse.h"
+
 namespace kpilens {
 
 enum class DateOrder { kAuto, kMonthFirst, kDayFirst };
@@ -16,9 +18,33 @@ struct Timestamp {
   bool has_offset = false;  // the cell named its zone (Z, ±hh:mm, or an epoch number)
 };
 
+// The last date the fast path read in a column, with its day number: rows of an export sorted by
+// time share their dates, and the calendar arithmetic is most of what such a cell costs. A memo
+// never changes a result; keep one per column.
+struct DateMemo {
+  char date[10] = {};  // "YYYY-MM-DD" as read (a valid date); zeros before the first
+  double days = 0;     // its days since 1970-01-01
+};
+
+// The general scanner alone, without parse_timestamp's fast path: the reference that path is
+// tested against.
+std::optional<Timestamp> parse_timestamp_general(std::string_view text,
+                                                 DateOrder order = DateOrder::kAuto);
+// parse_timestamp's fast path alone, for already trimmed text: YYYY-MM-DD, optionally followed by
+// [T ]HH:MM:SS[.fraction][Z|±HH:MM]. nullopt when the text has another shape or a field out of
+// range: the general scanner then decides (and refuses what it always refused).
+std::optional<Timestamp> parse_fixed_timestamp(std::string_view trimmed, DateMemo* memo = nullptr);
+
 // kAuto reads a/b/yyyy month-first unless a > 12 (then day-first); the dataset decides the order
-// per column from a sample (see DateOrderEvidence) and passes kMonthFirst or kDayFirst.
-std::optional<Timestamp> parse_timestamp(std::string_view text, DateOrder order = DateOrder::kAuto);
+// per column from a sample (see DateOrderEvidence) and passes kMonthFirst or kDayFirst. Inline: the
+// row path calls it for every timestamp cell.
+inline std::optional<Timestamp> parse_timestamp(std::string_view text,
+                                                DateOrder order = DateOrder::kAuto,
+                                                DateMemo* memo = nullptr) {
+  const std::string_view s = trim(text);
+  if (auto fixed = parse_fixed_timestamp(s, memo)) return fixed;
+  return parse_timestamp_general(s, order);
+}
 
 // Collects what a column's slash dates say about their order: a first number over 12 can only be a
 // day, a second number over 12 can only be a day too.

@@ -1,0 +1,207 @@
+// ticket_aggregate tests: the integer-keyed group tables — periods in a dense window grown at
+// either end with stray periods beside it, segment values interned to ids and listed in byte order,
+// the
+// "(other)" cap, backlog flows, and merge re-keying by value. Counts are worked out in comments.
+#include "ticket_aggregate.h"
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report_reader.h"
+#include "ticket_dataset.h"
+
+namespace kpilens {
+namespace {
+
+struct Fed {
+  std::optional<int64_t> period;
+  std::vector<std::string_view> segments;
+  std::optional<int64_t> left_period = std::nullopt;
+};
+
+void feed_all(TicketAggregate& aggregate, const std::vector<Fed>& tickets) {
+  const KpiSettings settings;
+  for (const Fed& f : tickets) {
+    TicketRecord t;
+    t.solved = f.left_period.has_value();
+    aggregate.feed(t, f.period, f.left_period, f.segments, settings);
+  }
+}
+
+std::vector<uint64_t> period_tickets(const TicketAggregate& aggregate) {
+  std::vector<uint64_t> tickets;
+  for (int64_t p : aggregate.periods()) tickets.push_back(aggregate.period_group(p)->tickets);
+  return tickets;
+}
+
+std::vector<std::string> values_of(const TicketAggregate& aggregate, size_t column) {
+  std::vector<std::string> values;
+  for (const auto& s : aggregate.segments_in_order(column)) values.emplace_back(s.value);
+  return values;
+}
+
+std::vector<uint64_t> tickets_of(const TicketAggregate& aggregate, size_t column) {
+  std::vector<uint64_t> tickets;
+  for (const auto& s : aggregate.segments_in_order(column)) tickets.push_back(s.group->tickets);
+  return tickets;
+}
+
+TEST_CASE("Periods fed newest first, with gaps, come out in increasing order", "[aggregate]") {
+  // Fed 10, 8, 8, 5, 12: periods 5, 8, 10, 12 hold 1, 2, 1, 1 tickets; 6, 7, 9, 11 are gaps.
+  TicketAggregate a(0, 100);
+  feed_all(a, {{10, {}}, {8, {}}, {8, {}}, {5, {}}, {12, {}}});
+  CHECK(a.periods() == std::vector<int64_t>{5, 8, 10, 12});
+  CHECK(period_tickets(a) == std::vector<uint64_t>{1, 2, 1, 1});
+  CHECK(a.period_group(6) == nullptr);
+  CHECK(a.period_group(11) == nullptr);
+  CHECK(a.period_group(4) == nullptr);
+  CHECK(a.total.tickets == 5);
+}
+
+TEST_CASE("A stray period far from the rest is kept beside the dense window, in order",
+          "[aggregate]") {
+  // 2024 ISO weeks are around 2800; a year-1 date gives a week near -102,000. Both ends of the
+  // window stay small; the strays are listed before and after it.
+  constexpr int64_t kFar = PeriodIndex::kMaxDense * 30;
+  TicketAggregate a(0, 100);
+  feed_all(a, {{2800, {}}, {2801, {}}, {-kFar, {}}, {2799, {}}, {kFar, {}}, {-kFar, {}}});
+  CHECK(a.periods() == std::vector<int64_t>{-kFar, 2799, 2800, 2801, kFar});
+  CHECK(period_tickets(a) == std::vector<uint64_t>{2, 1, 1, 1, 1});
+}
+
+TEST_CASE("Periods beside the window keep their counts as the window grows toward them",
+          "[aggregate]") {
+  // Fed 0, 6000, 3000, 4500, 2100, 6000, 4500. The window starts at 0 and may span 4,096
+  // periods: 6000 and 4500 are too far from 0 and stay beside it; 3000 and 2100 are inside.
+  // Counts: 0 → 1, 2100 → 1, 3000 → 1, 4500 → 2, 6000 → 2.
+  TicketAggregate a(0, 100);
+  feed_all(a, {{0, {}}, {6000, {}}, {3000, {}}, {4500, {}}, {2100, {}}, {6000, {}}, {4500, {}}});
+  CHECK(a.periods() == std::vector<int64_t>{0, 2100, 3000, 4500, 6000});
+  CHECK(period_tickets(a) == std::vector<uint64_t>{1, 1, 1, 2, 2});
+}
+
+TEST_CASE("Thousands of periods fed newest first, then at the window's far edge, stay in order",
+          "[aggregate]") {
+  // 3000 … 1 fed newest first (the window grows at the front, with room to spare), then 0, 4095
+  // and 4096, around the 4,096 periods a window may span (in it or beside it, each is listed once,
+  // in order). Every period holds 1 ticket.
+  TicketAggregate a(0, 100);
+  std::vector<Fed> tickets;
+  for (int64_t p = 3000; p >= 1; --p) tickets.push_back({p, {}});
+  for (int64_t p : {0, 4095, 4096}) tickets.push_back({p, {}});
+  feed_all(a, tickets);
+  std::vector<int64_t> expected;
+  for (int64_t p = 0; p <= 3000; ++p) expected.push_back(p);
+  expected.push_back(4095);
+  expected.push_back(4096);
+  CHECK(a.periods() == expected);
+  CHECK(period_tickets(a) == std::vector<uint64_t>(expected.size(), 1));
+}
+
+TEST_CASE("Segment values are listed in byte order, whatever order they came in", "[aggregate]") {
+  // Bytes: '(' 0x28 < 'B' 0x42 < 'a' 0x61 < 'z' 0x7A < 'é' (0xC3 0xA9): the order of a std::map
+  // of std::string. Empty cells are "(blank)".
+  TicketAggregate a(1, 100);
+  feed_all(a, {{1, {"z"}}, {1, {"\xC3\xA9"}}, {1, {"a"}}, {1, {""}}, {1, {"B"}}, {1, {"a"}}});
+  CHECK(values_of(a, 0) == std::vector<std::string>{"(blank)", "B", "a", "z", "\xC3\xA9"});
+  CHECK(tickets_of(a, 0) == std::vector<uint64_t>{1, 1, 2, 1, 1});
+  CHECK(a.has_segment_value(0, "a"));
+  CHECK_FALSE(a.has_segment_value(0, "A"));
+}
+
+TEST_CASE("A segment column keeps its first max_segments values; later ones share (other)",
+          "[aggregate]") {
+  // max 2: b and a keep groups; c, d and the second c go to (other) (3 rows lumped). A later a
+  // still finds its own group.
+  TicketAggregate a(1, 2);
+  feed_all(a, {{1, {"b"}}, {1, {"a"}}, {1, {"c"}}, {1, {"d"}}, {1, {"c"}}, {1, {"a"}}});
+  CHECK(values_of(a, 0) == std::vector<std::string>{"(other)", "a", "b"});
+  CHECK(tickets_of(a, 0) == std::vector<uint64_t>{3, 2, 1});
+  CHECK(a.lumped_segment_rows == 3);
+}
+
+TEST_CASE("Many segment values keep their own groups as the table grows", "[aggregate]") {
+  // 5,000 values, each fed twice in two passes: every value ends with 2 tickets.
+  TicketAggregate a(1, 10000);
+  std::vector<std::string> values;
+  for (int i = 0; i < 5000; ++i) values.push_back("agent " + std::to_string(i));
+  std::vector<Fed> tickets;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& v : values) tickets.push_back({1, {v}});
+  }
+  feed_all(a, tickets);
+  const auto ordered = a.segments_in_order(0);
+  REQUIRE(ordered.size() == 5000);
+  bool all_two = true;
+  for (const auto& s : ordered) all_two = all_two && s.group->tickets == 2;
+  CHECK(all_two);
+  CHECK(ordered.front().value == "agent 0");
+  CHECK(ordered.back().value == "agent 999");  // byte order: "agent 999" > "agent 4999"
+}
+
+TEST_CASE("Backlog flows count a ticket leaving no earlier than the period it was created",
+          "[aggregate]") {
+  // Created 3 solved 5; created 4 solved 2 (solved before created: counted as leaving in 4);
+  // created 4 open. Flows: 3 created 1; 4 created 2 solved 1; 5 solved 1.
+  TicketAggregate a(0, 100);
+  feed_all(a, {{3, {}, 5}, {4, {}, 2}, {4, {}}});
+  const auto flows = a.flows_in_order();
+  REQUIRE(flows.size() == 3);
+  CHECK((flows[0].first == 3 && flows[0].second.created == 1 && flows[0].second.solved == 0));
+  CHECK((flows[1].first == 4 && flows[1].second.created == 2 && flows[1].second.solved == 1));
+  CHECK((flows[2].first == 5 && flows[2].second.created == 0 && flows[2].second.solved == 1));
+}
+
+TEST_CASE("Merging re-keys segment groups by value and adds periods and flows", "[aggregate]") {
+  // A: x, y (periods 1, 2); B: y, z, z (periods 2, 9). Merged: x 1, y 2, z 2; periods 1 (1),
+  // 2 (2), 9 (2); created flows the same.
+  TicketAggregate a(1, 100), b(1, 100);
+  feed_all(a, {{1, {"x"}}, {2, {"y"}}});
+  feed_all(b, {{2, {"y"}}, {9, {"z"}}, {9, {"z"}}});
+  a.merge(b);
+  CHECK(values_of(a, 0) == std::vector<std::string>{"x", "y", "z"});
+  CHECK(tickets_of(a, 0) == std::vector<uint64_t>{1, 2, 2});
+  CHECK(a.periods() == std::vector<int64_t>{1, 2, 9});
+  CHECK(period_tickets(a) == std::vector<uint64_t>{1, 2, 2});
+  const auto flows = a.flows_in_order();
+  REQUIRE(flows.size() == 3);
+  CHECK(flows[2].second.created == 2);
+  CHECK(a.total.tickets == 5);
+}
+
+TEST_CASE("Merging past max_segments lumps the other side's new values in byte order",
+          "[aggregate]") {
+  // max 2. A holds m. B is fed z, b, a.
+  TicketAggregate a(1, 2), b(1, 2);
+  feed_all(a, {{1, {"m"}}});
+  feed_all(b, {{1, {"z"}}, {1, {"b"}}});
+  feed_all(b, {{1, {"a"}}});  // B itself: z, b kept, a lumped (1 row)
+  a.merge(b);
+  // B's groups in byte order: (other) [a], b, z. "(other)" is new to A and, being "(other)",
+  // takes no own-value place; b takes A's second place; z is lumped. Lumped: B's 1 + 1 = 2.
+  CHECK(values_of(a, 0) == std::vector<std::string>{"(other)", "b", "m"});
+  CHECK(tickets_of(a, 0) == std::vector<uint64_t>{2, 1, 1});
+  CHECK(a.lumped_segment_rows == 2);
+}
+
+TEST_CASE("A report lists only the periods with tickets when a stray date spans too many",
+          "[aggregate][dataset]") {
+  // Weeks of 0001-01-01 and 2024-03-04 are ~105,000 apart (over the 5,000 listed contiguously):
+  // the report lists the two weeks with tickets and says why.
+  TicketDataset d(R"({"grain": "week"})");
+  test::feed_file(d, "a.csv",
+                  "id,created_at\n1,2024-03-04 09:00:00\n2,0001-01-01 10:00:00\n"
+                  "3,2024-03-05 09:00:00\n");
+  test::Report r(d.report_json());
+  REQUIRE(r.valid());
+  CHECK(r.period_keys() == std::vector<std::string>{"0001-W01", "2024-W10"});
+  CHECK(test::or_null(r.series("tickets")) == std::vector<double>{1, 2});
+  CHECK(r.json_of("periods_note").find("only periods with tickets") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace kpilens
