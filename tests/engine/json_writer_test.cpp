@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -43,6 +44,45 @@ TEST_CASE("format_number prints the shortest decimal that reads back to the same
   CHECK(format_number(1e21) == "1e+21");
   CHECK(format_number(1.5e300) == "1.5e+300");
   CHECK(format_number(123.456) == "123.456");
+}
+
+// The reference: try every precision from 1 up and keep the first that reads back.
+std::string shortest_by_trying_each_precision(double value) {
+  char buffer[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+    if (std::strtod(buffer, nullptr) == value) break;
+  }
+  return buffer;
+}
+
+TEST_CASE("format_number finds the same digits as trying each precision on report-like values",
+          "[json_writer]") {
+  // Shares, means and hours as reports hold them: a / b and their percentages, and the same scaled
+  // by powers of ten, for a and b up to 300.
+  for (int b = 1; b <= 300; ++b) {
+    for (int a = 1; a <= 300; ++a) {
+      const double ratio = static_cast<double>(a) / b;
+      for (double value : {ratio, ratio * 100, ratio / 3600, ratio * 1e-7}) {
+        if (value == std::trunc(value)) continue;  // integers take the other branch
+        REQUIRE(format_number(value) == shortest_by_trying_each_precision(value));
+      }
+    }
+  }
+}
+
+TEST_CASE("format_number output always reads back to the same double", "[json_writer]") {
+  std::uint64_t state = 0x9E3779B97F4A7C15u;  // xorshift64: arbitrary bit patterns, every exponent
+  for (int i = 0; i < 200000; ++i) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    double value;
+    std::memcpy(&value, &state, sizeof value);
+    if (!std::isfinite(value)) continue;
+    const std::string text = format_number(value);
+    REQUIRE(std::strtod(text.c_str(), nullptr) == value);
+  }
 }
 
 TEST_CASE("format_number prints integers without a fraction or exponent", "[json_writer]") {

@@ -16,11 +16,26 @@ std::string format_number(double value) {
     std::snprintf(buffer, sizeof buffer, "%.0f", value);
     return buffer;
   }
+  // The fewest significant digits that read back as the same double, by binary search over 1..17:
+  // 4-5 snprintf/strtod pairs instead of up to 17 (ratios such as 83.333... need 16 or 17 digits
+  // and a report holds thousands of them). A correctly rounded decimal with one more digit is never
+  // further from the value, so "reads back" is monotone in the precision except, in rare cases,
+  // just above a power of two (where the gap below is half the gap above); there the search may
+  // keep one digit more than needed. Still exact, and the same in every build (the search is
+  // deterministic).
   char buffer[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
+  int low = 1;
+  int high = 17;  // 17 significant digits always read back (IEEE 754 binary64)
+  while (low < high) {
+    const int middle = low + (high - low) / 2;
+    std::snprintf(buffer, sizeof buffer, "%.*g", middle, value);
+    if (std::strtod(buffer, nullptr) == value) {
+      high = middle;
+    } else {
+      low = middle + 1;
+    }
   }
+  std::snprintf(buffer, sizeof buffer, "%.*g", low, value);
   return buffer;
 }
 
