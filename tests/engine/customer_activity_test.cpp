@@ -1,8 +1,8 @@
 // Orders, events, tickets and survey answers of customers, end to end through the façade, on the
-// hand-computed fixture tests/fixtures/customers/activity (the arithmetic is in the comments here and
-// in tests/fixtures/customers/README.md): the orders and events kinds, the customer figures (CLV both
-// forms, CAC, CAC payback, repeat purchase rate, time to value), the journey funnel, the requester
-// join and the health score (report block and CSV).
+// hand-computed fixture tests/fixtures/customers/activity (the arithmetic is in the comments here
+// and in tests/fixtures/customers/README.md): the orders and events kinds, the customer figures
+// (CLV both forms, CAC, CAC payback, repeat purchase rate, time to value), the journey funnel, the
+// requester join and the health score (report block and CSV).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -33,8 +33,8 @@ std::string activity_config(std::string_view extra_customers = {}) {
 }
 
 // The survey answers come before the tickets (as the CLI and the page read them).
-const std::vector<std::string> kAllFiles = {"survey.csv",  "customers.csv", "subscriptions.csv",
-                                            "orders.csv",  "events.csv",    "tickets.csv"};
+const std::vector<std::string> kAllFiles = {"survey.csv", "customers.csv", "subscriptions.csv",
+                                            "orders.csv", "events.csv",    "tickets.csv"};
 
 std::string activity_report(const std::string& config,
                             const std::vector<std::string>& files = kAllFiles, size_t chunk = 0,
@@ -78,8 +78,8 @@ TEST_CASE("Orders and events files are read as their kinds and counted", "[custo
   Customers c(r);
   std::vector<std::string> kinds;
   for (size_t i = 0; i < kAllFiles.size(); ++i) kinds.push_back(Report::string(r.file(i)["kind"]));
-  CHECK(kinds == std::vector<std::string>{"survey", "customers", "subscriptions", "orders", "events",
-                                          "tickets"});
+  CHECK(kinds == std::vector<std::string>{"survey", "customers", "subscriptions", "orders",
+                                          "events", "tickets"});
   CHECK(c.count("orders") == 6);
   CHECK(c.count("events") == 10);
   CHECK(c.count("customers_with_orders") == 3);  // c1, c2, c5
@@ -99,8 +99,8 @@ TEST_CASE("CLV (the seeds' formula) is the hand-computed one, overall, by cohort
   Report r(activity_report(activity_config()));
   Customers c(r);
   REQUIRE(c.available("clv"));
-  // Orders: c1 40 (01-15), 60 (03-15); c2 100 (02-10); c5 20, 30 (04-01), 50 (06-29): 6 orders, 300.
-  // APV = 300 ÷ 6 = 50. Y = (06-29 − 01-15 + 1) ÷ 365 = 167 ÷ 365. PF = 6 ÷ 3 ÷ Y = 730 ÷ 167.
+  // Orders: c1 40 (01-15), 60 (03-15); c2 100 (02-10); c5 20, 30 (04-01), 50 (06-29): 6 orders,
+  // 300. APV = 300 ÷ 6 = 50. Y = (06-29 − 01-15 + 1) ÷ 365 = 167 ÷ 365. PF = 6 ÷ 3 ÷ Y = 730 ÷ 167.
   // Spans: c1 61 days, c2 1, c5 90: L = (61 + 1 + 90) ÷ 3 ÷ 365 = 152 ÷ 1095.
   // CLV = 50 × 730/167 × 152/1095 = 5,548,000 ÷ 182,865.
   CHECK(c.value("clv") == Approx(5548000.0 / 182865));
@@ -114,7 +114,8 @@ TEST_CASE("CLV (the seeds' formula) is the hand-computed one, overall, by cohort
   // revenue: Jan c1 100, Feb c2 100, Mar none, Apr c5 100, May and Jun none.
   CHECK(c.series("clv") == std::vector<double>{100, 100, kNull, 100, kNull, kNull});
   CHECK(c.series_n("clv") == std::vector<uint64_t>{1, 1, 0, 1, 0, 0});
-  // Jan: c1 alone, Y = 61 ÷ 365, PF = 2 ÷ Y = 730 ÷ 61; Feb: c2, 1 ÷ (1 ÷ 365); Apr: c5, 3 ÷ (90 ÷ 365).
+  // Jan: c1 alone, Y = 61 ÷ 365, PF = 2 ÷ Y = 730 ÷ 61; Feb: c2, 1 ÷ (1 ÷ 365); Apr: c5, 3 ÷ (90 ÷
+  // 365).
   CHECK(near(numbers_of(c.kpi("clv")["series"]["extras"]["purchase_frequency"]),
              {730.0 / 61, 365, kNull, 1095.0 / 90, kNull, kNull}));
   // Region (blank) = c5, c6; EU = c1, c3; US = c2, c4: one buyer each.
@@ -129,7 +130,8 @@ TEST_CASE("lifespan_years replaces the observed lifespan in CLV", "[customers][a
   CHECK(c.extra("clv", "lifespan_years") == 2);
 }
 
-TEST_CASE("Repeat purchase rate counts the buyers with two orders or more", "[customers][activity]") {
+TEST_CASE("Repeat purchase rate counts the buyers with two orders or more",
+          "[customers][activity]") {
   Report r(activity_report(activity_config()));
   Customers c(r);
   // c1 2 orders, c2 1, c5 3: 2 of 3.
@@ -160,7 +162,8 @@ TEST_CASE("CAC and CAC payback are the hand-computed ones", "[customers][activit
   CHECK(near(c.breakdown("cac_payback_months", "Region"), {kNull, 2.5, 3.125}));
 }
 
-TEST_CASE("CLV (SaaS) divides ARPA × margin by the pooled trailing churn", "[customers][activity]") {
+TEST_CASE("CLV (SaaS) divides ARPA × margin by the pooled trailing churn",
+          "[customers][activity]") {
   Report r(activity_report(activity_config()));
   Customers c(r);
   // Customers at the start: Jan 0, Feb 1, Mar 3, Apr 4, May 3, Jun 3; churned: Apr 1 (c3).
@@ -197,7 +200,8 @@ TEST_CASE("Time to value counts the customers who never reached the value event"
   CHECK(near(c.breakdown("time_to_value_p90", "Region"), {kNull, 10, 27.9}));
 }
 
-TEST_CASE("The funnel counts the customers who reached every step so far", "[customers][activity]") {
+TEST_CASE("The funnel counts the customers who reached every step so far",
+          "[customers][activity]") {
   Report r(activity_report(activity_config()));
   Customers c(r);
   // login: c1, c2, c4, c6; + invited_team: c2; + report_created: c2.
@@ -306,11 +310,12 @@ TEST_CASE("Configured components, weights, bands and the worst-component model",
                         {"id": "nps", "weight": 2}, {"id": "tickets"}],
          "bands": {"yellow": 20, "green": 30})";
   // usage_events over 14 days (06-17..06-30; 0 → 10): c1 1 (06-20) → 10; c2, c4 0 → 0.
-  // nps (6 → 9): c1 none; c2 8 → 66.67; c4 3 → 0. tickets (10 → 0): c1 2 → 80, c2 0 → 100, c4 1 → 90.
+  // nps (6 → 9): c1 none; c2 8 → 66.67; c4 3 → 0. tickets (10 → 0): c1 2 → 80, c2 0 → 100, c4 1
+  // → 90.
   SECTION("weighted_mean") {
     std::string csv;
-    Report r(activity_report(activity_config(R"("health": {)" + components + "}"), kAllFiles, 0,
-                             &csv));
+    Report r(
+        activity_report(activity_config(R"("health": {)" + components + "}"), kAllFiles, 0, &csv));
     Customers c(r);
     // c1 = (3 × 10 + 80) ÷ 4 = 27.5 (yellow); c2 = (0 + 2 × 200/3 + 100) ÷ 6 = 350/9 (green);
     // c4 = (0 + 0 + 90) ÷ 6 = 15 (red).
@@ -369,7 +374,7 @@ TEST_CASE("The customers section does not depend on file order or chunk size",
   const std::string whole = Report(activity_report(activity_config())).json_of("customers");
   REQUIRE(whole != "<missing>");
   // Customer-success files in another order (the survey still before the tickets).
-  std::vector<std::string> reordered = {"events.csv", "survey.csv",    "orders.csv",
+  std::vector<std::string> reordered = {"events.csv",  "survey.csv",        "orders.csv",
                                         "tickets.csv", "subscriptions.csv", "customers.csv"};
   Report other(activity_report(activity_config(), reordered));
   CHECK(other.json_of("customers") == whole);
@@ -403,8 +408,9 @@ TEST_CASE("Order and event rows with blank or bad cells are rejected", "[custome
   feed_file(d, "orders.csv",
             "Customer ID,Order Date,Order Total\nc1,2024-01-15,40\nc1,,10\nc1,2024-02-01,x\n"
             "c1,2024-02-02,-5\nc1,2024-02-03,0\n");
-  feed_file(d, "events.csv", "Customer ID,Event,Timestamp\nc1,login,2024-01-11\nc1,,2024-01-12\n"
-                             "c1,login,\n");
+  feed_file(d, "events.csv",
+            "Customer ID,Event,Timestamp\nc1,login,2024-01-11\nc1,,2024-01-12\n"
+            "c1,login,\n");
   Report r(d.report_json());
   Customers c(r);
   CHECK(Report::count(r.file(0)["rows_used"]) == 2);  // 40 and the order of 0
@@ -413,4 +419,59 @@ TEST_CASE("Order and event rows with blank or bad cells are rejected", "[custome
   CHECK(Report::count(r.file(1)["rows_rejected"]) == 2);
   CHECK(c.count("orders") == 2);
   CHECK(c.value("repeat_purchase_rate") == 100);  // an order of 0 is an order
+}
+
+TEST_CASE("Orders and events split over two files each give the same customers section",
+          "[customers][activity]") {
+  const std::string whole = Report(activity_report(activity_config())).json_of("customers");
+  // Each file's header, then its rows split in two halves, each half a file of its own.
+  auto halves = [](const std::string& text) {
+    const size_t header_end = text.find('\n') + 1;
+    const std::string header = text.substr(0, header_end);
+    std::vector<size_t> starts;
+    for (size_t at = header_end; at < text.size(); at = text.find('\n', at) + 1) {
+      starts.push_back(at);
+      if (text.find('\n', at) == std::string::npos) break;
+    }
+    const size_t middle = starts[starts.size() / 2];
+    return std::pair{text.substr(0, middle), header + text.substr(middle)};
+  };
+  TicketDataset d(activity_config());
+  for (const std::string& name : kAllFiles) {
+    const std::string text = activity_fixture(name);
+    if (name == "orders.csv" || name == "events.csv") {
+      auto [first, second] = halves(text);
+      feed_file(d, "a_" + name, first);
+      feed_file(d, "b_" + name, second);
+    } else {
+      feed_file(d, name, text);
+    }
+  }
+  Report split(d.report_json());
+  CHECK(split.json_of("customers") == whole);
+}
+
+TEST_CASE("The health CSV neutralises formula cells and quotes commas in customer ids",
+          "[customers][activity][health]") {
+  // A customers file alone: every customer is scored, on tenure only (to as_of 2024-03-01):
+  // "=HYPERLINK(1)" 01-01 → 60 days, "a,b" 02-01 → 29 days; tenure normalised = days ÷ 30.4375 ÷ 24
+  // × 100, so "a,b" is the lower score and comes first.
+  TicketDataset d(
+      R"({"customers": {"as_of": "2024-03-01", "health": {"components": [{"id": "tenure"}]}}})");
+  feed_file(d, "customers.csv",
+            "Customer ID,Signup Date\n=HYPERLINK(1),2024-01-01\n\"a,b\",2024-02-01\n");
+  d.report_json();
+  const std::string csv = health_csv(d.customers(), d.failed());
+  std::istringstream lines(csv);
+  std::string header, first, second;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  std::getline(lines, second);
+  CHECK(header == "customer,score,band,tenure_raw,tenure_normalised,tenure_contribution");
+  CHECK(first.rfind("\"a,b\",", 0) == 0);
+  CHECK(second.rfind("'=HYPERLINK(1),", 0) == 0);
+  // Numbers are written as they are: 29 ÷ 30.4375 months.
+  CHECK(first.find(",red,") != std::string::npos);
+  const size_t raw_at = first.find(",red,") + 5;
+  CHECK(std::stod(first.substr(raw_at)) == Approx(29 / 30.4375));
 }

@@ -36,7 +36,8 @@ constexpr const char* kUsage =
     "  --filter COL=V1,V2   keep rows whose COL is one of the values (repeatable)\n"
     "  --from DATE          keep tickets created on or after DATE (YYYY-MM-DD)\n"
     "  --to DATE            keep tickets created on or before DATE\n"
-    "  --format F           json (default) | csv | text | health-csv (every customer's health score)\n"
+    "  --format F           json (default) | csv | text | health-csv (every customer's health "
+    "score)\n"
     "  --version            print the version\n"
     "  --help               print this help\n";
 

@@ -1,8 +1,8 @@
 // customer_activity: what a customer did besides paying, kept per customer and mergeable in any
 // order (docs/kpis.md "Customer success", "Tickets and survey answers of a customer"): its orders
-// (count, first and last day, exact total), its events (first value day, funnel steps, the days of its
-// recent events) and its tickets and survey answers, summed per requester cell until the end, when
-// each requester finds its customer by id or by email.
+// (count, first and last day, exact total), its events (first value day, funnel steps, the days of
+// its recent events) and its tickets and survey answers, summed per requester cell until the end,
+// when each requester finds its customer by id or by email.
 #pragma once
 
 #include <cstdint>

@@ -208,7 +208,8 @@ CustomerClaim CustomerDataset::claim_file(std::string_view name, size_t file_ind
                                                             "period_end"
                         : *kind == DatasetKind::kSubscriptions ? "customer, amount and start"
                         : *kind == DatasetKind::kOrders        ? "customer, ordered_at and amount"
-                        : *kind == DatasetKind::kEvents        ? "customer, event and event_at"
+                        : *kind == DatasetKind::kEvents
+                            ? "customer, event and event_at"
                             : "customer and one of churned, tenure, monthly_charge, "
                               "acquisition_cost, signup_at";
     mapped.errors.push_back("a " + std::string(kind_name(*kind)) + " file needs columns for " +
@@ -731,9 +732,9 @@ RowResult CustomerDataset::feed_order(uint32_t customer, std::span<const std::st
   std::string_view day_cell = cell(fields, F::kOrderedAt);
   auto day = day_of(day_cell, F::kOrderedAt, line, order, bad);
   if (!day) {
-    return RowResult{RowOutcome::kRejected, bad ? "ordered_at " + quoted_excerpt(day_cell) +
-                                                      " is not a date and time"
-                                                : "ordered_at is empty"};
+    return RowResult{RowOutcome::kRejected,
+                     bad ? "ordered_at " + quoted_excerpt(day_cell) + " is not a date and time"
+                         : "ordered_at is empty"};
   }
   std::string_view amount_cell = cell(fields, F::kAmount);
   if (is_blank(amount_cell)) return RowResult{RowOutcome::kRejected, "amount is empty"};
@@ -764,9 +765,9 @@ RowResult CustomerDataset::feed_event(uint32_t customer, std::span<const std::st
   std::string_view day_cell = cell(fields, F::kEventAt);
   auto day = day_of(day_cell, F::kEventAt, line, order, bad);
   if (!day) {
-    return RowResult{RowOutcome::kRejected, bad ? "event_at " + quoted_excerpt(day_cell) +
-                                                      " is not a date and time"
-                                                : "event_at is empty"};
+    return RowResult{RowOutcome::kRejected,
+                     bad ? "event_at " + quoted_excerpt(day_cell) + " is not a date and time"
+                         : "event_at is empty"};
   }
   ++counts_.events;
   if (settings_.as_of && *day > *settings_.as_of) return RowResult{};  // after as_of: not counted
@@ -915,18 +916,19 @@ void CustomerDataset::health_raw(uint32_t c, std::span<std::optional<double>> ra
     switch (comp.id) {
       case HealthComponentId::kUsageEvents:
         if (read_kind(DatasetKind::kEvents) && as_of) {
-          out = c < events_.size() ? static_cast<double>(events_[c].recent.count_in(
-                                         *as_of - comp.days + 1, *as_of))
-                                   : 0.0;
+          out =
+              c < events_.size()
+                  ? static_cast<double>(events_[c].recent.count_in(*as_of - comp.days + 1, *as_of))
+                  : 0.0;
         }
         break;
       case HealthComponentId::kTickets: {
         std::optional<int64_t> end = as_of;
         if (!end && latest_ticket_day_) end = *latest_ticket_day_;
         if (any_requester_ && end) {
-          out = tickets ? static_cast<double>(tickets->ticket_days.count_in(*end - comp.days + 1,
-                                                                            *end))
-                        : 0.0;
+          out = tickets
+                    ? static_cast<double>(tickets->ticket_days.count_in(*end - comp.days + 1, *end))
+                    : 0.0;
         }
         break;
       }

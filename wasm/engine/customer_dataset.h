@@ -24,10 +24,10 @@
 #include "customer_figures.h"
 #include "customer_mapping.h"
 #include "engine_config.h"
+#include "health_score.h"
 #include "mrr_figures.h"
 #include "mrr_ledger.h"
 #include "renewal_terms.h"
-#include "health_score.h"
 #include "subscription_period.h"
 #include "ticket_kpis.h"
 #include "timestamp.h"
@@ -249,7 +249,7 @@ class CustomerDataset {
   bool finished_ = false;
 
   // Activity (customer_activity.h): per customer, sized on first use.
-  KpiSettings kpis_;  // the CSAT threshold and NPS classes, for the health score
+  KpiSettings kpis_;                   // the CSAT threshold and NPS classes, for the health score
   std::vector<std::string_view> ids_;  // customer index → id (the map's keys)
   std::vector<int32_t> first_active_;  // per customer, kNoDay when never active
   std::vector<OrderTotals> orders_;

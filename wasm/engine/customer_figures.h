@@ -1,7 +1,7 @@
 // customer_figures: the figures about customers rather than periods (docs/kpis.md "Customer-success
 // catalogue": clv, cac, repeat_purchase_rate, time_to_value_*), accumulated per group of customers
-// (all of them, a start cohort, a value of a customer's column) with feed / merge. Money stays exact
-// (micro-units in ExactSum) until the one division of each figure.
+// (all of them, a start cohort, a value of a customer's column) with feed / merge. Money stays
+// exact (micro-units in ExactSum) until the one division of each figure.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +29,8 @@ class CustomerFigures {
   int64_t buyers = 0;         // customers with an order
   int64_t repeat_buyers = 0;  // … with two or more
   int64_t orders = 0;
-  ExactSum revenue;        // Σ order amounts, micro-units
-  int64_t span_days = 0;   // Σ per buyer of (last − first order day + 1)
+  ExactSum revenue;       // Σ order amounts, micro-units
+  int64_t span_days = 0;  // Σ per buyer of (last − first order day + 1)
   int32_t first_order_day = kNoActivityDay;
   int32_t last_order_day = kNoActivityDay;
   int64_t with_cost = 0;

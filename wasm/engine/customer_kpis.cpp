@@ -456,10 +456,9 @@ const std::vector<CustomerKpiDefinition>& build() {
              static_cast<double>(int64_t{f.last_order_day} - f.first_order_day + 1) / 365.0;
          const double frequency =
              static_cast<double>(f.orders) / static_cast<double>(f.buyers) / years;
-         const double lifespan =
-             s.lifespan_years ? *s.lifespan_years
-                              : static_cast<double>(f.span_days) /
-                                    static_cast<double>(f.buyers) / 365.0;
+         const double lifespan = s.lifespan_years ? *s.lifespan_years
+                                                  : static_cast<double>(f.span_days) /
+                                                        static_cast<double>(f.buyers) / 365.0;
          return KpiValue{apv * frequency * lifespan,
                          n_of(f.buyers),
                          {apv, frequency, lifespan, count(f.orders)},
@@ -543,10 +542,8 @@ const std::vector<CustomerKpiDefinition>& build() {
        nullptr,
        nullptr,
        [](const CustomerFigures& f, const CustomerSettings&) {
-         return KpiValue{percent(f.repeat_buyers, f.buyers),
-                         n_of(f.buyers),
-                         {count(f.repeat_buyers)},
-                         false};
+         return KpiValue{
+             percent(f.repeat_buyers, f.buyers), n_of(f.buyers), {count(f.repeat_buyers)}, false};
        }},
       {"time_to_value_median",
        "Time to value (median)",

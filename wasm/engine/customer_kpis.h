@@ -8,17 +8,17 @@
 
 #include "crm_snapshot.h"
 #include "customer_figures.h"
-#include "customer_settings.h"
 #include "customer_schema.h"
+#include "customer_settings.h"
 #include "mrr_figures.h"
 #include "ticket_kpis.h"
 
 namespace kpilens {
 
 enum class CustomerKpiSource : uint8_t {
-  kPeriods,   // needs a subscriptions, invoices or MRR file
-  kRenewals,  // needs a subscriptions file
-  kSnapshot,  // needs a CRM snapshot (a customers file mapping churned)
+  kPeriods,      // needs a subscriptions, invoices or MRR file
+  kRenewals,     // needs a subscriptions file
+  kSnapshot,     // needs a CRM snapshot (a customers file mapping churned)
   kOrders,       // customer figures from an orders file
   kAcquisition,  // customer figures from a customers file mapping acquisition_cost
   kTimeToValue,  // customer figures from an events file and customers.value_event

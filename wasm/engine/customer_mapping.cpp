@@ -125,9 +125,9 @@ std::optional<DatasetKind> detect_customer_kind(std::span<const std::string> hea
                                                 const MappingOverrides* own,
                                                 const MappingOverrides* dataset_wide) {
   static const MappingOverrides kNoOverrides;
-  constexpr DatasetKind kOrder[] = {DatasetKind::kMrr,       DatasetKind::kInvoices,
+  constexpr DatasetKind kOrder[] = {DatasetKind::kMrr,           DatasetKind::kInvoices,
                                     DatasetKind::kSubscriptions, DatasetKind::kOrders,
-                                    DatasetKind::kEvents,    DatasetKind::kCustomers};
+                                    DatasetKind::kEvents,        DatasetKind::kCustomers};
   for (DatasetKind kind : kOrder) {
     // The file's own entries count only where they fit this kind and this file.
     MappingOverrides fitting;

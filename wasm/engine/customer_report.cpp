@@ -161,8 +161,7 @@ std::vector<F> kpi_inputs(const CustomerKpiDefinition& def,
     const bool costs = std::any_of(files.begin(), files.end(), [](const auto& f) {
       return f.kind == DatasetKind::kCustomers && f.mapping->has(F::kAcquisitionCost);
     });
-    if (!s.gross_margin || !periods ||
-        (def.source == CustomerKpiSource::kSaasPayback && !costs)) {
+    if (!s.gross_margin || !periods || (def.source == CustomerKpiSource::kSaasPayback && !costs)) {
       return {};
     }
   }
@@ -381,8 +380,9 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
 
     KpiValue overall;
     std::vector<KpiValue> series;
-    const size_t window =
-        settings.grain == Grain::kQuarter ? 4 : settings.grain == Grain::kYear ? 1 : 12;
+    const size_t window = settings.grain == Grain::kQuarter ? 4
+                          : settings.grain == Grain::kYear  ? 1
+                                                            : 12;
     auto saas = [&](const GroupFigures& g, size_t p, const CustomerFigures& acquisition) {
       return def.saas(SaasInputs{&g, p, window, settings.gross_margin.value_or(1), &acquisition});
     };
@@ -452,7 +452,8 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
             values.push_back(saas(r.groups[segment.column][id], last - 1, figures));
           } else if (snapshot) {
             const auto& snapshot_groups = r.snapshot_groups[segment.column];
-            values.push_back(def.snapshot(id < snapshot_groups.size() ? snapshot_groups[id] : SnapshotFigures{}));
+            values.push_back(def.snapshot(id < snapshot_groups.size() ? snapshot_groups[id]
+                                                                      : SnapshotFigures{}));
           } else {
             values.push_back(def.period(r.groups[segment.column][id].at(last - 1)));
           }

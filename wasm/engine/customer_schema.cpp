@@ -150,17 +150,17 @@ constexpr std::string_view kMonthlyCharge[] = {"monthly charges"sv,
                                                "monthly recurring revenue"sv};
 constexpr std::string_view kAge[] = {"age"sv, "customer age"sv, "age years"sv, "age in years"sv};
 constexpr std::string_view kEmail[] = {
-    "email"sv,       "customer email"sv, "email address"sv, "customer email address"sv,
-    "e mail"sv,      "billing email"sv,  "contact email"sv, "user email"sv};
+    "email"sv,  "customer email"sv, "email address"sv, "customer email address"sv,
+    "e mail"sv, "billing email"sv,  "contact email"sv, "user email"sv};
 constexpr std::string_view kOrderedAt[] = {
-    "order date"sv,     "ordered at"sv,   "order created at"sv, "order placed at"sv,
-    "order time"sv,     "order datetime"sv, "purchase date"sv,  "purchased at"sv,
+    "order date"sv,       "ordered at"sv,      "order created at"sv, "order placed at"sv,
+    "order time"sv,       "order datetime"sv,  "purchase date"sv,    "purchased at"sv,
     "date of purchase"sv, "transaction date"sv};
-constexpr std::string_view kEvent[] = {"event"sv,  "event name"sv,  "event type"sv, "action"sv,
+constexpr std::string_view kEvent[] = {"event"sv,    "event name"sv, "event type"sv, "action"sv,
                                        "activity"sv, "touchpoint"sv, "milestone"sv,  "event key"sv};
-constexpr std::string_view kEventAt[] = {"event time"sv,  "event timestamp"sv, "event date"sv,
-                                         "event at"sv,    "occurred at"sv,     "happened at"sv,
-                                         "timestamp"sv,   "time"sv,            "datetime"sv};
+constexpr std::string_view kEventAt[] = {
+    "event time"sv,  "event timestamp"sv, "event date"sv, "event at"sv, "occurred at"sv,
+    "happened at"sv, "timestamp"sv,       "time"sv,       "datetime"sv};
 
 constexpr std::array<CustomerFieldInfo, kCustomerFieldCount> kFields{{
     {F::kCustomer, "customer", V::kText, kCustomer, kAllCustomerKinds},

@@ -317,7 +317,8 @@ void read_health(Reader& r, element value, HealthSettings& h) {
         }
         const std::string name(health_component_name(component.id));
         if (component.zero && component.full && *component.zero == *component.full) {
-          r.errors.push_back("customers.health.components: " + name + ": zero and full must differ");
+          r.errors.push_back("customers.health.components: " + name +
+                             ": zero and full must differ");
         }
         if (component.days && component.id != HealthComponentId::kUsageEvents &&
             component.id != HealthComponentId::kTickets) {

@@ -133,8 +133,8 @@ void write_health_block(JsonWriter& w, const CustomerDataset& customers, bool fa
   }
   const HealthSettings& settings = customers.settings().health;
   w.begin_object();
-  w.field("model", settings.model == HealthModel::kWeightedMean ? "weighted_mean"
-                                                                 : "worst_component");
+  w.field("model",
+          settings.model == HealthModel::kWeightedMean ? "weighted_mean" : "worst_component");
   w.key("as_of");
   if (h.as_of) {
     char text[32];
@@ -176,9 +176,9 @@ void write_health_block(JsonWriter& w, const CustomerDataset& customers, bool fa
   const uint64_t scored = h.entries.size();
   w.field("scored", scored);
   w.field("unscored", h.unscored);
-  w.field("mean_score", scored > 0 ? std::optional<double>(h.score_sum.value() /
-                                                           static_cast<double>(scored))
-                                   : std::nullopt);
+  w.field("mean_score",
+          scored > 0 ? std::optional<double>(h.score_sum.value() / static_cast<double>(scored))
+                     : std::nullopt);
   w.key("counts");
   w.begin_object();
   for (size_t b = 0; b < kHealthBands; ++b) w.field(kBandNames[b], h.bands[b]);
@@ -205,7 +205,8 @@ void write_health_block(JsonWriter& w, const CustomerDataset& customers, bool fa
     for (size_t b = 0; b < kHealthBands; ++b) {
       w.key(kBandNames[b]);
       w.begin_array();
-      for (uint32_t id : segment.value_ids) w.integer(id < values.size() ? values[id][b] : uint64_t{0});
+      for (uint32_t id : segment.value_ids)
+        w.integer(id < values.size() ? values[id][b] : uint64_t{0});
       w.end_array();
     }
     w.end_object();
