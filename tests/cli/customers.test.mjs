@@ -118,3 +118,50 @@ test('the Telco and bank churn samples need no mapping', () => {
   assert.equal(kpi(bank, 'snapshot_retention_rate').value, 50);
   assert.equal(kpi(bank, 'snapshot_arpa').available, false);
 });
+
+// tests/fixtures/customers/activity: worked out by hand in tests/engine/customer_activity_test.cpp and the
+// fixtures README (c4 ≈ 49.15 red, c1 ≈ 49.55 red, c2 ≈ 67.08 yellow; CLV 5,548,000 ÷ 182,865).
+const activity = (name) => join(root, 'tests/fixtures/customers/activity', name);
+const activityArgs = [
+  '--config', activity('config.json'),
+  ...['tickets.csv', 'customers.csv', 'subscriptions.csv', 'orders.csv', 'events.csv', 'survey.csv'].map(activity),
+];
+
+test('orders, events, tickets and answers give the customer figures, the funnel and the health score', () => {
+  const r = reportOf(activityArgs);
+  assert.deepEqual(r.input.files.map((f) => f.kind), ['survey', 'tickets', 'customers', 'subscriptions', 'orders', 'events']);
+  assert.ok(Math.abs(kpi(r, 'clv').value - 5548000 / 182865) < 1e-9);
+  assert.equal(kpi(r, 'cac').value, 200);
+  assert.ok(Math.abs(kpi(r, 'repeat_purchase_rate').value - 200 / 3) < 1e-9);
+  assert.equal(kpi(r, 'time_to_value_median').value, 10);
+  assert.deepEqual(r.customers.funnel.customers, [4, 1, 1]);
+  assert.deepEqual(r.customers.health.customers.map((c) => c.customer), ['c4', 'c1', 'c2']);
+  assert.deepEqual(r.customers.health.counts, { red: 2, yellow: 1, green: 0 });
+  assert.equal(r.customers.health.join.unmatched, 1);
+});
+
+test('--format health-csv lists every scored customer, lowest first; --format text shows the bands', () => {
+  const r = cli(['report', '--format', 'health-csv', ...activityArgs]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 4);
+  assert.ok(lines[0].startsWith('customer,score,band,usage_events_raw,usage_events_normalised,usage_events_contribution,tickets_raw,'));
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(0, 1).concat(l.split(',')[2])), [['c4', 'red'], ['c1', 'red'], ['c2', 'yellow']]);
+  // c1 has no NPS answer: its three nps cells are empty.
+  const header = lines[0].split(',');
+  const c1 = lines[2].split(',');
+  assert.equal(header.length, c1.length);
+  assert.deepEqual(c1.slice(header.indexOf('nps_raw'), header.indexOf('nps_raw') + 3), ['', '', '']);
+  assert.equal(c1[header.indexOf('tickets_raw')], '2');
+  const text = cli(['report', '--format', 'text', ...activityArgs]);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /Health score \(weighted_mean, as of 2024-06-30\): 3 scored, 0 unscored, mean 55\.26/);
+  assert.match(text.stdout, /\n {2}c4 +49\.15 {2}red\n/);
+  assert.match(text.stdout, /\ninvited_team +1 +25\.00\n/);
+});
+
+test('--format health-csv of a ticket export alone is the header line', () => {
+  const r = cli(['report', '--format', 'health-csv', join(root, 'tests/fixtures/customers/activity/tickets.csv')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'customer,score,band\n');
+});

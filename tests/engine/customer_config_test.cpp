@@ -69,13 +69,14 @@ TEST_CASE("Out-of-range customers settings are errors", "[config]") {
   CHECK(has_error(parse_config(R"({"customers": "month"})"), "customers must be an object"));
 }
 
-TEST_CASE("files.<name>.kind overrides detection; orders and events are not read yet", "[config]") {
+TEST_CASE("files.<name>.kind overrides detection, orders and events included", "[config]") {
   ConfigResult r = parse_config(R"({"files": {"a.csv": {"kind": "subscriptions"}}})");
   REQUIRE(r.errors.empty());
   REQUIRE(r.config.files.size() == 1);
   CHECK(r.config.files[0].kind == DatasetKind::kSubscriptions);
-  CHECK(has_error(parse_config(R"({"files": {"a.csv": {"kind": "orders"}}})"),
-                  "orders files are not read yet"));
+  ConfigResult orders = parse_config(R"({"files": {"a.csv": {"kind": "orders"}}})");
+  REQUIRE(orders.errors.empty());
+  CHECK(orders.config.files[0].kind == DatasetKind::kOrders);
   CHECK(has_error(parse_config(R"({"files": {"a.csv": {"kind": "sales"}}})"),
                   "unknown kind 'sales'"));
 }

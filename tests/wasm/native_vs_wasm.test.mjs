@@ -109,3 +109,18 @@ test('the generated files are read by both builds (not refused)', async () => {
     assert.equal(runCli(path, 0).status, 0);
   }
 });
+
+test('the activity dataset: the same report and health CSV from the CLI and the wasm module', async () => {
+  const folder = join(fixturesDir, 'customers/activity');
+  const config = join(folder, 'config.json');
+  const files = ['tickets.csv', 'customers.csv', 'subscriptions.csv', 'orders.csv', 'events.csv', 'survey.csv']
+    .map((name) => join(folder, name));
+  const { readFileSync } = await import('node:fs');
+  const wasm = await reportFromFiles(files, readFileSync(config, 'utf8'), { healthCsv: true });
+  for (const [format, expected] of [['json', wasm.report + '\n'], ['health-csv', wasm.healthCsv]]) {
+    const result = spawnSync(cliPath, ['report', '--config', config, '--format', format, ...files], { maxBuffer: 1 << 28 });
+    assert.equal(result.status, 0, result.stderr.toString('utf8'));
+    assert.equal(result.stdout.toString('utf8'), expected, `--format ${format}`);
+  }
+  assert.equal(wasm.healthCsv.trimEnd().split('\n').length, 4);
+});

@@ -98,6 +98,27 @@ function assertCustomersAligned(c) {
       for (const row of c.cohorts[key]) assert.equal(row.length, c.cohorts.periods_since.length, `cohorts.${key} row length`);
     }
   }
+  if (c.funnel !== null) {
+    for (const key of ['customers', 'of_first', 'of_previous']) {
+      assert.equal(c.funnel[key].length, c.funnel.steps.length, `funnel.${key} length`);
+    }
+  }
+  if (c.health !== null) {
+    const h = c.health;
+    const n = h.components.length;
+    assert.equal(h.counts.red + h.counts.yellow + h.counts.green, h.scored, 'health bands add up to scored');
+    assert.equal(h.histogram.counts.reduce((a, b) => a + b, 0), h.scored, 'health histogram adds up');
+    assert.equal(h.listed, Math.min(h.scored, h.max_listed), 'health listed');
+    assert.equal(h.customers.length, h.listed);
+    for (const [column, bands] of Object.entries(h.breakdowns)) {
+      assert.ok(column in c.segments, `health breakdown '${column}' is not in customers.segments`);
+      for (const band of ['red', 'yellow', 'green']) assert.equal(bands[band].length, c.segments[column].length);
+    }
+    for (const row of h.customers) {
+      for (const key of ['raw', 'normalised', 'contribution']) assert.equal(row[key].length, n, `health ${key} length`);
+    }
+    for (let i = 1; i < h.customers.length; i += 1) assert.ok(h.customers[i - 1].score <= h.customers[i].score, 'lowest first');
+  }
   const ids = c.kpis.map((x) => x.id);
   assert.equal(new Set(ids).size, ids.length, 'customer KPI ids are unique');
 }
@@ -314,6 +335,19 @@ test('a customer-success dataset gives a customers section that matches the sche
     assert.equal(r.ok, true, `${files}: ${r.errors}`);
     assert.notEqual(r.customers, null, `${files}: a customers section`);
   }
+});
+
+test('orders, events, tickets and answers give a funnel and a health block that match the schema', async () => {
+  const folder = resolve(root, 'tests/fixtures/customers/activity');
+  const names = ['survey.csv', 'customers.csv', 'subscriptions.csv', 'orders.csv', 'events.csv', 'tickets.csv'];
+  const files = Object.fromEntries(names.map((name) => [name, readFileSync(resolve(folder, name))]));
+  const r = await report(files, readFileSync(resolve(folder, 'config.json'), 'utf8'));
+  assertValid(r);
+  assertAligned(r);
+  assert.equal(r.schema_version, '1.2');
+  assert.deepEqual(r.customers.funnel.customers, [4, 1, 1]);
+  assert.equal(r.customers.health.scored, 3);
+  assert.equal(r.customers.health.components.length, 8);
 });
 
 test('tickets and subscriptions together give both sections, each on its own periods', async () => {

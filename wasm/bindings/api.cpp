@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "health_score.h"
 #include "json_writer.h"
 #include "report_formats.h"
 #include "ticket_dataset.h"
@@ -92,6 +93,12 @@ class Dataset {
     return csv ? *csv : std::string();
   }
 
+  // Every scored customer's health score (docs/report.md); finishes the report first.
+  std::string health_csv() {
+    report();
+    return kpilens::health_csv(dataset_.customers(), dataset_.failed());
+  }
+
  private:
   kpilens::TicketDataset dataset_;
   std::vector<char> buffer_;
@@ -111,7 +118,8 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("probeChunk", &Dataset::probe_chunk)
       .function("rowsRead", &Dataset::rows_read)
       .function("report", &Dataset::report)
-      .function("reportCsv", &Dataset::report_csv);
+      .function("reportCsv", &Dataset::report_csv)
+      .function("healthCsv", &Dataset::health_csv);
   emscripten::function(
       "version", emscripten::optional_override([]() { return std::string(KPILENS_VERSION); }));
 }

@@ -19,9 +19,9 @@ export interface Dataset {
   /**
    * What a file is, from its first bytes (64 KiB is plenty), already copied into the chunk buffer:
    * JSON `{"format", "encoding", "kind", "preset": id|null, "columns", "error"}`, kind one of "tickets",
-   * "survey", "subscriptions", "invoices", "mrr", "customers". The dataset is not touched. Read "survey"
-   * files before "tickets" files: answers wait for their tickets, never the other way round.
-   * Customer-success files may come in any order.
+   * "survey", "subscriptions", "invoices", "mrr", "customers", "orders", "events". The dataset is not
+   * touched. Read "survey" files before "tickets" files: answers wait for their tickets, never the
+   * other way round. Customer-success files may come in any order.
    */
   probeChunk(name: string, size: number): string;
   /** Data rows decoded so far over all files (for progress displays). */
@@ -30,6 +30,12 @@ export interface Dataset {
   report(): string;
   /** The report as the long CSV of docs/report.md (formula cells neutralised). */
   reportCsv(): string;
+  /**
+   * Every scored customer's health score as CSV (docs/report.md): `customer,score,band,` then
+   * `<id>_raw,<id>_normalised,<id>_contribution` per component, lowest first. Finishes the report
+   * first (as report() does); a header line alone when nothing is scored or the report failed.
+   */
+  healthCsv(): string;
   /** Frees the engine's memory; the object is unusable afterwards. */
   delete(): void;
 }

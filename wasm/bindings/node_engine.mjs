@@ -28,7 +28,8 @@ export function loadEngine(modulePath = defaultModulePath) {
  * Runs the engine over files and returns the report JSON text.
  * @param {string[]} paths files to read, in order
  * @param {object|string} config the engine config (object or JSON text)
- * @param {{chunkBytes?: number, names?: string[]}} options
+ * @param {{chunkBytes?: number, names?: string[], healthCsv?: boolean}} options with `healthCsv`, returns
+ *   `{report, healthCsv}` (the report JSON text and Dataset.healthCsv())
  */
 export async function reportFromFiles(paths, config = {}, options = {}) {
   const engine = await loadEngine();
@@ -65,7 +66,8 @@ export async function reportFromFiles(paths, config = {}, options = {}) {
       }
       dataset.endFile();
     });
-    return dataset.report();
+    const report = dataset.report();
+    return options.healthCsv ? { report, healthCsv: dataset.healthCsv() } : report;
   } finally {
     dataset.delete();
   }

@@ -13,6 +13,7 @@
 #include "column_mapping.h"
 #include "customer_schema.h"
 #include "engine_config.h"
+#include "health_score.h"
 #include "report_formats.h"
 #include "ticket_dataset.h"
 
@@ -35,7 +36,8 @@ constexpr const char* kUsage =
     "  --filter COL=V1,V2   keep rows whose COL is one of the values (repeatable)\n"
     "  --from DATE          keep tickets created on or after DATE (YYYY-MM-DD)\n"
     "  --to DATE            keep tickets created on or before DATE\n"
-    "  --format F           json (default) | csv | text\n"
+    "  --format F           json (default) | csv | text | health-csv (every customer's health "
+    "score)\n"
     "  --version            print the version\n"
     "  --help               print this help\n";
 
@@ -53,17 +55,20 @@ bool read_text_file(const std::string& path, std::string& out) {
   return true;
 }
 
+// The report names a file by its base name: paths can say more about a machine than a report
+// should. `files.<name>` in the config is keyed by it too.
+std::string file_name(const std::string& path) {
+  if (path == "-") return "stdin";
+  size_t slash = path.find_last_of("/\\");
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 // Streams one file into the dataset. Returns an error message, or "" when the file was read.
 std::string stream_file(kpilens::TicketDataset& dataset, const std::string& path,
                         std::vector<char>& chunk) {
   std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (file == nullptr) return path + ": " + std::strerror(errno);
-  // The report names a file by its base name: paths can say more about a machine than a report
-  // should.
-  size_t slash = path.find_last_of("/\\");
-  dataset.begin_file(path == "-"                  ? "stdin"
-                     : slash == std::string::npos ? path
-                                                  : path.substr(slash + 1));
+  dataset.begin_file(file_name(path));
   size_t got = 0;
   while ((got = std::fread(chunk.data(), 1, chunk.size(), file)) > 0) {
     dataset.feed(std::string_view(chunk.data(), got));
@@ -82,7 +87,7 @@ kpilens::DatasetKind probe_kind(const kpilens::TicketDataset& dataset, const std
   if (file == nullptr) return kpilens::DatasetKind::kTickets;  // stream_file reports it
   size_t got = std::fread(chunk.data(), 1, std::min<size_t>(chunk.size(), 64 << 10), file);
   std::fclose(file);
-  return dataset.probe(path, std::string_view(chunk.data(), got)).kind;
+  return dataset.probe(file_name(path), std::string_view(chunk.data(), got)).kind;
 }
 
 }  // namespace
@@ -117,9 +122,9 @@ int main(int argc, char** argv) {
     } else if (a == "--config") {
       if (!value(config_path)) return usage_error("--config needs a file");
     } else if (a == "--format") {
-      if (!value(format)) return usage_error("--format needs json, csv or text");
-      if (format != "json" && format != "csv" && format != "text") {
-        return usage_error("--format must be json, csv or text");
+      if (!value(format)) return usage_error("--format needs json, csv, text or health-csv");
+      if (format != "json" && format != "csv" && format != "text" && format != "health-csv") {
+        return usage_error("--format must be json, csv, text or health-csv");
       }
     } else if (a == "--grain" || a == "--by" || a == "--map" || a == "--utc-offset" ||
                a == "--week-start" || a == "--filter" || a == "--from" || a == "--to") {
@@ -220,6 +225,9 @@ int main(int argc, char** argv) {
   if (format == "json") {
     std::fwrite(report.data(), 1, report.size(), stdout);
     std::fputc('\n', stdout);
+  } else if (format == "health-csv") {
+    std::string csv = kpilens::health_csv(dataset.customers(), dataset.failed());
+    std::fwrite(csv.data(), 1, csv.size(), stdout);
   } else {
     auto rendered =
         format == "csv" ? kpilens::report_to_csv(report) : kpilens::report_to_text(report);

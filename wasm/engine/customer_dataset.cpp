@@ -32,6 +32,18 @@ std::string quoted_excerpt(std::string_view cell) {
   return "'" + std::string(t) + "'";
 }
 
+// An invoice whose payment failed (docs/kpis.md "Components": payment_failures).
+bool is_payment_failure_status(std::string_view status) {
+  for (std::string_view s : {"uncollectible", "failed", "payment_failed", "past_due", "unpaid"}) {
+    if (iequals(status, s)) return true;
+  }
+  return false;
+}
+
+int32_t clamp_day(int64_t day) {
+  return static_cast<int32_t>(std::clamp<int64_t>(day, kNoDay + 1, INT32_MAX));
+}
+
 int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -122,7 +134,12 @@ CustomerDataset::CustomerDataset(const EngineConfig& config)
       date_from_(config.date_from),
       date_to_(config.date_to),
       dataset_mapping_(config.mapping),
-      max_segments_(config.max_segments) {
+      max_segments_(config.max_segments),
+      kpis_(config.kpis) {
+  for (const ResolvedComponent& c : resolve_health_components(settings_.health, kpis_.nps)) {
+    if (c.id == HealthComponentId::kUsageEvents) usage_days_ = c.days;
+  }
+  funnel_ = settings_.funnel;
   window_ = settings_.grain == Grain::kQuarter ? 4 : settings_.grain == Grain::kYear ? 1 : 12;
   std::vector<std::string> names = config.by;
   for (const std::string& name : config.by_if_mapped) names.push_back(name);
@@ -189,8 +206,10 @@ CustomerClaim CustomerDataset::claim_file(std::string_view name, size_t file_ind
     std::string needs = *kind == DatasetKind::kMrr        ? "customer, month and mrr"
                         : *kind == DatasetKind::kInvoices ? "customer, amount, period_start and "
                                                             "period_end"
-                        : *kind == DatasetKind::kSubscriptions
-                            ? "customer, amount and start"
+                        : *kind == DatasetKind::kSubscriptions ? "customer, amount and start"
+                        : *kind == DatasetKind::kOrders        ? "customer, ordered_at and amount"
+                        : *kind == DatasetKind::kEvents
+                            ? "customer, event and event_at"
                             : "customer and one of churned, tenure, monthly_charge, "
                               "acquisition_cost, signup_at";
     mapped.errors.push_back("a " + std::string(kind_name(*kind)) + " file needs columns for " +
@@ -204,6 +223,11 @@ CustomerClaim CustomerDataset::claim_file(std::string_view name, size_t file_ind
   }
   kind_ = *kind;
   mapping_ = mapped.mapping;
+  kinds_read_ |= kind_bit(kind_);
+  if ((kind_ == DatasetKind::kSubscriptions || kind_ == DatasetKind::kInvoices) &&
+      mapping_.has(F::kStatus)) {
+    any_status_file_ = true;
+  }
   file_index_ = file_index;
   file_name_ = std::string(name);
   currency_column_ = mapping_.has(F::kCurrency)
@@ -280,6 +304,7 @@ uint32_t CustomerDataset::customer_index(std::string_view id) {
   auto [it, inserted] =
       customers_.try_emplace(std::string(id), static_cast<uint32_t>(customers_.size()));
   if (inserted) {
+    ids_.push_back(it->first);
     has_state_.push_back(false);
     attributes_.resize(attributes_.size() + columns_.size(), kMissing);
   }
@@ -379,9 +404,17 @@ RowResult CustomerDataset::feed_row(std::span<const std::string_view> fields, ui
         static_cast<size_t>(column) < fields.size() ? fields[static_cast<size_t>(column)] : "");
     row_values_[j] = columns_[j].values.intern(value, max_segments_);
   }
+  if (mapping_.has(F::kEmail)) {
+    std::string_view email = trim(cell(fields, F::kEmail));
+    if (!email.empty()) emails_.add(email, customer, ids_);
+  }
   switch (kind_) {
     case DatasetKind::kSubscriptions:
       return feed_subscription(customer, fields, line, order, decimal);
+    case DatasetKind::kOrders:
+      return feed_order(customer, fields, line, order, decimal);
+    case DatasetKind::kEvents:
+      return feed_event(customer, fields, line, order);
     case DatasetKind::kInvoices:
       return feed_invoice(customer, fields, line, order, decimal);
     case DatasetKind::kMrr:
@@ -390,7 +423,6 @@ RowResult CustomerDataset::feed_row(std::span<const std::string_view> fields, ui
       feed_customer(customer, fields, line, order, decimal);
       return RowResult{};
     default:
-      // orders and events: reserved for the next KPIs (no file is read as one yet).
       return RowResult{};
   }
 }
@@ -400,6 +432,11 @@ void CustomerDataset::add_state(uint32_t customer, std::span<const std::string_v
                                 std::optional<BillingInterval> renewal_interval) {
   has_state_[customer] = true;
   ledger_.add_span(customer, start, end, micros);
+  if (first_active_.size() <= customer) first_active_.resize(customer + size_t{1}, kNoDay);
+  const int32_t day = clamp_day(start);
+  if (first_active_[customer] == kNoDay || day < first_active_[customer]) {
+    first_active_[customer] = day;
+  }
   for (size_t j = 0; j < columns_.size(); ++j) {
     SegmentColumn& column = columns_[j];
     if (column.band || !column.from_rows) continue;
@@ -479,6 +516,9 @@ RowResult CustomerDataset::feed_subscription(uint32_t customer,
     }
   }
   dates.status = trim(cell(fields, F::kStatus));
+  if (iequals(dates.status, "past_due") || iequals(dates.status, "unpaid")) {
+    add_payment_failure(customer);
+  }
   ActiveSpan span = subscription_span(dates, settings_.churn_recognition, settings_.count_trials);
   if (span.outcome == SpanOutcome::kNoEndDate) {
     return RowResult{RowOutcome::kRejected, "canceled with no end date"};
@@ -541,6 +581,7 @@ RowResult CustomerDataset::feed_invoice(uint32_t customer, std::span<const std::
   if (*end < *start) return RowResult{RowOutcome::kRejected, "period_end is before period_start"};
   ++counts_.invoices;
   note_event_day(*start);
+  if (is_payment_failure_status(trim(cell(fields, F::kStatus)))) add_payment_failure(customer);
   if (is_void_invoice_status(cell(fields, F::kStatus))) {
     ++counts_.void_invoices;
     return RowResult{};
@@ -680,6 +721,360 @@ void CustomerDataset::feed_customer(uint32_t customer, std::span<const std::stri
   snapshot_[customer] = record;
 }
 
+void CustomerDataset::add_payment_failure(uint32_t customer) {
+  if (payment_failures_.size() <= customer) payment_failures_.resize(customer + size_t{1}, 0);
+  if (payment_failures_[customer] < UINT16_MAX) ++payment_failures_[customer];
+}
+
+RowResult CustomerDataset::feed_order(uint32_t customer, std::span<const std::string_view> fields,
+                                      uint64_t line, DateOrder order, char decimal) {
+  bool bad = false;
+  std::string_view day_cell = cell(fields, F::kOrderedAt);
+  auto day = day_of(day_cell, F::kOrderedAt, line, order, bad);
+  if (!day) {
+    return RowResult{RowOutcome::kRejected,
+                     bad ? "ordered_at " + quoted_excerpt(day_cell) + " is not a date and time"
+                         : "ordered_at is empty"};
+  }
+  std::string_view amount_cell = cell(fields, F::kAmount);
+  if (is_blank(amount_cell)) return RowResult{RowOutcome::kRejected, "amount is empty"};
+  auto amount = parse_number(amount_cell, decimal);
+  if (!amount) {
+    return RowResult{RowOutcome::kRejected,
+                     "amount " + quoted_excerpt(amount_cell) + " is not a number"};
+  }
+  if (*amount < 0) {
+    return RowResult{RowOutcome::kRejected,
+                     "amount " + quoted_excerpt(amount_cell) + " is negative"};
+  }
+  auto micros = to_micros(*amount, money_scale(F::kAmount));
+  if (!micros) return RowResult{RowOutcome::kRejected, "amount too large"};
+  ++counts_.orders;
+  if (settings_.as_of && *day > *settings_.as_of) return RowResult{};  // after as_of: not counted
+  note_event_day(*day);
+  if (orders_.size() <= customer) orders_.resize(customer + size_t{1});
+  orders_[customer].add(clamp_day(*day), *micros);
+  return RowResult{};
+}
+
+RowResult CustomerDataset::feed_event(uint32_t customer, std::span<const std::string_view> fields,
+                                      uint64_t line, DateOrder order) {
+  std::string_view name = trim(cell(fields, F::kEvent));
+  if (name.empty()) return RowResult{RowOutcome::kRejected, "event is empty"};
+  bool bad = false;
+  std::string_view day_cell = cell(fields, F::kEventAt);
+  auto day = day_of(day_cell, F::kEventAt, line, order, bad);
+  if (!day) {
+    return RowResult{RowOutcome::kRejected,
+                     bad ? "event_at " + quoted_excerpt(day_cell) + " is not a date and time"
+                         : "event_at is empty"};
+  }
+  ++counts_.events;
+  if (settings_.as_of && *day > *settings_.as_of) return RowResult{};  // after as_of: not counted
+  note_event_day(*day);
+  if (events_.size() <= customer) events_.resize(customer + size_t{1});
+  EventState& e = events_[customer];
+  const int32_t d = clamp_day(*day);
+  if (e.first_day == kNoActivityDay || d < e.first_day) e.first_day = d;
+  if (settings_.value_event && iequals(name, *settings_.value_event) &&
+      (e.value_day == kNoActivityDay || d < e.value_day)) {
+    e.value_day = d;
+  }
+  for (size_t k = 0; k < funnel_.size(); ++k) {
+    if (iequals(name, funnel_[k])) e.steps |= 1u << k;
+  }
+  if (usage_days_ > 0) {
+    // Only the window up to the customer's latest event can be inside (as_of − days, as_of]:
+    // as_of is never before a counted event (docs/kpis.md "Memory").
+    e.recent.add(d);
+    e.recent.drop_before(static_cast<int32_t>(*e.recent.latest() - usage_days_ + 1));
+  }
+  return RowResult{};
+}
+
+RequesterState* CustomerDataset::requester(std::string_view cell) {
+  std::string_view key = trim(cell);
+  if (key.empty()) return nullptr;
+  any_requester_ = true;
+  auto it = requesters_.find(std::string(key));
+  if (it == requesters_.end()) it = requesters_.emplace(std::string(key), RequesterState{}).first;
+  return &it->second;
+}
+
+namespace {
+
+void note_ratings(RequesterState& s, const TicketRecord& t, const KpiSettings& k) {
+  if (is_response(t.csat)) {
+    ++s.csat_responses;
+    s.csat_satisfied += t.csat.kind == RatingKind::kGood ||
+                        (t.csat.kind == RatingKind::kScore && t.csat.score >= k.csat.threshold);
+  }
+  if (t.nps) {
+    ++s.nps_answers;
+    s.nps_sum += static_cast<int64_t>(*t.nps);
+  }
+}
+
+}  // namespace
+
+void CustomerDataset::note_ticket(std::string_view cell, const TicketRecord& t) {
+  RequesterState* s = requester(cell);
+  if (!s) return;
+  ++s->tickets;
+  if (t.created) {
+    const double local = *t.created + spec_.utc_offset_minutes * 60.0;
+    const int32_t day = clamp_day(static_cast<int64_t>(std::floor(local / 86400.0)));
+    s->ticket_days.add(day);
+    if (!latest_ticket_day_ || day > *latest_ticket_day_) latest_ticket_day_ = day;
+  }
+  if (t.solved && t.reopens) {
+    ++s->solved_with_reopens;
+    s->reopened += *t.reopens > 0;
+  }
+  note_ratings(*s, t, kpis_);
+}
+
+void CustomerDataset::note_answer(std::string_view cell, const TicketRecord& t) {
+  RequesterState* s = requester(cell);
+  if (!s) return;
+  ++s->answers;
+  note_ratings(*s, t, kpis_);
+}
+
+// signup_at, else the first active day, else the first order day, else the first event day.
+std::optional<int64_t> CustomerDataset::start_day(uint32_t c) const {
+  if (c < signup_.size() && signup_[c] != kNoDay) return signup_[c];
+  if (c < first_active_.size() && first_active_[c] != kNoDay) return first_active_[c];
+  if (c < orders_.size() && orders_[c].orders > 0) return orders_[c].first_day;
+  if (c < events_.size() && events_[c].first_day != kNoActivityDay) return events_[c].first_day;
+  return std::nullopt;
+}
+
+// The customer figures (docs/kpis.md "Customer figures"): every customer with an order, a cost or a
+// time to value, overall, by start cohort and by the customer's columns.
+void CustomerDataset::build_customer_figures() {
+  CustomerResults& r = results_;
+  const size_t columns = columns_.size();
+  r.customer_cohorts.assign(r.periods.size(), CustomerFigures());
+  r.customer_groups.assign(columns, {});
+  for (size_t j = 0; j < columns; ++j) {
+    if (columns_[j].from_customers) {
+      r.customer_groups[j].assign(columns_[j].values.values.size() + 1, CustomerFigures());
+    }
+  }
+  const bool ttv = settings_.value_event && read_kind(DatasetKind::kEvents);
+  const int64_t axis_first_day =
+      r.periods.empty() ? 0 : period_first_day(r.periods.front(), settings_.grain);
+  for (uint32_t c = 0; c < ids_.size(); ++c) {
+    CustomerFacts facts;
+    if (c < orders_.size() && orders_[c].orders > 0) facts.orders = &orders_[c];
+    if (c < acquisition_.size() && acquisition_[c] != kNoMoney) facts.cost = acquisition_[c];
+    const std::optional<int64_t> start = start_day(c);
+    if (ttv && start && (!r.as_of || *start <= *r.as_of)) {
+      facts.ttv_counted = true;
+      if (c < events_.size() && events_[c].value_day != kNoActivityDay) {
+        facts.ttv_days = std::max<int64_t>(0, int64_t{events_[c].value_day} - *start);
+      }
+    }
+    if (facts.orders) ++counts_.customers_with_orders;
+    if (c < events_.size() && events_[c].first_day != kNoActivityDay) {
+      ++counts_.customers_with_events;
+    }
+    if (!facts.orders && !facts.cost && !facts.ttv_counted) continue;
+    r.customer_overall.feed(facts);
+    if (start && *start >= axis_first_day && !r.eval_days.empty()) {
+      auto at = std::lower_bound(r.eval_days.begin(), r.eval_days.end(), *start);
+      if (at != r.eval_days.end()) {
+        r.customer_cohorts[static_cast<size_t>(at - r.eval_days.begin())].feed(facts);
+      }
+    }
+    for (size_t j = 0; j < columns; ++j) {
+      if (!columns_[j].from_customers) continue;
+      uint32_t v = attributes_[static_cast<size_t>(c) * columns + j];
+      if (v == kMissing) v = columns_[j].values.intern(kBlank, max_segments_);
+      if (r.customer_groups[j].size() <= v) r.customer_groups[j].resize(v + size_t{1});
+      r.customer_groups[j][v].feed(facts);
+    }
+  }
+  if (!funnel_.empty() && read_kind(DatasetKind::kEvents)) {
+    r.funnel.assign(funnel_.size(), 0);
+    for (const EventState& e : events_) {
+      for (size_t k = 0; k < funnel_.size() && (e.steps >> k & 1u) != 0; ++k) ++r.funnel[k];
+    }
+  }
+}
+
+void CustomerDataset::health_raw(uint32_t c, std::span<std::optional<double>> raw) const {
+  const HealthResults& h = health_;
+  const RequesterState* tickets = nullptr;
+  if (auto it = customer_tickets_.find(c); it != customer_tickets_.end()) tickets = &it->second;
+  const std::optional<int64_t> as_of = h.as_of;
+  for (size_t i = 0; i < h.components.size() && i < raw.size(); ++i) {
+    const ResolvedComponent& comp = h.components[i];
+    std::optional<double>& out = raw[i];
+    out.reset();
+    switch (comp.id) {
+      case HealthComponentId::kUsageEvents:
+        if (read_kind(DatasetKind::kEvents) && as_of) {
+          out =
+              c < events_.size()
+                  ? static_cast<double>(events_[c].recent.count_in(*as_of - comp.days + 1, *as_of))
+                  : 0.0;
+        }
+        break;
+      case HealthComponentId::kTickets: {
+        std::optional<int64_t> end = as_of;
+        if (!end && latest_ticket_day_) end = *latest_ticket_day_;
+        if (any_requester_ && end) {
+          out = tickets
+                    ? static_cast<double>(tickets->ticket_days.count_in(*end - comp.days + 1, *end))
+                    : 0.0;
+        }
+        break;
+      }
+      case HealthComponentId::kCsat:
+        if (tickets && tickets->csat_responses > 0) {
+          out = static_cast<double>(tickets->csat_satisfied) * 100.0 /
+                static_cast<double>(tickets->csat_responses);
+        }
+        break;
+      case HealthComponentId::kNps:
+        if (tickets && tickets->nps_answers > 0) {
+          out = static_cast<double>(tickets->nps_sum) / static_cast<double>(tickets->nps_answers);
+        }
+        break;
+      case HealthComponentId::kReopenRate:
+        if (tickets && tickets->solved_with_reopens > 0) {
+          out = static_cast<double>(tickets->reopened) * 100.0 /
+                static_cast<double>(tickets->solved_with_reopens);
+        }
+        break;
+      case HealthComponentId::kPaymentFailures:
+        if (any_status_file_) {
+          out = c < payment_failures_.size() ? static_cast<double>(payment_failures_[c]) : 0.0;
+        }
+        break;
+      case HealthComponentId::kTenure: {
+        if (c < snapshot_.size() && snapshot_[c].present && snapshot_[c].tenure_months >= 0) {
+          out = snapshot_[c].tenure_months;
+        } else if (auto start = start_day(c); start && as_of && *start <= *as_of) {
+          out = static_cast<double>(*as_of - *start) / 30.4375;
+        }
+        break;
+      }
+      case HealthComponentId::kMrrTrend:
+        if (c < mrr_then_.size() && mrr_then_[c] > 0) {
+          out = static_cast<double>(mrr_now_[c] - mrr_then_[c]) * 100.0 /
+                static_cast<double>(mrr_then_[c]);
+        }
+        break;
+    }
+  }
+}
+
+// The health score (docs/kpis.md "Customer health score"), once, after the groups.
+void CustomerDataset::build_health() {
+  HealthResults& h = health_;
+  CustomerResults& r = results_;
+  h.computed = true;
+  h.components = resolve_health_components(settings_.health, kpis_.nps);
+  h.as_of = r.as_of;
+  const size_t customers = ids_.size();
+
+  // Requesters → customers: by id, else by email (the emails column, or an id with an @).
+  for (uint32_t c = 0; c < customers; ++c) {
+    if (ids_[c].find('@') != std::string_view::npos) emails_.add(ids_[c], c, ids_);
+  }
+  RequesterJoin& join = h.join;
+  join.ambiguous_emails = emails_.ambiguous();
+  for (const auto& [cell, state] : requesters_) {
+    ++join.requesters;
+    join.tickets += state.tickets;
+    join.answers += state.answers;
+    std::optional<uint32_t> customer;
+    if (auto it = customers_.find(cell); it != customers_.end()) {
+      customer = it->second;
+      ++join.by_id;
+    } else if ((customer = emails_.find(lower_ascii(cell)))) {
+      ++join.by_email;
+    } else {
+      ++join.unmatched;
+      continue;
+    }
+    customer_tickets_[*customer].merge(state);
+  }
+
+  // MRR at as_of and `periods` periods before it, from the change points.
+  const bool state_files = read_kind(DatasetKind::kSubscriptions) ||
+                           read_kind(DatasetKind::kInvoices) || read_kind(DatasetKind::kMrr);
+  if (state_files && r.as_of) {
+    int64_t periods_back = 3;
+    for (const ResolvedComponent& c : h.components) {
+      if (c.id == HealthComponentId::kMrrTrend) periods_back = c.periods;
+    }
+    const int64_t then =
+        period_last_day(day_period(*r.as_of, settings_.grain) - periods_back, settings_.grain);
+    const int64_t days[2] = {then, *r.as_of};
+    mrr_now_.assign(customers, 0);
+    mrr_then_.assign(customers, 0);
+    active_now_.assign(customers, false);
+    ledger_.walk(days, [&](uint32_t c, std::span<const SeriesRun> runs) {
+      for (const SeriesRun& run : runs) {
+        if (run.from == 0) mrr_then_[c] = run.state.active() ? run.state.micros : 0;
+        mrr_now_[c] = run.state.micros;
+        active_now_[c] = run.state.active();
+      }
+    });
+  }
+
+  // Which customers are scored.
+  std::vector<bool> scored(customers, false);
+  if (state_files || any_snapshot_file_) {
+    for (uint32_t c = 0; c < customers; ++c) {
+      scored[c] = (c < active_now_.size() && active_now_[c]) ||
+                  (c < snapshot_.size() && snapshot_[c].present &&
+                   snapshot_[c].status != SnapshotStatus::kChurned);
+    }
+  } else {
+    scored.assign(customers, true);
+  }
+
+  const size_t n = h.components.size();
+  h.component_customers.assign(n, 0);
+  h.by_segment.assign(columns_.size(), {});
+  for (size_t j = 0; j < columns_.size(); ++j) {
+    if (columns_[j].from_customers) h.by_segment[j].resize(columns_[j].values.values.size() + 1);
+  }
+  std::vector<std::optional<double>> raw(n), normalised(n), contribution(n);
+  for (uint32_t c = 0; c < customers; ++c) {
+    if (!scored[c]) continue;
+    health_raw(c, raw);
+    std::optional<double> score =
+        score_customer(h.components, settings_.health.model, raw, normalised, contribution);
+    if (!score) {
+      ++h.unscored;
+      continue;
+    }
+    h.entries.push_back(HealthEntry{*score, c});
+    for (size_t i = 0; i < n; ++i) h.component_customers[i] += raw[i].has_value();
+    const size_t band = health_band(*score, settings_.health);
+    ++h.bands[band];
+    ++h.histogram[std::min<size_t>(kHealthBins - 1, static_cast<size_t>(*score / 10.0))];
+    h.score_sum.add(*score);
+    for (size_t j = 0; j < columns_.size(); ++j) {
+      if (!columns_[j].from_customers) continue;
+      uint32_t v = attributes_[static_cast<size_t>(c) * columns_.size() + j];
+      if (v == kMissing) v = columns_[j].values.intern(kBlank, max_segments_);
+      if (h.by_segment[j].size() <= v) h.by_segment[j].resize(v + size_t{1});
+      ++h.by_segment[j][v][band];
+    }
+  }
+  std::sort(h.entries.begin(), h.entries.end(), [&](const HealthEntry& a, const HealthEntry& b) {
+    if (a.score != b.score) return a.score < b.score;
+    return ids_[a.customer] < ids_[b.customer];
+  });
+}
+
 std::optional<std::string> CustomerDataset::currency() const {
   if (currencies_.size() == 1) return currencies_.begin()->first;
   if (currencies_.empty() && settings_.currency) return settings_.currency;
@@ -692,7 +1087,13 @@ std::optional<std::string> CustomerDataset::currency() const {
 void CustomerDataset::build_axis() {
   CustomerResults& r = results_;
   r.as_of = settings_.as_of ? settings_.as_of : latest_event_;
-  auto first = ledger_.first_active_day();
+  std::optional<int64_t> first = ledger_.first_active_day();
+  // Orders and events list their periods too (docs/kpis.md "Periods and as_of").
+  auto earlier = [&](int32_t day) {
+    if (day != kNoActivityDay && (!first || day < *first)) first = day;
+  };
+  for (const OrderTotals& o : orders_) earlier(o.orders > 0 ? o.first_day : kNoActivityDay);
+  for (const EventState& e : events_) earlier(e.first_day);
   if (!r.as_of || !first || *r.as_of < *first) return;
   int64_t end_day = *r.as_of;
   if (date_to_ && *date_to_ < end_day) end_day = *date_to_;
@@ -908,6 +1309,9 @@ void CustomerDataset::finish() {
     }
   }
 
+  build_customer_figures();
+  build_health();
+
   // The section's segments: the columns a customer-success file resolved, with the values that
   // have a group with data, in byte order (bands in band order after "(blank)").
   for (size_t j = 0; j < columns_.size(); ++j) {
@@ -929,6 +1333,14 @@ void CustomerDataset::finish() {
         }
       }
       if (v < r.snapshot_groups[j].size() && r.snapshot_groups[j][v].customers > 0) used = true;
+      if (v < r.customer_groups[j].size()) {
+        const CustomerFigures& f = r.customer_groups[j][v];
+        if (f.buyers > 0 || f.with_cost > 0 || f.reached + f.not_reached > 0) used = true;
+      }
+      if (v < health_.by_segment[j].size()) {
+        const auto& bands = health_.by_segment[j][v];
+        if (bands[0] + bands[1] + bands[2] > 0) used = true;
+      }
       if (used) ids.push_back(v);
     }
     auto band_rank = [&](uint32_t v) -> int64_t {

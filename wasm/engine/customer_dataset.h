@@ -20,12 +20,16 @@
 
 #include "cohort_table.h"
 #include "crm_snapshot.h"
+#include "customer_activity.h"
+#include "customer_figures.h"
 #include "customer_mapping.h"
 #include "engine_config.h"
+#include "health_score.h"
 #include "mrr_figures.h"
 #include "mrr_ledger.h"
 #include "renewal_terms.h"
 #include "subscription_period.h"
+#include "ticket_kpis.h"
 #include "timestamp.h"
 #include "value_issue.h"
 
@@ -73,6 +77,12 @@ struct CustomerResults {
   SnapshotFigures snapshot;
   std::vector<std::vector<SnapshotFigures>> snapshot_groups;  // [segment][value id]
   ValueScale tenure_unit = ValueScale::kMonths;               // as read (snapshot)
+  // Customer figures: all customers, per axis period (start cohort), per [segment][value id] of a
+  // customer's column (empty for row columns).
+  CustomerFigures customer_overall;
+  std::vector<CustomerFigures> customer_cohorts;
+  std::vector<std::vector<CustomerFigures>> customer_groups;
+  std::vector<uint64_t> funnel;  // customers who reached each step; empty without a funnel
 };
 
 struct CustomerCounts {
@@ -86,6 +96,10 @@ struct CustomerCounts {
   uint64_t zero_mrr_rows = 0;
   uint64_t one_off_invoices = 0;
   uint64_t void_invoices = 0;
+  uint64_t orders = 0;
+  uint64_t events = 0;
+  uint64_t customers_with_orders = 0;
+  uint64_t customers_with_events = 0;
 };
 
 class CustomerDataset {
@@ -118,6 +132,20 @@ class CustomerDataset {
   uint64_t customer_count() const;  // customers with a subscription, invoice or MRR row used
   std::optional<std::string> currency() const;
   const CustomerSettings& settings() const { return settings_; }
+  // Whether a file of this kind was read (claimed without a mapping error).
+  bool read_kind(DatasetKind kind) const { return (kinds_read_ & kind_bit(kind)) != 0; }
+
+  // Hooks of the ticket row path (docs/kpis.md "Tickets and survey answers of a customer"): a used
+  // ticket row with a customer cell, and a survey answer with a customer and no ticket id. They
+  // change nothing of the ticket figures.
+  void note_ticket(std::string_view requester, const TicketRecord& ticket);
+  void note_answer(std::string_view requester, const TicketRecord& answer);
+
+  // After finish: the health score (health_score.h), each scored customer's raw component values
+  // (aligned with health().components), and a customer's id.
+  const HealthResults& health() const { return health_; }
+  void health_raw(uint32_t customer, std::span<std::optional<double>> raw) const;
+  std::string_view customer_id(uint32_t customer) const { return ids_[customer]; }
 
  private:
   // Distinct values of one segment column ("(other)" past max_segments).
@@ -160,6 +188,15 @@ class CustomerDataset {
                      DateOrder order, char decimal);
   void feed_customer(uint32_t customer, std::span<const std::string_view> fields, uint64_t line,
                      DateOrder order, char decimal);
+  RowResult feed_order(uint32_t customer, std::span<const std::string_view> fields, uint64_t line,
+                       DateOrder order, char decimal);
+  RowResult feed_event(uint32_t customer, std::span<const std::string_view> fields, uint64_t line,
+                       DateOrder order);
+  RequesterState* requester(std::string_view cell);
+  void add_payment_failure(uint32_t customer);
+  std::optional<int64_t> start_day(uint32_t customer) const;
+  void build_customer_figures();
+  void build_health();
   void start_row_column(size_t j);
   void build_axis();
   void build_groups();
@@ -210,6 +247,28 @@ class CustomerDataset {
   std::vector<std::string> warnings_;
   CustomerResults results_;
   bool finished_ = false;
+
+  // Activity (customer_activity.h): per customer, sized on first use.
+  KpiSettings kpis_;                   // the CSAT threshold and NPS classes, for the health score
+  std::vector<std::string_view> ids_;  // customer index → id (the map's keys)
+  std::vector<int32_t> first_active_;  // per customer, kNoDay when never active
+  std::vector<OrderTotals> orders_;
+  std::vector<EventState> events_;
+  std::vector<uint16_t> payment_failures_;
+  EmailIndex emails_;
+  std::unordered_map<std::string, RequesterState> requesters_;     // by trimmed customer cell
+  std::unordered_map<uint32_t, RequesterState> customer_tickets_;  // after finish
+  std::optional<int32_t> latest_ticket_day_;
+  std::vector<std::string> funnel_;
+  int64_t usage_days_ = 0;  // the usage window kept per customer; 0 without usage_events
+  uint8_t kinds_read_ = 0;
+  bool any_status_file_ = false;  // a subscriptions or invoices file maps status
+  bool any_requester_ = false;    // a ticket or answer carried a customer
+  // Health inputs computed at the end: MRR at as_of and `periods` periods before, per customer.
+  std::vector<int64_t> mrr_now_;
+  std::vector<int64_t> mrr_then_;
+  std::vector<bool> active_now_;
+  HealthResults health_;
 };
 
 }  // namespace kpilens

@@ -38,6 +38,24 @@ int64_t lost(const PeriodFigures& f) {
   return -(f.amounts[kChurned] + f.amounts[kContraction]);
 }
 
+std::optional<double> arpa_of(const PeriodFigures& f) {
+  if (f.paying == 0) return std::nullopt;
+  return static_cast<double>(f.end_mrr) / (1e6 * static_cast<double>(f.paying));
+}
+
+std::optional<double> cac_of(const CustomerFigures& f) {
+  if (f.with_cost == 0) return std::nullopt;
+  return f.cost.value() / 1e6 / static_cast<double>(f.with_cost);
+}
+
+KpiValue time_to_value(const CustomerFigures& f, double q) {
+  std::optional<double> rate = percent(f.reached, f.reached + f.not_reached);
+  return KpiValue{f.ttv.quantile(q),
+                  n_of(f.reached),
+                  {count(f.reached), count(f.not_reached), rate},
+                  f.ttv.approximate()};
+}
+
 KpiValue movement(const PeriodFigures& f, size_t m) {
   return KpiValue{units(f.amounts[m]), n_of(f.customers[m]), {}, false};
 }
@@ -420,6 +438,137 @@ const std::vector<CustomerKpiDefinition>& build() {
                           mean(f.churned_tenure, f.churned_with_tenure)},
                          false};
        }},
+      {"clv",
+       "Customer lifetime value",
+       "currency",
+       "apv_times_frequency_times_lifespan",
+       "average purchase value × purchases per customer per year × lifespan in years",
+       {"average_purchase_value", "purchase_frequency", "lifespan_years", "orders"},
+       Src::kOrders,
+       {},
+       "an orders file",
+       nullptr,
+       nullptr,
+       [](const CustomerFigures& f, const CustomerSettings& s) {
+         if (f.buyers == 0 || f.orders == 0) return KpiValue{{}, 0, {{}, {}, {}, {}}, false};
+         const double apv = f.revenue.value() / 1e6 / static_cast<double>(f.orders);
+         const double years =
+             static_cast<double>(int64_t{f.last_order_day} - f.first_order_day + 1) / 365.0;
+         const double frequency =
+             static_cast<double>(f.orders) / static_cast<double>(f.buyers) / years;
+         const double lifespan = s.lifespan_years ? *s.lifespan_years
+                                                  : static_cast<double>(f.span_days) /
+                                                        static_cast<double>(f.buyers) / 365.0;
+         return KpiValue{apv * frequency * lifespan,
+                         n_of(f.buyers),
+                         {apv, frequency, lifespan, count(f.orders)},
+                         false};
+       }},
+      {"clv_saas",
+       "Customer lifetime value (SaaS)",
+       "currency",
+       "arpa_times_margin_over_trailing_churn",
+       "ARPA × gross margin ÷ monthly logo churn over the trailing 12 months",
+       {"arpa", "trailing_churn_rate", "gross_margin"},
+       Src::kSaasClv,
+       {},
+       "a subscriptions, invoices or MRR file and customers.gross_margin in the config",
+       nullptr,
+       nullptr,
+       nullptr,
+       [](const SaasInputs& in) {
+         int64_t churned = 0;
+         int64_t start = 0;
+         const size_t from = in.period + 1 >= in.window ? in.period + 1 - in.window : 0;
+         for (size_t q = from; q <= in.period; ++q) {
+           churned += in.group->at(q).customers[kChurned];
+           start += in.group->at(q).start_active;
+         }
+         const double months = 12.0 / static_cast<double>(in.window);
+         std::optional<double> rate;
+         if (start > 0) {
+           rate = static_cast<double>(churned) * 100.0 / static_cast<double>(start) / months;
+         }
+         std::optional<double> arpa = arpa_of(in.group->at(in.period));
+         std::optional<double> v;
+         if (arpa && rate && churned > 0) v = *arpa * in.margin / (*rate / 100.0);
+         return KpiValue{v, n_of(start), {arpa, rate, in.margin}, false};
+       }},
+      {"cac",
+       "Customer acquisition cost",
+       "currency",
+       "mean_per_new_customer",
+       "Σ acquisition cost ÷ customers with an acquisition cost",
+       {"total_cost"},
+       Src::kAcquisition,
+       {},
+       "a customers file with an acquisition_cost column",
+       nullptr,
+       nullptr,
+       [](const CustomerFigures& f, const CustomerSettings&) {
+         std::optional<double> total;
+         if (f.with_cost > 0) total = f.cost.value() / 1e6;
+         return KpiValue{cac_of(f), n_of(f.with_cost), {total}, false};
+       }},
+      {"cac_payback_months",
+       "CAC payback",
+       "months",
+       "cac_over_arpa_times_margin",
+       "CAC ÷ (ARPA × gross margin)",
+       {"cac", "arpa"},
+       Src::kSaasPayback,
+       {},
+       "a customers file with an acquisition_cost column, a subscriptions, invoices or MRR file "
+       "and customers.gross_margin in the config",
+       nullptr,
+       nullptr,
+       nullptr,
+       [](const SaasInputs& in) {
+         std::optional<double> cac = cac_of(*in.acquisition);
+         std::optional<double> arpa = arpa_of(in.group->at(in.period));
+         std::optional<double> v;
+         if (cac && arpa) v = *cac / (*arpa * in.margin);
+         return KpiValue{v, n_of(in.acquisition->with_cost), {cac, arpa}, false};
+       }},
+      {"repeat_purchase_rate",
+       "Repeat purchase rate",
+       "percent",
+       "of_customers_with_an_order",
+       "customers with 2 or more orders ÷ customers with an order × 100",
+       {"repeat_customers"},
+       Src::kOrders,
+       {},
+       "an orders file",
+       nullptr,
+       nullptr,
+       [](const CustomerFigures& f, const CustomerSettings&) {
+         return KpiValue{
+             percent(f.repeat_buyers, f.buyers), n_of(f.buyers), {count(f.repeat_buyers)}, false};
+       }},
+      {"time_to_value_median",
+       "Time to value (median)",
+       "days",
+       "median",
+       "median days from a customer's start to its first value event",
+       {"reached", "not_reached", "reached_rate"},
+       Src::kTimeToValue,
+       {},
+       "an events file and customers.value_event in the config",
+       nullptr,
+       nullptr,
+       [](const CustomerFigures& f, const CustomerSettings&) { return time_to_value(f, 0.5); }},
+      {"time_to_value_p90",
+       "Time to value (p90)",
+       "days",
+       "p90",
+       "90th percentile of days from a customer's start to its first value event",
+       {"reached", "not_reached", "reached_rate"},
+       Src::kTimeToValue,
+       {},
+       "an events file and customers.value_event in the config",
+       nullptr,
+       nullptr,
+       [](const CustomerFigures& f, const CustomerSettings&) { return time_to_value(f, 0.9); }},
   };
   return catalogue;
 }

@@ -45,6 +45,10 @@ bool mapping_serves_kind(const CustomerMapping& m, DatasetKind kind) {
       return m.has(F::kAmount) && m.has(F::kPeriodStart) && m.has(F::kPeriodEnd);
     case DatasetKind::kSubscriptions:
       return m.has(F::kAmount) && m.has(F::kStart);
+    case DatasetKind::kOrders:
+      return m.has(F::kOrderedAt) && m.has(F::kAmount);
+    case DatasetKind::kEvents:
+      return m.has(F::kEvent) && m.has(F::kEventAt);
     case DatasetKind::kCustomers:
       return m.has(F::kChurned) || m.has(F::kTenure) || m.has(F::kMonthlyCharge) ||
              m.has(F::kAcquisitionCost) || m.has(F::kSignupAt);
@@ -121,8 +125,9 @@ std::optional<DatasetKind> detect_customer_kind(std::span<const std::string> hea
                                                 const MappingOverrides* own,
                                                 const MappingOverrides* dataset_wide) {
   static const MappingOverrides kNoOverrides;
-  constexpr DatasetKind kOrder[] = {DatasetKind::kMrr, DatasetKind::kInvoices,
-                                    DatasetKind::kSubscriptions, DatasetKind::kCustomers};
+  constexpr DatasetKind kOrder[] = {DatasetKind::kMrr,           DatasetKind::kInvoices,
+                                    DatasetKind::kSubscriptions, DatasetKind::kOrders,
+                                    DatasetKind::kEvents,        DatasetKind::kCustomers};
   for (DatasetKind kind : kOrder) {
     // The file's own entries count only where they fit this kind and this file.
     MappingOverrides fitting;

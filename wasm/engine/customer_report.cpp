@@ -125,17 +125,78 @@ void write_config(JsonWriter& w, const CustomerSettings& s) {
   w.begin_array();
   for (double b : s.age_bands) w.number(b);
   w.end_array();
+  w.field("lifespan_years", s.lifespan_years);
+  w.key("value_event");
+  if (s.value_event) {
+    w.string(*s.value_event);
+  } else {
+    w.null();
+  }
+  w.key("funnel");
+  w.begin_array();
+  for (const std::string& step : s.funnel) w.string(step);
+  w.end_array();
   w.end_object();
+}
+
+bool is_state_kind(DatasetKind kind) {
+  return kind == DatasetKind::kSubscriptions || kind == DatasetKind::kInvoices ||
+         kind == DatasetKind::kMrr;
 }
 
 // The fields a KPI read, merged over files in field order; empty when it could not be computed.
 std::vector<F> kpi_inputs(const CustomerKpiDefinition& def,
-                          std::span<const CustomerFileMapping> files) {
+                          std::span<const CustomerFileMapping> files, const CustomerSettings& s) {
   std::vector<bool> used(kCustomerFieldCount, false);
   bool any = false;
+  auto use = [&](const CustomerMapping& m, std::initializer_list<F> fields) {
+    for (F f : fields) {
+      if (m.has(f)) used[static_cast<size_t>(f)] = true;
+    }
+  };
+  // The SaaS figures need all their sources: the margin, period files and (payback) costs.
+  if (def.source == CustomerKpiSource::kSaasClv || def.source == CustomerKpiSource::kSaasPayback) {
+    const bool periods = std::any_of(files.begin(), files.end(),
+                                     [](const auto& f) { return is_state_kind(f.kind); });
+    const bool costs = std::any_of(files.begin(), files.end(), [](const auto& f) {
+      return f.kind == DatasetKind::kCustomers && f.mapping->has(F::kAcquisitionCost);
+    });
+    if (!s.gross_margin || !periods || (def.source == CustomerKpiSource::kSaasPayback && !costs)) {
+      return {};
+    }
+  }
+  if (def.source == CustomerKpiSource::kTimeToValue && !s.value_event) return {};
   for (const CustomerFileMapping& file : files) {
     const CustomerMapping& m = *file.mapping;
     switch (def.source) {
+      case CustomerKpiSource::kOrders:
+        if (file.kind != DatasetKind::kOrders) break;
+        any = true;
+        use(m, {F::kCustomer, F::kOrderedAt, F::kAmount, F::kCurrency});
+        break;
+      case CustomerKpiSource::kAcquisition:
+      case CustomerKpiSource::kSaasPayback:
+        if (file.kind == DatasetKind::kCustomers && m.has(F::kAcquisitionCost)) {
+          any = true;
+          use(m, {F::kCustomer, F::kSignupAt, F::kAcquisitionCost});
+        }
+        if (def.source == CustomerKpiSource::kSaasPayback && is_state_kind(file.kind)) {
+          for (F f : kStateFields) use(m, {f});
+        }
+        break;
+      case CustomerKpiSource::kTimeToValue:
+        if (file.kind == DatasetKind::kEvents) {
+          any = true;
+          use(m, {F::kCustomer, F::kEvent, F::kEventAt});
+        } else if (file.kind == DatasetKind::kCustomers) {
+          use(m, {F::kSignupAt});
+        }
+        break;
+      case CustomerKpiSource::kSaasClv:
+        if (!is_state_kind(file.kind)) break;
+        any = true;
+        for (F f : kStateFields) use(m, {f});
+        break;
       case CustomerKpiSource::kPeriods:
       case CustomerKpiSource::kRenewals: {
         const bool fits = def.source == CustomerKpiSource::kRenewals
@@ -245,6 +306,10 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
   w.field("zero_mrr_rows", counts.zero_mrr_rows);
   w.field("one_off_invoices", counts.one_off_invoices);
   w.field("void_invoices", counts.void_invoices);
+  w.field("orders", counts.orders);
+  w.field("events", counts.events);
+  w.field("customers_with_orders", counts.customers_with_orders);
+  w.field("customers_with_events", counts.customers_with_events);
   w.end_object();
 
   // Periods: the listed part of the axis.
@@ -286,8 +351,9 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
   w.key("kpis");
   w.begin_array();
   for (const CustomerKpiDefinition& def : customer_kpi_catalogue()) {
-    std::vector<F> inputs = kpi_inputs(def, files);
+    std::vector<F> inputs = kpi_inputs(def, files, settings);
     const bool snapshot = def.source == CustomerKpiSource::kSnapshot;
+    const bool customer = def.customer != nullptr;
     const bool available = !inputs.empty() && !failed;
     w.begin_object();
     w.field("id", def.id);
@@ -314,8 +380,30 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
 
     KpiValue overall;
     std::vector<KpiValue> series;
+    const size_t window = settings.grain == Grain::kQuarter ? 4
+                          : settings.grain == Grain::kYear  ? 1
+                                                            : 12;
+    auto saas = [&](const GroupFigures& g, size_t p, const CustomerFigures& acquisition) {
+      return def.saas(SaasInputs{&g, p, window, settings.gross_margin.value_or(1), &acquisition});
+    };
     if (available && snapshot) {
       overall = def.snapshot(r.snapshot);
+    } else if (available && customer) {
+      overall = def.customer(r.customer_overall, settings);
+      if (has_periods) {
+        for (size_t p = first; p < last; ++p) {
+          series.push_back(def.customer(r.customer_cohorts[p], settings));
+        }
+      }
+    } else if (available && def.saas) {
+      if (has_periods) {
+        for (size_t p = first; p < last; ++p) {
+          series.push_back(saas(r.overall, p, r.customer_cohorts[p]));
+        }
+        overall = saas(r.overall, last - 1, r.customer_overall);
+      } else {
+        overall.extras.resize(def.extra_names.size());
+      }
     } else if (available && has_periods) {
       for (size_t p = first; p < last; ++p) series.push_back(def.period(r.overall.at(p)));
       overall = series.back();
@@ -348,14 +436,24 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
     }
     w.key("breakdowns");
     w.begin_object();
-    if (available && (snapshot || has_periods)) {
+    if (available && (snapshot || customer || has_periods)) {
       for (const auto& segment : r.segments) {
-        if (snapshot && !segment.from_customers) continue;
+        const bool customer_column_only =
+            snapshot || customer || def.source == CustomerKpiSource::kSaasPayback;
+        if (customer_column_only && !segment.from_customers) continue;
         std::vector<KpiValue> values;
         for (uint32_t id : segment.value_ids) {
-          if (snapshot) {
-            const auto& groups = r.snapshot_groups[segment.column];
-            values.push_back(def.snapshot(id < groups.size() ? groups[id] : SnapshotFigures{}));
+          const auto& groups = r.customer_groups[segment.column];
+          const CustomerFigures none;
+          const CustomerFigures& figures = id < groups.size() ? groups[id] : none;
+          if (customer) {
+            values.push_back(def.customer(figures, settings));
+          } else if (def.saas) {
+            values.push_back(saas(r.groups[segment.column][id], last - 1, figures));
+          } else if (snapshot) {
+            const auto& snapshot_groups = r.snapshot_groups[segment.column];
+            values.push_back(def.snapshot(id < snapshot_groups.size() ? snapshot_groups[id]
+                                                                      : SnapshotFigures{}));
           } else {
             values.push_back(def.period(r.groups[segment.column][id].at(last - 1)));
           }
@@ -370,8 +468,11 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
   w.end_array();
 
   // The bridge, overall and per segment value.
+  const bool state_files = customers.read_kind(DatasetKind::kSubscriptions) ||
+                           customers.read_kind(DatasetKind::kInvoices) ||
+                           customers.read_kind(DatasetKind::kMrr);
   w.key("bridge");
-  if (!has_periods || failed) {
+  if (!has_periods || failed || !state_files) {
     w.null();
   } else {
     w.begin_object();
@@ -423,7 +524,7 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
 
   // Cohorts.
   w.key("cohorts");
-  if (!has_periods || failed || !r.cohorts) {
+  if (!has_periods || failed || !r.cohorts || !state_files) {
     w.null();
   } else {
     const CohortTable& t = *r.cohorts;
@@ -511,6 +612,39 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
     w.end_array();
     w.end_object();
   }
+
+  // The journey funnel (docs/kpis.md "Journey funnel").
+  w.key("funnel");
+  if (r.funnel.empty() || failed) {
+    w.null();
+  } else {
+    w.begin_object();
+    w.key("steps");
+    w.begin_array();
+    for (const std::string& step : settings.funnel) w.string(step);
+    w.end_array();
+    w.key("customers");
+    w.begin_array();
+    for (uint64_t c : r.funnel) w.integer(c);
+    w.end_array();
+    auto rates = [&](std::string_view name, bool previous) {
+      w.key(name);
+      w.begin_array();
+      for (size_t k = 0; k < r.funnel.size(); ++k) {
+        const uint64_t base = previous && k > 0 ? r.funnel[k - 1] : r.funnel[0];
+        if (base == 0) {
+          w.null();
+        } else {
+          w.number(static_cast<double>(r.funnel[k]) * 100.0 / static_cast<double>(base));
+        }
+      }
+      w.end_array();
+    };
+    rates("of_first", false);
+    rates("of_previous", true);
+    w.end_object();
+  }
+  write_health_block(w, customers, failed);
   w.end_object();
 }
 

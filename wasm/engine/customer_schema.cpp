@@ -14,7 +14,10 @@ using V = CustomerValue;
 using K = DatasetKind;
 
 constexpr uint8_t kAllCustomerKinds = kind_bit(K::kSubscriptions) | kind_bit(K::kInvoices) |
-                                      kind_bit(K::kMrr) | kind_bit(K::kCustomers);
+                                      kind_bit(K::kMrr) | kind_bit(K::kCustomers) |
+                                      kind_bit(K::kOrders) | kind_bit(K::kEvents);
+constexpr uint8_t kOrd = kind_bit(K::kOrders);
+constexpr uint8_t kEvt = kind_bit(K::kEvents);
 constexpr uint8_t kSubs = kind_bit(K::kSubscriptions);
 constexpr uint8_t kInv = kind_bit(K::kInvoices);
 constexpr uint8_t kMrrKind = kind_bit(K::kMrr);
@@ -43,7 +46,10 @@ constexpr std::string_view kAmount[] = {"amount"sv,
                                         "amount paid"sv,
                                         "invoice amount"sv,
                                         "invoice total"sv,
-                                        "billed amount"sv};
+                                        "billed amount"sv,
+                                        "order total"sv,
+                                        "order amount"sv,
+                                        "order value"sv};
 constexpr std::string_view kCurrency[] = {"currency"sv, "plan currency"sv, "price currency"sv,
                                           "currency code"sv};
 constexpr std::string_view kQuantity[] = {"quantity"sv,
@@ -143,11 +149,23 @@ constexpr std::string_view kMonthlyCharge[] = {"monthly charges"sv,
                                                "current mrr"sv,
                                                "monthly recurring revenue"sv};
 constexpr std::string_view kAge[] = {"age"sv, "customer age"sv, "age years"sv, "age in years"sv};
+constexpr std::string_view kEmail[] = {
+    "email"sv,  "customer email"sv, "email address"sv, "customer email address"sv,
+    "e mail"sv, "billing email"sv,  "contact email"sv, "user email"sv};
+constexpr std::string_view kOrderedAt[] = {
+    "order date"sv,       "ordered at"sv,      "order created at"sv, "order placed at"sv,
+    "order time"sv,       "order datetime"sv,  "purchase date"sv,    "purchased at"sv,
+    "date of purchase"sv, "transaction date"sv};
+constexpr std::string_view kEvent[] = {"event"sv,    "event name"sv, "event type"sv, "action"sv,
+                                       "activity"sv, "touchpoint"sv, "milestone"sv,  "event key"sv};
+constexpr std::string_view kEventAt[] = {
+    "event time"sv,  "event timestamp"sv, "event date"sv, "event at"sv, "occurred at"sv,
+    "happened at"sv, "timestamp"sv,       "time"sv,       "datetime"sv};
 
 constexpr std::array<CustomerFieldInfo, kCustomerFieldCount> kFields{{
     {F::kCustomer, "customer", V::kText, kCustomer, kAllCustomerKinds},
     {F::kPlan, "plan", V::kText, kPlan, kSubs | kInv | kMrrKind},
-    {F::kAmount, "amount", V::kMoney, kAmount, kSubs | kInv},
+    {F::kAmount, "amount", V::kMoney, kAmount, kSubs | kInv | kOrd},
     {F::kCurrency, "currency", V::kText, kCurrency, kAllCustomerKinds},
     {F::kQuantity, "quantity", V::kCount, kQuantity, kSubs},
     {F::kInterval, "interval", V::kInterval, kInterval, kSubs},
@@ -169,6 +187,10 @@ constexpr std::array<CustomerFieldInfo, kCustomerFieldCount> kFields{{
     {F::kTenure, "tenure", V::kNumber, kTenure, kCust},
     {F::kMonthlyCharge, "monthly_charge", V::kMoney, kMonthlyCharge, kCust},
     {F::kAge, "age", V::kNumber, kAge, kCust},
+    {F::kEmail, "email", V::kText, kEmail, kSubs | kInv | kCust | kOrd | kEvt},
+    {F::kOrderedAt, "ordered_at", V::kTimestamp, kOrderedAt, kOrd},
+    {F::kEvent, "event", V::kText, kEvent, kEvt},
+    {F::kEventAt, "event_at", V::kTimestamp, kEventAt, kEvt},
 }};
 
 }  // namespace

@@ -38,8 +38,12 @@ enum class CustomerField : uint8_t {
   kTenure,
   kMonthlyCharge,
   kAge,
+  kEmail,      // joins tickets and answers to customers by address
+  kOrderedAt,  // orders
+  kEvent,      // events: the event's name
+  kEventAt,
 };
-inline constexpr size_t kCustomerFieldCount = 24;
+inline constexpr size_t kCustomerFieldCount = 28;
 
 // How a field's cells are read (docs/kpis.md "Cells").
 enum class CustomerValue : uint8_t {

@@ -1,6 +1,5 @@
 // dataset_kind: what one input file holds. Tickets and survey answers feed the support figures;
 // the customer-success kinds feed the report's customers section (docs/kpis.md "Customer success").
-// orders and events are reserved for the next customer KPIs: no file is read as one of them yet.
 #pragma once
 
 #include <cstdint>
@@ -16,8 +15,8 @@ enum class DatasetKind : uint8_t {
   kInvoices,       // one row per invoice (line) with a service period
   kMrr,            // a monthly MRR snapshot: customer, month, mrr
   kCustomers,      // one row per customer: attributes, or a CRM churn snapshot
-  kOrders,         // reserved (repeat purchase rate, the seeds' CLV)
-  kEvents,         // reserved (time to value, journeys)
+  kOrders,         // one row per order: repeat purchase rate, the seeds' CLV
+  kEvents,         // one row per event (touchpoint): time to value, funnel, usage
 };
 
 // As written in reports and configs: "tickets", "survey", "subscriptions", "invoices", "mrr",

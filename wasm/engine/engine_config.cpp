@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "field_parse.h"
+#include "health_score.h"
 #include "presets.h"
 
 namespace kpilens {
@@ -214,11 +215,8 @@ std::optional<DatasetKind> read_kind(Reader& r, element value, const std::string
   auto kind = kind_from_name(*s);
   if (!kind) {
     r.errors.push_back(where + ": unknown kind '" + *s +
-                       "' (known: tickets, survey, subscriptions, invoices, mrr, customers)");
-    return std::nullopt;
-  }
-  if (*kind == DatasetKind::kOrders || *kind == DatasetKind::kEvents) {
-    r.errors.push_back(where + ": " + *s + " files are not read yet");
+                       "' (known: tickets, survey, subscriptions, invoices, mrr, customers, "
+                       "orders, events)");
     return std::nullopt;
   }
   return kind;
@@ -242,6 +240,145 @@ std::vector<double> read_bands(Reader& r, element value, const std::string& wher
     }
   }
   return bands;
+}
+
+void read_health(Reader& r, element value, HealthSettings& h) {
+  object obj;
+  if (value.get(obj) != simdjson::SUCCESS) {
+    r.errors.push_back("customers.health must be an object");
+    return;
+  }
+  for (auto [key, item] : obj) {
+    if (key == "components") {
+      simdjson::dom::array array;
+      if (item.get(array) != simdjson::SUCCESS) {
+        r.errors.push_back("customers.health.components must be an array of objects");
+        continue;
+      }
+      h.components.clear();
+      for (element entry : array) {
+        object c;
+        if (entry.get(c) != simdjson::SUCCESS) {
+          r.errors.push_back("customers.health.components must be an array of objects");
+          continue;
+        }
+        HealthComponent component;
+        bool has_id = false;
+        for (auto [ckey, cvalue] : c) {
+          const std::string where = "customers.health.components." + std::string(ckey);
+          if (ckey == "id") {
+            auto text = r.text(cvalue, where);
+            if (!text) continue;
+            auto id = health_component_from_name(*text);
+            if (!id) {
+              r.errors.push_back("customers.health.components: unknown component '" + *text +
+                                 "' (known: usage_events, tickets, csat, nps, reopen_rate, "
+                                 "payment_failures, tenure, mrr_trend)");
+              continue;
+            }
+            component.id = *id;
+            has_id = true;
+          } else if (ckey == "weight") {
+            if (auto v = r.number(cvalue, where)) {
+              if (!(*v > 0) || !std::isfinite(*v)) {
+                r.errors.push_back("customers.health.components.weight must be above 0");
+              } else {
+                component.weight = *v;
+              }
+            }
+          } else if (ckey == "zero") {
+            if (auto v = r.number(cvalue, where)) component.zero = *v;
+          } else if (ckey == "full") {
+            if (auto v = r.number(cvalue, where)) component.full = *v;
+          } else if (ckey == "days") {
+            if (auto v = r.count(cvalue, where, 1)) {
+              if (*v > 3660) {
+                r.errors.push_back("customers.health.components.days must be from 1 to 3660");
+              } else {
+                component.days = static_cast<int64_t>(*v);
+              }
+            }
+          } else if (ckey == "periods") {
+            if (auto v = r.count(cvalue, where, 1)) {
+              if (*v > 120) {
+                r.errors.push_back("customers.health.components.periods must be from 1 to 120");
+              } else {
+                component.periods = static_cast<int64_t>(*v);
+              }
+            }
+          } else {
+            r.errors.push_back("customers.health.components: unknown setting '" +
+                               std::string(ckey) + "'");
+          }
+        }
+        if (!has_id) {
+          r.errors.push_back("customers.health.components: every component needs an id");
+          continue;
+        }
+        const std::string name(health_component_name(component.id));
+        if (component.zero && component.full && *component.zero == *component.full) {
+          r.errors.push_back("customers.health.components: " + name +
+                             ": zero and full must differ");
+        }
+        if (component.days && component.id != HealthComponentId::kUsageEvents &&
+            component.id != HealthComponentId::kTickets) {
+          r.errors.push_back("customers.health.components: " + name + " has no days");
+        }
+        if (component.periods && component.id != HealthComponentId::kMrrTrend) {
+          r.errors.push_back("customers.health.components: " + name + " has no periods");
+        }
+        for (const HealthComponent& other : h.components) {
+          if (other.id == component.id) {
+            r.errors.push_back("customers.health.components: " + name + " is listed twice");
+          }
+        }
+        h.components.push_back(component);
+      }
+      if (h.components.empty()) {
+        r.errors.push_back("customers.health.components must list at least one component");
+      }
+    } else if (key == "model") {
+      if (auto v = r.text(item, "customers.health.model")) {
+        if (*v == "weighted_mean") {
+          h.model = HealthModel::kWeightedMean;
+        } else if (*v == "worst_component") {
+          h.model = HealthModel::kWorstComponent;
+        } else {
+          r.errors.push_back(
+              "customers.health.model must be one of weighted_mean, worst_component (got '" + *v +
+              "')");
+        }
+      }
+    } else if (key == "bands") {
+      object bands;
+      if (item.get(bands) != simdjson::SUCCESS) {
+        r.errors.push_back("customers.health.bands must be an object");
+        continue;
+      }
+      for (auto [bkey, bvalue] : bands) {
+        if (bkey == "yellow") {
+          if (auto v = r.number(bvalue, "customers.health.bands.yellow")) h.yellow = *v;
+        } else if (bkey == "green") {
+          if (auto v = r.number(bvalue, "customers.health.bands.green")) h.green = *v;
+        } else {
+          r.errors.push_back("customers.health.bands: unknown setting '" + std::string(bkey) + "'");
+        }
+      }
+      if (!(h.yellow > 0 && h.yellow <= h.green && h.green <= 100)) {
+        r.errors.push_back("customers.health.bands: need 0 < yellow ≤ green ≤ 100");
+      }
+    } else if (key == "max_listed") {
+      if (auto v = r.count(item, "customers.health.max_listed", 0)) {
+        if (*v > 100000) {
+          r.errors.push_back("customers.health.max_listed must be a whole number from 0 to 100000");
+        } else {
+          h.max_listed = *v;
+        }
+      }
+    } else {
+      r.errors.push_back("customers.health: unknown setting '" + std::string(key) + "'");
+    }
+  }
 }
 
 void read_customers(Reader& r, object obj, CustomerSettings& s) {
@@ -335,6 +472,38 @@ void read_customers(Reader& r, object obj, CustomerSettings& s) {
       s.tenure_bands = read_bands(r, value, "customers.tenure_bands");
     } else if (key == "age_bands") {
       s.age_bands = read_bands(r, value, "customers.age_bands");
+    } else if (key == "lifespan_years") {
+      if (value.is_null()) {
+        s.lifespan_years.reset();
+      } else if (auto v = r.number(value, "customers.lifespan_years")) {
+        if (!(*v > 0) || *v > 1000) {
+          r.errors.push_back("customers.lifespan_years must be above 0 (years)");
+        } else {
+          s.lifespan_years = *v;
+        }
+      }
+    } else if (key == "value_event") {
+      if (value.is_null()) {
+        s.value_event.reset();
+      } else if (auto v = r.text(value, "customers.value_event")) {
+        if (trim(*v).empty()) {
+          r.errors.push_back("customers.value_event must be an event name");
+        } else {
+          s.value_event = std::string(trim(*v));
+        }
+      }
+    } else if (key == "funnel") {
+      s.funnel.clear();
+      for (std::string& step : r.strings(value, "customers.funnel")) {
+        if (trim(step).empty()) {
+          r.errors.push_back("customers.funnel: an event name is empty");
+        } else {
+          s.funnel.emplace_back(trim(step));
+        }
+      }
+      if (s.funnel.size() > 32) r.errors.push_back("customers.funnel: at most 32 steps");
+    } else if (key == "health") {
+      read_health(r, value, s.health);
     } else {
       r.errors.push_back("customers: unknown setting '" + std::string(key) + "'");
     }

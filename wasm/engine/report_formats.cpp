@@ -225,6 +225,67 @@ void append_customers_text(std::string& out, object customers) {
   }
 }
 
+// The journey funnel and the health score for a terminal: customers per step; customers per band,
+// the mean score and the 10 lowest scores.
+void append_health_text(std::string& out, object customers) {
+  char line[512];
+  object funnel;
+  if (customers["funnel"].get(funnel) == simdjson::SUCCESS) {
+    std::vector<std::string> steps = strings_of(funnel["steps"]);
+    array reached, of_first;
+    if (funnel["customers"].get(reached) == simdjson::SUCCESS &&
+        funnel["of_first"].get(of_first) == simdjson::SUCCESS) {
+      out += "\nFunnel\n";
+      std::snprintf(line, sizeof line, "%-34s %10s %10s\n", "step", "customers", "% of first");
+      out += line;
+      for (size_t i = 0; i < steps.size() && i < reached.size(); ++i) {
+        double rate = 0;
+        std::string shown = "null";
+        if (of_first.at(i).get(rate) == simdjson::SUCCESS) {
+          std::snprintf(line, sizeof line, "%.2f", rate);
+          shown = line;
+        }
+        std::snprintf(line, sizeof line, "%-34s %10s %10s\n", steps[i].c_str(),
+                      number_text(reached.at(i)).c_str(), shown.c_str());
+        out += line;
+      }
+    }
+  }
+  object health;
+  if (customers["health"].get(health) != simdjson::SUCCESS) return;
+  std::string as_of = text_of(health["as_of"]);
+  out += "\nHealth score (" + text_of(health["model"]);
+  if (!as_of.empty()) out += ", as of " + as_of;
+  out += "): " + number_text(health["scored"]) + " scored, " + number_text(health["unscored"]) +
+         " unscored";
+  double mean = 0;
+  if (health["mean_score"].get(mean) == simdjson::SUCCESS) {
+    std::snprintf(line, sizeof line, ", mean %.2f", mean);
+    out += line;
+  }
+  out += "\n";
+  std::vector<std::string> bands = strings_of(health["bands"]["names"]);
+  for (const std::string& band : bands) {
+    std::snprintf(line, sizeof line, "  %-8s %10s\n", band.c_str(),
+                  number_text(health["counts"][band]).c_str());
+    out += line;
+  }
+  array list;
+  if (health["customers"].get(list) != simdjson::SUCCESS || list.size() == 0) return;
+  out += "Lowest scores\n";
+  std::snprintf(line, sizeof line, "  %-32s %8s  %s\n", "customer", "score", "band");
+  out += line;
+  size_t shown = 0;
+  for (element e : list) {
+    if (shown++ == 10) break;
+    double score = 0;
+    if (e["score"].get(score) != simdjson::SUCCESS) continue;
+    std::snprintf(line, sizeof line, "  %-32s %8.2f  %s\n", text_of(e["customer"]).c_str(), score,
+                  text_of(e["band"]).c_str());
+    out += line;
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> report_to_text(std::string_view report_json) {
@@ -300,7 +361,10 @@ std::optional<std::string> report_to_text(std::string_view report_json) {
     out += "\nNot computed:\n";
     for (const auto& m : missing) out += "  " + m + "\n";
   }
-  if (has_customers) append_customers_text(out, customers);
+  if (has_customers) {
+    append_customers_text(out, customers);
+    append_health_text(out, customers);
+  }
   array warnings;
   if (root["warnings"].get(warnings) == simdjson::SUCCESS && warnings.size() > 0) {
     out += "\nWarnings:\n";

@@ -7,7 +7,7 @@
 
 namespace kpilens {
 
-inline constexpr const char* kReportSchemaVersion = "1.1";
+inline constexpr const char* kReportSchemaVersion = "1.2";
 
 class TicketDataset;
 std::string write_report(TicketDataset& dataset);

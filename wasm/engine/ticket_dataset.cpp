@@ -810,6 +810,9 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
     segment_values_[i] = value;
   }
   ++file.rows_used;
+  // The health score's join reads the ticket (docs/kpis.md "Tickets and survey answers of a
+  // customer"); nothing of the ticket's figures changes.
+  if (m.has(TicketField::kCustomer)) customers_->note_ticket(cell(TicketField::kCustomer), t);
   if (!customer_index_.empty() && m.has(TicketField::kCustomer)) {
     offer_ticket_to_customer(cell(TicketField::kCustomer), t.created, period);
   }
@@ -936,6 +939,9 @@ void TicketDataset::process_answer(std::span<const std::string_view> fields, uin
   std::string customer = m.has(TicketField::kCustomer)
                              ? customer_key(cell_at(m[TicketField::kCustomer].column))
                              : std::string();
+  if (id.empty() && m.has(TicketField::kCustomer)) {
+    customers_->note_answer(cell_at(m[TicketField::kCustomer].column), t);
+  }
   if (id.empty() && !customer.empty() && !ticket_rows_seen_) {
     ++join_.without_ticket_id;
     customer_index_.emplace(std::move(customer), customer_answers_.size());
