@@ -1,22 +1,22 @@
 // worker.js: owns the wasm module. Reads each File in slices (8 MiB by default, FileReaderSync),
 // copies a slice once into the engine's chunk buffer and makes one pushChunk call per slice. The built
-// worker is kpilens.web.js (which defines createKpilens) + the gzipped wasm as base64 (KPILENS_WASM_BASE64) +
-// this file, started from a Blob URL. Each slice is its own task, so terminate() stops it between slices
+// worker is kpilens.web.js (which defines createKpilens) + web/lzma_decode.js (kpilensLzma) + the
+// LZMA-packed wasm as base64 (KPILENS_WASM_LZMA_BASE64) + this file, started from a Blob URL. Each slice is its own task, so terminate() stops it between slices
 // instead of waiting for one long task to end. The page starts the worker when it opens ('load' message):
-// the module is inflated, compiled, instantiated and warmed up before the user drops a file.
-/* global createKpilens, FileReaderSync, KPILENS_WASM_BASE64 */
+// the module is unpacked, compiled, instantiated and warmed up before the user drops a file.
+/* global createKpilens, FileReaderSync, KPILENS_WASM_LZMA_BASE64, kpilensLzma */
 'use strict';
 
 let enginePromise = null;
 const PROBE_BYTES = 64 << 10;
 
-// The module ships gzipped (page weight); DecompressionStream inflates it without a network request.
+// The module ships LZMA-packed (page weight); kpilensLzma (web/lzma_decode.js, bundled into the worker)
+// unpacks it without a network request, in a few tens of milliseconds.
 async function wasmBytes() {
-  const text = atob(KPILENS_WASM_BASE64);
+  const text = atob(KPILENS_WASM_LZMA_BASE64);
   const packed = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i += 1) packed[i] = text.charCodeAt(i);
-  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  return kpilensLzma.lzmaDecode(packed);
 }
 
 function engine() {
