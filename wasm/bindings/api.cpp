@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "json_writer.h"
-#include "report_formats.h"
 #include "ticket_dataset.h"
+#if KPILENS_REPORT_CSV
+#include "report_formats.h"
+#endif
 
 namespace {
 
@@ -87,10 +89,12 @@ class Dataset {
     return report_;
   }
 
+#if KPILENS_REPORT_CSV
   std::string report_csv() {
     auto csv = kpilens::report_to_csv(report());
     return csv ? *csv : std::string();
   }
+#endif
 
  private:
   kpilens::TicketDataset dataset_;
@@ -111,7 +115,10 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("probeChunk", &Dataset::probe_chunk)
       .function("rowsRead", &Dataset::rows_read)
       .function("report", &Dataset::report)
-      .function("reportCsv", &Dataset::report_csv);
+#if KPILENS_REPORT_CSV
+      .function("reportCsv", &Dataset::report_csv)
+#endif
+      ;
   emscripten::function(
       "version", emscripten::optional_override([]() { return std::string(KPILENS_VERSION); }));
 }
