@@ -9,8 +9,10 @@
 
 #include "health_score.h"
 #include "json_writer.h"
-#include "report_formats.h"
 #include "ticket_dataset.h"
+#if KPILENS_REPORT_CSV
+#include "report_formats.h"
+#endif
 
 namespace {
 
@@ -88,10 +90,12 @@ class Dataset {
     return report_;
   }
 
+#if KPILENS_REPORT_CSV
   std::string report_csv() {
     auto csv = kpilens::report_to_csv(report());
     return csv ? *csv : std::string();
   }
+#endif
 
   // Every scored customer's health score (docs/report.md); finishes the report first.
   std::string health_csv() {
@@ -118,7 +122,9 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("probeChunk", &Dataset::probe_chunk)
       .function("rowsRead", &Dataset::rows_read)
       .function("report", &Dataset::report)
+#if KPILENS_REPORT_CSV
       .function("reportCsv", &Dataset::report_csv)
+#endif
       .function("healthCsv", &Dataset::health_csv);
   emscripten::function(
       "version", emscripten::optional_override([]() { return std::string(KPILENS_VERSION); }));

@@ -1,7 +1,7 @@
 // The JS face of the kpilens wasm module (hand-written: Emscripten 3.1.6 has no --emit-tsd).
 // Build outputs: kpilens.node.cjs (Node, CommonJS, wasm inlined) and kpilens.web.js + kpilens.web.wasm
 // (browser and workers: a classic script defining `createKpilens`; pass the .wasm bytes as
-// `wasmBinary`). Both export the same factory.
+// `wasmBinary`). Both export the same factory; only the Node variant has `Dataset.reportCsv`.
 
 export interface Dataset {
   /** JSON array of config errors; "[]" when the config is usable. */
@@ -28,8 +28,12 @@ export interface Dataset {
   rowsRead(): number;
   /** Finishes (once) and returns the report JSON (docs/report.md). */
   report(): string;
-  /** The report as the long CSV of docs/report.md (formula cells neutralised). */
-  reportCsv(): string;
+  /**
+   * The report as the long CSV of docs/report.md (formula cells neutralised). Node variant
+   * (kpilens.node.cjs) only: the web variant leaves it out to keep the page light (the CSV writer
+   * and the JSON parser it needs), so there it is undefined.
+   */
+  reportCsv?(): string;
   /**
    * Every scored customer's health score as CSV (docs/report.md): `customer,score,band,` then
    * `<id>_raw,<id>_normalised,<id>_contribution` per component, lowest first. Finishes the report
