@@ -63,6 +63,10 @@ size_t hash_of(std::string_view value) {
 
 }  // namespace
 
+size_t TicketAggregate::hash_of_segment(std::string_view value) {
+  return hash_of(value);
+}
+
 uint32_t PeriodIndex::find(int64_t period) const {
   const int64_t offset = period - base_;
   if (offset >= 0 && offset < static_cast<int64_t>(dense_.size())) {
