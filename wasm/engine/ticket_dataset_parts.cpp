@@ -71,7 +71,7 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
   }
   uint64_t count = 0;
   if (!in.read_count(count, 1)) return false;
-  p.by.resize(count);
+  p.by.resize(static_cast<size_t>(count));
   for (std::string& name : p.by) {
     if (!in.read_string(name)) return false;
   }
@@ -90,7 +90,7 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
   }
   if (!in.read_count(count, 2)) return false;
   if (count > p.rejected_total || count > max_rejected_listed) return in.fail();
-  p.rejected.resize(count);
+  p.rejected.resize(static_cast<size_t>(count));
   for (auto& [line, reason] : p.rejected) {
     if (!in.read_varint(line) || !in.read_string(reason)) return false;
   }
@@ -102,7 +102,7 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
       return false;
     }
     if (count > kValueIssueLines || count > issue.count) return in.fail();
-    issue.lines.resize(count);
+    issue.lines.resize(static_cast<size_t>(count));
     for (uint64_t& line : issue.lines) {
       if (!in.read_varint(line)) return false;
     }
