@@ -5,7 +5,7 @@
 // instead of waiting for one long task to end. The page starts the worker when it opens ('load' message):
 // the module is inflated, compiled, instantiated and warmed up before the user drops a file.
 /* global createKpilens, FileReaderSync, KPILENS_WASM_BASE64 */
-'use strict';
+import { MIN_PARALLEL_BYTES, readInParts, serveHelper } from './parallel_read.js';
 
 let enginePromise = null;
 const PROBE_BYTES = 64 << 10;
@@ -70,7 +70,7 @@ const nextTask = () => new Promise((resolve) => {
 });
 
 async function run(message) {
-  const { id, files, names, config, chunkBytes } = message;
+  const { id, files, names, config, chunkBytes, ports = [] } = message; // ports: helpers (parallel_read.js)
   const module = await engine();
   {
     const dataset = new module.Dataset(JSON.stringify(config));
@@ -97,8 +97,25 @@ async function run(message) {
       };
       const survey = inputs.map(isSurvey);
       const ordered = [...inputs.filter((_, i) => survey[i]), ...inputs.filter((_, i) => !survey[i])];
+      const progress = (bytes) => {
+        doneBytes += bytes;
+        const now = performance.now();
+        if (now - lastPost > 50 || doneBytes === totalBytes) {
+          lastPost = now;
+          postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead() });
+        }
+      };
       for (const { file, name } of ordered) {
         dataset.beginFile(name); // the page's names are unique within a dataset
+        if (ports.length > 0 && file.size >= MIN_PARALLEL_BYTES) {
+          const got = await readInParts({ module, dataset, file, name, config: JSON.stringify(config), ports, chunkBytes, onBytes: progress });
+          // The parts could not give the sequential report: the whole run again, in this worker alone.
+          if (got.restart) console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
+          if (got.restart) return run({ ...message, ports: [] });
+          console.info(`kpilens: ${name}: ${got.parts} part(s)${got.fallback ? `, read by one worker (${got.fallback})` : ''}`);
+          dataset.endFile();
+          continue;
+        }
         for (let offset = 0; offset < file.size; offset += chunkBytes) {
           const end = Math.min(offset + chunkBytes, file.size);
           const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, end)));
@@ -106,12 +123,7 @@ async function run(message) {
           module.HEAPU8.set(bytes, address); // HEAPU8 re-read after chunkBuffer: memory may grow
           dataset.pushChunk(bytes.length);
           await nextTask();
-          doneBytes += bytes.length;
-          const now = performance.now();
-          if (now - lastPost > 50 || doneBytes === totalBytes) {
-            lastPost = now;
-            postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead() });
-          }
+          progress(bytes.length);
         }
         dataset.endFile();
       }
@@ -131,6 +143,10 @@ self.onmessage = (event) => {
     // Compile, instantiate and warm up before any file comes; a failure is reported by the run that needs
     // the module.
     engine().then(warmUp).catch(() => {});
+    return;
+  }
+  if (message.type === 'helper') {
+    serveHelper(message.port, engine); // a helper reads parts for an engine worker (parallel_read.js)
     return;
   }
   if (message.type !== 'run') return;

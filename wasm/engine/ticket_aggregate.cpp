@@ -1,5 +1,6 @@
 // ticket_aggregate: see ticket_aggregate.h.
 #include "ticket_aggregate.h"
+#include "state_codec.h"
 
 #include <algorithm>
 #include <cstring>
@@ -202,7 +203,7 @@ void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> pe
   }
 }
 
-void TicketAggregate::merge(const TicketAggregate& other) {
+KPILENS_RARELY_RUN void TicketAggregate::merge(const TicketAggregate& other) {
   total.merge(other.total);
   for (const auto& [period, id] : other.period_ids_.in_order()) {
     period_group_at(period).merge(other.period_groups_[id]);
