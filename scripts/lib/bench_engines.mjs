@@ -94,7 +94,10 @@ const WORKERS = {
     if (stats.restarted || stats.files[0].fallback) throw new Error(`wasm-parallel: read sequentially (${stats.restarted ?? stats.files[0].fallback})`);
     return {
       seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength,
-      phases: { prepassSeconds: stats.prepassMs / 1000, readSeconds: stats.readMs / 1000, mergeSeconds: stats.mergeMs / 1000 },
+      phases: {
+        startSeconds: stats.startMs / 1000, prepassSeconds: stats.prepassMs / 1000, readSeconds: stats.readMs / 1000,
+        mergeSeconds: stats.mergeMs / 1000,
+      },
     };
   },
 

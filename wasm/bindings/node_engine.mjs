@@ -137,7 +137,9 @@ class PartPool {
     this.nextId = 1;
     this.workers = Array.from({ length: count }, () => {
       const worker = new Worker(new URL('./node_part_worker.mjs', import.meta.url), { workerData: { modulePath } });
+      worker.ready = new Promise((resolve) => worker.once('message', resolve)); // its module is loaded
       worker.on('message', ({ id, result, error }) => {
+        if (id === undefined) return;
         const pending = this.waiting.get(id);
         this.waiting.delete(id);
         if (error) pending.reject(new Error(error));
@@ -158,6 +160,10 @@ class PartPool {
     }));
   }
 
+  ready() {
+    return Promise.all(this.workers.map((worker) => worker.ready));
+  }
+
   close() {
     return Promise.all(this.workers.map((worker) => worker.terminate()));
   }
@@ -170,7 +176,8 @@ class PartPool {
  * @param {object|string} config
  * @param {{workers?: number, chunkBytes?: number, headBytes?: number, minParallelBytes?: number,
  *          names?: string[], modulePath?: string, stats?: object}} options
- *   `stats`, when given, is filled in: {files: [{name, parts, fallback}], restarted, prepassMs, readMs, mergeMs}
+ *   `stats`, when given, is filled in: {files: [{name, parts, fallback}], restarted, startMs (starting the
+ *   workers, each loading the module), prepassMs (head + counts), readMs (parts), mergeMs}
  */
 export async function reportFromFilesParallel(paths, config = {}, options = {}) {
   const workers = Math.max(1, options.workers ?? availableParallelism());
@@ -179,7 +186,7 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
   const minParallelBytes = options.minParallelBytes ?? 32 << 20;
   const modulePath = options.modulePath ?? defaultModulePath;
   const stats = options.stats ?? {};
-  Object.assign(stats, { files: [], restarted: null, prepassMs: 0, readMs: 0, mergeMs: 0 });
+  Object.assign(stats, { files: [], restarted: null, startMs: 0, prepassMs: 0, readMs: 0, mergeMs: 0 });
   const configText = typeof config === 'string' ? config : JSON.stringify(config);
   const engine = await loadEngine(modulePath);
   const dataset = new engine.Dataset(configText);
@@ -203,7 +210,12 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
           stats.files.push({ name, parts: 1, fallback: workers < 2 ? 'one worker' : 'small file' });
           feedRange(engine, dataset, source, 0, source.size, chunkBytes);
         } else {
-          pool ??= new PartPool(workers, modulePath);
+          if (!pool) {
+            const started = performance.now();
+            pool = new PartPool(workers, modulePath);
+            await pool.ready();
+            stats.startMs = performance.now() - started;
+          }
           const got = await readFileInParts({
             module: engine, dataset, source, input: path, name, config: configText, readers: pool.readers, chunkBytes, headBytes,
           });

@@ -7,6 +7,7 @@ import { runTask } from './parallel_read.mjs';
 
 const engine = await loadEngine(workerData.modulePath);
 const scratch = new engine.Dataset('{}'); // the pre-pass needs only a chunk buffer
+parentPort.postMessage({ ready: true });
 
 parentPort.on('message', ({ id, task }) => {
   const source = fileSource(task.input);
