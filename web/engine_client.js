@@ -46,7 +46,8 @@ export class EngineClient {
     if (!pending || message.id !== pending.id) return;
     if (message.type === 'report' || message.type === 'error') this.stopHelpers();
     if (message.type === 'progress') {
-      pending.onProgress?.(message);
+      pending.lastProgress = message;
+      pending.onProgress?.(this.helpers ? this.helpers.progress(message) : message);
     } else if (message.type === 'report') {
       this.pending = null;
       let report;
@@ -81,7 +82,10 @@ export class EngineClient {
     const id = this.nextId++;
     const worker = this.ensureWorker();
     // A large file is read by N workers: this one and N − 1 helpers started now.
-    this.helpers = startHelpers(this.workerUrl, workerCount(files) - 1);
+    this.helpers = startHelpers(this.workerUrl, workerCount(files) - 1, () => {
+      const last = this.pending?.id === id ? this.pending.lastProgress : null;
+      if (last) this.pending.onProgress?.(this.helpers.progress(last));
+    });
     const ports = this.helpers.ports;
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject, onProgress };

@@ -17,18 +17,35 @@ export function workerCount(files, cores = globalThis.navigator?.hardwareConcurr
   return Math.max(1, Math.min(MAX_WORKERS, cores || 1));
 }
 
-/** Page side: starts `count` helper workers; returns {ports (for the engine worker), terminate()}. */
-export function startHelpers(workerUrl, count) {
+/**
+ * Page side: starts `count` helper workers; returns {ports (for the engine worker), terminate(),
+ * progress(message)}: progress adds the helpers' bytes and rows (they report to the page directly, so
+ * the count moves while the engine worker is busy with its own part) to the engine worker's message.
+ * `onChange()` is called when a helper reports.
+ */
+export function startHelpers(workerUrl, count, onChange) {
   const helpers = [];
   const ports = [];
+  let bytes = 0;
+  const rows = new Array(count).fill(0);
   for (let i = 0; i < count; i += 1) {
     const worker = new Worker(workerUrl);
+    worker.onmessage = ({ data }) => {
+      if (data.type !== 'helper-progress') return;
+      bytes += data.bytes;
+      rows[i] = data.rows;
+      onChange?.();
+    };
     const channel = new MessageChannel();
     worker.postMessage({ type: 'helper', port: channel.port2 }, [channel.port2]);
     helpers.push(worker);
     ports.push(channel.port1);
   }
-  return { ports, terminate: () => helpers.forEach((worker) => worker.terminate()) };
+  return {
+    ports,
+    terminate: () => helpers.forEach((worker) => worker.terminate()),
+    progress: (message) => ({ ...message, bytes: message.bytes + bytes, rows: message.rows + rows.reduce((a, b) => a + b, 0) }),
+  };
 }
 
 function fileSource(reader, file) {
@@ -42,7 +59,7 @@ export function serveHelper(port, engine) {
     try {
       const module = await engine();
       scratch ??= new module.Dataset('{}');
-      const onBytes = (bytes) => port.postMessage({ type: 'bytes', bytes });
+      const onBytes = (bytes, rows) => postMessage({ type: 'helper-progress', bytes, rows }); // to the page
       const result = runTask(module, scratch, fileSource(new FileReaderSync(), task.input), task, onBytes);
       port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
     } catch (error) {
@@ -53,7 +70,8 @@ export function serveHelper(port, engine) {
 
 /**
  * Engine worker side: reads `file` into `dataset` (beginFile called) with itself and the helpers behind
- * `ports`; resolves to readFileInParts' result. `onBytes(n)`: progress, summed over all workers.
+ * `ports`; resolves to readFileInParts' result. `onBytes(bytes, partRows)`: this worker's progress (the
+ * head, then its own part: partRows counts that part's rows); the helpers report theirs to the page.
  */
 export function readInParts({ module, dataset, file, name, config, ports, chunkBytes, onBytes }) {
   const reader = new FileReaderSync();
@@ -69,10 +87,6 @@ export function readInParts({ module, dataset, file, name, config, ports, chunkB
   let nextId = 1;
   const remote = ports.map((port) => {
     port.onmessage = ({ data }) => {
-      if (data.type === 'bytes') {
-        onBytes?.(data.bytes);
-        return;
-      }
       const waiting = pending.get(data.id);
       pending.delete(data.id);
       if (data.error) waiting.reject(new Error(data.error));
@@ -88,6 +102,6 @@ export function readInParts({ module, dataset, file, name, config, ports, chunkB
   });
   return readFileInParts({
     module, dataset, source: fileSource(reader, file), input: file, name, config, readers: [local, ...remote], chunkBytes,
-    headBytes: HEAD_BYTES, onBytes,
+    headBytes: HEAD_BYTES, onBytes: (bytes) => onBytes?.(bytes, 0),
   }).finally(() => scratch?.delete());
 }

@@ -97,12 +97,14 @@ async function run(message) {
       };
       const survey = inputs.map(isSurvey);
       const ordered = [...inputs.filter((_, i) => survey[i]), ...inputs.filter((_, i) => !survey[i])];
-      const progress = (bytes) => {
+      let partRows = 0; // rows of this worker's own part, read into its own dataset until merged
+      const progress = (bytes, rows = partRows) => {
         doneBytes += bytes;
+        partRows = rows;
         const now = performance.now();
         if (now - lastPost > 50 || doneBytes === totalBytes) {
           lastPost = now;
-          postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead() });
+          postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead() + partRows });
         }
       };
       for (const { file, name } of ordered) {
@@ -112,6 +114,7 @@ async function run(message) {
           // The parts could not give the sequential report: the whole run again, in this worker alone.
           if (got.restart) console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
           if (got.restart) return run({ ...message, ports: [] });
+          partRows = 0; // merged: in dataset.rowsRead() now
           console.info(`kpilens: ${name}: ${got.parts} part(s)${got.fallback ? `, read by one worker (${got.fallback})` : ''}`);
           dataset.endFile();
           continue;

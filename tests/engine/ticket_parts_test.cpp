@@ -295,6 +295,26 @@ TEST_CASE("A windows-1252 file settled after the head merges to the sequential r
   CHECK(run.report == expected);
 }
 
+TEST_CASE("Invalid UTF-8 in later parts merges with its count and first byte offset", "[parts]") {
+  EngineConfig config = small_head_config();
+  ExportShape shape;
+  shape.seed = 14;  // multi-byte agents in the head: the file is settled as UTF-8 there
+  std::string bytes = generate_export(shape);
+  const size_t first = bytes.find("Subject", bytes.size() / 3);
+  const size_t second = bytes.find("Subject", bytes.size() - 3000);
+  REQUIRE(first != std::string::npos);
+  REQUIRE(second != std::string::npos);
+  bytes[first + 1] = '\xFF';
+  bytes[second + 1] = '\xFE';
+  const std::string expected = sequential_report(config, bytes);
+  REQUIRE(expected.find("2 invalid UTF-8 sequence(s) were read as U+FFFD (first at byte " +
+                        std::to_string(first + 1) + ")") != std::string::npos);
+  const PartsRun run =
+      read_in_parts(config, bytes, 8192, {first - 10, bytes.size() / 2, second - 10});
+  CHECK(run.split);
+  CHECK(run.report == expected);
+}
+
 TEST_CASE("Parts that settle the encoding differently fall back to a sequential read", "[parts]") {
   EngineConfig config = small_head_config();
   ExportShape shape;

@@ -68,7 +68,7 @@ export function recordStartFrom(module, dataset, source, from) {
   return { offset: source.size, line };
 }
 
-/** Feeds the bytes [start, end) to the dataset, one pushChunk per slice. */
+/** Feeds the bytes [start, end) to the dataset, one pushChunk per slice; onBytes(bytes, rows read so far). */
 export function feedRange(module, dataset, source, start, end, chunkBytes, onBytes) {
   for (let at = start; at < end;) {
     const bytes = source.read(at, Math.min(end, at + chunkBytes));
@@ -76,7 +76,7 @@ export function feedRange(module, dataset, source, start, end, chunkBytes, onByt
     copyIn(module, dataset, bytes);
     dataset.pushChunk(bytes.length);
     at += bytes.length;
-    onBytes?.(bytes.length);
+    onBytes?.(bytes.length, dataset.rowsRead());
   }
 }
 
