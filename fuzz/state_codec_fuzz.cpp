@@ -1,7 +1,8 @@
-// state_codec_fuzz: any bytes as the saved state of an ExactSum, a DDSketch or a DurationQuantiles
-// (the first byte picks which), as a worker would receive them. load() must never crash; a state it
-// accepts must answer every query, merge with a state fed here, and save to bytes that load again
-// and save to the same bytes.
+// state_codec_fuzz: any bytes as the saved state of an ExactSum, a DDSketch, a DurationQuantiles, a
+// TicketAggregate or a part of a ticket file (TicketDataset::merge_part) — the first byte picks
+// which — as a worker would receive them. load() must never crash; a state it accepts must answer
+// every query, merge with a state fed here, and save to bytes that load again and save to the same
+// bytes. A part state merged into a dataset must leave a dataset that writes its report.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "fuzz_input.h"
 #include "quantiles.h"
 #include "state_codec.h"
+#include "ticket_aggregate.h"
+#include "ticket_dataset.h"
 
 namespace {
 
@@ -72,6 +75,51 @@ void use(const kpilens::DurationQuantiles& quantiles) {
   (void)merged.quantile(0.5);
 }
 
+void use(const kpilens::TicketAggregate& aggregate) {
+  (void)aggregate.periods();
+  for (size_t column = 0; column < aggregate.segment_columns(); ++column) {
+    (void)aggregate.segments_in_order(column);
+  }
+  kpilens::TicketAggregate merged(2, 3);
+  merged.merge(aggregate);
+  merged.finish();
+}
+
+// (The aggregate's shape, two segment columns and max_segments 3, is the loader's, not the
+// state's.)
+void fuzz_aggregate(std::span<const uint8_t> bytes) {
+  kpilens::TicketAggregate state(2, 3);
+  kpilens::StateReader in(bytes);
+  const bool loaded = state.load(in);
+  KPILENS_FUZZ_CHECK(loaded != in.failed());
+  if (!loaded || !in.at_end()) return;
+  use(state);
+  const Bytes first = saved(state);
+  kpilens::TicketAggregate again(2, 3);
+  kpilens::StateReader reread(first);
+  KPILENS_FUZZ_CHECK(again.load(reread) && reread.at_end());
+  KPILENS_FUZZ_CHECK(saved(again) == first);
+}
+
+// A dataset that read a small head (its header and the rows the date order needs), as the merging
+// worker has; the bytes as the next part's state.
+void fuzz_part(std::span<const uint8_t> bytes) {
+  kpilens::EngineConfig config;
+  config.by = {"channel"};
+  config.delimiter = ',';
+  config.inference_rows = 2;
+  kpilens::TicketDataset dataset(config);
+  dataset.begin_file("input.csv");
+  std::string head = "Id,Created at,Solved at,Status,Via,Replies\n";
+  while (head.size() < 9000) head += "1,2024-01-02 10:00:00,2024-01-03 10:00:00,Solved,email,2\n";
+  dataset.feed(head);
+  KPILENS_FUZZ_CHECK(dataset.part_refusal().empty());
+  std::string why;
+  if (dataset.merge_part(bytes, why) != kpilens::TicketDataset::PartMerge::kCorrupt) {
+    (void)dataset.report_json();
+  }
+}
+
 template <class T>
 void fuzz_state(std::span<const uint8_t> bytes) {
   T state;
@@ -87,12 +135,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t kind = input.byte();
   const auto rest = input.rest();
   const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(rest.data()), rest.size());
-  switch (kind % 3) {
+  switch (kind % 5) {
     case 0:
       fuzz_state<kpilens::ExactSum>(bytes);
       break;
     case 1:
       fuzz_state<kpilens::DDSketch>(bytes);
+      break;
+    case 3:
+      fuzz_aggregate(bytes);
+      break;
+    case 4:
+      fuzz_part(bytes);
       break;
     default:
       fuzz_state<kpilens::DurationQuantiles>(bytes);

@@ -171,6 +171,17 @@ async function tableSection(o, dir, engines) {
   for (const engine of engines.filter((e) => e.id !== 'wasm')) {
     lines.push(`- ${engine.label} … ${times(median(results.get(engine.id).seconds) / ours)}`);
   }
+  const parallel = results.get('wasm-parallel');
+  if (parallel) {
+    const s = median(parallel.seconds);
+    const part = (key) => median(parallel.phases.map((p) => p[key]));
+    const label = engines.find((e) => e.id === 'wasm-parallel').label;
+    lines.push('', `${label}: ${times(ours / s)} the speed of one worker (kpilens wasm, median ${fmt(ours, 3)} s ÷ ` +
+      `${fmt(s, 3)} s). Medians of its phases: starting the workers (each loads and compiles the module) ` +
+      `${fmt(part('startSeconds'), 3)} s, pre-pass (head + quote/line-break counts) ${fmt(part('prepassSeconds'), 3)} s ` +
+      `(${fmt((100 * part('prepassSeconds')) / s, 1)} % of the run), parts ${fmt(part('readSeconds'), 3)} s, ` +
+      `merge ${fmt(part('mergeSeconds'), 3)} s.`);
+  }
   const page = results.get('page');
   if (page) {
     const part = (key) => fmt(median(page.phases.map((p) => p[key])), 3);

@@ -35,18 +35,12 @@ if (!Buffer.from(lzmaDecode(wasmPacked)).equals(wasmRaw)) {
   process.exit(1);
 }
 const wasmBase64 = Buffer.from(wasmPacked).toString('base64');
-const lzmaSource = (await esbuild.build({
-  entryPoints: [path('web/lzma_decode.js')],
-  bundle: true,
-  format: 'iife',
-  globalName: 'kpilensLzma',
-  minify: true,
-  write: false,
-  legalComments: 'none',
-  target,
+// worker.js imports the LZMA decoder and the parallel reader (web/parallel_read.js →
+// wasm/bindings/parallel_read.mjs): bundled into one classic script, as the Blob worker needs.
+const workerMain = (await esbuild.build({
+  entryPoints: [path('web/worker.js')], bundle: true, format: 'iife', minify: true, write: false, legalComments: 'none', target,
 })).outputFiles[0].text;
-const workerMain = await minify(readFileSync(path('web/worker.js'), 'utf8'));
-const workerSource = `${wasmGlue}\n;\n${lzmaSource}\n;\nvar KPILENS_WASM_LZMA_BASE64 = ${JSON.stringify(wasmBase64)};\n${workerMain}`;
+const workerSource = `${wasmGlue}\n;\nvar KPILENS_WASM_LZMA_BASE64 = ${JSON.stringify(wasmBase64)};\n${workerMain}`;
 
 // `xz --format=lzma` writes "size unknown" and an end marker; the header gets the real size (the
 // decoder allocates its output once and stops there).
@@ -117,7 +111,7 @@ const budget = 400 * 1024;
 const parts = {
   wasm: gzip(wasmBase64),
   glue: gzip(wasmGlue),
-  worker: gzip(`${lzmaSource}\n${workerMain}`),
+  worker: gzip(workerMain),
   script: gzip(await bundle('')),
   styles: gzip(styles),
   html: gzip(template),

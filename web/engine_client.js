@@ -4,6 +4,7 @@
 
 /* The worker's source (kpilens.web.js + worker.js) is injected by the build as a string. */
 /* global __KPILENS_WORKER_SOURCE__ */
+import { startHelpers, workerCount } from './parallel_read.js';
 
 const CHUNK_BYTES = 8 << 20;
 
@@ -34,11 +35,19 @@ export class EngineClient {
     return this.worker;
   }
 
+  // Helper workers of a parallel run (parallel_read.js): they live as long as the run.
+  stopHelpers() {
+    this.helpers?.terminate();
+    this.helpers = null;
+  }
+
   onMessage(message) {
     const pending = this.pending;
     if (!pending || message.id !== pending.id) return;
+    if (message.type === 'report' || message.type === 'error') this.stopHelpers();
     if (message.type === 'progress') {
-      pending.onProgress?.(message);
+      pending.lastProgress = message;
+      pending.onProgress?.(this.helpers ? this.helpers.progress(message) : message);
     } else if (message.type === 'report') {
       this.pending = null;
       let report;
@@ -58,6 +67,7 @@ export class EngineClient {
   fail(error) {
     const pending = this.pending;
     this.pending = null;
+    this.stopHelpers();
     this.worker?.terminate();
     this.worker = null;
     pending?.reject(error);
@@ -71,9 +81,15 @@ export class EngineClient {
     if (this.pending) this.cancel();
     const id = this.nextId++;
     const worker = this.ensureWorker();
+    // A large file is read by N workers: this one and N − 1 helpers started now.
+    this.helpers = startHelpers(this.workerUrl, workerCount(files) - 1, () => {
+      const last = this.pending?.id === id ? this.pending.lastProgress : null;
+      if (last) this.pending.onProgress?.(this.helpers.progress(last));
+    });
+    const ports = this.helpers.ports;
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject, onProgress };
-      worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES });
+      worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES, ports }, ports);
     });
   }
 

@@ -1,22 +1,24 @@
 // worker.js: owns the wasm module. Reads each File in slices (8 MiB by default, FileReaderSync),
 // copies a slice once into the engine's chunk buffer and makes one pushChunk call per slice. The built
-// worker is kpilens.web.js (which defines createKpilens) + web/lzma_decode.js (kpilensLzma) + the
-// LZMA-packed wasm as base64 (KPILENS_WASM_LZMA_BASE64) + this file, started from a Blob URL. Each slice is its own task, so terminate() stops it between slices
+// worker is kpilens.web.js (which defines createKpilens) + the LZMA-packed wasm as base64
+// (KPILENS_WASM_LZMA_BASE64) + this file bundled with what it imports, started from a Blob URL. Each
+// slice is its own task, so terminate() stops it between slices
 // instead of waiting for one long task to end. The page starts the worker when it opens ('load' message):
 // the module is unpacked, compiled, instantiated and warmed up before the user drops a file.
-/* global createKpilens, FileReaderSync, KPILENS_WASM_LZMA_BASE64, kpilensLzma */
-'use strict';
+/* global createKpilens, FileReaderSync, KPILENS_WASM_LZMA_BASE64 */
+import { lzmaDecode } from './lzma_decode.js';
+import { MIN_PARALLEL_BYTES, readInParts, serveHelper } from './parallel_read.js';
 
 let enginePromise = null;
 const PROBE_BYTES = 64 << 10;
 
-// The module ships LZMA-packed (page weight); kpilensLzma (web/lzma_decode.js, bundled into the worker)
-// unpacks it without a network request, in a few tens of milliseconds.
+// The module ships LZMA-packed (page weight); web/lzma_decode.js unpacks it without a network request,
+// in a few tens of milliseconds.
 async function wasmBytes() {
   const text = atob(KPILENS_WASM_LZMA_BASE64);
   const packed = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i += 1) packed[i] = text.charCodeAt(i);
-  return kpilensLzma.lzmaDecode(packed);
+  return lzmaDecode(packed);
 }
 
 function engine() {
@@ -70,7 +72,7 @@ const nextTask = () => new Promise((resolve) => {
 });
 
 async function run(message) {
-  const { id, files, names, config, chunkBytes } = message;
+  const { id, files, names, config, chunkBytes, ports = [] } = message; // ports: helpers (parallel_read.js)
   const module = await engine();
   {
     const dataset = new module.Dataset(JSON.stringify(config));
@@ -97,8 +99,28 @@ async function run(message) {
       };
       const survey = inputs.map(isSurvey);
       const ordered = [...inputs.filter((_, i) => survey[i]), ...inputs.filter((_, i) => !survey[i])];
+      let partRows = 0; // rows of this worker's own part, read into its own dataset until merged
+      const progress = (bytes, rows = partRows) => {
+        doneBytes += bytes;
+        partRows = rows;
+        const now = performance.now();
+        if (now - lastPost > 50 || doneBytes === totalBytes) {
+          lastPost = now;
+          postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead() + partRows });
+        }
+      };
       for (const { file, name } of ordered) {
         dataset.beginFile(name); // the page's names are unique within a dataset
+        if (ports.length > 0 && file.size >= MIN_PARALLEL_BYTES) {
+          const got = await readInParts({ module, dataset, file, name, config: JSON.stringify(config), ports, chunkBytes, onBytes: progress });
+          // The parts could not give the sequential report: the whole run again, in this worker alone.
+          if (got.restart) console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
+          if (got.restart) return run({ ...message, ports: [] });
+          partRows = 0; // merged: in dataset.rowsRead() now
+          console.info(`kpilens: ${name}: ${got.parts} part(s)${got.fallback ? `, read by one worker (${got.fallback})` : ''}`);
+          dataset.endFile();
+          continue;
+        }
         for (let offset = 0; offset < file.size; offset += chunkBytes) {
           const end = Math.min(offset + chunkBytes, file.size);
           const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, end)));
@@ -106,12 +128,7 @@ async function run(message) {
           module.HEAPU8.set(bytes, address); // HEAPU8 re-read after chunkBuffer: memory may grow
           dataset.pushChunk(bytes.length);
           await nextTask();
-          doneBytes += bytes.length;
-          const now = performance.now();
-          if (now - lastPost > 50 || doneBytes === totalBytes) {
-            lastPost = now;
-            postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead() });
-          }
+          progress(bytes.length);
         }
         dataset.endFile();
       }
@@ -131,6 +148,10 @@ self.onmessage = (event) => {
     // Compile, instantiate and warm up before any file comes; a failure is reported by the run that needs
     // the module.
     engine().then(warmUp).catch(() => {});
+    return;
+  }
+  if (message.type === 'helper') {
+    serveHelper(message.port, engine); // a helper reads parts for an engine worker (parallel_read.js)
     return;
   }
   if (message.type !== 'run') return;

@@ -4,6 +4,7 @@
 // any two engines can be compared figure by figure (`differences`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,7 @@ function runCli(file) {
 
 export const ENGINES = [
   { id: 'wasm', label: 'kpilens wasm (Node)', run: inWorker('wasm') },
+  { id: 'wasm-parallel', label: `kpilens wasm, ${availableParallelism()} workers (Node worker_threads)`, run: inWorker('wasm-parallel') },
   { id: 'page', label: 'kpilens page (Chromium)', run: inWorker('page') },
   { id: 'cli', label: 'kpilens native CLI', run: runCli },
   { id: 'papa', label: 'Papa Parse + JS', run: inWorker('papa') },
@@ -78,6 +80,25 @@ const WORKERS = {
     const text = await reportFromFiles([file], { grain: 'week' });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength };
+  },
+
+  // N = the cores: the file read in parts by worker_threads (node_engine.mjs reportFromFilesParallel).
+  // Timed like wasm, plus starting the workers (each loads and compiles the module): a real cost.
+  async 'wasm-parallel'(file) {
+    const { loadEngine, reportFromFilesParallel } = await import('../../wasm/bindings/node_engine.mjs');
+    const engine = await loadEngine(WASM);
+    const stats = {};
+    const start = process.hrtime.bigint();
+    const text = await reportFromFilesParallel([file], { grain: 'week' }, { workers: availableParallelism(), modulePath: WASM, stats });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (stats.restarted || stats.files[0].fallback) throw new Error(`wasm-parallel: read sequentially (${stats.restarted ?? stats.files[0].fallback})`);
+    return {
+      seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength,
+      phases: {
+        startSeconds: stats.startMs / 1000, prepassSeconds: stats.prepassMs / 1000, readSeconds: stats.readMs / 1000,
+        mergeSeconds: stats.mergeMs / 1000,
+      },
+    };
   },
 
   async page(file, options) {

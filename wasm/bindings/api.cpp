@@ -3,10 +3,12 @@
 // buffer in wasm memory. JS writes a chunk's bytes into that buffer (HEAPU8.set) and makes one call
 // per chunk.
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
 
 #include <string>
 #include <vector>
 
+#include "csv_scanner.h"
 #include "health_score.h"
 #include "json_writer.h"
 #include "ticket_dataset.h"
@@ -82,6 +84,50 @@ class Dataset {
 
   double rows_read() const { return static_cast<double>(dataset_.rows_read()); }
 
+  // Parallel reading (ticket_dataset.h "Parallel reading", docs/architecture.md). The pre-pass:
+  // the first `size` bytes of the chunk buffer, the byte before them `previous_byte` (0: none),
+  // give line_breaks × 2 + (quotes mod 2); a CRLF straddling two chunks counts in the first.
+  double count_chunk(double size, double previous_byte) const {
+    const auto counts = kpilens::count_quotes_and_line_breaks(chunk(size), to_byte(previous_byte));
+    return static_cast<double>(counts.line_breaks) * 2 + static_cast<double>(counts.quotes & 1);
+  }
+
+  // The offset in the chunk of its first record start (past a line break outside quotes), given
+  // whether it begins inside quotes and the byte before it; -1 when none lies in it.
+  double record_start(double size, bool in_quotes, double previous_byte) const {
+    const size_t found = kpilens::find_record_start(chunk(size), in_quotes, to_byte(previous_byte));
+    return found == std::string_view::npos ? -1.0 : static_cast<double>(found);
+  }
+
+  // Empty when the file being read can be split after what was fed, else why not.
+  std::string part_refusal() const { return dataset_.part_refusal(); }
+  bool begin_part(double offset, double line) {
+    return dataset_.begin_part(static_cast<uint64_t>(offset), static_cast<uint64_t>(line));
+  }
+
+  // The part's state as a view into wasm memory, valid until the next call: copy it (.slice()).
+  emscripten::val save_part(bool last) {
+    state_ = dataset_.save_part(last);
+    return emscripten::val(emscripten::typed_memory_view(state_.size(), state_.data()));
+  }
+
+  // Merges a part's state, written into the chunk buffer: {"status": "merged" | "sequential" |
+  // "corrupt", "why"}. After "sequential" the driver reads everything again sequentially.
+  std::string merge_part(double size) {
+    const std::string_view bytes = chunk(size);
+    std::string why;
+    const auto result = dataset_.merge_part(
+        std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), why);
+    kpilens::JsonWriter w;
+    w.begin_object();
+    w.field("status", result == kpilens::TicketDataset::PartMerge::kMerged       ? "merged"
+                      : result == kpilens::TicketDataset::PartMerge::kSequential ? "sequential"
+                                                                                 : "corrupt");
+    w.field("why", why);
+    w.end_object();
+    return w.take();
+  }
+
   std::string report() {
     if (report_.empty()) {
       report_ = dataset_.report_json();
@@ -104,8 +150,18 @@ class Dataset {
   }
 
  private:
+  std::string_view chunk(double size) const {
+    size_t n = static_cast<size_t>(size);
+    if (n > buffer_.size()) n = buffer_.size();
+    return std::string_view(buffer_.data(), n);
+  }
+  static char to_byte(double value) {
+    return static_cast<char>(static_cast<unsigned char>(static_cast<unsigned>(value) & 0xFF));
+  }
+
   kpilens::TicketDataset dataset_;
   std::vector<char> buffer_;
+  std::vector<uint8_t> state_;
   std::string report_;
 };
 
@@ -121,6 +177,12 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("endFile", &Dataset::end_file)
       .function("probeChunk", &Dataset::probe_chunk)
       .function("rowsRead", &Dataset::rows_read)
+      .function("countChunk", &Dataset::count_chunk)
+      .function("recordStart", &Dataset::record_start)
+      .function("partRefusal", &Dataset::part_refusal)
+      .function("beginPart", &Dataset::begin_part)
+      .function("savePart", &Dataset::save_part)
+      .function("mergePart", &Dataset::merge_part)
       .function("report", &Dataset::report)
 #if KPILENS_REPORT_CSV
       .function("reportCsv", &Dataset::report_csv)

@@ -26,6 +26,26 @@ export interface Dataset {
   probeChunk(name: string, size: number): string;
   /** Data rows decoded so far over all files (for progress displays). */
   rowsRead(): number;
+  /**
+   * Parallel reading (docs/architecture.md "Parallel reading"). The pre-pass over the first `size`
+   * bytes of the chunk buffer, `previousByte` the byte before them (0: none): line breaks × 2 +
+   * (quotes mod 2). A CRLF straddling two chunks counts in the first.
+   */
+  countChunk(size: number, previousByte: number): number;
+  /** Offset of the chunk's first record start given the quote state at its start; -1: none. */
+  recordStart(size: number, inQuotes: boolean, previousByte: number): number;
+  /** "" when the file being read can be split after the bytes fed so far (its head), else why not. */
+  partRefusal(): string;
+  /** After the same head: this dataset reads the part starting at file `offset`, line `line`. */
+  beginPart(offset: number, line: number): boolean;
+  /** The part's state: a view into wasm memory, valid until the next call (copy it with .slice()). */
+  savePart(last: boolean): Uint8Array;
+  /**
+   * Merges a part's state written into the chunk buffer, in file order: JSON
+   * `{"status": "merged"|"sequential"|"corrupt", "why"}`. "sequential": read everything again
+   * sequentially (a case parts cannot reproduce); "corrupt": the bytes were refused, nothing changed.
+   */
+  mergePart(size: number): string;
   /** Finishes (once) and returns the report JSON (docs/report.md). */
   report(): string;
   /**

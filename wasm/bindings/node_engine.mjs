@@ -1,7 +1,10 @@
 // node_engine: drives the wasm module from Node the way the page's worker does — files read in slices,
 // each slice copied once into the module's chunk buffer, one pushChunk call per slice.
 import { createRequire } from 'node:module';
-import { openSync, readSync, closeSync } from 'node:fs';
+import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { feedRange, readFileInParts } from './parallel_read.mjs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -98,5 +101,144 @@ export async function reportFromBuffers(inputs, config = {}, options = {}) {
     return dataset.report();
   } finally {
     dataset.delete();
+  }
+}
+
+// ---- Parallel reading (parallel_read.mjs; docs/architecture.md "Parallel reading") -----------------
+// A file of at least `minParallelBytes` is read in parts by `workers` worker_threads (node_part_worker.mjs)
+// and merged here; the report is the sequential one byte for byte. A file the engine cannot split is read
+// sequentially (stats.files[i].fallback says why); a merge the engine refuses to make ("sequential")
+// starts the whole dataset over sequentially (stats.restarted says why).
+
+/** A file as parallel_read's source: {size, read(start, end) → Uint8Array}. */
+export function fileSource(path) {
+  const fd = openSync(path, 'r');
+  const size = fstatSync(fd).size;
+  return {
+    size,
+    read(start, end) {
+      const bytes = Buffer.allocUnsafe(Math.max(0, Math.min(end, size) - start));
+      let got = 0;
+      while (got < bytes.length) {
+        const n = readSync(fd, bytes, got, bytes.length - got, start + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return bytes.subarray(0, got);
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
+}
+
+/** worker_threads running node_part_worker.mjs, one task at a time each: readers for readFileInParts. */
+class PartPool {
+  constructor(count, modulePath) {
+    this.waiting = new Map();
+    this.nextId = 1;
+    this.workers = Array.from({ length: count }, () => {
+      const worker = new Worker(new URL('./node_part_worker.mjs', import.meta.url), { workerData: { modulePath } });
+      worker.ready = new Promise((resolve) => worker.once('message', resolve)); // its module is loaded
+      worker.on('message', ({ id, result, error }) => {
+        if (id === undefined) return;
+        const pending = this.waiting.get(id);
+        this.waiting.delete(id);
+        if (error) pending.reject(new Error(error));
+        else pending.resolve(result);
+      });
+      worker.on('error', (error) => {
+        for (const pending of this.waiting.values()) pending.reject(error);
+        this.waiting.clear();
+      });
+      return worker;
+    });
+    this.readers = this.workers.map((worker) => ({
+      run: (task) => new Promise((resolve, reject) => {
+        const id = this.nextId++;
+        this.waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, task });
+      }),
+    }));
+  }
+
+  ready() {
+    return Promise.all(this.workers.map((worker) => worker.ready));
+  }
+
+  close() {
+    return Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/**
+ * reportFromFiles, with each ticket CSV of at least `minParallelBytes` read in parts by `workers`
+ * worker_threads (default: the cores).
+ * @param {string[]} paths
+ * @param {object|string} config
+ * @param {{workers?: number, chunkBytes?: number, headBytes?: number, minParallelBytes?: number,
+ *          names?: string[], modulePath?: string, stats?: object}} options
+ *   `stats`, when given, is filled in: {files: [{name, parts, fallback}], restarted, startMs (starting the
+ *   workers, each loading the module), prepassMs (head + counts), readMs (parts), mergeMs}
+ */
+export async function reportFromFilesParallel(paths, config = {}, options = {}) {
+  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const chunkBytes = options.chunkBytes ?? 8 << 20;
+  const headBytes = options.headBytes ?? 1 << 20;
+  const minParallelBytes = options.minParallelBytes ?? 32 << 20;
+  const modulePath = options.modulePath ?? defaultModulePath;
+  const stats = options.stats ?? {};
+  Object.assign(stats, { files: [], restarted: null, startMs: 0, prepassMs: 0, readMs: 0, mergeMs: 0 });
+  const configText = typeof config === 'string' ? config : JSON.stringify(config);
+  const engine = await loadEngine(modulePath);
+  const dataset = new engine.Dataset(configText);
+  let pool = null;
+  try {
+    const inputs = paths.map((path, index) => ({ path, name: options.names?.[index] ?? basename(path) }));
+    const kinds = inputs.map((input) => {
+      const source = fileSource(input.path);
+      try {
+        return probe(engine, dataset, input.name, source.read(0, PROBE_BYTES)).kind;
+      } finally {
+        source.close();
+      }
+    });
+    const ordered = [...inputs.filter((_, i) => kinds[i] === 'survey'), ...inputs.filter((_, i) => kinds[i] !== 'survey')];
+    for (const { path, name } of ordered) {
+      const source = fileSource(path);
+      try {
+        dataset.beginFile(name);
+        if (workers < 2 || source.size < minParallelBytes) {
+          stats.files.push({ name, parts: 1, fallback: workers < 2 ? 'one worker' : 'small file' });
+          feedRange(engine, dataset, source, 0, source.size, chunkBytes);
+        } else {
+          if (!pool) {
+            const started = performance.now();
+            pool = new PartPool(workers, modulePath);
+            await pool.ready();
+            stats.startMs = performance.now() - started;
+          }
+          const got = await readFileInParts({
+            module: engine, dataset, source, input: path, name, config: configText, readers: pool.readers, chunkBytes, headBytes,
+          });
+          stats.files.push({ name, parts: got.parts, fallback: got.fallback });
+          stats.prepassMs += got.prepassMs;
+          stats.readMs += got.readMs;
+          stats.mergeMs += got.mergeMs;
+          if (got.restart) {
+            // The dataset holds part of this file's figures: start over, all sequential.
+            stats.restarted = got.restart;
+            return await reportFromFiles(paths, config, { chunkBytes, names: options.names });
+          }
+        }
+        dataset.endFile();
+      } finally {
+        source.close();
+      }
+    }
+    return dataset.report();
+  } finally {
+    dataset.delete();
+    if (pool) await pool.close();
   }
 }

@@ -125,6 +125,19 @@ void CsvDecoder::finish(CsvRecordSink& sink) {
   }
 }
 
+bool CsvDecoder::at_record_start() const {
+  return delimiter_ != 0 && bom_checked_ && state_ == State::kFieldStart && buffer_.empty() &&
+         ends_.empty() && !oversized_ && !field_quoted_;
+}
+
+void CsvDecoder::restart_at_line(uint64_t line) {
+  // A part starts past the LF of a CRLF (find_record_start), so a CR before it has no LF to skip.
+  skip_lf_ = false;
+  quoted_cr_ = false;
+  line_ = line;
+  record_line_ = line;
+}
+
 void CsvDecoder::append(const char* data, size_t size) {
   if (oversized_) return;
   if (buffer_.size() + size > options_.max_record_bytes) {

@@ -62,6 +62,14 @@ class CsvDecoder {
   uint64_t stray_quotes() const { return stray_quotes_; }
   uint64_t first_stray_quote_line() const { return first_stray_quote_line_; }
 
+  // For a reader of one part of a file (ticket_dataset_parts.cpp): true when the delimiter is
+  // settled and everything fed so far ended a record (no field, quote or record open), so the next
+  // byte fed starts a record.
+  bool at_record_start() const;
+  // Goes on as if the next byte fed started a record on physical line `line`: the first record of
+  // a part that starts further on in the file. Only when at_record_start().
+  void restart_at_line(uint64_t line);
+
  private:
   enum class State : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
 

@@ -130,7 +130,7 @@ void ExactSum::carry() {
   adds_since_carry_ = 0;
 }
 
-void ExactSum::merge(const ExactSum& other) {
+KPILENS_RARELY_RUN void ExactSum::merge(const ExactSum& other) {
   if (other.state_ == kEmpty) return;
   if (state_ == kEmpty || other.state_ == kOther) state_ = other.state_;
   nan_ = nan_ || other.nan_;
@@ -213,7 +213,7 @@ double ExactSum::value() const {
 // Saved form: tag 'S', flags (u8), then when the magnitude is not 0 (flag kFlagNonZero): the index
 // of its lowest non-zero digit (varint), the number of digits up to its highest non-zero one
 // (varint), and the digits (u32 each, lowest first).
-void ExactSum::save(StateWriter& out) const {
+KPILENS_RARELY_RUN void ExactSum::save(StateWriter& out) const {
   std::vector<uint32_t> digits;
   int32_t first = 0;
   const bool negative = magnitude(digits, first);
@@ -233,7 +233,7 @@ void ExactSum::save(StateWriter& out) const {
   for (uint32_t digit : digits) out.write_u32(digit);
 }
 
-bool ExactSum::load(StateReader& in) {
+KPILENS_RARELY_RUN bool ExactSum::load(StateReader& in) {
   *this = ExactSum{};
   uint8_t tag = 0;
   uint8_t flags = 0;

@@ -109,7 +109,7 @@ void DDSketch::add(double value) {
   ++counts_[static_cast<size_t>(bucket - first_bucket_)];
 }
 
-void DDSketch::merge(const DDSketch& other) {
+KPILENS_RARELY_RUN void DDSketch::merge(const DDSketch& other) {
   if (other.count_ == 0) return;
   if (count_ == 0) {
     min_ = other.min_;
@@ -177,7 +177,7 @@ uint64_t DDSketch::count_below(double limit) const {
 // Saved form: tag 'D', count, zeros (varints); when count > 0 the minimum and maximum (f64); when
 // some value is in a bucket, the lowest such bucket (svarint), the number of buckets up to the
 // highest non-empty one (varint) and their counts (varints).
-void DDSketch::save(StateWriter& out) const {
+KPILENS_RARELY_RUN void DDSketch::save(StateWriter& out) const {
   out.write_u8(kSketchTag);
   out.write_varint(count_);
   out.write_varint(zeros_);
@@ -194,7 +194,7 @@ void DDSketch::save(StateWriter& out) const {
   for (size_t k = first; k < end; ++k) out.write_varint(counts_[k]);
 }
 
-bool DDSketch::load(StateReader& in) {
+KPILENS_RARELY_RUN bool DDSketch::load(StateReader& in) {
   *this = DDSketch{};
   uint8_t tag = 0;
   uint64_t count = 0;
@@ -265,7 +265,7 @@ void DurationQuantiles::feed(double value) {
   if (count_ > cap_) spill();
 }
 
-void DurationQuantiles::merge(const DurationQuantiles& other) {
+KPILENS_RARELY_RUN void DurationQuantiles::merge(const DurationQuantiles& other) {
   count_ += other.count_;
   sum_.merge(other.sum_);
   settled_.clear();
@@ -323,7 +323,7 @@ uint64_t DurationQuantiles::count_below(double limit) const {
 // Saved form: tag 'Q', the cap and the count (varints), then either 0 and the kept values (f64
 // each, `count` of them, in their current order; the exact sum is theirs, so it is not written)
 // or 1, the exact sum and the sketch.
-void DurationQuantiles::save(StateWriter& out) const {
+KPILENS_RARELY_RUN void DurationQuantiles::save(StateWriter& out) const {
   out.write_u8(kQuantilesTag);
   out.write_varint(cap_);
   out.write_varint(count_);
@@ -337,7 +337,7 @@ void DurationQuantiles::save(StateWriter& out) const {
   for (double v : values_) out.write_f64(v);
 }
 
-bool DurationQuantiles::load(StateReader& in) {
+KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
   *this = DurationQuantiles(cap_);
   uint8_t tag = 0;
   uint64_t cap = 0;

@@ -10,6 +10,9 @@
 
 namespace kpilens {
 
+class StateReader;
+class StateWriter;
+
 // What a satisfaction cell said. Zendesk writes Offered / Not Offered / Good / Bad instead of a
 // score.
 enum class RatingKind : uint8_t { kNone, kNotOffered, kOffered, kScore, kGood, kBad };
@@ -69,6 +72,9 @@ class CsatAccumulator {
     return rating.kind == RatingKind::kNone || feed_rated(rating, settings);
   }
   void merge(const CsatAccumulator& other);
+  // The state as bytes (ticket_state.cpp); load() replaces this one, false on malformed input.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
   CsatFigures finish(const CsatSettings& settings) const;
 
  private:
@@ -98,6 +104,9 @@ class NpsAccumulator {
   // Returns false for an answer outside 0–10 or not a whole number (not counted).
   bool feed(double score, const NpsSettings& settings);
   void merge(const NpsAccumulator& other);
+  // The state as bytes (ticket_state.cpp); load() replaces this one, false on malformed input.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
   NpsFigures finish() const;
 
  private:
@@ -117,6 +126,9 @@ class CesAccumulator {
  public:
   bool feed(double score, const CesSettings& settings);
   void merge(const CesAccumulator& other);
+  // The state as bytes (ticket_state.cpp); load() replaces this one, false on malformed input.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
   CesFigures finish() const;
 
  private:

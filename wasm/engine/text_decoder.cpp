@@ -274,6 +274,26 @@ void TextDecoder::finish(const Sink& out) {
   }
 }
 
+bool TextDecoder::can_jump() const {
+  return start_decided_ && held_.empty() && pending_high_ == 0 &&
+         encoding_ != TextEncoding::kUtf16Le && encoding_ != TextEncoding::kUtf16Be;
+}
+
+void TextDecoder::jump_to(uint64_t offset) {
+  offset_ = offset;
+}
+
+void TextDecoder::adopt(TextEncoding encoding, bool saw_utf8_multibyte) {
+  encoding_ = encoding;
+  saw_utf8_multibyte_ = saw_utf8_multibyte;
+}
+
+void TextDecoder::add_replaced(uint64_t count, uint64_t first_offset) {
+  if (count == 0) return;
+  if (replaced_ == 0) first_replaced_offset_ = first_offset;
+  replaced_ += count;
+}
+
 void TextDecoder::begin(TextEncoding encoding, size_t bom_length) {
   start_decided_ = true;
   encoding_ = encoding;

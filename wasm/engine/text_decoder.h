@@ -39,6 +39,19 @@ class TextDecoder {
   // 0-based byte offset in the input of the first replaced sequence (meaningful when replaced()).
   uint64_t first_replaced_offset() const { return first_replaced_offset_; }
   uint64_t bytes_in() const { return bytes_in_; }
+  // A valid multi-byte UTF-8 sequence (or a UTF-8 BOM) was seen: settled as UTF-8.
+  bool saw_utf8_multibyte() const { return saw_utf8_multibyte_; }
+
+  // For a reader of one part of a file (ticket_dataset_parts.cpp). can_jump(): the start was
+  // judged (BOM, UTF-16), the text is UTF-8 or windows-1252 (one byte per line break) and no
+  // sequence is held, so the next bytes may come from further on in the file. jump_to(): the next
+  // byte decoded is the file's byte `offset`.
+  bool can_jump() const;
+  void jump_to(uint64_t offset);
+  // The merge of parts: takes the encoding state a later part of the file left, and its invalid
+  // sequences (`first_offset`: the first one's file offset, kept only if this decoder had none).
+  void adopt(TextEncoding encoding, bool saw_utf8_multibyte);
+  void add_replaced(uint64_t count, uint64_t first_offset);
 
  private:
   void begin(TextEncoding encoding, size_t bom_length);

@@ -1,5 +1,6 @@
 // ticket_aggregate: see ticket_aggregate.h.
 #include "ticket_aggregate.h"
+#include "state_codec.h"
 
 #include <algorithm>
 #include <cstring>
@@ -62,6 +63,10 @@ size_t hash_of(std::string_view value) {
 }
 
 }  // namespace
+
+size_t TicketAggregate::hash_of_segment(std::string_view value) {
+  return hash_of(value);
+}
 
 uint32_t PeriodIndex::find(int64_t period) const {
   const int64_t offset = period - base_;
@@ -198,7 +203,7 @@ void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> pe
   }
 }
 
-void TicketAggregate::merge(const TicketAggregate& other) {
+KPILENS_RARELY_RUN void TicketAggregate::merge(const TicketAggregate& other) {
   total.merge(other.total);
   for (const auto& [period, id] : other.period_ids_.in_order()) {
     period_group_at(period).merge(other.period_groups_[id]);

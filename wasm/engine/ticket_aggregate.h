@@ -18,6 +18,9 @@
 
 namespace kpilens {
 
+class StateReader;
+class StateWriter;
+
 struct BacklogFlow {
   uint64_t created = 0;  // tickets created in the period
   uint64_t solved = 0;   // of all tickets, those that left the backlog in the period
@@ -74,6 +77,12 @@ class TicketAggregate {
             const KpiSettings& settings);
   void merge(const TicketAggregate& other);
   void finish();
+  // The state as bytes (ticket_state.cpp), for a worker's part of a file. load() replaces this
+  // aggregate's groups (its column count and max_segments stay: the state must have as many
+  // columns); false (the reader failed) on malformed input: duplicate values or periods, counts
+  // past the bytes left.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
   // A breakdown that starts mid-way (a later file has the column): every ticket fed so far had no
   // such cell, so they all start in its "(blank)" group.
   void add_segment_column();
@@ -111,6 +120,7 @@ class TicketAggregate {
     uint32_t insert(std::string_view value, size_t hash, TicketGroup group = {});
   };
 
+  static size_t hash_of_segment(std::string_view value);
   uint32_t group_id(size_t column, std::string_view value);
   TicketGroup& period_group_at(int64_t period);
   BacklogFlow& flow_at(int64_t period);

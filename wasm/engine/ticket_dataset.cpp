@@ -18,7 +18,6 @@ namespace kpilens {
 
 namespace {
 
-constexpr size_t kIssueLines = 5;
 constexpr size_t kStartWindow = 8192;  // bytes check_start looks at, whatever the chunk sizes
 
 std::string quoted_excerpt(std::string_view cell) {
@@ -165,6 +164,7 @@ void TicketDataset::begin_file(std::string name) {
   start_checked_ = false;
   start_bytes_.clear();
   pending_rows_.clear();
+  parts_ = PartState{};
 }
 
 // Refuses, from its first bytes (already decoded to UTF-8), a file that is not text.
@@ -240,6 +240,12 @@ void TicketDataset::release_start() {
   decode(bytes);
 }
 
+void TicketDataset::finish_decoders() {
+  if (skipping_file_ || json_) return;
+  text_->finish([this](std::string_view utf8) { feed_utf8(utf8); });
+  decoder_->finish(*sink_);
+}
+
 void TicketDataset::end_file() {
   if (!in_file_) return;
   FileSummary& file = files_.back();
@@ -275,11 +281,14 @@ void TicketDataset::end_file() {
       }
     }
     if (!json_) file.delimiter = decoder_->delimiter();
-    if (!json_ && decoder_->stray_quotes() > 0) {
-      warnings_.push_back(file.name + ": " + std::to_string(decoder_->stray_quotes()) +
+    // (Parts read by other datasets and merged here add theirs: ticket_dataset_parts.cpp.)
+    const uint64_t stray_quotes = json_ ? 0 : decoder_->stray_quotes() + parts_.stray_quotes;
+    if (stray_quotes > 0) {
+      const uint64_t first_line = decoder_->stray_quotes() > 0 ? decoder_->first_stray_quote_line()
+                                                               : parts_.first_stray_quote_line;
+      warnings_.push_back(file.name + ": " + std::to_string(stray_quotes) +
                           " quoted field(s) had text after the closing quote (first on line " +
-                          std::to_string(decoder_->first_stray_quote_line()) +
-                          "); the text was kept");
+                          std::to_string(first_line) + "); the text was kept");
     }
     if (file.replaced_chars > 0) {
       warnings_.push_back(file.name + ": " + std::to_string(file.replaced_chars) +
@@ -345,7 +354,7 @@ void TicketDataset::value_issue(TicketField field, uint64_t line, std::string_vi
     issue.example = quoted_excerpt(cell);
     issue.reason = std::string(reason);
   }
-  if (issue.lines.size() < kIssueLines) {
+  if (issue.lines.size() < kValueIssueLines) {
     issue.lines.push_back(line);
     issue.files.push_back(files_.size() - 1);
   }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -91,6 +92,31 @@ class TicketDataset {
   // Finishes the aggregate (once) and writes the report (docs/report.md).
   std::string report_json();
 
+  // Parallel reading (ticket_dataset_parts.cpp; docs/architecture.md "Parallel reading"). Once a
+  // file's head — its first bytes up to a record start, with the header and the rows that decide
+  // the date order — is fed, the rest can be read in parts by other datasets made with the same
+  // config: each is fed the same head, begin_part()s at a record start, is fed its part's bytes
+  // and save_part()s; this dataset merge_part()s the states in file order, then end_file()s as
+  // usual. The report is the sequential one byte for byte, or merge_part says it cannot be (the
+  // driver then reads everything sequentially).
+  //
+  // Empty when the file being read can be split after what was fed, else why not.
+  std::string part_refusal() const;
+  // Starts a part at file offset `offset`, 1-based physical line `line`: a record start. False
+  // (see part_refusal()) when this file cannot be split.
+  bool begin_part(uint64_t offset, uint64_t line);
+  // The part's state; `last`: the part ends at the file's end (its last record may lack a line
+  // break, its last quote may be open).
+  std::vector<uint8_t> save_part(bool last);
+  enum class PartMerge : uint8_t {
+    kMerged,
+    kSequential,  // valid, but the merged report would differ from a sequential read
+    kCorrupt,     // not a part state of this file (nothing was changed)
+  };
+  // Merges the next part's state; `why` says why not when not kMerged. After kSequential this
+  // dataset's figures are partly merged: the driver starts over with a sequential read.
+  PartMerge merge_part(std::span<const uint8_t> state, std::string& why);
+
   const EngineConfig& config() const { return config_; }
   const std::vector<FileSummary>& files() const { return files_; }
   const std::vector<RejectedRow>& rejected() const { return rejected_; }
@@ -145,6 +171,8 @@ class TicketDataset {
   bool check_start(std::string_view bytes);
   void release_start();
   void decode(std::string_view bytes);
+  // The end of a part that ends the file: the text and CSV decoders' last bytes (end_file's start).
+  void finish_decoders();
   int resolve_column(std::string_view name) const;
 
   EngineConfig config_;
@@ -215,6 +243,19 @@ class TicketDataset {
   bool ticket_rows_seen_ = false;
   JoinSummary join_;
   char decimal_ = '.';
+
+  // Parallel reading: a part being read here, or the parts merged into the file being read.
+  struct PartState {
+    bool reading = false;                // begin_part() was called for this file
+    size_t warnings_at_start = 0;        // a part must add none (they are per file, not per part)
+    uint64_t stray_quotes_at_start = 0;  // the head's, counted by the merging dataset itself
+    uint64_t replaced_at_start = 0;
+    TextEncoding start_encoding = TextEncoding::kUtf8;
+    bool start_saw_utf8 = false;
+    uint64_t stray_quotes = 0;  // merged from parts
+    uint64_t first_stray_quote_line = 0;
+  };
+  PartState parts_;
 };
 
 }  // namespace kpilens

@@ -1,6 +1,7 @@
 // ticket_kpis: formulas and sources in docs/kpis.md. Percentages divide an integer numerator × 100
 // once, so the same counts give the same bits everywhere.
 #include "ticket_kpis.h"
+#include "state_codec.h"
 
 namespace kpilens {
 
@@ -196,7 +197,7 @@ void TicketGroup::feed(const TicketRecord& t, const KpiSettings& settings) {
   if (t.resolution_hours) resolution.feed(*t.resolution_hours);
 }
 
-void TicketGroup::merge(const TicketGroup& o) {
+KPILENS_RARELY_RUN void TicketGroup::merge(const TicketGroup& o) {
   tickets += o.tickets;
   solved += o.solved;
   solved_csat_responses += o.solved_csat_responses;

@@ -15,6 +15,9 @@
 
 namespace kpilens {
 
+class StateReader;
+class StateWriter;
+
 struct TicketRecord {
   // A survey answer that joined no ticket: it feeds only the survey KPIs (CSAT, NPS, CES).
   bool survey_only = false;
@@ -49,6 +52,8 @@ class FirstContactAccumulator {
  public:
   void feed(const TicketRecord& ticket);
   void merge(const FirstContactAccumulator& other);
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
 
   uint64_t solved_known = 0;  // solved tickets whose replies (or FCR flag) are known
   uint64_t resolved_first = 0;
@@ -63,6 +68,8 @@ class DurationAccumulator {
   void feed(double value) { values_.feed(value); }
   void merge(const DurationAccumulator& other) { values_.merge(other.values_); }
   void finish() { values_.finish(); }
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
   const DurationQuantiles& values() const { return values_; }
 
  private:
@@ -74,6 +81,10 @@ class TicketGroup {
   void feed(const TicketRecord& ticket, const KpiSettings& settings);
   void merge(const TicketGroup& other);
   void finish();
+  // The state as bytes (ticket_state.cpp): what merge() reads. load() replaces this group, false
+  // (the reader failed) on malformed input.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
 
   uint64_t tickets = 0;
   uint64_t solved = 0;

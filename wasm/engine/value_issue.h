@@ -3,11 +3,15 @@
 // a table of these.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace kpilens {
+
+// How many lines (with their files) a ValueIssue lists.
+inline constexpr size_t kValueIssueLines = 5;
 
 struct ValueIssue {
   uint64_t count = 0;

@@ -1,0 +1,90 @@
+// Parallel reading in the page (web/parallel_read.js): a ~50 MB generated export picked with the file input
+// is read by 2 workers (the engine worker and a helper) and gives the same report, byte for byte, as the
+// same page reading it with one worker (navigator.hardwareConcurrency set to 1 before the page loads);
+// the single file opened from file:// reads it in parallel too; Cancel terminates every worker.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useBrowserAndServer, openPage, waitForState, clickDownload, root, singleFileUrl } from './helpers.mjs';
+
+// scripts/gen writes ~142 bytes a row, so 360,000 rows ≈ 51 MB (over the page's 32 MiB threshold).
+const ROWS = 360_000;
+
+const session = useBrowserAndServer();
+let dir;
+let path;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kpilens-e2e-parallel-'));
+  path = join(dir, 'tickets.csv');
+  execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', String(ROWS), '--seed', '4', '--out', path], { stdio: 'inherit' });
+});
+
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Opens `url` with `cores` as navigator.hardwareConcurrency; reads the file; the report JSON and workers. */
+async function reportWith(url, cores) {
+  const { context, page, log } = await openPage(session.browser);
+  try {
+    await context.addInitScript((n) => {
+      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n, configurable: true });
+    }, cores);
+    const started = [];
+    page.on('worker', (worker) => started.push(worker.url()));
+    await page.goto(url);
+    await page.setInputFiles('#file-input', path);
+    await waitForState(page, 'ready', 120_000);
+    const report = await clickDownload(page, page.locator('[data-export="report-json"]'));
+    assert.deepEqual(log.pageErrors, []);
+    // The engine worker says how it read each large file (web/worker.js).
+    const parts = log.console.map((m) => /kpilens: tickets\.csv: (\d+) part/.exec(m)?.[1]).find(Boolean);
+    return { json: report.text, workers: started.length, parts: Number(parts ?? 0), console: log.console };
+  } finally {
+    await context.close();
+  }
+}
+
+test('a 50 MB export read by 2 workers gives the report one worker gives, served and from file://', async (t) => {
+  assert.ok(statSync(path).size > 32 << 20);
+  const one = await reportWith(session.server.url, 1);
+  const two = await reportWith(session.server.url, 2);
+  t.diagnostic(`workers started: ${one.workers} with 1 core, ${two.workers} with 2`);
+  assert.equal(one.workers, 1);
+  assert.equal(two.workers, 2, 'the engine worker and one helper');
+  assert.equal(two.parts, 2, `read in two parts: ${two.console.join(' | ')}`);
+  assert.equal(two.json, one.json);
+  assert.equal(JSON.parse(two.json).input.files[0].rows_used > 300_000, true);
+  const local = await reportWith(singleFileUrl, 2);
+  assert.equal(local.workers, 2, 'file:// starts the helper too');
+  assert.equal(local.parts, 2, `file://: read in two parts: ${local.console.join(' | ')}`);
+  assert.equal(local.json, one.json);
+});
+
+test('cancel terminates the engine worker and its helper', async () => {
+  const { context, page } = await openPage(session.browser);
+  try {
+    await context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2, configurable: true });
+    });
+    const closed = [];
+    page.on('worker', (worker) => worker.on('close', () => closed.push(worker.url())));
+    await page.goto(session.server.url);
+    await page.setInputFiles('#file-input', path);
+    await page.waitForFunction(() => document.body.dataset.state === 'running' &&
+      document.getElementById('progress-bar').value > 0, null, { timeout: 30_000 });
+    const started = Date.now();
+    await page.click('#cancel-button');
+    await page.waitForFunction(() => document.getElementById('progress').hidden && document.body.dataset.state === 'cancelled',
+      null, { timeout: 1000 });
+    // A busy worker may finish its current task for up to ~2 s after terminate() (cancel.test.mjs).
+    while (closed.length < 2 && Date.now() - started < 3500) await page.waitForTimeout(50);
+    assert.ok(closed.length >= 2, `${closed.length} worker(s) closed: the engine worker and the helper`);
+  } finally {
+    await context.close();
+  }
+});

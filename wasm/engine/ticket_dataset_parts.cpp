@@ -1,0 +1,291 @@
+// ticket_dataset_parts: a ticket file read in parts by several datasets at once, merged into one
+// (ticket_dataset.h, "Parallel reading"). A part's dataset is fed the file's head first, so it
+// knows everything a sequential reader would know at the part's first byte — header, mapping,
+// delimiter, date order, decimal separator, encoding — by having read it the same way; it then
+// forgets the head's rows (the merging dataset counts those) and reads its part. Its state holds
+// everything the report takes from the part: the file's counters, the rejected rows and value
+// issues it would list (its first ones: the merge keeps the file's first ones), the text and CSV
+// decoders' counts and the aggregate. The merge refuses, rather than guesses, whenever the
+// sequential read could have gone differently: see merge_part.
+#include <algorithm>
+
+#include "state_codec.h"
+#include "ticket_dataset.h"
+
+namespace kpilens {
+
+namespace {
+
+constexpr uint32_t kPartMagic = 0x3150504B;  // "KPP1"
+
+bool is_utf16(TextEncoding encoding) {
+  return encoding == TextEncoding::kUtf16Le || encoding == TextEncoding::kUtf16Be;
+}
+
+bool read_encoding(StateReader& in, TextEncoding& encoding) {
+  uint8_t value = 0;
+  if (!in.read_u8(value)) return false;
+  if (value > static_cast<uint8_t>(TextEncoding::kWindows1252)) return in.fail();
+  encoding = static_cast<TextEncoding>(value);
+  return !is_utf16(encoding) || in.fail();
+}
+
+bool read_flag(StateReader& in, bool& flag) {
+  uint8_t value = 0;
+  if (!in.read_u8(value)) return false;
+  if (value > 1) return in.fail();
+  flag = value == 1;
+  return true;
+}
+
+// The text decoder's state as far as the merge cares: which encoding, and whether it is settled
+// as UTF-8 (after that, invalid sequences are U+FFFD rather than a switch to windows-1252).
+struct TextState {
+  TextEncoding encoding = TextEncoding::kUtf8;
+  bool saw_utf8 = false;
+  bool operator==(const TextState&) const = default;
+};
+
+// A part's state, read whole before anything is merged.
+struct PartFigures {
+  bool last = false;
+  bool ended_at_record_start = false;
+  bool added_warnings = false;
+  std::vector<std::string> by;
+  FileSummary counts;
+  TextState start, end;
+  uint64_t replaced = 0, first_replaced_offset = 0;
+  uint64_t stray_quotes = 0, first_stray_quote_line = 0;
+  uint64_t rejected_total = 0;
+  std::vector<std::pair<uint64_t, std::string>> rejected;
+  std::array<ValueIssue, kTicketFieldCount> issues{};
+};
+
+bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
+  uint32_t magic = 0;
+  if (!in.read_u32(magic)) return false;
+  if (magic != kPartMagic) return in.fail();
+  if (!read_flag(in, p.last) || !read_flag(in, p.ended_at_record_start) ||
+      !read_flag(in, p.added_warnings)) {
+    return false;
+  }
+  uint64_t count = 0;
+  if (!in.read_count(count, 1)) return false;
+  p.by.resize(static_cast<size_t>(count));
+  for (std::string& name : p.by) {
+    if (!in.read_string(name)) return false;
+  }
+  FileSummary& c = p.counts;
+  for (uint64_t* value : {&c.bytes, &c.records, &c.rows_used, &c.rows_filtered, &c.rows_rejected,
+                          &c.ragged_rows, &c.first_ragged_line}) {
+    if (!in.read_varint(*value)) return false;
+  }
+  if (!read_encoding(in, p.start.encoding) || !read_flag(in, p.start.saw_utf8) ||
+      !read_encoding(in, p.end.encoding) || !read_flag(in, p.end.saw_utf8)) {
+    return false;
+  }
+  for (uint64_t* value : {&p.replaced, &p.first_replaced_offset, &p.stray_quotes,
+                          &p.first_stray_quote_line, &p.rejected_total}) {
+    if (!in.read_varint(*value)) return false;
+  }
+  if (!in.read_count(count, 2)) return false;
+  if (count > p.rejected_total || count > max_rejected_listed) return in.fail();
+  p.rejected.resize(static_cast<size_t>(count));
+  for (auto& [line, reason] : p.rejected) {
+    if (!in.read_varint(line) || !in.read_string(reason)) return false;
+  }
+  if (!in.read_varint(count)) return false;
+  if (count != kTicketFieldCount) return in.fail();
+  for (ValueIssue& issue : p.issues) {
+    if (!in.read_varint(issue.count) || !in.read_string(issue.example) ||
+        !in.read_string(issue.reason) || !in.read_count(count, 1)) {
+      return false;
+    }
+    if (count > kValueIssueLines || count > issue.count) return in.fail();
+    issue.lines.resize(static_cast<size_t>(count));
+    for (uint64_t& line : issue.lines) {
+      if (!in.read_varint(line)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string TicketDataset::part_refusal() const {
+  if (!in_file_) return "no file is being read";
+  const FileSummary& file = files_.back();
+  if (config_failed_ || skipping_file_ || file.error) return "the file cannot be read";
+  if (json_) return "JSON and NDJSON files are read sequentially";
+  if (!start_checked_ || !header_seen_) return "the head holds no header row yet";
+  if (!inference_done_) return "the head holds fewer rows than the date-order inference reads";
+  if (file.kind != DatasetKind::kTickets) {
+    return "survey and customer-success files are read sequentially";
+  }
+  if (first_survey_seen_) return "survey answers wait for ticket rows: read sequentially";
+  if (!text_ || !text_->can_jump()) return "UTF-16 text is read sequentially";
+  if (!decoder_ || !decoder_->at_record_start()) {
+    return "the head does not end at a record start";
+  }
+  return {};
+}
+
+bool TicketDataset::begin_part(uint64_t offset, uint64_t line) {
+  if (!part_refusal().empty() || parts_.reading) return false;
+  // The head's rows are the merging dataset's: this one keeps only what follows.
+  FileSummary& file = files_.back();
+  file.bytes = file.records = file.rows_used = file.rows_filtered = file.rows_rejected = 0;
+  file.ragged_rows = file.first_ragged_line = 0;
+  rejected_.clear();
+  rejected_total_ = 0;
+  value_issues_ = {};
+  aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
+  parts_.reading = true;
+  parts_.warnings_at_start = warnings_.size();
+  parts_.stray_quotes_at_start = decoder_->stray_quotes();
+  parts_.replaced_at_start = text_->replaced();
+  parts_.start_encoding = text_->encoding();
+  parts_.start_saw_utf8 = text_->saw_utf8_multibyte();
+  decoder_->restart_at_line(line);
+  text_->jump_to(offset);
+  return true;
+}
+
+std::vector<uint8_t> TicketDataset::save_part(bool last) {
+  if (!parts_.reading) return {};
+  FileSummary& file = files_.back();
+  if (last) finish_decoders();
+  const bool clean = last || (text_->can_jump() && decoder_->at_record_start());
+  StateWriter out;
+  out.write_u32(kPartMagic);
+  out.write_u8(last ? 1 : 0);
+  out.write_u8(clean ? 1 : 0);
+  out.write_u8(warnings_.size() != parts_.warnings_at_start || skipping_file_ ? 1 : 0);
+  out.write_varint(config_.by.size());
+  for (const std::string& name : config_.by) out.write_string(name);
+  for (uint64_t value : {file.bytes, file.records, file.rows_used, file.rows_filtered,
+                         file.rows_rejected, file.ragged_rows, file.first_ragged_line}) {
+    out.write_varint(value);
+  }
+  out.write_u8(static_cast<uint8_t>(parts_.start_encoding));
+  out.write_u8(parts_.start_saw_utf8 ? 1 : 0);
+  out.write_u8(static_cast<uint8_t>(text_->encoding()));
+  out.write_u8(text_->saw_utf8_multibyte() ? 1 : 0);
+  // The head's own invalid sequences and stray quotes are the merging dataset's: only this
+  // part's are sent, with their first place when the head had none (else the head's comes first).
+  const uint64_t replaced = text_->replaced() - parts_.replaced_at_start;
+  out.write_varint(replaced);
+  out.write_varint(replaced > 0 && parts_.replaced_at_start == 0 ? text_->first_replaced_offset()
+                                                                 : 0);
+  const uint64_t stray = decoder_->stray_quotes() - parts_.stray_quotes_at_start;
+  out.write_varint(stray);
+  out.write_varint(
+      stray > 0 && parts_.stray_quotes_at_start == 0 ? decoder_->first_stray_quote_line() : 0);
+  out.write_varint(rejected_total_);
+  out.write_varint(rejected_.size());
+  for (const RejectedRow& row : rejected_) {
+    out.write_varint(row.line);
+    out.write_string(row.reason);
+  }
+  out.write_varint(value_issues_.size());
+  for (const ValueIssue& issue : value_issues_) {
+    out.write_varint(issue.count);
+    out.write_string(issue.example);
+    out.write_string(issue.reason);
+    out.write_varint(issue.lines.size());
+    for (uint64_t line : issue.lines) out.write_varint(line);
+  }
+  aggregate_.save(out);
+  return out.take();
+}
+
+TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> state,
+                                                   std::string& why) {
+  why.clear();
+  PartFigures p;
+  StateReader in(state);
+  TicketAggregate part_aggregate(config_.by.size(), config_.max_segments);
+  if (!read_part(in, p, config_.max_rejected_listed)) {
+    why = "malformed part state";
+    return PartMerge::kCorrupt;
+  }
+  if (p.by != config_.by) {
+    // (Checked before the aggregate, whose column count follows config_.by.)
+    why = "the part's breakdowns differ from the file's (optional segments decided elsewhere)";
+    return PartMerge::kSequential;
+  }
+  if (!part_aggregate.load(in) || !in.at_end()) {
+    why = "malformed part state";
+    return PartMerge::kCorrupt;
+  }
+  if (std::string refusal = part_refusal(); !refusal.empty()) {
+    why = refusal;
+    return PartMerge::kSequential;
+  }
+  if (!p.last && !p.ended_at_record_start) {
+    // Quote parity is not the decoder's state machine when a quote sits inside an unquoted field
+    // (`a"b`): the boundary found by the pre-pass was then no record start.
+    why = "a part did not end at a record start (irregular quotes)";
+    return PartMerge::kSequential;
+  }
+  if (p.added_warnings) {
+    why = "a part found a problem the whole file reports";
+    return PartMerge::kSequential;
+  }
+  // The encoding: every part started from the head's state. While the file so far has settled
+  // nothing more than that, the part read as a sequential reader would have; once an earlier part
+  // settled it (its first non-ASCII bytes), a later part agrees only if it saw no non-ASCII at all
+  // or settled it the same way.
+  TextState file_state{text_->encoding(), text_->saw_utf8_multibyte()};
+  if (file_state == p.start) {
+    file_state = p.end;
+  } else if (!(p.end == p.start || p.end == file_state)) {
+    why = "the parts read the text in different encodings";
+    return PartMerge::kSequential;
+  }
+
+  FileSummary& file = files_.back();
+  const size_t file_index = files_.size() - 1;
+  if (file.ragged_rows == 0) file.first_ragged_line = p.counts.first_ragged_line;
+  file.bytes += p.counts.bytes;
+  file.records += p.counts.records;
+  file.rows_used += p.counts.rows_used;
+  file.rows_filtered += p.counts.rows_filtered;
+  file.rows_rejected += p.counts.rows_rejected;
+  file.ragged_rows += p.counts.ragged_rows;
+  text_->adopt(file_state.encoding, file_state.saw_utf8);
+  text_->add_replaced(p.replaced, p.first_replaced_offset);
+  if (decoder_->stray_quotes() + parts_.stray_quotes == 0) {
+    parts_.first_stray_quote_line = p.first_stray_quote_line;
+  }
+  parts_.stray_quotes += p.stray_quotes;
+  rejected_total_ += p.rejected_total;
+  for (auto& [line, reason] : p.rejected) {
+    if (rejected_.size() >= config_.max_rejected_listed) break;
+    rejected_.push_back(RejectedRow{file_index, line, std::move(reason)});
+  }
+  for (size_t f = 0; f < value_issues_.size(); ++f) {
+    ValueIssue& mine = value_issues_[f];
+    ValueIssue& theirs = p.issues[f];
+    if (theirs.count == 0) continue;
+    if (mine.count == 0) {
+      mine.example = std::move(theirs.example);
+      mine.reason = std::move(theirs.reason);
+    }
+    mine.count += theirs.count;
+    for (uint64_t line : theirs.lines) {
+      if (mine.lines.size() >= kValueIssueLines) break;
+      mine.lines.push_back(line);
+      mine.files.push_back(file_index);
+    }
+  }
+  aggregate_.merge(part_aggregate);
+  if (aggregate_.lumped_segment_rows > 0) {
+    // "(other)" takes the values first seen past max_segments: an order the merge does not keep.
+    why = "a breakdown has more values than max_segments";
+    return PartMerge::kSequential;
+  }
+  return PartMerge::kMerged;
+}
+
+}  // namespace kpilens

@@ -1,0 +1,107 @@
+// parallel_read (page): a large ticket file read by N Web Workers at once (wasm/bindings/parallel_read.mjs
+// has the algorithm; docs/architecture.md "Parallel reading"). The page (engine_client.js) starts N − 1
+// helper workers from the engine worker's own Blob URL and hands the engine worker one MessagePort to each;
+// the engine worker reads one part itself, the helpers the others, each with FileReaderSync in 8 MiB
+// slices, and the engine worker merges their states. No SharedArrayBuffer: works from file:// and under the
+// page's CSP. Cancel terminates every worker at once.
+/* global FileReaderSync */
+import { readFileInParts, runTask } from '../wasm/bindings/parallel_read.mjs';
+
+export const MIN_PARALLEL_BYTES = 32 << 20; // smaller files: one worker (starting helpers costs more)
+const MAX_WORKERS = 4;
+const HEAD_BYTES = 1 << 20;
+
+/** How many workers read a run's files: the cores (at most 4), 1 when no file is large. */
+export function workerCount(files, cores = globalThis.navigator?.hardwareConcurrency ?? 1) {
+  if (!files.some((file) => file.size >= MIN_PARALLEL_BYTES)) return 1;
+  return Math.max(1, Math.min(MAX_WORKERS, cores || 1));
+}
+
+/**
+ * Page side: starts `count` helper workers; returns {ports (for the engine worker), terminate(),
+ * progress(message)}: progress adds the helpers' bytes and rows (they report to the page directly, so
+ * the count moves while the engine worker is busy with its own part) to the engine worker's message.
+ * `onChange()` is called when a helper reports.
+ */
+export function startHelpers(workerUrl, count, onChange) {
+  const helpers = [];
+  const ports = [];
+  let bytes = 0;
+  const rows = new Array(count).fill(0);
+  for (let i = 0; i < count; i += 1) {
+    const worker = new Worker(workerUrl);
+    worker.onmessage = ({ data }) => {
+      if (data.type !== 'helper-progress') return;
+      bytes += data.bytes;
+      rows[i] = data.rows;
+      onChange?.();
+    };
+    const channel = new MessageChannel();
+    worker.postMessage({ type: 'helper', port: channel.port2 }, [channel.port2]);
+    helpers.push(worker);
+    ports.push(channel.port1);
+  }
+  return {
+    ports,
+    terminate: () => helpers.forEach((worker) => worker.terminate()),
+    progress: (message) => ({ ...message, bytes: message.bytes + bytes, rows: message.rows + rows.reduce((a, b) => a + b, 0) }),
+  };
+}
+
+function fileSource(reader, file) {
+  return { size: file.size, read: (start, end) => new Uint8Array(reader.readAsArrayBuffer(file.slice(start, end))) };
+}
+
+/** Helper worker side: answers the engine worker's tasks on `port`; `engine()` resolves to the module. */
+export function serveHelper(port, engine) {
+  let scratch = null;
+  port.onmessage = async ({ data: { id, task } }) => {
+    try {
+      const module = await engine();
+      scratch ??= new module.Dataset('{}');
+      const onBytes = (bytes, rows) => postMessage({ type: 'helper-progress', bytes, rows }); // to the page
+      const result = runTask(module, scratch, fileSource(new FileReaderSync(), task.input), task, onBytes);
+      port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
+    } catch (error) {
+      port.postMessage({ id, error: String(error && error.message ? error.message : error) });
+    }
+  };
+}
+
+/**
+ * Engine worker side: reads `file` into `dataset` (beginFile called) with itself and the helpers behind
+ * `ports`; resolves to readFileInParts' result. `onBytes(bytes, partRows)`: this worker's progress (the
+ * head, then its own part: partRows counts that part's rows); the helpers report theirs to the page.
+ */
+export function readInParts({ module, dataset, file, name, config, ports, chunkBytes, onBytes }) {
+  const reader = new FileReaderSync();
+  let scratch = null;
+  const local = {
+    run: async (task) => {
+      await Promise.resolve(); // after the helpers have their tasks
+      scratch ??= new module.Dataset('{}');
+      return runTask(module, scratch, fileSource(reader, file), task, onBytes);
+    },
+  };
+  const pending = new Map();
+  let nextId = 1;
+  const remote = ports.map((port) => {
+    port.onmessage = ({ data }) => {
+      const waiting = pending.get(data.id);
+      pending.delete(data.id);
+      if (data.error) waiting.reject(new Error(data.error));
+      else waiting.resolve(data.result);
+    };
+    return {
+      run: (task) => new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        port.postMessage({ id, task });
+      }),
+    };
+  });
+  return readFileInParts({
+    module, dataset, source: fileSource(reader, file), input: file, name, config, readers: [local, ...remote], chunkBytes,
+    headBytes: HEAD_BYTES, onBytes: (bytes) => onBytes?.(bytes, 0),
+  }).finally(() => scratch?.delete());
+}
