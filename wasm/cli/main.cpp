@@ -273,7 +273,7 @@ int main(int argc, char** argv) {
     std::fwrite(report.data(), 1, report.size(), stdout);
     std::fputc('\n', stdout);
   } else if (format == "health-csv") {
-    std::string csv = kpilens::health_csv(dataset.customers(), dataset.failed());
+    std::string csv = kpilens::health_csv(finished.customers(), finished.failed());
     std::fwrite(csv.data(), 1, csv.size(), stdout);
   } else {
     auto rendered =

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -15,6 +16,9 @@
 #include <vector>
 
 namespace kpilens {
+
+class StateReader;
+class StateWriter;
 
 inline constexpr int32_t kNoActivityDay = std::numeric_limits<int32_t>::min();
 
@@ -30,6 +34,9 @@ class DayCounts {
   std::optional<int32_t> latest() const;
   void merge(const DayCounts& other);
   size_t size() const { return days_.size(); }
+  // Parallel reading's part state (state_codec.h); load adds to what is there, false if malformed.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
 
  private:
   std::vector<std::pair<int32_t, uint32_t>> days_;
@@ -64,6 +71,27 @@ struct RequesterState {
   int64_t nps_sum = 0;  // whole answers 0–10
   DayCounts ticket_days;
   void merge(const RequesterState& other);
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);  // into a fresh state; false if malformed
+};
+
+// Requester cells → their state, looked up by a view of the cell (no copy per row).
+struct RequesterKeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view key) const noexcept {
+    return std::hash<std::string_view>{}(key);
+  }
+};
+using RequesterMap =
+    std::unordered_map<std::string, RequesterState, RequesterKeyHash, std::equal_to<>>;
+
+// The requesters one part of a ticket file noted (parallel reading's part state).
+struct RequesterPart {
+  bool any = false;  // a ticket or answer carried a customer
+  std::optional<int32_t> latest_ticket_day;
+  RequesterMap requesters;
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);  // into a fresh part; false if malformed
 };
 
 // How requesters found customers.

@@ -796,7 +796,7 @@ RequesterState* CustomerDataset::requester(std::string_view cell) {
   std::string_view key = trim(cell);
   if (key.empty()) return nullptr;
   any_requester_ = true;
-  auto it = requesters_.find(std::string(key));
+  auto it = requesters_.find(key);
   if (it == requesters_.end()) it = requesters_.emplace(std::string(key), RequesterState{}).first;
   return &it->second;
 }
@@ -832,6 +832,31 @@ void CustomerDataset::note_ticket(std::string_view cell, const TicketRecord& t) 
     s->reopened += *t.reopens > 0;
   }
   note_ratings(*s, t, kpis_);
+}
+
+void CustomerDataset::clear_requesters() {
+  requesters_.clear();
+  latest_ticket_day_.reset();
+}
+
+RequesterPart CustomerDataset::requesters_part() const {
+  return RequesterPart{any_requester_, latest_ticket_day_, requesters_};
+}
+
+void CustomerDataset::merge_requesters(RequesterPart&& part) {
+  for (auto& [cell, state] : part.requesters) {
+    auto it = requesters_.find(std::string_view(cell));
+    if (it == requesters_.end()) {
+      requesters_.emplace(cell, std::move(state));
+    } else {
+      it->second.merge(state);
+    }
+  }
+  any_requester_ = any_requester_ || part.any;
+  if (part.latest_ticket_day &&
+      (!latest_ticket_day_ || *part.latest_ticket_day > *latest_ticket_day_)) {
+    latest_ticket_day_ = part.latest_ticket_day;
+  }
 }
 
 void CustomerDataset::note_answer(std::string_view cell, const TicketRecord& t) {

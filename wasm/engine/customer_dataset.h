@@ -140,6 +140,11 @@ class CustomerDataset {
   // change nothing of the ticket figures.
   void note_ticket(std::string_view requester, const TicketRecord& ticket);
   void note_answer(std::string_view requester, const TicketRecord& answer);
+  // Parallel reading (ticket_dataset_parts.cpp): a part forgets the head's requesters, sends its
+  // own, and the merging dataset adds them (sums: any order gives the same figures).
+  void clear_requesters();
+  RequesterPart requesters_part() const;
+  void merge_requesters(RequesterPart&& part);
 
   // After finish: the health score (health_score.h), each scored customer's raw component values
   // (aligned with health().components), and a customer's id.
@@ -256,7 +261,7 @@ class CustomerDataset {
   std::vector<EventState> events_;
   std::vector<uint16_t> payment_failures_;
   EmailIndex emails_;
-  std::unordered_map<std::string, RequesterState> requesters_;     // by trimmed customer cell
+  RequesterMap requesters_;                                        // by trimmed customer cell
   std::unordered_map<uint32_t, RequesterState> customer_tickets_;  // after finish
   std::optional<int32_t> latest_ticket_day_;
   std::vector<std::string> funnel_;

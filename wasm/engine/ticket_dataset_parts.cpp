@@ -9,6 +9,7 @@
 // sequential read could have gone differently: see merge_part.
 #include <algorithm>
 
+#include "customer_dataset.h"
 #include "state_codec.h"
 #include "ticket_dataset.h"
 
@@ -140,6 +141,7 @@ bool TicketDataset::begin_part(uint64_t offset, uint64_t line) {
   rejected_total_ = 0;
   value_issues_ = {};
   aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
+  customers_->clear_requesters();
   parts_.reading = true;
   parts_.warnings_at_start = warnings_.size();
   parts_.stray_quotes_at_start = decoder_->stray_quotes();
@@ -196,6 +198,7 @@ std::vector<uint8_t> TicketDataset::save_part(bool last) {
     for (uint64_t line : issue.lines) out.write_varint(line);
   }
   aggregate_.save(out);
+  customers_->requesters_part().save(out);
   return out.take();
 }
 
@@ -214,7 +217,8 @@ TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> stat
     why = "the part's breakdowns differ from the file's (optional segments decided elsewhere)";
     return PartMerge::kSequential;
   }
-  if (!part_aggregate.load(in) || !in.at_end()) {
+  RequesterPart requesters;
+  if (!part_aggregate.load(in) || !requesters.load(in) || !in.at_end()) {
     why = "malformed part state";
     return PartMerge::kCorrupt;
   }
@@ -280,6 +284,7 @@ TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> stat
     }
   }
   aggregate_.merge(part_aggregate);
+  customers_->merge_requesters(std::move(requesters));
   if (aggregate_.lumped_segment_rows > 0) {
     // "(other)" takes the values first seen past max_segments: an order the merge does not keep.
     why = "a breakdown has more values than max_segments";
