@@ -41,6 +41,10 @@ export class EngineClient {
       pending.onProgress?.(message);
     } else if (message.type === 'report') {
       this.pending = null;
+      if (pending.healthCsv) {
+        pending.resolve(message.healthCsv ?? null);
+        return;
+      }
       let report;
       try {
         report = JSON.parse(message.json);
@@ -67,14 +71,19 @@ export class EngineClient {
    * Runs the engine over files (one Dataset, in order; `names` are the names the report gives them,
    * default the files' own); resolves to the report object. One run at a time.
    */
-  run(files, config, onProgress, names = files.map((file) => file.name)) {
+  run(files, config, onProgress, names = files.map((file) => file.name), healthCsv = false) {
     if (this.pending) this.cancel();
     const id = this.nextId++;
     const worker = this.ensureWorker();
     return new Promise((resolve, reject) => {
-      this.pending = { id, resolve, reject, onProgress };
-      worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES });
+      this.pending = { id, resolve, reject, onProgress, healthCsv };
+      worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES, healthCsv });
     });
+  }
+
+  /** The same run, resolving to the engine's health CSV (every scored customer), or null without one. */
+  healthCsv(files, config, names, onProgress) {
+    return this.run(files, config, onProgress, names, true);
   }
 
   /** Stops the current run immediately. */
