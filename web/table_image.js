@@ -4,6 +4,8 @@
 import { escapeXml as escape } from './export.js';
 
 const visible = (color) => color && color !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(color);
+// color-mix() computes to color(srgb r g b), which not every SVG viewer reads: written as rgb().
+const rgb = (color) => color.replace(/color\(srgb ([\d.]+) ([\d.]+) ([\d.]+)\)/, (_, ...c) => `rgb(${c.slice(0, 3).map((v) => Math.round(v * 255)).join(', ')})`);
 
 /** {svg, width, height} of `table` on a `background` colour. */
 export function tableSvg(table, background) {
@@ -18,7 +20,7 @@ export function tableSvg(table, background) {
     const x = (r.left - box.left).toFixed(1);
     const y = (r.top - box.top).toFixed(1);
     if (visible(css.backgroundColor)) {
-      parts.push(`<rect x="${x}" y="${y}" width="${r.width.toFixed(1)}" height="${r.height.toFixed(1)}" fill="${escape(css.backgroundColor)}"/>`);
+      parts.push(`<rect x="${x}" y="${y}" width="${r.width.toFixed(1)}" height="${r.height.toFixed(1)}" fill="${escape(rgb(css.backgroundColor))}"/>`);
     }
     const right = css.textAlign === 'right' || css.textAlign === 'end';
     const pad = parseFloat(css.paddingLeft) || 4;
