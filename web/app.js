@@ -320,6 +320,7 @@ const customers = customerView({
   editable,
   rerun: (settings) => run(state.current, { settings, strict: true, remember: true }),
   healthCsv: () => healthCsv(),
+  report: () => ({ name: state.datasets[state.current]?.name ?? '', report: state.report }),
 });
 
 // Every scored customer's health score as the engine writes it (the report lists the lowest only): the

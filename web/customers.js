@@ -12,7 +12,7 @@ import {
 import { renderHealth } from './health_view.js';
 import { tableSvg } from './table_image.js';
 import { addExportButtons } from './export_buttons.js';
-import { download } from './export.js';
+import { download, downloadJson, slug } from './export.js';
 import { CUSTOMER_DEFAULTS, isCustomerFile, withCustomerSetting } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
@@ -20,7 +20,7 @@ const label = (segment) => segment.replaceAll('_', ' ');
 
 /**
  * app: editable() → a copy of the dataset's settings to change, rerun(settings), healthCsv() → a promise
- * of the engine's CSV of every scored customer.
+ * of the engine's CSV of every scored customer, report() → {name, report} shown (the "Full report" export).
  */
 export function customerView(app) {
   const ui = { trend: 'mrr', by: null, period: null, scope: '', cohort: 'logo', section: null, report: null };
@@ -214,6 +214,10 @@ export function customerView(app) {
       },
     }, 'All scores (CSV)'));
     addExportButtons('customer-kpi-table-actions', 'customer-kpis', { table: rows('kpis', ['id', 'label', 'value', 'n', 'unit', 'variant', 'inputs']) });
+    $('customer-kpi-table-actions').append(el('button', {
+      type: 'button', 'data-export': 'customers-report-json',
+      onclick: () => downloadJson(`kpilens-report-${slug(app.report().name)}.json`, app.report().report),
+    }, 'Full report'));
   }
 
   wire();
