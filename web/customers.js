@@ -66,7 +66,9 @@ export function customerView(app) {
 
   function drawTrend() {
     exports.trend = renderTrend(charts['customer-trend'], $('customer-trend-table'), ui.section, ui.trend, 'customer-trend-table');
-    $('customer-trend-title').textContent = `Trend of ${kpiById(ui.section, ui.trend)?.label ?? ''}`;
+    // The customer figures' series are by start cohort (docs/kpis.md), aligned with the periods.
+    const byCohort = ['clv', 'cac', 'repeat_purchase_rate', 'time_to_value_median', 'time_to_value_p90'].includes(ui.trend);
+    $('customer-trend-title').textContent = `${kpiById(ui.section, ui.trend)?.label ?? ''} ${byCohort ? 'by start cohort' : 'over time'}`;
   }
 
   function drawBridge() {

@@ -118,6 +118,12 @@ for (const mode of ['served', 'file']) {
       // The choice is in the exported config.
       const config = JSON.parse((await clickDownload(page, page.locator('#export-config-button'))).text);
       assert.deepEqual(config.customers, { grain: 'quarter' });
+      // And remembered for this header: the same file in a new page of this browser profile comes in by quarter.
+      const again = await context.newPage();
+      await again.goto(mode === 'served' ? session.server.url : singleFileUrl);
+      await dropFiles(again, [{ name: 'movements.csv', text: customers('movements.csv') }]);
+      await waitForRows(again, 'churn-table', ['2024-Q1', '2024-Q2']);
+      assert.equal(await again.inputValue('#customer-grain-select'), 'quarter');
       assert.deepEqual(log.pageErrors, []);
     } finally {
       await context.close();
