@@ -135,7 +135,7 @@ export function histogramOption({ labels, counts, name, barColors }) {
     ...baseOption(colors),
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, renderMode: 'richText', confine: true },
     xAxis: { type: 'category', data: labels, ...axisStyle(colors) },
-    yAxis: { type: 'value', ...axisStyle(colors) },
+    yAxis: { type: 'value', minInterval: 1, ...axisStyle(colors) }, // counts: no 1.5 customers on the axis
     series: [{
       type: 'bar', name, barCategoryGap: '10%',
       data: barColors ? counts.map((value, i) => ({ value, itemStyle: { color: barColors[i] } })) : counts,

@@ -76,13 +76,13 @@ export function renderHealth(parts, health, segments, by) {
   const rows = healthRows(health);
   const componentColumns = health.components.map((c) => ({
     key: `${c.id}_contribution`, label: c.label, numeric: true,
-    format: (v, row) => (v === null ? '–' : [score(v), el('span', { class: 'meta raw' }, ` ${formatValue(row[`${c.id}_raw`], 'score')}`)]),
+    format: (v, row) => (v === null ? '–' : [score(v), el('span', { class: 'meta raw' }, ` (${formatValue(row[`${c.id}_raw`], 'score')})`)]),
   }));
   clear(parts.list).append(
     el('p', { class: 'meta' }, health.listed < health.scored
       ? `The ${formatCount(health.listed)} lowest of ${formatCount(health.scored)} scores (the config's customers.health.max_listed); "All scores (CSV)" has every one.`
       : `All ${formatCount(health.scored)} scores, lowest first.`,
-    ' Each component shows its contribution to the score, and its raw value after it.'),
+    ' Each component shows its contribution to the score, and its raw value in brackets.'),
     dataTable([
       { key: 'customer', label: 'Customer' },
       { key: 'score', label: 'Score', numeric: true, format: score },
