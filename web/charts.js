@@ -72,8 +72,9 @@ export function linesOption({ labels, lines, unitSuffix }) {
 /**
  * A waterfall: bars that float from `bases[i]` by `heights[i]` (both ≥ 0, placed by the caller from the
  * report's figures), coloured per bar, each labelled with `texts[i]` (the signed figure as formatted).
- * `narrow` (a small screen) slants the labels. When the movements are small next to the totals, the value axis starts above 0 (the total bars are cut
- * at its foot), so the steps can be seen.
+ * `narrow` (a small screen) slants the axis labels and shrinks the bar labels. When the movements are small
+ * next to the totals, the value axis starts above 0 (the total bars are cut at its foot), so the steps can
+ * be seen.
  */
 export function waterfallOption({ labels, bases, heights, barColors, texts, narrow }) {
   const colors = palette();
@@ -95,7 +96,7 @@ export function waterfallOption({ labels, bases, heights, barColors, texts, narr
       { type: 'bar', stack: 'w', silent: true, itemStyle: { color: 'transparent' }, data: bases },
       {
         type: 'bar', stack: 'w', name: 'MRR', data: heights.map((value, i) => ({ value, itemStyle: { color: barColors[i] } })),
-        label: { show: true, position: 'top', color: colors.text, formatter: (p) => texts[p.dataIndex] },
+        label: { show: true, position: 'top', color: colors.text, fontSize: narrow ? 10 : 12, formatter: (p) => texts[p.dataIndex] },
       },
     ],
   };

@@ -31,6 +31,7 @@ export const MOVEMENTS = [
   ['new', 'New'], ['expansion', 'Expansion'], ['reactivation', 'Reactivation'], ['contraction', 'Contraction'], ['churned', 'Churned'],
 ];
 
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 const money = (section) => kpiById(section, 'mrr')?.unit ?? 'currency';
 
 /** "As of 5 Apr 2024 · USD · 8 customers · 12 subscriptions" */
@@ -81,11 +82,13 @@ export function renderBridge(chart, tableContainer, section, index, scope) {
     barColors.push(amount < 0 ? colors.bad : colors.good);
     level += amount;
   }
+  // On a small screen the bar labels are short (12.3K); the table below has every figure in full.
+  const narrow = chart.container.clientWidth < 640;
   const description = `MRR bridge for ${period}${where}: from ${formatValue(rows[0].amount, unit)} to ${formatValue(rows.at(-1).amount, unit)}.`;
   chart.container.setAttribute('aria-label', description);
   chart.set(waterfallOption({
-    labels: rows.map((r) => r.step), bases, heights, barColors, narrow: chart.container.clientWidth < 640,
-    texts: rows.map((r) => (r.movement === 'start' || r.movement === 'end' || r.amount <= 0 ? '' : '+') + formatValue(r.amount, unit)),
+    labels: rows.map((r) => r.step), bases, heights, barColors, narrow,
+    texts: rows.map((r) => (r.movement === 'start' || r.movement === 'end' || r.amount <= 0 ? '' : '+') + (narrow ? compact.format(r.amount) : formatValue(r.amount, unit))),
   }));
   clear(tableContainer).append(dataTable([
     { key: 'step', label: `${period}${where}` },
