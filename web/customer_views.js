@@ -6,7 +6,7 @@
 import { el, clear } from './dom.js';
 import { formatValue, formatCount, formatDate } from './format.js';
 import { dataTable } from './tables.js';
-import { linesOption, stackedOption, waterfallOption, chartColors } from './charts.js';
+import { barOption, linesOption, stackedOption, waterfallOption, chartColors } from './charts.js';
 import { kpiById, periodNames, unitSuffix } from './views.js';
 
 export const CUSTOMER_CARDS = [
@@ -176,4 +176,19 @@ export function renderCohorts(container, section, measure) {
 export function snapshotSummary(snapshot) {
   return `${formatCount(snapshot.customers)} customers in the snapshot: ${formatCount(snapshot.churned)} churned, ` +
     `${formatCount(snapshot.retained)} retained, ${formatCount(snapshot.status_unknown)} with an unknown status; tenure read in ${snapshot.tenure_unit}.`;
+}
+
+/** The journey funnel (customers.funnel): customers reaching each step, as bars and a table. */
+export function renderFunnel(chart, tableContainer, funnel) {
+  const description = `Journey funnel: ${funnel.steps.length} steps, from ${formatCount(funnel.customers[0] ?? 0)} customers.`;
+  chart.container.setAttribute('aria-label', description);
+  chart.set(barOption({ categories: funnel.steps, values: funnel.customers, name: 'Customers', unitSuffix: '' }));
+  const rows = funnel.steps.map((step, i) => ({ step, customers: funnel.customers[i], of_first: funnel.of_first[i], of_previous: funnel.of_previous[i] }));
+  const percent = (v) => formatValue(v, 'percent');
+  clear(tableContainer).append(dataTable([
+    { key: 'step', label: 'Step' }, { key: 'customers', label: 'Customers', numeric: true, format: formatCount },
+    { key: 'of_first', label: 'Of the first step', numeric: true, format: percent },
+    { key: 'of_previous', label: 'Of the previous step', numeric: true, format: percent },
+  ], rows, { caption: 'Customers reaching each step', testId: 'funnel-table' }));
+  return { rows, columns: ['step', 'customers', 'of_first', 'of_previous'] };
 }

@@ -7,7 +7,7 @@ import { Chart, chartColors, svgToPng } from './charts.js';
 import { renderCards, renderKpiTable, renderTrend, renderBreakdown, kpiById } from './views.js';
 import {
   CUSTOMER_CARDS, CUSTOMER_BREAKDOWN, SNAPSHOT_KPIS, CHURN_KPIS, RETENTION_KPIS, customerSummary, renderBridge,
-  renderMovements, renderLines, renderCohorts, snapshotSummary,
+  renderMovements, renderLines, renderCohorts, renderFunnel, snapshotSummary,
 } from './customer_views.js';
 import { renderHealth } from './health_view.js';
 import { tableSvg } from './table_image.js';
@@ -28,7 +28,7 @@ export function customerView(app) {
   let charts = null;
 
   const ensureCharts = () => {
-    charts ??= Object.fromEntries(['customer-trend', 'bridge', 'movements', 'churn', 'retention', 'customer-breakdown', 'snapshot', 'health']
+    charts ??= Object.fromEntries(['customer-trend', 'bridge', 'movements', 'churn', 'retention', 'customer-breakdown', 'snapshot', 'funnel', 'health']
       .map((key) => [key, new Chart($(`${key}-chart`))]));
     return charts;
   };
@@ -133,6 +133,8 @@ export function customerView(app) {
     $('period-panels').hidden = !periods;
     $('snapshot-panel').hidden = !section.snapshot;
     $('health-panel').hidden = !section.health;
+    $('funnel-panel').hidden = !section.funnel;
+    if (section.funnel) exports.funnel = renderFunnel(charts.funnel, $('funnel-table'), section.funnel);
     if (periods) {
       drawTrend();
       drawBridge();
@@ -205,6 +207,7 @@ export function customerView(app) {
     });
     addExportButtons('customer-breakdown-actions', 'customer-breakdown', { figure: chart('customer-breakdown'), table: () => exports.breakdown });
     addExportButtons('snapshot-actions', 'snapshot', { figure: chart('snapshot'), table: () => exports.snapshot });
+    addExportButtons('funnel-actions', 'funnel', { figure: chart('funnel'), table: () => exports.funnel });
     addExportButtons('health-actions', 'health-distribution', { figure: chart('health'), table: () => ({ rows: exports.health.histogram, columns: ['range', 'customers'] }) });
     addExportButtons('health-list-actions', 'health', { table: () => ({ rows: exports.health.rows, columns: exports.health.columns }) });
     $('health-list-actions').append(el('button', {

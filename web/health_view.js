@@ -39,7 +39,9 @@ export function renderHealth(parts, health, segments, by) {
     `${health.unscored ? ` (${formatCount(health.unscored)} with no component to score)` : ''}` +
     `${health.as_of ? ` as of ${health.as_of}` : ''}; ${modelText} ` +
     health.components.map((c) => `${c.label}${health.model === 'worst_component' ? '' : ` (weight ${formatValue(c.weight, 'score')})`}`).join(', ') +
-    `. Bands from ${names.map((name, i) => `${name} ${health.bands.lower_bounds[i]}`).join(', ')}.`;
+    `. Bands from ${names.map((name, i) => `${name} ${health.bands.lower_bounds[i]}`).join(', ')}.` +
+    (health.join?.requesters ? ` Ticket and survey requesters: ${formatCount(health.join.requesters)}, found by id ${formatCount(health.join.by_id)}, ` +
+      `by email ${formatCount(health.join.by_email)}, not found ${formatCount(health.join.unmatched)}.` : '');
 
   clear(parts.cards).append(
     el('article', { class: 'card', 'data-health': 'mean', 'data-value': health.mean_score ?? '' },
