@@ -264,6 +264,7 @@ test('markup and formulas in plan names and customer ids stay inert; every expor
     assert.ok(!names.some((name) => /^[=+\-@]/.test(name)), 'no cell starts a formula');
 
     assert.equal(await page.evaluate(() => window.__xss ?? 0), 0, 'no payload ran');
+    assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'no CSP violation (the PNGs rasterise a data: SVG)');
     assert.equal(await page.locator('#main img, #main script, #main iframe').count(), 0);
     assert.deepEqual(dialogs, []);
     const origin = new URL(session.server.url).origin;
