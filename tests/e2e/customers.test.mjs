@@ -219,6 +219,29 @@ test('tickets dropped with a subscriptions file and a Telco file: tabs, and each
   }
 });
 
+test('a column that is not a segment yet becomes one: the engine re-runs with it in `by`', async () => {
+  const { context, page, log } = await openPage(session.browser);
+  try {
+    await page.goto(session.server.url);
+    await dropFiles(page, [{ name: 'movements.csv', text: customers('movements.csv') }]);
+    await waitForState(page, 'ready');
+    const others = await page.$$eval('#customer-by-select optgroup[label="Other columns"] option', (list) => list.map((o) => o.value));
+    assert.ok(others.includes('status'), `status is offered: ${others}`);
+    await page.selectOption('#customer-by-select', 'status');
+    // In April (README) the customers active are A, B, C, D, F, G, H, on rows with status "active" (220); the
+    // "canceled" rows (subscriptions that ended: C's first, E's, F's Pro, G's Basic) hold no MRR then.
+    await waitForRows(page, 'customer-breakdown-table', ['active', 'canceled']);
+    const byStatus = await tableByRow(page, 'customer-breakdown-table');
+    near(byStatus.active[0], 220, 'MRR of the active status');
+    near(byStatus.canceled[0], 0, 'MRR of the canceled status');
+    const config = JSON.parse((await clickDownload(page, page.locator('#export-config-button'))).text);
+    assert.deepEqual(config.by, ['status']);
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 // Plan names that are markup or formulas: shown as text, never run; exported CSV cells neutralised.
 const IMG = '<img src=x onerror="window.__xss=(window.__xss||0)+1">';
 const SCRIPT = '<script>window.__xss=(window.__xss||0)+1</script>';
