@@ -5,14 +5,46 @@
 //   scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf]
 //
 // The data itself (and its shape, which tests may rely on) is made by web/sample_tickets.js, which the page
-// also uses for its bundled sample.
+// also uses for its bundled sample; `--kind subscriptions` writes web/sample_subscriptions.js's history.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { generateBlocks } from '../web/sample_tickets.js';
-import { generateSubscriptionBlocks, parseSubscriptionArgs, SUBSCRIPTIONS_USAGE } from './lib/gen_subscriptions.mjs';
+import { generateSubscriptionBlocks } from '../web/sample_subscriptions.js';
 
-export { generateBlocks };
+export { generateBlocks, generateSubscriptionBlocks };
+
+const SUBSCRIPTIONS_USAGE =
+  'usage: scripts/gen --kind subscriptions --customers N [--seed S] [--start YYYY-MM-DD] [--months M] [--out FILE]';
+
+// A real calendar day written YYYY-MM-DD (2023-02-30 is not one).
+const isDay = (text) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) &&
+  new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+
+/** Reads the `--kind subscriptions` arguments (without `--kind`); throws with a message on a bad one. */
+function parseSubscriptionArgs(argv) {
+  const options = { customers: null, seed: 1, start: '2023-01-01', months: 36, out: null };
+  for (let i = 0; i < argv.length; ++i) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--customers') options.customers = Number(value());
+    else if (a === '--seed') options.seed = Number(value());
+    else if (a === '--start') options.start = value();
+    else if (a === '--months') options.months = Number(value());
+    else if (a === '--out') options.out = value();
+    else if (a === '--help' || a === '-h') options.help = true;
+    else throw new Error(`unknown argument '${a}'`);
+  }
+  if (options.help) return options;
+  if (!Number.isSafeInteger(options.customers) || options.customers < 0) throw new Error('--customers must be a whole number ≥ 0');
+  if (!Number.isSafeInteger(options.seed)) throw new Error('--seed must be a whole number');
+  if (!Number.isSafeInteger(options.months) || options.months < 1 || options.months > 600) throw new Error('--months must be 1–600');
+  if (!isDay(options.start)) throw new Error('--start must be a date like 2023-01-01');
+  return options;
+}
 
 function parseArgs(argv) {
   const options = { rows: null, seed: 1, out: null, start: '2024-01-01', weeks: 52, crlf: false };
@@ -53,7 +85,8 @@ async function writeAll(options) {
 }
 
 // `--kind subscriptions` hands the other arguments to the subscription history generator
-// (scripts/lib/gen_subscriptions.mjs); `--kind tickets` (the default) is the export above.
+// (web/sample_subscriptions.js, which the page also uses for its sample); `--kind tickets` (the default)
+// is the export above.
 async function writeSubscriptions(argv) {
   let options;
   try {

@@ -1,7 +1,9 @@
-// app.js: UI state. Files come in (drop, picker, generated sample): the files of one drop form one dataset
+// app.js: UI state. Files come in (drop, picker, generated samples): the files of one drop form one dataset
 // (one tab), read by one engine Dataset. The engine runs in a worker, the report comes back and the views
-// draw it. Changing the period grain, a breakdown, the mapping or the config re-runs the engine with a new
-// config: the page never computes a figure itself.
+// draw it: the Support view (ticket figures) and the Customers view (the report's `customers` section,
+// customers.js), with tabs when a dataset has both. Changing the period grain, a breakdown, the customer
+// settings, the mapping or the config re-runs the engine with a new config: the page never computes a
+// figure itself.
 import { EngineClient } from './engine_client.js';
 import { el, clear } from './dom.js';
 import { formatBytes, formatCount, formatSeconds } from './format.js';
@@ -17,6 +19,8 @@ import { AUTO_SEGMENTS, newInput, newSettings, cloneSettings, configFor, importC
 import { remember, choiceOf } from './memory.js';
 import { rememberedSettings, editorHandlers, readConfigFile } from './editing.js';
 import { SAMPLE_TICKETS, sampleTicketsCsv } from './sample_tickets.js';
+import { SAMPLE_SUBSCRIPTIONS, sampleSubscriptionsCsv } from './sample_subscriptions.js';
+import { customerView } from './customers.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,6 +33,7 @@ const state = {
   grain: 'week',
   by: null, // the breakdown column shown
   trend: 'tickets',
+  view: 'support', // or 'customers'
   report: null,
   exports: {},
 };
@@ -127,6 +132,7 @@ async function run(index = state.current, changes = {}) {
     dataset.name = datasetName(inputs);
     inputs.forEach((input, i) => {
       input.columns = report.input.files[i]?.columns ?? input.columns;
+      input.kind = report.input.files[i]?.kind ?? input.kind;
     });
     if (changes.remember) rememberChanged(before, settings);
     renderDatasetTabs();
@@ -167,7 +173,7 @@ async function run(index = state.current, changes = {}) {
     if (id !== lastRun) return; // a newer choice was shown meanwhile
     $('progress').hidden = true;
     const seconds = (performance.now() - started) / 1000;
-    status(`${datasetName(inputs)}: ${formatCount(report.input.rows_used)} tickets in ${seconds.toFixed(2)} s.`);
+    status(`${datasetName(inputs)}: ${formatCount(report.input.rows_used)} rows used in ${seconds.toFixed(2)} s.`);
     commit(report);
   } catch (error) {
     if (id !== lastRun) return; // a newer run took over
@@ -209,7 +215,10 @@ function refuse(message) {
   box.textContent = message;
   box.hidden = false;
   $('grain-select').value = state.report?.periods.grain === 'all' ? 'week' : state.report?.periods.grain ?? 'week';
-  if (state.report) showEditor(state.report);
+  if (state.report) {
+    customers.sync(state.report);
+    showEditor(state.report);
+  }
   setState(state.report ? 'ready' : 'error');
 }
 
@@ -230,6 +239,24 @@ function ensureCharts() {
   return charts;
 }
 
+// Which views a report has: the Support view when a ticket or survey file was read (or nothing could be
+// read: its errors are shown there), the Customers view when it has a customers section.
+function views(report) {
+  const customersShown = report.customers !== null && report.customers !== undefined;
+  const support = !customersShown || report.input.files.some((file) => file.kind === 'tickets' || file.kind === 'survey');
+  return { support, customers: customersShown };
+}
+
+function selectView(view) {
+  state.view = view;
+  for (const [name, tab] of [['support', $('tab-support')], ['customers', $('tab-customers')]]) {
+    const selected = name === view;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    $(`${name}-view`).hidden = !selected;
+  }
+}
+
 function show(report) {
   state.report = report;
   $('drop-hint').hidden = true;
@@ -237,6 +264,10 @@ function show(report) {
   if (!report.ok) {
     status(`Nothing could be read: ${report.errors.join(' ')}`, true);
   }
+  const shown = views(report);
+  $('view-tabs').hidden = !(shown.support && shown.customers);
+  selectView(shown[state.view] ? state.view : shown.customers ? 'customers' : 'support');
+  customers.show(report);
   ensureCharts();
   $('grain-select').value = report.periods.grain === 'all' ? 'week' : report.periods.grain;
   fillTrendSelect(report);
@@ -279,10 +310,32 @@ const handlers = editorHandlers({
   editable,
   report: () => state.report,
   rerun: (settings, { remember: keep }) => run(state.current, { settings, strict: true, remember: keep }),
-  showBreakdown: (name) => {
-    state.by = name;
+  showBreakdown: (name, fileReport) => {
+    if (fileReport?.kind === 'tickets' || fileReport?.kind === 'survey') state.by = name;
+    else customers.showBreakdown(name);
   },
 });
+
+const customers = customerView({
+  editable,
+  rerun: (settings) => run(state.current, { settings, strict: true, remember: true }),
+  healthCsv: () => healthCsv(),
+  report: () => ({ name: state.datasets[state.current]?.name ?? '', report: state.report }),
+});
+
+// Every scored customer's health score as the engine writes it (the report lists the lowest only): the
+// engine reads the dataset's files again with the config of the report shown.
+async function healthCsv() {
+  const dataset = state.datasets[state.current];
+  if (!dataset?.config) return null;
+  const inputs = dataset.settings.inputs;
+  try {
+    return await engine.healthCsv(inputs.map((input) => input.file), dataset.config, inputs.map((input) => input.name));
+  } catch (error) {
+    if (!error.cancelled) status(`The health scores could not be exported: ${error.message}`, true);
+    return null;
+  }
+}
 
 // ---- config out and in ----
 
@@ -362,6 +415,18 @@ function wire() {
   });
   $('sample-button').addEventListener('click', () => {
     addDataset([new File([sampleTicketsCsv()], SAMPLE_TICKETS.name, { type: 'text/csv' })]);
+  });
+  $('sample-subscriptions-button').addEventListener('click', () => {
+    addDataset([new File([sampleSubscriptionsCsv()], SAMPLE_SUBSCRIPTIONS.name, { type: 'text/csv' })]);
+  });
+  $('view-tabs').addEventListener('click', (event) => {
+    const tab = event.target.closest('[role="tab"]');
+    if (tab) selectView(tab.id === 'tab-customers' ? 'customers' : 'support');
+  });
+  $('view-tabs').addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    selectView(state.view === 'support' ? 'customers' : 'support');
+    $(`tab-${state.view}`).focus();
   });
   $('add-file-button').addEventListener('click', () => $('add-file-input').click());
   $('add-file-input').addEventListener('change', (event) => {

@@ -1,7 +1,7 @@
 // editing.js: what the user's edits turn into. A change in the mapping editor, a remembered mapping or an
 // imported config gives a changed copy of the dataset's settings; app.js runs the engine with it and
 // keeps it only when the engine takes it.
-import { AUTO_SEGMENTS, cloneSettings, toggleSegment, fieldOfColumn } from './settings.js';
+import { AUTOMATIC_SEGMENTS, cloneSettings, toggleSegment, fieldOfColumn } from './settings.js';
 import { recall, forget, reportShows } from './memory.js';
 
 /**
@@ -22,13 +22,14 @@ export function rememberedSettings(settings, report) {
     Object.assign(next.inputs[i], { mapping: { ...choice.mapping }, units: { ...choice.units }, memory: 'remembered', recalled: choice });
     for (const column of choice.segments.on) if (!next.by.includes(column)) next.by.push(column);
     next.byIfMapped = next.byIfMapped.filter((field) => !choice.segments.off.includes(field));
+    Object.assign(next.customers, choice.customers);
   });
   return next;
 }
 
 /**
  * The mapping editor's handlers (editor.js). `app`: editable() → a copy of the current settings (or
- * null), report() → the report shown, rerun(settings, {remember}), showBreakdown(segment name).
+ * null), report() → the report shown, rerun(settings, {remember}), showBreakdown(segment name, file report).
  */
 export function editorHandlers(app) {
   const edit = (file, change, options = { remember: true }) => {
@@ -47,7 +48,7 @@ export function editorHandlers(app) {
       if (!base || !fileReport) return;
       if (on) {
         const field = fieldOfColumn(fileReport, column);
-        app.showBreakdown(field && AUTO_SEGMENTS.includes(field) ? field : column);
+        app.showBreakdown(field && AUTOMATIC_SEGMENTS.includes(field) ? field : column, fileReport);
       }
       app.rerun(toggleSegment(base, fileReport, column, on), { remember: true });
     },
@@ -59,6 +60,7 @@ export function editorHandlers(app) {
       if (!recalled) return;
       next.by = next.by.filter((column) => !recalled.segments.on.includes(column));
       for (const field of recalled.segments.off) if (!next.byIfMapped.includes(field)) next.byIfMapped.push(field);
+      for (const key of Object.keys(recalled.customers ?? {})) delete next.customers[key];
     }, { remember: false }),
   };
 }

@@ -1,11 +1,12 @@
 // editor.js: the Inputs panel (what each file was read as) and the mapping editor (which column feeds
-// which canonical field, the unit of duration columns, which columns are breakdowns). It shows the
+// which field — the canonical ticket fields, or a customer-success file's own fields — the unit of
+// duration columns, which columns are breakdowns). It shows the
 // report's input section and hands every change to app.js, which re-runs the engine: the editor never
 // decides a mapping itself.
 import { el, clear } from './dom.js';
 import { formatCount } from './format.js';
 import { dataTable } from './tables.js';
-import { CANONICAL_FIELDS, DURATION_FIELDS, UNITS, fieldOfColumn, segmentedColumns } from './settings.js';
+import { DURATION_FIELDS, UNITS, fieldOfColumn, fieldsOfKind, segmentedColumns } from './settings.js';
 
 const NOT_MAPPED = '';
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
@@ -123,7 +124,7 @@ export function renderEditor(container, report, inputs, handlers) {
       el('thead', {}, el('tr', {},
         el('th', { scope: 'col' }, 'Field'), el('th', { scope: 'col' }, 'Column'),
         el('th', { scope: 'col' }, 'Matched by'), el('th', { scope: 'col' }, 'Unit'))),
-      el('tbody', {}, ...CANONICAL_FIELDS.map((field) => fieldRow(fileReport, index, field, handlers))));
+      el('tbody', {}, ...fieldsOfKind(fileReport.kind).map((field) => fieldRow(fileReport, index, field, handlers))));
     section.append(el('div', { class: 'table-wrap' }, table), segmentChoices(report, fileReport, index, handlers));
     const overridden = Object.keys(input.mapping ?? {}).length + Object.keys(input.units ?? {}).length > 0;
     if (overridden) {

@@ -50,6 +50,10 @@ export class EngineClient {
       pending.onProgress?.(this.helpers ? this.helpers.progress(message) : message);
     } else if (message.type === 'report') {
       this.pending = null;
+      if (pending.healthCsv) {
+        pending.resolve(message.healthCsv ?? null);
+        return;
+      }
       let report;
       try {
         report = JSON.parse(message.json);
@@ -77,7 +81,7 @@ export class EngineClient {
    * Runs the engine over files (one Dataset, in order; `names` are the names the report gives them,
    * default the files' own); resolves to the report object. One run at a time.
    */
-  run(files, config, onProgress, names = files.map((file) => file.name)) {
+  run(files, config, onProgress, names = files.map((file) => file.name), healthCsv = false) {
     if (this.pending) this.cancel();
     const id = this.nextId++;
     const worker = this.ensureWorker();
@@ -88,9 +92,14 @@ export class EngineClient {
     });
     const ports = this.helpers.ports;
     return new Promise((resolve, reject) => {
-      this.pending = { id, resolve, reject, onProgress };
-      worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES, ports }, ports);
+      this.pending = { id, resolve, reject, onProgress, healthCsv };
+      worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES, ports, healthCsv }, ports);
     });
+  }
+
+  /** The same run, resolving to the engine's health CSV (every scored customer), or null without one. */
+  healthCsv(files, config, names, onProgress) {
+    return this.run(files, config, onProgress, names, true);
   }
 
   /** Stops the current run immediately. */

@@ -47,6 +47,9 @@ export function downloadDataUrl(filename, dataUrl) {
   download(filename, new Blob([bytes], { type }), type);
 }
 
+/** Text for an XML (SVG) document: text and attribute values can hold no markup. */
+export const escapeXml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 /** A file-name-safe slug from untrusted text. */
 export function slug(text) {
   return String(text).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'export';

@@ -25,6 +25,9 @@ export function formatValue(value, unit) {
       return formatter('int', { maximumFractionDigits: 0 }).format(value);
     case 'score':
       return formatter('score', { maximumFractionDigits: 1 }).format(value);
+    case 'months':
+    case 'days':
+      return formatter(unit, { style: 'unit', unit: unit.slice(0, -1), unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
     default:
       if (CURRENCY.test(unit ?? '')) {
         return formatter(`cur-${unit}`, { style: 'currency', currency: unit }).format(value);

@@ -1,8 +1,9 @@
-// memory.js: remembers a file's mapping, units and breakdown columns in localStorage, keyed by its header
-// signature, so a later export with the same columns is read the same way. localStorage may be missing
+// memory.js: remembers a file's mapping, units and breakdown columns (and, for a customer-success file,
+// the customer settings the page sets: period grain, churn recognition) in localStorage, keyed by its
+// header signature, so a later export with the same columns is read the same way. localStorage may be missing
 // or throw (file:// in some browsers, privacy modes, sandboxed iframes, a full quota): then nothing is
 // remembered and the page carries on.
-import { AUTO_SEGMENTS, segmentedColumns } from './settings.js';
+import { AUTOMATIC_SEGMENTS, CUSTOMER_DEFAULTS, isCustomerFile, segmentedColumns } from './settings.js';
 
 const PREFIX = 'kpilens.columns.v1.';
 
@@ -26,7 +27,9 @@ function store() {
 
 const sameColumns = (a, b) => Array.isArray(a) && a.length === b.length && a.every((c, i) => c === b[i]);
 
-/** The remembered choice for these columns: {mapping, units, segments: {on, off}}, or null. */
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The remembered choice for these columns: {mapping, units, segments: {on, off}, customers}, or null. */
 export function recall(columns) {
   try {
     const raw = store()?.getItem(PREFIX + headerSignature(columns));
@@ -35,16 +38,23 @@ export function recall(columns) {
     // The signature is a 32-bit hash: the columns themselves decide.
     if (!sameColumns(entry?.columns, columns)) return null;
     return {
-      mapping: entry.mapping && typeof entry.mapping === 'object' ? entry.mapping : {},
-      units: entry.units && typeof entry.units === 'object' ? entry.units : {},
+      mapping: isObject(entry.mapping) ? entry.mapping : {},
+      units: isObject(entry.units) ? entry.units : {},
       segments: { on: Array.isArray(entry.segments?.on) ? entry.segments.on : [], off: Array.isArray(entry.segments?.off) ? entry.segments.off : [] },
+      customers: isObject(entry.customers) ? pick(entry.customers) : {},
     };
   } catch {
     return null;
   }
 }
 
-/** The choice to remember for one input: its overrides and the page's breakdown choices on its columns. */
+// Only the customer settings the page's own controls make are remembered (an imported config's others are not).
+const pick = (customers) => Object.fromEntries(Object.keys(CUSTOMER_DEFAULTS).filter((key) => key in customers).map((key) => [key, customers[key]]));
+
+/**
+ * The choice to remember for one input: its overrides and the page's breakdown choices on its columns;
+ * for a customer-success file (input.kind, from the last report) also the customer settings.
+ */
 export function choiceOf(settings, input) {
   const columns = input.columns ?? [];
   return {
@@ -52,13 +62,14 @@ export function choiceOf(settings, input) {
     units: { ...input.units },
     segments: {
       on: settings.by.filter((column) => columns.includes(column)),
-      off: AUTO_SEGMENTS.filter((field) => !settings.byIfMapped.includes(field)),
+      off: AUTOMATIC_SEGMENTS.filter((field) => !settings.byIfMapped.includes(field)),
     },
+    customers: isCustomerFile(input) ? pick(settings.customers ?? {}) : {},
   };
 }
 
 const isDefault = (choice) => Object.keys(choice.mapping).length === 0 && Object.keys(choice.units).length === 0 &&
-  choice.segments.on.length === 0 && choice.segments.off.length === 0;
+  choice.segments.on.length === 0 && choice.segments.off.length === 0 && Object.keys(choice.customers).length === 0;
 
 /** Stores (or, for the automatic choice, removes) what to remember for these columns. */
 export function remember(columns, choice) {
@@ -91,6 +102,8 @@ export function reportShows(report, fileReport, choice) {
   }
   const segmented = segmentedColumns(report, fileReport);
   if (choice.segments.on.some((column) => !segmented.has(column))) return false;
-  const by = report.config?.by ?? [];
-  return !choice.segments.off.some((field) => by.includes(field));
+  const by = [...report.config?.by ?? [], ...Object.keys(report.customers?.segments ?? {})];
+  if (choice.segments.off.some((field) => by.includes(field))) return false;
+  const used = report.customers?.config ?? {};
+  return Object.entries(choice.customers ?? {}).every(([key, value]) => used[key] === value);
 }

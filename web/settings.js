@@ -4,6 +4,17 @@
 
 /** Fields whose columns become breakdowns when the first input maps them (config `by_if_mapped`). */
 export const AUTO_SEGMENTS = ['channel', 'agent', 'team', 'priority'];
+/**
+ * The same for the customer section: a plan column of the subscriptions, and the tenure and age bands of
+ * a customers file (docs/kpis.md "Segments of the customer section"). Ticket files resolve none of these
+ * unless they have a Plan column.
+ */
+export const CUSTOMER_SEGMENTS = ['plan', 'tenure_band', 'age_band'];
+export const AUTOMATIC_SEGMENTS = [...AUTO_SEGMENTS, ...CUSTOMER_SEGMENTS];
+
+/** The customer settings the page's controls set (config `customers`), with the engine's defaults. */
+export const CUSTOMER_DEFAULTS = { grain: 'month', churn_recognition: 'period_end' };
+export const CUSTOMER_KINDS = ['subscriptions', 'invoices', 'mrr', 'customers', 'orders', 'events'];
 
 /** docs/kpis.md "Canonical fields", in the engine's order. */
 export const CANONICAL_FIELDS = [
@@ -12,10 +23,26 @@ export const CANONICAL_FIELDS = [
   'resolution_time', 'first_contact_resolved',
 ];
 export const DURATION_FIELDS = ['first_response_time', 'resolution_time'];
+
+// docs/kpis.md "Customer fields", in the engine's order, with the kinds that read each one (s subscriptions,
+// i invoices, m mrr, c customers).
+const CUSTOMER_FIELDS = [
+  ['customer', 'simc'], ['plan', 'sim'], ['amount', 'si'], ['currency', 'simc'], ['quantity', 's'], ['interval', 's'],
+  ['interval_count', 's'], ['start', 's'], ['trial_end', 's'], ['canceled_at', 's'], ['cancel_at_period_end', 's'],
+  ['current_period_end', 's'], ['ended_at', 's'], ['status', 'si'], ['period_start', 'i'], ['period_end', 'i'],
+  ['month', 'm'], ['mrr', 'm'], ['signup_at', 'c'], ['acquisition_cost', 'c'], ['churned', 'c'], ['tenure', 'c'],
+  ['monthly_charge', 'c'], ['age', 'c'],
+];
+
+/** The fields the mapping editor offers for a file of this kind (a ticket or survey file: the canonical fields). */
+export function fieldsOfKind(kind) {
+  const letter = { subscriptions: 's', invoices: 'i', mrr: 'm', customers: 'c' }[kind];
+  return letter ? CUSTOMER_FIELDS.filter(([, kinds]) => kinds.includes(letter)).map(([field]) => field) : CANONICAL_FIELDS;
+}
 export const UNITS = ['milliseconds', 'seconds', 'minutes', 'hours', 'days'];
 
 // Config keys the page builds from its own state; an imported config's other keys pass through as they are.
-const MANAGED_KEYS = new Set(['grain', 'by', 'by_if_mapped', 'mapping', 'units', 'files']);
+const MANAGED_KEYS = new Set(['grain', 'by', 'by_if_mapped', 'mapping', 'units', 'files', 'customers']);
 const INPUT_KEYS = new Set(['mapping', 'units']);
 
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -46,7 +73,7 @@ export function uniqueNames(files, taken = []) {
 }
 
 export function newSettings(inputs) {
-  return { inputs, by: [], byIfMapped: [...AUTO_SEGMENTS], extra: {} };
+  return { inputs, by: [], byIfMapped: [...AUTOMATIC_SEGMENTS], customers: {}, extra: {} };
 }
 
 export function cloneSettings(settings) {
@@ -55,8 +82,17 @@ export function cloneSettings(settings) {
     inputs: settings.inputs.map((input) => ({ ...input, mapping: { ...input.mapping }, units: { ...input.units }, extra: { ...input.extra } })),
     by: [...settings.by],
     byIfMapped: [...settings.byIfMapped],
+    customers: { ...settings.customers },
     extra: { ...settings.extra },
   };
+}
+
+/** A copy of `settings` with one customer setting changed (left out of the config when it is the default). */
+export function withCustomerSetting(settings, key, value) {
+  const next = cloneSettings(settings);
+  if (value === CUSTOMER_DEFAULTS[key]) delete next.customers[key];
+  else next.customers[key] = value;
+  return next;
 }
 
 /**
@@ -87,6 +123,7 @@ export function configFor(settings, grain) {
     if (!isEmpty(input.mapping)) config.mapping = input.mapping;
     if (!isEmpty(input.units)) config.units = input.units;
   }
+  if (!isEmpty(settings.customers ?? {})) config.customers = { ...settings.customers };
   return { ...config, ...settings.extra };
 }
 
@@ -104,6 +141,9 @@ export function importConfig(settings, imported) {
   }
   next.by = asList(imported.by);
   next.byIfMapped = asList(imported.by_if_mapped);
+  next.customers = {};
+  if (isObject(imported.customers)) next.customers = { ...imported.customers };
+  else if (imported.customers !== undefined) next.extra.customers = imported.customers;
   const globalMapping = imported.mapping;
   const globalUnits = imported.units;
   if (globalMapping !== undefined && !isObject(globalMapping)) next.extra.mapping = globalMapping;
@@ -145,9 +185,12 @@ export function fieldOfColumn(fileReport, column) {
   return fileReport.mapping?.find((entry) => entry.column === column)?.field ?? null;
 }
 
+/** Whether a file of the report is a customer-success file (its figures are in `customers`). */
+export const isCustomerFile = (fileReport) => CUSTOMER_KINDS.includes(fileReport?.kind);
+
 /** The columns of one file that the report breaks down by (named by header, or by the field they feed). */
 export function segmentedColumns(report, fileReport) {
-  const by = report.config?.by ?? [];
+  const by = isCustomerFile(fileReport) ? Object.keys(report.customers?.segments ?? {}) : report.config?.by ?? [];
   return new Set((fileReport.columns ?? []).filter((column) => {
     const field = fieldOfColumn(fileReport, column);
     return by.includes(column) || (field !== null && by.includes(field));
@@ -160,7 +203,7 @@ export function toggleSegment(settings, fileReport, column, on) {
   const field = fieldOfColumn(fileReport, column);
   const drop = (list, value) => list.filter((entry) => entry !== value);
   if (on) {
-    if (field && AUTO_SEGMENTS.includes(field)) {
+    if (field && AUTOMATIC_SEGMENTS.includes(field)) {
       if (!next.byIfMapped.includes(field)) next.byIfMapped.push(field);
     } else if (!next.by.includes(column)) {
       next.by.push(column);

@@ -2,7 +2,7 @@
 import { el } from './dom.js';
 
 /**
- * columns: [{key, label, numeric?, format?(value,row) → string}]
+ * columns: [{key, label, numeric?, format?(value,row) → string or node, cellClass?(value,row) → class names}]
  * rows: plain objects. Returns a <table>; header buttons sort (aria-sort says how).
  */
 export function dataTable(columns, rows, { caption, sortable = false, testId, className } = {}) {
@@ -36,7 +36,8 @@ export function dataTable(columns, rows, { caption, sortable = false, testId, cl
           columns.map((c) => {
             const value = row[c.key];
             const text = c.format ? c.format(value, row) : value ?? '';
-            return el('td', { class: c.numeric ? 'num' : 'cell-text', 'data-value': typeof value === 'number' ? value : undefined }, text);
+            const className = `${c.numeric ? 'num' : 'cell-text'}${c.cellClass ? ` ${c.cellClass(value, row)}` : ''}`;
+            return el('td', { class: className, 'data-value': typeof value === 'number' ? value : undefined }, text);
           }),
         ),
       ),

@@ -1,5 +1,7 @@
 // views.js: turns the report into cards, charts and tables. Every figure shown is read from the report;
-// the page only formats, orders and draws.
+// the page only formats, orders and draws. The card, KPI table, trend and breakdown views take a
+// "section": the report itself (ticket figures) or its `customers` section, which has the same `kpis`,
+// `periods` and `segments` shape (docs/report.md).
 import { el, clear, sparkline } from './dom.js';
 import { formatValue, formatChange, formatCount, formatDate } from './format.js';
 import { dataTable } from './tables.js';
@@ -14,7 +16,8 @@ export const HEADLINE_KPIS = [
 const LOWER_IS_BETTER = new Set([
   'first_response_time_mean', 'first_response_time_median', 'first_response_time_p90',
   'resolution_time_mean', 'resolution_time_median', 'resolution_time_p90', 'backlog', 'reopen_rate',
-  'cost_per_ticket',
+  'cost_per_ticket', 'logo_churn_rate', 'gross_mrr_churn_rate', 'net_mrr_churn_rate', 'cac',
+  'cac_payback_months', 'time_to_value_median', 'time_to_value_p90', 'snapshot_churn_rate',
 ]);
 
 export function kpiById(report, id) {
@@ -25,18 +28,18 @@ export function availableKpis(report) {
   return report.kpis.filter((k) => k.available);
 }
 
-function unitSuffix(unit) {
-  return { percent: '%', minutes: 'min', hours: 'h', count: '', score: '' }[unit] ?? unit;
+export function unitSuffix(unit) {
+  return { percent: '%', minutes: 'min', hours: 'h', count: '', score: '', ratio: '', currency: '', months: 'mo', days: 'd' }[unit] ?? unit;
 }
 
-function periodNames(report) {
+export function periodNames(report) {
   const { keys, start } = report.periods;
   return keys.map((key, i) => (report.periods.grain === 'day' ? formatDate(start[i]) : key));
 }
 
-export function renderCards(container, report) {
+export function renderCards(container, report, ids = HEADLINE_KPIS) {
   clear(container);
-  for (const id of HEADLINE_KPIS) {
+  for (const id of ids) {
     const kpi = kpiById(report, id);
     if (!kpi || !kpi.available) continue;
     const trend = kpi.trend;
@@ -60,7 +63,7 @@ export function renderCards(container, report) {
   }
 }
 
-export function renderKpiTable(container, report) {
+export function renderKpiTable(container, report, testId = 'kpi-table') {
   const rows = report.kpis.map((k) => ({
     label: k.label, id: k.id, value: k.value, n: k.available ? k.n : null, unit: k.unit,
     variant: k.variant, inputs: k.available ? k.inputs.join(', ') : `needs ${k.needs}`,
@@ -75,19 +78,19 @@ export function renderKpiTable(container, report) {
         { key: 'inputs', label: 'Inputs' },
       ],
       rows,
-      { caption: 'All KPIs', sortable: true, testId: 'kpi-table' },
+      { caption: 'All KPIs', sortable: true, testId },
     ),
   );
   return rows;
 }
 
-export function renderTrend(chart, tableContainer, report, kpiId) {
+export function renderTrend(chart, tableContainer, report, kpiId, testId = 'trend-table') {
   const kpi = kpiById(report, kpiId);
   const labels = periodNames(report);
   const values = kpi?.series?.value ?? [];
   const description = `${kpi?.label ?? ''} by ${report.periods.grain}: ${labels.length} periods.`;
   chart.container.setAttribute('aria-label', description);
-  chart.set(trendOption({ labels, values, name: kpi?.label ?? '', description, unitSuffix: unitSuffix(kpi?.unit) }));
+  chart.set(trendOption({ labels, values, name: kpi?.label ?? '', unitSuffix: unitSuffix(kpi?.unit) }));
   const rows = labels.map((label, i) => ({ period: report.periods.keys[i], start: report.periods.start[i], value: values[i], n: kpi?.series?.n[i] ?? 0 }));
   clear(tableContainer).append(
     dataTable(
@@ -98,7 +101,7 @@ export function renderTrend(chart, tableContainer, report, kpiId) {
         { key: 'n', label: 'n', numeric: true, format: (v) => formatCount(v) },
       ],
       rows,
-      { caption: `${kpi?.label} by period`, testId: 'trend-table' },
+      { caption: `${kpi?.label} by period`, testId },
     ),
   );
   return rows;
@@ -106,14 +109,14 @@ export function renderTrend(chart, tableContainer, report, kpiId) {
 
 const BREAKDOWN_KPIS = ['tickets', 'csat', 'nps', 'fcr', 'first_response_time_median', 'resolution_time_median', 'backlog'];
 
-export function renderBreakdown(chart, tableContainer, report, by, kpiId) {
+export function renderBreakdown(chart, tableContainer, report, by, kpiId, ids = BREAKDOWN_KPIS, testId = 'breakdown-table') {
   const segments = report.segments[by] ?? [];
   const kpi = kpiById(report, kpiId);
   const column = kpi?.breakdowns?.[by];
   const description = `${kpi?.label ?? ''} by ${by}: ${segments.length} values.`;
   chart.container.setAttribute('aria-label', description);
-  chart.set(barOption({ categories: segments, values: column?.value ?? [], name: kpi?.label ?? '', description, unitSuffix: unitSuffix(kpi?.unit) }));
-  const shown = BREAKDOWN_KPIS.map((id) => kpiById(report, id)).filter((k) => k?.available && k.breakdowns[by]);
+  chart.set(barOption({ categories: segments, values: column?.value ?? [], name: kpi?.label ?? '', unitSuffix: unitSuffix(kpi?.unit) }));
+  const shown = ids.map((id) => kpiById(report, id)).filter((k) => k?.available && k.breakdowns[by]);
   const rows = segments.map((segment, i) => {
     const row = { segment };
     for (const k of shown) row[k.id] = k.breakdowns[by].value[i];
@@ -123,7 +126,7 @@ export function renderBreakdown(chart, tableContainer, report, by, kpiId) {
     dataTable(
       [{ key: 'segment', label: by }, ...shown.map((k) => ({ key: k.id, label: k.label, numeric: true, format: (v) => formatValue(v, k.unit) }))],
       rows,
-      { caption: `KPIs by ${by}`, sortable: true, testId: 'breakdown-table' },
+      { caption: `KPIs by ${by}`, sortable: true, testId },
     ),
   );
   return { rows, columns: ['segment', ...shown.map((k) => k.id)] };
@@ -141,7 +144,7 @@ export function renderNps(chart, tableContainer, report) {
   const { promoters, passives, detractors } = kpi.series.extras;
   const description = `NPS answers by ${report.periods.grain}: promoters, passives and detractors.`;
   chart.container.setAttribute('aria-label', description);
-  chart.set(stackedOption({ categories: labels, description, parts: [
+  chart.set(stackedOption({ categories: labels, parts: [
     { name: 'Promoters (9–10)', values: promoters }, { name: 'Passives (7–8)', values: passives }, { name: 'Detractors (0–6)', values: detractors },
   ] }));
   const rows = labels.map((label, i) => ({ period: report.periods.keys[i], promoters: promoters[i], passives: passives[i], detractors: detractors[i], nps: kpi.series.value[i], margin: kpi.series.extras.margin_95[i] }));
@@ -172,7 +175,7 @@ export function renderDistribution(chart, tableContainer, report) {
   }
   const description = `Resolution times of ${d.n} solved tickets in ${d.labels.length} ranges.`;
   chart.container.setAttribute('aria-label', description);
-  chart.set(histogramOption({ labels: d.labels, counts: d.counts, description, name: 'Tickets' }));
+  chart.set(histogramOption({ labels: d.labels, counts: d.counts, name: 'Tickets' }));
   const rows = d.labels.map((label, i) => ({ range: label, tickets: d.counts[i] }));
   clear(tableContainer).append(
     dataTable([{ key: 'range', label: 'Resolution time' }, { key: 'tickets', label: 'Tickets', numeric: true, format: formatCount }], rows,

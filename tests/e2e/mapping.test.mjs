@@ -46,7 +46,7 @@ const COLUMNS = ['Ref', 'Logged', 'Status', 'Handler', 'Group', 'Region', 'Satis
 const EXPECTED_CONFIG = {
   grain: 'week',
   by: ['Region'],
-  by_if_mapped: ['channel', 'agent', 'team', 'priority'],
+  by_if_mapped: ['channel', 'agent', 'team', 'priority', 'plan', 'tenure_band', 'age_band'],
   mapping: { created_at: 'Logged', agent: 'Handler' },
   units: { resolution_time: 'hours' },
 };

@@ -75,27 +75,24 @@ async function checkReport(page, mode) {
   // Two ISO weeks in the trend table.
   assert.deepEqual(await trendPeriods(page), ['2024-W10', '2024-W11'], `${mode}: trend periods`);
 
-  // Charts: a canvas with a real size in the trend and breakdown containers; every chart is labelled.
+  // Charts: an SVG with a real size in the trend and breakdown containers (the page draws with ECharts'
+  // SVG renderer); every chart is labelled.
   for (const id of ['trend-chart', 'breakdown-chart']) {
     const size = await page.$eval(`#${id}`, (node) => {
-      const canvas = node.querySelector('canvas');
-      if (!canvas) return null;
-      const box = canvas.getBoundingClientRect();
-      return { width: canvas.width, height: canvas.height, boxWidth: box.width, boxHeight: box.height };
+      const svg = node.querySelector('svg');
+      if (!svg) return null;
+      const box = svg.getBoundingClientRect();
+      return { width: box.width, height: box.height, shapes: svg.querySelectorAll('path, rect').length };
     });
-    assert.ok(size, `${mode}: #${id} holds a canvas`);
-    assert.ok(size.width > 0 && size.height > 0 && size.boxWidth > 0 && size.boxHeight > 0,
-      `${mode}: #${id} canvas has a size (${JSON.stringify(size)})`);
+    assert.ok(size, `${mode}: #${id} holds an SVG`);
+    assert.ok(size.width > 0 && size.height > 0 && size.shapes > 0, `${mode}: #${id} SVG has a size and shapes (${JSON.stringify(size)})`);
   }
-  // The trend canvas is not blank: some pixel differs from the first one.
-  const painted = await page.$eval('#trend-chart canvas', (canvas) => {
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    for (let i = 4; i < data.length; i += 4) {
-      if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2] || data[i + 3] !== data[3]) return true;
-    }
-    return false;
-  });
-  assert.ok(painted, `${mode}: the trend chart drew something`);
+  // The trend line was drawn: a stroked path with more than one point.
+  const painted = await page.$eval('#trend-chart svg', (svg) => [...svg.querySelectorAll('path')].some((path) => {
+    const stroke = path.getAttribute('stroke');
+    return stroke && stroke !== 'none' && path.getAttribute('fill') === 'none' && (path.getAttribute('d') ?? '').includes('L');
+  }));
+  assert.ok(painted, `${mode}: the trend chart drew its line`);
 
   // Breakdown: one row per channel, with the hand-counted tickets, CSAT and backlog.
   const breakdown = await readTable(page, 'breakdown-table');

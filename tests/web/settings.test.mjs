@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AUTO_SEGMENTS, newInput, newSettings, configFor, importConfig, uniqueNames, toggleSegment, segmentedColumns,
+  AUTOMATIC_SEGMENTS, newInput, newSettings, configFor, importConfig, uniqueNames, toggleSegment, segmentedColumns,
+  withCustomerSetting, fieldsOfKind, CANONICAL_FIELDS,
 } from '../../web/settings.js';
 import { headerSignature } from '../../web/memory.js';
 
@@ -17,7 +18,7 @@ test('one input sends the global mapping and units', () => {
   settings.inputs[0].mapping = { agent: 'Handler', team: null };
   settings.inputs[0].units = { resolution_time: 'hours' };
   assert.deepEqual(configFor(settings, 'month'), {
-    grain: 'month', by_if_mapped: AUTO_SEGMENTS,
+    grain: 'month', by_if_mapped: AUTOMATIC_SEGMENTS,
     mapping: { agent: 'Handler', team: null }, units: { resolution_time: 'hours' },
   });
 });
@@ -39,7 +40,7 @@ test('a breakdown column that one of several inputs lacks goes to by_if_mapped',
   settings.by = ['Region', 'Group'];
   const config = configFor(settings, 'week');
   assert.deepEqual(config.by, ['Region']);
-  assert.deepEqual(config.by_if_mapped, [...AUTO_SEGMENTS, 'Group']);
+  assert.deepEqual(config.by_if_mapped, [...AUTOMATIC_SEGMENTS, 'Group']);
 });
 
 test('an imported global mapping applies to every input; files apply to the input named', () => {
@@ -86,10 +87,45 @@ test('a breakdown checkbox toggles the automatic field of a mapped column, else 
   const settings = settingsOf('t.csv');
   const off = toggleSegment(settings, fileReport, 'Handler', false);
   assert.ok(!off.byIfMapped.includes('agent'));
-  assert.deepEqual(toggleSegment(off, fileReport, 'Handler', true).byIfMapped.sort(), [...AUTO_SEGMENTS].sort());
+  assert.deepEqual(toggleSegment(off, fileReport, 'Handler', true).byIfMapped.sort(), [...AUTOMATIC_SEGMENTS].sort());
   assert.deepEqual(toggleSegment(settings, fileReport, 'Region', true).by, ['Region']);
   const report = { config: { by: ['Region', 'agent'] } };
   assert.deepEqual([...segmentedColumns(report, fileReport)], ['Handler', 'Region']);
+});
+
+test('the customer settings go to the config only when they differ from the engine\'s defaults', () => {
+  const settings = settingsOf('subscriptions.csv');
+  const quarterly = withCustomerSetting(settings, 'grain', 'quarter');
+  assert.deepEqual(configFor(quarterly, 'week').customers, { grain: 'quarter' });
+  const both = withCustomerSetting(quarterly, 'churn_recognition', 'cancellation');
+  assert.deepEqual(configFor(both, 'week').customers, { grain: 'quarter', churn_recognition: 'cancellation' });
+  assert.deepEqual(settings.customers, {}, 'the settings changed are copies');
+  const back = withCustomerSetting(withCustomerSetting(both, 'grain', 'month'), 'churn_recognition', 'period_end');
+  assert.equal(configFor(back, 'week').customers, undefined, 'back to the defaults: no customers key');
+});
+
+test('an imported customers object comes back whole; one of the wrong type goes to the engine as it is', () => {
+  const imported = { grain: 'week', customers: { grain: 'year', gross_margin: 0.8, tenure_bands: [12, 24] } };
+  const { settings: next, grain } = importConfig(settingsOf('subscriptions.csv'), imported);
+  assert.deepEqual(configFor(next, grain).customers, imported.customers);
+  assert.deepEqual(configFor(withCustomerSetting(next, 'grain', 'quarter'), grain).customers, { ...imported.customers, grain: 'quarter' });
+  const { settings: wrong } = importConfig(settingsOf('subscriptions.csv'), { customers: 'monthly' });
+  assert.equal(configFor(wrong, 'week').customers, 'monthly');
+});
+
+test('the mapping editor offers each customer-success kind its own fields (docs/kpis.md, Customer fields)', () => {
+  assert.deepEqual(fieldsOfKind('mrr'), ['customer', 'plan', 'currency', 'month', 'mrr']);
+  assert.deepEqual(fieldsOfKind('invoices'), ['customer', 'plan', 'amount', 'currency', 'status', 'period_start', 'period_end']);
+  assert.deepEqual(fieldsOfKind('customers'), ['customer', 'currency', 'signup_at', 'acquisition_cost', 'churned', 'tenure', 'monthly_charge', 'age']);
+  assert.ok(fieldsOfKind('subscriptions').includes('cancel_at_period_end'));
+  assert.deepEqual(fieldsOfKind('tickets'), CANONICAL_FIELDS);
+  assert.deepEqual(fieldsOfKind('survey'), CANONICAL_FIELDS);
+});
+
+test('a customer-success file\'s breakdown checkboxes follow the customers section\'s segments', () => {
+  const fileReport = { kind: 'customers', columns: ['customerID', 'Contract', 'tenure'], mapping: [{ field: 'tenure', column: 'tenure', index: 2, how: 'preset' }] };
+  const report = { config: { by: [] }, customers: { segments: { Contract: ['One year'], tenure_band: ['< 6 months'] } } };
+  assert.deepEqual([...segmentedColumns(report, fileReport)], ['Contract']);
 });
 
 test('the header signature is FNV-1a over the UTF-8 of the headers joined with U+0001', () => {

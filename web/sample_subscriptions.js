@@ -1,9 +1,10 @@
-// gen_subscriptions: a deterministic synthetic Stripe-like subscription history (the Dashboard's
-// subscriptions CSV) for the customer-success tests, benchmarks and the page's sample. A pure ES module:
-// no file system, no clock, no Math.random — one seeded PRNG (mulberry32) drives every choice, so the same
-// options give the same bytes. The CSV comes out in ~1 MiB string blocks (`generateSubscriptionBlocks`).
-//
-//   scripts/gen --kind subscriptions --customers N [--seed S] [--start YYYY-MM-DD] [--months M] [--out FILE]
+// sample_subscriptions: the deterministic synthetic Stripe-like subscription history (the Dashboard's
+// subscriptions CSV). One generator for the page's "Load sample subscriptions" (300 customers, seed 42:
+// made in the page rather than inlined, like the ticket sample) and for `scripts/gen --kind subscriptions`
+// (the customer-success tests, the DuckDB oracle, memory runs). Pure: no Node or DOM API, no clock, no
+// Math.random — one seeded PRNG (mulberry32) drives every choice, so the same options give the same bytes
+// (tests/web/sample_subscriptions.test.mjs pins them). The CSV comes out in ~1 MiB string blocks
+// (`generateSubscriptionBlocks`).
 //
 // Shape of the data (what the tests may rely on):
 // - Header: id, Customer ID, Plan, Amount, Currency, Interval, Quantity, Start Date (UTC), Trial End (UTC),
@@ -40,9 +41,6 @@
 export const SUBSCRIPTIONS_HEADER =
   'id,Customer ID,Plan,Amount,Currency,Interval,Quantity,Start Date (UTC),Trial End (UTC),' +
   'Canceled At (UTC),Cancel At Period End,Current Period End (UTC),Ended At (UTC),Status';
-
-export const SUBSCRIPTIONS_USAGE =
-  'usage: scripts/gen --kind subscriptions --customers N [--seed S] [--start YYYY-MM-DD] [--months M] [--out FILE]';
 
 const MINUTES_PER_DAY = 1440;
 
@@ -167,31 +165,6 @@ function base62(x, digits) {
 function stripeId(prefix, counter, salt) {
   return prefix + base62(mix32((counter + salt) >>> 0), 6) + base62(mix32((counter ^ salt ^ 0x9e3779b9) >>> 0), 5) +
     base62(mix32((counter + 0x632be5ab + salt) >>> 0), 3);
-}
-
-/** Reads the `--kind subscriptions` arguments (without `--kind`); throws with a message on a bad one. */
-export function parseSubscriptionArgs(argv) {
-  const options = { customers: null, seed: 1, start: '2023-01-01', months: 36, out: null };
-  for (let i = 0; i < argv.length; ++i) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--customers') options.customers = Number(value());
-    else if (a === '--seed') options.seed = Number(value());
-    else if (a === '--start') options.start = value();
-    else if (a === '--months') options.months = Number(value());
-    else if (a === '--out') options.out = value();
-    else if (a === '--help' || a === '-h') options.help = true;
-    else throw new Error(`unknown argument '${a}'`);
-  }
-  if (options.help) return options;
-  if (!Number.isSafeInteger(options.customers) || options.customers < 0) throw new Error('--customers must be a whole number ≥ 0');
-  if (!Number.isSafeInteger(options.seed)) throw new Error('--seed must be a whole number');
-  if (!Number.isSafeInteger(options.months) || options.months < 1 || options.months > 600) throw new Error('--months must be 1–600');
-  if (parseDay(options.start) === null) throw new Error('--start must be a date like 2023-01-01');
-  return options;
 }
 
 // One customer's history: a list of subscriptions with times in minutes since 1970-01-01.
@@ -460,4 +433,11 @@ export function* generateSubscriptionBlocks({ customers, seed = 1, start = '2023
     }
   }
   if (block.length > 0) yield block;
+}
+
+/** The page's sample: 300 customers over 36 months (a few hundred subscriptions), seed 42. */
+export const SAMPLE_SUBSCRIPTIONS = { name: 'sample-subscriptions.csv', customers: 300, seed: 42 };
+
+export function sampleSubscriptionsCsv() {
+  return [...generateSubscriptionBlocks(SAMPLE_SUBSCRIPTIONS)].join('');
 }
