@@ -8,6 +8,7 @@
 /* global createKpilens, FileReaderSync, KPILENS_WASM_LZMA_BASE64 */
 import { lzmaDecode } from './lzma_decode.js';
 import { MIN_PARALLEL_BYTES, readInParts, serveHelper } from './parallel_read.js';
+import { inReadOrder } from '../wasm/bindings/read_order.mjs';
 
 let enginePromise = null;
 const PROBE_BYTES = 64 << 10;
@@ -86,19 +87,19 @@ async function run(message) {
       const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
       let doneBytes = 0;
       let lastPost = 0;
-      // Survey answers are read before tickets so they can wait for them: the engine says which is which
-      // from each file's first 64 KiB (copied in once, one call per file). Customer-success files
-      // (subscriptions, invoices, MRR, customers) may come in any order.
+      // Survey answers first (they wait for their tickets), then customer-success files, then tickets
+      // (wasm/bindings/read_order.mjs): the engine says which is which from each file's first 64 KiB
+      // (copied in once, one call per file).
       const inputs = files.map((file, index) => ({ file, name: names?.[index] ?? file.name }));
-      const isSurvey = (input) => {
-        if (files.length < 2) return false;
+      const kindOf = (input) => {
+        if (files.length < 2) return 'tickets'; // one file: nothing to order
         const bytes = new Uint8Array(reader.readAsArrayBuffer(input.file.slice(0, PROBE_BYTES)));
         const address = dataset.chunkBuffer(bytes.length);
         module.HEAPU8.set(bytes, address);
-        return JSON.parse(dataset.probeChunk(input.name, bytes.length)).kind === 'survey';
+        return JSON.parse(dataset.probeChunk(input.name, bytes.length)).kind;
       };
-      const survey = inputs.map(isSurvey);
-      const ordered = [...inputs.filter((_, i) => survey[i]), ...inputs.filter((_, i) => !survey[i])];
+      const kinds = inputs.map(kindOf);
+      const ordered = inReadOrder(inputs, (_, i) => kinds[i]);
       let partRows = 0; // rows of this worker's own part, read into its own dataset until merged
       const progress = (bytes, rows = partRows) => {
         doneBytes += bytes;

@@ -241,6 +241,22 @@ TEST_CASE("Requesters join customers by id, then by email with case ignored",
   CHECK(r.value("tickets") == 5);
 }
 
+TEST_CASE("Tickets read before any customer-success file are not noted per requester",
+          "[customers][activity][health]") {
+  // A ticket-only dataset keeps no state per requester (memory flat in the file's size), so ticket
+  // rows join customers only after a customer-success file; the CLI, Node and the page read those
+  // first. Here the tickets come first: the survey's 3 answers still join, the 5 tickets do not.
+  const std::vector<std::string> tickets_first = {"survey.csv",    "tickets.csv",
+                                                  "customers.csv", "subscriptions.csv",
+                                                  "orders.csv",    "events.csv"};
+  Report r(activity_report(activity_config(), tickets_first));
+  Customers c(r);
+  auto join = c.section()["health"]["join"];
+  CHECK(Report::count(join["tickets"]) == 0);
+  CHECK(Report::count(join["answers"]) == 3);
+  CHECK(r.value("tickets") == 5);
+}
+
 TEST_CASE("The default health score is the hand-computed one", "[customers][activity][health]") {
   Report r(activity_report(activity_config()));
   Customers c(r);

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { feedRange, readFileInParts } from './parallel_read.mjs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inReadOrder } from './read_order.mjs';
 
 const require = createRequire(import.meta.url);
 const defaultModulePath = fileURLToPath(new URL('../../build/wasm/kpilens.node.cjs', import.meta.url));
@@ -41,8 +42,8 @@ export async function reportFromFiles(paths, config = {}, options = {}) {
   try {
     const slice = Buffer.allocUnsafe(Math.max(chunkBytes, PROBE_BYTES));
     const inputs = paths.map((path, index) => ({ path, name: options.names?.[index] ?? basename(path) }));
-    // Survey answers first, so they can wait for their tickets (the engine's kind, not ours). The
-    // customer-success kinds keep their order: no figure depends on it.
+    // Survey answers first, then customer-success files, then tickets (read_order.mjs; the engine's
+    // kind, not ours).
     const kinds = new Map(inputs.map((input) => {
       const fd = openSync(input.path, 'r');
       try {
@@ -52,7 +53,7 @@ export async function reportFromFiles(paths, config = {}, options = {}) {
         closeSync(fd);
       }
     }));
-    const ordered = [...inputs.filter((i) => kinds.get(i) === 'survey'), ...inputs.filter((i) => kinds.get(i) !== 'survey')];
+    const ordered = inReadOrder(inputs, (i) => kinds.get(i));
     ordered.forEach(({ path, name }) => {
       dataset.beginFile(name);
       const fd = openSync(path, 'r');
@@ -86,8 +87,8 @@ export async function reportFromBuffers(inputs, config = {}, options = {}) {
       name: input.name,
       bytes: typeof input.bytes === 'string' ? Buffer.from(input.bytes, 'utf8') : input.bytes,
     }));
-    const survey = buffers.map((b) => probe(engine, dataset, b.name, b.bytes.subarray(0, PROBE_BYTES)).kind === 'survey');
-    const ordered = [...buffers.filter((_, i) => survey[i]), ...buffers.filter((_, i) => !survey[i])];
+    const kinds = buffers.map((b) => probe(engine, dataset, b.name, b.bytes.subarray(0, PROBE_BYTES)).kind);
+    const ordered = inReadOrder(buffers, (_, i) => kinds[i]);
     for (const { name, bytes } of ordered) {
       dataset.beginFile(name);
       for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
@@ -203,7 +204,7 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
         source.close();
       }
     });
-    const ordered = [...inputs.filter((_, i) => kinds[i] === 'survey'), ...inputs.filter((_, i) => kinds[i] !== 'survey')];
+    const ordered = inReadOrder(inputs, (_, i) => kinds[i]);
     for (const { path, name } of ordered) {
       const source = fileSource(path);
       try {

@@ -233,11 +233,23 @@ int main(int argc, char** argv) {
   auto dataset = std::make_unique<kpilens::TicketDataset>(config);
   std::vector<char> chunk(size_t{8} << 20);
   int status = 0;
-  // Survey answers are read before the tickets they join to (stable otherwise). Customer-success
-  // files may come in any order: no figure depends on it.
-  std::stable_partition(files.begin(), files.end(), [&](const std::string& path) {
-    return probe_kind(*dataset, path, chunk) == kpilens::DatasetKind::kSurvey;
-  });
+  // Survey answers first (they wait for the tickets they join to), then customer-success files (a
+  // ticket's requester is noted for the health score only once the dataset has customer-success
+  // input), then tickets; stable otherwise (wasm/bindings/read_order.mjs does the same).
+  std::vector<int> ranks;
+  for (const std::string& path : files) {
+    const kpilens::DatasetKind kind = probe_kind(*dataset, path, chunk);
+    ranks.push_back(kind == kpilens::DatasetKind::kSurvey    ? 0
+                    : kind == kpilens::DatasetKind::kTickets ? 2
+                                                             : 1);
+  }
+  std::vector<size_t> order(files.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return ranks[a] < ranks[b]; });
+  std::vector<std::string> ordered;
+  for (size_t i : order) ordered.push_back(files[i]);
+  files = std::move(ordered);
   for (size_t k = 0; k < files.size(); ++k) {
     const std::string& path = files[k];
     std::string error;

@@ -6,7 +6,6 @@
 #include <limits>
 
 #include "field_parse.h"
-#include "state_codec.h"
 
 namespace kpilens {
 
@@ -47,30 +46,6 @@ void DayCounts::merge(const DayCounts& other) {
   for (const auto& [day, count] : other.days_) add(day, count);
 }
 
-void DayCounts::save(StateWriter& out) const {
-  out.write_varint(days_.size());
-  for (const auto& [day, count] : days_) {
-    out.write_svarint(day);
-    out.write_varint(count);
-  }
-}
-
-bool DayCounts::load(StateReader& in) {
-  uint64_t size = 0;
-  if (!in.read_count(size, 2)) return false;
-  for (uint64_t i = 0; i < size; ++i) {
-    int64_t day = 0;
-    uint64_t count = 0;
-    if (!in.read_svarint(day) || !in.read_varint(count)) return false;
-    if (day < std::numeric_limits<int32_t>::min() || day > std::numeric_limits<int32_t>::max() ||
-        count > std::numeric_limits<uint32_t>::max()) {
-      return in.fail();
-    }
-    add(static_cast<int32_t>(day), static_cast<uint32_t>(count));
-  }
-  return true;
-}
-
 void OrderTotals::add(int32_t day, int64_t amount_micros) {
   ++orders;
   micros += amount_micros;
@@ -109,66 +84,6 @@ void RequesterState::merge(const RequesterState& o) {
   nps_answers += o.nps_answers;
   nps_sum += o.nps_sum;
   ticket_days.merge(o.ticket_days);
-}
-
-void RequesterState::save(StateWriter& out) const {
-  for (uint32_t value : {tickets, answers, solved_with_reopens, reopened, csat_responses,
-                         csat_satisfied, nps_answers}) {
-    out.write_varint(value);
-  }
-  out.write_svarint(nps_sum);
-  ticket_days.save(out);
-}
-
-bool RequesterState::load(StateReader& in) {
-  for (uint32_t* value : {&tickets, &answers, &solved_with_reopens, &reopened, &csat_responses,
-                          &csat_satisfied, &nps_answers}) {
-    uint64_t v = 0;
-    if (!in.read_varint(v)) return false;
-    if (v > std::numeric_limits<uint32_t>::max()) return in.fail();
-    *value = static_cast<uint32_t>(v);
-  }
-  return in.read_svarint(nps_sum) && ticket_days.load(in);
-}
-
-void RequesterPart::save(StateWriter& out) const {
-  out.write_u8(any ? 1 : 0);
-  out.write_u8(latest_ticket_day ? 1 : 0);
-  out.write_svarint(latest_ticket_day.value_or(0));
-  out.write_varint(requesters.size());
-  for (const auto& [cell, state] : requesters) {
-    out.write_string(cell);
-    state.save(out);
-  }
-}
-
-bool RequesterPart::load(StateReader& in) {
-  uint8_t any_byte = 0;
-  uint8_t has_latest = 0;
-  int64_t latest = 0;
-  uint64_t size = 0;
-  if (!in.read_u8(any_byte) || !in.read_u8(has_latest) || !in.read_svarint(latest) ||
-      !in.read_count(size, 10)) {
-    return false;
-  }
-  if (any_byte > 1 || has_latest > 1 || latest < std::numeric_limits<int32_t>::min() ||
-      latest > std::numeric_limits<int32_t>::max()) {
-    return in.fail();
-  }
-  any = any_byte == 1;
-  if (has_latest) latest_ticket_day = static_cast<int32_t>(latest);
-  for (uint64_t i = 0; i < size; ++i) {
-    std::string cell;
-    RequesterState state;
-    if (!in.read_string(cell) || !state.load(in)) return false;
-    auto it = requesters.find(std::string_view(cell));
-    if (it == requesters.end()) {
-      requesters.emplace(std::move(cell), std::move(state));
-    } else {
-      it->second.merge(state);  // (a well-formed state names each cell once)
-    }
-  }
-  return true;
 }
 
 void EmailIndex::add(std::string_view email, uint32_t customer,

@@ -17,9 +17,6 @@
 
 namespace kpilens {
 
-class StateReader;
-class StateWriter;
-
 inline constexpr int32_t kNoActivityDay = std::numeric_limits<int32_t>::min();
 
 // Counts per day, distinct days in increasing order. Small per customer: days arrive mostly in
@@ -34,9 +31,6 @@ class DayCounts {
   std::optional<int32_t> latest() const;
   void merge(const DayCounts& other);
   size_t size() const { return days_.size(); }
-  // Parallel reading's part state (state_codec.h); load adds to what is there, false if malformed.
-  void save(StateWriter& out) const;
-  bool load(StateReader& in);
 
  private:
   std::vector<std::pair<int32_t, uint32_t>> days_;
@@ -71,8 +65,6 @@ struct RequesterState {
   int64_t nps_sum = 0;  // whole answers 0–10
   DayCounts ticket_days;
   void merge(const RequesterState& other);
-  void save(StateWriter& out) const;
-  bool load(StateReader& in);  // into a fresh state; false if malformed
 };
 
 // Requester cells → their state, looked up by a view of the cell (no copy per row).
@@ -84,15 +76,6 @@ struct RequesterKeyHash {
 };
 using RequesterMap =
     std::unordered_map<std::string, RequesterState, RequesterKeyHash, std::equal_to<>>;
-
-// The requesters one part of a ticket file noted (parallel reading's part state).
-struct RequesterPart {
-  bool any = false;  // a ticket or answer carried a customer
-  std::optional<int32_t> latest_ticket_day;
-  RequesterMap requesters;
-  void save(StateWriter& out) const;
-  bool load(StateReader& in);  // into a fresh part; false if malformed
-};
 
 // How requesters found customers.
 struct RequesterJoin {

@@ -834,31 +834,6 @@ void CustomerDataset::note_ticket(std::string_view cell, const TicketRecord& t) 
   note_ratings(*s, t, kpis_);
 }
 
-void CustomerDataset::clear_requesters() {
-  requesters_.clear();
-  latest_ticket_day_.reset();
-}
-
-RequesterPart CustomerDataset::requesters_part() const {
-  return RequesterPart{any_requester_, latest_ticket_day_, requesters_};
-}
-
-void CustomerDataset::merge_requesters(RequesterPart&& part) {
-  for (auto& [cell, state] : part.requesters) {
-    auto it = requesters_.find(std::string_view(cell));
-    if (it == requesters_.end()) {
-      requesters_.emplace(cell, std::move(state));
-    } else {
-      it->second.merge(state);
-    }
-  }
-  any_requester_ = any_requester_ || part.any;
-  if (part.latest_ticket_day &&
-      (!latest_ticket_day_ || *part.latest_ticket_day > *latest_ticket_day_)) {
-    latest_ticket_day_ = part.latest_ticket_day;
-  }
-}
-
 void CustomerDataset::note_answer(std::string_view cell, const TicketRecord& t) {
   RequesterState* s = requester(cell);
   if (!s) return;

@@ -140,11 +140,10 @@ class CustomerDataset {
   // change nothing of the ticket figures.
   void note_ticket(std::string_view requester, const TicketRecord& ticket);
   void note_answer(std::string_view requester, const TicketRecord& answer);
-  // Parallel reading (ticket_dataset_parts.cpp): a part forgets the head's requesters, sends its
-  // own, and the merging dataset adds them (sums: any order gives the same figures).
-  void clear_requesters();
-  RequesterPart requesters_part() const;
-  void merge_requesters(RequesterPart&& part);
+  // Whether ticket rows are noted (note_ticket): once a customer-success file was read. A
+  // ticket-only dataset keeps no state per requester; the drivers read customer-success files
+  // before tickets (wasm/bindings/read_order.mjs).
+  bool notes_tickets() const { return kinds_read_ != 0; }
 
   // After finish: the health score (health_score.h), each scored customer's raw component values
   // (aligned with health().components), and a customer's id.

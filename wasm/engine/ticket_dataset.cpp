@@ -820,8 +820,11 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   }
   ++file.rows_used;
   // The health score's join reads the ticket (docs/kpis.md "Tickets and survey answers of a
-  // customer"); nothing of the ticket's figures changes.
-  if (m.has(TicketField::kCustomer)) customers_->note_ticket(cell(TicketField::kCustomer), t);
+  // customer") once the dataset has customer-success input; nothing of the ticket's figures
+  // changes.
+  if (m.has(TicketField::kCustomer) && customers_->notes_tickets()) {
+    customers_->note_ticket(cell(TicketField::kCustomer), t);
+  }
   if (!customer_index_.empty() && m.has(TicketField::kCustomer)) {
     offer_ticket_to_customer(cell(TicketField::kCustomer), t.created, period);
   }

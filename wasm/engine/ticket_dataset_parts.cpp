@@ -124,6 +124,9 @@ std::string TicketDataset::part_refusal() const {
     return "survey and customer-success files are read sequentially";
   }
   if (first_survey_seen_) return "survey answers wait for ticket rows: read sequentially";
+  if (customers_->notes_tickets()) {
+    return "ticket rows join the customer-success files' customers: read sequentially";
+  }
   if (!text_ || !text_->can_jump()) return "UTF-16 text is read sequentially";
   if (!decoder_ || !decoder_->at_record_start()) {
     return "the head does not end at a record start";
@@ -141,7 +144,6 @@ bool TicketDataset::begin_part(uint64_t offset, uint64_t line) {
   rejected_total_ = 0;
   value_issues_ = {};
   aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
-  customers_->clear_requesters();
   parts_.reading = true;
   parts_.warnings_at_start = warnings_.size();
   parts_.stray_quotes_at_start = decoder_->stray_quotes();
@@ -198,7 +200,6 @@ std::vector<uint8_t> TicketDataset::save_part(bool last) {
     for (uint64_t line : issue.lines) out.write_varint(line);
   }
   aggregate_.save(out);
-  customers_->requesters_part().save(out);
   return out.take();
 }
 
@@ -217,8 +218,7 @@ TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> stat
     why = "the part's breakdowns differ from the file's (optional segments decided elsewhere)";
     return PartMerge::kSequential;
   }
-  RequesterPart requesters;
-  if (!part_aggregate.load(in) || !requesters.load(in) || !in.at_end()) {
+  if (!part_aggregate.load(in) || !in.at_end()) {
     why = "malformed part state";
     return PartMerge::kCorrupt;
   }
@@ -284,7 +284,6 @@ TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> stat
     }
   }
   aggregate_.merge(part_aggregate);
-  customers_->merge_requesters(std::move(requesters));
   if (aggregate_.lumped_segment_rows > 0) {
     // "(other)" takes the values first seen past max_segments: an order the merge does not keep.
     why = "a breakdown has more values than max_segments";
