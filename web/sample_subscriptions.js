@@ -38,6 +38,8 @@
 //   Canceled At (Cancel At Period End true: Current Period End), a trial with a blank Trial End, and a
 //   few cancelled rows with no end date at all, which the engine rejects (`canceled with no end date`).
 
+import { mulberry32, pickWeighted } from './sample_random.js';
+
 export const SUBSCRIPTIONS_HEADER =
   'id,Customer ID,Plan,Amount,Currency,Interval,Quantity,Start Date (UTC),Trial End (UTC),' +
   'Canceled At (UTC),Cancel At Period End,Current Period End (UTC),Ended At (UTC),Status';
@@ -63,27 +65,6 @@ const FIRST_PLAN = [
   ['free', 0.16], ['lite', 0.03], ['starter', 0.33], ['growth', 0.24], ['team', 0.15], ['business', 0.05],
   ['enterprise', 0.04],
 ];
-
-// mulberry32: 32-bit state, period 2^32, good enough for synthetic data and very fast.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return function next() {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pickWeighted(rand, table) {
-  let u = rand();
-  for (const [value, weight] of table) {
-    if (u < weight) return value;
-    u -= weight;
-  }
-  return table[table.length - 1][0];
-}
 
 const between = (rand, low, high) => low + Math.floor(rand() * (high - low + 1));
 

@@ -16,6 +16,8 @@
 //   CES empty or 1–7: all whole numbers, never out of range.
 // - Comment is empty or free text, sometimes with commas, quotes and line breaks (RFC 4180 quoting).
 
+import { mulberry32, pickWeighted } from './sample_random.js';
+
 const HEADER =
   'Id,Created at,First reply at,Solved at,Status,Via,Assignee,Group,Priority,Requester,Replies,' +
   'Reopens,Satisfaction Score,NPS,CES,Comment';
@@ -56,27 +58,6 @@ const COMMENTS = [
   'Meh.',
   'Fast reply\n\nbut the fix took days',
 ];
-
-// mulberry32: 32-bit state, period 2^32, good enough for synthetic data and very fast.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return function next() {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pickWeighted(rand, table) {
-  let u = rand();
-  for (const [value, weight] of table) {
-    if (u < weight) return value;
-    u -= weight;
-  }
-  return table[table.length - 1][0];
-}
 
 // Standard normal by Box–Muller (one of the pair; simple and deterministic).
 function normal(rand) {

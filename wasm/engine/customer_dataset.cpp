@@ -342,6 +342,26 @@ ValueScale CustomerDataset::money_scale(CustomerField field) const {
   return scale == ValueScale::kCents ? ValueScale::kCents : ValueScale::kUnits;
 }
 
+// The row's amount in micro-units (subscriptions, invoices, orders), or nullopt with why in
+// `rejected`.
+std::optional<int64_t> CustomerDataset::amount_micros(std::span<const std::string_view> fields,
+                                                      char decimal, std::string& rejected) const {
+  std::string_view amount_cell = cell(fields, F::kAmount);
+  if (is_blank(amount_cell)) {
+    rejected = "amount is empty";
+    return std::nullopt;
+  }
+  auto amount = parse_number(amount_cell, decimal);
+  if (!amount || *amount < 0) {
+    rejected =
+        "amount " + quoted_excerpt(amount_cell) + (amount ? " is negative" : " is not a number");
+    return std::nullopt;
+  }
+  auto micros = to_micros(*amount, money_scale(F::kAmount));
+  if (!micros) rejected = "amount too large";
+  return micros;
+}
+
 // A date cell → its day on the utc_offset clock (as for tickets: a zone-less cell is on that
 // clock).
 std::optional<int64_t> CustomerDataset::day_of(std::string_view text, CustomerField field,
@@ -458,19 +478,9 @@ RowResult CustomerDataset::feed_subscription(uint32_t customer,
         RowOutcome::kRejected,
         bad ? "start " + quoted_excerpt(start_cell) + " is not a date and time" : "start is empty"};
   }
-  std::string_view amount_cell = cell(fields, F::kAmount);
-  if (is_blank(amount_cell)) return RowResult{RowOutcome::kRejected, "amount is empty"};
-  auto amount = parse_number(amount_cell, decimal);
-  if (!amount) {
-    return RowResult{RowOutcome::kRejected,
-                     "amount " + quoted_excerpt(amount_cell) + " is not a number"};
-  }
-  if (*amount < 0) {
-    return RowResult{RowOutcome::kRejected,
-                     "amount " + quoted_excerpt(amount_cell) + " is negative"};
-  }
-  auto micros = to_micros(*amount, money_scale(F::kAmount));
-  if (!micros) return RowResult{RowOutcome::kRejected, "amount too large"};
+  std::string rejected;
+  const std::optional<int64_t> micros = amount_micros(fields, decimal, rejected);
+  if (!micros) return RowResult{RowOutcome::kRejected, std::move(rejected)};
 
   auto whole = [&](CustomerField f, int64_t min) -> int64_t {
     std::string_view c = cell(fields, f);
@@ -550,19 +560,9 @@ RowResult CustomerDataset::feed_subscription(uint32_t customer,
 
 RowResult CustomerDataset::feed_invoice(uint32_t customer, std::span<const std::string_view> fields,
                                         uint64_t line, DateOrder order, char decimal) {
-  std::string_view amount_cell = cell(fields, F::kAmount);
-  if (is_blank(amount_cell)) return RowResult{RowOutcome::kRejected, "amount is empty"};
-  auto amount = parse_number(amount_cell, decimal);
-  if (!amount) {
-    return RowResult{RowOutcome::kRejected,
-                     "amount " + quoted_excerpt(amount_cell) + " is not a number"};
-  }
-  if (*amount < 0) {
-    return RowResult{RowOutcome::kRejected,
-                     "amount " + quoted_excerpt(amount_cell) + " is negative"};
-  }
-  auto micros = to_micros(*amount, money_scale(F::kAmount));
-  if (!micros) return RowResult{RowOutcome::kRejected, "amount too large"};
+  std::string rejected;
+  const std::optional<int64_t> micros = amount_micros(fields, decimal, rejected);
+  if (!micros) return RowResult{RowOutcome::kRejected, std::move(rejected)};
   bool bad = false;
   std::string_view start_cell = cell(fields, F::kPeriodStart);
   auto start = day_of(start_cell, F::kPeriodStart, line, order, bad);
@@ -736,19 +736,9 @@ RowResult CustomerDataset::feed_order(uint32_t customer, std::span<const std::st
                      bad ? "ordered_at " + quoted_excerpt(day_cell) + " is not a date and time"
                          : "ordered_at is empty"};
   }
-  std::string_view amount_cell = cell(fields, F::kAmount);
-  if (is_blank(amount_cell)) return RowResult{RowOutcome::kRejected, "amount is empty"};
-  auto amount = parse_number(amount_cell, decimal);
-  if (!amount) {
-    return RowResult{RowOutcome::kRejected,
-                     "amount " + quoted_excerpt(amount_cell) + " is not a number"};
-  }
-  if (*amount < 0) {
-    return RowResult{RowOutcome::kRejected,
-                     "amount " + quoted_excerpt(amount_cell) + " is negative"};
-  }
-  auto micros = to_micros(*amount, money_scale(F::kAmount));
-  if (!micros) return RowResult{RowOutcome::kRejected, "amount too large"};
+  std::string rejected;
+  const std::optional<int64_t> micros = amount_micros(fields, decimal, rejected);
+  if (!micros) return RowResult{RowOutcome::kRejected, std::move(rejected)};
   ++counts_.orders;
   if (settings_.as_of && *day > *settings_.as_of) return RowResult{};  // after as_of: not counted
   note_event_day(*day);

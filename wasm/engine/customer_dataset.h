@@ -180,6 +180,8 @@ class CustomerDataset {
   void issue(CustomerField field, uint64_t line, std::string_view cell, std::string_view reason);
   std::string_view cell(std::span<const std::string_view> fields, CustomerField field) const;
   ValueScale money_scale(CustomerField field) const;
+  std::optional<int64_t> amount_micros(std::span<const std::string_view> fields, char decimal,
+                                       std::string& rejected) const;
   void note_event_day(int64_t day);
   void add_state(uint32_t customer, std::span<const std::string_view> fields, int64_t start,
                  std::optional<int64_t> end, int64_t micros,
