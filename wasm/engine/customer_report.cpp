@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "customer_kpis.h"
+#include "kpi_json.h"
 #include "period.h"
 
 namespace kpilens {
@@ -33,41 +34,6 @@ constexpr F kStateFields[] = {F::kCustomer,
                               F::kPeriodEnd,
                               F::kMonth,
                               F::kMrr};
-
-void write_value(JsonWriter& w, const KpiValue& v, std::span<const std::string_view> extras) {
-  w.field("value", v.value);
-  w.field("n", v.n);
-  w.field("approximate", false);
-  w.key("extras");
-  w.begin_object();
-  for (size_t i = 0; i < extras.size(); ++i) {
-    w.field(extras[i], i < v.extras.size() ? v.extras[i] : std::nullopt);
-  }
-  w.end_object();
-}
-
-void write_columns(JsonWriter& w, const std::vector<KpiValue>& values,
-                   std::span<const std::string_view> extras) {
-  w.begin_object();
-  w.key("value");
-  w.begin_array();
-  for (const auto& v : values) w.number(v.value);
-  w.end_array();
-  w.key("n");
-  w.begin_array();
-  for (const auto& v : values) w.integer(v.n);
-  w.end_array();
-  w.key("extras");
-  w.begin_object();
-  for (size_t i = 0; i < extras.size(); ++i) {
-    w.key(extras[i]);
-    w.begin_array();
-    for (const auto& v : values) w.number(i < v.extras.size() ? v.extras[i] : std::nullopt);
-    w.end_array();
-  }
-  w.end_object();
-  w.end_object();
-}
 
 void write_date(JsonWriter& w, std::optional<int64_t> day) {
   if (!day) {
@@ -236,8 +202,9 @@ std::vector<F> kpi_inputs(const CustomerKpiDefinition& def,
   return inputs;
 }
 
-void write_bridge_columns(JsonWriter& w, const GroupFigures& g, size_t first, size_t last) {
-  w.begin_object();
+// The bridge's columns of a group as fields of the object being written: start_mrr[], end_mrr[],
+// amounts{movement: []}, customers{movement: []}.
+void write_bridge_fields(JsonWriter& w, const GroupFigures& g, size_t first, size_t last) {
   w.key("start_mrr");
   w.begin_array();
   for (size_t p = first; p < last; ++p) w.number(micros_to_units(g.at(p).start_mrr));
@@ -264,6 +231,11 @@ void write_bridge_columns(JsonWriter& w, const GroupFigures& g, size_t first, si
     w.end_array();
   }
   w.end_object();
+}
+
+void write_bridge_columns(JsonWriter& w, const GroupFigures& g, size_t first, size_t last) {
+  w.begin_object();
+  write_bridge_fields(w, g, first, last);
   w.end_object();
 }
 
@@ -408,32 +380,15 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
       for (size_t p = first; p < last; ++p) series.push_back(def.period(r.overall.at(p)));
       overall = series.back();
     }
-    write_value(w, overall, extras);
+    write_kpi_value(w, overall, extras);
     w.key("series");
     if (!series.empty()) {
-      write_columns(w, series, extras);
+      write_kpi_columns(w, series, extras);
     } else {
       w.null();
     }
     w.key("trend");
-    if (series.size() < 2) {
-      w.null();
-    } else {
-      const KpiValue& now = series.back();
-      const KpiValue& before = series[series.size() - 2];
-      w.begin_object();
-      w.field("period", labels.back().key);
-      w.field("previous_period", labels[labels.size() - 2].key);
-      w.field("value", now.value);
-      w.field("previous", before.value);
-      w.key("change");
-      if (now.value && before.value) {
-        w.number(*now.value - *before.value);
-      } else {
-        w.null();
-      }
-      w.end_object();
-    }
+    write_kpi_trend(w, labels, series);
     w.key("breakdowns");
     w.begin_object();
     if (available && (snapshot || customer || has_periods)) {
@@ -459,7 +414,7 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
           }
         }
         w.key(segment.name);
-        write_columns(w, values, extras);
+        write_kpi_columns(w, values, extras);
       }
     }
     w.end_object();
@@ -480,34 +435,8 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
     w.begin_array();
     for (auto name : kMovementNames) w.string(name);
     w.end_array();
-    const GroupFigures& g = r.overall;
     // The overall columns inline, then per segment value.
-    w.key("start_mrr");
-    w.begin_array();
-    for (size_t p = first; p < last; ++p) w.number(micros_to_units(g.at(p).start_mrr));
-    w.end_array();
-    w.key("end_mrr");
-    w.begin_array();
-    for (size_t p = first; p < last; ++p) w.number(micros_to_units(g.at(p).end_mrr));
-    w.end_array();
-    w.key("amounts");
-    w.begin_object();
-    for (size_t m = 0; m < kMovementCount; ++m) {
-      w.key(kMovementNames[m]);
-      w.begin_array();
-      for (size_t p = first; p < last; ++p) w.number(micros_to_units(g.at(p).amounts[m]));
-      w.end_array();
-    }
-    w.end_object();
-    w.key("customers");
-    w.begin_object();
-    for (size_t m = 0; m < kMovementCount; ++m) {
-      w.key(kMovementNames[m]);
-      w.begin_array();
-      for (size_t p = first; p < last; ++p) w.integer(g.at(p).customers[m]);
-      w.end_array();
-    }
-    w.end_object();
+    write_bridge_fields(w, r.overall, first, last);
     w.key("breakdowns");
     w.begin_object();
     for (const auto& segment : r.segments) {

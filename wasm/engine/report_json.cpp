@@ -6,6 +6,7 @@
 
 #include "customer_report.h"
 #include "json_writer.h"
+#include "kpi_json.h"
 #include "period.h"
 #include "ticket_dataset.h"
 
@@ -36,39 +37,24 @@ std::string delimiter_name(char c) {
   return std::string(1, c ? c : ',');
 }
 
-void write_value(JsonWriter& w, const KpiValue& v, const KpiDefinition& def) {
-  w.field("value", v.value);
-  w.field("n", v.n);
-  // Overall is the largest group: when it is exact, so is every period and segment.
-  w.field("approximate", v.approximate);
-  w.key("extras");
+// One field's value issues (docs/report.md "value_issues"), if it has any.
+void write_value_issue(JsonWriter& w, const TicketDataset& d, std::string_view field,
+                       const ValueIssue& issue) {
+  if (issue.count == 0) return;
   w.begin_object();
-  for (size_t i = 0; i < def.extra_names.size(); ++i) {
-    w.field(def.extra_names[i], i < v.extras.size() ? v.extras[i] : std::nullopt);
-  }
-  w.end_object();
-}
-
-// Columns of figures for a list of groups: value[], n[], extras{name: []}.
-void write_columns(JsonWriter& w, const std::vector<KpiValue>& values, const KpiDefinition& def) {
-  w.begin_object();
-  w.key("value");
+  w.field("field", field);
+  w.field("count", issue.count);
+  w.field("reason", issue.reason);
+  w.field("example", issue.example);
+  w.key("lines");
   w.begin_array();
-  for (const auto& v : values) w.number(v.value);
-  w.end_array();
-  w.key("n");
-  w.begin_array();
-  for (const auto& v : values) w.integer(v.n);
-  w.end_array();
-  w.key("extras");
-  w.begin_object();
-  for (size_t i = 0; i < def.extra_names.size(); ++i) {
-    w.key(def.extra_names[i]);
-    w.begin_array();
-    for (const auto& v : values) w.number(i < v.extras.size() ? v.extras[i] : std::nullopt);
-    w.end_array();
+  for (size_t i = 0; i < issue.lines.size(); ++i) {
+    w.begin_object();
+    w.field("file", d.files()[issue.files[i]].name);
+    w.field("line", issue.lines[i]);
+    w.end_object();
   }
-  w.end_object();
+  w.end_array();
   w.end_object();
 }
 
@@ -266,42 +252,12 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
   w.begin_array();
   for (const auto& info : ticket_fields()) {
     const ValueIssue& issue = d.value_issues()[static_cast<size_t>(info.field)];
-    if (issue.count == 0) continue;
-    w.begin_object();
-    w.field("field", info.name);
-    w.field("count", issue.count);
-    w.field("reason", issue.reason);
-    w.field("example", issue.example);
-    w.key("lines");
-    w.begin_array();
-    for (size_t i = 0; i < issue.lines.size(); ++i) {
-      w.begin_object();
-      w.field("file", d.files()[issue.files[i]].name);
-      w.field("line", issue.lines[i]);
-      w.end_object();
-    }
-    w.end_array();
-    w.end_object();
+    write_value_issue(w, d, info.name, issue);
   }
   // Then the customer fields' (customer-success files).
   for (const auto& info : customer_fields()) {
     const ValueIssue& issue = d.customers().value_issues()[static_cast<size_t>(info.field)];
-    if (issue.count == 0) continue;
-    w.begin_object();
-    w.field("field", info.name);
-    w.field("count", issue.count);
-    w.field("reason", issue.reason);
-    w.field("example", issue.example);
-    w.key("lines");
-    w.begin_array();
-    for (size_t i = 0; i < issue.lines.size(); ++i) {
-      w.begin_object();
-      w.field("file", d.files()[issue.files[i]].name);
-      w.field("line", issue.lines[i]);
-      w.end_object();
-    }
-    w.end_array();
-    w.end_object();
+    write_value_issue(w, d, info.name, issue);
   }
   w.end_array();
   w.end_object();
@@ -482,7 +438,7 @@ std::string write_report(TicketDataset& d) {
     } else if (available) {
       overall = def.compute(agg.total, settings);
     }
-    write_value(w, overall, def);
+    write_kpi_value(w, overall, def.extra_names);
 
     // Series per period.
     const bool has_series = available && !overall_only && !periods.empty();
@@ -511,30 +467,17 @@ std::string write_report(TicketDataset& d) {
     }
     w.key("series");
     if (has_series) {
-      write_columns(w, values, def);
+      write_kpi_columns(w, values, def.extra_names);
     } else {
       w.null();
     }
 
     // Trend: the last period against the one before it (for cards: "+2.1 pp vs 2024-W02").
     w.key("trend");
-    if (!has_series || values.size() < 2) {
-      w.null();
+    if (has_series) {
+      write_kpi_trend(w, labels, values);
     } else {
-      const KpiValue& last = values.back();
-      const KpiValue& previous = values[values.size() - 2];
-      w.begin_object();
-      w.field("period", labels.back().key);
-      w.field("previous_period", labels[labels.size() - 2].key);
-      w.field("value", last.value);
-      w.field("previous", previous.value);
-      w.key("change");
-      if (last.value && previous.value) {
-        w.number(*last.value - *previous.value);
-      } else {
-        w.null();
-      }
-      w.end_object();
+      w.null();
     }
 
     // Breakdown per segment column.
@@ -545,7 +488,7 @@ std::string write_report(TicketDataset& d) {
         w.key(config.by[i]);
         std::vector<KpiValue> segment_values;
         for (const auto& s : segments[i]) segment_values.push_back(def.compute(*s.group, settings));
-        write_columns(w, segment_values, def);
+        write_kpi_columns(w, segment_values, def.extra_names);
       }
     }
     w.end_object();
