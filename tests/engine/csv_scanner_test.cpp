@@ -13,6 +13,7 @@ using kpilens::BlockScanner;
 using kpilens::compiled_scan_kernels;
 using kpilens::count_quotes_and_line_breaks;
 using kpilens::find_record_start;
+using kpilens::guess_record_start;
 using kpilens::prefix_xor;
 using kpilens::QuoteLineCount;
 using kpilens::ScanKernel;
@@ -312,4 +313,48 @@ TEST_CASE("The first record start of a range equals a naive search on random ran
       REQUIRE(find_record_start(text, in_quotes, previous, kernel) == expected);
     }
   }
+}
+
+TEST_CASE("A guessed record start is the true one when the range begins inside or outside quotes",
+          "[scanner]") {
+  // Three columns; the cut lands inside a quoted field holding a line break and a comma, so the
+  // first line break past it is no record start.
+  const std::string inside = "with, a break\nstill quoted\",3\n4,x,5\n6,\"y\",7\n8,z,9\n";
+  CHECK(guess_record_start(inside, 'a', ',', 3) == inside.find("4,x"));
+  // The same rows cut outside quotes: the next line.
+  const std::string outside = "1,2,3\n4,\"x\ny, z\",5\n6,y,7\n8,\"z\",9\n";
+  CHECK(guess_record_start(outside.substr(2), '1', ',', 3) == outside.find("4,\"x") - 2);
+  // No quote at all: the hypothesis "inside quotes" finds no record start.
+  CHECK(guess_record_start("b,c\nd,e,f\n", 'a', ',', 3) == 4);
+  // No line break: none.
+  CHECK(guess_record_start("abc,def", 'x', ',', 3) == std::string_view::npos);
+  // Past a CR of a CRLF (the previous byte): the LF ends that record; the next one starts after it.
+  CHECK(guess_record_start("\n1,2,3\r\n", '\r', ',', 3) == 1);
+}
+
+TEST_CASE("Guessed record starts in generated quoted exports are the true ones", "[scanner]") {
+  // Rows with multi-line quoted fields holding commas and "" escapes: ~half the bytes lie inside
+  // quotes. At every 97th byte, the guess over the next 64 KiB must be the record start that an
+  // exact quote count from the file's start gives.
+  std::mt19937_64 rng(17);
+  std::string text = "id,subject,body,score\n";
+  for (int i = 0; i < 3000; ++i) {
+    text += std::to_string(i) + ",";
+    text += (rng() % 2) ? "\"Re: order " + std::to_string(i) + ", again\"" : "plain";
+    text += ",\"Hello,\nline two \"\"quoted\"\"";
+    for (uint64_t k = rng() % 4; k > 0; --k) text += "\nmore, text";
+    text += "\"," + std::to_string(rng() % 5) + "\n";
+  }
+  int checked = 0;
+  for (size_t at = 1; at + 1 < text.size(); at += 97) {
+    const bool quoted =
+        count_quotes_and_line_breaks(std::string_view(text).substr(0, at), 0).quotes % 2 != 0;
+    const std::string_view rest = std::string_view(text).substr(at, 64 << 10);
+    const size_t exact = find_record_start(rest, quoted, text[at - 1]);
+    if (exact == std::string_view::npos) continue;
+    INFO("cut at " << at);
+    CHECK(guess_record_start(rest, text[at - 1], ',', 4) == exact);
+    ++checked;
+  }
+  CHECK(checked > 1000);
 }

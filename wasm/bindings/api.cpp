@@ -99,6 +99,13 @@ class Dataset {
     return found == std::string_view::npos ? -1.0 : static_cast<double>(found);
   }
 
+  // The first record start in the chunk for a part's reader that does not know the quote state
+  // where it begins (after the head was fed): TicketDataset::guess_record_start; -1: none in it.
+  double guess_record_start(double size, double previous_byte) const {
+    const size_t found = dataset_.guess_record_start(chunk(size), to_byte(previous_byte));
+    return found == std::string_view::npos ? -1.0 : static_cast<double>(found);
+  }
+
   // Empty when the file being read can be split after what was fed, else why not.
   std::string part_refusal() const { return dataset_.part_refusal(); }
   bool begin_part(double offset, double line) {
@@ -179,6 +186,7 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("rowsRead", &Dataset::rows_read)
       .function("countChunk", &Dataset::count_chunk)
       .function("recordStart", &Dataset::record_start)
+      .function("guessRecordStart", &Dataset::guess_record_start)
       .function("partRefusal", &Dataset::part_refusal)
       .function("beginPart", &Dataset::begin_part)
       .function("savePart", &Dataset::save_part)

@@ -34,9 +34,18 @@ export interface Dataset {
   countChunk(size: number, previousByte: number): number;
   /** Offset of the chunk's first record start given the quote state at its start; -1: none. */
   recordStart(size: number, inQuotes: boolean, previousByte: number): number;
+  /**
+   * After the head: the offset of the chunk's first record start, the quote state where it begins
+   * being unknown (guessed from the records that follow: the file's delimiter and header width); -1:
+   * none. The reader of the range before checks the guess (it must end there at a record start).
+   */
+  guessRecordStart(size: number, previousByte: number): number;
   /** "" when the file being read can be split after the bytes fed so far (its head), else why not. */
   partRefusal(): string;
-  /** After the same head: this dataset reads the part starting at file `offset`, line `line`. */
+  /**
+   * After the same head: this dataset reads the part starting at file `offset`, line `line` (1 when
+   * unknown: mergePart places the part's lines after those merged before it).
+   */
   beginPart(offset: number, line: number): boolean;
   /** The part's state: a view into wasm memory, valid until the next call (copy it with .slice()). */
   savePart(last: boolean): Uint8Array;

@@ -15,6 +15,7 @@ namespace {
 constexpr uint64_t kChunkBytes = uint64_t{8} << 20;
 constexpr uint64_t kHeadBytes = uint64_t{1} << 20;
 constexpr uint64_t kSearchBytes = uint64_t{64} << 10;
+constexpr uint64_t kMaxGuessBytes = uint64_t{64} << 20;
 
 // A file opened by one thread.
 class Source {
@@ -118,7 +119,25 @@ void feed_range(TicketDataset& dataset, Source& source, uint64_t start, uint64_t
   }
 }
 
+// The first record start at or after the cut `at`, the quote state there unknown: guessed by the
+// dataset (fed the head) over a window that grows until it finds one; the file's size when none.
+// The threads on both sides of a cut find the same offset.
+uint64_t guess_record_start(const TicketDataset& dataset, Source& source, uint64_t at) {
+  std::vector<char> buffer;
+  const char previous = source.byte_before(at, buffer);
+  for (uint64_t window = kSearchBytes; at < source.size() && window <= kMaxGuessBytes;
+       window *= 4) {
+    const std::string_view bytes = source.read(at, at + window, buffer);
+    if (bytes.empty()) break;
+    const size_t found = dataset.guess_record_start(bytes, previous);
+    if (found != std::string_view::npos) return at + found;
+    if (at + bytes.size() >= source.size()) break;
+  }
+  return source.size();
+}
+
 struct Part {
+  uint64_t from = 0, to = 0;
   std::vector<uint8_t> state;  // empty: no record starts in the range
   bool failed = false;
   std::string error;
@@ -144,58 +163,58 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
     dataset.end_file();
     return source.ok() ? ParallelRead::kDone : ParallelRead::kReadError;
   }
-  // The pre-pass, one thread per range.
-  std::vector<uint64_t> bounds;
-  for (size_t i = 0; i <= threads; ++i) bounds.push_back(head.at + (size - head.at) * i / threads);
-  std::vector<Counts> counts(threads);
-  {
-    std::vector<std::thread> running;
-    for (size_t i = 0; i < threads; ++i) {
-      running.emplace_back([&, i] {
-        Source own(path);
-        counts[i] = count_range(own, bounds[i], bounds[i + 1]);
-      });
-    }
-    for (std::thread& t : running) t.join();
-  }
-  std::vector<Place> starts{{head.at, false, head.line}};
-  for (size_t i = 0; i < threads; ++i) {
-    starts.push_back(
-        {bounds[i + 1], starts[i].in_quotes != counts[i].odd, starts[i].line + counts[i].lines});
-  }
-  // The parts, one thread each: the head replayed, then the part's own bytes.
+  // The parts, one thread each: the head replayed, then from the record start guessed at its cut
+  // (its lines counted from 1: the merge places them) to the one guessed at the next cut. No
+  // pre-pass over the bytes before a cut: merge_part checks each guess (the part before must end
+  // there at a record start).
+  std::vector<uint64_t> cuts;
+  for (size_t i = 0; i <= threads; ++i) cuts.push_back(head.at + (size - head.at) * i / threads);
   std::vector<Part> parts(threads);
   {
     std::vector<std::thread> running;
     for (size_t i = 0; i < threads; ++i) {
       running.emplace_back([&, i] {
         Source own(path);
-        const Place from = record_start_from(own, starts[i]);
-        const uint64_t to = i + 1 < threads ? record_start_from(own, starts[i + 1]).at : size;
-        if (from.at >= to) return;
         TicketDataset part(config);
         part.begin_file(name);
         feed_range(part, own, 0, head.at);
-        if (!part.begin_part(from.at, from.line)) {
-          parts[i].failed = true;
-          parts[i].error = part.part_refusal();
+        Part& mine = parts[i];
+        mine.from = i == 0 ? head.at : guess_record_start(part, own, cuts[i]);
+        mine.to = i + 1 < threads ? guess_record_start(part, own, cuts[i + 1]) : size;
+        if (mine.from >= mine.to) return;
+        if (!part.begin_part(mine.from, i == 0 ? head.line : 1)) {
+          mine.failed = true;
+          mine.error = part.part_refusal();
           return;
         }
-        feed_range(part, own, from.at, to);
-        parts[i].state = part.save_part(to == size);
-        parts[i].failed = !own.ok();
+        feed_range(part, own, mine.from, mine.to);
+        mine.state = part.save_part(mine.to == size);
+        mine.failed = !own.ok();
       });
     }
     for (std::thread& t : running) t.join();
   }
+  // In file order. The parts must follow each other from the head's end to the file's: a guess
+  // past the next cut (no record start near it) can leave a later part starting before an earlier
+  // one ended.
+  uint64_t next = head.at;
   for (Part& part : parts) {
     if (part.failed) {
       why = part.error;
       return part.error.empty() ? ParallelRead::kReadError : ParallelRead::kSequential;
     }
     if (part.state.empty()) continue;
+    if (part.from != next) {
+      why = "the parts did not follow each other (no record start near a cut)";
+      return ParallelRead::kSequential;
+    }
+    next = part.to;
     const TicketDataset::PartMerge merged = dataset.merge_part(part.state, why);
     if (merged != TicketDataset::PartMerge::kMerged) return ParallelRead::kSequential;
+  }
+  if (next != size) {
+    why = "the parts did not reach the end of the file";
+    return ParallelRead::kSequential;
   }
   dataset.end_file();
   return ParallelRead::kDone;

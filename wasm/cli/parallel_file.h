@@ -1,6 +1,7 @@
 // parallel_file: `kpilens report --threads N`: one file read by N threads, the way the page and
 // Node read it (wasm/bindings/parallel_read.mjs; docs/architecture.md "Parallel reading"): the
-// head, the pre-pass counts per byte range, the parts after the head, merged in file order.
+// the head, then one part per thread from the record start guessed at its cut, merged in file
+// order.
 #pragma once
 
 #include <cstddef>

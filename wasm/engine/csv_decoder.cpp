@@ -106,9 +106,10 @@ void CsvDecoder::finish(CsvRecordSink& sink) {
   }
   switch (state_) {
     case State::kQuoted: {
-      std::string reason = "unterminated quoted field (the quote opened on line " +
-                           std::to_string(record_line_) + " is never closed)";
-      sink.on_bad_record(record_line_, reason);
+      // The line is the record's, listed with it (not in the text: a part of a file read in
+      // parallel may count its lines from 1 until the merge places them).
+      sink.on_bad_record(record_line_,
+                         "unterminated quoted field (a quote in this record is never closed)");
       buffer_.clear();
       ends_.clear();
       state_ = State::kFieldStart;

@@ -66,6 +66,8 @@ class CsvDecoder {
   // settled and everything fed so far ended a record (no field, quote or record open), so the next
   // byte fed starts a record.
   bool at_record_start() const;
+  // The physical line of the next byte (1-based): where the next record starts, at a record start.
+  uint64_t line() const { return line_; }
   // Goes on as if the next byte fed started a record on physical line `line`: the first record of
   // a part that starts further on in the file. Only when at_record_start().
   void restart_at_line(uint64_t line);

@@ -67,6 +67,33 @@ size_t find_record_start_with(std::string_view bytes, bool in_quotes_at_start, c
   return std::string_view::npos;
 }
 
+// How many of the first kGuessRecords records from `start` (a record start) have `fields` fields;
+// only records that end inside `bytes` count.
+constexpr int kGuessRecords = 8;
+
+int records_with_field_count(std::string_view bytes, size_t start, char delimiter, size_t fields) {
+  int matching = 0;
+  int seen = 0;
+  bool quoted = false;
+  size_t delimiters = 0;
+  for (size_t at = start; at < bytes.size() && seen < kGuessRecords; ++at) {
+    const char c = bytes[at];
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (quoted) {
+      continue;
+    } else if (c == delimiter) {
+      ++delimiters;
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && at + 1 < bytes.size() && bytes[at + 1] == '\n') ++at;
+      ++seen;
+      if (delimiters + 1 == fields) ++matching;
+      delimiters = 0;
+    }
+  }
+  return matching;
+}
+
 }  // namespace
 
 std::span<const ScanKernel> compiled_scan_kernels() {
@@ -97,6 +124,19 @@ size_t find_record_start(std::string_view bytes, bool in_quotes_at_start, char p
   return with_kernel(kernel, [&]<ScanKernel K>() {
     return find_record_start_with<K>(bytes, in_quotes_at_start, previous_byte);
   });
+}
+
+size_t guess_record_start(std::string_view bytes, char previous_byte, char delimiter,
+                          size_t fields) {
+  const size_t outside = find_record_start(bytes, false, previous_byte);
+  const size_t inside = find_record_start(bytes, true, previous_byte);
+  if (outside == std::string_view::npos || inside == std::string_view::npos) {
+    return outside == std::string_view::npos ? inside : outside;
+  }
+  return records_with_field_count(bytes, inside, delimiter, fields) >
+                 records_with_field_count(bytes, outside, delimiter, fields)
+             ? inside
+             : outside;
 }
 
 }  // namespace kpilens

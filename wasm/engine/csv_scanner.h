@@ -242,4 +242,13 @@ QuoteLineCount count_quotes_and_line_breaks(std::string_view bytes, char previou
 size_t find_record_start(std::string_view bytes, bool in_quotes_at_start, char previous_byte,
                          ScanKernel kernel = kBestScanKernel);
 
+// For a parallel reader that does not know the quote state where its range begins (no pre-pass over
+// the bytes before it): the first record start in `bytes`, under the quote state that makes the
+// records after it look like the file's — `fields` fields separated by `delimiter` — over the first
+// few records each hypothesis gives (ties: outside quotes, by far the usual case). npos when
+// neither hypothesis finds a record start in `bytes`. A guess: the reader of the range before
+// checks it (it must end its range exactly at a record start).
+size_t guess_record_start(std::string_view bytes, char previous_byte, char delimiter,
+                          size_t fields);
+
 }  // namespace kpilens

@@ -103,8 +103,14 @@ class TicketDataset {
   // Empty when the file being read can be split after what was fed, else why not.
   std::string part_refusal() const;
   // Starts a part at file offset `offset`, 1-based physical line `line`: a record start. False
-  // (see part_refusal()) when this file cannot be split.
+  // (see part_refusal()) when this file cannot be split. `line` may be relative (1 when the reader
+  // does not know how many lines come before): merge_part puts the part's lines after the lines
+  // merged before it.
   bool begin_part(uint64_t offset, uint64_t line);
+  // For a part's reader that does not know the quote state where its range begins: the first
+  // record start in `bytes` (csv_scanner.h guess_record_start, with this file's delimiter and
+  // header width), npos when none is found. Only after the head was fed.
+  size_t guess_record_start(std::string_view bytes, char previous_byte) const;
   // The part's state; `last`: the part ends at the file's end (its last record may lack a line
   // break, its last quote may be open).
   std::vector<uint8_t> save_part(bool last);
@@ -252,8 +258,10 @@ class TicketDataset {
     uint64_t replaced_at_start = 0;
     TextEncoding start_encoding = TextEncoding::kUtf8;
     bool start_saw_utf8 = false;
+    uint64_t start_line = 0;    // a part's: begin_part's line
     uint64_t stray_quotes = 0;  // merged from parts
     uint64_t first_stray_quote_line = 0;
+    uint64_t next_line = 0;  // merging: the line where the next part starts (0: the head's end)
   };
   PartState parts_;
 };

@@ -9,6 +9,7 @@
 // sequential read could have gone differently: see merge_part.
 #include <algorithm>
 
+#include "csv_scanner.h"
 #include "customer_dataset.h"
 #include "state_codec.h"
 #include "ticket_dataset.h"
@@ -17,7 +18,7 @@ namespace kpilens {
 
 namespace {
 
-constexpr uint32_t kPartMagic = 0x3150504B;  // "KPP1"
+constexpr uint32_t kPartMagic = 0x3250504B;  // "KPP2"
 
 bool is_utf16(TextEncoding encoding) {
   return encoding == TextEncoding::kUtf16Le || encoding == TextEncoding::kUtf16Be;
@@ -52,6 +53,9 @@ struct PartFigures {
   bool last = false;
   bool ended_at_record_start = false;
   bool added_warnings = false;
+  // The part's first line (begin_part's, maybe relative) and the line where it ended; every line
+  // below lies between them (0: none).
+  uint64_t start_line = 0, end_line = 0;
   std::vector<std::string> by;
   FileSummary counts;
   TextState start, end;
@@ -70,6 +74,11 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
       !read_flag(in, p.added_warnings)) {
     return false;
   }
+  if (!in.read_varint(p.start_line) || !in.read_varint(p.end_line)) return false;
+  if (p.start_line == 0 || p.end_line < p.start_line) return in.fail();
+  const auto in_part = [&p](uint64_t line) {
+    return line == 0 || (line >= p.start_line && line <= p.end_line);
+  };
   uint64_t count = 0;
   if (!in.read_count(count, 1)) return false;
   p.by.resize(static_cast<size_t>(count));
@@ -81,6 +90,7 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
                           &c.ragged_rows, &c.first_ragged_line}) {
     if (!in.read_varint(*value)) return false;
   }
+  if (!in_part(c.first_ragged_line)) return in.fail();
   if (!read_encoding(in, p.start.encoding) || !read_flag(in, p.start.saw_utf8) ||
       !read_encoding(in, p.end.encoding) || !read_flag(in, p.end.saw_utf8)) {
     return false;
@@ -89,11 +99,13 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
                           &p.first_stray_quote_line, &p.rejected_total}) {
     if (!in.read_varint(*value)) return false;
   }
+  if (!in_part(p.first_stray_quote_line)) return in.fail();
   if (!in.read_count(count, 2)) return false;
   if (count > p.rejected_total || count > max_rejected_listed) return in.fail();
   p.rejected.resize(static_cast<size_t>(count));
   for (auto& [line, reason] : p.rejected) {
     if (!in.read_varint(line) || !in.read_string(reason)) return false;
+    if (line == 0 || !in_part(line)) return in.fail();
   }
   if (!in.read_varint(count)) return false;
   if (count != kTicketFieldCount) return in.fail();
@@ -106,6 +118,7 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
     issue.lines.resize(static_cast<size_t>(count));
     for (uint64_t& line : issue.lines) {
       if (!in.read_varint(line)) return false;
+      if (line == 0 || !in_part(line)) return in.fail();
     }
   }
   return true;
@@ -145,6 +158,7 @@ bool TicketDataset::begin_part(uint64_t offset, uint64_t line) {
   value_issues_ = {};
   aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
   parts_.reading = true;
+  parts_.start_line = line;
   parts_.warnings_at_start = warnings_.size();
   parts_.stray_quotes_at_start = decoder_->stray_quotes();
   parts_.replaced_at_start = text_->replaced();
@@ -153,6 +167,12 @@ bool TicketDataset::begin_part(uint64_t offset, uint64_t line) {
   decoder_->restart_at_line(line);
   text_->jump_to(offset);
   return true;
+}
+
+size_t TicketDataset::guess_record_start(std::string_view bytes, char previous_byte) const {
+  if (!in_file_ || !decoder_ || !header_seen_) return std::string_view::npos;
+  return kpilens::guess_record_start(bytes, previous_byte, decoder_->delimiter(),
+                                     files_.back().headers.size());
 }
 
 std::vector<uint8_t> TicketDataset::save_part(bool last) {
@@ -165,6 +185,8 @@ std::vector<uint8_t> TicketDataset::save_part(bool last) {
   out.write_u8(last ? 1 : 0);
   out.write_u8(clean ? 1 : 0);
   out.write_u8(warnings_.size() != parts_.warnings_at_start || skipping_file_ ? 1 : 0);
+  out.write_varint(parts_.start_line);
+  out.write_varint(std::max(parts_.start_line, decoder_->line()));
   out.write_varint(config_.by.size());
   for (const std::string& name : config_.by) out.write_string(name);
   for (uint64_t value : {file.bytes, file.records, file.rows_used, file.rows_filtered,
@@ -248,9 +270,18 @@ TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> stat
     return PartMerge::kSequential;
   }
 
+  // The part's lines, after the lines before it: the head's, then the parts merged so far. A part
+  // read without knowing its first line counted from 1 (begin_part).
+  if (parts_.next_line == 0) parts_.next_line = decoder_->line();
+  const uint64_t first_line = parts_.next_line;
+  const auto placed = [&](uint64_t line) {
+    return line == 0 ? 0 : line - p.start_line + first_line;
+  };
+  parts_.next_line = first_line + (p.end_line - p.start_line);
+
   FileSummary& file = files_.back();
   const size_t file_index = files_.size() - 1;
-  if (file.ragged_rows == 0) file.first_ragged_line = p.counts.first_ragged_line;
+  if (file.ragged_rows == 0) file.first_ragged_line = placed(p.counts.first_ragged_line);
   file.bytes += p.counts.bytes;
   file.records += p.counts.records;
   file.rows_used += p.counts.rows_used;
@@ -260,13 +291,13 @@ TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> stat
   text_->adopt(file_state.encoding, file_state.saw_utf8);
   text_->add_replaced(p.replaced, p.first_replaced_offset);
   if (decoder_->stray_quotes() + parts_.stray_quotes == 0) {
-    parts_.first_stray_quote_line = p.first_stray_quote_line;
+    parts_.first_stray_quote_line = placed(p.first_stray_quote_line);
   }
   parts_.stray_quotes += p.stray_quotes;
   rejected_total_ += p.rejected_total;
   for (auto& [line, reason] : p.rejected) {
     if (rejected_.size() >= config_.max_rejected_listed) break;
-    rejected_.push_back(RejectedRow{file_index, line, std::move(reason)});
+    rejected_.push_back(RejectedRow{file_index, placed(line), std::move(reason)});
   }
   for (size_t f = 0; f < value_issues_.size(); ++f) {
     ValueIssue& mine = value_issues_[f];
@@ -279,7 +310,7 @@ TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> stat
     mine.count += theirs.count;
     for (uint64_t line : theirs.lines) {
       if (mine.lines.size() >= kValueIssueLines) break;
-      mine.lines.push_back(line);
+      mine.lines.push_back(placed(line));
       mine.files.push_back(file_index);
     }
   }
