@@ -8,6 +8,8 @@
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
 // caches or heap), and the runs alternate the engines' order (forward, then backward…). What is timed:
 //   wasm     reportFromFiles() in Node; loading and compiling the module is not timed
+//   wasm-parallel  reportFromFilesParallel() with N worker_threads started beforehand (startPartReaders,
+//            not timed, like the module load: they instantiate the module this thread compiled)
 //   page     the served page (dist/site) in Debian's Chromium, a fresh browser each run: from the file
 //            input's change event (the file given by path, as a user picks it) until the report is painted;
 //            the page load is not timed, the file comes PAGE_SETTLE_MS after it (scripts/lib/page_run.mjs)
@@ -177,10 +179,9 @@ async function tableSection(o, dir, engines) {
     const part = (key) => median(parallel.phases.map((p) => p[key]));
     const label = engines.find((e) => e.id === 'wasm-parallel').label;
     lines.push('', `${label}: ${times(ours / s)} the speed of one worker (kpilens wasm, median ${fmt(ours, 3)} s ÷ ` +
-      `${fmt(s, 3)} s). Medians of its phases: starting the workers (each loads and compiles the module) ` +
-      `${fmt(part('startSeconds'), 3)} s, pre-pass (head + quote/line-break counts) ${fmt(part('prepassSeconds'), 3)} s ` +
-      `(${fmt((100 * part('prepassSeconds')) / s, 1)} % of the run), parts ${fmt(part('readSeconds'), 3)} s, ` +
-      `merge ${fmt(part('mergeSeconds'), 3)} s.`);
+      `${fmt(s, 3)} s). Medians of its phases: the head ${fmt(part('headSeconds'), 3)} s, parts ` +
+      `${fmt(part('readSeconds'), 3)} s, merge ${fmt(part('mergeSeconds'), 3)} s. Starting the workers (not timed, ` +
+      `like loading the module: each instantiates the module this thread compiled) took ${fmt(part('startSeconds'), 3)} s.`);
   }
   const page = results.get('page');
   if (page) {

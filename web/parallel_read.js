@@ -2,8 +2,11 @@
 // has the algorithm; docs/architecture.md "Parallel reading"). The page (engine_client.js) starts N − 1
 // helper workers from the engine worker's own Blob URL and hands the engine worker one MessagePort to each;
 // the engine worker reads one part itself, the helpers the others, each with FileReaderSync in 8 MiB
-// slices, and the engine worker merges their states. No SharedArrayBuffer: works from file:// and under the
-// page's CSP. Cancel terminates every worker at once.
+// slices, and the engine worker merges their states. The engine worker first posts its compiled
+// WebAssembly.Module on each port: a helper instantiates it (no unpacking, no compiling, and V8 shares the
+// machine code the engine worker has already optimised; from file:// Chromium does not deliver it and the
+// helper loads its own). No SharedArrayBuffer: works from file:// and under the page's CSP. Cancel
+// terminates every worker at once.
 /* global FileReaderSync */
 import { readFileInParts, runTask } from '../wasm/bindings/parallel_read.mjs';
 
@@ -52,20 +55,47 @@ function fileSource(reader, file) {
   return { size: file.size, read: (start, end) => new Uint8Array(reader.readAsArrayBuffer(file.slice(start, end))) };
 }
 
-/** Helper worker side: answers the engine worker's tasks on `port`; `engine()` resolves to the module. */
-export function serveHelper(port, engine) {
-  let scratch = null;
-  port.onmessage = async ({ data: { id, task } }) => {
+/**
+ * Helper worker side: answers the engine worker's tasks on `port`. The port's first message is
+ * {module}: the engine worker's compiled module, which `instantiate(module)` turns into the engine; when
+ * it is null (the module could not be posted), `engine()` loads one of its own.
+ */
+export function serveHelper(port, instantiate, engine) {
+  let ready = null;
+  let shared = false; // instantiated from the engine worker's module
+  // A page opened from disk (file://): Chromium posts the module but the helper cannot receive it (a
+  // messageerror); the helper then unpacks and compiles its own.
+  port.onmessageerror = () => {
+    ready ??= engine();
+  };
+  port.onmessage = async ({ data }) => {
+    if ('module' in data) {
+      shared = Boolean(data.module);
+      ready = shared ? instantiate(data.module) : engine();
+      ready.catch(() => {}); // reported by the task that needs it
+      return;
+    }
+    const { id, task } = data;
     try {
-      const module = await engine();
-      scratch ??= new module.Dataset('{}');
+      const module = await (ready ?? engine());
       const onBytes = (bytes, rows) => postMessage({ type: 'helper-progress', bytes, rows }); // to the page
-      const result = runTask(module, scratch, fileSource(new FileReaderSync(), task.input), task, onBytes);
+      const result = { ...runTask(module, fileSource(new FileReaderSync(), task.input), task, onBytes), sharedModule: shared };
       port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
     } catch (error) {
       port.postMessage({ id, error: String(error && error.message ? error.message : error) });
     }
   };
+}
+
+/** Engine worker side: posts the compiled `module` to each helper (first message on its port). */
+export function shareModule(ports, module) {
+  for (const port of ports) {
+    try {
+      port.postMessage({ module });
+    } catch {
+      port.postMessage({ module: null }); // not cloneable here: the helper loads its own
+    }
+  }
 }
 
 /**
@@ -75,12 +105,10 @@ export function serveHelper(port, engine) {
  */
 export function readInParts({ module, dataset, file, name, config, ports, chunkBytes, onBytes }) {
   const reader = new FileReaderSync();
-  let scratch = null;
   const local = {
     run: async (task) => {
       await Promise.resolve(); // after the helpers have their tasks
-      scratch ??= new module.Dataset('{}');
-      return runTask(module, scratch, fileSource(reader, file), task, onBytes);
+      return runTask(module, fileSource(reader, file), task, onBytes);
     },
   };
   const pending = new Map();
@@ -103,5 +131,5 @@ export function readInParts({ module, dataset, file, name, config, ports, chunkB
   return readFileInParts({
     module, dataset, source: fileSource(reader, file), input: file, name, config, readers: [local, ...remote], chunkBytes,
     headBytes: HEAD_BYTES, onBytes: (bytes) => onBytes?.(bytes, 0),
-  }).finally(() => scratch?.delete());
+  });
 }

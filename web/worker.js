@@ -7,10 +7,12 @@
 // the module is unpacked, compiled, instantiated and warmed up before the user drops a file.
 /* global createKpilens, FileReaderSync, KPILENS_WASM_LZMA_BASE64 */
 import { lzmaDecode } from './lzma_decode.js';
-import { MIN_PARALLEL_BYTES, readInParts, serveHelper } from './parallel_read.js';
+import { MIN_PARALLEL_BYTES, readInParts, serveHelper, shareModule } from './parallel_read.js';
+import { instantiateCompiled } from '../wasm/bindings/compiled_module.mjs';
 import { inReadOrder } from '../wasm/bindings/read_order.mjs';
 
 let enginePromise = null;
+let compiledPromise = null; // the compiled WebAssembly.Module, posted to helper workers
 const PROBE_BYTES = 64 << 10;
 
 // The module ships LZMA-packed (page weight); web/lzma_decode.js unpacks it without a network request,
@@ -23,7 +25,10 @@ async function wasmBytes() {
 }
 
 function engine() {
-  if (!enginePromise) enginePromise = wasmBytes().then((wasmBinary) => createKpilens({ wasmBinary }));
+  if (!enginePromise) {
+    compiledPromise = wasmBytes().then((bytes) => WebAssembly.compile(bytes));
+    enginePromise = compiledPromise.then((compiled) => instantiateCompiled(createKpilens, compiled));
+  }
   return enginePromise;
 }
 
@@ -75,6 +80,7 @@ const nextTask = () => new Promise((resolve) => {
 async function run(message) {
   const { id, files, names, config, chunkBytes, ports = [] } = message; // ports: helpers (parallel_read.js)
   const module = await engine();
+  if (ports.length > 0) shareModule(ports, await compiledPromise); // helpers start while this one probes
   {
     const dataset = new module.Dataset(JSON.stringify(config));
     try {
@@ -118,7 +124,8 @@ async function run(message) {
           if (got.restart) console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
           if (got.restart) return run({ ...message, ports: [] });
           partRows = 0; // merged: in dataset.rowsRead() now
-          console.info(`kpilens: ${name}: ${got.parts} part(s)${got.fallback ? `, read by one worker (${got.fallback})` : ''}`);
+          console.info(`kpilens: ${name}: ${got.parts} part(s)${got.fallback ? `, read by one worker (${got.fallback})` : ''}` +
+            `${got.sharedModule ? `, ${got.sharedModule} helper(s) on this worker's compiled module` : ''}`);
           dataset.endFile();
           continue;
         }
@@ -154,7 +161,8 @@ self.onmessage = (event) => {
     return;
   }
   if (message.type === 'helper') {
-    serveHelper(message.port, engine); // a helper reads parts for an engine worker (parallel_read.js)
+    // A helper reads parts for an engine worker (parallel_read.js), with the engine worker's module.
+    serveHelper(message.port, (compiled) => instantiateCompiled(createKpilens, compiled), engine);
     return;
   }
   if (message.type !== 'run') return;

@@ -1,18 +1,20 @@
 // node_engine: drives the wasm module from Node the way the page's worker does — files read in slices,
 // each slice copied once into the module's chunk buffer, one pushChunk call per slice.
 import { createRequire } from 'node:module';
-import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { openSync, readSync, readFileSync, closeSync, fstatSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { feedRange, readFileInParts } from './parallel_read.mjs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inReadOrder } from './read_order.mjs';
+import { instantiateCompiled } from './compiled_module.mjs';
 
 const require = createRequire(import.meta.url);
 const defaultModulePath = fileURLToPath(new URL('../../build/wasm/kpilens.node.cjs', import.meta.url));
 
 let modulePromise = null;
+let compiledPromise = null;
 const PROBE_BYTES = 64 << 10;
 
 /** What a file's first bytes say it is: {format, encoding, kind, preset, columns, error}. */
@@ -22,10 +24,23 @@ export function probe(engine, dataset, name, bytes) {
   return JSON.parse(dataset.probeChunk(name, bytes.length));
 }
 
-/** Loads (once) the Node build of the wasm module. */
-export function loadEngine(modulePath = defaultModulePath) {
-  if (!modulePromise) modulePromise = require(modulePath)();
+/**
+ * Loads (once) the Node build of the wasm module: `modulePath` is its glue (kpilens.node.cjs), the wasm is
+ * beside it (kpilens.node.wasm). `compiled`: the module already compiled by another thread (a part
+ * reader, node_part_worker.mjs), which shares that thread's machine code instead of compiling again.
+ */
+export function loadEngine(modulePath = defaultModulePath, compiled = null) {
+  if (!modulePromise) {
+    compiledPromise = compiled ? Promise.resolve(compiled) : WebAssembly.compile(readFileSync(modulePath.replace(/\.c?js$/, '.wasm')));
+    modulePromise = compiledPromise.then((module) => instantiateCompiled(require(modulePath), module));
+  }
   return modulePromise;
+}
+
+/** The compiled WebAssembly.Module of the loaded engine (loadEngine first): for part readers. */
+export function compiledEngine() {
+  if (!compiledPromise) throw new Error('kpilens: loadEngine() first');
+  return compiledPromise;
 }
 
 /**
@@ -135,12 +150,12 @@ export function fileSource(path) {
 
 /** worker_threads running node_part_worker.mjs, one task at a time each: readers for readFileInParts. */
 class PartPool {
-  constructor(count, modulePath) {
+  constructor(count, modulePath, compiled) {
     this.waiting = new Map();
     this.nextId = 1;
     this.workers = Array.from({ length: count }, () => {
-      const worker = new Worker(new URL('./node_part_worker.mjs', import.meta.url), { workerData: { modulePath } });
-      worker.ready = new Promise((resolve) => worker.once('message', resolve)); // its module is loaded
+      const worker = new Worker(new URL('./node_part_worker.mjs', import.meta.url), { workerData: { modulePath, compiled } });
+      worker.ready = new Promise((resolve) => worker.once('message', resolve)); // its module is instantiated
       worker.on('message', ({ id, result, error }) => {
         if (id === undefined) return;
         const pending = this.waiting.get(id);
@@ -173,27 +188,41 @@ class PartPool {
 }
 
 /**
+ * Starts `workers` part readers (worker_threads), each instantiating the module this thread compiled
+ * (loadEngine): pass it to reportFromFilesParallel as `options.readers` to keep it across reports, and
+ * close() it when done. Resolves once every reader is ready.
+ */
+export async function startPartReaders({ workers = availableParallelism(), modulePath = defaultModulePath } = {}) {
+  await loadEngine(modulePath);
+  const pool = new PartPool(Math.max(1, workers), modulePath, await compiledEngine());
+  await pool.ready();
+  return pool;
+}
+
+/**
  * reportFromFiles, with each ticket CSV of at least `minParallelBytes` read in parts by `workers`
  * worker_threads (default: the cores).
  * @param {string[]} paths
  * @param {object|string} config
- * @param {{workers?: number, chunkBytes?: number, headBytes?: number, minParallelBytes?: number,
- *          names?: string[], modulePath?: string, stats?: object}} options
- *   `stats`, when given, is filled in: {files: [{name, parts, fallback}], restarted, startMs (starting the
- *   workers, each loading the module), prepassMs (head + counts), readMs (parts), mergeMs}
+ * @param {{workers?: number, readers?: object, chunkBytes?: number, headBytes?: number,
+ *          minParallelBytes?: number, names?: string[], modulePath?: string, stats?: object}} options
+ *   `readers`: a pool from startPartReaders (kept open; `workers` is then its size), else one is started
+ *   when a file needs it and closed at the end. `stats`, when given, is filled in: {files: [{name, parts,
+ *   fallback}], restarted, startMs (starting the readers), headMs (reading the head), readMs (parts),
+ *   mergeMs}
  */
 export async function reportFromFilesParallel(paths, config = {}, options = {}) {
-  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const workers = options.readers ? options.readers.readers.length : Math.max(1, options.workers ?? availableParallelism());
   const chunkBytes = options.chunkBytes ?? 8 << 20;
   const headBytes = options.headBytes ?? 1 << 20;
   const minParallelBytes = options.minParallelBytes ?? 32 << 20;
   const modulePath = options.modulePath ?? defaultModulePath;
   const stats = options.stats ?? {};
-  Object.assign(stats, { files: [], restarted: null, startMs: 0, prepassMs: 0, readMs: 0, mergeMs: 0 });
+  Object.assign(stats, { files: [], restarted: null, startMs: 0, headMs: 0, readMs: 0, mergeMs: 0 });
   const configText = typeof config === 'string' ? config : JSON.stringify(config);
   const engine = await loadEngine(modulePath);
   const dataset = new engine.Dataset(configText);
-  let pool = null;
+  let pool = options.readers ?? null;
   try {
     const inputs = paths.map((path, index) => ({ path, name: options.names?.[index] ?? basename(path) }));
     const kinds = inputs.map((input) => {
@@ -215,15 +244,14 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
         } else {
           if (!pool) {
             const started = performance.now();
-            pool = new PartPool(workers, modulePath);
-            await pool.ready();
+            pool = await startPartReaders({ workers, modulePath });
             stats.startMs = performance.now() - started;
           }
           const got = await readFileInParts({
             module: engine, dataset, source, input: path, name, config: configText, readers: pool.readers, chunkBytes, headBytes,
           });
           stats.files.push({ name, parts: got.parts, fallback: got.fallback });
-          stats.prepassMs += got.prepassMs;
+          stats.headMs += got.headMs;
           stats.readMs += got.readMs;
           stats.mergeMs += got.mergeMs;
           if (got.restart) {
@@ -240,6 +268,6 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
     return dataset.report();
   } finally {
     dataset.delete();
-    if (pool) await pool.close();
+    if (pool && pool !== options.readers) await pool.close();
   }
 }

@@ -1,18 +1,17 @@
-// node_part_worker: one worker thread of reportFromFilesParallel (node_engine.mjs): runs parallel_read's
-// tasks — the pre-pass count over a byte range, or one part of a file — on the file at `task.input` (a
-// path) and answers with the result (a part's state bytes transferred, not copied).
+// node_part_worker: one worker thread of reportFromFilesParallel (node_engine.mjs): reads one part of a
+// file (parallel_read's runTask) at `task.input` (a path) and answers with the result (the part's state
+// bytes transferred, not copied). Its module is the one the main thread compiled (workerData.compiled).
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource, loadEngine } from './node_engine.mjs';
 import { runTask } from './parallel_read.mjs';
 
-const engine = await loadEngine(workerData.modulePath);
-const scratch = new engine.Dataset('{}'); // the pre-pass needs only a chunk buffer
+const engine = await loadEngine(workerData.modulePath, workerData.compiled);
 parentPort.postMessage({ ready: true });
 
 parentPort.on('message', ({ id, task }) => {
   const source = fileSource(task.input);
   try {
-    const result = runTask(engine, scratch, source, task);
+    const result = runTask(engine, source, task);
     parentPort.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error?.stack ?? error) });

@@ -4,19 +4,24 @@
 //   1. The head: the merging worker counts quotes from the file's start up to `headBytes` (so the quote
 //      state there is exact), takes the first record start after it, and feeds [0, head) to its dataset.
 //      The engine then says whether the file can be split at all (Dataset.partRefusal()).
-//   2. The pre-pass: the rest is cut into N equal byte ranges; each reader counts its range's quotes and
-//      line breaks (in parallel). Summed in order, they give each range start's quote state and line.
-//   3. The parts: reader i replays the head (so its dataset knows the header, delimiter, date order and
-//      encoding as a sequential reader would), then reads from the first record start of its range to the
-//      first record start of the next range, and returns its state bytes.
-//   4. The merge, in file order (Dataset.mergePart). "sequential": the parts cannot give the sequential
-//      report (the caller starts over, sequentially).
+//   2. The parts: the rest is cut into N equal byte ranges. Reader i replays the head (so its dataset
+//      knows the header, delimiter, date order and encoding as a sequential reader would), then reads
+//      from the first record start at/after its cut to the first one at/after the next cut, and returns
+//      its state bytes. No reader knows the quote state at a cut (that would take a pass over every byte
+//      before it): the engine guesses the record start there (Dataset.guessRecordStart), the same way
+//      for the reader ending at the cut and the one starting there, and lines are counted from 1 in
+//      each part but the first.
+//   3. The merge, in file order (Dataset.mergePart): the engine checks that each part ended exactly at
+//      a record start (the guess for the next one was right) and places each part's lines after the
+//      ones before it. "sequential": the parts cannot give the sequential report (the caller starts
+//      over, sequentially).
 //
 // A `source` is {size, read(start, end) → Uint8Array} (synchronous: FileReaderSync in a worker, readSync
 // in Node). A reader is {run(task) → Promise of runTask's result}; tasks are plain objects that a worker
 // can receive, with `input` (a File, or a path) which the reader's openSource turns into a source.
 
 const SEARCH_BYTES = 64 << 10; // read while looking for a record start (usually a few bytes in)
+const MAX_GUESS_BYTES = 64 << 20; // no record start within this much of a cut: the part before takes it
 
 function copyIn(module, dataset, bytes) {
   module.HEAPU8.set(bytes, dataset.chunkBuffer(bytes.length)); // HEAPU8 read after chunkBuffer
@@ -68,6 +73,24 @@ export function recordStartFrom(module, dataset, source, from) {
   return { offset: source.size, line };
 }
 
+/**
+ * The first record start at or after the cut `at` when the quote state there is unknown
+ * (Dataset.guessRecordStart over a window that grows until it finds one); the file's size when none.
+ * Deterministic: the readers on both sides of a cut find the same offset.
+ */
+export function guessRecordStart(module, dataset, source, at) {
+  const previous = byteBefore(source, at);
+  for (let window = SEARCH_BYTES; at < source.size && window <= MAX_GUESS_BYTES; window *= 4) {
+    const end = Math.min(source.size, at + window);
+    const bytes = source.read(at, end);
+    copyIn(module, dataset, bytes);
+    const found = dataset.guessRecordStart(bytes.length, previous);
+    if (found >= 0) return at + found;
+    if (end >= source.size) break;
+  }
+  return source.size;
+}
+
 /** Feeds the bytes [start, end) to the dataset, one pushChunk per slice; onBytes(bytes, rows read so far). */
 export function feedRange(module, dataset, source, start, end, chunkBytes, onBytes) {
   for (let at = start; at < end;) {
@@ -81,24 +104,24 @@ export function feedRange(module, dataset, source, start, end, chunkBytes, onByt
 }
 
 /**
- * A reader's task. 'count': {odd, lines} of [start, end). 'part': replays the head [0, headEnd), reads
- * from the record start at/after `start` to the one at/after `end` (the file's end when null):
- * {state: Uint8Array|null (no record starts in the range), rows}. `scratch`: a Dataset for counting.
+ * A reader's task: replays the head [0, headEnd), reads from the record start at/after `start` (the
+ * head's end, line `headLine`, for the first part; else guessed, lines counted from 1) to the one
+ * at/after `end` (the file's end when null): {from, to, state: Uint8Array|null (no record starts in
+ * the range), rows}.
  */
-export function runTask(module, scratch, source, task, onBytes) {
-  if (task.kind === 'count') {
-    return countRange(module, scratch, source, task.start, task.end, task.chunkBytes);
-  }
+export function runTask(module, source, task, onBytes) {
   const dataset = new module.Dataset(task.config);
   try {
     dataset.beginFile(task.name);
     feedRange(module, dataset, source, 0, task.headEnd, task.chunkBytes);
-    const from = recordStartFrom(module, dataset, source, task.start);
-    const to = task.end ? recordStartFrom(module, dataset, source, task.end).offset : source.size;
-    if (from.offset >= to) return { state: null, rows: 0 };
+    const from = task.start === task.headEnd
+      ? { offset: task.headEnd, line: task.headLine }
+      : { offset: guessRecordStart(module, dataset, source, task.start), line: 1 };
+    const to = task.end === null ? source.size : guessRecordStart(module, dataset, source, task.end);
+    if (from.offset >= to) return { from: from.offset, to, state: null, rows: 0 };
     if (!dataset.beginPart(from.offset, from.line)) throw new Error(`kpilens: part refused: ${dataset.partRefusal()}`);
     feedRange(module, dataset, source, from.offset, to, task.chunkBytes, onBytes);
-    return { state: dataset.savePart(to === source.size).slice(), rows: dataset.rowsRead() };
+    return { from: from.offset, to, state: dataset.savePart(to === source.size).slice(), rows: dataset.rowsRead() };
   } finally {
     dataset.delete();
   }
@@ -107,10 +130,10 @@ export function runTask(module, scratch, source, task, onBytes) {
 /**
  * Reads one file into `dataset` (beginFile already called; the caller calls endFile): in parts when it can,
  * else sequentially. Returns {parts, fallback: why it was read sequentially | null, restart: why the whole
- * dataset must be read again sequentially | null, prepassMs, readMs, mergeMs}.
+ * dataset must be read again sequentially | null, headMs, readMs, mergeMs}.
  */
 export async function readFileInParts({ module, dataset, source, input, name, config, readers, chunkBytes, headBytes, onBytes }) {
-  const result = { parts: 1, fallback: null, restart: null, prepassMs: 0, readMs: 0, mergeMs: 0 };
+  const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0 };
   const size = source.size;
   const t0 = performance.now();
   // The head: from the file's start the quote state is known, so its end is an exact record start.
@@ -125,21 +148,30 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     return result;
   }
   const n = readers.length;
-  const bounds = [];
-  for (let i = 0; i <= n; i += 1) bounds.push(head.offset + Math.floor(((size - head.offset) * i) / n));
-  const counts = await Promise.all(readers.map((reader, i) => reader.run({ kind: 'count', input, start: bounds[i], end: bounds[i + 1], chunkBytes })));
-  const starts = [{ at: head.offset, inQuotes: false, line: head.line }];
-  for (let i = 0; i < n; i += 1) {
-    starts.push({ at: bounds[i + 1], inQuotes: starts[i].inQuotes !== (counts[i].odd === 1), line: starts[i].line + counts[i].lines });
-  }
+  const cuts = [];
+  for (let i = 0; i <= n; i += 1) cuts.push(head.offset + Math.floor(((size - head.offset) * i) / n));
   const t1 = performance.now();
-  result.prepassMs = t1 - t0;
+  result.headMs = t1 - t0;
   const parts = await Promise.all(readers.map((reader, i) => reader.run({
-    kind: 'part', input, name, config, headEnd: head.offset, chunkBytes, start: starts[i], end: i + 1 < n ? starts[i + 1] : null,
+    kind: 'part', input, name, config, headEnd: head.offset, headLine: head.line, chunkBytes, start: cuts[i], end: i + 1 < n ? cuts[i + 1] : null,
   })));
   const t2 = performance.now();
   result.readMs = t2 - t1;
+  // The parts must tile the file from the head's end: a guessed start past the next cut (no record
+  // start found near it) can leave a later part starting before an earlier one ended.
+  let next = head.offset;
+  for (const part of parts) {
+    if (!part.state) continue;
+    if (part.from !== next) {
+      result.restart = 'the parts did not follow each other (no record start near a cut)';
+      return result;
+    }
+    next = part.to;
+  }
+  if (next !== size) result.restart = 'the parts did not reach the end of the file';
+  if (result.restart) return result;
   result.parts = 0;
+  result.sharedModule = parts.filter((part) => part.sharedModule).length; // page helpers (web/parallel_read.js)
   for (const part of parts) {
     if (!part.state) continue;
     result.parts += 1;
