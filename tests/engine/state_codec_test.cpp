@@ -369,3 +369,26 @@ TEST_CASE("Truncated or corrupted DurationQuantiles bytes are refused or load us
   check_damaged<DurationQuantiles>(saved(exact), use);
   check_damaged<DurationQuantiles>(saved(sketched), use);
 }
+
+TEST_CASE("Doubles written and read many at once are the bytes of one at a time", "[state_codec]") {
+  std::mt19937_64 rng(23);
+  std::vector<double> values(1000);
+  for (double& v : values) v = std::ldexp(static_cast<double>(rng() >> 11), -20) - 3000.0;
+  values[7] = std::numeric_limits<double>::denorm_min();
+  StateWriter one, many;
+  for (double v : values) one.write_f64(v);
+  many.write_f64s(values);
+  many.write_f64s({});
+  CHECK(many.take() == one.take());
+
+  StateWriter again;
+  again.write_f64s(values);
+  const std::vector<uint8_t> bytes = again.take();
+  StateReader in(bytes);
+  std::vector<double> read(values.size());
+  REQUIRE(in.read_f64s(read));
+  CHECK(in.at_end());
+  CHECK(read == values);
+  StateReader short_input(std::span<const uint8_t>(bytes).first(bytes.size() - 1));
+  CHECK_FALSE(short_input.read_f64s(read));
+}

@@ -334,7 +334,7 @@ KPILENS_RARELY_RUN void DurationQuantiles::save(StateWriter& out) const {
     return;
   }
   out.write_u8(kExactValues);
-  for (double v : values_) out.write_f64(v);
+  out.write_f64s(values_);
 }
 
 KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
@@ -352,8 +352,8 @@ KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
   if (mode == kExactValues) {
     if (count > cap || count > in.remaining() / 8) return in.fail();
     loaded.values_.resize(static_cast<size_t>(count));
-    for (double& v : loaded.values_) {
-      if (!in.read_f64(v)) return false;
+    if (!in.read_f64s(loaded.values_)) return false;
+    for (double v : loaded.values_) {
       // What feed() keeps: finite values (selection needs an order), and never −0.
       if (!std::isfinite(v) || bits_of(v) == uint64_t{1} << 63) return in.fail();
       loaded.sum_.add(v);

@@ -1,6 +1,7 @@
 // state_codec: see state_codec.h for the encodings.
 #include "state_codec.h"
 
+#include <bit>
 #include <cstring>
 
 namespace kpilens {
@@ -28,6 +29,18 @@ void StateWriter::write_u32(uint32_t value) {
 
 void StateWriter::write_u64(uint64_t value) {
   for (int i = 0; i < 8; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
+}
+
+void StateWriter::write_f64s(std::span<const double> values) {
+  if constexpr (std::endian::native == std::endian::little) {
+    // The encoding is little-endian: on such a machine (x86, wasm) it is the memory itself.
+    const size_t at = bytes_.size();
+    bytes_.resize(at + values.size() * sizeof(double));
+    if (!values.empty())
+      std::memcpy(bytes_.data() + at, values.data(), values.size() * sizeof(double));
+  } else {
+    for (double value : values) write_f64(value);
+  }
 }
 
 void StateWriter::write_varint(uint64_t value) {
@@ -116,6 +129,21 @@ bool StateReader::read_f64(double& value) {
   if (!read_u64(bits)) return false;
   value = double_of(bits);
   return true;
+}
+
+bool StateReader::read_f64s(std::span<double> values) {
+  if constexpr (std::endian::native == std::endian::little) {
+    const uint8_t* p = nullptr;
+    if (values.size() > remaining() / sizeof(double)) return fail();
+    if (!take(values.size() * sizeof(double), p)) return false;
+    if (!values.empty()) std::memcpy(values.data(), p, values.size() * sizeof(double));
+    return true;
+  } else {
+    for (double& value : values) {
+      if (!read_f64(value)) return false;
+    }
+    return true;
+  }
 }
 
 bool StateReader::read_string(std::string& text) {

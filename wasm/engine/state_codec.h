@@ -40,6 +40,8 @@ class StateWriter {
   void write_varint(uint64_t value);
   void write_svarint(int64_t value);
   void write_f64(double value);
+  // Many doubles at once (the same bytes as write_f64 for each): exact quantile values.
+  void write_f64s(std::span<const double> values);
   void write_string(std::string_view text);
   void write_bytes(std::span<const uint8_t> data);
 
@@ -61,6 +63,8 @@ class StateReader {
   bool read_varint(uint64_t& value);
   bool read_svarint(int64_t& value);
   bool read_f64(double& value);
+  // Fills `values` (sized by the caller) as read_f64 would, one after the other.
+  bool read_f64s(std::span<double> values);
   bool read_string(std::string& text);
   // A view into the reader's input (no copy); valid as long as the input is.
   bool read_bytes(std::span<const uint8_t>& data);
