@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEngine, reportFromFiles, reportFromFilesParallel } from '../../wasm/bindings/node_engine.mjs';
+import { loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } from '../../wasm/bindings/node_engine.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const wasmPath = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
@@ -40,6 +40,7 @@ const generated = {
   lf: join(dir, 'generated_30000.csv'),
   crlf: join(dir, 'generated_20000_crlf.csv'),
   irregular: join(dir, 'irregular_quote.csv'),
+  multiline: join(dir, 'multiline_descriptions.csv'),
 };
 
 before(async () => {
@@ -51,6 +52,16 @@ before(async () => {
   const text = readFileSync(generated.lf, 'utf8').split('\n');
   text[2000] = text[2000].replace(/,([A-Za-z]+),/, ',$1"x,');
   writeFileSync(generated.irregular, text.join('\n'));
+  // Long quoted descriptions over several lines, with commas and "" escapes: most bytes lie inside
+  // quotes, so most cuts do, and the first line break after a cut is usually no record start.
+  const lines = ['Id,Created at,Solved at,Status,Via,Assignee,Description,Satisfaction Score'];
+  for (let i = 0; i < 12000; i += 1) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    const body = Array.from({ length: 1 + (i % 5) }, (_, k) => `line ${k} of ticket ${i}, "" quoted "" text`).join('\n');
+    lines.push(`${i},2024-03-${day} 08:${String(i % 60).padStart(2, '0')}:00,2024-03-${day} 17:00:00,Solved,` +
+      `${['email', 'chat'][i % 2]},Agent ${i % 7},"${body}",${i % 3 ? '' : 1 + (i % 5)}`);
+  }
+  writeFileSync(generated.multiline, lines.join('\n') + '\n');
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -99,6 +110,32 @@ test('a quote inside an unquoted field still gives the sequential report', async
   // Either the flipped parity found no record start after it (one part read to the end) or a part
   // did not end at a record start and the merge fell back.
   assert.ok(stats.restarted === null || /record start/.test(stats.restarted), stats.restarted);
+});
+
+test('an export whose cuts land inside multi-line quoted fields is split and merged without a fallback', async () => {
+  for (const workers of [2, 3, 4]) {
+    const config = { by: ['channel'], max_rejected_listed: 3 };
+    const expected = await reportFromFiles([generated.multiline], config);
+    const stats = {};
+    const got = await reportFromFilesParallel([generated.multiline], config, { ...SPLIT, workers, stats });
+    assert.equal(stats.restarted, null, `fell back: ${stats.restarted}`);
+    assert.equal(stats.files[0].parts, workers);
+    assert.equal(got, expected, `${workers} workers`);
+  }
+});
+
+test('readers started once serve several reports and close', async () => {
+  const readers = await startPartReaders({ workers: 2, modulePath: wasmPath });
+  try {
+    for (const config of CONFIGS) {
+      const stats = {};
+      const got = await reportFromFilesParallel([generated.lf], config, { ...SPLIT, readers, stats });
+      assert.equal(stats.files[0].parts, 2);
+      assert.equal(got, await reportFromFiles([generated.lf], config));
+    }
+  } finally {
+    await readers.close();
+  }
 });
 
 test('a breakdown past max_segments falls back to a sequential read and says why', async () => {
