@@ -34,10 +34,8 @@ void StateWriter::write_u64(uint64_t value) {
 void StateWriter::write_f64s(std::span<const double> values) {
   if constexpr (std::endian::native == std::endian::little) {
     // The encoding is little-endian: on such a machine (x86, wasm) it is the memory itself.
-    const size_t at = bytes_.size();
-    bytes_.resize(at + values.size() * sizeof(double));
-    if (!values.empty())
-      std::memcpy(bytes_.data() + at, values.data(), values.size() * sizeof(double));
+    const auto* bytes = reinterpret_cast<const uint8_t*>(values.data());
+    bytes_.insert(bytes_.end(), bytes, bytes + values.size() * sizeof(double));
   } else {
     for (double value : values) write_f64(value);
   }
