@@ -192,6 +192,14 @@ test('--format csv prints one row per figure under the documented header', () =>
   assert.deepEqual([Number(csat[7]), Number(csat[8])], [50, 4]);
 });
 
+test('--format text counts survey answers apart from tickets', () => {
+  // tests/fixtures/join: 3 ticket rows, 4 survey answers (wc -l minus the header).
+  const r = cli(['report', '--format', 'text', join(root, 'tests/fixtures/join/tickets_with_requester.csv'),
+    join(root, 'tests/fixtures/join/answers_by_email.csv')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^kpilens report: 3 tickets used, 0 filtered out, 0 rejected\nsurvey answers: 4 used, 0 filtered out, 0 rejected\n/);
+});
+
 test('--format text prints a readable table', () => {
   const r = cli(['report', '--format', 'text', smallPath]);
   assert.equal(r.status, 0, r.stderr);

@@ -295,39 +295,38 @@ std::optional<std::string> report_to_text(std::string_view report_json) {
   if (parser.parse(padded).get(root) != simdjson::SUCCESS) return std::nullopt;
   std::string out;
   char line[512];
-  // Rows of ticket and survey files, then of customer-success files.
-  uint64_t used[2] = {0, 0}, rejected[2] = {0, 0}, filtered[2] = {0, 0};
+  // Rows of ticket files, of survey files, then of customer-success files.
+  enum RowKind : size_t { kTicketRows, kSurveyRows, kCustomerRows };
+  uint64_t used[3] = {0, 0, 0}, rejected[3] = {0, 0, 0}, filtered[3] = {0, 0, 0};
+  bool ticket_files = false;
   array files;
   if (root["input"]["files"].get(files) == simdjson::SUCCESS) {
     for (element f : files) {
-      std::string kind = text_of(f["kind"]);
-      const size_t k = kind == "tickets" || kind == "survey" ? 0 : 1;
+      const std::string kind = text_of(f["kind"]);
+      const size_t k = kind == "tickets"  ? kTicketRows
+                       : kind == "survey" ? kSurveyRows
+                                          : kCustomerRows;
+      ticket_files = ticket_files || k != kCustomerRows;
       uint64_t v = 0;
       if (f["rows_used"].get(v) == simdjson::SUCCESS) used[k] += v;
       if (f["rows_filtered"].get(v) == simdjson::SUCCESS) filtered[k] += v;
       if (f["rows_rejected"].get(v) == simdjson::SUCCESS) rejected[k] += v;
     }
   }
-  std::snprintf(
-      line, sizeof line, "kpilens report: %llu tickets used, %llu filtered out, %llu rejected\n",
-      static_cast<unsigned long long>(used[0]), static_cast<unsigned long long>(filtered[0]),
-      static_cast<unsigned long long>(rejected[0]));
-  out += line;
+  const auto counts = [&](const char* format, size_t k) {
+    std::snprintf(line, sizeof line, format, static_cast<unsigned long long>(used[k]),
+                  static_cast<unsigned long long>(filtered[k]),
+                  static_cast<unsigned long long>(rejected[k]));
+    out += line;
+  };
+  counts("kpilens report: %llu tickets used, %llu filtered out, %llu rejected\n", kTicketRows);
+  if (used[kSurveyRows] + filtered[kSurveyRows] + rejected[kSurveyRows] > 0) {
+    counts("survey answers: %llu used, %llu filtered out, %llu rejected\n", kSurveyRows);
+  }
   object customers;
   const bool has_customers = root["customers"].get(customers) == simdjson::SUCCESS;
-  bool ticket_files = false;
-  if (root["input"]["files"].get(files) == simdjson::SUCCESS) {
-    for (element f : files) {
-      std::string kind = text_of(f["kind"]);
-      ticket_files = ticket_files || kind == "tickets" || kind == "survey";
-    }
-  }
   if (has_customers) {
-    std::snprintf(
-        line, sizeof line, "customer-success rows: %llu used, %llu filtered out, %llu rejected\n",
-        static_cast<unsigned long long>(used[1]), static_cast<unsigned long long>(filtered[1]),
-        static_cast<unsigned long long>(rejected[1]));
-    out += line;
+    counts("customer-success rows: %llu used, %llu filtered out, %llu rejected\n", kCustomerRows);
   }
   array kpis;
   if (root["kpis"].get(kpis) != simdjson::SUCCESS) return std::nullopt;
