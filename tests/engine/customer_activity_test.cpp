@@ -484,6 +484,13 @@ TEST_CASE("The health CSV neutralises formula cells and quotes commas in custome
   std::getline(lines, first);
   std::getline(lines, second);
   CHECK(header == "customer,score,band,tenure_raw,tenure_normalised,tenure_contribution");
+  // No periods (a customers file alone), so the section's day is the config's, as the score's is.
+  Report report(d.report_json());
+  std::string_view as_of, health_as_of;
+  REQUIRE(report.root()["customers"]["as_of"].get(as_of) == simdjson::SUCCESS);
+  REQUIRE(report.root()["customers"]["health"]["as_of"].get(health_as_of) == simdjson::SUCCESS);
+  CHECK(as_of == "2024-03-01");
+  CHECK(health_as_of == "2024-03-01");
   CHECK(first.rfind("\"a,b\",", 0) == 0);
   CHECK(second.rfind("'=HYPERLINK(1),", 0) == 0);
   // Numbers are written as they are: 29 ÷ 30.4375 months.

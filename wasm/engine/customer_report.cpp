@@ -261,8 +261,10 @@ void write_customers_section(JsonWriter& w, const CustomerDataset& customers,
     w.null();
   }
   const bool has_axis = r.has_state && !r.periods.empty();
+  // Without periods (a customers file alone) the day is still the config's when it gives one, the
+  // day the health score is evaluated on.
   w.key("as_of");
-  write_date(w, has_axis ? r.as_of : std::nullopt);
+  write_date(w, has_axis ? r.as_of : settings.as_of);
   w.field("as_of_from_config", settings.as_of.has_value());
 
   w.key("counts");
