@@ -126,14 +126,21 @@ export async function reportFromBuffers(inputs, config = {}, options = {}) {
 // sequentially (stats.files[i].fallback says why); a merge the engine refuses to make ("sequential")
 // starts the whole dataset over sequentially (stats.restarted says why).
 
-/** A file as parallel_read's source: {size, read(start, end) → Uint8Array}. */
+/**
+ * A file as parallel_read's source: {size, read(start, end) → Uint8Array}. The bytes returned are valid
+ * until the next read (one buffer, reused: every caller copies them into the module at once), so reading
+ * a file allocates nothing per slice.
+ */
 export function fileSource(path) {
   const fd = openSync(path, 'r');
   const size = fstatSync(fd).size;
+  let buffer = Buffer.alloc(0);
   return {
     size,
     read(start, end) {
-      const bytes = Buffer.allocUnsafe(Math.max(0, Math.min(end, size) - start));
+      const length = Math.max(0, Math.min(end, size) - start);
+      if (buffer.length < length) buffer = Buffer.allocUnsafe(length);
+      const bytes = buffer.subarray(0, length);
       let got = 0;
       while (got < bytes.length) {
         const n = readSync(fd, bytes, got, bytes.length - got, start + got);
