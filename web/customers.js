@@ -122,7 +122,7 @@ export function customerView(app) {
 
   /**
    * Shows the customers section of `report` (or clears the view when it has none): the controls, summaries
-   * and cards at once, the charts and tables through `later(stage)` — app.js runs the stages one task each
+   * and cards at once, the charts and tables through `later(stage)` — app.js runs the stages in the task
    * after the cards were painted; by default at once.
    */
   function show(report, later = (stage) => stage()) {

@@ -185,9 +185,9 @@ test('keyboard and ARIA: labelled charts, Tab reaches the controls, arrow keys c
 });
 
 // The report shows in stages (web/app.js show()): the KPI cards with their values first (<body
-// data-state="kpis">, the figure scripts/bench --first-kpis times), the charts and tables after that frame,
-// then "ready". What the page held at each state is noted the moment the state is set.
-test('the KPI cards show first, the charts and tables in the frames after, then the page is ready', async () => {
+// data-state="kpis">, the figure scripts/bench --first-kpis times), the charts and tables in the task after
+// that frame, then "ready". What the page held at each state is noted the moment the state is set.
+test('the KPI cards show first, the charts and tables after that frame, then the page is ready', async () => {
   const { context, page, log } = await openPage(session.browser);
   try {
     await context.addInitScript(() => {
