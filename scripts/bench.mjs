@@ -241,7 +241,7 @@ async function firstKpisSection(o, dir) {
   const s = median(settings[0].runs.map((r) => r.firstKpisSeconds));
   lines.push('', `- ${s < 0.3 ? 'within' : 'over'} the 300 ms target: ${fmt(s * 1000, 0)} ms (file given ${settings[0].label})`,
     '', 'first KPIs = the change event until the KPI cards with their values were painted (the page draws the cards and',
-    'controls first, then the charts and tables one per task: web/app.js show()); engine = the change event until the',
+    'controls first, the charts and tables in the task after that frame: web/app.js show()); engine = the change event until the',
     'worker\'s report reached the page (reading the file, the engine, the report); render = JSON.parse, the cards and',
     'controls; paint = until the next frame was painted. everything = until the frame after the last chart and table',
     'was painted (what the engine table times for the page). CPU (until everything was painted): what each Chromium',

@@ -8,9 +8,9 @@
 //
 // What is timed, inside the page (performance.now(), no driver round trip in the figure):
 //   from  the `change` event of the file input (a listener on window, capture phase: before the page's own)
-//   to    the first KPIs painted: the page draws the report in stages (web/app.js show()): the KPI cards and
-//         controls first, then <body data-state="kpis">; the charts and tables one task each after that
-//         frame, then <body data-state="ready">. A MutationObserver notes each state, then one animation
+//   to    the first KPIs painted: the page draws the report in two steps (web/app.js show()): the KPI cards
+//         and controls, then <body data-state="kpis">; in the task after that frame the charts and
+//         tables, then <body data-state="ready">. A MutationObserver notes each state, then one animation
 //         frame (style, layout and paint of that frame) and one task later the time is taken: `kpisShownAt`
 //         (the cards with their values on screen) and `shownAt` (everything on screen).
 // The worker's report message is recorded as it arrives (its JSON text and the wasm memory size the worker
