@@ -261,11 +261,12 @@ function selectView(view) {
 // and the controls — painted in the frame after the report came; then, in the task after that frame, the
 // charts and tables (ECharts lays out and draws a chart in tens of ms: drawn in the same task as the cards,
 // they kept the cards off screen — render 154 ms + paint 81 ms for a 10 MB export before this). The
-// second step is one task, not one per panel: each task let a frame through (style, layout and paint of the
-// page half drawn; ~200 ms of such frames in a Chromium trace under load), and everything on screen 0.64–0.67 s against 0.57–0.60 s in one task; medians of
-// 8 alternating runs of the 10 MB export on the loaded 2-core machine). <body data-state> says how far it
-// got: "kpis" once the cards are drawn, "ready" (or "error") once everything is. A newer show() before
-// the second step drops the older one's.
+// second step is one task, not one per panel: each task let a frame through (style, layout and paint of
+// the half-drawn page; ~200 ms of such frames in a Chromium trace under load), and the whole report was on
+// screen after 0.64–0.67 s against 0.57–0.60 s in one task (medians of 8 alternating runs of the 10 MB
+// export on the loaded 2-core machine). <body data-state> says how far it got: "kpis" once the cards are
+// drawn, "ready" (or "error") once everything is. A newer show() before the second step drops the older
+// one's.
 let shownReport = 0; // the id of the latest show(); its second step alone runs
 let drawing = false; // the second step of the latest show() still to come
 
@@ -333,7 +334,7 @@ function nextTask() {
 }
 
 // The state after a run that showed nothing new (cancelled, refused): `otherwise`, unless the report shown
-// is still being drawn: "kpis" then, and its last stage says "ready".
+// is still being drawn: "kpis" then, and its second step says "ready".
 function settle(otherwise) {
   setState(drawing ? 'kpis' : otherwise);
 }
