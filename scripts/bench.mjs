@@ -25,8 +25,8 @@
 // The engines and how each is run: scripts/lib/bench_engines.mjs.
 //
 // Sections beside the engine table (each with its own generated file):
-//   --first-kpis  a ~10 MB export in the page: the time until the report is on screen (target < 300 ms),
-//                 where it goes, and the CPU each Chromium thread spent on it
+//   --first-kpis  a ~10 MB export in the page: the time until the first KPIs (the cards) are on screen
+//                 (target < 300 ms) and until everything is, where it goes, and the CPU each Chromium thread spent
 //   --memory      ~250 MB and ~2.5 GB exports: the peak wasm memory of our wasm engines (target: within
 //                 10 % of each other)
 //   --huge        a ~8 GB export through the page: time, MB/s, peak wasm memory (checked against the CLI)
@@ -213,7 +213,8 @@ async function firstKpisSection(o, dir) {
       const got = inWorker('page', { settleMs: setting.settleMs })(file);
       assertAgree(reference, got.weeks, 'kpilens page (Chromium)');
       setting.runs.push(got);
-      progress(`first KPIs, run ${run + 1}/${o.runs}, file given ${setting.label}: ${got.seconds.toFixed(3)} s`);
+      progress(`first KPIs, run ${run + 1}/${o.runs}, file given ${setting.label}: ${got.firstKpisSeconds.toFixed(3)} s ` +
+        `(everything ${got.seconds.toFixed(3)} s)`);
     }
   }
   rmSync(file);
@@ -222,25 +223,29 @@ async function firstKpisSection(o, dir) {
     '### First KPIs: a 10 MB export in the page',
     '',
     `- file: ${fmt(rows, 0)} tickets, ${fmt(bytes / 1e6, 1)} MB; ${o.runs} run(s) each, a fresh Chromium per run; median shown`,
-    '- target: the report on screen < 300 ms after the drop',
+    '- target: the first KPIs (the cards with their values) on screen < 300 ms after the drop',
     '',
-    '| file given | median s | engine s | render s | paint s | CPU ms: worker | main | background | other | waited ms | runs (s) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| file given | first KPIs s | engine s | render s | paint s | everything s | CPU ms: worker | main | background | other | waited ms | runs: first KPIs (s) | runs: everything (s) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
   ];
   for (const { label, runs } of settings) {
     const m = (pick, digits) => {
-      const xs = runs.map(pick).filter((x) => x !== null && x !== undefined);
+      const xs = runs.map(pick).filter((x) => x !== null && x !== undefined && !Number.isNaN(x));
       return xs.length ? fmt(median(xs), digits) : '–';
     };
-    lines.push(`| ${label} | ${m((r) => r.seconds, 3)} | ${m((r) => r.phases.engineSeconds, 3)} | ` +
-      `${m((r) => r.phases.renderSeconds, 3)} | ${m((r) => r.phases.paintSeconds, 3)} | ${m((r) => r.cpu?.workerMs, 0)} | ` +
-      `${m((r) => r.cpu?.mainMs, 0)} | ${m((r) => r.cpu?.backgroundMs, 0)} | ${m((r) => r.cpu?.otherMs, 0)} | ` +
-      `${m((r) => r.cpu?.waitedMs, 0)} | ${runs.map((r) => r.seconds.toFixed(3)).join(', ')} |`);
+    lines.push(`| ${label} | ${m((r) => r.firstKpisSeconds, 3)} | ${m((r) => r.phases.engineSeconds, 3)} | ` +
+      `${m((r) => r.phases.renderSeconds, 3)} | ${m((r) => r.phases.paintSeconds, 3)} | ${m((r) => r.seconds, 3)} | ` +
+      `${m((r) => r.cpu?.workerMs, 0)} | ${m((r) => r.cpu?.mainMs, 0)} | ${m((r) => r.cpu?.backgroundMs, 0)} | ` +
+      `${m((r) => r.cpu?.otherMs, 0)} | ${m((r) => r.cpu?.waitedMs, 0)} | ${runs.map((r) => r.firstKpisSeconds.toFixed(3)).join(', ')} | ` +
+      `${runs.map((r) => r.seconds.toFixed(3)).join(', ')} |`);
   }
-  const s = median(settings[0].runs.map((r) => r.seconds));
+  const s = median(settings[0].runs.map((r) => r.firstKpisSeconds));
   lines.push('', `- ${s < 0.3 ? 'within' : 'over'} the 300 ms target: ${fmt(s * 1000, 0)} ms (file given ${settings[0].label})`,
-    '', 'engine = the change event until the worker\'s report reached the page (reading the file, the engine, the report);',
-    'render = JSON.parse, cards, charts and tables; paint = until the next frame was painted. CPU: what each Chromium',
+    '', 'first KPIs = the change event until the KPI cards with their values were painted (the page draws the cards and',
+    'controls first, the charts and tables in the task after that frame: web/app.js show()); engine = the change event until the',
+    'worker\'s report reached the page (reading the file, the engine, the report); render = JSON.parse, the cards and',
+    'controls; paint = until the next frame was painted. everything = until the frame after the last chart and table',
+    'was painted (what the engine table times for the page). CPU (until everything was painted): what each Chromium',
     'thread spent on a CPU meanwhile (/proc/…/schedstat): worker = the engine\'s worker; main = the page\'s main thread;',
     'background = the renderer\'s thread pool (V8 optimising wasm and JS, garbage collection); other = browser, GPU and',
     'compositor processes. waited = how long the worker and main threads were ready to run while other processes had',

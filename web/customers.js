@@ -65,7 +65,7 @@ export function customerView(app) {
   }
 
   function drawTrend() {
-    exports.trend = renderTrend(charts['customer-trend'], $('customer-trend-table'), ui.section, ui.trend, 'customer-trend-table');
+    exports.trend = renderTrend(ensureCharts()['customer-trend'], $('customer-trend-table'), ui.section, ui.trend, 'customer-trend-table');
     // The customer figures' series are by start cohort (docs/kpis.md), aligned with the periods.
     const byCohort = ['clv', 'cac', 'repeat_purchase_rate', 'time_to_value_median', 'time_to_value_p90'].includes(ui.trend);
     $('customer-trend-title').textContent = `${kpiById(ui.section, ui.trend)?.label ?? ''} ${byCohort ? 'by start cohort' : 'over time'}`;
@@ -75,10 +75,11 @@ export function customerView(app) {
     const section = ui.section;
     const index = section.periods.keys.indexOf(ui.period);
     const scope = ui.scope === '' ? null : { column: ui.by, index: Number(ui.scope) };
-    exports.bridge = renderBridge(charts.bridge, $('bridge-table'), section, index, scope);
+    exports.bridge = renderBridge(ensureCharts().bridge, $('bridge-table'), section, index, scope);
   }
 
   function drawBreakdowns() {
+    ensureCharts();
     const section = ui.section;
     const by = ui.by;
     if (section.bridge) {
@@ -119,13 +120,16 @@ export function customerView(app) {
     exports.cohorts = renderCohorts($('cohort-table'), ui.section, ui.cohort);
   }
 
-  /** Shows the customers section of `report` (or clears the view when it has none). */
-  function show(report) {
+  /**
+   * Shows the customers section of `report` (or clears the view when it has none): the controls, summaries
+   * and cards at once, the charts and tables through `later(stage)` — app.js runs the stages in the task
+   * after the cards were painted; by default at once.
+   */
+  function show(report, later = (stage) => stage()) {
     ui.report = report;
     const section = report.customers;
     ui.section = section;
     if (!section) return;
-    ensureCharts();
     sync(report);
     $('customers-summary').textContent = customerSummary(section);
     renderCards($('customer-cards'), section, CUSTOMER_CARDS);
@@ -134,21 +138,25 @@ export function customerView(app) {
     $('snapshot-panel').hidden = !section.snapshot;
     $('health-panel').hidden = !section.health;
     $('funnel-panel').hidden = !section.funnel;
-    if (section.funnel) exports.funnel = renderFunnel(charts.funnel, $('funnel-table'), section.funnel);
-    if (periods) {
-      drawTrend();
-      drawBridge();
-      exports.movements = renderMovements(charts.movements, $('movements-table'), section);
-      exports.churn = renderLines(charts.churn, $('churn-table'), section, CHURN_KPIS, { title: 'Churn', testId: 'churn-table' });
-      exports.retention = renderLines(charts.retention, $('retention-table'), section, RETENTION_KPIS, { title: 'Retention', testId: 'retention-table' });
-      drawCohorts();
-    }
     if (section.snapshot) {
       $('snapshot-summary').textContent = snapshotSummary(section.snapshot);
       renderCards($('snapshot-cards'), section, SNAPSHOT_KPIS);
     }
-    drawBreakdowns();
-    exports.kpis = renderKpiTable($('customer-kpi-table'), section, 'customer-kpi-table');
+    // Each stage draws the section it was given, even if a newer report came meanwhile (app.js then drops
+    // the stages still pending).
+    if (section.funnel) later(() => { exports.funnel = renderFunnel(ensureCharts().funnel, $('funnel-table'), section.funnel); });
+    if (periods) {
+      later(() => drawTrend());
+      later(() => drawBridge());
+      later(() => { exports.movements = renderMovements(ensureCharts().movements, $('movements-table'), section); });
+      later(() => {
+        exports.churn = renderLines(ensureCharts().churn, $('churn-table'), section, CHURN_KPIS, { title: 'Churn', testId: 'churn-table' });
+        exports.retention = renderLines(charts.retention, $('retention-table'), section, RETENTION_KPIS, { title: 'Retention', testId: 'retention-table' });
+      });
+      later(() => drawCohorts());
+    }
+    later(() => drawBreakdowns());
+    later(() => { exports.kpis = renderKpiTable($('customer-kpi-table'), section, 'customer-kpi-table'); });
   }
 
   function wire() {
@@ -189,7 +197,7 @@ export function customerView(app) {
       drawCohorts();
     });
 
-    const chart = (key) => () => charts[key];
+    const chart = (key) => () => ensureCharts()[key];
     const rows = (key, columns) => () => ({ rows: exports[key] ?? [], columns });
     addExportButtons('customer-trend-actions', 'customer-trend', { figure: chart('customer-trend'), table: rows('trend', ['period', 'start', 'value', 'n']) });
     addExportButtons('bridge-actions', 'mrr-bridge', { figure: chart('bridge'), table: rows('bridge', ['period', 'movement', 'amount', 'customers']) });

@@ -1,6 +1,6 @@
 // bench_engines.mjs: the engines of scripts/bench — how each is run (every run a fresh process:
 // `node scripts/lib/bench_engines.mjs --worker ID FILE OPTIONS`, or the CLI itself) and what it returns:
-// {seconds, weeks, peakRssBytes, wasmMemoryBytes?, phases?, cpu?}, its weekly figures normalized so that
+// {seconds, weeks, peakRssBytes, wasmMemoryBytes?, firstKpisSeconds?, phases?, cpu?}, its weekly figures normalized so that
 // any two engines can be compared figure by figure (`differences`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -122,8 +122,8 @@ const WORKERS = {
       const shown = got.shownTickets.map((row) => `${row.period} ${row.value}`).join(', ');
       const expected = got.report.periods.keys.map((key, i) => `${key} ${series[i]}`).join(', ');
       if (shown !== expected) throw new Error(`page: the trend table shows ${shown.slice(0, 200)}…, its report ${expected.slice(0, 200)}…`);
-      const { seconds, phases, cpu, wasmMemoryBytes, peakRssBytes } = got;
-      return { seconds, weeks, wasmMemoryBytes, peakRssBytes, phases, cpu };
+      const { seconds, firstKpisSeconds, phases, cpu, wasmMemoryBytes, peakRssBytes } = got;
+      return { seconds, firstKpisSeconds, weeks, wasmMemoryBytes, peakRssBytes, phases, cpu };
     } finally {
       await runner.close();
     }

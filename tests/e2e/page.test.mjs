@@ -183,3 +183,53 @@ test('keyboard and ARIA: labelled charts, Tab reaches the controls, arrow keys c
     await context.close();
   }
 });
+
+// The report shows in stages (web/app.js show()): the KPI cards with their values first (<body
+// data-state="kpis">, the figure scripts/bench --first-kpis times), the charts and tables in the task after
+// that frame, then "ready". What the page held at each state is noted the moment the state is set.
+test('the KPI cards show first, the charts and tables after that frame, then the page is ready', async () => {
+  const { context, page, log } = await openPage(session.browser);
+  try {
+    await context.addInitScript(() => {
+      window.__states = [];
+      new MutationObserver(() => {
+        const state = document.body.dataset.state;
+        if (window.__states.at(-1)?.state === state) return;
+        window.__states.push({
+          state,
+          tickets: document.querySelector('.card[data-kpi="tickets"]')?.getAttribute('data-value') ?? null,
+          csatText: document.querySelector('.card[data-kpi="csat"] .value')?.textContent ?? null,
+          trendChart: Boolean(document.querySelector('#trend-chart svg')),
+          trendRows: document.querySelectorAll('table[data-testid="trend-table"] tbody tr').length,
+          kpiRows: document.querySelectorAll('table[data-testid="kpi-table"] tbody tr').length,
+          busy: document.getElementById('report').getAttribute('aria-busy'),
+        });
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+    });
+    await page.goto(session.server.url);
+    await dropAndWait(page, 'two_weeks.csv', fixture('two_weeks.csv'));
+    const states = await page.evaluate(() => window.__states);
+    const order = states.map((s) => s.state);
+    assert.deepEqual(order.slice(order.indexOf('running')), ['running', 'kpis', 'ready'], `states: ${order.join(' → ')}`);
+    const kpis = states.find((s) => s.state === 'kpis');
+    assert.equal(kpis.tickets, '10', 'the cards hold their values when "kpis" is set');
+    assert.equal(kpis.csatText, '62.5%');
+    assert.equal(kpis.busy, 'true', 'the report says it is still being drawn');
+    assert.equal(kpis.trendChart, false, 'the trend chart comes after the cards');
+    assert.equal(kpis.trendRows, 0, 'the trend table comes after the cards');
+    const ready = states.find((s) => s.state === 'ready');
+    assert.ok(ready.trendChart, 'the trend chart is drawn when "ready" is set');
+    assert.equal(ready.trendRows, 2, 'two weeks in the trend table when "ready" is set');
+    assert.ok(ready.kpiRows > 0, 'the KPI table is filled when "ready" is set');
+    assert.equal(ready.busy, null);
+
+    // A re-run (another period) goes through the same stages and ends with the new periods drawn.
+    await page.evaluate(() => { window.__states = []; });
+    await page.selectOption('#grain-select', 'month');
+    await waitForPeriods(page, ['2024-03']);
+    assert.deepEqual((await page.evaluate(() => window.__states)).map((s) => s.state), ['running', 'kpis', 'ready']);
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
