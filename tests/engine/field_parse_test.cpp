@@ -249,6 +249,27 @@ TEST_CASE("The number fast path stops at 2^53 and at 19 digits, and keeps the si
   }
 }
 
+TEST_CASE("Every cell of one or two bytes is read as strtod reads it", "[field_parse]") {
+  // parse_number reads one or two digits inline: all 65,792 such cells against the reference.
+  std::string cell;
+  for (int length = 1; length <= 2; ++length) {
+    for (int code = 0; code < (1 << (8 * length)); ++code) {
+      cell.assign(static_cast<size_t>(length), '\0');
+      for (int k = 0; k < length; ++k)
+        cell[static_cast<size_t>(k)] = static_cast<char>(code >> (8 * k));
+      for (char separator : {'.', ','}) {
+        if (!same_number(parse_number(cell, separator),
+                         kpilens::parse_number_general(cell, separator))) {
+          FAIL("cell of bytes " << code << " (separator '" << separator << "')");
+        }
+      }
+    }
+  }
+  CHECK(parse_number("07") == 7.0);  // by hand: 0 × 10 + 7
+  CHECK(parse_number("99") == 99.0);
+  CHECK_FALSE(parse_number("9x"));
+}
+
 TEST_CASE("is_whole agrees with v == std::floor(v), infinities and NaN included", "[field_parse]") {
   const double two52 = 4503599627370496.0;
   for (double v :

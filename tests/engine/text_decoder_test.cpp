@@ -280,6 +280,20 @@ TEST_CASE("A bad byte after valid multi-byte UTF-8 becomes U+FFFD, counted with 
   }
 }
 
+TEST_CASE("A bad byte is found at every offset of a long ASCII run", "[text_decoder]") {
+  // ASCII is skipped 32 bytes at a time, then 8, then byte by byte: a bad byte at any of the first
+  // 100 offsets after "é" (2 bytes) must be the one replaced, at offset 2 + k.
+  for (size_t k = 0; k < 100; ++k) {
+    INFO("offset " << k);
+    std::string ascii(k, 'a');
+    const std::string input = "é" + ascii + "\xFF" + std::string(40, 'b');
+    const Decoded decoded = decode(input);
+    CHECK(decoded.text == "é" + ascii + kReplacement + std::string(40, 'b'));
+    CHECK(decoded.replaced == 1);
+    CHECK(decoded.first_replaced_offset == 2 + k);
+  }
+}
+
 TEST_CASE("One U+FFFD replaces each maximal subpart of bad UTF-8", "[text_decoder]") {
   struct Case {
     std::string bad;

@@ -109,6 +109,11 @@ void ExactSum::add_unusual(uint64_t bits) {
   add_at(0, negative ? -value : value, 0);
 }
 
+void ExactSum::add_outside(int32_t digit, int64_t low, int64_t high) {
+  cover(digit, digit + 1 + kHeadroom);
+  add_at(digit, low, high);
+}
+
 void ExactSum::cover(int32_t first_digit, int32_t last_digit) {
   if (limbs_.empty()) {
     base_ = first_digit;

@@ -24,8 +24,8 @@ class StateWriter;
 class ExactSum {
  public:
   // Inline: the path of a normal number (not 0, subnormal, infinite or NaN) is a few shifts and two
-  // integer adds.
-  void add(double x) {
+  // integer adds. Forced: the wasm link left it a call (~8 per ticket row).
+  __attribute__((always_inline)) void add(double x) {
     uint64_t bits = 0;
     std::memcpy(&bits, &x, sizeof bits);  // std::bit_cast is missing from Emscripten 3.1.6
     const uint32_t biased_exponent = static_cast<uint32_t>(bits >> 52) & 0x7FF;
@@ -66,12 +66,12 @@ class ExactSum {
   static constexpr int32_t kHeadroom = 2;
   enum State : uint8_t { kEmpty, kOnlyNegativeZeros, kOther };
 
-  void add_at(int32_t digit, int64_t low, int64_t high) {
+  __attribute__((always_inline)) void add_at(int32_t digit, int64_t low, int64_t high) {
     // Unsigned, so that a digit below the window also takes the slow way.
     const uint64_t index = static_cast<uint32_t>(digit - base_);
     if (index + 1 + kHeadroom >= limbs_.size()) {
-      cover(digit, digit + 1 + kHeadroom);
-      return add_at(digit, low, high);
+      add_outside(digit, low, high);
+      return;
     }
     const size_t at = static_cast<size_t>(index);  // < limbs_.size(): fits size_t in wasm too
     limbs_[at] += low;
@@ -79,6 +79,8 @@ class ExactSum {
     if (++adds_since_carry_ == kAddsBetweenCarries) carry();
   }
   void add_unusual(uint64_t bits);
+  // add_at for a digit beyond the limbs: covers it, then adds.
+  void add_outside(int32_t digit, int64_t low, int64_t high);
   void cover(int32_t first_digit, int32_t last_digit);
   void carry();
   // The magnitude in base-2^32 digits from digit `first_digit` up, and whether it is negative.

@@ -102,7 +102,7 @@ std::optional<double> parse_plain_number(std::string_view s, char decimal_separa
   return value;
 }
 
-std::optional<double> parse_number(std::string_view text, char decimal_separator) {
+std::optional<double> parse_number_text(std::string_view text, char decimal_separator) {
   std::string_view s = trim(text);
   double value = 0;
   if (read_plain_number(s, decimal_separator, value)) return value;

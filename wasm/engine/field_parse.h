@@ -33,7 +33,20 @@ bool iequals(std::string_view a, std::string_view b);
 // the decimal separator is ','), a fraction, an exponent; a leading currency sign ($ € £) or a
 // trailing % is allowed and ignored. `decimal_separator` is '.' or ','. Rejects NaN, infinities,
 // hex.
-std::optional<double> parse_number(std::string_view text, char decimal_separator = '.');
+std::optional<double> parse_number_text(std::string_view text, char decimal_separator);
+// Inline: a cell of one or two digits (counts, scores, ratings: most numeric cells of an export)
+// is read here, without a call; anything else goes to parse_number_text. Same result either way.
+inline std::optional<double> parse_number(std::string_view text, char decimal_separator = '.') {
+  if (text.size() - 1 < 2) {  // 1 or 2 bytes (an empty view wraps to the maximum)
+    const unsigned first = static_cast<unsigned>(static_cast<unsigned char>(text[0])) - '0';
+    if (first <= 9) {
+      if (text.size() == 1) return static_cast<double>(first);
+      const unsigned second = static_cast<unsigned>(static_cast<unsigned char>(text[1])) - '0';
+      if (second <= 9) return static_cast<double>(first * 10 + second);
+    }
+  }
+  return parse_number_text(text, decimal_separator);
+}
 // The same grammar always through strtod, without parse_number's fast path: the reference that
 // path is tested against.
 std::optional<double> parse_number_general(std::string_view text, char decimal_separator = '.');

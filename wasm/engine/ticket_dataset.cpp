@@ -619,8 +619,11 @@ void TicketDataset::decide_inference() {
 std::optional<double> TicketDataset::to_utc(std::string_view cell, TicketField field, uint64_t line,
                                             bool& bad, DateMemo* memo) {
   bad = false;
-  if (is_blank(cell)) return std::nullopt;
-  auto ts = parse_timestamp(cell, files_.back().date_order, memo);
+  // Trimmed once here: parse_timestamp's own trim would only scan the same ends again.
+  const std::string_view text = trim(cell);
+  if (text.empty()) return std::nullopt;
+  auto ts = parse_fixed_timestamp(text, memo);
+  if (!ts) ts = parse_timestamp_general(text, files_.back().date_order);
   if (!ts) {
     bad = true;
     value_issue(field, line, cell, "not a date and time");
@@ -685,11 +688,13 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   std::optional<int64_t> period;
   if (m.has(TicketField::kCreatedAt)) {
     std::string_view created = cell(TicketField::kCreatedAt);
-    if (is_blank(created)) {
+    const std::string_view created_text = trim(created);  // (as to_utc: one trim per cell)
+    if (created_text.empty()) {
       reject_with(line, [] { return std::string("created_at is empty"); });
       return;
     }
-    auto ts = parse_timestamp(created, file.date_order, &created_memo_);
+    auto ts = parse_fixed_timestamp(created_text, &created_memo_);
+    if (!ts) ts = parse_timestamp_general(created_text, file.date_order);
     if (!ts) {
       reject_with(line, [&] {
         return "created_at " + quoted_excerpt(created) + " is not a date and time";
@@ -778,8 +783,9 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   auto count_field = [&](TicketField f) -> std::optional<double> {
     if (!m.has(f)) return std::nullopt;
     std::string_view c = cell(f);
-    if (is_blank(c)) return std::nullopt;
-    auto v = parse_number(c, decimal_);
+    const std::string_view text = trim(c);
+    if (text.empty()) return std::nullopt;
+    auto v = parse_number(text, decimal_);
     if (!v || *v < 0 || !is_whole(*v)) {
       value_issue(f, line, c, "not a whole number ≥ 0");
       return std::nullopt;
@@ -873,8 +879,9 @@ void TicketDataset::read_ratings(TicketRecord& t, std::span<const std::string_vi
                          std::string_view reason) -> std::optional<double> {
     if (!m.has(f)) return std::nullopt;
     std::string_view c = cell(f);
-    if (is_blank(c)) return std::nullopt;
-    auto v = parse_number(c, decimal_);
+    const std::string_view text = trim(c);
+    if (text.empty()) return std::nullopt;
+    auto v = parse_number(text, decimal_);
     if (!v || *v < lo || *v > hi || (whole && !is_whole(*v))) {
       value_issue(f, line, c, reason);
       return std::nullopt;
