@@ -147,6 +147,25 @@ void feed_chunks(TicketDataset& dataset, std::string_view bytes, size_t chunk) {
   for (size_t at = 0; at < bytes.size(); at += chunk) dataset.feed(bytes.substr(at, chunk));
 }
 
+// Reads the part [from, to) of `bytes` (first line `line`) after the head and merges it into
+// `merged`. False when the merge refused: `run` then holds the sequential report, as the drivers'.
+bool merge_one_part(const EngineConfig& config, std::string_view bytes, size_t head_offset,
+                    size_t from, size_t to, uint64_t line, size_t chunk, TicketDataset& merged,
+                    PartsRun& run) {
+  TicketDataset part(config);
+  part.begin_file("input.csv");
+  feed_chunks(part, bytes.substr(0, head_offset), chunk);
+  REQUIRE(part.begin_part(from, line));
+  feed_chunks(part, bytes.substr(from, to - from), chunk);
+  const std::vector<uint8_t> state = part.save_part(to == bytes.size());
+  ++run.parts;
+  const TicketDataset::PartMerge result = merged.merge_part(state, run.why);
+  REQUIRE(result != TicketDataset::PartMerge::kCorrupt);
+  if (result != TicketDataset::PartMerge::kSequential) return true;
+  run.report = sequential_report(config, bytes, chunk);
+  return false;
+}
+
 // The drivers' protocol in one thread: a head up to the record start at/after `head_at`, then one
 // part per cut (from the record start at/after it to the next part's start), merged in order. A
 // refusal or a fallback gives the sequential report, as the drivers do.
@@ -173,17 +192,8 @@ PartsRun read_in_parts(const EngineConfig& config, std::string_view bytes, size_
     const size_t begin = starts[i].offset;
     const size_t end = i + 1 < starts.size() ? starts[i + 1].offset : bytes.size();
     if (begin >= end) continue;  // no record starts in its range: the part before runs on
-    TicketDataset part(config);
-    part.begin_file("input.csv");
-    feed_chunks(part, bytes.substr(0, head.offset), chunk);
-    REQUIRE(part.begin_part(begin, starts[i].line));
-    feed_chunks(part, bytes.substr(begin, end - begin), chunk);
-    const std::vector<uint8_t> state = part.save_part(end == bytes.size());
-    ++run.parts;
-    const TicketDataset::PartMerge result = merged.merge_part(state, run.why);
-    REQUIRE(result != TicketDataset::PartMerge::kCorrupt);
-    if (result == TicketDataset::PartMerge::kSequential) {
-      run.report = sequential_report(config, bytes, chunk);
+    if (!merge_one_part(config, bytes, head.offset, begin, end, starts[i].line, chunk, merged,
+                        run)) {
       return run;
     }
   }
@@ -235,17 +245,8 @@ PartsRun read_in_guessed_parts(const EngineConfig& config, std::string_view byte
     next = to;
   }
   for (const Range& range : ranges) {
-    TicketDataset part(config);
-    part.begin_file("input.csv");
-    feed_chunks(part, bytes.substr(0, head.offset), chunk);
-    REQUIRE(part.begin_part(range.from, range.line));
-    feed_chunks(part, bytes.substr(range.from, range.to - range.from), chunk);
-    const std::vector<uint8_t> state = part.save_part(range.to == bytes.size());
-    ++run.parts;
-    const TicketDataset::PartMerge result = merged.merge_part(state, run.why);
-    REQUIRE(result != TicketDataset::PartMerge::kCorrupt);
-    if (result == TicketDataset::PartMerge::kSequential) {
-      run.report = sequential_report(config, bytes, chunk);
+    if (!merge_one_part(config, bytes, head.offset, range.from, range.to, range.line, chunk, merged,
+                        run)) {
       return run;
     }
   }
