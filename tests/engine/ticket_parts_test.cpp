@@ -166,9 +166,10 @@ bool merge_one_part(const EngineConfig& config, std::string_view bytes, size_t h
   return false;
 }
 
-// The drivers' protocol in one thread: a head up to the record start at/after `head_at`, then one
-// part per cut (from the record start at/after it to the next part's start), merged in order. A
-// refusal or a fallback gives the sequential report, as the drivers do.
+// Parts at exact record starts, in one thread: a head up to the record start at/after `head_at`,
+// then one part per cut (from the exact record start at/after it — what counting every quote before
+// the cut gives — to the next part's start, with its exact line), merged in order. A refusal or a
+// fallback gives the sequential report, as the drivers do.
 PartsRun read_in_parts(const EngineConfig& config, std::string_view bytes, size_t head_at,
                        std::vector<size_t> cuts, size_t chunk = 4096) {
   PartsRun run;
@@ -203,7 +204,8 @@ PartsRun read_in_parts(const EngineConfig& config, std::string_view bytes, size_
   return run;
 }
 
-// The JS drivers' protocol (wasm/bindings/parallel_read.mjs): no pre-pass. The part after a cut
+// The drivers' protocol (wasm/bindings/parallel_read.mjs, wasm/cli/parallel_file.cpp): no count
+// of the bytes before a cut. The part after a cut
 // starts at the record start the engine guesses there (guess_record_start over the next 64 KiB,
 // after the head) and counts its lines from 1; the part before ends at the same guess. Parts that
 // do not follow each other, or a merge that refuses, give the sequential report, as the drivers do.
