@@ -38,6 +38,7 @@
 //   Canceled At (Cancel At Period End true: Current Period End), a trial with a blank Trial End, and a
 //   few cancelled rows with no end date at all, which the engine rejects (`canceled with no end date`).
 
+import { civilFromDays, daysFromCivil } from './civil_days.js';
 import { mulberry32, pickWeighted } from './sample_random.js';
 
 export const SUBSCRIPTIONS_HEADER =
@@ -67,28 +68,6 @@ const FIRST_PLAN = [
 ];
 
 const between = (rand, low, high) => low + Math.floor(rand() * (high - low + 1));
-
-// Civil dates ↔ days since 1970-01-01 (Howard Hinnant's algorithms), so no Date object is needed.
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function civilFromDays(z) {
-  z += 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
-}
 
 const daysInMonth = (y, m) => (m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
 

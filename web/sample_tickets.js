@@ -16,6 +16,7 @@
 //   CES empty or 1–7: all whole numbers, never out of range.
 // - Comment is empty or free text, sometimes with commas, quotes and line breaks (RFC 4180 quoting).
 
+import { civilFromDays } from './civil_days.js';
 import { mulberry32, pickWeighted } from './sample_random.js';
 
 const HEADER =
@@ -68,19 +69,6 @@ function normal(rand) {
 
 function logNormal(rand, median, sigma) {
   return median * Math.exp(sigma * normal(rand));
-}
-
-// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-function civilFromDays(z) {
-  z += 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
 
 const TWO = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
