@@ -3,11 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
+import { listFixtures } from './fixture_files.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = resolve(root, process.env.KPILENS_CLI ?? 'build/native/wasm/cli/kpilens');
@@ -21,17 +22,6 @@ const CONFIGS = [
   { grain: 'week', week_start: 'sunday', by: ['status'] },
 ];
 const SMALL_FILE_BYTES = 256 << 10; // 7-byte chunks only below this size
-
-function listFixtures(folder) {
-  if (!existsSync(folder)) return [];
-  const found = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) found.push(...listFixtures(path));
-    else if (/\.(csv|tsv|txt|json|ndjson)$/i.test(entry.name) && !/\.expected\.json$/.test(entry.name)) found.push(path);
-  }
-  return found.sort();
-}
 
 // Inputs are known when the module loads (fixtures listed, generated files named), so each gets its tests.
 const dir = mkdtempSync(join(tmpdir(), 'kpilens-native-wasm-'));

@@ -5,11 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } from '../../wasm/bindings/node_engine.mjs';
+import { listFixtures } from './fixture_files.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const wasmPath = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
@@ -24,17 +25,6 @@ const CONFIGS = [
   { grain: 'month', by: ['channel', 'agent'] },
   { grain: 'day', utc_offset: '+05:30', max_rejected_listed: 3 },
 ];
-
-function listFixtures(folder) {
-  if (!existsSync(folder)) return [];
-  const found = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) found.push(...listFixtures(path));
-    else if (/\.(csv|tsv|txt|json|ndjson)$/i.test(entry.name) && !/\.expected\.json$/.test(entry.name)) found.push(path);
-  }
-  return found.sort();
-}
 
 const generated = {
   lf: join(dir, 'generated_30000.csv'),
