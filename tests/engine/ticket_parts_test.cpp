@@ -147,31 +147,19 @@ void feed_chunks(TicketDataset& dataset, std::string_view bytes, size_t chunk) {
   for (size_t at = 0; at < bytes.size(); at += chunk) dataset.feed(bytes.substr(at, chunk));
 }
 
-// Reads the part [from, to) of `bytes` (first line `line`) after the head and merges it into
-// `merged`. False when the merge refused: `run` then holds the sequential report, as the drivers'.
-bool merge_one_part(const EngineConfig& config, std::string_view bytes, size_t head_offset,
-                    size_t from, size_t to, uint64_t line, size_t chunk, TicketDataset& merged,
-                    PartsRun& run) {
-  TicketDataset part(config);
-  part.begin_file("input.csv");
-  feed_chunks(part, bytes.substr(0, head_offset), chunk);
-  REQUIRE(part.begin_part(from, line));
-  feed_chunks(part, bytes.substr(from, to - from), chunk);
-  const std::vector<uint8_t> state = part.save_part(to == bytes.size());
-  ++run.parts;
-  const TicketDataset::PartMerge result = merged.merge_part(state, run.why);
-  REQUIRE(result != TicketDataset::PartMerge::kCorrupt);
-  if (result != TicketDataset::PartMerge::kSequential) return true;
-  run.report = sequential_report(config, bytes, chunk);
-  return false;
-}
+// Where a part after a cut starts. kExact: the record start at/after the cut and its line, as
+// counting every quote and line break before the cut gives them. kGuessed: the drivers' protocol
+// (wasm/bindings/parallel_read.mjs, wasm/cli/parallel_file.cpp), with no count of the bytes before
+// the cut: the record start the engine guesses there (guess_record_start over the next 64 KiB,
+// after the head), its lines counted from 1 (the merge places them).
+enum class Starts { kExact, kGuessed };
 
-// Parts at exact record starts, in one thread: a head up to the record start at/after `head_at`,
-// then one part per cut (from the exact record start at/after it — what counting every quote before
-// the cut gives — to the next part's start, with its exact line), merged in order. A refusal or a
-// fallback gives the sequential report, as the drivers do.
+// The drivers' way in one thread: a head up to the record start at/after `head_at`, then one part
+// per cut, from its start to the next part's start, merged in order. A refusal, parts that do not
+// follow each other, or a merge that refuses give the sequential report, as the drivers do.
 PartsRun read_in_parts(const EngineConfig& config, std::string_view bytes, size_t head_at,
-                       std::vector<size_t> cuts, size_t chunk = 4096) {
+                       std::vector<size_t> cuts, size_t chunk = 4096,
+                       Starts starts = Starts::kExact) {
   PartsRun run;
   const Cut head = record_start_from(bytes, head_at);
   TicketDataset merged(config);
@@ -184,71 +172,39 @@ PartsRun read_in_parts(const EngineConfig& config, std::string_view bytes, size_
     run.report = merged.report_json();
     return run;
   }
-  std::vector<Cut> starts{head};
-  std::sort(cuts.begin(), cuts.end());
-  for (size_t at : cuts) {
-    if (at > head.offset) starts.push_back(record_start_from(bytes, at));
-  }
-  for (size_t i = 0; i < starts.size(); ++i) {
-    const size_t begin = starts[i].offset;
-    const size_t end = i + 1 < starts.size() ? starts[i + 1].offset : bytes.size();
-    if (begin >= end) continue;  // no record starts in its range: the part before runs on
-    if (!merge_one_part(config, bytes, head.offset, begin, end, starts[i].line, chunk, merged,
-                        run)) {
-      return run;
-    }
-  }
-  merged.end_file();
-  run.report = merged.report_json();
-  run.split = true;
-  return run;
-}
-
-// The drivers' protocol (wasm/bindings/parallel_read.mjs, wasm/cli/parallel_file.cpp): no count
-// of the bytes before a cut. The part after a cut
-// starts at the record start the engine guesses there (guess_record_start over the next 64 KiB,
-// after the head) and counts its lines from 1; the part before ends at the same guess. Parts that
-// do not follow each other, or a merge that refuses, give the sequential report, as the drivers do.
-PartsRun read_in_guessed_parts(const EngineConfig& config, std::string_view bytes, size_t head_at,
-                               std::vector<size_t> cuts, size_t chunk = 4096) {
-  PartsRun run;
-  const Cut head = record_start_from(bytes, head_at);
-  TicketDataset merged(config);
-  merged.begin_file("input.csv");
-  feed_chunks(merged, bytes.substr(0, head.offset), chunk);
-  run.why = merged.part_refusal();
-  REQUIRE(run.why == "");
-  const auto guess = [&](size_t at) {
-    if (at >= bytes.size()) return bytes.size();
+  const auto start_at = [&](size_t at) -> Cut {
+    if (starts == Starts::kExact) return record_start_from(bytes, at);
+    if (at >= bytes.size()) return {bytes.size(), 1};
     const size_t found = merged.guess_record_start(bytes.substr(at, 64 << 10), bytes[at - 1]);
-    return found == std::string_view::npos ? bytes.size() : at + found;
+    return {found == std::string_view::npos ? bytes.size() : at + found, 1};
   };
   std::sort(cuts.begin(), cuts.end());
   std::vector<size_t> at{head.offset};
   for (size_t cut : cuts) {
     if (cut > head.offset) at.push_back(cut);
   }
-  struct Range {
-    size_t from, to;
-    uint64_t line;
-  };
-  std::vector<Range> ranges;
   size_t next = head.offset;
   for (size_t i = 0; i < at.size(); ++i) {
-    const size_t from = i == 0 ? head.offset : guess(at[i]);
-    const size_t to = i + 1 < at.size() ? guess(at[i + 1]) : bytes.size();
-    if (from >= to) continue;
-    if (from != next) {
+    const Cut from = i == 0 ? head : start_at(at[i]);
+    const size_t to = i + 1 < at.size() ? start_at(at[i + 1]).offset : bytes.size();
+    if (from.offset >= to) continue;  // no record starts in its range: the part before runs on
+    if (from.offset != next) {
       run.why = "the parts did not follow each other";
       run.report = sequential_report(config, bytes, chunk);
       return run;
     }
-    ranges.push_back({from, to, i == 0 ? head.line : 1});
     next = to;
-  }
-  for (const Range& range : ranges) {
-    if (!merge_one_part(config, bytes, head.offset, range.from, range.to, range.line, chunk, merged,
-                        run)) {
+    TicketDataset part(config);
+    part.begin_file("input.csv");
+    feed_chunks(part, bytes.substr(0, head.offset), chunk);
+    REQUIRE(part.begin_part(from.offset, from.line));
+    feed_chunks(part, bytes.substr(from.offset, to - from.offset), chunk);
+    const std::vector<uint8_t> state = part.save_part(to == bytes.size());
+    ++run.parts;
+    const TicketDataset::PartMerge result = merged.merge_part(state, run.why);
+    REQUIRE(result != TicketDataset::PartMerge::kCorrupt);
+    if (result == TicketDataset::PartMerge::kSequential) {
+      run.report = sequential_report(config, bytes, chunk);
       return run;
     }
   }
@@ -308,7 +264,8 @@ TEST_CASE(
       for (size_t k = 0; k < parts; ++k) cuts.push_back(rng() % bytes.size());
       const size_t chunk = round % 2 ? 4096 : 1 + rng() % 700;
       INFO("seed " << seed << " round " << round);
-      const PartsRun run = read_in_guessed_parts(config, bytes, 8192 + rng() % 4096, cuts, chunk);
+      const PartsRun run =
+          read_in_parts(config, bytes, 8192 + rng() % 4096, cuts, chunk, Starts::kGuessed);
       CHECK(run.report == expected);  // the lines of rejected rows and value issues included
       ++runs;
       split += run.split ? 1 : 0;
