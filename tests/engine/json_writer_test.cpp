@@ -71,6 +71,29 @@ TEST_CASE("format_number finds the same digits as trying each precision on repor
   }
 }
 
+TEST_CASE("format_number finds the same digits as trying each precision on arbitrary doubles",
+          "[json_writer]") {
+  // Arbitrary bit patterns (every exponent, so the fallback to the search too), and the doubles
+  // at and around powers of two and of ten, where the decimals that read back are lopsided or
+  // change their spacing.
+  std::uint64_t state = 0x2545F4914F6CDD1Du;
+  for (int i = 0; i < 40000; ++i) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    double value;
+    std::memcpy(&value, &state, sizeof value);
+    const double two = std::ldexp(1.0, static_cast<int>(state % 400) - 200);
+    const double ten = std::pow(10.0, static_cast<int>(state % 60) - 30);
+    for (double v : {value, two, std::nextafter(two, 0.0), std::nextafter(two, 1e300), ten,
+                     std::nextafter(ten, 0.0), std::nextafter(ten, 1e300), value * 1e-290}) {
+      if (!std::isfinite(v) || v == std::trunc(v)) continue;
+      INFO(v);
+      REQUIRE(format_number(v) == shortest_by_trying_each_precision(v));
+    }
+  }
+}
+
 TEST_CASE("format_number output always reads back to the same double", "[json_writer]") {
   std::uint64_t state = 0x9E3779B97F4A7C15u;  // xorshift64: arbitrary bit patterns, every exponent
   for (int i = 0; i < 200000; ++i) {
