@@ -1,5 +1,5 @@
 // node_engine: drives the wasm module from Node the way the page's worker does — files read in slices,
-// each slice copied once into the module's chunk buffer, one pushChunk call per slice.
+// each slice read straight into the module's chunk buffer, one pushChunk call per slice.
 import { createRequire } from 'node:module';
 import { openSync, readSync, readFileSync, closeSync, fstatSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -55,7 +55,7 @@ export async function reportFromFiles(paths, config = {}, options = {}) {
   const chunkBytes = options.chunkBytes ?? 8 << 20;
   const dataset = new engine.Dataset(typeof config === 'string' ? config : JSON.stringify(config));
   try {
-    const slice = Buffer.allocUnsafe(Math.max(chunkBytes, PROBE_BYTES));
+    const slice = Buffer.allocUnsafe(PROBE_BYTES);
     const inputs = paths.map((path, index) => ({ path, name: options.names?.[index] ?? basename(path) }));
     // Survey answers first, then customer-success files, then tickets (read_order.mjs; the engine's
     // kind, not ours).
@@ -73,11 +73,12 @@ export async function reportFromFiles(paths, config = {}, options = {}) {
       dataset.beginFile(name);
       const fd = openSync(path, 'r');
       try {
+        // Read straight into the module's chunk buffer (HEAPU8 read after chunkBuffer, which may
+        // grow the memory): no second copy of each slice.
         for (;;) {
-          const got = readSync(fd, slice, 0, chunkBytes, null);
+          const address = dataset.chunkBuffer(chunkBytes);
+          const got = readSync(fd, engine.HEAPU8, address, chunkBytes, null);
           if (got === 0) break;
-          const address = dataset.chunkBuffer(got);
-          engine.HEAPU8.set(slice.subarray(0, got), address);
           dataset.pushChunk(got);
         }
       } finally {
@@ -148,6 +149,16 @@ export function fileSource(path) {
         got += n;
       }
       return bytes.subarray(0, got);
+    },
+    readInto(start, end, heap, address) {
+      const length = Math.max(0, Math.min(end, size) - start);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, heap, address + got, length - got, start + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return got;
     },
     close() {
       closeSync(fd);
