@@ -46,6 +46,17 @@ TEST_CASE("format_number prints the shortest decimal that reads back to the same
   CHECK(format_number(123.456) == "123.456");
 }
 
+// xorshift64: the next state's bits as a double (arbitrary bit patterns, every exponent, NaNs and
+// infinities included).
+double next_double(std::uint64_t& state) {
+  state ^= state << 13;
+  state ^= state >> 7;
+  state ^= state << 17;
+  double value;
+  std::memcpy(&value, &state, sizeof value);
+  return value;
+}
+
 // The reference: try every precision from 1 up and keep the first that reads back.
 std::string shortest_by_trying_each_precision(double value) {
   char buffer[40];
@@ -78,11 +89,7 @@ TEST_CASE("format_number finds the same digits as trying each precision on arbit
   // change their spacing.
   std::uint64_t state = 0x2545F4914F6CDD1Du;
   for (int i = 0; i < 40000; ++i) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    double value;
-    std::memcpy(&value, &state, sizeof value);
+    const double value = next_double(state);
     const double two = std::ldexp(1.0, static_cast<int>(state % 400) - 200);
     const double ten = std::pow(10.0, static_cast<int>(state % 60) - 30);
     for (double v : {value, two, std::nextafter(two, 0.0), std::nextafter(two, 1e300), ten,
@@ -95,13 +102,9 @@ TEST_CASE("format_number finds the same digits as trying each precision on arbit
 }
 
 TEST_CASE("format_number output always reads back to the same double", "[json_writer]") {
-  std::uint64_t state = 0x9E3779B97F4A7C15u;  // xorshift64: arbitrary bit patterns, every exponent
+  std::uint64_t state = 0x9E3779B97F4A7C15u;
   for (int i = 0; i < 200000; ++i) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    double value;
-    std::memcpy(&value, &state, sizeof value);
+    const double value = next_double(state);
     if (!std::isfinite(value)) continue;
     const std::string text = format_number(value);
     REQUIRE(std::strtod(text.c_str(), nullptr) == value);
