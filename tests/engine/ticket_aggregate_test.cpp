@@ -1,17 +1,20 @@
 // ticket_aggregate tests: the integer-keyed group tables — periods in a dense window grown at
 // either end with stray periods beside it, segment values interned to ids and listed in byte order,
-// the
-// "(other)" cap, backlog flows, and merge re-keying by value. Counts are worked out in comments.
+// the "(other)" cap, backlog flows, merge re-keying by value — and the total, built from the
+// period groups and the rows without a period. Counts are worked out in comments.
 #include "ticket_aggregate.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "report_reader.h"
+#include "state_codec.h"
 #include "ticket_dataset.h"
 
 namespace kpilens {
@@ -59,7 +62,8 @@ TEST_CASE("Periods fed newest first, with gaps, come out in increasing order", "
   CHECK(a.period_group(6) == nullptr);
   CHECK(a.period_group(11) == nullptr);
   CHECK(a.period_group(4) == nullptr);
-  CHECK(a.total.tickets == 5);
+  a.finish();
+  CHECK(a.total().tickets == 5);
 }
 
 TEST_CASE("A stray period far from the rest is kept beside the dense window, in order",
@@ -170,7 +174,8 @@ TEST_CASE("Merging re-keys segment groups by value and adds periods and flows", 
   const auto flows = a.flows_in_order();
   REQUIRE(flows.size() == 3);
   CHECK(flows[2].second.created == 2);
-  CHECK(a.total.tickets == 5);
+  a.finish();
+  CHECK(a.total().tickets == 5);
 }
 
 TEST_CASE("Merging past max_segments lumps the other side's new values in byte order",
@@ -201,6 +206,174 @@ TEST_CASE("A report lists only the periods with tickets when a stray date spans 
   CHECK(r.period_keys() == std::vector<std::string>{"0001-W01", "2024-W10"});
   CHECK(test::or_null(r.series("tickets")) == std::vector<double>{1, 2});
   CHECK(r.json_of("periods_note").find("only periods with tickets") != std::string::npos);
+}
+
+// A ticket with the fields the total's accumulators read; 0 (or an empty rating) for none.
+TicketRecord ticket(bool solved, double first_response, double resolution, double csat,
+                    double cost = 0) {
+  TicketRecord t;
+  t.solved = solved;
+  if (first_response > 0) t.first_response_minutes = first_response;
+  if (resolution > 0) t.resolution_hours = resolution;
+  if (csat > 0) t.csat = Rating{RatingKind::kScore, csat};
+  if (cost > 0) t.cost = cost;
+  return t;
+}
+
+TicketRecord survey_answer(double csat, std::optional<double> nps) {
+  TicketRecord t;
+  t.survey_only = true;
+  if (csat > 0) t.csat = Rating{RatingKind::kScore, csat};
+  t.nps = nps;
+  return t;
+}
+
+TEST_CASE("The total holds every row: the period groups' and those without a period",
+          "[aggregate]") {
+  // Periods 1, 1, 2, 3 and two rows without a period (no created_at, an undated survey answer):
+  //   #1 period 1: solved, first response 10 min, resolved in 2 h, CSAT 5, cost 10.25
+  //   #2 period 1: open, first response 30, CSAT 2
+  //   #3 period 2: solved, first response 20, resolved in 4 h, NPS 10, cost 0.5
+  //   #4 no period: solved, first response 40, resolved in 6 h, CSAT 4, NPS 3
+  //   #5 no period: survey answer, CSAT 5, NPS 9
+  //   #6 period 3: survey answer, NPS 7
+  // Total: tickets 4 (#1–#4), solved 3, cost 2 values summing to 10.75; CSAT answers 5, 2, 4, 5:
+  // 4 responses, 3 satisfied (≥ 4), 1 dissatisfied (≤ 1 + 5 − 4 = 2), 1 of them unjoined (#5),
+  // 2 on solved tickets (#1, #4); NPS 10, 3, 9, 7: 2 promoters, 1 passive, 1 detractor. First
+  // response 10, 20, 30, 40: mean 25, median (type 7, h = 3 × 0.5 = 1.5) 20 + 0.5 × 10 = 25.
+  // Resolution 2, 4, 6: mean 4, median 4.
+  const KpiSettings settings;
+  TicketAggregate a(0, 100);
+  const std::span<const std::string_view> none;
+  a.feed(ticket(true, 10, 2, 5, 10.25), 1, 1, none, settings);
+  a.feed(ticket(false, 30, 0, 2), 1, std::nullopt, none, settings);
+  TicketRecord third = ticket(true, 20, 4, 0, 0.5);
+  third.nps = 10;
+  a.feed(third, 2, 2, none, settings);
+  TicketRecord fourth = ticket(true, 40, 6, 4);
+  fourth.nps = 3;
+  a.feed(fourth, std::nullopt, std::nullopt, none, settings);
+  a.feed(survey_answer(5, 9), std::nullopt, std::nullopt, none, settings);
+  a.feed(survey_answer(0, 7), 3, std::nullopt, none, settings);
+  a.finish();
+
+  const TicketGroup& total = a.total();
+  CHECK(total.tickets == 4);
+  CHECK(total.solved == 3);
+  CHECK(total.cost_count == 2);
+  CHECK(total.cost_sum.value() == 10.75);
+  const CsatFigures csat = total.csat.finish(settings.csat);
+  CHECK(csat.responses == 4);
+  CHECK(csat.satisfied == 3);
+  CHECK(csat.dissatisfied == 1);
+  CHECK(total.unjoined_csat_responses == 1);
+  CHECK(total.solved_csat_responses == 2);
+  const NpsFigures nps = total.nps.finish();
+  CHECK((nps.promoters == 2 && nps.passives == 1 && nps.detractors == 1));
+  CHECK(total.first_response.values().count() == 4);
+  CHECK(*total.first_response.values().mean() == 25);
+  CHECK(*total.first_response.values().quantile(0.5) == 25);
+  CHECK(total.resolution.values().count() == 3);
+  CHECK(*total.resolution.values().mean() == 4);
+  CHECK(*total.resolution.values().quantile(0.5) == 4);
+  // The period groups keep only their own rows: 2, 1 and 0 tickets.
+  CHECK(period_tickets(a) == std::vector<uint64_t>{2, 1, 0});
+}
+
+TEST_CASE("Past the exact cap the total equals the group fed row by row", "[aggregate]") {
+  // First responses 1, 2, …, 200,000 minutes. Every 5th row has no period (40,000 rows); of the
+  // others, those before row 150,000 fall in period 0 (120,000: past the 100,000 cap on its
+  // own), the rest alternate between periods 1 and 2 (20,000 each: exact). The total, 200,000
+  // values, is a sketch: mean (1 + 200,000) ÷ 2 = 100,000.5 (exact); the extremes 1 and 200,000
+  // are kept exactly; below 64 and below 1,440 (both sketch bucket boundaries) lie 63 and 1,439
+  // values, exactly; the median's rank ⌊199,999 × 0.5⌋ = 99,999 holds 100,000, estimated within
+  // 1 %. Beside those, every figure equals a group fed the same rows one by one.
+  const KpiSettings settings;
+  TicketAggregate a(0, 100);
+  TicketGroup fed;
+  const std::span<const std::string_view> none;
+  constexpr int kRows = 200000;
+  for (int i = 0; i < kRows; ++i) {
+    const TicketRecord t = ticket(false, i + 1.0, 0, 0);
+    std::optional<int64_t> period;
+    if (i % 5 != 0) period = i < 150000 ? 0 : 1 + i % 2;
+    a.feed(t, period, std::nullopt, none, settings);
+    fed.feed(t, settings);
+  }
+  a.finish();
+  fed.finish();
+  REQUIRE(a.period_group(0)->first_response.values().approximate());
+  REQUIRE_FALSE(a.period_group(1)->first_response.values().approximate());
+
+  const DurationQuantiles& total = a.total().first_response.values();
+  CHECK(a.total().tickets == kRows);
+  CHECK(total.count() == kRows);
+  CHECK(total.approximate());
+  CHECK(*total.mean() == 100000.5);
+  CHECK(*total.quantile(0) == 1);
+  CHECK(*total.quantile(1) == kRows);
+  CHECK(total.count_below(64) == 63);
+  CHECK(total.count_below(1440) == 1439);
+  CHECK(std::fabs(*total.quantile(0.5) - 100000) <= 1000);
+
+  const DurationQuantiles& reference = fed.first_response.values();
+  for (double q : {0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99}) {
+    INFO("q = " << q);
+    CHECK(*total.quantile(q) == *reference.quantile(q));
+  }
+  for (double limit : {5.0, 15.0, 30.0, 60.0, 240.0, 480.0, 1440.0, 99999.5}) {
+    INFO("below " << limit);
+    CHECK(total.count_below(limit) == reference.count_below(limit));
+  }
+}
+
+TEST_CASE("A breakdown that starts mid-way puts every row seen so far in (blank)", "[aggregate]") {
+  // Before the column: 2 tickets in period 1 (CSAT 5 and 1), 1 without a period (CSAT 4), and an
+  // undated survey answer (CSAT 2). After: 1 ticket "x" in period 2 (CSAT 5).
+  // (blank): 3 tickets, CSAT answers 5, 1, 4, 2 → 4 responses, 2 satisfied. x: 1 ticket.
+  const KpiSettings settings;
+  TicketAggregate a(0, 100);
+  const std::span<const std::string_view> none;
+  a.feed(ticket(false, 0, 0, 5), 1, std::nullopt, none, settings);
+  a.feed(ticket(false, 0, 0, 1), 1, std::nullopt, none, settings);
+  a.feed(ticket(false, 0, 0, 4), std::nullopt, std::nullopt, none, settings);
+  a.feed(survey_answer(2, std::nullopt), std::nullopt, std::nullopt, none, settings);
+  a.add_segment_column();
+  const std::string_view x[] = {"x"};
+  a.feed(ticket(false, 0, 0, 5), 2, std::nullopt, x, settings);
+  a.finish();
+
+  CHECK(values_of(a, 0) == std::vector<std::string>{"(blank)", "x"});
+  CHECK(tickets_of(a, 0) == std::vector<uint64_t>{3, 1});
+  const CsatFigures blank = a.segments_in_order(0)[0].group->csat.finish(settings.csat);
+  CHECK((blank.responses == 4 && blank.satisfied == 2));
+  CHECK(a.total().tickets == 4);
+}
+
+TEST_CASE("An aggregate's saved state keeps its rows without a period", "[aggregate]") {
+  // A: 2 tickets in period 1 (first responses 10, 20), 3 without one (30, 40, 50). Saved, loaded
+  // and merged into an empty aggregate: total 5 tickets, first responses mean (10 + … + 50) ÷ 5
+  // = 30; the period group 2 tickets.
+  const KpiSettings settings;
+  TicketAggregate a(0, 100);
+  const std::span<const std::string_view> none;
+  for (double minutes : {10.0, 20.0}) {
+    a.feed(ticket(false, minutes, 0, 0), 1, std::nullopt, none, settings);
+  }
+  for (double minutes : {30.0, 40.0, 50.0}) {
+    a.feed(ticket(false, minutes, 0, 0), std::nullopt, std::nullopt, none, settings);
+  }
+  StateWriter out;
+  a.save(out);
+  TicketAggregate loaded(0, 100);
+  StateReader in(out.bytes());
+  REQUIRE(loaded.load(in));
+  TicketAggregate merged(0, 100);
+  merged.merge(loaded);
+  merged.finish();
+  CHECK(merged.total().tickets == 5);
+  CHECK(*merged.total().first_response.values().mean() == 30);
+  CHECK(period_tickets(merged) == std::vector<uint64_t>{2});
 }
 
 }  // namespace

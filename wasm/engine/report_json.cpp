@@ -390,7 +390,7 @@ std::string write_report(TicketDataset& d) {
 
   const TicketGroup empty;
   KpiSettings settings = config.kpis;
-  settings.survey_offers_known = agg.total.csat.finish(settings.csat).has_offer_info;
+  settings.survey_offers_known = agg.total().csat.finish(settings.csat).has_offer_info;
   w.key("kpis");
   w.begin_array();
   for (const KpiDefinition& def : ticket_kpi_catalogue()) {
@@ -398,7 +398,7 @@ std::string write_report(TicketDataset& d) {
     bool available = !inputs.empty() && !d.failed();
     std::optional<KpiValue> from_config;
     if (!available && !d.failed() && def.config_fallback) {
-      from_config = def.config_fallback->overall(agg.total, settings);
+      from_config = def.config_fallback->overall(agg.total(), settings);
     }
     const bool overall_only = from_config.has_value();
     if (overall_only) available = true;
@@ -436,7 +436,7 @@ std::string write_report(TicketDataset& d) {
     if (overall_only) {
       overall = *from_config;
     } else if (available) {
-      overall = def.compute(agg.total, settings);
+      overall = def.compute(agg.total(), settings);
     }
     write_kpi_value(w, overall, def.extra_names);
 
@@ -499,11 +499,11 @@ std::string write_report(TicketDataset& d) {
   // Distributions of the durations over all tickets, in fixed ranges [lower, upper).
   w.key("distributions");
   w.begin_object();
-  write_distribution(w, "resolution_time", "hours", agg.total.resolution.values(),
+  write_distribution(w, "resolution_time", "hours", agg.total().resolution.values(),
                      {1, 4, 8, 24, 48, 72, 168},
                      {"< 1 h", "1–4 h", "4–8 h", "8–24 h", "1–2 d", "2–3 d", "3–7 d", "≥ 7 d"});
   write_distribution(
-      w, "first_response_time", "minutes", agg.total.first_response.values(),
+      w, "first_response_time", "minutes", agg.total().first_response.values(),
       {5, 15, 30, 60, 240, 480, 1440},
       {"< 5 min", "5–15 min", "15–30 min", "30–60 min", "1–4 h", "4–8 h", "8–24 h", "≥ 24 h"});
   w.end_object();

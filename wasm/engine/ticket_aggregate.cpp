@@ -191,11 +191,12 @@ void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> pe
                            std::optional<int64_t> left_period,
                            std::span<const std::string_view> segments,
                            const KpiSettings& settings) {
-  total.feed(ticket, settings);
   if (period) {
     period_group_at(*period).feed(ticket, settings);
     if (!ticket.survey_only) ++flow_at(*period).created;
     if (left_period) ++flow_at(*left_period < *period ? *period : *left_period).solved;
+  } else {
+    no_period_.feed(ticket, settings);
   }
   for (size_t i = 0; i < segments.size() && i < segments_.size(); ++i) {
     std::string_view value = segments[i].empty() ? kBlankSegment : segments[i];
@@ -204,7 +205,7 @@ void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> pe
 }
 
 KPILENS_RARELY_RUN void TicketAggregate::merge(const TicketAggregate& other) {
-  total.merge(other.total);
+  no_period_.merge(other.no_period_);
   for (const auto& [period, id] : other.period_ids_.in_order()) {
     period_group_at(period).merge(other.period_groups_[id]);
   }
@@ -224,16 +225,24 @@ KPILENS_RARELY_RUN void TicketAggregate::merge(const TicketAggregate& other) {
   lumped_segment_rows += other.lumped_segment_rows;
 }
 
-void TicketAggregate::add_segment_column() {
+KPILENS_RARELY_RUN TicketGroup TicketAggregate::merged_total() const {
+  TicketGroup all = no_period_;
+  for (const TicketGroup& group : period_groups_) all.merge(group);
+  return all;
+}
+
+KPILENS_RARELY_RUN void TicketAggregate::add_segment_column() {
   segments_.emplace_back();
-  if (total.tickets > 0) {
+  TicketGroup all = merged_total();
+  if (all.tickets > 0) {
     SegmentColumn& c = segments_.back();
-    c.insert(kBlankSegment, hash_of(kBlankSegment), TicketGroup(total));
+    c.insert(kBlankSegment, hash_of(kBlankSegment), std::move(all));
   }
 }
 
 void TicketAggregate::finish() {
-  total.finish();
+  total_ = merged_total();
+  total_.finish();
   for (TicketGroup& group : period_groups_) group.finish();
   for (SegmentColumn& column : segments_) {
     for (TicketGroup& group : column.groups) group.finish();

@@ -3,6 +3,12 @@
 // a dense window (PeriodIndex), segment values are interned once to ids; groups sit in vectors by
 // id. Output order never depends on a hash: the ordered views (periods(), segments_in_order())
 // sort when the report is written. Mergeable: two halves of a file give one whole.
+//
+// The total is not fed row by row: every row lands in exactly one period group or in the
+// no-period group, so the total is their merge, built when it is needed (finish(), a breakdown
+// that starts mid-way). Merging gives the same figures as feeding the same rows (every counter and
+// ExactSum is order-free, exact quantiles select values, the sketch past the cap holds the same
+// counts whatever the order), and one group fed per row instead of two saves a TicketGroup::feed.
 #pragma once
 
 #include <cstdint>
@@ -75,7 +81,9 @@ class TicketAggregate {
   void feed(const TicketRecord& ticket, std::optional<int64_t> period,
             std::optional<int64_t> left_period, std::span<const std::string_view> segments,
             const KpiSettings& settings);
+  // Merges the other's no-period, period and segment groups and flows (its total is derived).
   void merge(const TicketAggregate& other);
+  // Builds the total and finishes every group. Feeding or merging after it needs another finish().
   void finish();
   // The state as bytes (ticket_state.cpp), for a worker's part of a file. load() replaces this
   // aggregate's groups (its column count and max_segments stay: the state must have as many
@@ -103,7 +111,9 @@ class TicketAggregate {
   std::vector<SegmentGroup> segments_in_order(size_t column) const;
   bool has_segment_value(size_t column, std::string_view value) const;
 
-  TicketGroup total;
+  // Every row's group: the merge of the no-period group and the period groups, as of the last
+  // finish() (empty before it).
+  const TicketGroup& total() const { return total_; }
   uint64_t lumped_segment_rows = 0;  // rows put in "(other)" because a column had too many values
 
  private:
@@ -124,7 +134,13 @@ class TicketAggregate {
   uint32_t group_id(size_t column, std::string_view value);
   TicketGroup& period_group_at(int64_t period);
   BacklogFlow& flow_at(int64_t period);
+  // The no-period group merged with every period group.
+  TicketGroup merged_total() const;
 
+  TicketGroup total_;
+  // Rows without a period: no created_at column, survey answers without a date (or whose ticket
+  // had none).
+  TicketGroup no_period_;
   std::vector<SegmentColumn> segments_;
   PeriodIndex period_ids_;
   std::vector<TicketGroup> period_groups_;  // by period id

@@ -18,7 +18,7 @@ namespace kpilens {
 
 namespace {
 
-constexpr uint32_t kPartMagic = 0x3250504B;  // "KPP2"
+constexpr uint32_t kPartMagic = 0x3350504B;  // "KPP3"
 
 bool is_utf16(TextEncoding encoding) {
   return encoding == TextEncoding::kUtf16Le || encoding == TextEncoding::kUtf16Be;

@@ -100,10 +100,11 @@ bool TicketGroup::load(StateReader& in) {
          first_contact.load(in) && first_response.load(in) && resolution.load(in);
 }
 
-// Periods and segment values in their output order (sorted), so that two aggregates holding the
+// The no-period group (the total is derived from it and the period groups at finish), then
+// periods and segment values in their output order (sorted), so that two aggregates holding the
 // same groups write the same bytes whatever order their rows came in.
 void TicketAggregate::save(StateWriter& out) const {
-  total.save(out);
+  no_period_.save(out);
   out.write_varint(lumped_segment_rows);
   const auto periods = period_ids_.in_order();
   out.write_varint(periods.size());
@@ -134,7 +135,7 @@ bool TicketAggregate::load(StateReader& in) {
   // Each group takes well over 8 bytes (its counters and four empty sums or sketches).
   constexpr size_t kMinGroupBytes = 8;
   uint64_t count = 0;
-  if (!total.load(in) || !in.read_varint(lumped_segment_rows)) return false;
+  if (!no_period_.load(in) || !in.read_varint(lumped_segment_rows)) return false;
   if (!in.read_count(count, 1 + kMinGroupBytes)) return false;
   for (uint64_t k = 0; k < count; ++k) {
     int64_t period = 0;
