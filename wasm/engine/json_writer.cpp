@@ -129,7 +129,8 @@ struct Binary {
 };
 
 Binary binary_of(double value) {
-  const auto bits = std::bit_cast<uint64_t>(value);
+  uint64_t bits;  // std::bit_cast is missing from Emscripten 3.1.6's libc++
+  std::memcpy(&bits, &value, sizeof bits);
   const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
   const auto biased = static_cast<int>(bits >> 52);
   Binary b;
