@@ -191,6 +191,8 @@ void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> pe
                            std::optional<int64_t> left_period,
                            std::span<const std::string_view> segments,
                            const KpiSettings& settings) {
+  if (settled_total_) [[unlikely]]
+    settled_total_->feed(ticket, settings);
   if (period) {
     period_group_at(*period).feed(ticket, settings);
     if (!ticket.survey_only) ++flow_at(*period).created;
@@ -205,6 +207,12 @@ void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> pe
 }
 
 KPILENS_RARELY_RUN void TicketAggregate::merge(const TicketAggregate& other) {
+  if (!settled_total_) settled_total_ = merged_total();
+  if (other.settled_total_) {
+    settled_total_->merge(*other.settled_total_);
+  } else {
+    settled_total_->merge(other.merged_total());
+  }
   no_period_.merge(other.no_period_);
   for (const auto& [period, id] : other.period_ids_.in_order()) {
     period_group_at(period).merge(other.period_groups_[id]);
@@ -231,9 +239,13 @@ KPILENS_RARELY_RUN TicketGroup TicketAggregate::merged_total() const {
   return all;
 }
 
+KPILENS_RARELY_RUN TicketGroup TicketAggregate::current_total() const {
+  return settled_total_ ? *settled_total_ : merged_total();
+}
+
 KPILENS_RARELY_RUN void TicketAggregate::add_segment_column() {
   segments_.emplace_back();
-  TicketGroup all = merged_total();
+  TicketGroup all = current_total();
   if (all.tickets > 0) {
     SegmentColumn& c = segments_.back();
     c.insert(kBlankSegment, hash_of(kBlankSegment), std::move(all));
@@ -241,7 +253,7 @@ KPILENS_RARELY_RUN void TicketAggregate::add_segment_column() {
 }
 
 void TicketAggregate::finish() {
-  total_ = merged_total();
+  total_ = current_total();
   total_.finish();
   for (TicketGroup& group : period_groups_) group.finish();
   for (SegmentColumn& column : segments_) {

@@ -136,8 +136,15 @@ class TicketAggregate {
   BacklogFlow& flow_at(int64_t period);
   // The no-period group merged with every period group.
   TicketGroup merged_total() const;
+  // Every row's group as of now: the settled total, or else the merge above.
+  TicketGroup current_total() const;
 
   TicketGroup total_;
+  // From the first merge() or load() on, the total is kept as it goes (and rows fed after that
+  // feed it too): an aggregate that merges parts (parallel reading) then adds up their totals,
+  // which each part built from its own period groups, instead of rebuilding the total from the
+  // merged period groups at finish, one exact value at a time, on the thread every part waits for.
+  std::optional<TicketGroup> settled_total_;
   // Rows without a period: no created_at column, survey answers without a date (or whose ticket
   // had none).
   TicketGroup no_period_;

@@ -100,10 +100,12 @@ bool TicketGroup::load(StateReader& in) {
          first_contact.load(in) && first_response.load(in) && resolution.load(in);
 }
 
-// The no-period group (the total is derived from it and the period groups at finish), then
-// periods and segment values in their output order (sorted), so that two aggregates holding the
-// same groups write the same bytes whatever order their rows came in.
+// The total (built here from the period groups unless already settled: a part builds its own, on
+// its own thread), the no-period group, then periods and segment values in their output order
+// (sorted), so that two aggregates holding the same groups write the same bytes whatever order
+// their rows came in.
 void TicketAggregate::save(StateWriter& out) const {
+  current_total().save(out);
   no_period_.save(out);
   out.write_varint(lumped_segment_rows);
   const auto periods = period_ids_.in_order();
@@ -135,7 +137,10 @@ bool TicketAggregate::load(StateReader& in) {
   // Each group takes well over 8 bytes (its counters and four empty sums or sketches).
   constexpr size_t kMinGroupBytes = 8;
   uint64_t count = 0;
-  if (!no_period_.load(in) || !in.read_varint(lumped_segment_rows)) return false;
+  settled_total_.emplace();
+  if (!settled_total_->load(in) || !no_period_.load(in) || !in.read_varint(lumped_segment_rows)) {
+    return false;
+  }
   if (!in.read_count(count, 1 + kMinGroupBytes)) return false;
   for (uint64_t k = 0; k < count; ++k) {
     int64_t period = 0;
@@ -143,6 +148,10 @@ bool TicketAggregate::load(StateReader& in) {
     if (period_ids_.find(period) != PeriodIndex::kNone) return in.fail();
     if (!period_group_at(period).load(in)) return false;
   }
+  // The total must count the rows its groups count (a cheap check that it belongs with them).
+  uint64_t grouped = no_period_.tickets;
+  for (const TicketGroup& group : period_groups_) grouped += group.tickets;
+  if (grouped != settled_total_->tickets) return in.fail();
   if (!in.read_count(count, 3)) return false;
   for (uint64_t k = 0; k < count; ++k) {
     int64_t period = 0;
