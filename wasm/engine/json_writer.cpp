@@ -1,11 +1,10 @@
-// json_writer: see json_writer.h. Numbers: the digits come from simdjson's Grisu2 (integer
-// arithmetic, the same in every build) and are proven to be what the printf search would print by
-// exact integer comparisons; only when they are not (about one ratio in 2,000) does the search run.
-// libc's printf/strtod work in long double, which wasm emulates in software: the search cost ~4,000
-// instructions per number natively and far more in wasm, on the serial path of every report.
+// json_writer: see json_writer.h. Numbers: "%.{p}g" for the smallest p that reads back is computed
+// in integers, exactly as printf and strtod would decide it (one 128-bit division, then per p a
+// rounding and two exact comparisons); only values out of the integers' range (below 1e-10 or
+// above 1e44, never a report's ratio or duration) take the printf search itself. libc's
+// printf/strtod work in long double, which wasm emulates in software: the search cost ~20,000
+// instructions per fraction natively and far more in wasm, on the serial path of every report.
 #include "json_writer.h"
-
-#include <simdjson.h>
 
 #include <bit>
 #include <charconv>
@@ -19,94 +18,41 @@ namespace kpilens {
 
 namespace {
 
-// A positive decimal 0.d₁d₂…d_L × 10^point with d₁ ≠ 0 and d_L ≠ 0 (L ≤ 17 for a double).
-struct Decimal {
-  char digits[24] = {};
-  int length = 0;
-  int point = 0;
-};
-
-// Grisu2's digits of a finite positive double. They always read back to it, but may be one digit
-// longer than the shortest, or not the nearest decimal of their length.
-Decimal grisu2_digits(double value) {
-  char text[64];
-  const char* const end = simdjson::internal::to_chars(text, text + sizeof text, value);
-  Decimal d;
-  int before_point = 0;  // digits written before the '.', leading zeros included
-  bool seen_point = false;
-  int leading_zeros = 0;
-  const char* p = text;
-  for (; p < end && *p != 'e'; ++p) {
-    if (*p == '.') {
-      seen_point = true;
-      continue;
-    }
-    if (d.length == 0 && *p == '0') {
-      ++leading_zeros;
-    } else {
-      d.digits[d.length++] = *p;
-    }
-    if (!seen_point) ++before_point;
-  }
-  int exponent = 0;
-  if (p < end) std::from_chars(p + (p[1] == '+' ? 2 : 1), end, exponent);
-  while (d.length > 0 && d.digits[d.length - 1] == '0') --d.length;
-  d.point = before_point - leading_zeros + exponent;
-  return d;
-}
-
-// `d` as printf's "%.{L}g" prints it (L = its length: no trailing zero to remove).
-void write_like_printf_g(const Decimal& d, bool negative, std::string& out) {
-  if (negative) out.push_back('-');
-  const int x = d.point - 1;  // the exponent of d₁.d₂… × 10^x
-  if (x < -4 || x >= d.length) {
-    out.push_back(d.digits[0]);
-    if (d.length > 1) {
-      out.push_back('.');
-      out.append(d.digits + 1, static_cast<size_t>(d.length - 1));
-    }
-    out.push_back('e');
-    out.push_back(x < 0 ? '-' : '+');
-    const int magnitude = x < 0 ? -x : x;
-    if (magnitude < 10) out.push_back('0');
-    char exponent[8];
-    const auto written = std::to_chars(exponent, exponent + sizeof exponent, magnitude);
-    out.append(exponent, written.ptr);
-  } else if (x >= 0) {
-    out.append(d.digits, static_cast<size_t>(x + 1));
-    if (x + 1 < d.length) {
-      out.push_back('.');
-      out.append(d.digits + x + 1, static_cast<size_t>(d.length - x - 1));
-    }
-  } else {
-    out += "0.";
-    out.append(static_cast<size_t>(-x - 1), '0');
-    out.append(d.digits, static_cast<size_t>(d.length));
-  }
-}
-
 __extension__ typedef unsigned __int128 Uint128;  // GCC and Clang, natively and in wasm
 
-// Compares a × 10^k with b × 2^s exactly (a, b > 0 and below 2^63): -1, 0 or 1, or nullopt when
-// |k| > 27 (5^27 is the largest power of five below 2^63; a report's figures never come near).
-std::optional<int> compare_decimal_binary(uint64_t a, int k, uint64_t b, int s) {
-  if (k > 27 || k < -27) return std::nullopt;
+// 5^27 is the largest power of five below 2^63.
+constexpr int kMaxPowerOfFive = 27;
+
+uint64_t power_of_five(int n) {
   uint64_t five = 1;
-  for (int i = 0; i < (k < 0 ? -k : k); ++i) five *= 5;
-  // a × 5^k × 2^k against b × 2^s: the power of five moves to whichever side keeps it positive.
+  for (int i = 0; i < n; ++i) five *= 5;
+  return five;
+}
+
+uint64_t power_of_ten(int n) {
+  uint64_t ten = 1;
+  for (int i = 0; i < n; ++i) ten *= 10;
+  return ten;
+}
+
+int bit_length(Uint128 v) {
+  const auto high = static_cast<uint64_t>(v >> 64);
+  return high != 0 ? 128 - std::countl_zero(high) : 64 - std::countl_zero(static_cast<uint64_t>(v));
+}
+
+// Compares a × 10^k with b × 2^s exactly (a, b > 0 and below 2^63): -1, 0 or 1, or nullopt when
+// |k| > 27.
+std::optional<int> compare_decimal_binary(uint64_t a, int k, uint64_t b, int s) {
+  if (k > kMaxPowerOfFive || k < -kMaxPowerOfFive) return std::nullopt;
+  // a × 5^k × 2^k against b × 2^s: the power of five goes to whichever side keeps it positive.
   Uint128 x = a, y = b;
-  int x_shift = k, y_shift = s;
+  const int x_shift = k, y_shift = s;
   if (k >= 0) {
-    x *= five;
+    x *= power_of_five(k);
   } else {
-    y *= five;
+    y *= power_of_five(-k);
   }
-  auto bits = [](Uint128 v) {
-    const auto high = static_cast<uint64_t>(v >> 64);
-    return high != 0 ? 128 - std::countl_zero(high)
-                     : 64 - std::countl_zero(static_cast<uint64_t>(v));
-  };
-  const int x_top = bits(x) + x_shift, y_top = bits(y) + y_shift;
+  const int x_top = bit_length(x) + x_shift, y_top = bit_length(y) + y_shift;
   if (x_top != y_top) return x_top < y_top ? -1 : 1;
   // The same leading bit: shifting the side with the larger exponent brings it to the other's
   // length, under 122 bits.
@@ -118,14 +64,13 @@ std::optional<int> compare_decimal_binary(uint64_t a, int k, uint64_t b, int s) 
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 
-// A finite positive double as m × 2^q, and the bounds of the decimals that read back to it: a
-// value strictly between them rounds to it, one at a bound too when m is even (ties go to the
-// even significand).
+// A finite positive double as m × 2^q, and the bounds of the decimals that read back to it (strtod
+// rounds to nearest, ties to even): a value strictly between them rounds to it, one at a bound too
+// when m is even.
 struct Binary {
   uint64_t m = 0;
   int q = 0;
-  uint64_t low = 0, high = 0;  // bounds (low × 2^bound_shift, high × 2^bound_shift)
-  int bound_shift = 0;
+  uint64_t low = 0, high = 0;  // the bounds are low × 2^(q − 2) and high × 2^(q − 2)
 };
 
 Binary binary_of(double value) {
@@ -138,20 +83,88 @@ Binary binary_of(double value) {
   b.q = biased == 0 ? -1074 : biased - 1075;
   // Halfway to each neighbour; above a power of two the neighbour below is half as far.
   const bool closer_below = fraction == 0 && biased > 1;
-  b.bound_shift = b.q - 2;
   b.low = closer_below ? 4 * b.m - 1 : 4 * b.m - 2;
   b.high = 4 * b.m + 2;
   return b;
 }
 
-// Whether digits × 10^k reads back to the double `b` describes; nullopt when not decidable here.
+// Whether digits × 10^k reads back to the double `b` describes; nullopt when out of range.
 std::optional<bool> reads_back(uint64_t digits, int k, const Binary& b) {
-  const auto above_low = compare_decimal_binary(digits, k, b.low, b.bound_shift);
-  const auto below_high = compare_decimal_binary(digits, k, b.high, b.bound_shift);
+  const auto above_low = compare_decimal_binary(digits, k, b.low, b.q - 2);
+  const auto below_high = compare_decimal_binary(digits, k, b.high, b.q - 2);
   if (!above_low || !below_high) return std::nullopt;
   const bool ties_in = b.m % 2 == 0;
   return (*above_low > 0 || (*above_low == 0 && ties_in)) &&
          (*below_high < 0 || (*below_high == 0 && ties_in));
+}
+
+// ⌊v / 10^k⌋ for v = m × 2^q, and whether anything was cut off; nullopt when out of range.
+struct Truncated {
+  uint64_t digits = 0;
+  bool inexact = false;
+};
+
+std::optional<Truncated> truncate_scaled(const Binary& b, int k) {
+  if (k > kMaxPowerOfFive || k < -kMaxPowerOfFive) return std::nullopt;
+  // v / 10^k = m × 5^-k × 2^(q − k).
+  const int shift = b.q - k;
+  Uint128 n = b.m;
+  Uint128 divisor = 1;
+  if (k <= 0) {
+    n *= power_of_five(-k);
+  } else {
+    divisor = power_of_five(k);
+  }
+  if (shift >= 0) {
+    if (bit_length(n) + shift > 127) return std::nullopt;
+    n <<= shift;
+    return Truncated{static_cast<uint64_t>(n / divisor), n % divisor != 0};
+  }
+  const Uint128 quotient = n / divisor;
+  const bool cut = n % divisor != 0;
+  if (-shift >= 128) return Truncated{0, cut || quotient != 0};
+  const Uint128 kept = quotient >> -shift;
+  return Truncated{static_cast<uint64_t>(kept), cut || (kept << -shift) != quotient};
+}
+
+// The decimal `digits` × 10^(exponent − precision + 1) (digits of `precision` digits) as printf's
+// "%.{precision}g" prints it: exponent style below 10^-4 and from 10^precision on, trailing zeros
+// removed.
+void write_like_printf_g(uint64_t digits, int precision, int exponent, bool negative,
+                         std::string& out) {
+  char text[24];
+  const auto written = std::to_chars(text, text + sizeof text, digits);
+  int length = static_cast<int>(written.ptr - text);
+  while (length > 1 && text[length - 1] == '0') --length;
+  if (negative) out.push_back('-');
+  if (exponent < -4 || exponent >= precision) {
+    out.push_back(text[0]);
+    if (length > 1) {
+      out.push_back('.');
+      out.append(text + 1, static_cast<size_t>(length - 1));
+    }
+    out.push_back('e');
+    out.push_back(exponent < 0 ? '-' : '+');
+    const int magnitude = exponent < 0 ? -exponent : exponent;
+    if (magnitude < 10) out.push_back('0');
+    char digits_of_exponent[8];
+    const auto end = std::to_chars(digits_of_exponent, digits_of_exponent + 8, magnitude);
+    out.append(digits_of_exponent, end.ptr);
+  } else if (exponent >= 0) {
+    const int whole = exponent + 1;
+    if (whole >= length) {
+      out.append(text, static_cast<size_t>(length));
+      out.append(static_cast<size_t>(whole - length), '0');
+    } else {
+      out.append(text, static_cast<size_t>(whole));
+      out.push_back('.');
+      out.append(text + whole, static_cast<size_t>(length - whole));
+    }
+  } else {
+    out += "0.";
+    out.append(static_cast<size_t>(-exponent - 1), '0');
+    out.append(text, static_cast<size_t>(length));
+  }
 }
 
 // The reference: the first precision from 1 up whose "%.{p}g" reads back.
@@ -162,6 +175,48 @@ std::string shortest_by_search(double value) {
     if (std::strtod(buffer, nullptr) == value) break;
   }
   return buffer;
+}
+
+// The reference's result computed in integers, or false when out of range.
+bool shortest_in_integers(double value, std::string& out) {
+  const Binary b = binary_of(std::fabs(value));
+  // The decimal exponent x (10^x ≤ v < 10^(x+1)) from the binary one, then corrected: v's 18
+  // leading digits T = ⌊v / 10^(x − 17)⌋ must lie in [10^17, 10^18).
+  const int binary_exponent = b.q + bit_length(b.m) - 1;
+  int x = static_cast<int>(std::floor(binary_exponent * 0.30102999566398120));
+  std::optional<Truncated> t;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    t = truncate_scaled(b, x - 17);
+    if (!t) return false;
+    if (t->digits >= power_of_ten(18)) {
+      ++x;
+    } else if (t->digits < power_of_ten(17)) {
+      --x;
+    } else {
+      break;
+    }
+  }
+  if (t->digits < power_of_ten(17) || t->digits >= power_of_ten(18)) return false;
+  // "%.{p}g" rounds the exact value to p digits, to nearest with ties to even (the 18th digit
+  // and everything cut off after it decide); the first p whose rounding reads back is printed.
+  for (int precision = 1; precision <= 17; ++precision) {
+    const uint64_t unit = power_of_ten(18 - precision);
+    uint64_t digits = t->digits / unit;
+    const uint64_t rest = t->digits % unit, half = unit / 2;
+    if (rest > half || (rest == half && (t->inexact || digits % 2 == 1))) ++digits;
+    int exponent = x;
+    if (digits == power_of_ten(precision)) {  // 9.99… rounded up to 10.0…
+      digits /= 10;
+      ++exponent;
+    }
+    const auto back = reads_back(digits, exponent - precision + 1, b);
+    if (!back) return false;
+    if (*back) {
+      write_like_printf_g(digits, precision, exponent, value < 0, out);
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -176,36 +231,8 @@ std::string format_number(double value) {
     out.assign(buffer, written.ptr);
     return out;
   }
-  // Grisu2's digits G (L of them) read back to the value. They are what the reference prints
-  // ("%.{p}g" for the smallest p that reads back) when (1) no decimal of L − 1 digits reads back:
-  // the decimals that read back form an interval holding G, so if one did, one of the two around
-  // G would; and (2) G is the nearest decimal of L digits, strictly (printf's "%.{L}g"). Both are
-  // decided exactly in integers; else (a shorter decimal exists: about one ratio in 2,000; a tie;
-  // an exponent out of range) the reference search decides.
-  const double magnitude = std::fabs(value);
-  const Decimal d = grisu2_digits(magnitude);
-  uint64_t g = 0;
-  for (int i = 0; i < d.length; ++i) g = g * 10 + static_cast<uint64_t>(d.digits[i] - '0');
-  const int k = d.point - d.length;  // the value is about g × 10^k
-  const Binary b = binary_of(magnitude);
-  bool settled = true;
-  if (d.length > 1) {
-    const auto truncated = reads_back(g / 10, k + 1, b);
-    const auto rounded_up = reads_back(g / 10 + 1, k + 1, b);
-    settled = truncated && rounded_up && !*truncated && !*rounded_up;
-  }
-  if (settled) {
-    // Strictly between the midpoints to the neighbouring L-digit decimals (twice the value is
-    // m × 2^(q+1)); below 10^(L-1) (G = 1 × 10^k) the decimals are ten times as close.
-    const bool power_of_ten = d.length == 1 && g == 1;
-    const auto up = compare_decimal_binary(2 * g + 1, k, b.m, b.q + 1);
-    const auto down = power_of_ten ? compare_decimal_binary(20 * g - 1, k - 1, b.m, b.q + 1)
-                                   : compare_decimal_binary(2 * g - 1, k, b.m, b.q + 1);
-    settled = up && down && *up > 0 && *down < 0;
-  }
-  if (!settled) return shortest_by_search(value);
-  write_like_printf_g(d, value < 0, out);
-  return out;
+  if (shortest_in_integers(value, out)) return out;
+  return shortest_by_search(value);
 }
 
 void JsonWriter::separator() {

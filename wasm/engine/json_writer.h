@@ -12,8 +12,8 @@
 namespace kpilens {
 
 // Shortest "%.{p}g" (p = 1…17) that reads back to the same double (the first p from 1 up);
-// integers print without ".0"; NaN and infinities print as null. Computed without printf in nearly
-// every case (json_writer.cpp), with the same bytes.
+// integers print without ".0"; NaN and infinities print as null. Computed in integers, as printf
+// and strtod would decide it, except out of range (json_writer.cpp).
 std::string format_number(double value);
 
 class JsonWriter {
