@@ -2,7 +2,9 @@
 //   dist/site/      the served page (index.html, app.js, styles.css)
 //   dist/kpilens.html  one self-contained file: script, styles and wasm inlined, worker from a Blob URL;
 //                      opens from file://, as a wiki attachment, in an iframe.
-// Both are classic scripts (no ES modules: Chromium blocks module scripts from file://). The sample export
+// Two classic scripts (no ES modules: Chromium blocks module scripts from file://): engine_start.js in <head>
+// (starts the engine worker, whose source it carries, before the page's own script is fetched and run) and
+// app.js at the end of <body>. The sample export
 // is not inlined: the page makes it (web/sample_tickets.js, the generator behind scripts/gen).
 // Weight (400 KB gzipped budget for the single file): the wasm travels LZMA-packed in base64, the
 // Emscripten glue and the styles are minified, and dist/size.json lists what each part weighs.
@@ -62,18 +64,21 @@ function lzmaPack(bytes) {
   return new Uint8Array(packed);
 }
 
-const bundle = async (worker) => (await esbuild.build({
-  entryPoints: [path('web/app.js')],
+const bundle = async (entry, define = {}) => (await esbuild.build({
+  entryPoints: [path(entry)],
   bundle: true,
   format: 'iife',
   minify: true,
   write: false,
   legalComments: 'none',
   target,
-  define: { __KPILENS_WORKER_SOURCE__: JSON.stringify(worker) },
+  define,
 })).outputFiles[0].text;
+const startBundle = (worker) => bundle('web/engine_start.js', { __KPILENS_WORKER_SOURCE__: JSON.stringify(worker) });
 // Inline <script> must not contain "</script" (only possible inside strings here).
-const script = (await bundle(workerSource)).replaceAll('</script', '<\\/script');
+const inline = (code) => code.replaceAll('</script', '<\\/script');
+const startScript = inline(await startBundle(workerSource));
+const script = inline(await bundle('web/app.js'));
 const styles = await minify(readFileSync(path('web/styles.css'), 'utf8'), 'css');
 const template = readFileSync(path('web/index.html'), 'utf8');
 
@@ -84,6 +89,7 @@ const common = "worker-src blob:; img-src 'self' data: blob:; object-src 'none';
 const siteCsp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; ${common}`;
 rmSync(path('dist/site'), { recursive: true, force: true });
 mkdirSync(path('dist/site'), { recursive: true });
+writeFileSync(path('dist/site/engine_start.js'), startScript);
 writeFileSync(path('dist/site/app.js'), script);
 writeFileSync(path('dist/site/styles.css'), styles);
 writeFileSync(
@@ -91,14 +97,16 @@ writeFileSync(
   template
     .replace('%CSP%', siteCsp)
     .replace('<!-- KPILENS:STYLE -->', '<link rel="stylesheet" href="styles.css">')
+    .replace('<!-- KPILENS:START -->', '<script src="engine_start.js"></script>')
     .replace('<!-- KPILENS:SCRIPT -->', '<script src="app.js"></script>'),
 );
 
 // The single file: inline script and style allowed by their hashes, nothing else.
-const singleCsp = `default-src 'self'; script-src ${sha256(script)} 'wasm-unsafe-eval'; style-src ${sha256(styles)}; connect-src 'self'; ${common}`;
+const singleCsp = `default-src 'self'; script-src ${sha256(startScript)} ${sha256(script)} 'wasm-unsafe-eval'; style-src ${sha256(styles)}; connect-src 'self'; ${common}`;
 const single = template
   .replace('%CSP%', singleCsp)
   .replace('<!-- KPILENS:STYLE -->', () => `<style>${styles}</style>`)
+  .replace('<!-- KPILENS:START -->', () => `<script>${startScript}</script>`)
   .replace('<!-- KPILENS:SCRIPT -->', () => `<script>${script}</script>`);
 writeFileSync(path('dist/kpilens.html'), single);
 
@@ -107,12 +115,13 @@ const gzip = (text) => gzipSync(text, { level: 9 }).length;
 const gz = gzip(single);
 const budget = 400 * 1024;
 // What each part weighs gzipped on its own (they share little, so the sum is close to the whole); the
-// page script without the worker source it carries.
+// page's scripts without the worker source engine_start.js carries.
 const parts = {
   wasm: gzip(wasmBase64),
   glue: gzip(wasmGlue),
   worker: gzip(workerMain),
-  script: gzip(await bundle('')),
+  start: gzip(await startBundle('')),
+  script: gzip(script),
   styles: gzip(styles),
   html: gzip(template),
 };

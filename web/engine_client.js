@@ -1,9 +1,7 @@
 // engine_client.js: the main thread's side of the worker protocol. One worker at a time, started with the
-// page (not at the first drop) so that it has compiled and instantiated the module before a file comes in;
+// page (not at the first drop) so that it has compiled and instantiated the module before a file comes in:
+// the first one by engine_start.js, the page's first script, whose worker and Blob URL it takes over;
 // cancelling terminates it at once (no cooperative checks needed) and starts the next one.
-
-/* The worker's source (kpilens.web.js + worker.js) is injected by the build as a string. */
-/* global __KPILENS_WORKER_SOURCE__ */
 import { startHelpers, workerCount } from './parallel_read.js';
 
 const CHUNK_BYTES = 8 << 20;
@@ -14,21 +12,27 @@ export class EngineClient {
     this.workerUrl = null;
     this.pending = null;
     this.nextId = 1;
+    const start = globalThis.kpilensEngineStart;
+    if (!start?.url) throw new Error('kpilens: engine_start.js did not run before the page script');
+    this.workerUrl = start.url;
+    if (start.worker && !start.error) this.adopt(start.worker);
+    else start.worker?.terminate();
     this.ensureWorker();
   }
 
-  ensureWorker() {
-    if (this.worker) return this.worker;
-    if (!this.workerUrl) {
-      const blob = new Blob([__KPILENS_WORKER_SOURCE__], { type: 'text/javascript' });
-      this.workerUrl = URL.createObjectURL(blob);
-    }
-    this.worker = new Worker(this.workerUrl);
+  adopt(worker) {
+    this.worker = worker;
     this.worker.onmessage = (event) => this.onMessage(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
       this.fail(new Error(event.message || 'the engine stopped unexpectedly'));
     };
+    return worker;
+  }
+
+  ensureWorker() {
+    if (this.worker) return this.worker;
+    this.adopt(new Worker(this.workerUrl));
     // Creating the worker, inflating, compiling and instantiating the module would otherwise happen
     // after the drop, while the user waits (scripts/bench --first-kpis).
     this.worker.postMessage({ type: 'load' });
