@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { lzmaDecode } from '../web/lzma_decode.js';
+import { buildLzmaWasm } from './lib/lzma_wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const path = (...parts) => join(root, ...parts);
@@ -25,24 +26,34 @@ const minify = async (code, loader = 'js') =>
 
 // The glue defines the global createKpilens (kept: esbuild renames no top-level name of a script).
 const wasmGlue = await minify(readFileSync(path('build/wasm/kpilens.web.js'), 'utf8'));
-// The wasm travels LZMA-packed inside the base64 (the worker unpacks it with web/lzma_decode.js): base64
+// The wasm travels LZMA-packed inside the base64 (the worker unpacks it with web/lzma_decode.js and the
+// small wasm decoder built from web/lzma_decode.c, inlined beside it as base64 too): base64
 // of the raw module gzips to ~190 KB; base64 of a packed module costs what the packing does, and LZMA
 // (`xz --format=lzma`, Debian package xz-utils) packs the module ~17 % smaller than zopfli's gzip
 // (~150 KB against ~181 KB for 474 KB of wasm). pb=0: wasm code has no 4-byte alignment to exploit.
 const wasmRaw = readFileSync(path('build/wasm/kpilens.web.wasm'));
 const wasmPacked = lzmaPack(wasmRaw);
+let lzmaWasm;
+try {
+  lzmaWasm = buildLzmaWasm();
+} catch (error) {
+  console.error(`build-web: web/lzma_decode.c did not build (clang-14 and wasm-ld-14 come with the emscripten package): ${error.message}`);
+  process.exit(1);
+}
 // The page decodes what the build checked: the same decoder, here, byte for byte.
-if (!Buffer.from(lzmaDecode(wasmPacked)).equals(wasmRaw)) {
-  console.error('build-web: the LZMA-packed module does not decode to the module (web/lzma_decode.js)');
+if (!Buffer.from(lzmaDecode(lzmaWasm, wasmPacked)).equals(wasmRaw)) {
+  console.error('build-web: the LZMA-packed module does not decode to the module (web/lzma_decode.c)');
   process.exit(1);
 }
 const wasmBase64 = Buffer.from(wasmPacked).toString('base64');
+const decoderBase64 = lzmaWasm.toString('base64');
 // worker.js imports the LZMA decoder and the parallel reader (web/parallel_read.js →
 // wasm/bindings/parallel_read.mjs): bundled into one classic script, as the Blob worker needs.
 const workerMain = (await esbuild.build({
   entryPoints: [path('web/worker.js')], bundle: true, format: 'iife', minify: true, write: false, legalComments: 'none', target,
 })).outputFiles[0].text;
-const workerSource = `${wasmGlue}\n;\nvar KPILENS_WASM_LZMA_BASE64 = ${JSON.stringify(wasmBase64)};\n${workerMain}`;
+const workerSource = `${wasmGlue}\n;\nvar KPILENS_WASM_LZMA_BASE64 = ${JSON.stringify(wasmBase64)};\n` +
+  `var KPILENS_LZMA_DECODER_BASE64 = ${JSON.stringify(decoderBase64)};\n${workerMain}`;
 
 // `xz --format=lzma` writes "size unknown" and an end marker; the header gets the real size (the
 // decoder allocates its output once and stops there).
@@ -118,6 +129,7 @@ const budget = 400 * 1024;
 // page's scripts without the worker source engine_start.js carries.
 const parts = {
   wasm: gzip(wasmBase64),
+  decoder: gzip(decoderBase64),
   glue: gzip(wasmGlue),
   worker: gzip(workerMain),
   start: gzip(await startBundle('')),

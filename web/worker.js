@@ -5,7 +5,7 @@
 // slice is its own task, so terminate() stops it between slices
 // instead of waiting for one long task to end. The page starts the worker when it opens ('load' message):
 // the module is unpacked, compiled, instantiated and warmed up before the user drops a file.
-/* global createKpilens, FileReaderSync, KPILENS_WASM_LZMA_BASE64 */
+/* global createKpilens, FileReaderSync, KPILENS_WASM_LZMA_BASE64, KPILENS_LZMA_DECODER_BASE64 */
 import { lzmaDecode } from './lzma_decode.js';
 import { MIN_PARALLEL_BYTES, readInParts, serveHelper, shareModule } from './parallel_read.js';
 import { instantiateCompiled } from '../wasm/bindings/compiled_module.mjs';
@@ -18,13 +18,20 @@ let compiledPromise = null; // the compiled WebAssembly.Module, posted to helper
 const PROBE_BYTES = 64 << 10;
 
 // The module ships LZMA-packed (page weight); web/lzma_decode.js unpacks it without a network request,
-// in a few tens of milliseconds.
+// with the small wasm decoder (web/lzma_decode.c) that travels beside it.
+// Uint8Array.fromBase64 where the browser has it (Chromium ≥ 140, Firefox ≥ 133, Safari ≥ 18.2): the
+// fallback's loop over ~230 K characters runs as cold, interpreted JavaScript.
+function base64Bytes(base64) {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(base64);
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
 async function wasmBytes() {
   performance.mark('kpilens:unpack');
-  const text = atob(KPILENS_WASM_LZMA_BASE64);
-  const packed = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i += 1) packed[i] = text.charCodeAt(i);
-  return lzmaDecode(packed);
+  return lzmaDecode(base64Bytes(KPILENS_LZMA_DECODER_BASE64), base64Bytes(KPILENS_WASM_LZMA_BASE64));
 }
 
 function engine() {

@@ -1,11 +1,15 @@
-// The page's LZMA decoder (web/lzma_decode.js) against xz: whatever `xz --format=lzma` packs, with
-// any literal/position settings, decodes to the same bytes; malformed streams are refused with an
+// The page's LZMA decoder (web/lzma_decode.js running web/lzma_decode.c built to wasm) against xz:
+// whatever `xz --format=lzma` packs, with any literal/position settings, decodes to the same bytes; malformed streams are refused with an
 // error, never a wrong result. The build also checks the packed wasm module itself, byte for byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { lzmaDecode } from '../../web/lzma_decode.js';
+import { lzmaDecode as decodeWith } from '../../web/lzma_decode.js';
+import { buildLzmaWasm } from '../../scripts/lib/lzma_wasm.mjs';
+
+const decoder = new WebAssembly.Module(buildLzmaWasm());
+const lzmaDecode = (input) => decodeWith(decoder, input);
 
 // xz writes "size unknown"; the build writes the size into the header, and so does this.
 function pack(bytes, options) {
