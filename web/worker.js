@@ -104,15 +104,16 @@ async function warmUp(module) {
   }
 }
 
-// A run's first 16 MiB go in 1 MiB slices, the rest in `chunkBytes` (8 MiB). V8 replaces a wasm function
-// by its optimised code at the function's next call, never in the middle of one (no on-stack replacement
-// for wasm), and the engine's reading loop runs once per slice: an 8 MiB first slice ran on baseline code
-// from start to end when the module was still cold (a file given at the page's load event: 0.30–0.37 s
-// for the first 8 MiB, against 0.10–0.15 s once warm), where 1 MiB slices switch to optimised code as soon
-// as V8 has it (the 10 MB export in 0.13 s after the warm-up). Past 16 MiB the code is as warm as it
-// gets, and larger slices cost fewer calls and tasks.
-const SMALL_SLICE_BYTES = 1 << 20;
-const SMALL_SLICES_UP_TO = 16 << 20;
+// A file is read in `chunkBytes` (8 MiB) slices, but a run's first 16 MiB go to the engine in 1 MiB
+// pushes. V8 replaces a wasm function by its optimised code at the function's next call, never in the
+// middle of one (no on-stack replacement for wasm), and the engine's reading loop runs once per push: an
+// 8 MiB first push ran on baseline code from start to end when the module was still cold (a file given at
+// the page's load event: 0.30–0.37 s for the first 8 MiB, against 0.10–0.15 s once warm), where 1 MiB
+// pushes switch to optimised code as soon as V8 has it (the 10 MB export in 0.13 s after the warm-up).
+// The reads stay 8 MiB: each FileReaderSync read is a round trip through the browser process, slow when
+// the machine is busy. Past 16 MiB the code is as warm as it gets.
+const SMALL_PUSH_BYTES = 1 << 20;
+const SMALL_PUSHES_UP_TO = 16 << 20;
 
 const nextTask = () => new Promise((resolve) => {
   const channel = new MessageChannel();
@@ -150,7 +151,7 @@ async function run(message) {
       };
       const kinds = inputs.map(kindOf);
       const ordered = inReadOrder(inputs, (_, i) => kinds[i]);
-      let pushedBytes = 0; // by this run, in slices (below)
+      let pushedBytes = 0; // by this run (small pushes first, above)
       let partRows = 0; // rows of this worker's own part, read into its own dataset until merged
       const progress = (bytes, rows = partRows) => {
         doneBytes += bytes;
@@ -174,13 +175,17 @@ async function run(message) {
           dataset.endFile();
           continue;
         }
-        for (let offset = 0, end = 0; offset < file.size; offset = end) {
-          end = Math.min(offset + (pushedBytes < SMALL_SLICES_UP_TO ? Math.min(SMALL_SLICE_BYTES, chunkBytes) : chunkBytes), file.size);
+        for (let offset = 0; offset < file.size; offset += chunkBytes) {
+          const end = Math.min(offset + chunkBytes, file.size);
           const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, end)));
-          const address = dataset.chunkBuffer(bytes.length);
-          module.HEAPU8.set(bytes, address); // HEAPU8 re-read after chunkBuffer: memory may grow
-          dataset.pushChunk(bytes.length);
-          pushedBytes += bytes.length;
+          for (let at = 0; at < bytes.length;) {
+            const push = bytes.subarray(at, at + (pushedBytes < SMALL_PUSHES_UP_TO ? SMALL_PUSH_BYTES : bytes.length));
+            const address = dataset.chunkBuffer(push.length);
+            module.HEAPU8.set(push, address); // HEAPU8 re-read after chunkBuffer: memory may grow
+            dataset.pushChunk(push.length);
+            pushedBytes += push.length;
+            at += push.length;
+          }
           await nextTask();
           progress(bytes.length);
         }
