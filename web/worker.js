@@ -19,8 +19,8 @@ const PROBE_BYTES = 64 << 10;
 
 // The module ships LZMA-packed (page weight); web/lzma_decode.js unpacks it without a network request,
 // with the small wasm decoder (web/lzma_decode.c) that travels beside it.
-// Uint8Array.fromBase64 where the browser has it (Chromium ≥ 140, Firefox ≥ 133, Safari ≥ 18.2): the
-// fallback's loop over ~230 K characters runs as cold, interpreted JavaScript.
+// Uint8Array.fromBase64 where the browser has it (Debian's Chromium 156 here does; older browsers take
+// the fallback, whose loop over ~230 K characters runs as cold, interpreted JavaScript).
 function base64Bytes(base64) {
   if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(base64);
   const text = atob(base64);
@@ -119,8 +119,9 @@ async function warmUp(module) {
 // 8 MiB first push ran on baseline code from start to end when the module was still cold (a file given at
 // the page's load event: 0.30–0.37 s for the first 8 MiB, against 0.10–0.15 s once warm), where 1 MiB
 // pushes switch to optimised code as soon as V8 has it (the 10 MB export in 0.13 s after the warm-up).
-// The reads stay 8 MiB: each FileReaderSync read is a round trip through the browser process, slow when
-// the machine is busy. Past 16 MiB the code is as warm as it gets.
+// The reads stay 8 MiB: splitting the calls is what lets the optimised code in, and each FileReaderSync
+// read is a request to the browser process (its cost was not measured apart here). Past 16 MiB the code
+// is as warm as it gets.
 const SMALL_PUSH_BYTES = 1 << 20;
 const SMALL_PUSHES_UP_TO = 16 << 20;
 
