@@ -104,6 +104,35 @@ TEST_CASE("Merging halves past the cap equals one pass", "[quantiles][cap]") {
   CHECK(*left.mean() == *whole.mean());
 }
 
+TEST_CASE("Merges announced with expect_merges give what one pass gives", "[quantiles][cap]") {
+  // Three parts of 30 values, together past the cap of 50: announced, straight to the sketch.
+  DurationQuantiles whole(50), announced(50);
+  std::vector<DurationQuantiles> parts(3, DurationQuantiles(50));
+  for (int i = 0; i < 90; ++i) {
+    const double v = 0.5 + i * 1.7;
+    whole.feed(v);
+    parts[static_cast<size_t>(i / 30)].feed(v);
+  }
+  announced.expect_merges(90);
+  REQUIRE(announced.approximate());  // past the cap: the sketch from the start
+  for (const DurationQuantiles& part : parts) announced.merge(part);
+  for (double p : {0.1, 0.5, 0.9}) CHECK(*announced.quantile(p) == *whole.quantile(p));
+  CHECK(announced.count_below(40.0) == whole.count_below(40.0));
+  CHECK(*announced.mean() == *whole.mean());
+  CHECK(announced.count() == 90);
+}
+
+TEST_CASE("expect_merges under the cap keeps the values exact", "[quantiles][cap]") {
+  DurationQuantiles a(50), b(50), announced(50);
+  for (int i = 1; i <= 20; ++i) (i <= 10 ? a : b).feed(i);
+  announced.expect_merges(20);
+  announced.merge(a);
+  announced.merge(b);
+  REQUIRE_FALSE(announced.approximate());
+  CHECK(*announced.quantile(0.5) == 10.5);  // type 7: halfway between the 10th and 11th of 1…20
+  CHECK(*announced.quantile(0.9) == 18.1);  // rank 0.9 × 19 = 17.1: 18 + 0.1 × (19 − 18)
+}
+
 TEST_CASE("Sketches merged in any order give the same quantiles to the bit", "[quantiles][cap]") {
   std::vector<double> values = lognormal_durations(11, 30000);
   std::vector<DDSketch> parts(5);

@@ -265,6 +265,15 @@ void DurationQuantiles::feed(double value) {
   if (count_ > cap_) spill();
 }
 
+KPILENS_RARELY_RUN void DurationQuantiles::expect_merges(uint64_t count) {
+  if (sketch_) return;
+  if (count > cap_) {
+    spill();
+  } else if (count > values_.size()) {
+    values_.reserve(static_cast<size_t>(count));
+  }
+}
+
 KPILENS_RARELY_RUN void DurationQuantiles::merge(const DurationQuantiles& other) {
   count_ += other.count_;
   sum_.merge(other.sum_);

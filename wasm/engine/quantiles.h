@@ -94,6 +94,12 @@ class DurationQuantiles {
 
   void feed(double value);  // a finite value ≥ 0 (−0 is taken as 0)
   void merge(const DurationQuantiles& other);
+  // Merges are coming that bring the count to `count` in all: past the cap, switch to the sketch
+  // now rather than gather exact values only to spill them; else make room for them at once. The
+  // result is the same either way; what changes is the memory on the way (wasm memory grows by a
+  // fifth at a time and never shrinks, so a few MB of passing vectors at the end of a read can
+  // leave it 20 % larger).
+  void expect_merges(uint64_t count);
   // Nothing is left to do (quantiles select what they need when asked); kept for the accumulator
   // shape feed / merge / finish.
   void finish() {}

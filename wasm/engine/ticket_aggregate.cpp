@@ -235,6 +235,14 @@ KPILENS_RARELY_RUN void TicketAggregate::merge(const TicketAggregate& other) {
 
 KPILENS_RARELY_RUN TicketGroup TicketAggregate::merged_total() const {
   TicketGroup all = no_period_;
+  uint64_t first_responses = all.first_response.values().count();
+  uint64_t resolutions = all.resolution.values().count();
+  for (const TicketGroup& group : period_groups_) {
+    first_responses += group.first_response.values().count();
+    resolutions += group.resolution.values().count();
+  }
+  all.first_response.expect_merges(first_responses);
+  all.resolution.expect_merges(resolutions);
   for (const TicketGroup& group : period_groups_) all.merge(group);
   return all;
 }

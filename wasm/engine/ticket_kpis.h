@@ -67,6 +67,8 @@ class DurationAccumulator {
  public:
   void feed(double value) { values_.feed(value); }
   void merge(const DurationAccumulator& other) { values_.merge(other.values_); }
+  // See DurationQuantiles::expect_merges.
+  void expect_merges(uint64_t count) { values_.expect_merges(count); }
   void finish() { values_.finish(); }
   void save(StateWriter& out) const;
   bool load(StateReader& in);
