@@ -94,7 +94,7 @@ for (const expectedName of expectedFiles) {
   });
 }
 
-test('a ticket file and a survey file dropped together: CSAT and NPS by the tickets\' channel', async () => {
+test('a ticket file and a survey file dropped together: CSAT and NPS by the tickets\' channel', { skip: !process.env.KPILENS_CLI && 'KPILENS_CLI is not set' }, async () => {
   const expected = JSON.parse(readFileSync(join(presetsDir, 'join.expected.json'), 'utf8'));
   const { context, page, log } = await openPage(session.browser);
   try {
