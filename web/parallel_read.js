@@ -1,8 +1,8 @@
 // parallel_read (page): a large ticket file read by N Web Workers at once (wasm/bindings/parallel_read.mjs
 // has the algorithm; docs/architecture.md "Parallel reading"). The page (engine_client.js) starts N − 1
 // helper workers from the engine worker's own Blob URL and hands the engine worker one MessagePort to each;
-// the engine worker reads one part itself, the helpers the others, each with FileReaderSync in 8 MiB
-// slices, and the engine worker merges their states. The engine worker first posts its compiled
+// the engine worker reads the first part itself, straight into its dataset, the helpers the others, each
+// with FileReaderSync in 8 MiB slices, and the engine worker merges their states. The engine worker first posts its compiled
 // WebAssembly.Module on each port: a helper instantiates it (no unpacking, no compiling, and V8 shares the
 // machine code the engine worker has already optimised; from file:// Chromium does not deliver it and the
 // helper loads its own). No SharedArrayBuffer: works from file:// and under the page's CSP. Cancel
@@ -100,20 +100,13 @@ export function shareModule(ports, module) {
 
 /**
  * Engine worker side: reads `file` into `dataset` (beginFile called) with itself and the helpers behind
- * `ports`; resolves to readFileInParts' result. `onBytes(bytes, partRows)`: this worker's progress (the
- * head, then its own part: partRows counts that part's rows); the helpers report theirs to the page.
+ * `ports`; resolves to readFileInParts' result. `onBytes(bytes)`: this worker's progress (the head and its
+ * own part, read into `dataset`); the helpers report theirs to the page.
  */
 export function readInParts({ module, dataset, file, name, config, ports, chunkBytes, onBytes }) {
-  const reader = new FileReaderSync();
-  const local = {
-    run: async (task) => {
-      await Promise.resolve(); // after the helpers have their tasks
-      return runTask(module, fileSource(reader, file), task, onBytes);
-    },
-  };
   const pending = new Map();
   let nextId = 1;
-  const remote = ports.map((port) => {
+  const helpers = ports.map((port) => {
     port.onmessage = ({ data }) => {
       const waiting = pending.get(data.id);
       pending.delete(data.id);
@@ -129,7 +122,7 @@ export function readInParts({ module, dataset, file, name, config, ports, chunkB
     };
   });
   return readFileInParts({
-    module, dataset, source: fileSource(reader, file), input: file, name, config, readers: [local, ...remote], chunkBytes,
-    headBytes: HEAD_BYTES, onBytes: (bytes) => onBytes?.(bytes, 0),
+    module, dataset, source: fileSource(new FileReaderSync(), file), input: file, name, config, helpers, chunkBytes,
+    headBytes: HEAD_BYTES, onBytes,
   });
 }

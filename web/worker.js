@@ -100,7 +100,8 @@ async function warmUp(module) {
     for (let offset = 0; offset < bytes.length; offset += WARM_UP_SLICE_BYTES) {
       if (runRequested) return;
       const slice = bytes.subarray(offset, offset + WARM_UP_SLICE_BYTES);
-      module.HEAPU8.set(slice, dataset.chunkBuffer(slice.length));
+      const address = dataset.chunkBuffer(slice.length);
+      module.HEAPU8.set(slice, address); // HEAPU8 read after chunkBuffer: memory may grow
       dataset.pushChunk(slice.length);
       await nextTask();
     }
@@ -162,14 +163,12 @@ async function run(message) {
       const kinds = inputs.map(kindOf);
       const ordered = inReadOrder(inputs, (_, i) => kinds[i]);
       let pushedBytes = 0; // by this run (small pushes first, above)
-      let partRows = 0; // rows of this worker's own part, read into its own dataset until merged
-      const progress = (bytes, rows = partRows) => {
+      const progress = (bytes) => {
         doneBytes += bytes;
-        partRows = rows;
         const now = performance.now();
         if (now - lastPost > 50 || doneBytes === totalBytes) {
           lastPost = now;
-          postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead() + partRows });
+          postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead() });
         }
       };
       for (const { file, name } of ordered) {
@@ -179,7 +178,6 @@ async function run(message) {
           // The parts could not give the sequential report: the whole run again, in this worker alone.
           if (got.restart) console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
           if (got.restart) return run({ ...message, ports: [] });
-          partRows = 0; // merged: in dataset.rowsRead() now
           console.info(`kpilens: ${name}: ${got.parts} part(s)${got.fallback ? `, read by one worker (${got.fallback})` : ''}` +
             `${got.sharedModule ? `, ${got.sharedModule} helper(s) on this worker's compiled module` : ''}`);
           dataset.endFile();

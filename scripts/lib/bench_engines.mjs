@@ -62,7 +62,7 @@ function runCli(file) {
 
 export const ENGINES = [
   { id: 'wasm', label: 'kpilens wasm (Node)', run: inWorker('wasm') },
-  { id: 'wasm-parallel', label: `kpilens wasm, ${availableParallelism()} workers (Node worker_threads)`, run: inWorker('wasm-parallel') },
+  { id: 'wasm-parallel', label: `kpilens wasm, ${availableParallelism()} threads (Node: this one and ${availableParallelism() - 1} worker_threads)`, run: inWorker('wasm-parallel') },
   { id: 'page', label: 'kpilens page (Chromium)', run: inWorker('page') },
   { id: 'cli', label: 'kpilens native CLI', run: runCli },
   { id: 'papa', label: 'Papa Parse + JS', run: inWorker('papa') },
@@ -92,7 +92,7 @@ const WORKERS = {
     // Warmed on this thread: the readers instantiate the same compiled module, optimised code included.
     if (options.warmFile) await reportFromFiles([options.warmFile], { grain: 'week' });
     const started = process.hrtime.bigint();
-    const readers = await startPartReaders({ workers: availableParallelism(), modulePath: WASM });
+    const readers = await startPartReaders({ workers: availableParallelism() - 1, modulePath: WASM }); // and this thread
     const startSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     try {
       const stats = {};

@@ -154,9 +154,11 @@ void feed_chunks(TicketDataset& dataset, std::string_view bytes, size_t chunk) {
 // after the head), its lines counted from 1 (the merge places them).
 enum class Starts { kExact, kGuessed };
 
-// The drivers' way in one thread: a head up to the record start at/after `head_at`, then one part
-// per cut, from its start to the next part's start, merged in order. A refusal, parts that do not
-// follow each other, or a merge that refuses give the sequential report, as the drivers do.
+// The drivers' way in one thread: a head up to the record start at/after `head_at`; the first part
+// fed to the merging dataset itself, up to the first cut's record start; then one part per later
+// cut, from its start to the next part's start, merged in order. A refusal after the head or after
+// the first part reads on sequentially; parts that do not follow each other, or a merge that
+// refuses, give the sequential report, as the drivers do.
 PartsRun read_in_parts(const EngineConfig& config, std::string_view bytes, size_t head_at,
                        std::vector<size_t> cuts, size_t chunk = 4096,
                        Starts starts = Starts::kExact) {
@@ -183,9 +185,19 @@ PartsRun read_in_parts(const EngineConfig& config, std::string_view bytes, size_
   for (size_t cut : cuts) {
     if (cut > head.offset) at.push_back(cut);
   }
-  size_t next = head.offset;
-  for (size_t i = 0; i < at.size(); ++i) {
-    const Cut from = i == 0 ? head : start_at(at[i]);
+  // The first part, into the merging dataset after the head.
+  size_t next = at.size() > 1 ? start_at(at[1]).offset : bytes.size();
+  feed_chunks(merged, bytes.substr(head.offset, next - head.offset), chunk);
+  ++run.parts;
+  if (next < bytes.size()) run.why = merged.part_refusal();
+  if (!run.why.empty()) {
+    feed_chunks(merged, bytes.substr(next), chunk);
+    merged.end_file();
+    run.report = merged.report_json();
+    return run;
+  }
+  for (size_t i = 1; i < at.size(); ++i) {
+    const Cut from = start_at(at[i]);
     const size_t to = i + 1 < at.size() ? start_at(at[i + 1]).offset : bytes.size();
     if (from.offset >= to) continue;  // no record starts in its range: the part before runs on
     if (from.offset != next) {
@@ -459,6 +471,37 @@ TEST_CASE("A breakdown with more values than max_segments falls back to a sequen
   CHECK(run.report == sequential_report(config, bytes));
 }
 
+TEST_CASE("Breakdown values past max_segments after the head: read on, or fall back", "[parts]") {
+  // 400 rows with 3 channels and 3 agents (and blanks: at most 4 values each, max_segments 4),
+  // then 400 rows with 9 channels: "(other)" starts after the head.
+  EngineConfig config = small_head_config();
+  config.max_segments = 4;
+  ExportShape few, more;
+  few.seed = 4;
+  few.channels = 3;
+  few.multibyte = false;
+  more.seed = 5;
+  more.channels = 9;
+  more.multibyte = false;
+  const std::string first = generate_export(few), second = generate_export(more);
+  const std::string bytes = first + second.substr(second.find('\n') + 1);
+  const std::string expected = sequential_report(config, bytes);
+  SECTION("in the merging dataset's own first part: it reads on alone") {
+    const PartsRun run = read_in_parts(config, bytes, 8192, {first.size() + 3000});
+    CHECK_FALSE(run.split);
+    CHECK(run.why == "a breakdown has more values than max_segments");
+    CHECK(run.parts == 1);
+    CHECK(run.report == expected);
+  }
+  SECTION("in a later part: the merge falls back") {
+    const PartsRun run = read_in_parts(config, bytes, 8192, {first.size() / 2});
+    CHECK_FALSE(run.split);
+    CHECK(run.why == "a breakdown has more values than max_segments");
+    CHECK(run.parts == 2);
+    CHECK(run.report == expected);
+  }
+}
+
 TEST_CASE("A quote inside an unquoted field makes the merge fall back, never differ", "[parts]") {
   EngineConfig config = small_head_config();
   ExportShape shape;
@@ -517,7 +560,7 @@ TEST_CASE("Files that cannot be split say why and are read sequentially", "[part
     dataset.begin_file("input.csv");
     const Cut head = record_start_from(tickets, 9000);
     dataset.feed(std::string_view(tickets).substr(0, head.offset + 5));
-    CHECK(dataset.part_refusal() == "the head does not end at a record start");
+    CHECK(dataset.part_refusal() == "the rows read so far do not end at a record start");
   }
 }
 

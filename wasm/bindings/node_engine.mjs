@@ -207,8 +207,8 @@ class PartPool {
 
 /**
  * Starts `workers` part readers (worker_threads), each instantiating the module this thread compiled
- * (loadEngine): pass it to reportFromFilesParallel as `options.readers` to keep it across reports, and
- * close() it when done. Resolves once every reader is ready.
+ * (loadEngine): pass it to reportFromFilesParallel as `options.readers` to keep it across reports (it
+ * then reads with this thread and these), and close() it when done. Resolves once every reader is ready.
  */
 export async function startPartReaders({ workers = availableParallelism(), modulePath = defaultModulePath } = {}) {
   await loadEngine(modulePath);
@@ -218,19 +218,19 @@ export async function startPartReaders({ workers = availableParallelism(), modul
 }
 
 /**
- * reportFromFiles, with each ticket CSV of at least `minParallelBytes` read in parts by `workers`
- * worker_threads (default: the cores).
+ * reportFromFiles, with each ticket CSV of at least `minParallelBytes` read in parts by `workers` threads
+ * (default: the cores): this one and `workers` − 1 worker_threads.
  * @param {string[]} paths
  * @param {object|string} config
  * @param {{workers?: number, readers?: object, chunkBytes?: number, headBytes?: number,
  *          minParallelBytes?: number, names?: string[], modulePath?: string, stats?: object}} options
- *   `readers`: a pool from startPartReaders (kept open; `workers` is then its size), else one is started
- *   when a file needs it and closed at the end. `stats`, when given, is filled in: {files: [{name, parts,
+ *   `readers`: a pool from startPartReaders (kept open; `workers` is then its size + 1), else one is
+ *   started when a file needs it and closed at the end. `stats`, when given, is filled in: {files: [{name, parts,
  *   fallback}], restarted, startMs (starting the readers), headMs (reading the head), readMs (parts),
  *   mergeMs}
  */
 export async function reportFromFilesParallel(paths, config = {}, options = {}) {
-  const workers = options.readers ? options.readers.readers.length : Math.max(1, options.workers ?? availableParallelism());
+  const workers = options.readers ? options.readers.readers.length + 1 : Math.max(1, options.workers ?? availableParallelism());
   const chunkBytes = options.chunkBytes ?? 8 << 20;
   const headBytes = options.headBytes ?? 1 << 20;
   const minParallelBytes = options.minParallelBytes ?? 32 << 20;
@@ -262,11 +262,11 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
         } else {
           if (!pool) {
             const started = performance.now();
-            pool = await startPartReaders({ workers, modulePath });
+            pool = await startPartReaders({ workers: workers - 1, modulePath });
             stats.startMs = performance.now() - started;
           }
           const got = await readFileInParts({
-            module: engine, dataset, source, input: path, name, config: configText, readers: pool.readers, chunkBytes, headBytes,
+            module: engine, dataset, source, input: path, name, config: configText, helpers: pool.readers, chunkBytes, headBytes,
           });
           stats.files.push({ name, parts: got.parts, fallback: got.fallback });
           stats.headMs += got.headMs;

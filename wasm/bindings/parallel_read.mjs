@@ -4,28 +4,35 @@
 //   1. The head: the merging worker counts quotes from the file's start up to `headBytes` (so the quote
 //      state there is exact), takes the first record start after it, and feeds [0, head) to its dataset.
 //      The engine then says whether the file can be split at all (Dataset.partRefusal()).
-//   2. The parts: the rest is cut into N equal byte ranges. Reader i replays the head (so its dataset
-//      knows the header, delimiter, date order and encoding as a sequential reader would), then reads
-//      from the first record start at/after its cut to the first one at/after the next cut, and returns
-//      its state bytes. No reader knows the quote state at a cut (that would take a pass over every byte
-//      before it): the engine guesses the record start there (Dataset.guessRecordStart), the same way
-//      for the reader ending at the cut and the one starting there, and lines are counted from 1 in
-//      each part but the first.
-//   3. The merge, in file order (Dataset.mergePart): the engine checks that each part ended exactly at
-//      a record start (the guess for the next one was right) and places each part's lines after the
-//      ones before it. "sequential": the parts cannot give the sequential report (the caller starts
-//      over, sequentially).
+//   2. The parts: the rest is cut into N equal byte ranges, one per worker. The merging worker reads the
+//      first itself, straight into its dataset after the head (a sequential reader's next bytes: no state
+//      to save, send or merge), up to the first record start at/after the first cut. Helper i replays the
+//      head (so its dataset knows the header, delimiter, date order and encoding as a sequential reader
+//      would), then reads from the first record start at/after its cut to the first one at/after the next
+//      cut, and returns its state bytes. No reader knows the quote state at a cut (that would take a pass
+//      over every byte before it): the engine guesses the record start there (Dataset.guessRecordStart),
+//      the same way for the reader ending at the cut and the one starting there, and lines are counted
+//      from 1 in each helper's part.
+//   3. The merge, in file order (Dataset.mergePart): the engine checks that each part ended exactly at a
+//      record start (the guess for the next one was right) and places each part's lines after the ones
+//      before it. When the merging worker's own part did not end at a record start, it reads on alone
+//      (its dataset is a sequential reader's so far) and the helpers' parts are dropped. "sequential": a
+//      helper's part cannot give the sequential report (the caller starts over, sequentially).
 //
 // A `source` is {size, read(start, end) → Uint8Array} (synchronous: FileReaderSync in a worker, readSync
 // in Node), and may have readInto(start, end, heap, address) → bytes read, which reads straight into the
-// module's memory (Node: saves copying every slice once more). A reader is {run(task) → Promise of runTask's result}; tasks are plain objects that a worker
-// can receive, with `input` (a File, or a path) which the reader's openSource turns into a source.
+// module's memory (Node: saves copying every slice once more). A helper is {run(task) → Promise of runTask's
+// result}, run by another thread; tasks are plain objects that a worker can receive, with `input` (a File,
+// or a path) which the helper's openSource turns into a source.
 
 const SEARCH_BYTES = 64 << 10; // read while looking for a record start (usually a few bytes in)
 const MAX_GUESS_BYTES = 64 << 20; // no record start within this much of a cut: the part before takes it
 
 function copyIn(module, dataset, bytes) {
-  module.HEAPU8.set(bytes, dataset.chunkBuffer(bytes.length)); // HEAPU8 read after chunkBuffer
+  // HEAPU8 read after chunkBuffer, which may grow the memory (and detach the view it had): in
+  // `module.HEAPU8.set(bytes, dataset.chunkBuffer(n))` the view would be read first.
+  const address = dataset.chunkBuffer(bytes.length);
+  module.HEAPU8.set(bytes, address);
 }
 
 /** Puts the bytes [start, end) into the dataset's chunk buffer; returns how many there were. */
@@ -115,19 +122,16 @@ export function feedRange(module, dataset, source, start, end, chunkBytes, onByt
 }
 
 /**
- * A reader's task: replays the head [0, headEnd), reads from the record start at/after `start` (the
- * head's end, line `headLine`, for the first part; else guessed, lines counted from 1) to the one
- * at/after `end` (the file's end when null): {from, to, state: Uint8Array|null (no record starts in
- * the range), rows}.
+ * A helper's task: replays the head [0, headEnd), reads from the record start guessed at/after `start`
+ * (lines counted from 1) to the one at/after `end` (the file's end when null): {from, to, state:
+ * Uint8Array|null (no record starts in the range), rows}.
  */
 export function runTask(module, source, task, onBytes) {
   const dataset = new module.Dataset(task.config);
   try {
     dataset.beginFile(task.name);
     feedRange(module, dataset, source, 0, task.headEnd, task.chunkBytes);
-    const from = task.start === task.headEnd
-      ? { offset: task.headEnd, line: task.headLine }
-      : { offset: guessRecordStart(module, dataset, source, task.start), line: 1 };
+    const from = { offset: guessRecordStart(module, dataset, source, task.start), line: 1 };
     const to = task.end === null ? source.size : guessRecordStart(module, dataset, source, task.end);
     if (from.offset >= to) return { from: from.offset, to, state: null, rows: 0 };
     if (!dataset.beginPart(from.offset, from.line)) throw new Error(`kpilens: part refused: ${dataset.partRefusal()}`);
@@ -139,11 +143,12 @@ export function runTask(module, source, task, onBytes) {
 }
 
 /**
- * Reads one file into `dataset` (beginFile already called; the caller calls endFile): in parts when it can,
- * else sequentially. Returns {parts, fallback: why it was read sequentially | null, restart: why the whole
- * dataset must be read again sequentially | null, headMs, readMs, mergeMs}.
+ * Reads one file into `dataset` (beginFile already called; the caller calls endFile): in parts, this thread
+ * and `helpers` (other threads) one each, when it can; else sequentially. Returns {parts, fallback: why it
+ * was read sequentially (in whole or from the first cut on) | null, restart: why the whole dataset must be
+ * read again sequentially | null, headMs, readMs, mergeMs}.
  */
-export async function readFileInParts({ module, dataset, source, input, name, config, readers, chunkBytes, headBytes, onBytes }) {
+export async function readFileInParts({ module, dataset, source, input, name, config, helpers, chunkBytes, headBytes, onBytes }) {
   const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0 };
   const size = source.size;
   const t0 = performance.now();
@@ -152,25 +157,39 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   const before = countRange(module, dataset, source, 0, headTarget, chunkBytes);
   const head = recordStartFrom(module, dataset, source, { at: headTarget, inQuotes: before.odd === 1, line: 1 + before.lines });
   feedRange(module, dataset, source, 0, head.offset, chunkBytes, onBytes);
-  const refusal = readers.length < 2 ? 'one worker' : head.offset >= size ? 'the head is the whole file' : dataset.partRefusal();
+  const refusal = helpers.length < 1 ? 'one worker' : head.offset >= size ? 'the head is the whole file' : dataset.partRefusal();
   if (refusal) {
     result.fallback = refusal;
     feedRange(module, dataset, source, head.offset, size, chunkBytes, onBytes);
     return result;
   }
-  const n = readers.length;
+  const n = helpers.length + 1;
   const cuts = [];
   for (let i = 0; i <= n; i += 1) cuts.push(head.offset + Math.floor(((size - head.offset) * i) / n));
   const t1 = performance.now();
   result.headMs = t1 - t0;
-  const parts = await Promise.all(readers.map((reader, i) => reader.run({
-    kind: 'part', input, name, config, headEnd: head.offset, headLine: head.line, chunkBytes, start: cuts[i], end: i + 1 < n ? cuts[i + 1] : null,
-  })));
+  // The helpers' tasks go out first; then this thread reads the first part into the dataset itself.
+  const pending = helpers.map((helper, i) => helper.run({
+    kind: 'part', input, name, config, headEnd: head.offset, chunkBytes, start: cuts[i + 1], end: i + 2 < n ? cuts[i + 2] : null,
+  }));
+  const ownEnd = guessRecordStart(module, dataset, source, cuts[1]);
+  feedRange(module, dataset, source, head.offset, ownEnd, chunkBytes, onBytes);
+  // Not at a record start there (the guess at the first cut was wrong: irregular quotes), or the rows so
+  // far decided something the parts cannot repeat: the dataset is a sequential reader's up to ownEnd, so
+  // this thread reads on alone.
+  const stop = ownEnd < size ? dataset.partRefusal() : '';
+  if (stop) {
+    result.fallback = `from the first cut on: ${stop}`;
+    feedRange(module, dataset, source, ownEnd, size, chunkBytes, onBytes);
+    await Promise.allSettled(pending); // the helpers are free again
+    return result;
+  }
+  const parts = await Promise.all(pending);
   const t2 = performance.now();
   result.readMs = t2 - t1;
-  // The parts must tile the file from the head's end: a guessed start past the next cut (no record
-  // start found near it) can leave a later part starting before an earlier one ended.
-  let next = head.offset;
+  // The parts must tile the file from the first part's end: a guessed start past the next cut (no
+  // record start found near it) can leave a later part starting before an earlier one ended.
+  let next = ownEnd;
   for (const part of parts) {
     if (!part.state) continue;
     if (part.from !== next) {
@@ -181,7 +200,6 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   }
   if (next !== size) result.restart = 'the parts did not reach the end of the file';
   if (result.restart) return result;
-  result.parts = 0;
   result.sharedModule = parts.filter((part) => part.sharedModule).length; // page helpers (web/parallel_read.js)
   for (const part of parts) {
     if (!part.state) continue;

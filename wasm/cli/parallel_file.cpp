@@ -163,26 +163,28 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
     dataset.end_file();
     return source.ok() ? ParallelRead::kDone : ParallelRead::kReadError;
   }
-  // The parts, one thread each: the head replayed, then from the record start guessed at its cut
-  // (its lines counted from 1: the merge places them) to the one guessed at the next cut. No
-  // pre-pass over the bytes before a cut: merge_part checks each guess (the part before must end
-  // there at a record start).
+  // The parts, one thread each. This thread reads the first into `dataset` itself, after the head
+  // (a sequential read so far), up to the record start guessed at the first cut. Each other thread
+  // replays the head, then reads from the record start guessed at its cut (its lines counted from
+  // 1: the merge places them) to the one guessed at the next cut. No pre-pass over the bytes before
+  // a cut: merge_part checks each guess (the part before must end there at a record start).
   std::vector<uint64_t> cuts;
   for (size_t i = 0; i <= threads; ++i) cuts.push_back(head.at + (size - head.at) * i / threads);
-  std::vector<Part> parts(threads);
+  std::vector<Part> parts(threads - 1);
+  uint64_t own_end = size;
   {
     std::vector<std::thread> running;
-    for (size_t i = 0; i < threads; ++i) {
+    for (size_t i = 1; i < threads; ++i) {
       running.emplace_back([&, i] {
         Source own(path);
         TicketDataset part(config);
         part.begin_file(name);
         feed_range(part, own, 0, head.at);
-        Part& mine = parts[i];
-        mine.from = i == 0 ? head.at : guess_record_start(part, own, cuts[i]);
+        Part& mine = parts[i - 1];
+        mine.from = guess_record_start(part, own, cuts[i]);
         mine.to = i + 1 < threads ? guess_record_start(part, own, cuts[i + 1]) : size;
         if (mine.from >= mine.to) return;
-        if (!part.begin_part(mine.from, i == 0 ? head.line : 1)) {
+        if (!part.begin_part(mine.from, 1)) {
           mine.failed = true;
           mine.error = part.part_refusal();
           return;
@@ -192,12 +194,23 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
         mine.failed = !own.ok();
       });
     }
+    own_end = guess_record_start(dataset, source, cuts[1]);
+    feed_range(dataset, source, head.at, own_end);
     for (std::thread& t : running) t.join();
   }
-  // In file order. The parts must follow each other from the head's end to the file's: a guess
-  // past the next cut (no record start near it) can leave a later part starting before an earlier
-  // one ended.
-  uint64_t next = head.at;
+  // Not at a record start there (the guess at the first cut was wrong: irregular quotes), or the
+  // rows so far decided something the parts cannot repeat: this thread reads on alone.
+  if (own_end < size) why = dataset.part_refusal();
+  if (!why.empty()) {
+    feed_range(dataset, source, own_end, size);
+    dataset.end_file();
+    return source.ok() ? ParallelRead::kDone : ParallelRead::kReadError;
+  }
+  if (!source.ok()) return ParallelRead::kReadError;
+  // In file order. The parts must follow each other from the first part's end to the file's: a
+  // guess past the next cut (no record start near it) can leave a later part starting before an
+  // earlier one ended.
+  uint64_t next = own_end;
   for (Part& part : parts) {
     if (part.failed) {
       why = part.error;

@@ -1,7 +1,7 @@
 // parallel_file: `kpilens report --threads N`: one file read by N threads, the way the page and
 // Node read it (wasm/bindings/parallel_read.mjs; docs/architecture.md "Parallel reading"): the
-// the head, then one part per thread from the record start guessed at its cut, merged in file
-// order.
+// head, then one part per thread from the record start guessed at its cut (this thread reads
+// the first straight into the dataset), merged in file order.
 #pragma once
 
 #include <cstddef>

@@ -98,9 +98,12 @@ class TicketDataset {
   // config: each is fed the same head, begin_part()s at a record start, is fed its part's bytes
   // and save_part()s; this dataset merge_part()s the states in file order, then end_file()s as
   // usual. The report is the sequential one byte for byte, or merge_part says it cannot be (the
-  // driver then reads everything sequentially).
+  // driver then reads everything sequentially). This dataset may itself be fed the first part
+  // after the head (a sequential read so far), and asked part_refusal() again before merging the
+  // next parts.
   //
-  // Empty when the file being read can be split after what was fed, else why not.
+  // Empty when the file being read can be split after what was fed (it ends at a record start,
+  // no breakdown lumped values into "(other)", …), else why not.
   std::string part_refusal() const;
   // Starts a part at file offset `offset`, 1-based physical line `line`: a record start. False
   // (see part_refusal()) when this file cannot be split. `line` may be relative (1 when the reader

@@ -124,6 +124,9 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
   return true;
 }
 
+// "(other)" takes the values first seen past max_segments: an order parts read apart do not keep.
+constexpr const char* kLumpedRefusal = "a breakdown has more values than max_segments";
+
 }  // namespace
 
 std::string TicketDataset::part_refusal() const {
@@ -142,8 +145,9 @@ std::string TicketDataset::part_refusal() const {
   }
   if (!text_ || !text_->can_jump()) return "UTF-16 text is read sequentially";
   if (!decoder_ || !decoder_->at_record_start()) {
-    return "the head does not end at a record start";
+    return "the rows read so far do not end at a record start";
   }
+  if (aggregate_.lumped_segment_rows > 0) return kLumpedRefusal;
   return {};
 }
 
@@ -317,7 +321,7 @@ TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> stat
   aggregate_.merge(part_aggregate);
   if (aggregate_.lumped_segment_rows > 0) {
     // "(other)" takes the values first seen past max_segments: an order the merge does not keep.
-    why = "a breakdown has more values than max_segments";
+    why = kLumpedRefusal;
     return PartMerge::kSequential;
   }
   return PartMerge::kMerged;
