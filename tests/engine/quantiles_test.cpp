@@ -152,3 +152,35 @@ TEST_CASE("Quantiles asked, then more values fed, reflect every value", "[quanti
   CHECK(*q.quantile(0.9) == Approx(130.0).epsilon(1e-12));
   CHECK(q.count_below(3.0) == 3);
 }
+
+TEST_CASE("Values kept as whole ticks or as doubles give the same quantiles", "[quantiles]") {
+  // Hours of whole seconds, minutes of whole seconds and whole days are kept as ticks (1/3600 of
+  // the unit); a fraction of a second, or minutes past 828 days, makes the group keep doubles.
+  // Whichever value comes first, last, or through a merge, every figure is the one a full sort
+  // gives.
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> seconds(0, 400000);
+  std::vector<double> whole;
+  for (int i = 0; i < 3001; ++i) whole.push_back(seconds(rng) / (i % 2 ? 3600.0 : 60.0));
+  whole.push_back(42);  // 42 days (or hours)
+  for (double odd :
+       {1.25 / 3600.0, 2e6, 1e-5}) {  // 1.25 s in hours; 2 × 10^6 minutes; 36 ms in hours
+    for (size_t at : {size_t{0}, size_t{1500}, whole.size()}) {
+      std::vector<double> values = whole;
+      values.insert(values.begin() + static_cast<std::ptrdiff_t>(at), odd);
+      DurationQuantiles fed, left, right;
+      for (double v : values) fed.feed(v);
+      for (size_t k = 0; k < values.size(); ++k) (k < 1000 ? left : right).feed(values[k]);
+      left.merge(right);
+      for (const DurationQuantiles* q : {&fed, &left}) {
+        INFO("odd value " << odd << " at " << at);
+        for (double p : {0.0, 0.1, 0.5, 0.9, 0.99, 1.0}) {
+          CHECK(*q->quantile(p) == type7_by_sorting(values, p));
+        }
+        const auto below = static_cast<uint64_t>(
+            std::count_if(values.begin(), values.end(), [](double v) { return v < 24.0; }));
+        CHECK(q->count_below(24.0) == below);
+      }
+    }
+  }
+}

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <span>
 
 #include "state_codec.h"
 
@@ -244,10 +245,47 @@ KPILENS_RARELY_RUN bool DDSketch::load(StateReader& in) {
   return true;
 }
 
+namespace {
+
+constexpr double kTicksPerUnit = 3600;
+
+// The tick count that stands for `value` exactly (see DurationQuantiles), or false.
+bool to_ticks(double value, uint32_t& ticks) {
+  const double scaled = value * kTicksPerUnit;
+  if (!(scaled >= 0 && scaled < 4294967295.5)) return false;  // NaN fails too
+  ticks = static_cast<uint32_t>(scaled + 0.5);
+  return static_cast<double>(ticks) / kTicksPerUnit == value;
+}
+
+double from_ticks(uint32_t ticks) {
+  return static_cast<double>(ticks) / kTicksPerUnit;
+}
+
+}  // namespace
+
+KPILENS_RARELY_RUN void DurationQuantiles::add_kept_to(DDSketch& sketch) const {
+  for (double v : values_) sketch.add(v);
+  for (uint32_t t : ticks_) sketch.add(from_ticks(t));
+}
+
+KPILENS_RARELY_RUN void DurationQuantiles::append_kept_to(std::vector<double>& values) const {
+  values.insert(values.end(), values_.begin(), values_.end());
+  for (uint32_t t : ticks_) values.push_back(from_ticks(t));
+}
+
+KPILENS_RARELY_RUN void DurationQuantiles::widen() {
+  if (wide_) return;
+  values_.reserve(ticks_.size() + 1);
+  for (uint32_t t : ticks_) values_.push_back(from_ticks(t));
+  std::vector<uint32_t>().swap(ticks_);
+  wide_ = true;
+}
+
 void DurationQuantiles::spill() {
   sketch_.emplace();
-  for (double v : values_) sketch_->add(v);
+  add_kept_to(*sketch_);
   std::vector<double>().swap(values_);
+  std::vector<uint32_t>().swap(ticks_);
   std::vector<size_t>().swap(settled_);
 }
 
@@ -260,7 +298,13 @@ void DurationQuantiles::feed(double value) {
     sketch_->add(value);
     return;
   }
-  values_.push_back(value);
+  uint32_t ticks = 0;
+  if (!wide_ && to_ticks(value, ticks)) [[likely]] {
+    ticks_.push_back(ticks);
+  } else {
+    widen();
+    values_.push_back(value);
+  }
   if (!settled_.empty()) settled_.clear();
   if (count_ > cap_) spill();
 }
@@ -269,8 +313,12 @@ KPILENS_RARELY_RUN void DurationQuantiles::expect_merges(uint64_t count) {
   if (sketch_) return;
   if (count > cap_) {
     spill();
-  } else if (count > values_.size()) {
-    values_.reserve(static_cast<size_t>(count));
+  } else if (count > kept()) {
+    if (wide_) {
+      values_.reserve(static_cast<size_t>(count));
+    } else {
+      ticks_.reserve(static_cast<size_t>(count));
+    }
   }
 }
 
@@ -281,25 +329,36 @@ KPILENS_RARELY_RUN void DurationQuantiles::merge(const DurationQuantiles& other)
   // The result depends only on the combined count, as if every value had been fed to one group.
   if (!sketch_ && (other.sketch_ || count_ > cap_)) spill();
   if (sketch_) {
-    for (double v : other.values_) sketch_->add(v);
+    other.add_kept_to(*sketch_);
     if (other.sketch_) sketch_->merge(*other.sketch_);
+  } else if (!wide_ && !other.wide_) {
+    ticks_.insert(ticks_.end(), other.ticks_.begin(), other.ticks_.end());
   } else {
-    values_.insert(values_.end(), other.values_.begin(), other.values_.end());
+    widen();
+    other.append_kept_to(values_);
   }
 }
 
 double DurationQuantiles::order_statistic(size_t rank) const {
   auto next = std::lower_bound(settled_.begin(), settled_.end(), rank);
-  if (next != settled_.end() && *next == rank) return values_[rank];
   // Only the stretch between the settled ranks around `rank` can hold its value.
+  const bool settled = next != settled_.end() && *next == rank;
   const size_t low = next == settled_.begin() ? 0 : *(next - 1) + 1;
-  const size_t high = next == settled_.end() ? values_.size() : *next;
-  const auto begin = values_.begin();
-  std::nth_element(begin + static_cast<std::ptrdiff_t>(low),
-                   begin + static_cast<std::ptrdiff_t>(rank),
-                   begin + static_cast<std::ptrdiff_t>(high));
-  settled_.insert(next, rank);
-  return values_[rank];
+  const size_t high = next == settled_.end() ? kept() : *next;
+  auto select = [&](auto& kept_values) {
+    if (settled) return;
+    const auto begin = kept_values.begin();
+    std::nth_element(begin + static_cast<std::ptrdiff_t>(low),
+                     begin + static_cast<std::ptrdiff_t>(rank),
+                     begin + static_cast<std::ptrdiff_t>(high));
+    settled_.insert(next, rank);
+  };
+  if (wide_) {
+    select(values_);
+    return values_[rank];
+  }
+  select(ticks_);
+  return from_ticks(ticks_[rank]);
 }
 
 std::optional<double> DurationQuantiles::mean() const {
@@ -314,7 +373,7 @@ std::optional<double> DurationQuantiles::quantile(double q) const {
   double below = std::floor(h);
   if (sketch_) return sketch_->value_at_rank(static_cast<uint64_t>(below));
   size_t index = static_cast<size_t>(below);
-  if (index + 1 >= values_.size()) return order_statistic(values_.size() - 1);
+  if (index + 1 >= kept()) return order_statistic(kept() - 1);
   double low = order_statistic(index);
   double fraction = h - below;
   if (fraction == 0.0) return low;
@@ -326,6 +385,7 @@ uint64_t DurationQuantiles::count_below(double limit) const {
   if (sketch_) return sketch_->count_below(limit);
   uint64_t below = 0;
   for (double v : values_) below += v < limit;
+  for (uint32_t t : ticks_) below += from_ticks(t) < limit;
   return below;
 }
 
@@ -345,7 +405,14 @@ KPILENS_RARELY_RUN void DurationQuantiles::save(StateWriter& out) const {
   }
   out.write_u8(kExactValues);
   sum_.save(out);
-  out.write_f64s(values_);
+  if (wide_) {
+    out.write_f64s(values_);
+    return;
+  }
+  for (uint32_t t : ticks_) {
+    const double v = from_ticks(t);  // the double it stands for
+    out.write_f64s(std::span<const double>(&v, 1));
+  }
 }
 
 KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
@@ -364,9 +431,21 @@ KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
     if (count > cap || !loaded.sum_.load(in) || count > in.remaining() / 8) return in.fail();
     loaded.values_.resize(static_cast<size_t>(count));
     if (!in.read_f64s(loaded.values_)) return false;
+    bool all_ticks = true;
     for (double v : loaded.values_) {
       // What feed() keeps: finite values (selection needs an order), and never −0.
       if (!std::isfinite(v) || bits_of(v) == uint64_t{1} << 63) return in.fail();
+      uint32_t ticks = 0;
+      all_ticks = all_ticks && to_ticks(v, ticks);
+    }
+    // The form feeding the same values would have ended in.
+    loaded.wide_ = !all_ticks;
+    if (all_ticks) {
+      loaded.ticks_.resize(loaded.values_.size());
+      for (size_t k = 0; k < loaded.values_.size(); ++k) {
+        to_ticks(loaded.values_[k], loaded.ticks_[k]);
+      }
+      std::vector<double>().swap(loaded.values_);
     }
   } else if (mode == kSketched) {
     if (count <= cap) return in.fail();

@@ -15,7 +15,8 @@ namespace kpilens {
 class StateReader;
 class StateWriter;
 
-// Values kept exactly per group before switching to the sketch (8 bytes each).
+// Values kept exactly per group before switching to the sketch (4 bytes each while they are whole
+// ticks, else 8: see DurationQuantiles).
 inline constexpr uint64_t kExactQuantileCap = 100000;
 
 // DDSketch (Masson, Rim & Lee, "DDSketch: A Fast and Fully-Mergeable Quantile Sketch with
@@ -88,6 +89,13 @@ class DDSketch {
   std::vector<uint64_t> counts_;  // buckets first_bucket_ … first_bucket_ + size − 1
 };
 
+// The exact values are kept as ticks while they can be: a tick is 1/3600 of the value's unit (a
+// second of an hours value, 1/60 s of a minutes value), and a value is kept as the count t < 2^32
+// when t / 3600.0 gives it back bit for bit — whole seconds of hours (up to 136 years) or minutes
+// (up to 828 days), whole days. Then 4 bytes hold what 8 did, and selection sorts integers. The
+// first value that is not (fractions of a second, a negative from a state) moves them all to
+// doubles. The two forms hold the same doubles (t → t / 3600 is exact and increasing), so no figure
+// depends on the form, which depends only on the set of values, never on their order.
 class DurationQuantiles {
  public:
   explicit DurationQuantiles(uint64_t exact_cap = kExactQuantileCap) : cap_(exact_cap) {}
@@ -124,15 +132,24 @@ class DurationQuantiles {
 
  private:
   void spill();
-  // The value of 0-based rank `rank` among the kept values (rank < values_.size()).
+  // Moves the kept ticks to values_ (from then on every value is kept there).
+  void widen();
+  size_t kept() const { return wide_ ? values_.size() : ticks_.size(); }
+  // Every kept value added to `sketch`, or appended to `values`.
+  void add_kept_to(DDSketch& sketch) const;
+  void append_kept_to(std::vector<double>& values) const;
+  // The value of 0-based rank `rank` among the kept values (rank < kept()).
   double order_statistic(size_t rank) const;
 
   uint64_t cap_;
   uint64_t count_ = 0;
-  // The kept values, partitioned around every rank in settled_ (ascending): values_[r] for a
-  // settled r is the value of rank r, nothing before it is greater and nothing after it is less.
+  // The kept values (ticks_ until wide_, then values_), partitioned around every rank in settled_
+  // (ascending): the value at a settled rank r is the value of rank r, nothing before it is greater
+  // and nothing after it is less.
+  mutable std::vector<uint32_t> ticks_;
   mutable std::vector<double> values_;
   mutable std::vector<size_t> settled_;
+  bool wide_ = false;
   std::optional<DDSketch> sketch_;
   ExactSum sum_;
 };
