@@ -62,7 +62,7 @@ function runCli(file) {
 
 export const ENGINES = [
   { id: 'wasm', label: 'kpilens wasm (Node)', run: inWorker('wasm') },
-  { id: 'wasm-parallel', label: `kpilens wasm, ${availableParallelism()} threads (Node: this one and ${availableParallelism() - 1} worker_threads)`, run: inWorker('wasm-parallel') },
+  { id: 'wasm-parallel', label: `kpilens wasm, ${availableParallelism()} threads (Node: this one and ${availableParallelism() - 1} worker_thread${availableParallelism() === 2 ? '' : 's'})`, run: inWorker('wasm-parallel') },
   { id: 'page', label: 'kpilens page (Chromium)', run: inWorker('page') },
   { id: 'cli', label: 'kpilens native CLI', run: runCli },
   { id: 'papa', label: 'Papa Parse + JS', run: inWorker('papa') },
