@@ -2,10 +2,10 @@
 // has the algorithm; docs/architecture.md "Parallel reading"). The page (engine_client.js) starts N − 1
 // helper workers from the engine worker's own Blob URL and hands the engine worker one MessagePort to each;
 // the engine worker reads the first part itself, straight into its dataset, the helpers the others, each
-// with FileReaderSync in 8 MiB slices, and the engine worker merges their states. The engine worker first posts its compiled
-// WebAssembly.Module on each port: a helper instantiates it (no unpacking, no compiling, and V8 shares the
-// machine code the engine worker has already optimised; from file:// Chromium does not deliver it and the
-// helper loads its own). No SharedArrayBuffer: works from file:// and under the page's CSP. Cancel
+// with FileReaderSync in 8 MiB slices, and the engine worker merges their states. The engine worker first
+// posts its compiled WebAssembly.Module on each port: a helper instantiates it (no unpacking, no compiling,
+// and V8 shares the machine code the engine worker has already optimised; from file:// Chromium does not
+// deliver it and the helper loads its own). No SharedArrayBuffer: works from file:// and under the page's CSP. Cancel
 // terminates every worker at once.
 /* global FileReaderSync */
 import { readFileInParts, runTask } from '../wasm/bindings/parallel_read.mjs';
