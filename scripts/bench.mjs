@@ -8,8 +8,9 @@
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
 // caches or heap), and the runs alternate the engines' order (forward, then backward…). What is timed:
 //   wasm     reportFromFiles() in Node; loading and compiling the module is not timed
-//   wasm-parallel  reportFromFilesParallel() with N worker_threads started beforehand (startPartReaders,
-//            not timed, like the module load: they instantiate the module this thread compiled)
+//   wasm-parallel  reportFromFilesParallel() on N threads: this one and N − 1 worker_threads started
+//            beforehand (startPartReaders, not timed, like the module load: they instantiate the module
+//            this thread compiled)
 //   page     the served page (dist/site) in Debian's Chromium, a fresh browser each run: from the file
 //            input's change event (the file given by path, as a user picks it) until the report is painted;
 //            the page load is not timed, the file comes PAGE_SETTLE_MS after it (scripts/lib/page_run.mjs)

@@ -83,7 +83,8 @@ const WORKERS = {
     return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength };
   },
 
-  // N = the cores: the file read in parts by worker_threads (node_engine.mjs reportFromFilesParallel).
+  // N = the cores: the file read in parts by this thread and N − 1 worker_threads (node_engine.mjs
+  // reportFromFilesParallel).
   // Timed like wasm: the readers are started before (startPartReaders: each instantiates the module this
   // thread compiled), as loading the module is not timed; that start is reported beside.
   async 'wasm-parallel'(file, options) {

@@ -1,6 +1,6 @@
-// Parallel reading (node_engine.mjs reportFromFilesParallel, worker_threads): the report of a file read
-// in parts by 2–4 workers and merged is byte-identical to the sequential read of the same file and
-// config — generated exports (LF and CRLF) and every fixture — and the cases the engine cannot split
+// Parallel reading (node_engine.mjs reportFromFilesParallel: this thread and worker_threads): the report
+// of a file read in parts by 2–4 threads and merged is byte-identical to the sequential read of the same
+// file and config — generated exports (LF and CRLF) and every fixture — and the cases the engine cannot split
 // or merge identically fall back to a sequential read and say why.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
