@@ -2,9 +2,9 @@
 #include "quantiles.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
-#include <span>
 
 #include "state_codec.h"
 
@@ -409,9 +409,13 @@ KPILENS_RARELY_RUN void DurationQuantiles::save(StateWriter& out) const {
     out.write_f64s(values_);
     return;
   }
+  // The doubles the ticks stand for, as write_f64s writes them (little-endian, as load8 reads).
+  static_assert(std::endian::native == std::endian::little, "states are written little-endian");
+  uint8_t* at = out.append(ticks_.size() * sizeof(double));
   for (uint32_t t : ticks_) {
-    const double v = from_ticks(t);  // the double it stands for
-    out.write_f64s(std::span<const double>(&v, 1));
+    const double v = from_ticks(t);
+    std::memcpy(at, &v, sizeof v);
+    at += sizeof v;
   }
 }
 
@@ -430,22 +434,21 @@ KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
   if (mode == kExactValues) {
     if (count > cap || !loaded.sum_.load(in) || count > in.remaining() / 8) return in.fail();
     loaded.values_.resize(static_cast<size_t>(count));
+    loaded.ticks_.resize(static_cast<size_t>(count));
     if (!in.read_f64s(loaded.values_)) return false;
     bool all_ticks = true;
-    for (double v : loaded.values_) {
+    for (size_t k = 0; k < loaded.values_.size(); ++k) {
       // What feed() keeps: finite values (selection needs an order), and never −0.
+      const double v = loaded.values_[k];
       if (!std::isfinite(v) || bits_of(v) == uint64_t{1} << 63) return in.fail();
-      uint32_t ticks = 0;
-      all_ticks = all_ticks && to_ticks(v, ticks);
+      all_ticks = all_ticks && to_ticks(v, loaded.ticks_[k]);
     }
     // The form feeding the same values would have ended in.
     loaded.wide_ = !all_ticks;
     if (all_ticks) {
-      loaded.ticks_.resize(loaded.values_.size());
-      for (size_t k = 0; k < loaded.values_.size(); ++k) {
-        to_ticks(loaded.values_[k], loaded.ticks_[k]);
-      }
       std::vector<double>().swap(loaded.values_);
+    } else {
+      std::vector<uint32_t>().swap(loaded.ticks_);
     }
   } else if (mode == kSketched) {
     if (count <= cap) return in.fail();

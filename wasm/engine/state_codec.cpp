@@ -34,11 +34,17 @@ void StateWriter::write_u64(uint64_t value) {
 void StateWriter::write_f64s(std::span<const double> values) {
   if constexpr (std::endian::native == std::endian::little) {
     // The encoding is little-endian: on such a machine (x86, wasm) it is the memory itself.
-    const auto* bytes = reinterpret_cast<const uint8_t*>(values.data());
-    bytes_.insert(bytes_.end(), bytes, bytes + values.size() * sizeof(double));
+    if (!values.empty()) {
+      std::memcpy(append(values.size() * sizeof(double)), values.data(), values.size_bytes());
+    }
   } else {
     for (double value : values) write_f64(value);
   }
+}
+
+uint8_t* StateWriter::append(size_t n) {
+  bytes_.resize(bytes_.size() + n);
+  return bytes_.data() + bytes_.size() - n;
 }
 
 void StateWriter::write_varint(uint64_t value) {

@@ -42,6 +42,9 @@ class StateWriter {
   void write_f64(double value);
   // Many doubles at once (the same bytes as write_f64 for each): exact quantile values.
   void write_f64s(std::span<const double> values);
+  // `n` more bytes at the end, for the caller to fill in place (e.g. doubles made on the way, in
+  // write_f64's little-endian bytes); valid until the next write.
+  uint8_t* append(size_t n);
   void write_string(std::string_view text);
   void write_bytes(std::span<const uint8_t> data);
 
