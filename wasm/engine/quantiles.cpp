@@ -409,7 +409,8 @@ KPILENS_RARELY_RUN void DurationQuantiles::save(StateWriter& out) const {
     out.write_f64s(values_);
     return;
   }
-  // The doubles the ticks stand for, as write_f64s writes them (little-endian, as load8 reads).
+  // The doubles the ticks stand for, in the bytes write_f64s writes (the memory itself,
+  // little-endian).
   static_assert(std::endian::native == std::endian::little, "states are written little-endian");
   uint8_t* at = out.append(ticks_.size() * sizeof(double));
   for (uint32_t t : ticks_) {
