@@ -293,20 +293,43 @@ TEST_CASE("A saved DDSketch, loaded and merged, equals merging the original", "[
 
 TEST_CASE("A saved DurationQuantiles, loaded and merged, equals merging the original",
           "[state_codec]") {
+  // Hours with fractions of a second (kept as doubles), and the same rounded to whole seconds
+  // (kept as ticks, 1/3600 h); in the other part, or only in the merge, a value that is no tick.
   const std::vector<double> values = durations(4, 3000);
-  // Caps that keep both parts exact, make only the merge pass it, and make one part a sketch.
-  for (uint64_t cap : {uint64_t{5000}, uint64_t{2000}, uint64_t{500}}) {
-    DurationQuantiles a(cap), b(cap);
-    for (size_t i = 0; i < values.size(); ++i) (i < 1400 ? a : b).feed(values[i]);
-    CHECK(a.quantile(0.5).has_value());  // reorders a's values: the bytes must not care
-    DurationQuantiles direct = a;
-    direct.merge(b);
-    DurationQuantiles via_bytes = reloaded(a);
-    via_bytes.merge(reloaded(b));
-    INFO("cap " << cap);
-    CHECK(figures(via_bytes) == figures(direct));
-    CHECK(figures(reloaded(direct)) == figures(direct));
+  std::vector<double> whole_seconds;
+  for (double v : values) whole_seconds.push_back(std::round(v * 3600.0) / 3600.0);
+  std::vector<double> mixed = whole_seconds;
+  mixed.back() = 1e-5;
+  const std::vector<const std::vector<double>*> sets = {&values, &whole_seconds, &mixed};
+  for (const std::vector<double>* set : sets) {
+    // Caps that keep both parts exact, make only the merge pass it, and make one part a sketch.
+    for (uint64_t cap : {uint64_t{5000}, uint64_t{2000}, uint64_t{500}}) {
+      DurationQuantiles a(cap), b(cap);
+      for (size_t i = 0; i < set->size(); ++i) (i < 1400 ? a : b).feed((*set)[i]);
+      CHECK(a.quantile(0.5).has_value());  // reorders a's values: the bytes must not care
+      DurationQuantiles direct = a;
+      direct.merge(b);
+      DurationQuantiles via_bytes = reloaded(a);
+      via_bytes.merge(reloaded(b));
+      INFO("set " << (set == &values  ? "fractions"
+                      : set == &mixed ? "mixed"
+                                      : "ticks")
+                  << ", cap " << cap);
+      CHECK(figures(via_bytes) == figures(direct));
+      CHECK(figures(reloaded(direct)) == figures(direct));
+      CHECK(saved(reloaded(direct)) == saved(direct));
+    }
   }
+  // Exact values take 4 bytes each as ticks, 8 as doubles (plus a few bytes of count and sum).
+  DurationQuantiles ticks, doubles;
+  for (size_t i = 0; i < 1000; ++i) {
+    ticks.feed(whole_seconds[i]);
+    doubles.feed(values[i]);
+  }
+  CHECK(saved(ticks).size() > 4000);
+  CHECK(saved(ticks).size() < 4100);
+  CHECK(saved(doubles).size() > 8000);
+  CHECK(saved(doubles).size() < 8100);
   DurationQuantiles empty;
   CHECK(figures(reloaded(empty)) == figures(empty));
 }
@@ -360,13 +383,15 @@ TEST_CASE("Truncated or corrupted DDSketch bytes are refused or load as a usable
 TEST_CASE("Truncated or corrupted DurationQuantiles bytes are refused or load usably",
           "[state_codec]") {
   auto use = [](const DurationQuantiles& q) { (void)figures(q); };
-  DurationQuantiles exact(10), sketched(3);
+  DurationQuantiles exact(10), wide(10), sketched(3);
   for (double v : {4.0, 0.25, 9.5, 1.0}) {
-    exact.feed(v);
+    exact.feed(v);  // whole ticks
+    wide.feed(v + 1e-5);
     sketched.feed(v);
   }
   REQUIRE(sketched.approximate());
   check_damaged<DurationQuantiles>(saved(exact), use);
+  check_damaged<DurationQuantiles>(saved(wide), use);
   check_damaged<DurationQuantiles>(saved(sketched), use);
 }
 
@@ -391,4 +416,29 @@ TEST_CASE("Doubles written and read many at once are the bytes of one at a time"
   CHECK(read == values);
   StateReader short_input(std::span<const uint8_t>(bytes).first(bytes.size() - 1));
   CHECK_FALSE(short_input.read_f64s(read));
+}
+
+TEST_CASE("uint32s written and read many at once are the bytes of one at a time", "[state_codec]") {
+  std::mt19937 rng(29);
+  std::vector<uint32_t> values(1000);
+  for (uint32_t& v : values) v = static_cast<uint32_t>(rng());
+  values[3] = 0;
+  values[4] = UINT32_MAX;
+  StateWriter one, many;
+  for (uint32_t v : values) one.write_u32(v);
+  many.write_u32s(values);
+  many.write_u32s({});
+  const std::vector<uint8_t> bytes = many.take();
+  CHECK(bytes == one.take());
+  CHECK(bytes[12] == 0);  // values[3]: little-endian, 4 bytes each
+  CHECK(bytes[16] == 0xFF);
+
+  StateReader in(bytes);
+  std::vector<uint32_t> read(values.size());
+  REQUIRE(in.read_u32s(read));
+  CHECK(in.at_end());
+  CHECK(read == values);
+  StateReader short_input(std::span<const uint8_t>(bytes).first(bytes.size() - 1));
+  CHECK_FALSE(short_input.read_u32s(read));
+  CHECK(short_input.failed());
 }

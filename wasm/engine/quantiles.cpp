@@ -29,7 +29,7 @@ constexpr double kSmallestNormal = 0x1p-1022;
 constexpr uint64_t kFractionMask = (uint64_t{1} << 52) - 1;
 constexpr uint8_t kSketchTag = 'D';
 constexpr uint8_t kQuantilesTag = 'Q';
-enum : uint8_t { kExactValues = 0, kSketched = 1 };
+enum : uint8_t { kExactValues = 0, kSketched = 1, kExactTicks = 2 };
 
 // The largest bucket count one step of growth adds beyond what is needed: geometric growth (so a
 // sketch fed in sorted order does not copy its buckets once per new bucket), within the limits.
@@ -389,8 +389,10 @@ uint64_t DurationQuantiles::count_below(double limit) const {
   return below;
 }
 
-// Saved form: tag 'Q', the cap and the count (varints), then either 0, the exact sum and the kept
-// values (f64 each, `count` of them, in their current order) or 1, the exact sum and the sketch.
+// Saved form: tag 'Q', the cap and the count (varints), then either 2, the exact sum and the kept
+// values as ticks (u32 each, `count` of them, in their current order), or 0, the exact sum and the
+// kept values (f64 each: a group with a value that is no whole tick), or 1, the exact sum and the
+// sketch. Ticks halve a part's state (and copy in and out as they are: no conversion either way).
 // The sum of kept values is written rather than added up again on load: a part's merge (parallel
 // reading) would otherwise redo one exact addition per value, on the path every part waits for.
 KPILENS_RARELY_RUN void DurationQuantiles::save(StateWriter& out) const {
@@ -403,20 +405,12 @@ KPILENS_RARELY_RUN void DurationQuantiles::save(StateWriter& out) const {
     sketch_->save(out);
     return;
   }
-  out.write_u8(kExactValues);
+  out.write_u8(wide_ ? kExactValues : kExactTicks);
   sum_.save(out);
   if (wide_) {
     out.write_f64s(values_);
-    return;
-  }
-  // The doubles the ticks stand for, in the bytes write_f64s writes (the memory itself,
-  // little-endian).
-  static_assert(std::endian::native == std::endian::little, "states are written little-endian");
-  uint8_t* at = out.append(ticks_.size() * sizeof(double));
-  for (uint32_t t : ticks_) {
-    const double v = from_ticks(t);
-    std::memcpy(at, &v, sizeof v);
-    at += sizeof v;
+  } else {
+    out.write_u32s(ticks_);
   }
 }
 
@@ -435,22 +429,19 @@ KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
   if (mode == kExactValues) {
     if (count > cap || !loaded.sum_.load(in) || count > in.remaining() / 8) return in.fail();
     loaded.values_.resize(static_cast<size_t>(count));
-    loaded.ticks_.resize(static_cast<size_t>(count));
     if (!in.read_f64s(loaded.values_)) return false;
-    bool all_ticks = true;
-    for (size_t k = 0; k < loaded.values_.size(); ++k) {
+    for (double v : loaded.values_) {
       // What feed() keeps: finite values (selection needs an order), and never −0.
-      const double v = loaded.values_[k];
       if (!std::isfinite(v) || bits_of(v) == uint64_t{1} << 63) return in.fail();
-      all_ticks = all_ticks && to_ticks(v, loaded.ticks_[k]);
     }
-    // The form feeding the same values would have ended in.
-    loaded.wide_ = !all_ticks;
-    if (all_ticks) {
-      std::vector<double>().swap(loaded.values_);
-    } else {
-      std::vector<uint32_t>().swap(loaded.ticks_);
-    }
+    // Kept as doubles even if every one is a whole tick (a save writes doubles only for a group
+    // with a value that is not): the form never changes a figure.
+    loaded.wide_ = true;
+  } else if (mode == kExactTicks) {
+    // Every count stands for a finite, non-negative value (never −0) that is its own tick form.
+    if (count > cap || !loaded.sum_.load(in) || count > in.remaining() / 4) return in.fail();
+    loaded.ticks_.resize(static_cast<size_t>(count));
+    if (!in.read_u32s(loaded.ticks_)) return false;
   } else if (mode == kSketched) {
     if (count <= cap) return in.fail();
     loaded.sketch_.emplace();

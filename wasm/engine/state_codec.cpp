@@ -42,6 +42,16 @@ void StateWriter::write_f64s(std::span<const double> values) {
   }
 }
 
+void StateWriter::write_u32s(std::span<const uint32_t> values) {
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!values.empty()) {
+      std::memcpy(append(values.size_bytes()), values.data(), values.size_bytes());
+    }
+  } else {
+    for (uint32_t value : values) write_u32(value);
+  }
+}
+
 uint8_t* StateWriter::append(size_t n) {
   bytes_.resize(bytes_.size() + n);
   return bytes_.data() + bytes_.size() - n;
@@ -145,6 +155,21 @@ bool StateReader::read_f64s(std::span<double> values) {
   } else {
     for (double& value : values) {
       if (!read_f64(value)) return false;
+    }
+    return true;
+  }
+}
+
+bool StateReader::read_u32s(std::span<uint32_t> values) {
+  if constexpr (std::endian::native == std::endian::little) {
+    const uint8_t* p = nullptr;
+    if (values.size() > remaining() / sizeof(uint32_t)) return fail();
+    if (!take(values.size_bytes(), p)) return false;
+    if (!values.empty()) std::memcpy(values.data(), p, values.size_bytes());
+    return true;
+  } else {
+    for (uint32_t& value : values) {
+      if (!read_u32(value)) return false;
     }
     return true;
   }

@@ -42,6 +42,8 @@ class StateWriter {
   void write_f64(double value);
   // Many doubles at once (the same bytes as write_f64 for each): exact quantile values.
   void write_f64s(std::span<const double> values);
+  // Many uint32s at once (the same bytes as write_u32 for each): exact quantile values as ticks.
+  void write_u32s(std::span<const uint32_t> values);
   // `n` more bytes at the end, for the caller to fill in place (e.g. doubles made on the way, in
   // write_f64's little-endian bytes); valid until the next write.
   uint8_t* append(size_t n);
@@ -68,6 +70,8 @@ class StateReader {
   bool read_f64(double& value);
   // Fills `values` (sized by the caller) as read_f64 would, one after the other.
   bool read_f64s(std::span<double> values);
+  // Fills `values` (sized by the caller) as read_u32 would, one after the other.
+  bool read_u32s(std::span<uint32_t> values);
   bool read_string(std::string& text);
   // A view into the reader's input (no copy); valid as long as the input is.
   bool read_bytes(std::span<const uint8_t>& data);
