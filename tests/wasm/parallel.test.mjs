@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } from '../../wasm/bindings/node_engine.mjs';
+import { partCuts } from '../../wasm/bindings/parallel_read.mjs';
 import { listFixtures } from './fixture_files.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -145,4 +146,19 @@ test('a file under minParallelBytes, or one worker, is read sequentially', async
   assert.equal(stats.files[0].fallback, 'small file');
   await reportFromFilesParallel([generated.crlf], {}, { ...SPLIT, workers: 1, stats });
   assert.equal(stats.files[0].fallback, 'one worker');
+});
+
+test('the parts tile the file after the head; the merging worker\'s is larger by the head and a twelfth', () => {
+  for (const [head, size, n] of [[1 << 20, 142e6, 2], [1 << 20, 142e6, 4], [256 << 10, 3e6, 3], [10, 15, 2], [0, 7, 4]]) {
+    const cuts = partCuts(head, size, n);
+    assert.equal(cuts.length, n + 1);
+    assert.equal(cuts[0], head);
+    assert.equal(cuts[n], size);
+    for (let i = 0; i < n; i += 1) assert.ok(cuts[i] <= cuts[i + 1], `${cuts}`);
+    // Each helper's part is (size − 2 × head) / (n + 1/12), to a byte; the first part is the rest.
+    const helper = (size - 2 * head) / (n + 1 / 12);
+    if (helper <= 0) continue;
+    for (let i = 1; i < n; i += 1) assert.ok(Math.abs(cuts[i + 1] - cuts[i] - helper) <= 1, `${cuts}`);
+    assert.ok(Math.abs(cuts[1] - cuts[0] - (helper * 13 / 12 + head)) <= n, `${cuts}`);
+  }
 });

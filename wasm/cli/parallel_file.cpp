@@ -16,6 +16,10 @@ constexpr uint64_t kChunkBytes = uint64_t{8} << 20;
 constexpr uint64_t kHeadBytes = uint64_t{1} << 20;
 constexpr uint64_t kSearchBytes = uint64_t{64} << 10;
 constexpr uint64_t kMaxGuessBytes = uint64_t{64} << 20;
+// A helper thread's time beyond reading its part, as a share of that time: saving its state. The
+// first part (this thread's) is larger by as much and by the head, which each helper replays.
+// The same rule as wasm/bindings/parallel_read.mjs (partCuts).
+constexpr double kSaveShare = 1.0 / 12;
 
 // A file opened by one thread.
 class Source {
@@ -168,8 +172,13 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
   // replays the head, then reads from the record start guessed at its cut (its lines counted from
   // 1: the merge places them) to the one guessed at the next cut. No pre-pass over the bytes before
   // a cut: merge_part checks each guess (the part before must end there at a record start).
-  std::vector<uint64_t> cuts;
-  for (size_t i = 0; i <= threads; ++i) cuts.push_back(head.at + (size - head.at) * i / threads);
+  const double helper_part = static_cast<double>(size > 2 * head.at ? size - 2 * head.at : 0) /
+                             (static_cast<double>(threads) + kSaveShare);
+  std::vector<uint64_t> cuts{head.at};
+  for (size_t i = 1; i < threads; ++i) {
+    cuts.push_back(size - static_cast<uint64_t>(helper_part * static_cast<double>(threads - i)));
+  }
+  cuts.push_back(size);
   std::vector<Part> parts(threads - 1);
   uint64_t own_end = size;
   {
