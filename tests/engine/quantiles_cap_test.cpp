@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "quantiles.h"
+#include "state_codec.h"
 
 using kpilens::DDSketch;
 using kpilens::DurationQuantiles;
@@ -221,5 +222,43 @@ TEST_CASE("The sketch's buckets grow at both ends without losing counts", "[quan
     const double exact = exact_at(values, q);
     const uint64_t rank = static_cast<uint64_t>(std::floor(3999 * q));
     CHECK(std::fabs(sketch.value_at_rank(rank) - exact) <= 0.01 * exact);
+  }
+}
+
+TEST_CASE("A sketch fed many quotients at once equals one fed each", "[quantiles][cap]") {
+  // add_quotients(counts, 3600) is add(count / 3600.0) for each count, zeros and extremes
+  // included, into an empty sketch or one that already holds values (below, inside and above the
+  // new ones): the same bytes when saved, the same estimates.
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<uint32_t> seconds(0, 4000000);
+  std::vector<uint32_t> counts(5000);
+  for (uint32_t& c : counts) c = seconds(rng);
+  counts[10] = 0;
+  counts[11] = UINT32_MAX;
+  counts[12] = 1;
+  const std::vector<std::vector<uint32_t>> sets = {
+      counts, {},        {0, 0, 0},
+      {7},    {0, 3600}, std::vector<uint32_t>(counts.begin(), counts.begin() + 9)};
+  const std::vector<std::vector<double>> before = {{}, {1e-9, 0.0}, {500.0}, {1e7, 0.5, 2.0}};
+  for (const std::vector<uint32_t>& set : sets) {
+    for (const std::vector<double>& held : before) {
+      DDSketch each, many;
+      for (double v : held) {
+        each.add(v);
+        many.add(v);
+      }
+      for (uint32_t c : set) each.add(static_cast<double>(c) / 3600.0);
+      many.add_quotients(set, 3600.0);
+      INFO(set.size() << " counts after " << held.size() << " values");
+      kpilens::StateWriter a, b;
+      each.save(a);
+      many.save(b);
+      CHECK(a.take() == b.take());
+      REQUIRE(many.count() == each.count());
+      for (uint64_t rank = 0; rank < many.count(); rank += 1 + many.count() / 50) {
+        CHECK(std::bit_cast<uint64_t>(many.value_at_rank(rank)) ==
+              std::bit_cast<uint64_t>(each.value_at_rank(rank)));
+      }
+    }
   }
 }

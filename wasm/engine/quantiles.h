@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "exact_sum.h"
@@ -58,6 +59,9 @@ class DDSketch {
   static constexpr int32_t kMaxBucket = 1024 * kBucketsPerOctave - 1;
 
   void add(double value);
+  // add(counts[k] / unit) for every k, in one pass: the sum of a group's exact values kept as
+  // ticks (unit > 0 finite: every quotient is ≥ 0, and 0 only for a count of 0).
+  void add_quotients(std::span<const uint32_t> counts, double unit);
   void merge(const DDSketch& other);
 
   uint64_t count() const { return count_; }
