@@ -249,6 +249,14 @@ TEST_CASE("A sketch fed many quotients at once equals one fed each", "[quantiles
       }
       for (uint32_t c : set) each.add(static_cast<double>(c) / 3600.0);
       many.add_quotients(set, 3600.0);
+      // A unit so large that positive quotients are subnormal: zeros, as add() counts them.
+      DDSketch each_huge = each, many_huge = many;
+      for (uint32_t c : set) each_huge.add(static_cast<double>(c) / 0x1p1023);
+      many_huge.add_quotients(set, 0x1p1023);
+      kpilens::StateWriter c, d;
+      each_huge.save(c);
+      many_huge.save(d);
+      CHECK(c.take() == d.take());
       INFO(set.size() << " counts after " << held.size() << " values");
       kpilens::StateWriter a, b;
       each.save(a);

@@ -2,7 +2,6 @@
 #include "quantiles.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -124,6 +123,11 @@ void DDSketch::add_quotients(std::span<const uint32_t> counts, double unit) {
   }
   const double low = static_cast<double>(lowest) / unit;
   const double high = static_cast<double>(highest) / unit;
+  if (highest != 0 && !(static_cast<double>(lowest_positive) / unit >= kSmallestNormal)) {
+    // A quotient of a count > 0 that add() counts as a zero (a unit past 2^1022): add() decides.
+    for (uint32_t c : counts) add(static_cast<double>(c) / unit);
+    return;
+  }
   if (count_ == 0) {
     min_ = low;
     max_ = high;

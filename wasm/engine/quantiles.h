@@ -59,8 +59,8 @@ class DDSketch {
   static constexpr int32_t kMaxBucket = 1024 * kBucketsPerOctave - 1;
 
   void add(double value);
-  // add(counts[k] / unit) for every k, in one pass: the sum of a group's exact values kept as
-  // ticks (unit > 0 finite: every quotient is ≥ 0, and 0 only for a count of 0).
+  // add(counts[k] / unit) for every k (unit > 0), without a call per value: a group's exact
+  // values kept as ticks, into its sketch.
   void add_quotients(std::span<const uint32_t> counts, double unit);
   void merge(const DDSketch& other);
 
@@ -99,7 +99,9 @@ class DDSketch {
 // (up to 828 days), whole days. Then 4 bytes hold what 8 did, and selection sorts integers. The
 // first value that is not (fractions of a second, a negative from a state) moves them all to
 // doubles. The two forms hold the same doubles (t → t / 3600 is exact and increasing), so no figure
-// depends on the form, which depends only on the set of values, never on their order.
+// depends on the form, which depends only on the set of values fed and merged, never on their
+// order (a state saved as doubles loads as doubles: a save writes doubles only for a group that
+// holds a value that is no whole tick).
 class DurationQuantiles {
  public:
   explicit DurationQuantiles(uint64_t exact_cap = kExactQuantileCap) : cap_(exact_cap) {}

@@ -44,8 +44,8 @@ class StateWriter {
   void write_f64s(std::span<const double> values);
   // Many uint32s at once (the same bytes as write_u32 for each): exact quantile values as ticks.
   void write_u32s(std::span<const uint32_t> values);
-  // `n` more bytes at the end, for the caller to fill in place (e.g. doubles made on the way, in
-  // write_f64's little-endian bytes); valid until the next write.
+  // `n` more bytes at the end, for the caller to fill in place (write_f64s and write_u32s copy
+  // their values there); valid until the next write.
   uint8_t* append(size_t n);
   void write_string(std::string_view text);
   void write_bytes(std::span<const uint8_t> data);
