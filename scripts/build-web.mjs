@@ -75,7 +75,36 @@ function lzmaPack(bytes) {
   return new Uint8Array(packed);
 }
 
-const bundle = async (entry, define = {}) => (await esbuild.build({
+// ECharts modules that echarts/core imports whatever the page uses, replaced by what the page's charts
+// (web/charts.js) need of them: ~8 KB gzipped. Each is checked below: the file must exist (echarts is
+// pinned: package-lock.json) and the bundle must have imported it, or the build fails.
+const ECHARTS_STUBS = [
+  // Decal patterns draw only with aria.decal or an itemStyle.decal, which the page never sets.
+  ['util/decal.js', 'export function createOrUpdatePatternFromDecal() { return null; }'],
+  // Every tooltip renders as rich text inside the SVG (no HTML from a file's strings, ever).
+  ['component/tooltip/TooltipHTMLContent.js', 'export { default } from "./TooltipRichContent.js";'],
+  // The Chinese locale is picked only for a document whose language says "zh": the page's is English.
+  ['i18n/langZH.js', 'export { default } from "./langEN.js";'],
+  // The page never asks for the dark theme, nor shows ECharts' loading animation.
+  ['theme/dark.js', 'export default {};'],
+  ['loading/default.js', 'export default function () {}'],
+];
+const stubbed = new Set();
+const echartsStubs = {
+  name: 'echarts-stubs',
+  setup(build) {
+    for (const [file, contents] of ECHARTS_STUBS) {
+      const full = path('node_modules/echarts/lib', file);
+      readFileSync(full); // throws when ECharts moved it
+      const escaped = `/echarts/lib/${file}`.replace(/[./]/g, '\\$&');
+      build.onLoad({ filter: new RegExp(`${escaped}$`) }, () => {
+        stubbed.add(file);
+        return { contents, loader: 'js' };
+      });
+    }
+  },
+};
+const bundle = async (entry, define = {}, plugins = []) => (await esbuild.build({
   entryPoints: [path(entry)],
   bundle: true,
   format: 'iife',
@@ -84,12 +113,19 @@ const bundle = async (entry, define = {}) => (await esbuild.build({
   legalComments: 'none',
   target,
   define,
+  plugins,
 })).outputFiles[0].text;
 const startBundle = (worker) => bundle('web/engine_start.js', { __KPILENS_WORKER_SOURCE__: JSON.stringify(worker) });
 // Inline <script> must not contain "</script" (only possible inside strings here).
 const inline = (code) => code.replaceAll('</script', '<\\/script');
 const startScript = inline(await startBundle(workerSource));
-const script = inline(await bundle('web/app.js'));
+const script = inline(await bundle('web/app.js', {}, [echartsStubs]));
+for (const [file] of ECHARTS_STUBS) {
+  if (!stubbed.has(file)) {
+    console.error(`build-web: ECharts no longer imports lib/${file}: drop its stub (ECHARTS_STUBS)`);
+    process.exit(1);
+  }
+}
 const styles = await minify(readFileSync(path('web/styles.css'), 'utf8'), 'css');
 const template = readFileSync(path('web/index.html'), 'utf8');
 

@@ -3,7 +3,9 @@
 // SVG, exports it as it is and rasterises it into a canvas for PNG (the canvas renderer: 4.5 KB); a chart
 // of several series gets a legend in HTML above it, and one drawn into its exported SVG (ECharts' legend:
 // 3.9 KB); the container's role="img" and aria-label describe the chart, set by the views (ECharts' aria
-// component, 1.2 KB, would label an element inside it, which role="img" hides anyway). Columnar data in,
+// component, 1.2 KB, would label an element inside it, which role="img" hides anyway). The build replaces
+// what echarts/core imports but these charts never use (decals, the HTML tooltip, the Chinese locale, the
+// dark theme, the loading animation: scripts/build-web.mjs ECHARTS_STUBS, 8.9 KB). Columnar data in,
 // from the report. Tooltips render as rich text inside the chart and zrender writes text as text nodes,
 // so no string from a file ever reaches innerHTML; the page puts a data table beside every chart.
 import * as echarts from 'echarts/core';
@@ -88,7 +90,7 @@ export function waterfallOption({ labels, bases, heights, barColors, texts, narr
   }
   return {
     ...baseOption(colors),
-    tooltip: { show: false },
+    tooltip: { show: false, renderMode: 'richText' },
     grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: labels, ...axisStyle(colors), axisLabel: { color: colors.muted, interval: 0, rotate: narrow ? 40 : 0 } },
     yAxis: { type: 'value', min: floor, ...axisStyle(colors) },
