@@ -376,5 +376,33 @@ TEST_CASE("An aggregate's saved state keeps its rows without a period", "[aggreg
   CHECK(period_tickets(merged) == std::vector<uint64_t>{2});
 }
 
+TEST_CASE("An aggregate's state with a period no date can have is refused", "[aggregate]") {
+  // Periods count days at most (years 1–9999: within ±3 million); ±2^32 loads, past it is refused
+  // (the period index's window arithmetic would overflow near ±2^63). The state is written as
+  // TicketAggregate::save writes one group in one period: total, no-period group, lumped rows,
+  // the periods, the flows, the breakdown columns.
+  const KpiSettings settings;
+  TicketGroup group;
+  group.feed(ticket(false, 10, 0, 0), settings);
+  for (int64_t period : {int64_t{1} << 32, -(int64_t{1} << 32), (int64_t{1} << 32) + 1,
+                         -(int64_t{1} << 32) - 1, INT64_MAX, INT64_MIN}) {
+    StateWriter out;
+    group.save(out);
+    TicketGroup().save(out);
+    out.write_varint(0);
+    out.write_varint(1);
+    out.write_svarint(period);
+    group.save(out);
+    out.write_varint(0);
+    out.write_varint(0);
+    TicketAggregate loaded(0, 100);
+    StateReader in(out.bytes());
+    INFO("period " << period);
+    const bool within = period >= -(int64_t{1} << 32) && period <= int64_t{1} << 32;
+    CHECK(loaded.load(in) == within);
+    CHECK(in.failed() != within);
+  }
+}
+
 }  // namespace
 }  // namespace kpilens

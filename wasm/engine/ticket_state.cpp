@@ -26,6 +26,15 @@ void write_counts(StateWriter& out, std::initializer_list<uint64_t> counts) {
   for (uint64_t count : counts) out.write_varint(count);
 }
 
+// A period a save can write: period_index of a date of years 1–9999 (timestamp.cpp) is within ±3
+// million days. A state with one far past that is no state of ours, and would overflow
+// PeriodIndex's window arithmetic (found by fuzz/state_codec_fuzz.cpp).
+bool read_period(StateReader& in, int64_t& period) {
+  constexpr int64_t kMaxPeriod = int64_t{1} << 32;
+  if (!in.read_svarint(period)) return false;
+  return (period >= -kMaxPeriod && period <= kMaxPeriod) || in.fail();
+}
+
 }  // namespace
 
 void CsatAccumulator::save(StateWriter& out) const {
@@ -144,7 +153,7 @@ bool TicketAggregate::load(StateReader& in) {
   if (!in.read_count(count, 1 + kMinGroupBytes)) return false;
   for (uint64_t k = 0; k < count; ++k) {
     int64_t period = 0;
-    if (!in.read_svarint(period)) return false;
+    if (!read_period(in, period)) return false;
     if (period_ids_.find(period) != PeriodIndex::kNone) return in.fail();
     if (!period_group_at(period).load(in)) return false;
   }
@@ -155,7 +164,7 @@ bool TicketAggregate::load(StateReader& in) {
   if (!in.read_count(count, 3)) return false;
   for (uint64_t k = 0; k < count; ++k) {
     int64_t period = 0;
-    if (!in.read_svarint(period)) return false;
+    if (!read_period(in, period)) return false;
     if (flow_ids_.find(period) != PeriodIndex::kNone) return in.fail();
     BacklogFlow& flow = flow_at(period);
     if (!read_counts(in, {&flow.created, &flow.solved})) return false;
