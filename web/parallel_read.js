@@ -101,9 +101,10 @@ export function shareModule(ports, module) {
 /**
  * Engine worker side: reads `file` into `dataset` (beginFile called) with itself and the helpers behind
  * `ports`; resolves to readFileInParts' result. `onBytes(bytes)`: this worker's progress (the head and its
- * own part, read into `dataset`); the helpers report theirs to the page.
+ * own part, read into `dataset`); the helpers report theirs to the page. `onAlone()`: from now on this
+ * worker reads the rest alone (readFileInParts), so the page must stop adding the helpers' progress.
  */
-export function readInParts({ module, dataset, file, name, config, ports, chunkBytes, onBytes }) {
+export function readInParts({ module, dataset, file, name, config, ports, chunkBytes, onBytes, onAlone }) {
   const pending = new Map();
   let nextId = 1;
   const helpers = ports.map((port) => {
@@ -123,6 +124,6 @@ export function readInParts({ module, dataset, file, name, config, ports, chunkB
   });
   return readFileInParts({
     module, dataset, source: fileSource(new FileReaderSync(), file), input: file, name, config, helpers, chunkBytes,
-    headBytes: HEAD_BYTES, onBytes,
+    headBytes: HEAD_BYTES, onBytes, onAlone,
   });
 }

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBrowserAndServer, openPage, waitForState, clickDownload, root, singleFileUrl } from './helpers.mjs';
@@ -87,6 +87,54 @@ test('cancel terminates the engine worker and its helper', async () => {
     // A busy worker may finish its current task for up to ~2 s after terminate() (cancel.test.mjs).
     while (closed.length < 2 && Date.now() - started < 3500) await page.waitForTimeout(50);
     assert.ok(closed.length >= 2, `${closed.length} worker(s) closed: the engine worker and the helper`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('when the engine worker drops the helper\'s part, the progress stays within the file', async () => {
+  // Every row its own assignee: the head (1 MiB, ~7,000 rows) stays under max_segments (10,000 values
+  // per breakdown), the engine worker's own part passes it, so it reads on alone from the first cut and
+  // the helper's part is dropped (web/worker.js onAlone). The page must then count the engine worker's
+  // bytes only, not those plus the helper's: the bar never passes the file.
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const assignee = lines[0].split(',').indexOf('Assignee');
+  assert.ok(assignee > 0);
+  for (let i = 1; i < lines.length; i += 1) {
+    if (!lines[i]) continue;
+    const cells = lines[i].split(',');
+    cells[assignee] = `Agent ${i}`;
+    lines[i] = cells.join(',');
+  }
+  const unique = join(dir, 'unique_agents.csv');
+  writeFileSync(unique, lines.join('\n'));
+  const { context, page, log } = await openPage(session.browser);
+  try {
+    await context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2, configurable: true });
+      // Every progress line the page shows ("52.3 MB of 50.8 MB · 361,234 rows · …"), as it changes.
+      window.progressLines = [];
+      const note = () => {
+        const text = document.getElementById('progress-text')?.textContent;
+        if (text && text !== window.progressLines.at(-1)) window.progressLines.push(text);
+      };
+      new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    await page.goto(session.server.url);
+    await page.setInputFiles('#file-input', unique);
+    await waitForState(page, 'ready', 120_000);
+    const fallback = log.console.find((m) => m.includes('unique_agents.csv') && m.includes('read by one worker'));
+    assert.ok(fallback?.includes('from the first cut on'), log.console.join(' | '));
+    const lines = await page.evaluate(() => window.progressLines);
+    const number = (text) => Number(text.replace(/,/g, ''));
+    const shown = lines.map((line) => /^([\d.,]+) MB of ([\d.,]+) MB · ([\d,]+) rows/.exec(line)).filter(Boolean);
+    assert.ok(shown.length > 2, lines.join(' | '));
+    const rows = JSON.parse(await clickDownload(page, page.locator('[data-export="report-json"]')).then((r) => r.text))
+      .input.files[0].rows;
+    for (const [line, done, total, read] of shown) {
+      assert.ok(number(done) <= number(total), `more bytes than the file: ${line}`);
+      assert.ok(number(read) <= rows, `more rows than the file's ${rows}: ${line}`);
+    }
   } finally {
     await context.close();
   }

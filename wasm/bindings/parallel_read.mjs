@@ -164,9 +164,11 @@ export function runTask(module, source, task, onBytes) {
  * Reads one file into `dataset` (beginFile already called; the caller calls endFile): in parts, this thread
  * and `helpers` (other threads) one each, when it can; else sequentially. Returns {parts, fallback: why it
  * was read sequentially (in whole or from the first cut on) | null, restart: why the whole dataset must be
- * read again sequentially | null, headMs, readMs, mergeMs}.
+ * read again sequentially | null, headMs, readMs, mergeMs}. `onAlone()` is called when this thread
+ * reads on alone from the first cut after the helpers were given their parts (their work, and any
+ * progress they reported, no longer counts).
  */
-export async function readFileInParts({ module, dataset, source, input, name, config, helpers, chunkBytes, headBytes, onBytes }) {
+export async function readFileInParts({ module, dataset, source, input, name, config, helpers, chunkBytes, headBytes, onBytes, onAlone }) {
   const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0 };
   const size = source.size;
   const t0 = performance.now();
@@ -197,6 +199,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   const stop = ownEnd < size ? dataset.partRefusal() : '';
   if (stop) {
     result.fallback = `from the first cut on: ${stop}`;
+    onAlone?.();
     feedRange(module, dataset, source, ownEnd, size, chunkBytes, onBytes);
     await Promise.allSettled(pending); // the helpers are free again
     return result;
