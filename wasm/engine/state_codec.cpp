@@ -31,30 +31,25 @@ void StateWriter::write_u64(uint64_t value) {
   for (int i = 0; i < 8; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
 }
 
-void StateWriter::write_f64s(std::span<const double> values) {
+template <class T, class WriteOne>
+void StateWriter::write_many(std::span<const T> values, WriteOne write_one) {
   if constexpr (std::endian::native == std::endian::little) {
     // The encoding is little-endian: on such a machine (x86, wasm) it is the memory itself.
-    if (!values.empty()) {
-      std::memcpy(append(values.size() * sizeof(double)), values.data(), values.size_bytes());
-    }
+    if (values.empty()) return;
+    const size_t at = bytes_.size();
+    bytes_.resize(at + values.size_bytes());
+    std::memcpy(bytes_.data() + at, values.data(), values.size_bytes());
   } else {
-    for (double value : values) write_f64(value);
+    for (T value : values) (this->*write_one)(value);
   }
+}
+
+void StateWriter::write_f64s(std::span<const double> values) {
+  write_many(values, &StateWriter::write_f64);
 }
 
 void StateWriter::write_u32s(std::span<const uint32_t> values) {
-  if constexpr (std::endian::native == std::endian::little) {
-    if (!values.empty()) {
-      std::memcpy(append(values.size_bytes()), values.data(), values.size_bytes());
-    }
-  } else {
-    for (uint32_t value : values) write_u32(value);
-  }
-}
-
-uint8_t* StateWriter::append(size_t n) {
-  bytes_.resize(bytes_.size() + n);
-  return bytes_.data() + bytes_.size() - n;
+  write_many(values, &StateWriter::write_u32);
 }
 
 void StateWriter::write_varint(uint64_t value) {
@@ -145,34 +140,28 @@ bool StateReader::read_f64(double& value) {
   return true;
 }
 
-bool StateReader::read_f64s(std::span<double> values) {
+template <class T, class ReadOne>
+bool StateReader::read_many(std::span<T> values, ReadOne read_one) {
   if constexpr (std::endian::native == std::endian::little) {
     const uint8_t* p = nullptr;
-    if (values.size() > remaining() / sizeof(double)) return fail();
-    if (!take(values.size() * sizeof(double), p)) return false;
-    if (!values.empty()) std::memcpy(values.data(), p, values.size() * sizeof(double));
+    if (values.size() > remaining() / sizeof(T)) return fail();
+    if (!take(values.size_bytes(), p)) return false;
+    if (!values.empty()) std::memcpy(values.data(), p, values.size_bytes());
     return true;
   } else {
-    for (double& value : values) {
-      if (!read_f64(value)) return false;
+    for (T& value : values) {
+      if (!(this->*read_one)(value)) return false;
     }
     return true;
   }
 }
 
+bool StateReader::read_f64s(std::span<double> values) {
+  return read_many(values, &StateReader::read_f64);
+}
+
 bool StateReader::read_u32s(std::span<uint32_t> values) {
-  if constexpr (std::endian::native == std::endian::little) {
-    const uint8_t* p = nullptr;
-    if (values.size() > remaining() / sizeof(uint32_t)) return fail();
-    if (!take(values.size_bytes(), p)) return false;
-    if (!values.empty()) std::memcpy(values.data(), p, values.size_bytes());
-    return true;
-  } else {
-    for (uint32_t& value : values) {
-      if (!read_u32(value)) return false;
-    }
-    return true;
-  }
+  return read_many(values, &StateReader::read_u32);
 }
 
 bool StateReader::read_string(std::string& text) {

@@ -44,9 +44,6 @@ class StateWriter {
   void write_f64s(std::span<const double> values);
   // Many uint32s at once (the same bytes as write_u32 for each): exact quantile values as ticks.
   void write_u32s(std::span<const uint32_t> values);
-  // `n` more bytes at the end, for the caller to fill in place (write_f64s and write_u32s copy
-  // their values there); valid until the next write.
-  uint8_t* append(size_t n);
   void write_string(std::string_view text);
   void write_bytes(std::span<const uint8_t> data);
 
@@ -54,6 +51,9 @@ class StateWriter {
   std::vector<uint8_t> take() { return std::move(bytes_); }
 
  private:
+  // The bytes write_one would write for each value, in one copy on a little-endian machine.
+  template <class T, class WriteOne>
+  void write_many(std::span<const T> values, WriteOne write_one);
   std::vector<uint8_t> bytes_;
 };
 
@@ -89,6 +89,9 @@ class StateReader {
   bool at_end() const { return !failed_ && position_ == data_.size(); }
 
  private:
+  // Each value as read_one would read it, in one copy on a little-endian machine.
+  template <class T, class ReadOne>
+  bool read_many(std::span<T> values, ReadOne read_one);
   bool take(size_t count, const uint8_t*& start);
 
   std::span<const uint8_t> data_;
