@@ -11,7 +11,7 @@
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -94,8 +94,10 @@ const echartsStubs = {
   name: 'echarts-stubs',
   setup(build) {
     for (const [file, contents] of ECHARTS_STUBS) {
-      const full = path('node_modules/echarts/lib', file);
-      readFileSync(full); // throws when ECharts moved it
+      if (!existsSync(path('node_modules/echarts/lib', file))) {
+        console.error(`build-web: ECharts has no lib/${file} any more: update its stub (ECHARTS_STUBS)`);
+        process.exit(1);
+      }
       const escaped = `/echarts/lib/${file}`.replace(/[./]/g, '\\$&');
       build.onLoad({ filter: new RegExp(`${escaped}$`) }, () => {
         stubbed.add(file);

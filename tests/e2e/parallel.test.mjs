@@ -125,10 +125,10 @@ test('when the engine worker drops the helper\'s part, the progress stays within
     await waitForState(page, 'ready', 120_000);
     const fallback = log.console.find((m) => m.includes('unique_agents.csv') && m.includes('read by one worker'));
     assert.ok(fallback?.includes('from the first cut on'), log.console.join(' | '));
-    const lines = await page.evaluate(() => window.progressLines);
+    const progressLines = await page.evaluate(() => window.progressLines);
     const number = (text) => Number(text.replace(/,/g, ''));
-    const shown = lines.map((line) => /^([\d.,]+) MB of ([\d.,]+) MB · ([\d,]+) rows/.exec(line)).filter(Boolean);
-    assert.ok(shown.length > 2, lines.join(' | '));
+    const shown = progressLines.map((line) => /^([\d.,]+) MB of ([\d.,]+) MB · ([\d,]+) rows/.exec(line)).filter(Boolean);
+    assert.ok(shown.length > 2, progressLines.join(' | '));
     const rows = JSON.parse(await clickDownload(page, page.locator('[data-export="report-json"]')).then((r) => r.text))
       .input.files[0].rows;
     for (const [line, done, total, read] of shown) {
