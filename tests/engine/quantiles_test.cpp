@@ -184,3 +184,38 @@ TEST_CASE("Values kept as whole ticks or as doubles give the same quantiles", "[
     }
   }
 }
+
+TEST_CASE("Whole ticks of every size give the quantiles of a full sort, asked again after more",
+          "[quantiles]") {
+  // Selection partitions the kept ticks around the ranks asked for; values fed or merged after
+  // that must be selected among again. Counts up to 2^32 − 1 ticks (1,193,046 hours of whole
+  // seconds), groups on either side of a few hundred values.
+  std::mt19937 rng(17);
+  for (uint32_t largest : {uint32_t{2000}, uint32_t{1} << 21, uint32_t{1} << 22, UINT32_MAX}) {
+    std::uniform_int_distribution<uint32_t> ticks(0, largest);
+    for (size_t n : {size_t{255}, size_t{256}, size_t{257}, size_t{5000}}) {
+      INFO("n = " << n << ", ticks up to " << largest);
+      std::vector<double> values;
+      for (size_t i = 0; i < n; ++i) values.push_back(ticks(rng) / 3600.0);
+      values.push_back(largest / 3600.0);
+      DurationQuantiles q;
+      for (double v : values) q.feed(v);
+      for (double p : {0.5, 0.9, 0.0, 1.0, 0.37})
+        CHECK(*q.quantile(p) == type7_by_sorting(values, p));
+      // More values (fed, then merged) after the sort.
+      for (int i = 0; i < 300; ++i) {
+        values.push_back(ticks(rng) / 3600.0);
+        q.feed(values.back());
+      }
+      CHECK(*q.quantile(0.5) == type7_by_sorting(values, 0.5));
+      DurationQuantiles more;
+      for (int i = 0; i < 700; ++i) {
+        values.push_back(ticks(rng) / 3600.0);
+        more.feed(values.back());
+      }
+      CHECK(*more.quantile(0.1) == type7_by_sorting({values.end() - 700, values.end()}, 0.1));
+      q.merge(more);
+      for (double p : {0.1, 0.5, 0.9, 0.99}) CHECK(*q.quantile(p) == type7_by_sorting(values, p));
+    }
+  }
+}
