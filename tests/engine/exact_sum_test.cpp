@@ -347,3 +347,24 @@ TEST_CASE("ExactSum of infinities and NaN follows IEEE addition", "[exact_sum]")
   CHECK(std::isnan(sum_of({INFINITY, -INFINITY})));
   CHECK(std::isnan(sum_of({1.0, std::numeric_limits<double>::quiet_NaN()})));
 }
+
+TEST_CASE("ExactSum adds a value taken apart beforehand as it adds the value", "[exact_sum]") {
+  // Addend: a duration taken apart once for the several groups a ticket row feeds.
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  const std::vector<double> values{
+      1.0,       -2.5,       0.1,       1e300, -1e-300,
+      0x1p-1074, -0x1p-1074, 0x1p-1022, 0.0,   -0.0,
+      3600.0,    1e16,       kInf,      -kInf, std::numeric_limits<double>::quiet_NaN()};
+  for (size_t end = 1; end <= values.size(); ++end) {
+    ExactSum plain, parts;
+    for (size_t i = 0; i < end; ++i) {
+      plain.add(values[i]);
+      parts.add(ExactSum::Addend(values[i]));
+    }
+    INFO("the first " << end << " values");
+    CHECK(std::bit_cast<uint64_t>(parts.value()) == std::bit_cast<uint64_t>(plain.value()));
+  }
+  ExactSum only_negative_zero;
+  only_negative_zero.add(ExactSum::Addend(-0.0));
+  CHECK(std::signbit(only_negative_zero.value()));
+}

@@ -219,3 +219,24 @@ TEST_CASE("Whole ticks of every size give the quantiles of a full sort, asked ag
     }
   }
 }
+
+TEST_CASE("A prepared value feeds a group as the value itself does", "[quantiles]") {
+  // A ticket row with breakdowns prepares each duration once for all its groups: whole ticks,
+  // other doubles, −0, subnormals and values past the cap give the same figures either way.
+  std::vector<double> values{-0.0, 0.0, 1.5, 1.25 / 3600.0, 0x1p-1074, 1e-300, 42.0, 7e5};
+  for (int i = 0; i < 300; ++i) values.push_back(i * 0.25);
+  for (uint64_t cap : {uint64_t{1000}, uint64_t{100}}) {
+    DurationQuantiles plain(cap), prepared(cap);
+    for (double v : values) {
+      plain.feed(v);
+      prepared.feed(DurationQuantiles::Prepared(v));
+    }
+    INFO("cap " << cap);
+    CHECK(prepared.count() == plain.count());
+    CHECK(prepared.approximate() == plain.approximate());
+    CHECK(*prepared.mean() == *plain.mean());
+    for (double p : {0.0, 0.1, 0.5, 0.9, 1.0}) CHECK(*prepared.quantile(p) == *plain.quantile(p));
+    CHECK(prepared.count_below(1.0) == plain.count_below(1.0));
+    CHECK(std::signbit(*prepared.quantile(0.0)) == std::signbit(*plain.quantile(0.0)));
+  }
+}

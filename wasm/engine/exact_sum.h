@@ -28,19 +28,43 @@ class ExactSum {
   __attribute__((always_inline)) void add(double x) {
     uint64_t bits = 0;
     std::memcpy(&bits, &x, sizeof bits);  // std::bit_cast is missing from Emscripten 3.1.6
-    const uint32_t biased_exponent = static_cast<uint32_t>(bits >> 52) & 0x7FF;
-    if (biased_exponent - 1 >= 0x7FE) {  // 0 or 0x7FF (the subtraction wraps for 0)
+    if (!is_normal(bits)) {
       add_unusual(bits);
       return;
     }
-    // x = ±significand × 2^(shift − 1074), for shift = biased exponent − 1: the significand (53
-    // bits) goes to digit shift / 32, shifted by shift % 32, split at bit 32 over two limbs.
-    const uint32_t shift = biased_exponent - 1;
-    const uint64_t significand = (bits & ((uint64_t{1} << 52) - 1)) | uint64_t{1} << 52;
-    const int64_t sign = -static_cast<int64_t>(bits >> 63);  // 0 or −1: (v ^ sign) − sign = ±v
-    const int64_t low = static_cast<int64_t>((significand << (shift & 31)) & 0xFFFFFFFF);
-    const int64_t high = static_cast<int64_t>(significand >> (32 - (shift & 31)));
-    add_at(static_cast<int32_t>(shift >> 5), (low ^ sign) - sign, (high ^ sign) - sign);
+    int32_t digit = 0;
+    int64_t low = 0;
+    int64_t high = 0;
+    split(bits, digit, low, high);
+    add_at(digit, low, high);
+    state_ = kOther;
+  }
+
+  // A value taken apart once (its limb and the two words it adds there) for adding it to several
+  // sums: a ticket row's duration feeds its period's group and one group per breakdown.
+  // add(Addend(x)) is add(x).
+  class Addend {
+   public:
+    __attribute__((always_inline)) explicit Addend(double x) {
+      std::memcpy(&bits_, &x, sizeof bits_);
+      normal_ = is_normal(bits_);
+      if (normal_) split(bits_, digit_, low_, high_);
+    }
+
+   private:
+    friend class ExactSum;
+    uint64_t bits_ = 0;
+    int64_t low_ = 0;
+    int64_t high_ = 0;
+    int32_t digit_ = 0;
+    bool normal_ = false;
+  };
+  __attribute__((always_inline)) void add(const Addend& a) {
+    if (!a.normal_) {
+      add_unusual(a.bits_);
+      return;
+    }
+    add_at(a.digit_, a.low_, a.high_);
     state_ = kOther;
   }
 
@@ -66,6 +90,25 @@ class ExactSum {
   static constexpr int32_t kHeadroom = 2;
   enum State : uint8_t { kEmpty, kOnlyNegativeZeros, kOther };
 
+  // Not 0, subnormal, infinite or NaN: the biased exponent is not 0 or 0x7FF (the subtraction
+  // wraps for 0).
+  static bool is_normal(uint64_t bits) {
+    return (static_cast<uint32_t>(bits >> 52) & 0x7FF) - 1 < 0x7FE;
+  }
+  // A normal number ±significand × 2^(shift − 1074), for shift = biased exponent − 1: the
+  // significand (53 bits) goes to digit shift / 32, shifted by shift % 32, split at bit 32 over two
+  // limbs (low and high, signed).
+  __attribute__((always_inline)) static void split(uint64_t bits, int32_t& digit, int64_t& low,
+                                                   int64_t& high) {
+    const uint32_t shift = (static_cast<uint32_t>(bits >> 52) & 0x7FF) - 1;
+    const uint64_t significand = (bits & ((uint64_t{1} << 52) - 1)) | uint64_t{1} << 52;
+    const int64_t sign = -static_cast<int64_t>(bits >> 63);  // 0 or −1: (v ^ sign) − sign = ±v
+    const auto low_bits = static_cast<int64_t>((significand << (shift & 31)) & 0xFFFFFFFF);
+    const auto high_bits = static_cast<int64_t>(significand >> (32 - (shift & 31)));
+    digit = static_cast<int32_t>(shift >> 5);
+    low = (low_bits ^ sign) - sign;
+    high = (high_bits ^ sign) - sign;
+  }
   __attribute__((always_inline)) void add_at(int32_t digit, int64_t low, int64_t high) {
     // Unsigned, so that a digit below the window also takes the slow way.
     const uint64_t index = static_cast<uint32_t>(digit - base_);

@@ -348,7 +348,27 @@ void DurationQuantiles::feed(double value) {
     return;
   }
   uint32_t ticks = 0;
-  if (!wide_ && to_ticks(value, ticks)) [[likely]] {
+  const bool as_ticks = !wide_ && to_ticks(value, ticks);  // (before `ticks` is read)
+  keep(value, as_ticks, ticks);
+}
+
+DurationQuantiles::Prepared::Prepared(double value)
+    : value_(value == 0 ? 0.0 : value),  // as feed(double)
+      addend_(value_),
+      whole_ticks_(to_ticks(value_, ticks_)) {}
+
+void DurationQuantiles::feed(const Prepared& value) {
+  ++count_;
+  sum_.add(value.addend_);
+  if (sketch_) {
+    sketch_->add(value.value_);
+    return;
+  }
+  keep(value.value_, !wide_ && value.whole_ticks_, value.ticks_);
+}
+
+void DurationQuantiles::keep(double value, bool as_ticks, uint32_t ticks) {
+  if (as_ticks) [[likely]] {
     ticks_.push_back(ticks);
   } else {
     widen();

@@ -104,9 +104,24 @@ class DDSketch {
 // holds a value that is no whole tick).
 class DurationQuantiles {
  public:
+  // A value worked out once (its tick form, its exact sum's addend) for feeding several groups: a
+  // ticket row's duration feeds its period's group and one group per breakdown.
+  class Prepared {
+   public:
+    explicit Prepared(double value);  // a finite value ≥ 0 (−0 is taken as 0)
+
+   private:
+    friend class DurationQuantiles;
+    double value_;
+    ExactSum::Addend addend_;
+    uint32_t ticks_ = 0;
+    bool whole_ticks_;  // value_ is ticks_ / 3600 (see above)
+  };
+
   explicit DurationQuantiles(uint64_t exact_cap = kExactQuantileCap) : cap_(exact_cap) {}
 
-  void feed(double value);  // a finite value ≥ 0 (−0 is taken as 0)
+  void feed(double value);           // a finite value ≥ 0 (−0 is taken as 0)
+  void feed(const Prepared& value);  // feed(value) for the value it was made from
   void merge(const DurationQuantiles& other);
   // Merges are coming that bring the count to `count` in all: past the cap, switch to the sketch
   // now rather than gather exact values only to spill them; else make room for them at once. The
@@ -137,6 +152,9 @@ class DurationQuantiles {
   bool load(StateReader& in);
 
  private:
+  // The rest of a feed once the value is counted and summed, if the group keeps exact values:
+  // `ticks` (when `as_ticks`) or `value`.
+  void keep(double value, bool as_ticks, uint32_t ticks);
   void spill();
   // Moves the kept ticks to values_ (from then on every value is kept there).
   void widen();

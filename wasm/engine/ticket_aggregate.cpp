@@ -187,22 +187,35 @@ BacklogFlow& TicketAggregate::flow_at(int64_t period) {
   return flows_[id];
 }
 
+__attribute__((always_inline)) inline void TicketAggregate::feed_groups(
+    const TicketRecord& ticket, std::optional<int64_t> period, std::optional<int64_t> left_period,
+    std::span<const std::string_view> segments, const KpiSettings& settings,
+    const PreparedDurations* durations) {
+  if (settled_total_) [[unlikely]]
+    settled_total_->feed(ticket, settings, durations);
+  if (period) {
+    period_group_at(*period).feed(ticket, settings, durations);
+    if (!ticket.survey_only) ++flow_at(*period).created;
+    if (left_period) ++flow_at(*left_period < *period ? *period : *left_period).solved;
+  } else {
+    no_period_.feed(ticket, settings, durations);
+  }
+  for (size_t i = 0; i < segments.size() && i < segments_.size(); ++i) {
+    std::string_view value = segments[i].empty() ? kBlankSegment : segments[i];
+    segments_[i].groups[group_id(i, value)].feed(ticket, settings, durations);
+  }
+}
+
 void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> period,
                            std::optional<int64_t> left_period,
                            std::span<const std::string_view> segments,
                            const KpiSettings& settings) {
-  if (settled_total_) [[unlikely]]
-    settled_total_->feed(ticket, settings);
-  if (period) {
-    period_group_at(*period).feed(ticket, settings);
-    if (!ticket.survey_only) ++flow_at(*period).created;
-    if (left_period) ++flow_at(*left_period < *period ? *period : *left_period).solved;
+  if (segments.empty() || segments_.empty()) {
+    feed_groups(ticket, period, left_period, {}, settings, nullptr);
   } else {
-    no_period_.feed(ticket, settings);
-  }
-  for (size_t i = 0; i < segments.size() && i < segments_.size(); ++i) {
-    std::string_view value = segments[i].empty() ? kBlankSegment : segments[i];
-    segments_[i].groups[group_id(i, value)].feed(ticket, settings);
+    // With breakdowns, each duration is worked out once for all the groups it feeds.
+    const PreparedDurations durations(ticket);
+    feed_groups(ticket, period, left_period, segments, settings, &durations);
   }
 }
 

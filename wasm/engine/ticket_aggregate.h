@@ -117,6 +117,10 @@ class TicketAggregate {
   uint64_t lumped_segment_rows = 0;  // rows put in "(other)" because a column had too many values
 
  private:
+  // feed(), with the ticket's durations prepared (when it has breakdowns) or not.
+  void feed_groups(const TicketRecord& ticket, std::optional<int64_t> period,
+                   std::optional<int64_t> left_period, std::span<const std::string_view> segments,
+                   const KpiSettings& settings, const PreparedDurations* durations);
   // One segment column: each distinct value interned once to an id (open addressing over ids, so
   // copies stay valid), its group at the same id.
   struct SegmentColumn {

@@ -174,7 +174,13 @@ void FirstContactAccumulator::merge(const FirstContactAccumulator& o) {
   reopened += o.reopened;
 }
 
-void TicketGroup::feed(const TicketRecord& t, const KpiSettings& settings) {
+PreparedDurations::PreparedDurations(const TicketRecord& t) {
+  if (t.first_response_minutes) first_response.emplace(*t.first_response_minutes);
+  if (t.resolution_hours) resolution.emplace(*t.resolution_hours);
+}
+
+void TicketGroup::feed(const TicketRecord& t, const KpiSettings& settings,
+                       const PreparedDurations* durations) {
   if (t.survey_only) {
     if (csat.feed(t.csat, settings.csat) && is_response(t.csat)) ++unjoined_csat_responses;
     if (t.nps) nps.feed(*t.nps, settings.nps);
@@ -193,8 +199,13 @@ void TicketGroup::feed(const TicketRecord& t, const KpiSettings& settings) {
   if (t.nps) nps.feed(*t.nps, settings.nps);
   if (t.ces) ces.feed(*t.ces, settings.ces);
   first_contact.feed(t);
-  if (t.first_response_minutes) first_response.feed(*t.first_response_minutes);
-  if (t.resolution_hours) resolution.feed(*t.resolution_hours);
+  if (durations) {
+    if (durations->first_response) first_response.feed(*durations->first_response);
+    if (durations->resolution) resolution.feed(*durations->resolution);
+  } else {
+    if (t.first_response_minutes) first_response.feed(*t.first_response_minutes);
+    if (t.resolution_hours) resolution.feed(*t.resolution_hours);
+  }
 }
 
 KPILENS_RARELY_RUN void TicketGroup::merge(const TicketGroup& o) {

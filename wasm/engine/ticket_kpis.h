@@ -66,6 +66,7 @@ class FirstContactAccumulator {
 class DurationAccumulator {
  public:
   void feed(double value) { values_.feed(value); }
+  void feed(const DurationQuantiles::Prepared& value) { values_.feed(value); }
   void merge(const DurationAccumulator& other) { values_.merge(other.values_); }
   // See DurationQuantiles::expect_merges.
   void expect_merges(uint64_t count) { values_.expect_merges(count); }
@@ -78,9 +79,20 @@ class DurationAccumulator {
   DurationQuantiles values_;
 };
 
+// A ticket's durations worked out once when it feeds several groups (its period's and one per
+// breakdown).
+struct PreparedDurations {
+  explicit PreparedDurations(const TicketRecord& ticket);
+  std::optional<DurationQuantiles::Prepared> first_response;
+  std::optional<DurationQuantiles::Prepared> resolution;
+};
+
 class TicketGroup {
  public:
-  void feed(const TicketRecord& ticket, const KpiSettings& settings);
+  // `durations`: the ticket's, prepared (the same figures as without; quicker for a ticket that
+  // feeds several groups).
+  void feed(const TicketRecord& ticket, const KpiSettings& settings,
+            const PreparedDurations* durations = nullptr);
   void merge(const TicketGroup& other);
   void finish();
   // The state as bytes (ticket_state.cpp): what merge() reads. load() replaces this group, false
