@@ -187,13 +187,14 @@ TEST_CASE("Values kept as whole ticks or as doubles give the same quantiles", "[
 
 TEST_CASE("Whole ticks of every size give the quantiles of a full sort, asked again after more",
           "[quantiles]") {
-  // Selection partitions the kept ticks around the ranks asked for; values fed or merged after
+  // The first order statistic asked selects the reported quantiles' too (a radix select by the
+  // ticks' 11 highest significant bits, or a sort under 513 values); values fed or merged after
   // that must be selected among again. Counts up to 2^32 − 1 ticks (1,193,046 hours of whole
-  // seconds), groups on either side of a few hundred values.
+  // seconds), groups on either side of the sort's limit.
   std::mt19937 rng(17);
   for (uint32_t largest : {uint32_t{2000}, uint32_t{1} << 21, uint32_t{1} << 22, UINT32_MAX}) {
     std::uniform_int_distribution<uint32_t> ticks(0, largest);
-    for (size_t n : {size_t{255}, size_t{256}, size_t{257}, size_t{5000}}) {
+    for (size_t n : {size_t{255}, size_t{512}, size_t{513}, size_t{5000}}) {
       INFO("n = " << n << ", ticks up to " << largest);
       std::vector<double> values;
       for (size_t i = 0; i < n; ++i) values.push_back(ticks(rng) / 3600.0);
@@ -238,5 +239,21 @@ TEST_CASE("A prepared value feeds a group as the value itself does", "[quantiles
     for (double p : {0.0, 0.1, 0.5, 0.9, 1.0}) CHECK(*prepared.quantile(p) == *plain.quantile(p));
     CHECK(prepared.count_below(1.0) == plain.count_below(1.0));
     CHECK(std::signbit(*prepared.quantile(0.0)) == std::signbit(*plain.quantile(0.0)));
+  }
+}
+
+TEST_CASE("Whole ticks crowded into one bucket by an outlier still give exact quantiles",
+          "[quantiles]") {
+  // One value of 2^32 − 1 ticks puts the 11-bit buckets 2^21 ticks wide: every other value (all
+  // under 2^21) lands in the first bucket, which holds every rank asked.
+  std::mt19937 rng(23);
+  std::uniform_int_distribution<uint32_t> ticks(0, (uint32_t{1} << 21) - 1);
+  std::vector<double> values;
+  for (int i = 0; i < 20000; ++i) values.push_back(ticks(rng) / 3600.0);
+  values.push_back(UINT32_MAX / 3600.0);
+  DurationQuantiles q;
+  for (double v : values) q.feed(v);
+  for (double p : {0.9, 0.5, 0.999, 1.0, 0.0, 0.25}) {
+    CHECK(*q.quantile(p) == type7_by_sorting(values, p));
   }
 }

@@ -96,7 +96,7 @@ class DDSketch {
 // The exact values are kept as ticks while they can be: a tick is 1/3600 of the value's unit (a
 // second of an hours value, 1/60 s of a minutes value), and a value is kept as the count t < 2^32
 // when t / 3600.0 gives it back bit for bit — whole seconds of hours (up to 136 years) or minutes
-// (up to 828 days), whole days. Then 4 bytes hold what 8 did, and selection sorts integers. The
+// (up to 828 days), whole days. Then 4 bytes hold what 8 did, and selection counts integers. The
 // first value that is not (fractions of a second, a negative from a state) moves them all to
 // doubles. The two forms hold the same doubles (t → t / 3600 is exact and increasing), so no figure
 // depends on the form, which depends only on the set of values fed and merged, never on their
@@ -139,8 +139,9 @@ class DurationQuantiles {
   // Exact: linear interpolation between order statistics (Hyndman & Fan type 7: R's default, Excel
   // PERCENTILE.INC, NumPy's default, DuckDB's quantile_cont / median). Past the cap: the sketch's
   // estimate of the order statistic of rank ⌊(n − 1) q⌋.
-  // The exact values are partly reordered in place to select the order statistics asked for
-  // (results never depend on which were asked before), so concurrent calls on one object race.
+  // The order statistics asked for are remembered (and kept doubles partly reordered in place to
+  // select them; results never depend on which were asked before), so concurrent calls on one
+  // object race.
   std::optional<double> quantile(double q) const;
   // How many values are < limit (approximate past the cap: see DDSketch::count_below).
   uint64_t count_below(double limit) const;
@@ -167,12 +168,14 @@ class DurationQuantiles {
 
   uint64_t cap_;
   uint64_t count_ = 0;
-  // The kept values (ticks_ until wide_, then values_), partitioned around every rank in settled_
-  // (ascending): the value at a settled rank r is the value of rank r, nothing before it is greater
-  // and nothing after it is less.
-  mutable std::vector<uint32_t> ticks_;
+  // The kept values: ticks_ until wide_, then values_. settled_ (ascending) holds the ranks whose
+  // values are known: for ticks, in selected_ (same order; the ticks keep their order); for
+  // doubles, values_ is partitioned around them (the value at a settled rank r is the value of rank
+  // r, nothing before it is greater and nothing after it is less). Feeding or merging forgets them.
+  std::vector<uint32_t> ticks_;
   mutable std::vector<double> values_;
   mutable std::vector<size_t> settled_;
+  mutable std::vector<uint32_t> selected_;
   bool wide_ = false;
   std::optional<DDSketch> sketch_;
   ExactSum sum_;
