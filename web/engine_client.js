@@ -51,7 +51,7 @@ export class EngineClient {
     if (message.type === 'report' || message.type === 'error') this.stopHelpers();
     if (message.type === 'progress') {
       pending.lastProgress = message;
-      pending.onProgress?.(this.helpers && !message.alone ? this.helpers.progress(message) : message);
+      pending.onProgress?.(this.helpers ? this.helpers.progress(message) : message);
     } else if (message.type === 'report') {
       this.pending = null;
       if (pending.healthCsv) {
@@ -92,7 +92,7 @@ export class EngineClient {
     // A large file is read by N workers: this one and N − 1 helpers started now.
     this.helpers = startHelpers(this.workerUrl, workerCount(files) - 1, () => {
       const last = this.pending?.id === id ? this.pending.lastProgress : null;
-      if (last && !last.alone) this.pending.onProgress?.(this.helpers.progress(last));
+      if (last?.helpersFile != null) this.pending.onProgress?.(this.helpers.progress(last));
     });
     const ports = this.helpers.ports;
     return new Promise((resolve, reject) => {

@@ -22,21 +22,23 @@ export function workerCount(files, cores = globalThis.navigator?.hardwareConcurr
 
 /**
  * Page side: starts `count` helper workers; returns {ports (for the engine worker), terminate(),
- * progress(message)}: progress adds the helpers' bytes and rows (they report to the page directly, so
- * the count moves while the engine worker is busy with its own part) to the engine worker's message.
+ * progress(message)}: progress adds the helpers' bytes and rows on the file the engine worker's message
+ * names (`helpersFile`; they report to the page directly, so the count moves while the engine worker is
+ * busy with its own part) to the message's. A file done, or dropped from the helpers, counts in the engine
+ * worker's own figures: the helpers' reports on it are left out from then on, whenever they arrive.
  * `onChange()` is called when a helper reports.
  */
 export function startHelpers(workerUrl, count, onChange) {
   const helpers = [];
   const ports = [];
-  let bytes = 0;
-  const rows = new Array(count).fill(0);
+  const bytes = new Map(); // file name → bytes the helpers read of it
+  const rows = new Array(count).fill(null); // each helper's latest {file, rows}
   for (let i = 0; i < count; i += 1) {
     const worker = new Worker(workerUrl);
     worker.onmessage = ({ data }) => {
       if (data.type !== 'helper-progress') return;
-      bytes += data.bytes;
-      rows[i] = data.rows;
+      bytes.set(data.file, (bytes.get(data.file) ?? 0) + data.bytes);
+      rows[i] = data;
       onChange?.();
     };
     const channel = new MessageChannel();
@@ -47,7 +49,11 @@ export function startHelpers(workerUrl, count, onChange) {
   return {
     ports,
     terminate: () => helpers.forEach((worker) => worker.terminate()),
-    progress: (message) => ({ ...message, bytes: message.bytes + bytes, rows: message.rows + rows.reduce((a, b) => a + b, 0) }),
+    progress: (message) => message.helpersFile == null ? message : {
+      ...message,
+      bytes: message.bytes + (bytes.get(message.helpersFile) ?? 0),
+      rows: message.rows + rows.reduce((sum, r) => sum + (r?.file === message.helpersFile ? r.rows : 0), 0),
+    },
   };
 }
 
@@ -78,7 +84,7 @@ export function serveHelper(port, instantiate, engine) {
     const { id, task } = data;
     try {
       const module = await (ready ?? engine());
-      const onBytes = (bytes, rows) => postMessage({ type: 'helper-progress', bytes, rows }); // to the page
+      const onBytes = (bytes, rows) => postMessage({ type: 'helper-progress', file: task.name, bytes, rows }); // to the page
       const result = { ...runTask(module, fileSource(new FileReaderSync(), task.input), task, onBytes), sharedModule: shared };
       port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
     } catch (error) {
@@ -102,7 +108,7 @@ export function shareModule(ports, module) {
  * Engine worker side: reads `file` into `dataset` (beginFile called) with itself and the helpers behind
  * `ports`; resolves to readFileInParts' result. `onBytes(bytes)`: this worker's progress (the head and its
  * own part, read into `dataset`); the helpers report theirs to the page. `onAlone()`: from now on this
- * worker reads the rest alone (readFileInParts), so the page must stop adding the helpers' progress.
+ * worker reads the rest alone (readFileInParts), so the page must stop adding the helpers' progress on it.
  */
 export function readInParts({ module, dataset, file, name, config, ports, chunkBytes, onBytes, onAlone }) {
   const pending = new Map();

@@ -149,9 +149,10 @@ async function run(message) {
       const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
       let doneBytes = 0;
       let lastPost = 0;
-      // The page adds the helpers' progress to this worker's unless this worker reads alone: without
-      // helpers, or after it dropped their parts (it then reads their bytes itself).
-      let alone = ports.length === 0;
+      // The file whose parts the helpers are reading: the page adds their progress on it to this worker's.
+      // null when they are not (no helpers, another file, or this worker dropped their parts and reads their
+      // bytes itself); a file's helpers' bytes count here once it is done.
+      let helpersFile = null;
       // Survey answers first (they wait for their tickets), then customer-success files, then tickets
       // (wasm/bindings/read_order.mjs): the engine says which is which from each file's first 64 KiB
       // (copied in once, one call per file).
@@ -171,16 +172,22 @@ async function run(message) {
         const now = performance.now();
         if (now - lastPost > 50 || doneBytes === totalBytes) {
           lastPost = now;
-          postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead(), alone });
+          postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead(), helpersFile });
         }
       };
       for (const { file, name } of ordered) {
         dataset.beginFile(name); // the page's names are unique within a dataset
         if (ports.length > 0 && file.size >= MIN_PARALLEL_BYTES) {
+          const bytesBefore = doneBytes;
+          helpersFile = name;
           const got = await readInParts({
             module, dataset, file, name, config: JSON.stringify(config), ports, chunkBytes, onBytes: progress,
-            onAlone: () => { alone = true; },
+            onAlone: () => { helpersFile = null; },
           });
+          // Done, whoever read which part: the whole file counts here (its rows are this dataset's once merged).
+          helpersFile = null;
+          lastPost = 0;
+          progress(bytesBefore + file.size - doneBytes);
           // The parts could not give the sequential report: the whole run again, in this worker alone.
           if (got.restart) console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
           if (got.restart) return run({ ...message, ports: [] });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBrowserAndServer, openPage, waitForState, clickDownload, root, singleFileUrl } from './helpers.mjs';
@@ -92,11 +92,12 @@ test('cancel terminates the engine worker and its helper', async () => {
   }
 });
 
-test('when the engine worker drops the helper\'s part, the progress stays within the file', async () => {
-  // Every row its own assignee: the head (1 MiB, ~7,000 rows) stays under max_segments (10,000 values
-  // per breakdown), the engine worker's own part passes it, so it reads on alone from the first cut and
-  // the helper's part is dropped (web/worker.js onAlone). The page must then count the engine worker's
-  // bytes only, not those plus the helper's: the bar never passes the file.
+// The generated export with every row its own assignee: the head (1 MiB, ~7,000 rows) stays under
+// max_segments (10,000 values per breakdown), the engine worker's own part passes it, so it reads on alone
+// from the first cut and the helper's part is dropped (web/worker.js onAlone).
+function uniqueAgentsFile() {
+  const unique = join(dir, 'unique_agents.csv');
+  if (existsSync(unique)) return unique;
   const lines = readFileSync(path, 'utf8').split('\n');
   const assignee = lines[0].split(',').indexOf('Assignee');
   assert.ok(assignee > 0);
@@ -106,8 +107,15 @@ test('when the engine worker drops the helper\'s part, the progress stays within
     cells[assignee] = `Agent ${i}`;
     lines[i] = cells.join(',');
   }
-  const unique = join(dir, 'unique_agents.csv');
   writeFileSync(unique, lines.join('\n'));
+  return unique;
+}
+
+/**
+ * Reads `files` in the page with 2 workers; every progress line it showed as {line, done, total, rows}
+ * (MB and rows as numbers), the console, and the rows the report counts in each file.
+ */
+async function progressOf(files) {
   const { context, page, log } = await openPage(session.browser);
   try {
     await context.addInitScript(() => {
@@ -121,21 +129,46 @@ test('when the engine worker drops the helper\'s part, the progress stays within
       new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true });
     });
     await page.goto(session.server.url);
-    await page.setInputFiles('#file-input', unique);
-    await waitForState(page, 'ready', 120_000);
-    const fallback = log.console.find((m) => m.includes('unique_agents.csv') && m.includes('read by one worker'));
-    assert.ok(fallback?.includes('from the first cut on'), log.console.join(' | '));
-    const progressLines = await page.evaluate(() => window.progressLines);
+    await page.setInputFiles('#file-input', files);
+    await waitForState(page, 'ready', 180_000);
     const number = (text) => Number(text.replace(/,/g, ''));
-    const shown = progressLines.map((line) => /^([\d.,]+) MB of ([\d.,]+) MB · ([\d,]+) rows/.exec(line)).filter(Boolean);
-    assert.ok(shown.length > 2, progressLines.join(' | '));
-    const rows = JSON.parse(await clickDownload(page, page.locator('[data-export="report-json"]')).then((r) => r.text))
-      .input.files[0].rows;
-    for (const [line, done, total, read] of shown) {
-      assert.ok(number(done) <= number(total), `more bytes than the file: ${line}`);
-      assert.ok(number(read) <= rows, `more rows than the file's ${rows}: ${line}`);
-    }
+    const shown = (await page.evaluate(() => window.progressLines))
+      .map((line) => /^([\d.,]+) MB of ([\d.,]+) MB · ([\d,]+) rows/.exec(line)).filter(Boolean)
+      .map(([line, done, total, rows]) => ({ line, done: number(done), total: number(total), rows: number(rows) }));
+    const fileRows = JSON.parse(await clickDownload(page, page.locator('[data-export="report-json"]')).then((r) => r.text))
+      .input.files.map((f) => f.rows);
+    return { shown, console: log.console, fileRows };
   } finally {
     await context.close();
   }
+}
+
+test('when the engine worker drops the helper\'s part, the progress stays within the file', async () => {
+  // The page must then count the engine worker's bytes only, not those plus the helper's: the bar never
+  // passes the file.
+  const { shown, console: messages, fileRows: [rows] } = await progressOf(uniqueAgentsFile());
+  const fallback = messages.find((m) => m.includes('unique_agents.csv') && m.includes('read by one worker'));
+  assert.ok(fallback?.includes('from the first cut on'), messages.join(' | '));
+  assert.ok(shown.length > 2, shown.map((s) => s.line).join(' | '));
+  for (const { line, done, total, rows: read } of shown) {
+    assert.ok(done <= total, `more bytes than the file: ${line}`);
+    assert.ok(read <= rows, `more rows than the file's ${rows}: ${line}`);
+  }
+});
+
+test('a file split, then one whose helper part is dropped: the progress counts both files to the end', async () => {
+  // The helper's bytes and rows of the first file count once it is merged, whatever happens to the
+  // second (its helper's part is dropped: the count goes back by what the helper had read of it, which
+  // the engine worker reads again): the count never passes the files, and ends at all their bytes and rows.
+  const { shown, console: messages, fileRows } = await progressOf([path, uniqueAgentsFile()]);
+  assert.ok(messages.some((m) => m.includes('tickets.csv: 2 part(s)')), messages.join(' | '));
+  assert.ok(messages.some((m) => m.includes('unique_agents.csv') && m.includes('from the first cut on')), messages.join(' | '));
+  const allRows = fileRows.reduce((a, b) => a + b, 0);
+  assert.ok(shown.length > 2, shown.map((s) => s.line).join(' | '));
+  for (const { line, done, total, rows } of shown) {
+    assert.ok(done <= total && rows <= allRows, `past the files (${allRows} rows): ${line}`);
+  }
+  const last = shown.at(-1);
+  assert.equal(last.done, last.total, `the last line: ${last.line}`);
+  assert.equal(last.rows, allRows, `the last line: ${last.line}`);
 });
