@@ -270,3 +270,31 @@ TEST_CASE("A sketch fed many quotients at once equals one fed each", "[quantiles
     }
   }
 }
+
+TEST_CASE("Quotients of every count in a long run land in the buckets add() gives",
+          "[quantiles][cap]") {
+  // Every count of a long run (so every bucket boundary it crosses, some exactly), counts across
+  // the whole 32-bit range and around every power of two, in units of ticks (3600), minutes of
+  // ticks (60), odd and extreme units: add_quotients writes the bytes add() writes.
+  std::vector<uint32_t> counts;
+  for (uint32_t c = 0; c <= 1500000; ++c) counts.push_back(c);
+  std::mt19937 rng(29);
+  std::uniform_int_distribution<uint32_t> any;
+  for (int i = 0; i < 300000; ++i) counts.push_back(any(rng));
+  for (int shift = 0; shift < 32; ++shift) {
+    for (int64_t delta = -3; delta <= 3; ++delta) {  // around every power of two
+      const int64_t c = (int64_t{1} << shift) + delta;
+      if (c >= 0 && c <= UINT32_MAX) counts.push_back(static_cast<uint32_t>(c));
+    }
+  }
+  for (double unit : {3600.0, 60.0, 1.0, 7.0, 86400.0, 0x1p32, 1.0 / 3.0}) {
+    DDSketch each, many;
+    for (uint32_t c : counts) each.add(static_cast<double>(c) / unit);
+    many.add_quotients(counts, unit);
+    kpilens::StateWriter a, b;
+    each.save(a);
+    many.save(b);
+    INFO("unit " << unit);
+    CHECK(a.take() == b.take());
+  }
+}
