@@ -470,8 +470,9 @@ double DurationQuantiles::order_statistic(size_t rank) const {
   const bool settled = next != settled_.end() && *next == rank;
   if (!wide_) {
     if (!settled) {
-      // This rank and the reported quantiles' (with their neighbours, for the interpolation).
+      // This rank and the reported quantiles', each with its neighbour (type 7 interpolates).
       settled_ = {rank};
+      if (rank + 1 < ticks_.size()) settled_.push_back(rank + 1);
       for (double q : kReportedQuantiles) {
         const auto low =
             static_cast<size_t>(std::floor(static_cast<double>(ticks_.size() - 1) * q));
