@@ -315,21 +315,24 @@ double from_ticks(uint32_t ticks) {
 // selects theirs too, in the same passes.
 constexpr double kReportedQuantiles[] = {0.5, 0.9};
 
-// The values of ranks `ranks` (ascending, distinct, each < ticks.size()) among `ticks`, into
-// `out`, without reordering the ticks: a radix select. One pass finds the largest tick, one counts
-// the ticks by their 11 highest significant bits (2,048 buckets), one copies out the ticks of the
-// buckets that hold the ranks; each rank is then selected within its bucket's copy. Three passes
-// for every rank asked at once, where std::nth_element partitions around each rank in turn with a
-// comparison per element moved: half the time in wasm for a report's four ranks (median and p90
-// with their neighbours), whatever the group's size. A small group is copied and sorted instead.
-void select_ticks(std::span<const uint32_t> ticks, std::span<const size_t> ranks,
+// The values of ranks `ranks` (ascending, distinct, each < ticks.size(), at most kMaxRanks of
+// them) among `ticks`, into `out`: a radix select, in place. One pass finds the largest tick, one
+// counts the ticks by their 11 highest significant bits (2,048 buckets), one moves the ticks of the
+// buckets that hold the ranks to the front (std::partition), grouped by bucket; each rank is then
+// selected within its bucket's stretch. Three passes for every rank asked at once, where
+// std::nth_element partitions around each rank in turn with a comparison per element moved: about
+// half the time in wasm for a report's four ranks (median and p90 with their neighbours). Nothing
+// is allocated (wasm memory never shrinks: a copy of the buckets, allocated and freed per group
+// between the groups' own small allocations, grew the page's memory by a step). A small group is
+// sorted instead.
+constexpr size_t kMaxRanks = 8;
+void select_ticks(std::span<uint32_t> ticks, std::span<const size_t> ranks,
                   std::span<uint32_t> out) {
   constexpr size_t kSmall = 512;
   constexpr unsigned kBucketBits = 11;
   if (ticks.size() <= kSmall) {
-    std::vector<uint32_t> sorted(ticks.begin(), ticks.end());
-    std::sort(sorted.begin(), sorted.end());
-    for (size_t k = 0; k < ranks.size(); ++k) out[k] = sorted[ranks[k]];
+    std::sort(ticks.begin(), ticks.end());
+    for (size_t k = 0; k < ranks.size(); ++k) out[k] = ticks[ranks[k]];
     return;
   }
   uint32_t highest = 0;
@@ -338,31 +341,39 @@ void select_ticks(std::span<const uint32_t> ticks, std::span<const size_t> ranks
   const unsigned shift = width > kBucketBits ? width - kBucketBits : 0;
   std::array<uint32_t, size_t{1} << kBucketBits> counts{};
   for (uint32_t t : ticks) ++counts[t >> shift];
-  // Each rank's bucket and the count below it (ranks ascend, so one sweep), and each bucket
-  // asked for, once, with a slot for its copy.
-  std::vector<uint32_t> bucket_of(ranks.size());
-  std::vector<size_t> below_bucket(ranks.size());
-  std::array<uint8_t, size_t{1} << kBucketBits> slot_of{};  // slot + 1; 0: not asked for
-  std::vector<std::vector<uint32_t>> copies;
+  // Each rank's bucket and the count below it (ranks ascend, so one sweep); the buckets asked for
+  // get slots 1, 2, … in ascending order, each a stretch of the front as long as its count.
+  std::array<uint8_t, size_t{1} << kBucketBits> slot_of{};  // 0: not asked for
+  std::array<size_t, kMaxRanks> below_bucket{};
+  std::array<size_t, kMaxRanks> slot_of_rank{};
+  std::array<size_t, kMaxRanks + 1> slot_start{};
+  size_t slots = 0;
   uint32_t bucket = 0;
   size_t below = 0;
   for (size_t k = 0; k < ranks.size(); ++k) {
     while (below + counts[bucket] <= ranks[k]) below += counts[bucket++];
-    bucket_of[k] = bucket;
     below_bucket[k] = below;
     if (slot_of[bucket] == 0) {
-      copies.emplace_back().reserve(counts[bucket]);
-      slot_of[bucket] = static_cast<uint8_t>(copies.size());
+      slot_start[slots + 1] = slot_start[slots] + counts[bucket];
+      slot_of[bucket] = static_cast<uint8_t>(++slots);
     }
+    slot_of_rank[k] = slot_of[bucket] - 1u;
   }
-  for (uint32_t t : ticks) {
-    if (const uint8_t slot = slot_of[t >> shift]; slot != 0) copies[slot - 1].push_back(t);
+  const auto slot_of_tick = [&](uint32_t t) { return slot_of[t >> shift]; };
+  const auto at = [&](size_t offset) {
+    return ticks.begin() + static_cast<std::ptrdiff_t>(offset);
+  };
+  std::partition(ticks.begin(), ticks.end(), [&](uint32_t t) { return slot_of_tick(t) != 0; });
+  for (size_t slot = 1; slot < slots; ++slot) {
+    std::partition(at(slot_start[slot - 1]), at(slot_start[slots]),
+                   [&](uint32_t t) { return slot_of_tick(t) == slot; });
   }
   for (size_t k = 0; k < ranks.size(); ++k) {
-    std::vector<uint32_t>& copy = copies[slot_of[bucket_of[k]] - 1];
-    const auto at = copy.begin() + static_cast<std::ptrdiff_t>(ranks[k] - below_bucket[k]);
-    std::nth_element(copy.begin(), at, copy.end());
-    out[k] = *at;
+    const auto first = at(slot_start[slot_of_rank[k]]);
+    const auto last = at(slot_start[slot_of_rank[k] + 1]);
+    const auto nth = first + static_cast<std::ptrdiff_t>(ranks[k] - below_bucket[k]);
+    std::nth_element(first, nth, last);
+    out[k] = *nth;
   }
 }
 
@@ -471,7 +482,9 @@ double DurationQuantiles::order_statistic(size_t rank) const {
   if (!wide_) {
     if (!settled) {
       // This rank and the reported quantiles', each with its neighbour (type 7 interpolates).
-      settled_ = {rank};
+      settled_.reserve(kMaxRanks);  // allocated once per group, at its final size
+      selected_.reserve(kMaxRanks);
+      settled_.assign(1, rank);
       if (rank + 1 < ticks_.size()) settled_.push_back(rank + 1);
       for (double q : kReportedQuantiles) {
         const auto low =

@@ -139,8 +139,8 @@ class DurationQuantiles {
   // Exact: linear interpolation between order statistics (Hyndman & Fan type 7: R's default, Excel
   // PERCENTILE.INC, NumPy's default, DuckDB's quantile_cont / median). Past the cap: the sketch's
   // estimate of the order statistic of rank ⌊(n − 1) q⌋.
-  // The order statistics asked for are remembered (and kept doubles partly reordered in place to
-  // select them; results never depend on which were asked before), so concurrent calls on one
+  // The exact values are partly reordered in place to select the order statistics asked for, which
+  // are remembered (results never depend on which were asked before), so concurrent calls on one
   // object race.
   std::optional<double> quantile(double q) const;
   // How many values are < limit (approximate past the cap: see DDSketch::count_below).
@@ -169,10 +169,10 @@ class DurationQuantiles {
   uint64_t cap_;
   uint64_t count_ = 0;
   // The kept values: ticks_ until wide_, then values_. settled_ (ascending) holds the ranks whose
-  // values are known: for ticks, in selected_ (same order; the ticks keep their order); for
+  // values are known: for ticks, in selected_ (same order; selection reorders the ticks); for
   // doubles, values_ is partitioned around them (the value at a settled rank r is the value of rank
   // r, nothing before it is greater and nothing after it is less). Feeding or merging forgets them.
-  std::vector<uint32_t> ticks_;
+  mutable std::vector<uint32_t> ticks_;
   mutable std::vector<double> values_;
   mutable std::vector<size_t> settled_;
   mutable std::vector<uint32_t> selected_;
