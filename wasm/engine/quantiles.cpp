@@ -322,9 +322,8 @@ constexpr double kReportedQuantiles[] = {0.5, 0.9};
 // selected within its bucket's stretch. Three passes for every rank asked at once, where
 // std::nth_element partitions around each rank in turn with a comparison per element moved: about
 // half the time in wasm for a report's four ranks (median and p90 with their neighbours). Nothing
-// is allocated (wasm memory never shrinks: a copy of the buckets, allocated and freed per group
-// between the groups' own small allocations, grew the page's memory by a step). A small group is
-// sorted instead.
+// is allocated (wasm memory never shrinks, so a passing copy per group could leave holes for
+// good). A small group is sorted instead.
 constexpr size_t kMaxRanks = 8;
 void select_ticks(std::span<uint32_t> ticks, std::span<const size_t> ranks,
                   std::span<uint32_t> out) {
