@@ -184,13 +184,13 @@ async function run(message) {
             module, dataset, file, name, config: JSON.stringify(config), ports, chunkBytes, onBytes: progress,
             onAlone: () => { helpersFile = null; },
           });
+          // The parts could not give the sequential report: the whole run again, in this worker alone.
+          if (got.restart) console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
+          if (got.restart) return run({ ...message, ports: [] });
           // Done, whoever read which part: the whole file counts here (its rows are this dataset's once merged).
           helpersFile = null;
           lastPost = 0;
           progress(bytesBefore + file.size - doneBytes);
-          // The parts could not give the sequential report: the whole run again, in this worker alone.
-          if (got.restart) console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
-          if (got.restart) return run({ ...message, ports: [] });
           console.info(`kpilens: ${name}: ${got.parts} part(s)${got.fallback ? `, read by one worker (${got.fallback})` : ''}` +
             `${got.sharedModule ? `, ${got.sharedModule} helper(s) on this worker's compiled module` : ''}`);
           dataset.endFile();
