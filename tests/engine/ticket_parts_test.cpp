@@ -555,6 +555,34 @@ TEST_CASE("Files that cannot be split say why and are read sequentially", "[part
     dataset.feed(std::string_view(ndjson).substr(0, 10000));
     CHECK(dataset.part_refusal() == "JSON and NDJSON files are read sequentially");
   }
+  SECTION("a head shorter than the start check or the delimiter sniff") {
+    // Nothing is decoded yet, so there is no header to see: the refusal says why.
+    TicketDataset held(config);
+    held.begin_file("input.csv");
+    held.feed(std::string_view(tickets).substr(0, 4000));
+    CHECK(held.part_refusal() ==
+          "the head is shorter than the bytes the start check reads (8 KiB)");
+    EngineConfig sniffed = config;
+    sniffed.delimiter = 0;
+    TicketDataset sniffing(sniffed);
+    sniffing.begin_file("input.csv");
+    sniffing.feed(std::string_view(tickets).substr(0, 20000));
+    CHECK(sniffing.part_refusal() ==
+          "the head is shorter than the bytes the delimiter is sniffed from (64 KiB)");
+    const PartsRun run = read_in_parts(sniffed, tickets, 20000, {tickets.size() / 2});
+    CHECK(run.why == "the head is shorter than the bytes the delimiter is sniffed from (64 KiB)");
+    CHECK(run.report == sequential_report(sniffed, tickets));
+  }
+  SECTION("a header row longer than the head") {
+    // A header with a 20,000-byte extra column name: the head ends inside it.
+    const size_t eol = tickets.find('\n');
+    const std::string long_header =
+        tickets.substr(0, eol) + ",\"" + std::string(20000, 'x') + "\"" + tickets.substr(eol);
+    TicketDataset dataset(config);
+    dataset.begin_file("input.csv");
+    dataset.feed(std::string_view(long_header).substr(0, 12000));
+    CHECK(dataset.part_refusal() == "the head ends inside the header row");
+  }
   SECTION("a head that ends inside a record") {
     TicketDataset dataset(config);
     dataset.begin_file("input.csv");

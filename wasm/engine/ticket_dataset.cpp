@@ -18,8 +18,6 @@ namespace kpilens {
 
 namespace {
 
-constexpr size_t kStartWindow = 8192;  // bytes check_start looks at, whatever the chunk sizes
-
 std::string quoted_excerpt(std::string_view cell) {
   std::string_view t = trim(cell);
   if (t.size() > 40) return "'" + std::string(t.substr(0, 40)) + "…'";

@@ -9,6 +9,7 @@
 // sequential read could have gone differently: see merge_part.
 #include <algorithm>
 
+#include "csv_decoder.h"
 #include "csv_scanner.h"
 #include "customer_dataset.h"
 #include "state_codec.h"
@@ -134,7 +135,19 @@ std::string TicketDataset::part_refusal() const {
   const FileSummary& file = files_.back();
   if (config_failed_ || skipping_file_ || file.error) return "the file cannot be read";
   if (json_) return "JSON and NDJSON files are read sequentially";
-  if (!start_checked_ || !header_seen_) return "the head holds no header row yet";
+  // The first bytes are held until there are enough to judge (check_start), then the CSV decoder
+  // holds them until it has sniffed the delimiter: a head shorter than either has nothing decoded.
+  // Past both, the first record is the header (blank lines are skipped): not seen yet, it is still
+  // open.
+  if (!start_checked_) {
+    return "the head is shorter than the bytes the start check reads (" +
+           std::to_string(kStartWindow >> 10) + " KiB)";
+  }
+  if (!json_ && decoder_ && decoder_->delimiter() == 0) {
+    return "the head is shorter than the bytes the delimiter is sniffed from (" +
+           std::to_string(CsvOptions{}.sniff_bytes >> 10) + " KiB)";
+  }
+  if (!header_seen_) return "the head ends inside the header row";
   if (!inference_done_) return "the head holds fewer rows than the date-order inference reads";
   if (file.kind != DatasetKind::kTickets) {
     return "survey and customer-success files are read sequentially";
