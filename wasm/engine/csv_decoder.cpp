@@ -353,16 +353,28 @@ bool CsvDecoder::emit_assembled_record(std::span<std::string_view> fields, size_
     if (decoded > options_.max_record_bytes) return false;
   }
   // Unescape into the buffer, reserved up front so that the views taken into it stay valid.
-  buffer_.clear();
-  buffer_.reserve(raw_bytes);
+  // Runs between quotes are copied whole (each "" keeps its first quote): the escaped fields of an
+  // export are its free-text ones, long and with few quotes.
+  buffer_.resize(raw_bytes);
+  char* out = buffer_.data();
   for (std::string_view& field : fields) {
-    if (field.find('"') == std::string_view::npos) continue;
-    const size_t offset = buffer_.size();
-    for (size_t i = 0; i < field.size(); ++i) {
-      buffer_.push_back(field[i]);
-      if (field[i] == '"') ++i;
+    const char* p = field.data();
+    const char* const end = p + field.size();
+    const void* quote = std::memchr(p, '"', field.size());
+    if (quote == nullptr) continue;
+    char* const start = out;
+    while (quote != nullptr) {
+      const auto run = static_cast<size_t>(static_cast<const char*>(quote) - p) + 1;
+      std::memcpy(out, p, run);
+      out += run;
+      p += run + 1;  // past the second quote of the pair
+      quote = p < end ? std::memchr(p, '"', static_cast<size_t>(end - p)) : nullptr;
     }
-    field = std::string_view(buffer_.data() + offset, buffer_.size() - offset);
+    if (p < end) {
+      std::memcpy(out, p, static_cast<size_t>(end - p));
+      out += end - p;
+    }
+    field = std::string_view(start, static_cast<size_t>(out - start));
   }
   ++records_;
   sink.on_record(CsvRecord{fields, line});
