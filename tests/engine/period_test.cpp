@@ -10,7 +10,10 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 using kpilens::Grain;
 using kpilens::period_index;
@@ -190,5 +193,44 @@ TEST_CASE("local_day floors toward minus infinity, as std::floor does, at any of
         CHECK(kpilens::local_day(t, offset) == static_cast<int64_t>(std::floor(local / 86400.0)));
       }
     }
+  }
+}
+
+TEST_CASE(
+    "Week, month and year indexes agree with 64-bit floor arithmetic on both sides of 2^31 days",
+    "[period]") {
+  // The row path divides in 32 bits where the day count allows it (wasm has no 64-bit
+  // multiply-high): its results must be the floor divisions' on both sides of that limit, and
+  // before 1970. The reference: floor division by hand, and Howard Hinnant's civil algorithms
+  // written out in int64 (http://howardhinnant.github.io/date_algorithms.html).
+  const auto floor_div = [](int64_t a, int64_t b) {
+    const int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+  };
+  const auto civil = [&](int64_t z) {
+    z += 719468;
+    const int64_t era = floor_div(z, 146097);
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    return std::pair<int64_t, int64_t>{yoe + era * 400 + (m <= 2), m};
+  };
+  const int64_t limit = INT32_MAX;
+  std::vector<int64_t> days;
+  for (int64_t anchor : {int64_t{0}, int64_t{19723}, limit - 719468, limit - 4, limit,
+                         int64_t{-719468}, int64_t{-1} << 33, int64_t{1} << 33}) {
+    for (int64_t k = -9; k <= 9; ++k) days.push_back(anchor + k);
+  }
+  for (const int64_t day : days) {
+    INFO("day " << day);
+    const double noon = (static_cast<double>(day) + 0.5) * kDay;
+    CHECK(period_index(noon, spec_of(Grain::kDay)) == day);
+    CHECK(period_index(noon, spec_of(Grain::kWeek)) == floor_div(day + 3, 7));
+    CHECK(period_index(noon, spec_of(Grain::kWeek, 0, true)) == floor_div(day + 4, 7));
+    const auto [year, month] = civil(day);
+    CHECK(period_index(noon, spec_of(Grain::kMonth)) == year * 12 + month - 1);
+    CHECK(period_index(noon, spec_of(Grain::kYear)) == year);
   }
 }

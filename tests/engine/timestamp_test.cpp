@@ -205,6 +205,20 @@ TEST_CASE("Civil dates and day counts convert both ways", "[timestamp]") {
   CHECK(std::string(text) == "2024-03-10");
   kpilens::format_date(-1, text);
   CHECK(std::string(text) == "1969-12-31");
+  // Years on both sides of 2^31 and before year 0 (the era is divided in 32 bits when it fits): a
+  // year's March 1st is 365 or 366 days after the year before's, by the Gregorian leap rule.
+  for (int64_t anchor : {int64_t{0}, int64_t{INT32_MAX}, int64_t{-400}, int64_t{1} << 33}) {
+    for (int64_t y = anchor - 5; y <= anchor + 5; ++y) {
+      INFO("year " << y);
+      const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+      CHECK(days_from_civil(y, 3, 1) - days_from_civil(y - 1, 3, 1) == (leap ? 366 : 365));
+      const kpilens::CivilDate back = kpilens::civil_from_days(days_from_civil(y, 3, 1));
+      CHECK((back.year == y && back.month == 3 && back.day == 1));
+    }
+  }
+  // 2^31 years × 365.2425 days, from a 400-year cycle count: 146097 days per 400 years.
+  CHECK(days_from_civil(2000 + 400 * int64_t{5368709}, 3, 1) - days_from_civil(2000, 3, 1) ==
+        int64_t{146097} * 5368709);
 }
 
 TEST_CASE("civil_from_days walks the calendar one day at a time and round-trips", "[timestamp]") {
