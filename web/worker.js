@@ -1,13 +1,13 @@
-// worker.js: owns the wasm module. Reads each File in slices (8 MiB by default, FileReaderSync),
-// copies a slice once into the engine's chunk buffer and makes one pushChunk call per slice. The built
-// worker is kpilens.web.js (which defines createKpilens) + the LZMA-packed wasm as base64
-// (KPILENS_WASM_LZMA_BASE64) + this file bundled with what it imports, started from a Blob URL. Each
-// slice is its own task, so terminate() stops it between slices
-// instead of waiting for one long task to end. The page starts the worker when it opens ('load' message):
-// the module is unpacked, compiled, instantiated and warmed up before the user drops a file.
+// worker.js: owns the wasm module. Reads each File in slices (8 MiB by default, from a Blob stream:
+// parallel_read.js blobChunks), copies a slice once into the engine's chunk buffer and makes one pushChunk
+// call per slice. The built worker is kpilens.web.js (which defines createKpilens) + the LZMA-packed wasm
+// as base64 (KPILENS_WASM_LZMA_BASE64) + this file bundled with what it imports, started from a Blob URL.
+// Each slice is its own task, so terminate() stops it between slices instead of waiting for one long task
+// to end. The page starts the worker when it opens ('load' message): the module is unpacked, compiled,
+// instantiated and warmed up before the user drops a file.
 /* global createKpilens, FileReaderSync, KPILENS_WASM_LZMA_BASE64, KPILENS_LZMA_DECODER_BASE64 */
 import { lzmaDecode } from './lzma_decode.js';
-import { MIN_PARALLEL_BYTES, readInParts, serveHelper, shareModule } from './parallel_read.js';
+import { MIN_PARALLEL_BYTES, blobChunks, readInParts, serveHelper, shareModule } from './parallel_read.js';
 import { instantiateCompiled } from '../wasm/bindings/compiled_module.mjs';
 import { inReadOrder } from '../wasm/bindings/read_order.mjs';
 
@@ -120,8 +120,7 @@ async function warmUp(module) {
 // 8 MiB first push ran on baseline code from start to end when the module was still cold (a file given at
 // the page's load event: 0.30–0.37 s for the first 8 MiB, against 0.10–0.15 s once warm), where 1 MiB
 // pushes switch to optimised code as soon as V8 has it (the 10 MB export in 0.13 s after the warm-up).
-// The reads stay 8 MiB: splitting the calls is what lets the optimised code in, and each FileReaderSync
-// read is a request to the browser process (its cost was not measured apart here). Past 16 MiB the code
+// The reads stay 8 MiB: splitting the calls is what lets the optimised code in. Past 16 MiB the code
 // is as warm as it gets.
 const SMALL_PUSH_BYTES = 1 << 20;
 const SMALL_PUSHES_UP_TO = 16 << 20;
@@ -196,9 +195,7 @@ async function run(message) {
           dataset.endFile();
           continue;
         }
-        for (let offset = 0; offset < file.size; offset += chunkBytes) {
-          const end = Math.min(offset + chunkBytes, file.size);
-          const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, end)));
+        for await (const bytes of blobChunks(file, 0, file.size, chunkBytes)) {
           for (let at = 0; at < bytes.length;) {
             const push = bytes.subarray(at, at + (pushedBytes < SMALL_PUSHES_UP_TO ? SMALL_PUSH_BYTES : bytes.length));
             const address = dataset.chunkBuffer(push.length);

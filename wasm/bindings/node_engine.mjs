@@ -258,7 +258,7 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
         dataset.beginFile(name);
         if (workers < 2 || source.size < minParallelBytes) {
           stats.files.push({ name, parts: 1, fallback: workers < 2 ? 'one worker' : 'small file' });
-          feedRange(engine, dataset, source, 0, source.size, chunkBytes);
+          await feedRange(engine, dataset, source, 0, source.size, chunkBytes);
         } else {
           if (!pool) {
             const started = performance.now();

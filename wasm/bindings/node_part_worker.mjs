@@ -8,10 +8,10 @@ import { runTask } from './parallel_read.mjs';
 const engine = await loadEngine(workerData.modulePath, workerData.compiled);
 parentPort.postMessage({ ready: true });
 
-parentPort.on('message', ({ id, task }) => {
+parentPort.on('message', async ({ id, task }) => {
   const source = fileSource(task.input);
   try {
-    const result = runTask(engine, source, task);
+    const result = await runTask(engine, source, task);
     parentPort.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error?.stack ?? error) });

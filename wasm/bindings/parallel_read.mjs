@@ -22,7 +22,11 @@
 //
 // A `source` is {size, read(start, end) → Uint8Array} (synchronous: FileReaderSync in a worker, readSync
 // in Node), and may have readInto(start, end, heap, address) → bytes read, which reads straight into the
-// module's memory (Node: saves copying every slice once more). A helper is {run(task) → Promise of runTask's
+// module's memory (Node: saves copying every slice once more), and chunks(start, end, chunkBytes) → an
+// async iterable of the bytes [start, end) in slices of up to chunkBytes, each valid until the next is
+// asked for (the page: a Blob stream, which the browser fills while the engine works on the slice
+// before; FileReaderSync reads and the engine's work took turns). The bulk of the bytes (feedRange)
+// goes through chunks when there is one; the small reads around the cuts through read. A helper is {run(task) → Promise of runTask's
 // result}, run by another thread; tasks are plain objects that a worker can receive, with `input` (a File,
 // or a path) which the helper's openSource turns into a source.
 
@@ -129,7 +133,15 @@ export function guessRecordStart(module, dataset, source, at) {
 }
 
 /** Feeds the bytes [start, end) to the dataset, one pushChunk per slice; onBytes(bytes, rows read so far). */
-export function feedRange(module, dataset, source, start, end, chunkBytes, onBytes) {
+export async function feedRange(module, dataset, source, start, end, chunkBytes, onBytes) {
+  if (source.chunks && start < end) {
+    for await (const bytes of source.chunks(start, end, chunkBytes)) {
+      copyIn(module, dataset, bytes);
+      dataset.pushChunk(bytes.length);
+      onBytes?.(bytes.length, dataset.rowsRead());
+    }
+    return;
+  }
   for (let at = start; at < end;) {
     const got = readIn(module, dataset, source, at, Math.min(end, at + chunkBytes));
     if (got === 0) break;
@@ -144,16 +156,16 @@ export function feedRange(module, dataset, source, start, end, chunkBytes, onByt
  * (lines counted from 1) to the one at/after `end` (the file's end when null): {from, to, state:
  * Uint8Array|null (no record starts in the range), rows}.
  */
-export function runTask(module, source, task, onBytes) {
+export async function runTask(module, source, task, onBytes) {
   const dataset = new module.Dataset(task.config);
   try {
     dataset.beginFile(task.name);
-    feedRange(module, dataset, source, 0, task.headEnd, task.chunkBytes);
+    await feedRange(module, dataset, source, 0, task.headEnd, task.chunkBytes);
     const from = { offset: guessRecordStart(module, dataset, source, task.start), line: 1 };
     const to = task.end === null ? source.size : guessRecordStart(module, dataset, source, task.end);
     if (from.offset >= to) return { from: from.offset, to, state: null, rows: 0 };
     if (!dataset.beginPart(from.offset, from.line)) throw new Error(`kpilens: part refused: ${dataset.partRefusal()}`);
-    feedRange(module, dataset, source, from.offset, to, task.chunkBytes, onBytes);
+    await feedRange(module, dataset, source, from.offset, to, task.chunkBytes, onBytes);
     return { from: from.offset, to, state: dataset.savePart(to === source.size).slice(), rows: dataset.rowsRead() };
   } finally {
     dataset.delete();
@@ -176,11 +188,11 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   const headTarget = Math.min(headBytes, size);
   const before = countRange(module, dataset, source, 0, headTarget, chunkBytes);
   const head = recordStartFrom(module, dataset, source, { at: headTarget, inQuotes: before.odd === 1, line: 1 + before.lines });
-  feedRange(module, dataset, source, 0, head.offset, chunkBytes, onBytes);
+  await feedRange(module, dataset, source, 0, head.offset, chunkBytes, onBytes);
   const refusal = helpers.length < 1 ? 'one worker' : head.offset >= size ? 'the head is the whole file' : dataset.partRefusal();
   if (refusal) {
     result.fallback = refusal;
-    feedRange(module, dataset, source, head.offset, size, chunkBytes, onBytes);
+    await feedRange(module, dataset, source, head.offset, size, chunkBytes, onBytes);
     return result;
   }
   const n = helpers.length + 1;
@@ -192,7 +204,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     kind: 'part', input, name, config, headEnd: head.offset, chunkBytes, start: cuts[i + 1], end: i + 2 < n ? cuts[i + 2] : null,
   }));
   const ownEnd = guessRecordStart(module, dataset, source, cuts[1]);
-  feedRange(module, dataset, source, head.offset, ownEnd, chunkBytes, onBytes);
+  await feedRange(module, dataset, source, head.offset, ownEnd, chunkBytes, onBytes);
   // Not at a record start there (the guess at the first cut was wrong: irregular quotes), or the rows so
   // far decided something the parts cannot repeat: the dataset is a sequential reader's up to ownEnd, so
   // this thread reads on alone.
@@ -200,7 +212,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   if (stop) {
     result.fallback = `from the first cut on: ${stop}`;
     onAlone?.();
-    feedRange(module, dataset, source, ownEnd, size, chunkBytes, onBytes);
+    await feedRange(module, dataset, source, ownEnd, size, chunkBytes, onBytes);
     await Promise.allSettled(pending); // the helpers are free again
     return result;
   }

@@ -1,0 +1,91 @@
+// web/parallel_read.js blobChunks in Node (its Blob streams are byte streams, as Chromium's): the slices of a
+// byte range, concatenated, are that range of the file, each slice chunkBytes long but the last, with a BYOB
+// reader and with the default reader a browser without BYOB on Blob streams falls back to.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { blobChunks } from '../../web/parallel_read.js';
+
+function randomBytes(n, seed) {
+  const bytes = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i += 1) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    bytes[i] = x >>> 24;
+  }
+  return bytes;
+}
+
+// The file's stream as a plain (not byte) ReadableStream in `pieces`-byte chunks: getReader({mode: 'byob'})
+// throws on it, as on a browser whose Blob streams are not byte streams.
+function withoutByob(blob, pieces) {
+  return {
+    size: blob.size,
+    slice: (start, end) => {
+      const part = blob.slice(start, end);
+      return {
+        stream: () => new ReadableStream({
+          async start(controller) {
+            const bytes = new Uint8Array(await part.arrayBuffer());
+            for (let at = 0; at < bytes.length; at += pieces) controller.enqueue(bytes.slice(at, at + pieces));
+            controller.close();
+          },
+        }),
+      };
+    },
+  };
+}
+
+async function collect(file, start, end, chunkBytes) {
+  const slices = [];
+  for await (const slice of blobChunks(file, start, end, chunkBytes)) slices.push(slice.slice()); // views are reused
+  return slices;
+}
+
+function check(slices, expected, chunkBytes) {
+  const sizes = slices.map((s) => s.length);
+  sizes.slice(0, -1).forEach((size) => assert.equal(size, chunkBytes));
+  if (sizes.length > 0) assert.ok(sizes.at(-1) > 0 && sizes.at(-1) <= chunkBytes);
+  assert.equal(slices.length, Math.ceil(expected.length / chunkBytes));
+  const joined = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
+  let at = 0;
+  for (const s of slices) {
+    joined.set(s, at);
+    at += s.length;
+  }
+  assert.deepEqual(joined, expected);
+}
+
+const bytes = randomBytes(300_001, 7);
+const blob = new Blob([bytes]);
+const ranges = [[0, bytes.length], [1, bytes.length - 1], [65_536, 65_536 * 3], [12_345, 12_346], [500, 500]];
+
+test('blobChunks gives a byte range in full slices (BYOB reader)', async () => {
+  for (const chunkBytes of [1, 4096, 65_536, 100_000, 1 << 20]) {
+    for (const [start, end] of ranges) {
+      if (chunkBytes === 1 && end - start > 70_000) continue; // one slice per byte: long enough at 70 KB
+      check(await collect(blob, start, end, chunkBytes), bytes.subarray(start, end), chunkBytes);
+    }
+  }
+});
+
+test('blobChunks gives the same slices from a stream without BYOB (copied chunks)', async () => {
+  for (const pieces of [1000, 65_536, 1 << 20]) {
+    const file = withoutByob(blob, pieces);
+    for (const chunkBytes of [4096, 65_536, 100_000]) {
+      for (const [start, end] of ranges) {
+        check(await collect(file, start, end, chunkBytes), bytes.subarray(start, end), chunkBytes);
+      }
+    }
+  }
+});
+
+test('blobChunks: a consumer that stops early releases the stream', async () => {
+  for (const file of [blob, withoutByob(blob, 5000)]) {
+    let seen = 0;
+    for await (const slice of blobChunks(file, 0, bytes.length, 10_000)) {
+      seen += slice.length;
+      if (seen >= 30_000) break;
+    }
+    assert.equal(seen, 30_000);
+  }
+});
