@@ -6,6 +6,23 @@ import { startHelpers, workerCount } from './parallel_read.js';
 
 const CHUNK_BYTES = 8 << 20;
 
+/**
+ * `onProgress` fed only figures that never go back. The engine worker's bytes and rows fall back when it
+ * drops the helpers' parts of a file and reads their bytes itself (parallel_read.js: the page stops adding
+ * what the helpers had read), or reads the whole run again in one worker (a part that could not give the
+ * sequential report): the bar and the counts then stay where they were until the reading passes them.
+ */
+export function monotonicProgress(onProgress) {
+  if (!onProgress) return onProgress;
+  let bytes = 0;
+  let rows = 0;
+  return (progress) => {
+    bytes = Math.max(bytes, progress.bytes);
+    rows = Math.max(rows, progress.rows ?? 0);
+    onProgress({ ...progress, bytes, rows });
+  };
+}
+
 export class EngineClient {
   constructor() {
     this.worker = null;
@@ -96,7 +113,7 @@ export class EngineClient {
     });
     const ports = this.helpers.ports;
     return new Promise((resolve, reject) => {
-      this.pending = { id, resolve, reject, onProgress, healthCsv };
+      this.pending = { id, resolve, reject, onProgress: monotonicProgress(onProgress), healthCsv };
       worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES, ports, healthCsv }, ports);
     });
   }

@@ -154,12 +154,21 @@ test('when the engine worker drops the helper\'s part, the progress stays within
     assert.ok(done <= total, `more bytes than the file: ${line}`);
     assert.ok(read <= rows, `more rows than the file's ${rows}: ${line}`);
   }
+  assertNeverBack(shown);
 });
+
+/** The progress shown never goes back (web/engine_client.js monotonicProgress). */
+function assertNeverBack(shown) {
+  shown.slice(1).forEach(({ line, done, rows }, i) => {
+    assert.ok(done >= shown[i].done && rows >= shown[i].rows, `back from "${shown[i].line}" to "${line}"`);
+  });
+}
 
 test('a file split, then one whose helper part is dropped: the progress counts both files to the end', async () => {
   // The helper's bytes and rows of the first file count once it is merged, whatever happens to the
-  // second (its helper's part is dropped: the count goes back by what the helper had read of it, which
-  // the engine worker reads again): the count never passes the files, and ends at all their bytes and rows.
+  // second (its helper's part is dropped: the engine worker's count falls back by what the helper had
+  // read of it, which it reads again, and the page holds the bar until it passes): the count never
+  // passes the files, never goes back, and ends at all their bytes and rows.
   const { shown, console: messages, fileRows } = await progressOf([path, uniqueAgentsFile()]);
   assert.ok(messages.some((m) => m.includes('tickets.csv: 2 part(s)')), messages.join(' | '));
   assert.ok(messages.some((m) => m.includes('unique_agents.csv') && m.includes('from the first cut on')), messages.join(' | '));
@@ -168,6 +177,7 @@ test('a file split, then one whose helper part is dropped: the progress counts b
   for (const { line, done, total, rows } of shown) {
     assert.ok(done <= total && rows <= allRows, `past the files (${allRows} rows): ${line}`);
   }
+  assertNeverBack(shown);
   const last = shown.at(-1);
   assert.equal(last.done, last.total, `the last line: ${last.line}`);
   assert.equal(last.rows, allRows, `the last line: ${last.line}`);
