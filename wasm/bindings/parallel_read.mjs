@@ -68,6 +68,35 @@ function readIn(module, dataset, source, start, end) {
   return bytes.length;
 }
 
+/**
+ * `source` with its bytes [0, prefix.length) served from `prefix`, read once: the head is counted, searched
+ * for a record start and fed from memory. In the page each read is a request to the browser (a
+ * FileReaderSync call, or a stream): reading the head three times (its quote count, the search, the feed)
+ * took 60–77 ms of a 142 MB file's run before any part started, once 37–72 ms, against 7–18 ms in Node.
+ */
+function withPrefix(source, prefix) {
+  const inside = (end) => end <= prefix.length;
+  const wrapped = {
+    size: source.size,
+    read: (start, end) => (inside(end) ? prefix.subarray(start, end) : source.read(start, end)),
+  };
+  if (source.readInto) {
+    wrapped.readInto = (start, end, heap, address) => {
+      if (!inside(end)) return source.readInto(start, end, heap, address);
+      heap.set(prefix.subarray(start, end), address);
+      return end - start;
+    };
+  }
+  if (source.chunks) {
+    wrapped.chunks = (start, end, chunkBytes) => (inside(end) ? slicesOf(prefix.subarray(start, end), chunkBytes) : source.chunks(start, end, chunkBytes));
+  }
+  return wrapped;
+}
+
+async function* slicesOf(bytes, chunkBytes) {
+  for (let at = 0; at < bytes.length; at += chunkBytes) yield bytes.subarray(at, at + chunkBytes);
+}
+
 function byteBefore(source, at) {
   return at === 0 ? 0 : source.read(at - 1, at)[0];
 }
@@ -186,9 +215,11 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   const t0 = performance.now();
   // The head: from the file's start the quote state is known, so its end is an exact record start.
   const headTarget = Math.min(headBytes, size);
-  const before = countRange(module, dataset, source, 0, headTarget, chunkBytes);
-  const head = recordStartFrom(module, dataset, source, { at: headTarget, inQuotes: before.odd === 1, line: 1 + before.lines });
-  await feedRange(module, dataset, source, 0, head.offset, chunkBytes, onBytes);
+  // Read once (a copy: a source may reuse its buffer), with room for the search for a record start after it.
+  const headSource = withPrefix(source, source.read(0, Math.min(size, headTarget + SEARCH_BYTES)).slice());
+  const before = countRange(module, dataset, headSource, 0, headTarget, chunkBytes);
+  const head = recordStartFrom(module, dataset, headSource, { at: headTarget, inQuotes: before.odd === 1, line: 1 + before.lines });
+  await feedRange(module, dataset, headSource, 0, head.offset, chunkBytes, onBytes);
   const refusal = helpers.length < 1 ? 'one worker' : head.offset >= size ? 'the head is the whole file' : dataset.partRefusal();
   if (refusal) {
     result.fallback = refusal;
