@@ -12,7 +12,7 @@ import { readFileInParts, runTask } from '../wasm/bindings/parallel_read.mjs';
 
 export const MIN_PARALLEL_BYTES = 32 << 20; // smaller files: one worker (starting helpers costs more)
 const MAX_WORKERS = 4;
-const HEAD_BYTES = 1 << 20;
+const HEAD_BYTES = 256 << 10; // grown while the engine needs more (parallel_read.mjs)
 
 /** How many workers read a run's files: the cores (at most 4), 1 when no file is large. */
 export function workerCount(files, cores = globalThis.navigator?.hardwareConcurrency ?? 1) {

@@ -57,3 +57,24 @@ test('--threads needs a whole number from 1 to 64', () => {
     assert.match(result.stderr, /--threads must be a whole number from 1 to 64/);
   }
 });
+
+test('rows too wide for the first head: the head grows, and the report is the one-thread one', () => {
+  // ~1 KB rows: the 256 KiB head holds ~250 rows, short of the 1,000 the date order is inferred from, so
+  // the head doubles (wasm/cli/parallel_file.cpp) before the parts are cut.
+  const wide = join(dir, 'wide.csv');
+  const lines = ['Id,Created at,Solved at,Status,Via,Assignee,Satisfaction Score,Comment'];
+  for (let i = 0; i < 36000; i += 1) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    lines.push(`${i},2024-03-${day} 08:${String(i % 60).padStart(2, '0')}:00,2024-03-${day} 17:00:00,Solved,` +
+      `${['email', 'chat'][i % 2]},Agent ${i % 7},${i % 3 ? '' : 1 + (i % 5)},${'x'.repeat(900 + (i % 50))}`);
+  }
+  writeFileSync(wide, lines.join('\n') + '\n');
+  assert.ok(statSync(wide).size > 32 << 20);
+  const one = run(['--by', 'agent', wide]);
+  assert.equal(one.status, 0, one.stderr);
+  for (const threads of ['2', '3']) {
+    const many = run(['--threads', threads, '--by', 'agent', wide]);
+    assert.equal(many.status, 0, many.stderr);
+    assert.equal(many.stdout, one.stdout, `--threads ${threads}`);
+  }
+});

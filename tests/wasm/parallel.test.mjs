@@ -167,6 +167,31 @@ test('readers started once serve several reports and close', async () => {
   }
 });
 
+test('a head too short for the engine grows until it holds what the engine needs, and the file splits', async () => {
+  // Rows of ~1 KB: 256 KiB holds ~250 rows, short of the 1,000 the date order is inferred from; the header
+  // is 40 KB long, past a 16 KiB head. The head doubles until the engine takes it (up to 32 MiB).
+  const wide = join(dir, 'wide_rows.csv');
+  const lines = [`Id,Created at,Solved at,Status,Via,Assignee,Satisfaction Score,"${'Long header '.repeat(3400)}"`];
+  for (let i = 0; i < 6000; i += 1) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    lines.push(`${i},2024-03-${day} 08:${String(i % 60).padStart(2, '0')}:00,2024-03-${day} 17:00:00,Solved,` +
+      `${['email', 'chat'][i % 2]},Agent ${i % 7},${i % 3 ? '' : 1 + (i % 5)},${'x'.repeat(900 + (i % 50))}`);
+  }
+  writeFileSync(wide, lines.join('\n') + '\n');
+  const readers = await startPartReaders({ workers: 1, modulePath: wasmPath });
+  try {
+    for (const headBytes of [16 << 10, 256 << 10]) {
+      const expected = await reportFromFiles([wide], CONFIGS[1]);
+      const stats = {};
+      const got = await reportFromFilesParallel([wide], CONFIGS[1], { ...SPLIT, headBytes, readers, stats });
+      assert.equal(got, expected, `head ${headBytes}`);
+      assert.deepEqual([stats.files[0].parts, stats.files[0].fallback, stats.restarted], [2, null, null], `head ${headBytes}`);
+    }
+  } finally {
+    await readers.close();
+  }
+});
+
 test('a breakdown past max_segments falls back to a sequential read and says why', async () => {
   // Past the cap in the head: the file is read on sequentially, with no restart.
   const config = { by: ['agent'], max_segments: 3 };

@@ -232,7 +232,7 @@ export async function startPartReaders({ workers = availableParallelism(), modul
 export async function reportFromFilesParallel(paths, config = {}, options = {}) {
   const workers = options.readers ? options.readers.readers.length + 1 : Math.max(1, options.workers ?? availableParallelism());
   const chunkBytes = options.chunkBytes ?? 8 << 20;
-  const headBytes = options.headBytes ?? 1 << 20;
+  const headBytes = options.headBytes ?? 256 << 10;
   const minParallelBytes = options.minParallelBytes ?? 32 << 20;
   const modulePath = options.modulePath ?? defaultModulePath;
   const stats = options.stats ?? {};

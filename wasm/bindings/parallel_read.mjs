@@ -32,6 +32,10 @@
 
 const SEARCH_BYTES = 64 << 10; // read while looking for a record start (usually a few bytes in)
 const MAX_GUESS_BYTES = 64 << 20; // no record start within this much of a cut: the part before takes it
+// The engine's refusals that a longer head removes start so (ticket_dataset_parts.cpp part_refusal);
+// the head grows up to MAX_HEAD_BYTES for them.
+const HEAD_TOO_SHORT = 'the head ';
+const MAX_HEAD_BYTES = 32 << 20;
 // A helper's time beyond reading its part, as a share of that time: saving its state (the exact
 // values of its groups, their total) and sending it. Measured 6–8 % with the weekly report and
 // with four breakdowns (scripts/bench's file); the merging worker's part is larger by as much.
@@ -213,14 +217,25 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0 };
   const size = source.size;
   const t0 = performance.now();
-  // The head: from the file's start the quote state is known, so its end is an exact record start.
-  const headTarget = Math.min(headBytes, size);
+  // The head: from the file's start the quote state is known, so its end is an exact record start. It
+  // starts at headBytes and doubles while the engine says it is too short (rows too wide for the date-order
+  // inference's rows, a header longer than the head…): every helper replays it, and in the page it is read
+  // before any part starts, so it is as short as the file allows.
+  let headTarget = Math.min(headBytes, size);
   // Read once (a copy: a source may reuse its buffer), with room for the search for a record start after it.
   const headSource = withPrefix(source, source.read(0, Math.min(size, headTarget + SEARCH_BYTES)).slice());
-  const before = countRange(module, dataset, headSource, 0, headTarget, chunkBytes);
-  const head = recordStartFrom(module, dataset, headSource, { at: headTarget, inQuotes: before.odd === 1, line: 1 + before.lines });
-  await feedRange(module, dataset, headSource, 0, head.offset, chunkBytes, onBytes);
-  const refusal = helpers.length < 1 ? 'one worker' : head.offset >= size ? 'the head is the whole file' : dataset.partRefusal();
+  let head = { offset: 0, line: 1 };
+  let refusal = null;
+  for (;;) {
+    // From head.offset, a record start, on: outside quotes.
+    const before = countRange(module, dataset, headSource, head.offset, headTarget, chunkBytes);
+    const next = recordStartFrom(module, dataset, headSource, { at: headTarget, inQuotes: before.odd === 1, line: head.line + before.lines });
+    await feedRange(module, dataset, headSource, head.offset, next.offset, chunkBytes, onBytes);
+    head = next;
+    refusal = helpers.length < 1 ? 'one worker' : head.offset >= size ? 'the head is the whole file' : dataset.partRefusal();
+    if (head.offset >= size || head.offset >= MAX_HEAD_BYTES || !refusal.startsWith(HEAD_TOO_SHORT)) break;
+    headTarget = Math.min(size, Math.max(2 * head.offset, head.offset + SEARCH_BYTES));
+  }
   if (refusal) {
     result.fallback = refusal;
     await feedRange(module, dataset, source, head.offset, size, chunkBytes, onBytes);

@@ -13,7 +13,8 @@ namespace kpilens::cli {
 namespace {
 
 constexpr uint64_t kChunkBytes = uint64_t{8} << 20;
-constexpr uint64_t kHeadBytes = uint64_t{1} << 20;
+constexpr uint64_t kHeadBytes = uint64_t{256} << 10;
+constexpr uint64_t kMaxHeadBytes = uint64_t{32} << 20;
 constexpr uint64_t kSearchBytes = uint64_t{64} << 10;
 constexpr uint64_t kMaxGuessBytes = uint64_t{64} << 20;
 // A helper thread's time beyond reading its part, as a share of that time: saving its state. The
@@ -157,11 +158,21 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
   const uint64_t size = source.size();
   dataset.begin_file(name);
   // The head: from the file's start the quote state is known, so its end is an exact record start.
-  const uint64_t head_target = std::min(kHeadBytes, size);
-  const Counts before = count_range(source, 0, head_target);
-  const Place head = record_start_from(source, {head_target, before.odd, 1 + before.lines});
-  feed_range(dataset, source, 0, head.at);
-  why = head.at >= size ? "the head is the whole file" : dataset.part_refusal();
+  // It starts at kHeadBytes and doubles while the engine says it is too short (its refusals that
+  // start with "the head "), as in wasm/bindings/parallel_read.mjs: each helper replays it.
+  uint64_t head_target = std::min(kHeadBytes, size);
+  Place head;
+  for (;;) {
+    // From head.at, a record start, on: outside quotes.
+    const Counts before = count_range(source, head.at, head_target);
+    const Place next =
+        record_start_from(source, {head_target, before.odd, head.line + before.lines});
+    feed_range(dataset, source, head.at, next.at);
+    head = next;
+    why = head.at >= size ? "the head is the whole file" : dataset.part_refusal();
+    if (head.at >= size || head.at >= kMaxHeadBytes || !why.starts_with("the head ")) break;
+    head_target = std::min(size, std::max(2 * head.at, head.at + kSearchBytes));
+  }
   if (!why.empty()) {
     feed_range(dataset, source, head.at, size);
     dataset.end_file();

@@ -130,6 +130,8 @@ constexpr const char* kLumpedRefusal = "a breakdown has more values than max_seg
 
 }  // namespace
 
+// The refusals a longer head removes start with "the head " (wasm/bindings/parallel_read.mjs grows
+// the head for them); no other one does.
 std::string TicketDataset::part_refusal() const {
   if (!in_file_) return "no file is being read";
   const FileSummary& file = files_.back();
