@@ -2,8 +2,8 @@
 // has the algorithm; docs/architecture.md "Parallel reading"). The page (engine_client.js) starts N − 1
 // helper workers from the engine worker's own Blob URL and hands the engine worker one MessagePort to each;
 // the engine worker reads the first part itself, straight into its dataset, the helpers the others, each
-// from a Blob stream in 8 MiB slices (blobChunks), and the engine worker merges their states. The engine worker first
-// posts its compiled WebAssembly.Module on each port: a helper instantiates it (no unpacking, no compiling,
+// from a Blob stream in 8 MiB slices (blobChunks), and the engine worker merges their states. The engine
+// worker first posts its compiled WebAssembly.Module on each port: a helper instantiates it (no unpacking, no compiling,
 // and V8 shares the machine code the engine worker has already optimised; from file:// Chromium does not
 // deliver it and the helper loads its own). No SharedArrayBuffer: works from file:// and under the page's CSP. Cancel
 // terminates every worker at once.
@@ -59,11 +59,11 @@ export function startHelpers(workerUrl, count, onChange) {
 
 /**
  * The bytes [start, end) of `file` in slices of `chunkBytes` (the last one shorter), from a Blob stream read
- * into one buffer. Each slice is a view of that buffer, valid until the next is asked for. The browser
- * fills the stream while the engine works on the slice before, where a FileReaderSync read and the engine
- * took turns: FileReaderSync read scripts/bench's 142 MB file in 0.20–0.63 s in Chromium here, a stream in
- * 0.13–0.22 s (8 MiB slices, nothing else running). A BYOB reader fills the buffer itself (no allocation
- * per read); a browser whose Blob streams have none gives chunks that are copied in.
+ * into one buffer. Each slice is a view of that buffer, valid until the next is asked for. FileReaderSync
+ * read scripts/bench's 142 MB file in 0.20–0.63 s in Chromium here, a stream in 0.13–0.22 s (8 MiB slices,
+ * nothing else running), and one buffer replaces an 8 MiB ArrayBuffer per slice (docs/architecture.md,
+ * "Parallel reading"). A BYOB reader fills the buffer itself (no allocation per read); a browser whose
+ * Blob streams have none gives chunks that are copied in.
  */
 export async function* blobChunks(file, start, end, chunkBytes) {
   const stream = file.slice(start, end).stream();

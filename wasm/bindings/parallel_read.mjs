@@ -24,11 +24,11 @@
 // in Node), and may have readInto(start, end, heap, address) → bytes read, which reads straight into the
 // module's memory (Node: saves copying every slice once more), and chunks(start, end, chunkBytes) → an
 // async iterable of the bytes [start, end) in slices of up to chunkBytes, each valid until the next is
-// asked for (the page: a Blob stream, which the browser fills while the engine works on the slice
-// before; FileReaderSync reads and the engine's work took turns). The bulk of the bytes (feedRange)
-// goes through chunks when there is one; the small reads around the cuts through read. A helper is {run(task) → Promise of runTask's
-// result}, run by another thread; tasks are plain objects that a worker can receive, with `input` (a File,
-// or a path) which the helper's openSource turns into a source.
+// asked for (the page: a Blob stream, faster than FileReaderSync there). The bulk of the bytes
+// (feedRange) goes through chunks when there is one; the small reads around the cuts through read. A
+// helper is {run(task) → Promise of runTask's result}, run by another thread; tasks are plain objects
+// that a worker can receive, with `input` (a File, or a path) which the helper's openSource turns into
+// a source.
 
 const SEARCH_BYTES = 64 << 10; // read while looking for a record start (usually a few bytes in)
 const MAX_GUESS_BYTES = 64 << 20; // no record start within this much of a cut: the part before takes it
