@@ -352,8 +352,8 @@ bool CsvDecoder::emit_assembled_record(std::span<std::string_view> fields, size_
     }
     if (decoded > options_.max_record_bytes) return false;
   }
-  // Unescape into the buffer, reserved up front so that the views taken into it stay valid.
-  // Runs between quotes are copied whole (each "" keeps its first quote): the escaped fields of an
+  // Unescape into the buffer, sized up front so that the views taken into it stay valid. Runs
+  // between quotes are copied whole (each "" keeps its first quote): the escaped fields of an
   // export are its free-text ones, long and with few quotes.
   buffer_.resize(raw_bytes);
   char* out = buffer_.data();

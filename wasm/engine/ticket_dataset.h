@@ -148,8 +148,8 @@ class TicketDataset {
   const CustomerDataset& customers() const { return *customers_; }
 
  private:
-  static constexpr size_t kStartWindow =
-      8192;  // bytes check_start looks at, whatever the chunk sizes
+  // Bytes check_start looks at, whatever the chunk sizes.
+  static constexpr size_t kStartWindow = 8192;
   class Sink;
   friend class Sink;
 

@@ -238,8 +238,8 @@ std::optional<Timestamp> parse_epoch(std::string_view s) {
 
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
-  // wasm has no 64-bit multiply-high, so a 64-bit division by a constant stays a division there
-  // (tens of cycles): the years of real data take a 32-bit one, which compiles to a multiply.
+  // wasm has no 64-bit multiply-high, so a 64-bit division by a constant stays an i64.div there;
+  // the years of real data take a 32-bit one, which V8 can turn into a multiply (period.cpp).
   const int64_t era =
       y >= 0 && y <= INT32_MAX ? static_cast<uint32_t>(y) / 400u : (y >= 0 ? y : y - 399) / 400;
   const unsigned yoe = static_cast<unsigned>(y - era * 400);
