@@ -60,7 +60,7 @@ export function startHelpers(workerUrl, count, onChange) {
 /**
  * The bytes [start, end) of `file` in slices of `chunkBytes` (the last one shorter), from a Blob stream read
  * into one buffer. Each slice is a view of that buffer, valid until the next is asked for. FileReaderSync
- * read scripts/bench's 142 MB file in 0.20–0.63 s in Chromium here, a stream in 0.13–0.22 s (8 MiB slices,
+ * read scripts/bench's 142 MB file in 0.20–0.63 s in Chromium here, a stream in 0.13–0.36 s (8 MiB slices,
  * nothing else running), and one buffer replaces an 8 MiB ArrayBuffer per slice (docs/architecture.md,
  * "Parallel reading"). A BYOB reader fills the buffer itself (no allocation per read); a browser whose
  * Blob streams have none gives chunks that are copied in.
