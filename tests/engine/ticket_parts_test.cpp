@@ -539,6 +539,7 @@ TEST_CASE("Files that cannot be split say why and are read sequentially", "[part
     dataset.begin_file("input.csv");
     dataset.feed(std::string_view(utf16).substr(0, 40000));
     CHECK(dataset.part_refusal() == "UTF-16 text is read sequentially");
+    CHECK_FALSE(dataset.head_too_short());
     CHECK_FALSE(dataset.begin_part(40000, 100));
   }
   SECTION("NDJSON") {
@@ -554,6 +555,7 @@ TEST_CASE("Files that cannot be split say why and are read sequentially", "[part
     dataset.begin_file("input.ndjson");
     dataset.feed(std::string_view(ndjson).substr(0, 10000));
     CHECK(dataset.part_refusal() == "JSON and NDJSON files are read sequentially");
+    CHECK_FALSE(dataset.head_too_short());
   }
   SECTION("a head shorter than the start check or the delimiter sniff") {
     // Nothing is decoded yet, so there is no header to see: the refusal says why.
@@ -562,6 +564,7 @@ TEST_CASE("Files that cannot be split say why and are read sequentially", "[part
     held.feed(std::string_view(tickets).substr(0, 4000));
     CHECK(held.part_refusal() ==
           "the head is shorter than the bytes the start check reads (8 KiB)");
+    CHECK(held.head_too_short());
     EngineConfig sniffed = config;
     sniffed.delimiter = 0;
     TicketDataset sniffing(sniffed);
@@ -569,6 +572,7 @@ TEST_CASE("Files that cannot be split say why and are read sequentially", "[part
     sniffing.feed(std::string_view(tickets).substr(0, 20000));
     CHECK(sniffing.part_refusal() ==
           "the head is shorter than the bytes the delimiter is sniffed from (64 KiB)");
+    CHECK(sniffing.head_too_short());
     const PartsRun run = read_in_parts(sniffed, tickets, 20000, {tickets.size() / 2});
     CHECK(run.why == "the head is shorter than the bytes the delimiter is sniffed from (64 KiB)");
     CHECK(run.report == sequential_report(sniffed, tickets));
@@ -582,6 +586,7 @@ TEST_CASE("Files that cannot be split say why and are read sequentially", "[part
     dataset.begin_file("input.csv");
     dataset.feed(std::string_view(long_header).substr(0, 12000));
     CHECK(dataset.part_refusal() == "the head ends inside the header row");
+    CHECK(dataset.head_too_short());
   }
   SECTION("a head that ends inside a record") {
     TicketDataset dataset(config);
@@ -589,6 +594,7 @@ TEST_CASE("Files that cannot be split say why and are read sequentially", "[part
     const Cut head = record_start_from(tickets, 9000);
     dataset.feed(std::string_view(tickets).substr(0, head.offset + 5));
     CHECK(dataset.part_refusal() == "the rows read so far do not end at a record start");
+    CHECK_FALSE(dataset.head_too_short());
   }
 }
 

@@ -108,6 +108,8 @@ class Dataset {
 
   // Empty when the file being read can be split after what was fed, else why not.
   std::string part_refusal() const { return dataset_.part_refusal(); }
+  // True when that refusal goes away with a longer head (parallel_read.mjs grows the head).
+  bool head_too_short() const { return dataset_.head_too_short(); }
   bool begin_part(double offset, double line) {
     return dataset_.begin_part(static_cast<uint64_t>(offset), static_cast<uint64_t>(line));
   }
@@ -188,6 +190,7 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("recordStart", &Dataset::record_start)
       .function("guessRecordStart", &Dataset::guess_record_start)
       .function("partRefusal", &Dataset::part_refusal)
+      .function("headTooShort", &Dataset::head_too_short)
       .function("beginPart", &Dataset::begin_part)
       .function("savePart", &Dataset::save_part)
       .function("mergePart", &Dataset::merge_part)

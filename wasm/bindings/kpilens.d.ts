@@ -42,6 +42,8 @@ export interface Dataset {
   guessRecordStart(size: number, previousByte: number): number;
   /** "" when the file being read can be split after the bytes fed so far (its head), else why not. */
   partRefusal(): string;
+  /** True when partRefusal() goes away with a longer head (fewer rows than the date-order inference reads, …). */
+  headTooShort(): boolean;
   /**
    * After the same head: this dataset reads the part starting at file `offset`, line `line` (1 when
    * unknown: mergePart places the part's lines after those merged before it).

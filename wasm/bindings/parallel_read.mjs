@@ -32,10 +32,7 @@
 
 const SEARCH_BYTES = 64 << 10; // read while looking for a record start (usually a few bytes in)
 const MAX_GUESS_BYTES = 64 << 20; // no record start within this much of a cut: the part before takes it
-// The engine's refusals that a longer head removes start so (ticket_dataset_parts.cpp part_refusal);
-// the head grows up to MAX_HEAD_BYTES for them.
-const HEAD_TOO_SHORT = 'the head ';
-const MAX_HEAD_BYTES = 32 << 20;
+const MAX_HEAD_BYTES = 32 << 20; // the head grows up to this while the engine says it is too short
 // A helper's time beyond reading its part, as a share of that time: saving its state (the exact
 // values of its groups, their total) and sending it. Measured 6–8 % with the weekly report and
 // with four breakdowns (scripts/bench's file); the merging worker's part is larger by as much.
@@ -233,7 +230,8 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     await feedRange(module, dataset, headSource, head.offset, next.offset, chunkBytes, onBytes);
     head = next;
     refusal = helpers.length < 1 ? 'one worker' : head.offset >= size ? 'the head is the whole file' : dataset.partRefusal();
-    if (head.offset >= size || head.offset >= MAX_HEAD_BYTES || !refusal.startsWith(HEAD_TOO_SHORT)) break;
+    const grow = helpers.length > 0 && head.offset < size && head.offset < MAX_HEAD_BYTES && dataset.headTooShort();
+    if (!grow) break;
     headTarget = Math.min(size, Math.max(2 * head.offset, head.offset + SEARCH_BYTES));
   }
   if (refusal) {

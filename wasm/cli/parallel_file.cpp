@@ -158,8 +158,8 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
   const uint64_t size = source.size();
   dataset.begin_file(name);
   // The head: from the file's start the quote state is known, so its end is an exact record start.
-  // It starts at kHeadBytes and doubles while the engine says it is too short (its refusals that
-  // start with "the head "), as in wasm/bindings/parallel_read.mjs: each helper replays it.
+  // It starts at kHeadBytes and doubles while the engine says it is too short (head_too_short()),
+  // as in wasm/bindings/parallel_read.mjs: each helper replays it.
   uint64_t head_target = std::min(kHeadBytes, size);
   Place head;
   for (;;) {
@@ -170,7 +170,7 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
     feed_range(dataset, source, head.at, next.at);
     head = next;
     why = head.at >= size ? "the head is the whole file" : dataset.part_refusal();
-    if (head.at >= size || head.at >= kMaxHeadBytes || !why.starts_with("the head ")) break;
+    if (head.at >= size || head.at >= kMaxHeadBytes || !dataset.head_too_short()) break;
     head_target = std::min(size, std::max(2 * head.at, head.at + kSearchBytes));
   }
   if (!why.empty()) {

@@ -105,6 +105,10 @@ class TicketDataset {
   // Empty when the file being read can be split after what was fed (it ends at a record start,
   // no breakdown lumped values into "(other)", …), else why not.
   std::string part_refusal() const;
+  // True when part_refusal() is one that more of the file's head removes (the head is shorter than
+  // the start check or the delimiter sniff, ends inside the header, or holds fewer rows than the
+  // date-order inference reads): the driver may feed a longer head and ask again.
+  bool head_too_short() const;
   // Starts a part at file offset `offset`, 1-based physical line `line`: a record start. False
   // (see part_refusal()) when this file cannot be split. `line` may be relative (1 when the reader
   // does not know how many lines come before): merge_part puts the part's lines after the lines
@@ -148,6 +152,11 @@ class TicketDataset {
   const CustomerDataset& customers() const { return *customers_; }
 
  private:
+  struct PartRefusal {
+    std::string why;  // empty: the file can be split
+    bool head_too_short = false;
+  };
+  PartRefusal refusal() const;
   // Bytes check_start looks at, whatever the chunk sizes.
   static constexpr size_t kStartWindow = 8192;
   class Sink;

@@ -130,39 +130,49 @@ constexpr const char* kLumpedRefusal = "a breakdown has more values than max_seg
 
 }  // namespace
 
-// The refusals a longer head removes start with "the head " (wasm/bindings/parallel_read.mjs grows
-// the head for them); no other one does.
 std::string TicketDataset::part_refusal() const {
-  if (!in_file_) return "no file is being read";
+  return refusal().why;
+}
+
+bool TicketDataset::head_too_short() const {
+  return refusal().head_too_short;
+}
+
+TicketDataset::PartRefusal TicketDataset::refusal() const {
+  if (!in_file_) return {"no file is being read"};
   const FileSummary& file = files_.back();
-  if (config_failed_ || skipping_file_ || file.error) return "the file cannot be read";
-  if (json_) return "JSON and NDJSON files are read sequentially";
+  if (config_failed_ || skipping_file_ || file.error) return {"the file cannot be read"};
+  if (json_) return {"JSON and NDJSON files are read sequentially"};
   // The first bytes are held until there are enough to judge (check_start), then the CSV decoder
   // holds them until it has sniffed the delimiter: a head shorter than either has nothing decoded.
   // Past both, the first record is the header (blank lines are skipped): not seen yet, it is still
-  // open.
+  // open. These four go away with a longer head.
   if (!start_checked_) {
-    return "the head is shorter than the bytes the start check reads (" +
-           std::to_string(kStartWindow >> 10) + " KiB)";
+    return {"the head is shorter than the bytes the start check reads (" +
+                std::to_string(kStartWindow >> 10) + " KiB)",
+            true};
   }
   if (!json_ && decoder_ && decoder_->delimiter() == 0) {
-    return "the head is shorter than the bytes the delimiter is sniffed from (" +
-           std::to_string(CsvOptions{}.sniff_bytes >> 10) + " KiB)";
+    return {"the head is shorter than the bytes the delimiter is sniffed from (" +
+                std::to_string(CsvOptions{}.sniff_bytes >> 10) + " KiB)",
+            true};
   }
-  if (!header_seen_) return "the head ends inside the header row";
-  if (!inference_done_) return "the head holds fewer rows than the date-order inference reads";
+  if (!header_seen_) return {"the head ends inside the header row", true};
+  if (!inference_done_) {
+    return {"the head holds fewer rows than the date-order inference reads", true};
+  }
   if (file.kind != DatasetKind::kTickets) {
-    return "survey and customer-success files are read sequentially";
+    return {"survey and customer-success files are read sequentially"};
   }
-  if (first_survey_seen_) return "survey answers wait for ticket rows: read sequentially";
+  if (first_survey_seen_) return {"survey answers wait for ticket rows: read sequentially"};
   if (customers_->notes_tickets()) {
-    return "ticket rows join the customer-success files' customers: read sequentially";
+    return {"ticket rows join the customer-success files' customers: read sequentially"};
   }
-  if (!text_ || !text_->can_jump()) return "UTF-16 text is read sequentially";
+  if (!text_ || !text_->can_jump()) return {"UTF-16 text is read sequentially"};
   if (!decoder_ || !decoder_->at_record_start()) {
-    return "the rows read so far do not end at a record start";
+    return {"the rows read so far do not end at a record start"};
   }
-  if (aggregate_.lumped_segment_rows > 0) return kLumpedRefusal;
+  if (aggregate_.lumped_segment_rows > 0) return {kLumpedRefusal};
   return {};
 }
 
