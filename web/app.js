@@ -157,6 +157,7 @@ async function run(index = state.current, changes = {}) {
   $('progress').hidden = false;
   $('progress-bar').value = 0;
   $('progress-text').textContent = `Reading ${datasetName(inputs)} (${formatBytes(totalBytes)})…`;
+  $('progress-note').hidden = true;
   status('');
   setState('running');
   try {
@@ -168,6 +169,9 @@ async function run(index = state.current, changes = {}) {
       $('progress-text').textContent =
         `${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)} · ${formatCount(p.rows)} rows · ` +
         `${formatBytes(rate)}/s · ${formatSeconds(left)} left`;
+      // Why the bar holds still (the engine dropped the parallel reading): untrusted file names, as text.
+      $('progress-note').hidden = !p.notice;
+      $('progress-note').textContent = p.notice ? `${p.notice}: the bar holds still until it passes what was read before.` : '';
     }, inputs.map((input) => input.name));
     dataset.reports.set(key, report);
     if (id !== lastRun) return; // a newer choice was shown meanwhile

@@ -10,7 +10,8 @@ const CHUNK_BYTES = 8 << 20;
  * `onProgress` fed only figures that never go back. The engine worker's bytes and rows fall back when it
  * drops the helpers' parts of a file and reads their bytes itself (parallel_read.js: the page stops adding
  * what the helpers had read), or reads the whole run again in one worker (a part that could not give the
- * sequential report): the bar and the counts then stay where they were until the reading passes them.
+ * sequential report): the bar and the counts then stay where they were until the reading passes them (the
+ * worker's `notice`, passed on with every later progress, says why).
  */
 export function monotonicProgress(onProgress) {
   if (!onProgress) return onProgress;
@@ -66,9 +67,14 @@ export class EngineClient {
     const pending = this.pending;
     if (!pending || message.id !== pending.id) return;
     if (message.type === 'report' || message.type === 'error') this.stopHelpers();
-    if (message.type === 'progress') {
+    if (message.type === 'notice') {
+      // Why the progress holds still for a while (web/worker.js): kept on every later progress of the run.
+      pending.notice = message.text;
+      if (pending.lastProgress) this.onMessage(pending.lastProgress);
+    } else if (message.type === 'progress') {
       pending.lastProgress = message;
-      pending.onProgress?.(this.helpers ? this.helpers.progress(message) : message);
+      const progress = this.helpers ? this.helpers.progress(message) : message;
+      pending.onProgress?.(pending.notice ? { ...progress, notice: pending.notice } : progress);
     } else if (message.type === 'report') {
       this.pending = null;
       if (pending.healthCsv) {

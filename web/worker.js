@@ -181,11 +181,18 @@ async function run(message) {
           helpersFile = name;
           const got = await readInParts({
             module, dataset, file, name, config: JSON.stringify(config), ports, chunkBytes, onBytes: progress,
-            onAlone: () => { helpersFile = null; },
+            onAlone: (why) => {
+              helpersFile = null;
+              // The page's progress holds still until this worker passes what the helpers had read: it says why.
+              postMessage({ type: 'notice', id, text: `${name}: read by one worker (${why})` });
+            },
           });
           // The parts could not give the sequential report: the whole run again, in this worker alone.
-          if (got.restart) console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
-          if (got.restart) return run({ ...message, ports: [] });
+          if (got.restart) {
+            console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
+            postMessage({ type: 'notice', id, text: `${name}: every file read again by one worker (${got.restart})` });
+            return run({ ...message, ports: [] });
+          }
           // Done, whoever read which part: the whole file counts here (its rows are this dataset's once merged).
           helpersFile = null;
           lastPost = 0;

@@ -92,16 +92,18 @@ test('cancel terminates the engine worker and its helper', async () => {
   }
 });
 
-// The generated export with every row its own assignee: the head (1 MiB, ~7,000 rows) stays under
+// The generated export with every row its own assignee: the head (256 KiB, ~1,800 rows) stays under
 // max_segments (10,000 values per breakdown), the engine worker's own part passes it, so it reads on alone
-// from the first cut and the helper's part is dropped (web/worker.js onAlone).
-function uniqueAgentsFile() {
-  const unique = join(dir, 'unique_agents.csv');
+// from the first cut and the helper's part is dropped (web/worker.js onAlone). With `fromRow`, only the rows
+// from there on (the helper's part): the engine worker's part stays under max_segments, the helper's does
+// not, so the merge refuses it and the whole run is read again by the engine worker alone.
+function uniqueAgentsFile(fromRow = 1) {
+  const unique = join(dir, fromRow === 1 ? 'unique_agents.csv' : 'unique_agents_late.csv');
   if (existsSync(unique)) return unique;
   const lines = readFileSync(path, 'utf8').split('\n');
   const assignee = lines[0].split(',').indexOf('Assignee');
   assert.ok(assignee > 0);
-  for (let i = 1; i < lines.length; i += 1) {
+  for (let i = fromRow; i < lines.length; i += 1) {
     if (!lines[i]) continue;
     const cells = lines[i].split(',');
     cells[assignee] = `Agent ${i}`;
@@ -122,9 +124,12 @@ async function progressOf(files) {
       Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2, configurable: true });
       // Every progress line the page shows ("52.3 MB of 50.8 MB · 361,234 rows · …"), as it changes.
       window.progressLines = [];
+      window.progressNotes = []; // the line under it that says why the bar holds still
       const note = () => {
         const text = document.getElementById('progress-text')?.textContent;
         if (text && text !== window.progressLines.at(-1)) window.progressLines.push(text);
+        const why = document.getElementById('progress-note');
+        if (why && !why.hidden && why.textContent !== window.progressNotes.at(-1)) window.progressNotes.push(why.textContent);
       };
       new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true });
     });
@@ -137,7 +142,8 @@ async function progressOf(files) {
       .map(([line, done, total, rows]) => ({ line, done: number(done), total: number(total), rows: number(rows) }));
     const fileRows = JSON.parse(await clickDownload(page, page.locator('[data-export="report-json"]')).then((r) => r.text))
       .input.files.map((f) => f.rows);
-    return { shown, console: log.console, fileRows };
+    const notes = await page.evaluate(() => window.progressNotes);
+    return { shown, notes, console: log.console, fileRows };
   } finally {
     await context.close();
   }
@@ -146,14 +152,26 @@ async function progressOf(files) {
 test('when the engine worker drops the helper\'s part, the progress stays within the file', async () => {
   // The page must then count the engine worker's bytes only, not those plus the helper's: the bar never
   // passes the file.
-  const { shown, console: messages, fileRows: [rows] } = await progressOf(uniqueAgentsFile());
+  const { shown, notes, console: messages, fileRows: [rows] } = await progressOf(uniqueAgentsFile());
   const fallback = messages.find((m) => m.includes('unique_agents.csv') && m.includes('read by one worker'));
   assert.ok(fallback?.includes('from the first cut on'), messages.join(' | '));
+  // The page says why the bar holds still while this worker reads again what the helper had read.
+  assert.deepEqual(notes, ['unique_agents.csv: read by one worker (from the first cut on: a breakdown has more ' +
+    'values than max_segments): the bar holds still until it passes what was read before.']);
   assert.ok(shown.length > 2, shown.map((s) => s.line).join(' | '));
   for (const { line, done, total, rows: read } of shown) {
     assert.ok(done <= total, `more bytes than the file: ${line}`);
     assert.ok(read <= rows, `more rows than the file's ${rows}: ${line}`);
   }
+  assertNeverBack(shown);
+});
+
+test('when the parts cannot be merged, the page says the run is read again by one worker', async () => {
+  const { shown, notes, console: messages, fileRows: [rows] } = await progressOf(uniqueAgentsFile(ROWS * 0.75));
+  assert.ok(messages.some((m) => m.includes('unique_agents_late.csv: read again by one worker')), messages.join(' | '));
+  assert.deepEqual(notes, ['unique_agents_late.csv: every file read again by one worker (a breakdown has more ' +
+    'values than max_segments): the bar holds still until it passes what was read before.']);
+  assert.equal(shown.at(-1).rows, rows, shown.at(-1).line);
   assertNeverBack(shown);
 });
 

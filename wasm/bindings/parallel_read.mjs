@@ -206,9 +206,9 @@ export async function runTask(module, source, task, onBytes) {
  * Reads one file into `dataset` (beginFile already called; the caller calls endFile): in parts, this thread
  * and `helpers` (other threads) one each, when it can; else sequentially. Returns {parts, fallback: why it
  * was read sequentially (in whole or from the first cut on) | null, restart: why the whole dataset must be
- * read again sequentially | null, headMs, readMs, mergeMs}. `onAlone()` is called when this thread
+ * read again sequentially | null, headMs, readMs, mergeMs}. `onAlone(why)` is called when this thread
  * reads on alone from the first cut after the helpers were given their parts (their work, and any
- * progress they reported, no longer counts).
+ * progress they reported, no longer counts), with the reason (`fallback`).
  */
 export async function readFileInParts({ module, dataset, source, input, name, config, helpers, chunkBytes, headBytes, onBytes, onAlone }) {
   const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0 };
@@ -255,7 +255,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   const stop = ownEnd < size ? dataset.partRefusal() : '';
   if (stop) {
     result.fallback = `from the first cut on: ${stop}`;
-    onAlone?.();
+    onAlone?.(result.fallback);
     await feedRange(module, dataset, source, ownEnd, size, chunkBytes, onBytes);
     await Promise.allSettled(pending); // the helpers are free again
     return result;
