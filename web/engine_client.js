@@ -2,9 +2,10 @@
 // page (not at the first drop) so that it has compiled and instantiated the module before a file comes in:
 // the first one by engine_start.js, the page's first script, whose worker and Blob URL it takes over;
 // cancelling terminates it at once (no cooperative checks needed) and starts the next one.
-import { startHelpers, workerCount } from './parallel_read.js';
+import { parallelWorkers, startHelpers, workerCount } from './parallel_read.js';
 
 const CHUNK_BYTES = 8 << 20;
+const STANDBY_AFTER_RUN_MS = 2000; // helpers started ahead again this long after a run that used them
 
 /**
  * `onProgress` fed only figures that never go back. The engine worker's bytes and rows fall back when it
@@ -30,6 +31,13 @@ export class EngineClient {
     this.workerUrl = null;
     this.pending = null;
     this.nextId = 1;
+    // Helper workers started ahead of a large file's run (parallel_read.js startHelpers), once the engine
+    // worker has warmed up and after each run that used its helpers: started after the drop, they began
+    // reading their parts 60–75 ms after it here (scripts/bench's file), while the engine worker had begun
+    // at 5. Idle, a helper is a worker thread with its script loaded: it instantiates the module only when a
+    // run posts it one.
+    this.standby = null;
+    this.standbyTimer = null;
     const start = globalThis.kpilensEngineStart;
     if (!start?.url) throw new Error('kpilens: engine_start.js did not run before the page script');
     this.workerUrl = start.url;
@@ -61,9 +69,37 @@ export class EngineClient {
   stopHelpers() {
     this.helpers?.terminate();
     this.helpers = null;
+    // Later, not while the page draws the report the run gave.
+    this.prepareHelpers(STANDBY_AFTER_RUN_MS);
+  }
+
+  /**
+   * Starts the helpers a large file's run would take (after `delayMs`), unless they are there or coming, or
+   * this machine has one core; not during a run (its end calls this again).
+   */
+  prepareHelpers(delayMs = 0) {
+    if (this.standby || this.standbyTimer || parallelWorkers() < 2) return;
+    this.standbyTimer = setTimeout(() => {
+      this.standbyTimer = null;
+      if (!this.standby && !this.pending) this.standby = startHelpers(this.workerUrl, parallelWorkers() - 1);
+    }, delayMs);
+  }
+
+  /** The helpers for a run that needs `count`: the ones started ahead when they fit, else new ones. */
+  takeHelpers(count) {
+    if (count > 0 && this.standby?.count === count) {
+      const helpers = this.standby;
+      this.standby = null;
+      return helpers;
+    }
+    return startHelpers(this.workerUrl, count);
   }
 
   onMessage(message) {
+    if (message.type === 'warm') {
+      this.prepareHelpers(); // the engine worker is ready, the page idle: a large drop finds them started
+      return;
+    }
     const pending = this.pending;
     if (!pending || message.id !== pending.id) return;
     if (message.type === 'report' || message.type === 'error') this.stopHelpers();
@@ -112,11 +148,12 @@ export class EngineClient {
     if (this.pending) this.cancel();
     const id = this.nextId++;
     const worker = this.ensureWorker();
-    // A large file is read by N workers: this one and N − 1 helpers started now.
-    this.helpers = startHelpers(this.workerUrl, workerCount(files) - 1, () => {
+    // A large file is read by N workers: this one and N − 1 helpers (started ahead, or now).
+    this.helpers = this.takeHelpers(workerCount(files) - 1);
+    this.helpers.onChange = () => {
       const last = this.pending?.id === id ? this.pending.lastProgress : null;
       if (last?.helpersFile != null) this.pending.onProgress?.(this.helpers.progress(last));
-    });
+    };
     const ports = this.helpers.ports;
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject, onProgress: monotonicProgress(onProgress), healthCsv };

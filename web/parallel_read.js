@@ -17,18 +17,24 @@ const HEAD_BYTES = 256 << 10; // grown while the engine needs more (parallel_rea
 /** How many workers read a run's files: the cores (at most 4), 1 when no file is large. */
 export function workerCount(files, cores = globalThis.navigator?.hardwareConcurrency ?? 1) {
   if (!files.some((file) => file.size >= MIN_PARALLEL_BYTES)) return 1;
+  return parallelWorkers(cores);
+}
+
+/** How many workers read a large file: the cores, at most 4. */
+export function parallelWorkers(cores = globalThis.navigator?.hardwareConcurrency ?? 1) {
   return Math.max(1, Math.min(MAX_WORKERS, cores || 1));
 }
 
 /**
- * Page side: starts `count` helper workers; returns {ports (for the engine worker), terminate(),
- * progress(message)}: progress adds the helpers' bytes and rows on the file the engine worker's message
- * names (`helpersFile`; they report to the page directly, so the count moves while the engine worker is
- * busy with its own part) to the message's. A file done, or dropped from the helpers, counts in the engine
- * worker's own figures: the helpers' reports on it are left out from then on, whenever they arrive.
- * `onChange()` is called when a helper reports.
+ * Page side: starts `count` helper workers; returns {count, ports (for the engine worker), terminate(),
+ * progress(message), onChange}: progress adds the helpers' bytes and rows on the file the engine worker's
+ * message names (`helpersFile`; they report to the page directly, so the count moves while the engine
+ * worker is busy with its own part) to the message's. A file done, or dropped from the helpers, counts in
+ * the engine worker's own figures: the helpers' reports on it are left out from then on, whenever they
+ * arrive. `onChange()`, when set, is called when a helper reports. The helpers serve one run; they may be
+ * started before it (engine_client.js keeps a set ready), as they wait on their port until it comes.
  */
-export function startHelpers(workerUrl, count, onChange) {
+export function startHelpers(workerUrl, count) {
   const helpers = [];
   const ports = [];
   const bytes = new Map(); // file name → bytes the helpers read of it
@@ -39,15 +45,17 @@ export function startHelpers(workerUrl, count, onChange) {
       if (data.type !== 'helper-progress') return;
       bytes.set(data.file, (bytes.get(data.file) ?? 0) + data.bytes);
       rows[i] = data;
-      onChange?.();
+      set.onChange?.();
     };
     const channel = new MessageChannel();
     worker.postMessage({ type: 'helper', port: channel.port2 }, [channel.port2]);
     helpers.push(worker);
     ports.push(channel.port1);
   }
-  return {
+  const set = {
+    count,
     ports,
+    onChange: null,
     terminate: () => helpers.forEach((worker) => worker.terminate()),
     progress: (message) => message.helpersFile == null ? message : {
       ...message,
@@ -55,6 +63,7 @@ export function startHelpers(workerUrl, count, onChange) {
       rows: message.rows + rows.reduce((sum, r) => sum + (r?.file === message.helpersFile ? r.rows : 0), 0),
     },
   };
+  return set;
 }
 
 /**

@@ -109,6 +109,7 @@ async function warmUp(module) {
     dataset.endFile();
     dataset.report();
     performance.mark('kpilens:warmed-up');
+    postMessage({ type: 'warm' }); // the page may start helpers now (engine_client.js)
   } finally {
     dataset.delete();
   }

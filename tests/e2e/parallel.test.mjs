@@ -39,11 +39,13 @@ async function reportWith(url, cores) {
     await page.goto(url);
     await page.setInputFiles('#file-input', path);
     await waitForState(page, 'ready', 120_000);
+    // The workers that read the file (the page starts the next run's helpers a moment after a run).
+    const workers = started.length;
     const report = await clickDownload(page, page.locator('[data-export="report-json"]'));
     assert.deepEqual(log.pageErrors, []);
     // The engine worker says how it read each large file (web/worker.js).
     const parts = log.console.map((m) => /kpilens: tickets\.csv: (\d+) part/.exec(m)?.[1]).find(Boolean);
-    return { json: report.text, workers: started.length, parts: Number(parts ?? 0), console: log.console };
+    return { json: report.text, workers, parts: Number(parts ?? 0), console: log.console };
   } finally {
     await context.close();
   }
@@ -66,6 +68,56 @@ test('a 50 MB export read by 2 workers gives the report one worker gives, served
   assert.equal(local.workers, 2, 'file:// starts the helper too');
   assert.equal(local.parts, 2, `file://: read in two parts: ${local.console.join(' | ')}`);
   assert.equal(local.json, one.json);
+});
+
+test('the helper is started before the drop, once the engine has warmed up, and again after the run', async () => {
+  const { context, page, log } = await openPage(session.browser);
+  try {
+    await context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2, configurable: true });
+    });
+    const started = [];
+    const closed = [];
+    page.on('worker', (worker) => {
+      started.push(worker);
+      worker.on('close', () => closed.push(worker));
+    });
+    await page.goto(session.server.url);
+    // The engine worker, then (web/engine_client.js prepareHelpers) the helper a large file would take.
+    const since = Date.now();
+    while (started.length < 2 && Date.now() - since < 20_000) await page.waitForTimeout(50);
+    assert.equal(started.length, 2, 'the engine worker and a helper, before any file');
+    await page.setInputFiles('#file-input', path);
+    await waitForState(page, 'ready', 120_000);
+    assert.equal(started.length, 2, 'the run took the helper started ahead');
+    assert.ok(log.console.some((m) => m.endsWith("1 helper(s) on this worker's compiled module")), log.console.join(' | '));
+    // After the run its helper ends, and a fresh one is started for the next large file.
+    while ((started.length < 3 || closed.length < 1) && Date.now() - since < 60_000) await page.waitForTimeout(50);
+    assert.deepEqual([started.length, closed.length], [3, 1]);
+    assert.equal(closed[0], started[1], 'the helper that read the file ended');
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('one core: no helper is started ahead', async () => {
+  const { context, page } = await openPage(session.browser);
+  try {
+    await context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 1, configurable: true });
+    });
+    const started = [];
+    page.on('worker', (worker) => started.push(worker.url()));
+    await page.goto(session.server.url);
+    // A run's end is when a machine with more cores starts them again (2 s later: web/engine_client.js).
+    await page.setInputFiles('#file-input', join(root, 'tests/fixtures/zendesk_tickets.csv'));
+    await waitForState(page, 'ready', 30_000);
+    await page.waitForTimeout(3000);
+    assert.equal(started.length, 1, started.join(' '));
+  } finally {
+    await context.close();
+  }
 });
 
 test('cancel terminates the engine worker and its helper', async () => {
