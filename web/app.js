@@ -7,7 +7,7 @@
 import { EngineClient } from './engine_client.js';
 import { el, clear } from './dom.js';
 import { formatBytes, formatCount, formatSeconds } from './format.js';
-import { Chart } from './charts.js';
+import { Chart, warmUpCharts } from './charts.js';
 import { downloadJson } from './export.js';
 import { wireExportButtons } from './export_buttons.js';
 import {
@@ -529,6 +529,11 @@ function wire() {
     report: () => ({ name: state.datasets[state.current]?.name ?? '', report: state.report }),
   });
   setState('empty');
+  // ECharts' code compiled before the first report is drawn (charts.js warmUpCharts), when the page is idle:
+  // after it has loaded, or while the engine reads a file dropped at once.
+  globalThis.requestIdleCallback?.(() => {
+    if (!charts) warmUpCharts();
+  }, { timeout: 3000 });
 }
 
 wire();
