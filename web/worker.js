@@ -222,9 +222,11 @@ async function run(message) {
       performance.mark('kpilens:report');
       // The health list's "All scores (CSV)" asks for every scored customer (the report lists the lowest).
       const healthCsv = message.healthCsv && typeof dataset.healthCsv === 'function' ? dataset.healthCsv() : undefined;
-      // The module's memory never shrinks: its size now is the peak of this worker's warm-up and runs
-      // (scripts/bench reports it).
-      postMessage({ type: 'report', id, json, healthCsv, wasmMemoryBytes: module.HEAPU8.buffer.byteLength });
+      // The module's memory never shrinks: its size now is the peak of this worker's warm-up and runs, and
+      // the heap's top the most of it used (scripts/bench reports both).
+      postMessage({
+        type: 'report', id, json, healthCsv, wasmMemoryBytes: module.HEAPU8.buffer.byteLength, heapTopBytes: module.heapTop(),
+      });
     } finally {
       dataset.delete();
     }

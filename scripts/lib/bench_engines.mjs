@@ -1,6 +1,6 @@
 // bench_engines.mjs: the engines of scripts/bench — how each is run (every run a fresh process:
 // `node scripts/lib/bench_engines.mjs --worker ID FILE OPTIONS`, or the CLI itself) and what it returns:
-// {seconds, weeks, peakRssBytes, wasmMemoryBytes?, firstKpisSeconds?, phases?, cpu?}, its weekly figures normalized so that
+// {seconds, weeks, peakRssBytes, wasmMemoryBytes?, heapTopBytes?, firstKpisSeconds?, phases?, cpu?}, its weekly figures normalized so that
 // any two engines can be compared figure by figure (`differences`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -80,7 +80,7 @@ const WORKERS = {
     const start = process.hrtime.bigint();
     const text = await reportFromFiles([file], { grain: 'week' });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength };
+    return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop() };
   },
 
   // N = the cores: the file read in parts by this thread and N − 1 worker_threads (node_engine.mjs
@@ -109,7 +109,7 @@ const WORKERS = {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       if (stats.restarted || stats.files[0].fallback) throw new Error(`wasm-parallel: read sequentially (${stats.restarted ?? stats.files[0].fallback})`);
       return {
-        seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength,
+        seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop(),
         phases: {
           startSeconds, headSeconds: stats.headMs / 1000, readSeconds: stats.readMs / 1000, mergeSeconds: stats.mergeMs / 1000,
         },
@@ -133,8 +133,8 @@ const WORKERS = {
       const shown = got.shownTickets.map((row) => `${row.period} ${row.value}`).join(', ');
       const expected = got.report.periods.keys.map((key, i) => `${key} ${series[i]}`).join(', ');
       if (shown !== expected) throw new Error(`page: the trend table shows ${shown.slice(0, 200)}…, its report ${expected.slice(0, 200)}…`);
-      const { seconds, firstKpisSeconds, phases, cpu, wasmMemoryBytes, peakRssBytes } = got;
-      return { seconds, firstKpisSeconds, weeks, wasmMemoryBytes, peakRssBytes, phases, cpu };
+      const { seconds, firstKpisSeconds, phases, cpu, wasmMemoryBytes, heapTopBytes, peakRssBytes } = got;
+      return { seconds, firstKpisSeconds, weeks, wasmMemoryBytes, heapTopBytes, peakRssBytes, phases, cpu };
     } finally {
       await runner.close();
     }

@@ -32,7 +32,7 @@ const LAUNCH_ARGS = [
 function instrument() {
   const bench = {
     dropAt: null, messageAt: null, kpisAt: null, kpisShownAt: null, readyAt: null, shownAt: null, state: null,
-    json: null, wasmMemoryBytes: null,
+    json: null, wasmMemoryBytes: null, heapTopBytes: null,
   };
   window.__bench = bench;
   window.addEventListener('change', (event) => {
@@ -47,6 +47,7 @@ function instrument() {
         bench.messageAt = performance.now();
         bench.json = event.data.json;
         bench.wasmMemoryBytes = event.data.wasmMemoryBytes ?? null;
+        bench.heapTopBytes = event.data.heapTopBytes ?? null;
       });
     }
   };
@@ -233,6 +234,7 @@ export async function startPageRunner({ siteDir, executablePath = '/usr/bin/chro
         cpu,
         report: JSON.parse(bench.json),
         wasmMemoryBytes: bench.wasmMemoryBytes,
+        heapTopBytes: bench.heapTopBytes,
         peakRssBytes: rendererPeakRssBytes(),
         shownTickets,
         errors,

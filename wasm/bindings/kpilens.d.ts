@@ -78,6 +78,11 @@ export interface Dataset {
 export interface KpilensModule {
   Dataset: { new (configJson: string): Dataset };
   version(): string;
+  /**
+   * The top of the module's heap, in bytes: the most memory it has used since it started (data, stack and
+   * heap; freed memory is reused, never given back). The memory's size is above it by up to a growth step.
+   */
+  heapTop(): number;
   HEAPU8: Uint8Array;
 }
 
