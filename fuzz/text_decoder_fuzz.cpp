@@ -47,9 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     kpilens::fuzz::for_each_chunk(bytes, plan,
                                   [&](std::string_view chunk) { decoder.decode(chunk, sink); });
   });
-  Decoded whole = decode([&](kpilens::TextDecoder& decoder, auto& sink) {
-    decoder.decode(bytes, sink);
-  });
+  Decoded whole =
+      decode([&](kpilens::TextDecoder& decoder, auto& sink) { decoder.decode(bytes, sink); });
   KPILENS_FUZZ_CHECK(chunked.text == whole.text);
   KPILENS_FUZZ_CHECK(chunked.encoding == whole.encoding);
   KPILENS_FUZZ_CHECK(chunked.replaced == whole.replaced);
