@@ -164,10 +164,6 @@ function legendSvg(items, colors) {
 }
 
 /**
- * A chart living in `container` (with its legend in a list just before it); keeps its last option for
- * exports and re-renders on resize.
- */
-/**
  * Draws one chart of each kind the Support view shows (lines, bars, stacked bars, a histogram) into a
  * detached element and disposes of it: the first report's charts then run on ECharts code the JS engine
  * has already compiled. The page calls it while idle, before any file comes (app.js): the first chart of a
@@ -191,6 +187,10 @@ export function warmUpCharts() {
   }
 }
 
+/**
+ * A chart living in `container` (with its legend in a list just before it); keeps its last option for
+ * exports and re-renders on resize.
+ */
 export class Chart {
   constructor(container) {
     this.container = container;

@@ -5,7 +5,7 @@
 import { parallelWorkers, startHelpers, workerCount } from './parallel_read.js';
 
 const CHUNK_BYTES = 8 << 20;
-const STANDBY_AFTER_RUN_MS = 2000; // helpers started ahead again this long after a run that used them
+const STANDBY_AFTER_RUN_MS = 2000; // helpers started ahead again this long after a run
 
 /**
  * `onProgress` fed only figures that never go back. The engine worker's bytes and rows fall back when it
@@ -32,7 +32,7 @@ export class EngineClient {
     this.pending = null;
     this.nextId = 1;
     // Helper workers started ahead of a large file's run (parallel_read.js startHelpers), once the engine
-    // worker has warmed up and after each run that used its helpers: started after the drop, they began
+    // worker has warmed up and again after each run: started after the drop, they began
     // reading their parts 60–75 ms after it here (scripts/bench's file), while the engine worker had begun
     // at 5. Idle, a helper is a worker thread with its script loaded: it instantiates the module only when a
     // run posts it one.
