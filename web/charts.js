@@ -167,7 +167,7 @@ function legendSvg(items, colors) {
  * Draws one chart of each kind the Support view shows (lines, bars, stacked bars, a histogram) into a
  * detached element and disposes of it: the first report's charts then run on ECharts code the JS engine
  * has already compiled. The page calls it while idle, before any file comes (app.js): the first chart of a
- * report took 50–73 ms to draw, the next ones 8–28 ms (scripts/bench's file, Chromium here).
+ * report took 49–73 ms to draw, the next ones 8–28 ms (scripts/bench's file, Chromium here).
  */
 export function warmUpCharts() {
   const labels = Array.from({ length: 12 }, (_, i) => `2024-W${String(i + 1).padStart(2, '0')}`);

@@ -33,7 +33,7 @@ export class EngineClient {
     this.nextId = 1;
     // Helper workers started ahead of a large file's run (parallel_read.js startHelpers), once the engine
     // worker has warmed up and again after each run: started after the drop, they began
-    // reading their parts 60–75 ms after it here (scripts/bench's file), while the engine worker had begun
+    // reading their parts 61–82 ms after it here (scripts/bench's file), while the engine worker had begun
     // at 5. Idle, a helper is a worker thread with its script loaded: it instantiates the module only when a
     // run posts it one.
     this.standby = null;
