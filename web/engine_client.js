@@ -106,11 +106,10 @@ export class EngineClient {
     if (message.type === 'notice') {
       // Why the progress holds still for a while (web/worker.js): kept on every later progress of the run.
       pending.notice = message.text;
-      if (pending.lastProgress) this.onMessage(pending.lastProgress);
+      this.showProgress(pending);
     } else if (message.type === 'progress') {
       pending.lastProgress = message;
-      const progress = this.helpers ? this.helpers.progress(message) : message;
-      pending.onProgress?.(pending.notice ? { ...progress, notice: pending.notice } : progress);
+      this.showProgress(pending);
     } else if (message.type === 'report') {
       this.pending = null;
       if (pending.healthCsv) {
@@ -129,6 +128,14 @@ export class EngineClient {
       this.pending = null;
       pending.reject(new Error(message.message));
     }
+  }
+
+  /** The run's latest progress, with the helpers' on the same file added and the notice, if there is one. */
+  showProgress(pending) {
+    const message = pending.lastProgress;
+    if (!message) return;
+    const progress = this.helpers ? this.helpers.progress(message) : message;
+    pending.onProgress?.(pending.notice ? { ...progress, notice: pending.notice } : progress);
   }
 
   fail(error) {
@@ -151,8 +158,7 @@ export class EngineClient {
     // A large file is read by N workers: this one and N − 1 helpers (started ahead, or now).
     this.helpers = this.takeHelpers(workerCount(files) - 1);
     this.helpers.onChange = () => {
-      const last = this.pending?.id === id ? this.pending.lastProgress : null;
-      if (last?.helpersFile != null) this.pending.onProgress?.(this.helpers.progress(last));
+      if (this.pending?.id === id && this.pending.lastProgress?.helpersFile != null) this.showProgress(this.pending);
     };
     const ports = this.helpers.ports;
     return new Promise((resolve, reject) => {
