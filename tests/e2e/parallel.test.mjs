@@ -27,13 +27,18 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Pages of `context` see `cores` as navigator.hardwareConcurrency (set before any script of theirs runs). */
+function setCores(context, cores) {
+  return context.addInitScript((n) => {
+    Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n, configurable: true });
+  }, cores);
+}
+
 /** Opens `url` with `cores` as navigator.hardwareConcurrency; reads the file; the report JSON and workers. */
 async function reportWith(url, cores) {
   const { context, page, log } = await openPage(session.browser);
   try {
-    await context.addInitScript((n) => {
-      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n, configurable: true });
-    }, cores);
+    await setCores(context, cores);
     const started = [];
     page.on('worker', (worker) => started.push(worker.url()));
     await page.goto(url);
@@ -73,9 +78,7 @@ test('a 50 MB export read by 2 workers gives the report one worker gives, served
 test('the helper is started before the drop, once the engine has warmed up, and again after the run', async () => {
   const { context, page, log } = await openPage(session.browser);
   try {
-    await context.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2, configurable: true });
-    });
+    await setCores(context, 2);
     const started = [];
     const closed = [];
     page.on('worker', (worker) => {
@@ -104,9 +107,7 @@ test('the helper is started before the drop, once the engine has warmed up, and 
 test('one core: no helper is started ahead', async () => {
   const { context, page } = await openPage(session.browser);
   try {
-    await context.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 1, configurable: true });
-    });
+    await setCores(context, 1);
     const started = [];
     page.on('worker', (worker) => started.push(worker.url()));
     await page.goto(session.server.url);
@@ -123,9 +124,7 @@ test('one core: no helper is started ahead', async () => {
 test('cancel terminates the engine worker and its helper', async () => {
   const { context, page } = await openPage(session.browser);
   try {
-    await context.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2, configurable: true });
-    });
+    await setCores(context, 2);
     const closed = [];
     page.on('worker', (worker) => worker.on('close', () => closed.push(worker.url())));
     await page.goto(session.server.url);
@@ -172,8 +171,8 @@ function uniqueAgentsFile(fromRow = 1) {
 async function progressOf(files) {
   const { context, page, log } = await openPage(session.browser);
   try {
+    await setCores(context, 2);
     await context.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2, configurable: true });
       // Every progress line the page shows ("52.3 MB of 50.8 MB · 361,234 rows · …"), as it changes.
       window.progressLines = [];
       window.progressNotes = []; // the line under it that says why the bar holds still
