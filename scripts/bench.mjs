@@ -18,10 +18,11 @@
 //   papa     Papa Parse streaming the file (`chunk`) + the aggregation in plain JS (scripts/lib/papa_weekly.mjs)
 //   duckdb-wasm  registering the file + the query; instantiating DuckDB-WASM is not timed
 //   duckdb   the query in native DuckDB (@duckdb/node-api), SET threads = 1; opening DuckDB is not timed
-// In the engine table, every engine run in Node first computes the same report, untimed, on the file's first
-// ~2 MB, in the same process: V8 (and DuckDB-WASM's V8) runs new wasm and JS on baseline code and optimises
-// a function once it is hot, so a cold first pass measures the compiler as much as the engine. The page warms
-// its own engine when it opens (web/worker.js), before the file comes; the CLI and native DuckDB need none.
+// In the engine table, every engine run in Node first computes the same report, untimed, three times on the
+// file's first ~2 MB, in the same process, then idles 0.5 s (bench_engines.mjs warmUp): V8 (and DuckDB-WASM's
+// V8) runs new wasm and JS on baseline code and optimises a function once it is hot, in the background, so a
+// cold first pass measures the compiler as much as the engine. The page warms its own engine when it opens
+// (web/worker.js), before the file comes; the CLI needs none, native DuckDB is warmed like the others.
 // All engines must agree on every weekly figure (relative 1e-9, counts and medians exactly), or the
 // benchmark fails. Peers compute only the seven figures; our engine computes its whole report (the page:
 // with its breakdowns by channel, agent, team and priority), and the page checks that the trend table it
@@ -44,7 +45,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CHROMIUM, CLI, ENGINES, FIGURES, PAGE_SETTLE_MS, SITE, TOLERANCE, WASM, differences, inWorker,
+  CHROMIUM, CLI, ENGINES, FIGURES, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, differences, inWorker,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
 
@@ -214,8 +215,9 @@ async function tableSection(o, dir, engines) {
   lines.push('', 'Timed: wasm = reportFromFiles (module load excluded); page = the file input\'s change event until the',
     `report is painted (page load excluded; the file comes ${PAGE_SETTLE_MS} ms after it); CLI = whole process; Papa Parse =`,
     'parse + aggregation; DuckDB-WASM = register + query (instantiate excluded); DuckDB = query (open excluded).',
-    'Warm: in Node each engine first computed the same report on the file\'s first 2 MB, untimed, in the same process',
-    '(V8 optimises wasm and JS once hot); the page warms its engine when it opens, before the file comes.',
+    `Warm: in Node each engine first computed the same report ${WARM_PASSES} times on the file's first 2 MB, untimed, in the same`,
+    `process, then idled ${WARM_IDLE_MS} ms (V8 optimises wasm and JS once hot, in the background); the page warms its engine`,
+    'when it opens, before the file comes.',
     'Peak RSS: the whole process (the page: its renderer process, with the worker). Peak wasm memory: the',
     'module\'s memory at the end (it never shrinks; it grows in 20 % steps), and in brackets the most of it used (the',
     'heap\'s top: the module\'s heapTop()); the page runs its own config, with breakdowns by channel, agent, team and',
