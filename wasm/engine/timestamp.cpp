@@ -124,11 +124,13 @@ bool three_pairs(const char* p, char separator, int& first, int& second, int& th
   if ((v & kHighNibbles) != kThrees || ((v + 0x0606060606060606) & kHighNibbles) != kThrees) {
     return false;
   }
-  const uint64_t d = v - kThrees;  // each byte its digit's value
-  auto digit = [d](int byte) { return static_cast<int>((d >> (8 * byte)) & 0xFF); };
-  first = digit(0) * 10 + digit(1);
-  second = digit(3) * 10 + digit(4);
-  third = digit(6) * 10 + digit(7);
+  const uint64_t d = v - kThrees;  // each byte its digit's value (the separators' 0)
+  // Each byte times ten plus the next byte: bytes 0, 3 and 6 become the pairs' values. No byte
+  // carries into the next (9 × 10 + 9 = 99), so one multiply and one add do all three pairs.
+  const uint64_t pairs = d * 10 + (d >> 8);
+  first = static_cast<int>(pairs & 0xFF);
+  second = static_cast<int>((pairs >> 24) & 0xFF);
+  third = static_cast<int>((pairs >> 48) & 0xFF);
   return true;
 }
 
