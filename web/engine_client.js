@@ -33,9 +33,10 @@ export class EngineClient {
     this.nextId = 1;
     // Helper workers started ahead of a large file's run (parallel_read.js startHelpers), once the engine
     // worker has warmed up and again after each run: started after the drop, they began
-    // reading their parts 61–82 ms after it here (scripts/bench's file), while the engine worker had begun
-    // at 5. Idle, a helper is a worker thread with its script loaded: it instantiates the module only when a
-    // run posts it one.
+    // reading their parts 61–82 ms after it here (scripts/bench's file, 9 runs), while the engine worker had
+    // begun at 5; started ahead, 19–36 ms after it (10 runs), once the engine worker has read the head.
+    // Idle, a helper is a worker thread with its script loaded: it instantiates the module only when a run
+    // posts it one.
     this.standby = null;
     this.standbyTimer = null;
     const start = globalThis.kpilensEngineStart;
