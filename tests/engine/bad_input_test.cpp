@@ -123,6 +123,37 @@ TEST_CASE("An XLSX workbook (a ZIP) is refused with advice to export CSV", "[bad
   CHECK(contains(*d.files()[0].error, "CSV"));
 }
 
+TEST_CASE("A file's start is judged alike in one first chunk or in many small ones",
+          "[bad_input]") {
+  // A first chunk of at least the 8 KiB start window is judged where it lies; smaller chunks are
+  // gathered until the window is full. Both must refuse the same files and read the same rows.
+  static const char raw[] = "PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0[Content_Types].xml";
+  std::string xlsx(raw, sizeof raw - 1);
+  xlsx.append(20000, 'x');
+  for (size_t chunk : {size_t{0}, size_t{9000}, size_t{1000}}) {
+    CAPTURE(chunk);
+    TicketDataset d("{}");
+    feed_file(d, "tickets.xlsx", xlsx, chunk);
+    CHECK(d.failed());
+    REQUIRE(d.files()[0].error);
+    CHECK(contains(*d.files()[0].error, "xlsx"));
+  }
+  // A ';' export with decimal commas, longer than the CSV decoder's 64 KiB sniffing window.
+  std::string csv = "id;created_at;csat\n";
+  for (int i = 1; csv.size() < 100000; ++i) {
+    csv += std::to_string(i) + ";2024-03-" + (i % 2 ? "04" : "05") + " 09:00:00;" +
+           std::to_string(1 + i % 5) + ",0\n";
+  }
+  const std::string whole = report_for("{}", csv);
+  Report r(whole);
+  REQUIRE(r.valid());
+  CHECK(Report::string(r.file(0)["delimiter"]) == ";");
+  for (size_t chunk : {size_t{70000}, size_t{9000}, size_t{1000}, size_t{7}}) {
+    CAPTURE(chunk);
+    CHECK(report_for("{}", csv, chunk) == whole);
+  }
+}
+
 TEST_CASE("A UTF-16 file (Excel \"Unicode text\") is read like its UTF-8 twin", "[bad_input]") {
   const std::string utf8 =
       "id\tcreated_at\tagent\n1\t2024-03-04T09:00:00Z\tZoë\n2\t2024-03-05T09:00:00Z\tJosé\n";

@@ -81,6 +81,12 @@ CsvDecoder::CsvDecoder(CsvOptions options) : options_(options), delimiter_(optio
 void CsvDecoder::feed(std::string_view chunk, CsvRecordSink& sink) {
   bytes_fed_ += chunk.size();
   if (delimiter_ == 0) {
+    if (sniff_buffer_.empty() && chunk.size() >= options_.sniff_bytes) {
+      // Enough to sniff, where it lies (a chunk from a driver is MiBs: no copy).
+      delimiter_ = sniff_delimiter(chunk);
+      parse(chunk, sink);
+      return;
+    }
     sniff_buffer_.append(chunk);
     if (sniff_buffer_.size() < options_.sniff_bytes) return;
     delimiter_ = sniff_delimiter(sniff_buffer_);

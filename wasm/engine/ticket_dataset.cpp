@@ -205,7 +205,14 @@ void TicketDataset::feed(std::string_view bytes) {
 void TicketDataset::feed_utf8(std::string_view bytes) {
   if (skipping_file_) return;
   if (!start_checked_) {
-    // The first bytes are judged together, so a BOM or a NUL is seen however small the chunks.
+    // The first bytes are judged together, so a BOM or a NUL is seen however small the chunks. A
+    // first chunk that holds them all is judged where it is: copying it (the drivers' chunks are
+    // MiBs) would cost a pass over it and as much memory again.
+    if (start_bytes_.empty() && bytes.size() >= kStartWindow) {
+      start_checked_ = true;
+      begin_body(bytes);
+      return;
+    }
     start_bytes_.append(bytes);
     if (start_bytes_.size() >= kStartWindow) release_start();
     return;
@@ -227,6 +234,10 @@ void TicketDataset::release_start() {
   start_checked_ = true;
   std::string bytes;
   bytes.swap(start_bytes_);
+  begin_body(bytes);
+}
+
+void TicketDataset::begin_body(std::string_view bytes) {
   if (!check_start(bytes)) {
     skipping_file_ = true;
     return;

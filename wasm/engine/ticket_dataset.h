@@ -190,6 +190,8 @@ class TicketDataset {
   bool is_solved_status(std::string_view status) const;
   bool check_start(std::string_view bytes);
   void release_start();
+  // The file's first bytes judged (check_start), the decoder chosen, and the bytes fed to it.
+  void begin_body(std::string_view bytes);
   void decode(std::string_view bytes);
   // The end of a part that ends the file: the text and CSV decoders' last bytes (end_file's start).
   void finish_decoders();
