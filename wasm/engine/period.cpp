@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "code_placement.h"
 #include "timestamp.h"
 
 namespace kpilens {
@@ -57,7 +58,7 @@ std::string_view grain_name(Grain grain) {
   return "all";
 }
 
-int64_t period_index(double epoch_seconds, const PeriodSpec& spec) {
+KPILENS_ROW_PATH_INLINE int64_t period_index(double epoch_seconds, const PeriodSpec& spec) {
   const int64_t day = local_day(epoch_seconds, spec.utc_offset_minutes);
   switch (spec.grain) {
     case Grain::kDay:

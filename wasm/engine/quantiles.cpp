@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "code_placement.h"
 #include "state_codec.h"
 
 namespace kpilens {
@@ -405,7 +406,7 @@ void DurationQuantiles::spill() {
   std::vector<size_t>().swap(settled_);
 }
 
-void DurationQuantiles::feed(double value) {
+KPILENS_ROW_PATH_INLINE void DurationQuantiles::feed(double value) {
   if (value == 0)
     value = 0.0;  // −0 as +0: selection cannot tell them apart, so neither may the report
   ++count_;

@@ -20,15 +20,7 @@
 #include <string_view>
 #include <vector>
 
-// Marks code that runs once per part or per report, never per row — merges and state
-// (de)serialisation — to be optimised for size: the page's wasm weight has a budget
-// (scripts/build-web.mjs), and clang (the wasm build) honours this per function even where LTO
-// inlines across files. GCC has no such attribute.
-#if defined(__clang__)
-#define KPILENS_RARELY_RUN __attribute__((minsize))
-#else
-#define KPILENS_RARELY_RUN
-#endif
+#include "code_placement.h"
 
 namespace kpilens {
 

@@ -1,5 +1,6 @@
 // ticket_aggregate: see ticket_aggregate.h.
 #include "ticket_aggregate.h"
+#include "code_placement.h"
 #include "state_codec.h"
 
 #include <algorithm>
@@ -175,13 +176,13 @@ TicketAggregate::TicketAggregate(size_t segment_columns, size_t max_segments)
   while (segments_.size() < segment_columns) segments_.emplace_back();
 }
 
-TicketGroup& TicketAggregate::period_group_at(int64_t period) {
+KPILENS_ROW_PATH_INLINE TicketGroup& TicketAggregate::period_group_at(int64_t period) {
   const uint32_t id = period_ids_.id(period);
   if (id == period_groups_.size()) period_groups_.emplace_back();
   return period_groups_[id];
 }
 
-BacklogFlow& TicketAggregate::flow_at(int64_t period) {
+KPILENS_ROW_PATH_INLINE BacklogFlow& TicketAggregate::flow_at(int64_t period) {
   const uint32_t id = flow_ids_.id(period);
   if (id == flows_.size()) flows_.emplace_back();
   return flows_[id];

@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 
+#include "code_placement.h"
 #include "field_parse.h"
 #include "json_decoder.h"
 #include "period.h"
@@ -345,7 +346,7 @@ void TicketDataset::reject_with(uint64_t line, Reason&& reason) {
 
 // ASCII case-insensitive, against the folded list (as iequals would, without folding the list
 // again for every row).
-bool TicketDataset::is_solved_status(std::string_view status) const {
+KPILENS_ROW_PATH_INLINE bool TicketDataset::is_solved_status(std::string_view status) const {
   if (status.size() < 64 && (solved_lengths_ >> status.size() & 1) == 0) return false;
   for (const std::string& solved : solved_statuses_) {
     if (solved.size() != status.size()) continue;
@@ -625,8 +626,10 @@ void TicketDataset::decide_inference() {
   pending_rows_.shrink_to_fit();
 }
 
-std::optional<double> TicketDataset::to_utc(std::string_view cell, TicketField field, uint64_t line,
-                                            bool& bad, DateMemo* memo) {
+KPILENS_ROW_PATH_INLINE std::optional<double> TicketDataset::to_utc(std::string_view cell,
+                                                                    TicketField field,
+                                                                    uint64_t line, bool& bad,
+                                                                    DateMemo* memo) {
   bad = false;
   // Trimmed once here: parse_timestamp's own trim would only scan the same ends again.
   const std::string_view text = trim(cell);
@@ -866,8 +869,9 @@ void TicketDataset::offer_ticket_to_customer(std::string_view customer,
   }
 }
 
-void TicketDataset::read_ratings(TicketRecord& t, std::span<const std::string_view> fields,
-                                 uint64_t line) {
+KPILENS_ROW_PATH_INLINE void TicketDataset::read_ratings(TicketRecord& t,
+                                                         std::span<const std::string_view> fields,
+                                                         uint64_t line) {
   const ColumnMapping& m = files_.back().mapping;
   auto cell = [&](TicketField f) { return cell_of(fields, m[f].column); };
   const KpiSettings& k = config_.kpis;
