@@ -207,10 +207,11 @@ __attribute__((always_inline)) inline void TicketAggregate::feed_groups(
   }
 }
 
-void TicketAggregate::feed(const TicketRecord& ticket, std::optional<int64_t> period,
-                           std::optional<int64_t> left_period,
-                           std::span<const std::string_view> segments,
-                           const KpiSettings& settings) {
+KPILENS_ROW_PATH_INLINE void TicketAggregate::feed(const TicketRecord& ticket,
+                                                   std::optional<int64_t> period,
+                                                   std::optional<int64_t> left_period,
+                                                   std::span<const std::string_view> segments,
+                                                   const KpiSettings& settings) {
   if (segments.empty() || segments_.empty()) {
     feed_groups(ticket, period, left_period, {}, settings, nullptr);
   } else {
