@@ -1,5 +1,6 @@
 // code_placement: what the wasm build (clang, with link-time optimisation across the engine) is
-// told about where code goes. Native builds (GCC, each file on its own) ignore both.
+// told about where code goes. The native GCC builds ignore both; the native clang build of the fuzz
+// targets takes the first only.
 #pragma once
 
 // Marks code that runs once per part or per report, never per row — merges and state
