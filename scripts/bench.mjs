@@ -8,6 +8,8 @@
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
 // caches or heap), and the runs alternate the engines' order (forward, then backward…). What is timed:
 //   wasm     reportFromFiles() in Node; loading and compiling the module is not timed
+//   wasm-ref the same with another build of the module (KPILENS_WASM_REF: its Node glue); only when that
+//            is set, so that a change to the engine is judged against the build before it in one run
 //   wasm-parallel  reportFromFilesParallel() on N threads: this one and N − 1 worker_threads started
 //            beforehand (startPartReaders, not timed, like the module load: they instantiate the module
 //            this thread compiled)
@@ -45,7 +47,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CHROMIUM, CLI, ENGINES, FIGURES, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, differences, inWorker,
+  CHROMIUM, CLI, ENGINES, FIGURES, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, differences, inWorker,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
 
@@ -55,7 +57,7 @@ const WARM_BYTES = 2 << 20;
 
 function parseArgs(argv) {
   const o = {
-    rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.map((e) => e.id),
+    rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.filter((e) => e.id !== 'wasm-ref' || WASM_REF).map((e) => e.id),
     table: true, firstKpis: false, memory: false, huge: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -87,6 +89,7 @@ function parseArgs(argv) {
   }
   for (const id of o.engines) if (!ENGINES.some((e) => e.id === id)) throw new Error(`unknown engine ${id}`);
   if (!o.engines.includes('wasm')) throw new Error('the engines must include wasm: ratios are to it');
+  if (o.engines.includes('wasm-ref') && !WASM_REF) throw new Error('the engine wasm-ref needs KPILENS_WASM_REF (a Node build\'s kpilens.node.cjs)');
   if ((o.firstKpis || o.huge) && !o.engines.includes('page')) throw new Error('--first-kpis and --huge need the page engine');
   return o;
 }
@@ -363,6 +366,7 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   const engines = ENGINES.filter((e) => o.engines.includes(e.id));
   if (!existsSync(WASM)) throw new Error(`no wasm module at ${WASM} (scripts/build wasm, or KPILENS_WASM)`);
+  if (o.engines.includes('wasm-ref') && !existsSync(WASM_REF)) throw new Error(`no wasm module at ${WASM_REF} (KPILENS_WASM_REF)`);
   if (o.engines.includes('cli') && !existsSync(CLI)) throw new Error(`no CLI at ${CLI} (scripts/build native, or KPILENS_CLI)`);
   if (o.engines.includes('page') && !existsSync(join(SITE, 'index.html'))) throw new Error(`no page in ${SITE} (scripts/build wasm web)`);
 

@@ -16,6 +16,9 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const self = fileURLToPath(import.meta.url);
 export const CLI = resolve(root, process.env.KPILENS_CLI ?? 'build/native/wasm/cli/kpilens');
 export const WASM = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
+// Another build of the module (its Node glue), timed as the engine wasm-ref beside wasm: a change to the
+// engine is judged by the two in one run, on the same file and load, rather than by runs minutes apart.
+export const WASM_REF = process.env.KPILENS_WASM_REF ? resolve(process.env.KPILENS_WASM_REF) : null;
 export const SITE = join(root, 'dist/site');
 export const CHROMIUM = process.env.KPILENS_CHROMIUM ?? '/usr/bin/chromium';
 // A user's drop comes a moment after the page opened; the page starts its engine meanwhile. --first-kpis
@@ -80,6 +83,7 @@ function runCli(file) {
 
 export const ENGINES = [
   { id: 'wasm', label: 'kpilens wasm (Node)', run: inWorker('wasm') },
+  { id: 'wasm-ref', label: 'kpilens wasm, reference build (KPILENS_WASM_REF)', run: inWorker('wasm-ref') },
   { id: 'wasm-parallel', label: `kpilens wasm, ${availableParallelism()} threads (Node: this one and ${availableParallelism() - 1} worker_thread${availableParallelism() === 2 ? '' : 's'})`, run: inWorker('wasm-parallel') },
   { id: 'page', label: 'kpilens page (Chromium)', run: inWorker('page') },
   { id: 'cli', label: 'kpilens native CLI', run: runCli },
@@ -90,16 +94,19 @@ export const ENGINES = [
 
 // --- workers ------------------------------------------------------------------------------------------
 
+async function wasmRun(modulePath, file, options) {
+  const { loadEngine, reportFromFiles } = await import('../../wasm/bindings/node_engine.mjs');
+  const engine = await loadEngine(modulePath);
+  await warmUp(options, (warmFile) => reportFromFiles([warmFile], { grain: 'week' }));
+  const start = process.hrtime.bigint();
+  const text = await reportFromFiles([file], { grain: 'week' });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop() };
+}
+
 const WORKERS = {
-  async wasm(file, options) {
-    const { loadEngine, reportFromFiles } = await import('../../wasm/bindings/node_engine.mjs');
-    const engine = await loadEngine(WASM);
-    await warmUp(options, (warmFile) => reportFromFiles([warmFile], { grain: 'week' }));
-    const start = process.hrtime.bigint();
-    const text = await reportFromFiles([file], { grain: 'week' });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop() };
-  },
+  wasm: (file, options) => wasmRun(WASM, file, options),
+  'wasm-ref': (file, options) => wasmRun(WASM_REF, file, options),
 
   // N = the cores: the file read in parts by this thread and N − 1 worker_threads (node_engine.mjs
   // reportFromFilesParallel).
