@@ -10,6 +10,7 @@ import { lzmaDecode } from './lzma_decode.js';
 import { MIN_PARALLEL_BYTES, blobChunks, readInParts, serveHelper, shareModule } from './parallel_read.js';
 import { instantiateCompiled } from '../wasm/bindings/compiled_module.mjs';
 import { inReadOrder } from '../wasm/bindings/read_order.mjs';
+import { FEED_BYTES } from '../wasm/bindings/parallel_read.mjs';
 
 // performance.mark('kpilens:…') milestones (unpack, unpacked, compiled, instantiated, warm-up, warmed-up,
 // run, read, report) show in a Chromium trace of the worker and in its performance timeline.
@@ -115,16 +116,12 @@ async function warmUp(module) {
   }
 }
 
-// A file is read in `chunkBytes` (8 MiB) slices, but a run's first 16 MiB go to the engine in 1 MiB
-// pushes. V8 replaces a wasm function by its optimised code at the function's next call, never in the
-// middle of one (no on-stack replacement for wasm), and the engine's reading loop runs once per push: an
-// 8 MiB first push ran on baseline code from start to end when the module was still cold (a file given at
-// the page's load event: 0.30–0.37 s for the first 8 MiB, against 0.10–0.15 s once warm), where 1 MiB
-// pushes switch to optimised code as soon as V8 has it (the 10 MB export in 0.13 s after the warm-up).
-// The reads stay 8 MiB: splitting the calls is what lets the optimised code in. Past 16 MiB the code
-// is as warm as it gets.
-const SMALL_PUSH_BYTES = 1 << 20;
-const SMALL_PUSHES_UP_TO = 16 << 20;
+// A file is read in `chunkBytes` (8 MiB) slices and given to the engine FEED_BYTES (1 MiB) at a time
+// (parallel_read.mjs). Small pushes also let V8's optimised code in early: V8 replaces a wasm function by
+// its optimised code at the function's next call, never in the middle of one (no on-stack replacement for
+// wasm), and the engine's reading loop runs once per push. An 8 MiB first push ran on baseline code from
+// start to end when the module was still cold (a file given at the page's load event: 0.30–0.37 s for the
+// first 8 MiB, against 0.10–0.15 s once warm).
 
 const nextTask = () => new Promise((resolve) => {
   const channel = new MessageChannel();
@@ -166,7 +163,6 @@ async function run(message) {
       };
       const kinds = inputs.map(kindOf);
       const ordered = inReadOrder(inputs, (_, i) => kinds[i]);
-      let pushedBytes = 0; // by this run (small pushes first, above)
       const progress = (bytes) => {
         doneBytes += bytes;
         const now = performance.now();
@@ -204,13 +200,11 @@ async function run(message) {
           continue;
         }
         for await (const bytes of blobChunks(file, 0, file.size, chunkBytes)) {
-          for (let at = 0; at < bytes.length;) {
-            const push = bytes.subarray(at, at + (pushedBytes < SMALL_PUSHES_UP_TO ? SMALL_PUSH_BYTES : bytes.length));
+          for (let at = 0; at < bytes.length; at += FEED_BYTES) {
+            const push = bytes.subarray(at, at + FEED_BYTES);
             const address = dataset.chunkBuffer(push.length);
             module.HEAPU8.set(push, address); // HEAPU8 re-read after chunkBuffer: memory may grow
             dataset.pushChunk(push.length);
-            pushedBytes += push.length;
-            at += push.length;
           }
           await nextTask();
           progress(bytes.length);

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { openSync, readSync, readFileSync, closeSync, fstatSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { feedRange, readFileInParts } from './parallel_read.mjs';
+import { FEED_BYTES, feedRange, readFileInParts } from './parallel_read.mjs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inReadOrder } from './read_order.mjs';
@@ -52,7 +52,7 @@ export function compiledEngine() {
  */
 export async function reportFromFiles(paths, config = {}, options = {}) {
   const engine = await loadEngine();
-  const chunkBytes = options.chunkBytes ?? 8 << 20;
+  const chunkBytes = options.chunkBytes ?? FEED_BYTES;
   const dataset = new engine.Dataset(typeof config === 'string' ? config : JSON.stringify(config));
   try {
     const slice = Buffer.allocUnsafe(PROBE_BYTES);
@@ -96,7 +96,7 @@ export async function reportFromFiles(paths, config = {}, options = {}) {
 /** Runs the engine over in-memory inputs: [{name, bytes: Uint8Array|string}]. */
 export async function reportFromBuffers(inputs, config = {}, options = {}) {
   const engine = await loadEngine();
-  const chunkBytes = options.chunkBytes ?? 8 << 20;
+  const chunkBytes = options.chunkBytes ?? FEED_BYTES;
   const dataset = new engine.Dataset(typeof config === 'string' ? config : JSON.stringify(config));
   try {
     const buffers = inputs.map((input) => ({
@@ -231,7 +231,7 @@ export async function startPartReaders({ workers = availableParallelism(), modul
  */
 export async function reportFromFilesParallel(paths, config = {}, options = {}) {
   const workers = options.readers ? options.readers.readers.length + 1 : Math.max(1, options.workers ?? availableParallelism());
-  const chunkBytes = options.chunkBytes ?? 8 << 20;
+  const chunkBytes = options.chunkBytes ?? FEED_BYTES;
   const headBytes = options.headBytes ?? 256 << 10;
   const minParallelBytes = options.minParallelBytes ?? 32 << 20;
   const modulePath = options.modulePath ?? defaultModulePath;

@@ -30,6 +30,10 @@
 // that a worker can receive, with `input` (a File, or a path) which the helper's openSource turns into
 // a source.
 
+// The most bytes given to the engine per pushChunk (kFeedBytes in wasm/engine/ticket_dataset.h: the
+// chunk buffer stays in the core's cache and a run touches little fresh memory). A source's slices
+// (chunkBytes, what is read at a time) are pushed in pieces of at most this.
+export const FEED_BYTES = 1 << 20;
 const SEARCH_BYTES = 64 << 10; // read while looking for a record start (usually a few bytes in)
 const MAX_GUESS_BYTES = 64 << 20; // no record start within this much of a cut: the part before takes it
 const MAX_HEAD_BYTES = 32 << 20; // the head grows up to this while the engine says it is too short
@@ -162,18 +166,26 @@ export function guessRecordStart(module, dataset, source, at) {
   return source.size;
 }
 
-/** Feeds the bytes [start, end) to the dataset, one pushChunk per slice; onBytes(bytes, rows read so far). */
+/**
+ * Feeds the bytes [start, end) to the dataset, read chunkBytes at a time and pushed FEED_BYTES at most at
+ * a time; onBytes(bytes, rows read so far) once per slice read.
+ */
 export async function feedRange(module, dataset, source, start, end, chunkBytes, onBytes) {
   if (source.chunks && start < end) {
     for await (const bytes of source.chunks(start, end, chunkBytes)) {
-      copyIn(module, dataset, bytes);
-      dataset.pushChunk(bytes.length);
+      for (let at = 0; at < bytes.length; at += FEED_BYTES) {
+        const piece = bytes.subarray(at, at + FEED_BYTES);
+        copyIn(module, dataset, piece);
+        dataset.pushChunk(piece.length);
+      }
       onBytes?.(bytes.length, dataset.rowsRead());
     }
     return;
   }
+  // Read straight into the chunk buffer: a read is a push.
+  const readBytes = Math.min(chunkBytes, FEED_BYTES);
   for (let at = start; at < end;) {
-    const got = readIn(module, dataset, source, at, Math.min(end, at + chunkBytes));
+    const got = readIn(module, dataset, source, at, Math.min(end, at + readBytes));
     if (got === 0) break;
     dataset.pushChunk(got);
     at += got;

@@ -1,4 +1,4 @@
-// kpilens CLI: parses flags, streams each file through the engine in 8 MiB chunks (constant memory
+// kpilens CLI: parses flags, streams each file through the engine in 1 MiB chunks (constant memory
 // whatever the file size), prints the report. Exit codes: 0 ok, 1 bad input, 2 usage.
 #include <algorithm>
 #include <cerrno>
@@ -231,7 +231,7 @@ int main(int argc, char** argv) {
   }
 
   auto dataset = std::make_unique<kpilens::TicketDataset>(config);
-  std::vector<char> chunk(size_t{8} << 20);
+  std::vector<char> chunk(kpilens::kFeedBytes);
   int status = 0;
   // Survey answers first (they wait for the tickets they join to), then customer-success files (a
   // ticket's requester is noted for the health score only once the dataset has customer-success

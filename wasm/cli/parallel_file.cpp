@@ -12,7 +12,7 @@ namespace kpilens::cli {
 
 namespace {
 
-constexpr uint64_t kChunkBytes = uint64_t{8} << 20;
+constexpr uint64_t kChunkBytes = kFeedBytes;
 constexpr uint64_t kHeadBytes = uint64_t{256} << 10;
 constexpr uint64_t kMaxHeadBytes = uint64_t{32} << 20;
 constexpr uint64_t kSearchBytes = uint64_t{64} << 10;
