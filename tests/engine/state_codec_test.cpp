@@ -114,6 +114,41 @@ TEST_CASE("StateWriter writes little-endian integers, LEB128 varints and double 
   CHECK(out.bytes() == expected);
 }
 
+TEST_CASE("StateWriter::counter counts the bytes a writer writes, and keeps none",
+          "[state_codec]") {
+  // Every encoding at the lengths where a varint gains a byte, and the bulk writes.
+  const auto write = [](StateWriter& out) {
+    out.write_u8(7);
+    out.write_u32(0xFFFFFFFF);
+    out.write_u64(0);
+    for (uint64_t v : {uint64_t{0}, uint64_t{127}, uint64_t{128}, uint64_t{16383}, uint64_t{16384},
+                       uint64_t{1} << 63, std::numeric_limits<uint64_t>::max()}) {
+      out.write_varint(v);
+    }
+    for (int64_t v : {int64_t{0}, int64_t{-64}, int64_t{64}, std::numeric_limits<int64_t>::min()}) {
+      out.write_svarint(v);
+    }
+    out.write_f64(-0.0);
+    const std::vector<double> doubles{1.5, 2.5, 3.5};
+    const std::vector<uint32_t> ticks{1, 2, 3, 4, 5};
+    out.write_f64s(doubles);
+    out.write_u32s(ticks);
+    out.write_u32s({});
+    out.write_string("");
+    out.write_string(std::string(200, 'x'));  // a two-byte length
+    out.write_bytes(Bytes{1, 2, 3});
+  };
+  StateWriter counter = StateWriter::counter();
+  write(counter);
+  StateWriter out;
+  write(out);
+  CHECK(counter.bytes().empty());
+  CHECK(counter.size() == out.bytes().size());
+  CHECK(out.size() == out.bytes().size());
+  // 1 + 4 + 8, varints 1+1+2+2+3+10+10, svarints 1+1+2+10, 8, 24 + 20, 1, 2 + 200, 1 + 3
+  CHECK(counter.size() == 13 + 29 + 14 + 8 + 44 + 1 + 202 + 4);
+}
+
 TEST_CASE("StateReader reads back every encoding at its limits", "[state_codec]") {
   StateWriter out;
   const std::vector<uint64_t> unsigned_values{

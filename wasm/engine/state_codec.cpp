@@ -24,15 +24,18 @@ double double_of(uint64_t bits) {
 }  // namespace
 
 void StateWriter::write_u32(uint32_t value) {
+  if (counted(4)) return;
   for (int i = 0; i < 4; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
 }
 
 void StateWriter::write_u64(uint64_t value) {
+  if (counted(8)) return;
   for (int i = 0; i < 8; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
 }
 
 template <class T, class WriteOne>
 void StateWriter::write_many(std::span<const T> values, WriteOne write_one) {
+  if (counted(values.size_bytes())) return;
   if constexpr (std::endian::native == std::endian::little) {
     // The encoding is little-endian: on such a machine (x86, wasm) it is the memory itself.
     if (values.empty()) return;
@@ -53,6 +56,13 @@ void StateWriter::write_u32s(std::span<const uint32_t> values) {
 }
 
 void StateWriter::write_varint(uint64_t value) {
+  if (counting_) {
+    do {
+      ++counted_;
+      value >>= 7;
+    } while (value != 0);
+    return;
+  }
   while (value >= 0x80) {
     bytes_.push_back(static_cast<uint8_t>(value | 0x80));
     value >>= 7;
@@ -72,11 +82,13 @@ void StateWriter::write_f64(double value) {
 
 void StateWriter::write_string(std::string_view text) {
   write_varint(text.size());
+  if (counted(text.size())) return;
   bytes_.insert(bytes_.end(), text.begin(), text.end());
 }
 
 void StateWriter::write_bytes(std::span<const uint8_t> data) {
   write_varint(data.size());
+  if (counted(data.size())) return;
   bytes_.insert(bytes_.end(), data.begin(), data.end());
 }
 
