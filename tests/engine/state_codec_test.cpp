@@ -369,6 +369,40 @@ TEST_CASE("A saved DurationQuantiles, loaded and merged, equals merging the orig
   CHECK(figures(reloaded(empty)) == figures(empty));
 }
 
+TEST_CASE("DurationQuantiles loaded from a lending reader merge as if loaded by copy",
+          "[state_codec]") {
+  // Whole seconds (kept as ticks, which a lending reader leaves in its input), 1,600 of them in the
+  // part: more than one block of the lent ticks' decoding.
+  std::vector<double> whole_seconds;
+  for (double v : durations(5, 3000)) whole_seconds.push_back(std::round(v * 3600.0) / 3600.0);
+  // The merge keeps ticks, turns them into doubles (the other side has a value that is no tick),
+  // or passes the cap (the lent ticks go into a sketch); at 500 the part is a sketch itself.
+  for (bool other_wide : {false, true}) {
+    for (uint64_t cap : {uint64_t{5000}, uint64_t{2000}, uint64_t{500}}) {
+      DurationQuantiles a(cap), part(cap);
+      for (size_t i = 0; i < whole_seconds.size(); ++i) {
+        (i < 1400 ? a : part).feed(whole_seconds[i]);
+      }
+      if (other_wide) a.feed(1e-5);
+      const Bytes bytes = saved(part);
+      DurationQuantiles copied, lent;
+      StateReader copying(bytes);
+      REQUIRE(copied.load(copying));
+      StateReader lending = StateReader::lending(bytes);
+      REQUIRE(lending.lends());
+      REQUIRE(lent.load(lending));
+      CHECK(lending.at_end());
+      DurationQuantiles via_copy = a, via_lent = a;
+      via_copy.merge(copied);
+      via_lent.merge(lent);
+      INFO("cap " << cap << (other_wide ? ", doubles" : ", ticks"));
+      CHECK(saved(via_lent) == saved(via_copy));
+      CHECK(figures(via_lent) == figures(via_copy));
+      CHECK(figures(via_lent) == figures(reloaded(via_copy)));
+    }
+  }
+}
+
 TEST_CASE("States saved one after another load one after another", "[state_codec]") {
   ExactSum sum;
   sum.add(2.5);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -379,14 +380,32 @@ void select_ticks(std::span<uint32_t> ticks, std::span<const size_t> ranks,
 
 }  // namespace
 
+template <class F>
+void DurationQuantiles::for_lent_ticks(F f) const {
+  std::array<uint32_t, 1024> block;
+  for (size_t at = 0; at < lent_ticks_.size(); at += 4 * block.size()) {
+    const size_t n = std::min(block.size(), (lent_ticks_.size() - at) / 4);
+    for (size_t k = 0; k < n; ++k) {
+      const uint8_t* p = lent_ticks_.data() + at + 4 * k;
+      block[k] = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+    }
+    f(std::span<const uint32_t>(block.data(), n));
+  }
+}
+
 void DurationQuantiles::add_kept_to(DDSketch& sketch) const {
   for (double v : values_) sketch.add(v);
   sketch.add_quotients(ticks_, kTicksPerUnit);  // from_ticks of each
+  for_lent_ticks(
+      [&](std::span<const uint32_t> ticks) { sketch.add_quotients(ticks, kTicksPerUnit); });
 }
 
 KPILENS_RARELY_RUN void DurationQuantiles::append_kept_to(std::vector<double>& values) const {
   values.insert(values.end(), values_.begin(), values_.end());
   for (uint32_t t : ticks_) values.push_back(from_ticks(t));
+  for_lent_ticks([&](std::span<const uint32_t> ticks) {
+    for (uint32_t t : ticks) values.push_back(from_ticks(t));
+  });
 }
 
 KPILENS_RARELY_RUN void DurationQuantiles::widen() {
@@ -470,6 +489,21 @@ KPILENS_RARELY_RUN void DurationQuantiles::merge(const DurationQuantiles& other)
     if (other.sketch_) sketch_->merge(*other.sketch_);
   } else if (!wide_ && !other.wide_) {
     ticks_.insert(ticks_.end(), other.ticks_.begin(), other.ticks_.end());
+    if (!other.lent_ticks_.empty()) {
+      // Straight from the state's bytes into place: the encoding is this machine's on x86 and
+      // wasm (state_codec.h); else one at a time.
+      const size_t at = ticks_.size();
+      const size_t n = other.lent_ticks_.size() / 4;
+      if constexpr (std::endian::native == std::endian::little) {
+        ticks_.resize(at + n);
+        std::memcpy(ticks_.data() + at, other.lent_ticks_.data(), 4 * n);
+      } else {
+        ticks_.reserve(at + n);
+        other.for_lent_ticks([&](std::span<const uint32_t> ticks) {
+          ticks_.insert(ticks_.end(), ticks.begin(), ticks.end());
+        });
+      }
+    }
   } else {
     widen();
     other.append_kept_to(values_);
@@ -592,8 +626,12 @@ KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
   } else if (mode == kExactTicks) {
     // Every count stands for a finite, non-negative value (never −0) that is its own tick form.
     if (count > cap || !loaded.sum_.load(in) || count > in.remaining() / 4) return in.fail();
-    loaded.ticks_.resize(static_cast<size_t>(count));
-    if (!in.read_u32s(loaded.ticks_)) return false;
+    if (in.lends()) {
+      if (!in.read_raw(static_cast<size_t>(count) * 4, loaded.lent_ticks_)) return false;
+    } else {
+      loaded.ticks_.resize(static_cast<size_t>(count));
+      if (!in.read_u32s(loaded.ticks_)) return false;
+    }
   } else if (mode == kSketched) {
     if (count <= cap) return in.fail();
     loaded.sketch_.emplace();

@@ -148,11 +148,17 @@ class DurationQuantiles {
 
   // The state as bytes (state_codec.h): the cap, the count, the exact sum and either the values
   // kept or the sketch. load() replaces this object (cap included), or returns false (the reader
-  // fails) on malformed input and leaves it empty.
+  // fails) on malformed input and leaves it empty. From a lending reader (StateReader::lending)
+  // the values kept as ticks stay in the reader's input: such an object may only be merged into
+  // another, while that input lives.
   void save(StateWriter& out) const;
   bool load(StateReader& in);
 
  private:
+  // Calls f(block) for the lent ticks, decoded in blocks (a span of uint32_t each).
+  template <class F>
+  void for_lent_ticks(F f) const;
+
   // The rest of a feed once the value is counted and summed, if the group keeps exact values:
   // `ticks` (when `as_ticks`) or `value`.
   void keep(double value, bool as_ticks, uint32_t ticks);
@@ -177,6 +183,8 @@ class DurationQuantiles {
   mutable std::vector<size_t> settled_;
   mutable std::vector<uint32_t> selected_;
   bool wide_ = false;
+  // Ticks loaded from a lending reader: 4 bytes each, little-endian, in its input (load above).
+  std::span<const uint8_t> lent_ticks_;
   std::optional<DDSketch> sketch_;
   ExactSum sum_;
 };

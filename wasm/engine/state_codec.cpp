@@ -193,6 +193,13 @@ bool StateReader::read_bytes(std::span<const uint8_t>& data) {
   return true;
 }
 
+bool StateReader::read_raw(size_t size, std::span<const uint8_t>& data) {
+  const uint8_t* p = nullptr;
+  if (!take(size, p)) return false;
+  data = std::span<const uint8_t>(p, size);
+  return true;
+}
+
 bool StateReader::read_count(uint64_t& count, size_t min_bytes_each) {
   if (!read_varint(count)) return false;
   if (min_bytes_each == 0) min_bytes_each = 1;

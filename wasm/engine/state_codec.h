@@ -77,6 +77,15 @@ class StateWriter {
 class StateReader {
  public:
   explicit StateReader(std::span<const uint8_t> data) : data_(data) {}
+  // A reader whose loads may keep views into its input instead of copies (DurationQuantiles' exact
+  // ticks): for an object loaded only to be merged at once, while the input lives. A merge then
+  // copies those values once, from the input into the merged object, instead of twice.
+  static StateReader lending(std::span<const uint8_t> data) {
+    StateReader in(data);
+    in.lends_ = true;
+    return in;
+  }
+  bool lends() const { return lends_; }
 
   // Each returns false (and leaves `value` unspecified) when the input is short or malformed.
   bool read_u8(uint8_t& value);
@@ -92,6 +101,8 @@ class StateReader {
   bool read_string(std::string& text);
   // A view into the reader's input (no copy); valid as long as the input is.
   bool read_bytes(std::span<const uint8_t>& data);
+  // The next `size` bytes as such a view (no length before them).
+  bool read_raw(size_t size, std::span<const uint8_t>& data);
   // A count of items that take at least `min_bytes_each` bytes each (≥ 1): refused when that many
   // items cannot fit in what is left, so a caller may reserve `count` items safely.
   bool read_count(uint64_t& count, size_t min_bytes_each);
@@ -114,6 +125,7 @@ class StateReader {
   std::span<const uint8_t> data_;
   size_t position_ = 0;
   bool failed_ = false;
+  bool lends_ = false;
 };
 
 }  // namespace kpilens

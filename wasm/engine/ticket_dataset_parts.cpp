@@ -265,7 +265,9 @@ TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> stat
                                                    std::string& why) {
   why.clear();
   PartFigures p;
-  StateReader in(state);
+  // Lending: the part's exact ticks are merged straight from `state` (which outlives
+  // part_aggregate), not copied into part_aggregate first.
+  StateReader in = StateReader::lending(state);
   TicketAggregate part_aggregate(config_.by.size(), config_.max_segments);
   if (!read_part(in, p, config_.max_rejected_listed)) {
     why = "malformed part state";
