@@ -10,7 +10,7 @@ import { lzmaDecode } from './lzma_decode.js';
 import { MIN_PARALLEL_BYTES, blobChunks, readInParts, serveHelper, shareModule } from './parallel_read.js';
 import { instantiateCompiled } from '../wasm/bindings/compiled_module.mjs';
 import { inReadOrder } from '../wasm/bindings/read_order.mjs';
-import { FEED_BYTES } from '../wasm/bindings/parallel_read.mjs';
+import { pushBytes } from '../wasm/bindings/parallel_read.mjs';
 
 // performance.mark('kpilens:…') milestones (unpack, unpacked, compiled, instantiated, warm-up, warmed-up,
 // run, read, report) show in a Chromium trace of the worker and in its performance timeline.
@@ -116,8 +116,8 @@ async function warmUp(module) {
   }
 }
 
-// A file is read in `chunkBytes` (8 MiB) slices and given to the engine FEED_BYTES (1 MiB) at a time
-// (parallel_read.mjs). Small pushes also let V8's optimised code in early: V8 replaces a wasm function by
+// A file is read in `chunkBytes` (8 MiB) slices and given to the engine 1 MiB at a time (pushBytes,
+// parallel_read.mjs). Small pushes also let V8's optimised code in early: V8 replaces a wasm function by
 // its optimised code at the function's next call, never in the middle of one (no on-stack replacement for
 // wasm), and the engine's reading loop runs once per push. An 8 MiB first push ran on baseline code from
 // start to end when the module was still cold (a file given at the page's load event: 0.30–0.37 s for the
@@ -200,12 +200,7 @@ async function run(message) {
           continue;
         }
         for await (const bytes of blobChunks(file, 0, file.size, chunkBytes)) {
-          for (let at = 0; at < bytes.length; at += FEED_BYTES) {
-            const push = bytes.subarray(at, at + FEED_BYTES);
-            const address = dataset.chunkBuffer(push.length);
-            module.HEAPU8.set(push, address); // HEAPU8 re-read after chunkBuffer: memory may grow
-            dataset.pushChunk(push.length);
-          }
+          pushBytes(module, dataset, bytes);
           await nextTask();
           progress(bytes.length);
         }

@@ -166,6 +166,15 @@ export function guessRecordStart(module, dataset, source, at) {
   return source.size;
 }
 
+/** Feeds `bytes` (a slice read from the file) to the dataset, FEED_BYTES at most per pushChunk. */
+export function pushBytes(module, dataset, bytes) {
+  for (let at = 0; at < bytes.length; at += FEED_BYTES) {
+    const piece = bytes.subarray(at, at + FEED_BYTES);
+    copyIn(module, dataset, piece);
+    dataset.pushChunk(piece.length);
+  }
+}
+
 /**
  * Feeds the bytes [start, end) to the dataset, read chunkBytes at a time and pushed FEED_BYTES at most at
  * a time; onBytes(bytes, rows read so far) once per slice read.
@@ -173,11 +182,7 @@ export function guessRecordStart(module, dataset, source, at) {
 export async function feedRange(module, dataset, source, start, end, chunkBytes, onBytes) {
   if (source.chunks && start < end) {
     for await (const bytes of source.chunks(start, end, chunkBytes)) {
-      for (let at = 0; at < bytes.length; at += FEED_BYTES) {
-        const piece = bytes.subarray(at, at + FEED_BYTES);
-        copyIn(module, dataset, piece);
-        dataset.pushChunk(piece.length);
-      }
+      pushBytes(module, dataset, bytes);
       onBytes?.(bytes.length, dataset.rowsRead());
     }
     return;
