@@ -10,6 +10,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 using kpilens::DurationUnit;
 using kpilens::parse_bool;
@@ -278,5 +279,58 @@ TEST_CASE("is_whole agrees with v == std::floor(v), infinities and NaN included"
         -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
     INFO(v);
     CHECK(kpilens::is_whole(v) == (v == std::floor(v)));
+  }
+}
+
+TEST_CASE("ascii_lower_word lowers the bytes A to Z of a word and nothing else", "[field_parse]") {
+  // Every byte value at every place of the word, beside random bytes: as a byte-wise lowering.
+  std::mt19937_64 random(7);
+  auto lower_bytes = [](uint64_t word) {
+    uint64_t out = 0;
+    for (int i = 0; i < 8; ++i) {
+      uint64_t b = word >> (8 * i) & 0xFF;
+      if (b >= 'A' && b <= 'Z') b += 'a' - 'A';
+      out |= b << (8 * i);
+    }
+    return out;
+  };
+  for (int at = 0; at < 8; ++at) {
+    for (uint64_t b = 0; b < 256; ++b) {
+      const uint64_t word = (random() & ~(uint64_t{0xFF} << (8 * at))) | b << (8 * at);
+      INFO("byte " << b << " at " << at);
+      CHECK(kpilens::ascii_lower_word(word) == lower_bytes(word));
+    }
+  }
+}
+
+TEST_CASE("pack_short tells apart any two texts of 1 to 8 bytes and one length", "[field_parse]") {
+  // All texts of length 1 to 3 over a 4-letter alphabet, and of length 4 to 8 one byte away from
+  // a base (each place, each letter): one word each.
+  for (size_t n = 1; n <= 8; ++n) {
+    std::vector<std::string> texts;
+    if (n <= 3) {
+      size_t count = 1;
+      for (size_t i = 0; i < n; ++i) count *= 4;
+      for (size_t k = 0; k < count; ++k) {
+        std::string t(n, ' ');
+        for (size_t i = 0, rest = k; i < n; ++i, rest /= 4) t[i] = "abcd"[rest % 4];
+        texts.push_back(t);
+      }
+    } else {
+      texts.push_back(std::string(n, 'a'));
+      for (size_t at = 0; at < n; ++at) {
+        for (char c : {'b', 'c', '\0', '\xFF'}) {
+          std::string t(n, 'a');
+          t[at] = c;
+          texts.push_back(t);
+        }
+      }
+    }
+    for (size_t i = 0; i < texts.size(); ++i) {
+      for (size_t j = i + 1; j < texts.size(); ++j) {
+        INFO(n << " bytes: " << i << " and " << j);
+        CHECK(kpilens::pack_short(texts[i]) != kpilens::pack_short(texts[j]));
+      }
+    }
   }
 }

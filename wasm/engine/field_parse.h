@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -28,6 +29,37 @@ inline bool is_blank(std::string_view text) {
 }
 // ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b);
+
+// A text of 1 to 8 bytes as one integer that, with the length, is the text: 8 bytes as they are
+// (little-endian), 4 to 7 as two overlapping halves, fewer as their first, middle and last bytes.
+// Compares short cells without a byte loop (memcmp would be a call in wasm).
+inline uint64_t pack_short(std::string_view text) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  uint64_t word = 0;
+  if (n >= 8) {
+    std::memcpy(&word, p, 8);
+  } else if (n >= 4) {
+    uint32_t first = 0, last = 0;
+    std::memcpy(&first, p, 4);
+    std::memcpy(&last, p + n - 4, 4);
+    word = first | uint64_t{last} << 32;
+  } else if (n > 0) {
+    word = uint64_t{static_cast<unsigned char>(p[0])} |
+           uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 |
+           uint64_t{static_cast<unsigned char>(p[n - 1])} << 16;
+  }
+  return word;
+}
+// The eight bytes of `word` in ASCII lower case, at once: each byte 'A'…'Z' gains bit 5. A byte's
+// low seven bits plus 0x3F reach bit 7 from 'A' on, plus 0x25 from 'Z' + 1 on (no carry leaves a
+// byte); bytes ≥ 0x80 are left alone.
+inline uint64_t ascii_lower_word(uint64_t word) {
+  constexpr uint64_t kHigh = 0x8080808080808080, kLow7 = 0x7F7F7F7F7F7F7F7F;
+  const uint64_t low7 = word & kLow7;
+  const uint64_t upper = (low7 + 0x3F3F3F3F3F3F3F3F) & ~(low7 + 0x2525252525252525) & ~word & kHigh;
+  return word | upper >> 2;
+}
 
 // Decimal numbers: optional sign, digits with optional thousands grouping (',' or ' ' or '.' when
 // the decimal separator is ','), a fraction, an exponent; a leading currency sign ($ € £) or a

@@ -117,9 +117,11 @@ void TicketDataset::setup() {
   keep_first_of_each(config_.by);
   solved_statuses_ =
       config_.solved_statuses.empty() ? default_solved_statuses() : config_.solved_statuses;
+  solved_words_.clear();
   for (std::string& status : solved_statuses_) {
     for (char& c : status) c = ascii_lower(c);
     solved_lengths_ |= status.size() < 64 ? uint64_t{1} << status.size() : 0;
+    solved_words_.push_back(status.size() <= 8 ? pack_short(status) : 0);
   }
   aggregate_ = TicketAggregate(config_.by.size(), config_.max_segments);
   answer_segment_names_ = config_.by;
@@ -348,8 +350,16 @@ void TicketDataset::reject_with(uint64_t line, Reason&& reason) {
 // again for every row).
 KPILENS_ROW_PATH_INLINE bool TicketDataset::is_solved_status(std::string_view status) const {
   if (status.size() < 64 && (solved_lengths_ >> status.size() & 1) == 0) return false;
-  for (const std::string& solved : solved_statuses_) {
+  // Most statuses are short: compared as one word each, lowered at once.
+  const bool short_status = status.size() <= 8;
+  const uint64_t word = short_status ? ascii_lower_word(pack_short(status)) : 0;
+  for (size_t k = 0; k < solved_statuses_.size(); ++k) {
+    const std::string& solved = solved_statuses_[k];
     if (solved.size() != status.size()) continue;
+    if (short_status) {
+      if (solved_words_[k] == word) return true;
+      continue;
+    }
     size_t i = 0;
     while (i < status.size() && ascii_lower(status[i]) == solved[i]) ++i;
     if (i == status.size()) return true;

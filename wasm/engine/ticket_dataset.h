@@ -211,6 +211,7 @@ class TicketDataset {
   std::vector<std::string> warnings_;
   std::vector<std::string> solved_statuses_;  // ASCII lower case
   uint64_t solved_lengths_ = 0;               // bit n: a solved status of n bytes (n < 64)
+  std::vector<uint64_t> solved_words_;        // by status: pack_short() of one ≤ 8 bytes, or 0
   TicketAggregate aggregate_;
   std::unique_ptr<CustomerDataset> customers_;
   std::vector<FileSummary> files_;
