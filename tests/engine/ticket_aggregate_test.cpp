@@ -117,6 +117,33 @@ TEST_CASE("Segment values are listed in byte order, whatever order they came in"
   CHECK_FALSE(a.has_segment_value(0, "A"));
 }
 
+TEST_CASE("Segment values of every length that differ in one byte keep apart", "[aggregate]") {
+  // Values of 1 to 40 bytes, and beside each the same value with one byte changed, at each place
+  // in turn: up to 16 bytes a value is its key, longer ones share their first and last 8 bytes
+  // with their twins and differ between. Each value fed once, then each again: 2 tickets apiece.
+  std::vector<std::string> values;
+  for (size_t n = 1; n <= 40; ++n) {
+    const std::string base(n, 'a');
+    values.push_back(base);
+    for (size_t at = 0; at < n; ++at) {
+      std::string twin = base;
+      twin[at] = 'b';
+      values.push_back(twin);
+    }
+  }
+  TicketAggregate a(1, 100000);
+  std::vector<Fed> fed;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& v : values) fed.push_back({1, {v}});
+  }
+  feed_all(a, fed);
+  CHECK(values_of(a, 0).size() == values.size());
+  CHECK(tickets_of(a, 0) == std::vector<uint64_t>(values.size(), 2));
+  for (const std::string& v : values) CHECK(a.has_segment_value(0, v));
+  CHECK_FALSE(a.has_segment_value(0, std::string(17, 'c')));
+  CHECK_FALSE(a.has_segment_value(0, "ac"));
+}
+
 TEST_CASE("A segment column keeps its first max_segments values; later ones share (other)",
           "[aggregate]") {
   // max 2: b and a keep groups; c, d and the second c go to (other) (3 rows lumped). A later a

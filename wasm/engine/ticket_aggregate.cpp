@@ -1,6 +1,7 @@
 // ticket_aggregate: see ticket_aggregate.h.
 #include "ticket_aggregate.h"
 #include "code_placement.h"
+#include "field_parse.h"
 #include "state_codec.h"
 
 #include <algorithm>
@@ -16,57 +17,43 @@ uint64_t load_bytes(const char* p, size_t n) {
   return v;
 }
 
-// Byte equality without a call to memcmp (which wasm does not inline): eight bytes at a time, the
-// last eight overlapping; shorter values as two overlapping halves, or byte by byte.
-bool same_bytes(std::string_view a, std::string_view b) {
-  const size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* p = a.data();
-  const char* q = b.data();
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      if (load_bytes(p + i, 8) != load_bytes(q + i, 8)) return false;
-    }
-    return load_bytes(p + n - 8, 8) == load_bytes(q + n - 8, 8);
-  }
-  if (n >= 4) {
-    return load_bytes(p, 4) == load_bytes(q, 4) &&
-           load_bytes(p + n - 4, 4) == load_bytes(q + n - 4, 4);
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (p[i] != q[i]) return false;
+// The bytes of two values of one length over kKeyBytes whose keys match (their first and last eight
+// bytes): those between, eight at a time, without a call to memcmp (which wasm does not inline).
+bool same_middle(std::string_view a, std::string_view b) {
+  for (size_t i = 8; i + 8 < a.size(); i += 8) {
+    if (load_bytes(a.data() + i, 8) != load_bytes(b.data() + i, 8)) return false;
   }
   return true;
 }
 
-// Segment values are short (channels, names, teams): their bytes are taken eight at a time (the
-// last eight overlapping), shorter ones as two overlapping halves, and mixed by multiplication.
-// Only where a value sits in the table depends on this, never the output.
-size_t hash_of(std::string_view value) {
-  constexpr uint64_t kOdd = 0x9E3779B97F4A7C15;  // 2^64 ÷ the golden ratio
-  const char* p = value.data();
-  const size_t n = value.size();
-  uint64_t h = (n + 1) * kOdd;
-  auto mix = [&](uint64_t word) {
-    h = (h ^ word) * kOdd;
-    h ^= h >> 32;
-  };
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) mix(load_bytes(p + i, 8));
-    mix(load_bytes(p + n - 8, 8));
-  } else if (n >= 4) {
-    mix(load_bytes(p, 4) | load_bytes(p + n - 4, 4) << 32);
-  } else if (n > 0) {
-    mix(static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) << 8 |
-        static_cast<unsigned char>(p[n - 1]) << 16);
-  }
-  return static_cast<size_t>(h);
-}
-
 }  // namespace
 
-size_t TicketAggregate::hash_of_segment(std::string_view value) {
-  return hash_of(value);
+// Only where a value sits in the table depends on the hash, never the output.
+KPILENS_ROW_PATH_INLINE TicketAggregate::SegmentKey TicketAggregate::SegmentKey::of(
+    std::string_view value) {
+  const char* p = value.data();
+  const size_t n = value.size();
+  SegmentKey key;
+  key.size = n;
+  if (n >= 8) {
+    key.head = load_bytes(p, 8);
+    key.tail = load_bytes(p + n - 8, 8);
+  } else {
+    key.head = pack_short(value);
+  }
+  return key;
+}
+
+KPILENS_ROW_PATH_INLINE size_t TicketAggregate::SegmentKey::hash() const {
+  constexpr uint64_t kOdd = 0x9E3779B97F4A7C15;  // 2^64 ÷ the golden ratio
+  uint64_t h = (size + 1) * kOdd;
+  // Each word mixed in by a multiplication, its high half folded down so that the table's low
+  // bits depend on every byte.
+  h = (h ^ head) * kOdd;
+  h ^= h >> 32;
+  h = (h ^ tail) * kOdd;
+  h ^= h >> 32;
+  return static_cast<size_t>(h);
 }
 
 uint32_t PeriodIndex::find(int64_t period) const {
@@ -121,35 +108,40 @@ std::vector<std::pair<int64_t, uint32_t>> PeriodIndex::in_order() const {
   return ordered;
 }
 
-uint32_t TicketAggregate::SegmentColumn::find(std::string_view value, size_t hash) const {
+KPILENS_ROW_PATH_INLINE uint32_t TicketAggregate::SegmentColumn::find(std::string_view value,
+                                                                      const SegmentKey& key) const {
   if (slots.empty()) return kNoId;
   const size_t mask = slots.size() - 1;
-  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+  for (size_t i = key.hash() & mask;; i = (i + 1) & mask) {
     const uint32_t slot = slots[i];
     if (slot == 0) return kNoId;
-    if (same_bytes(values[slot - 1], value)) return slot - 1;
+    if (keys[slot - 1] == key && (key.size <= kKeyBytes || same_middle(values[slot - 1], value))) {
+      return slot - 1;
+    }
   }
 }
 
-uint32_t TicketAggregate::SegmentColumn::insert(std::string_view value, size_t hash,
-                                                TicketGroup group) {
+KPILENS_RARELY_RUN uint32_t TicketAggregate::SegmentColumn::insert(std::string_view value,
+                                                                   const SegmentKey& key,
+                                                                   TicketGroup group) {
   // At most half full, so probes stay short; rehashed from the values when it grows.
   if ((values.size() + 1) * 2 > slots.size()) {
     std::vector<uint32_t> larger(std::max<size_t>(16, slots.size() * 2));
     slots.swap(larger);
     const size_t mask = slots.size() - 1;
     for (uint32_t id = 0; id < values.size(); ++id) {
-      size_t i = hash_of(values[id]) & mask;
+      size_t i = keys[id].hash() & mask;
       while (slots[i] != 0) i = (i + 1) & mask;
       slots[i] = id + 1;
     }
   }
   const size_t mask = slots.size() - 1;
-  size_t i = hash & mask;
+  size_t i = key.hash() & mask;
   while (slots[i] != 0) i = (i + 1) & mask;
   const auto id = static_cast<uint32_t>(values.size());
   slots[i] = id + 1;
   values.emplace_back(value);
+  keys.push_back(key);
   groups.push_back(std::move(group));
   if (value == kOtherSegment) other_id = id;
   return id;
@@ -157,18 +149,22 @@ uint32_t TicketAggregate::SegmentColumn::insert(std::string_view value, size_t h
 
 // The first max_segments distinct values of a column keep their own group; later new values share
 // "(other)", which comes on top of them.
-uint32_t TicketAggregate::group_id(size_t column, std::string_view value) {
+KPILENS_RARELY_RUN uint32_t TicketAggregate::group_id(size_t column, std::string_view value) {
+  const SegmentKey key = SegmentKey::of(value);
+  const uint32_t found = segments_[column].find(value, key);
+  return found != SegmentColumn::kNoId ? found : new_group_id(column, value, key);
+}
+
+KPILENS_RARELY_RUN uint32_t TicketAggregate::new_group_id(size_t column, std::string_view value,
+                                                          const SegmentKey& key) {
   SegmentColumn& c = segments_[column];
-  const size_t hash = hash_of(value);
-  const uint32_t found = c.find(value, hash);
-  if (found != SegmentColumn::kNoId) return found;
   const size_t real_values = c.values.size() - (c.other_id != SegmentColumn::kNoId);
   if (real_values >= max_segments_) {
     ++lumped_segment_rows;
     if (c.other_id != SegmentColumn::kNoId) return c.other_id;
-    return c.insert(kOtherSegment, hash_of(kOtherSegment));
+    return c.insert(kOtherSegment, SegmentKey::of(kOtherSegment));
   }
-  return c.insert(value, hash);
+  return c.insert(value, key);
 }
 
 TicketAggregate::TicketAggregate(size_t segment_columns, size_t max_segments)
@@ -202,8 +198,12 @@ __attribute__((always_inline)) inline void TicketAggregate::feed_groups(
     no_period_.feed(ticket, settings, durations);
   }
   for (size_t i = 0; i < segments.size() && i < segments_.size(); ++i) {
-    std::string_view value = segments[i].empty() ? kBlankSegment : segments[i];
-    segments_[i].groups[group_id(i, value)].feed(ticket, settings, durations);
+    const std::string_view value = segments[i].empty() ? kBlankSegment : segments[i];
+    const SegmentKey key = SegmentKey::of(value);
+    uint32_t id = segments_[i].find(value, key);
+    if (id == SegmentColumn::kNoId) [[unlikely]]
+      id = new_group_id(i, value, key);
+    segments_[i].groups[id].feed(ticket, settings, durations);
   }
 }
 
@@ -271,7 +271,7 @@ KPILENS_RARELY_RUN void TicketAggregate::add_segment_column() {
   TicketGroup all = current_total();
   if (all.tickets > 0) {
     SegmentColumn& c = segments_.back();
-    c.insert(kBlankSegment, hash_of(kBlankSegment), std::move(all));
+    c.insert(kBlankSegment, SegmentKey::of(kBlankSegment), std::move(all));
   }
 }
 
@@ -325,7 +325,7 @@ std::vector<TicketAggregate::SegmentGroup> TicketAggregate::segments_in_order(si
 }
 
 bool TicketAggregate::has_segment_value(size_t column, std::string_view value) const {
-  return segments_[column].find(value, hash_of(value)) != SegmentColumn::kNoId;
+  return segments_[column].find(value, SegmentKey::of(value)) != SegmentColumn::kNoId;
 }
 
 }  // namespace kpilens

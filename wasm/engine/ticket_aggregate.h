@@ -121,21 +121,36 @@ class TicketAggregate {
   void feed_groups(const TicketRecord& ticket, std::optional<int64_t> period,
                    std::optional<int64_t> left_period, std::span<const std::string_view> segments,
                    const KpiSettings& settings, const PreparedDurations* durations);
+  // A value's bytes as two words and its length. Up to 16 bytes the words are the value itself (the
+  // loads overlap, and the length says where), so a lookup compares three integers kept by id
+  // instead of reading the value's bytes; a longer value's words are its first and last eight
+  // bytes, and a match compares all of its bytes too.
+  struct SegmentKey {
+    uint64_t head = 0;
+    uint64_t tail = 0;
+    uint64_t size = 0;
+    static SegmentKey of(std::string_view value);
+    size_t hash() const;
+    bool operator==(const SegmentKey&) const = default;
+  };
+  static constexpr size_t kKeyBytes = 16;  // values up to this long are their key
   // One segment column: each distinct value interned once to an id (open addressing over ids, so
   // copies stay valid), its group at the same id.
   struct SegmentColumn {
     std::vector<std::string> values;  // by id
+    std::vector<SegmentKey> keys;     // by id
     std::vector<TicketGroup> groups;  // by id
     std::vector<uint32_t> slots;      // id + 1, 0 = empty; a power of two long
     uint32_t other_id = kNoId;        // the id of "(other)", once it has one
 
     static constexpr uint32_t kNoId = UINT32_MAX;
-    uint32_t find(std::string_view value, size_t hash) const;
-    uint32_t insert(std::string_view value, size_t hash, TicketGroup group = {});
+    uint32_t find(std::string_view value, const SegmentKey& key) const;
+    uint32_t insert(std::string_view value, const SegmentKey& key, TicketGroup group = {});
   };
 
-  static size_t hash_of_segment(std::string_view value);
   uint32_t group_id(size_t column, std::string_view value);
+  // group_id() for a value the column does not hold yet.
+  uint32_t new_group_id(size_t column, std::string_view value, const SegmentKey& key);
   TicketGroup& period_group_at(int64_t period);
   BacklogFlow& flow_at(int64_t period);
   // The no-period group merged with every period group.

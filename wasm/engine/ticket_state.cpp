@@ -178,11 +178,11 @@ bool TicketAggregate::load(StateReader& in) {
     std::string value;
     for (uint64_t k = 0; k < count; ++k) {
       if (!in.read_string(value)) return false;
-      const size_t hash = hash_of_segment(value);
-      if (c.find(value, hash) != SegmentColumn::kNoId) return in.fail();
+      const SegmentKey key = SegmentKey::of(value);
+      if (c.find(value, key) != SegmentColumn::kNoId) return in.fail();
       TicketGroup group;
       if (!group.load(in)) return false;
-      c.insert(value, hash, std::move(group));
+      c.insert(value, key, std::move(group));
     }
   }
   return true;
