@@ -332,14 +332,16 @@ TEST_CASE("The timestamp fast path reads random and edge cells exactly as the ge
   std::mt19937_64 random(20240229);
   uint64_t fast = 0, accepted = 0;
   constexpr int kCells = 300000;
-  // Half the cells start with the previous cell's first 10 bytes, as in an export sorted by time:
-  // the date memos then hit (and also meet invalid dates they must not have kept).
+  // Half the cells start with the previous cell's first 10 bytes, as in an export sorted by time,
+  // and a quarter with its first 8 (its year and month, with a day of their own): the date memos
+  // then hit, on the date or on the month (and also meet invalid dates they must not have kept).
   kpilens::DateMemo memo, fixed_memo;
   std::string previous;
   for (int n = 0; n < kCells; ++n) {
     std::string s = random_timestamp(random);
-    if (random() % 2 == 0 && previous.size() >= 10 && s.size() >= 10) {
-      s.replace(0, 10, previous, 0, 10);
+    const auto shared = random() % 4;
+    if (shared < 3 && previous.size() >= 10 && s.size() >= 10) {
+      s.replace(0, shared < 2 ? 10 : 8, previous, 0, shared < 2 ? 10 : 8);
     }
     previous = s;
     // The order only matters to slash dates, which come from mutations here.
@@ -357,7 +359,7 @@ TEST_CASE("The timestamp fast path reads random and edge cells exactly as the ge
   }
   // The generator is meant to hit both sides of every check: many cells take the fast path, and
   // many valid ones do not (another shape) — the comparison above covers both.
-  CHECK(fast > kCells / 5);
+  CHECK(fast > kCells / 6);
   CHECK(accepted > fast);
 }
 
@@ -380,5 +382,37 @@ TEST_CASE("The timestamp fast path reads the common shapes, and invalid dates st
     INFO(text);
     CHECK_FALSE(parse_fixed_timestamp(text));
     CHECK_FALSE(parse_timestamp(text));
+  }
+}
+
+TEST_CASE("A date memo reads another day of its month, and refuses the days the month lacks",
+          "[timestamp]") {
+  using kpilens::parse_fixed_timestamp;
+  kpilens::DateMemo memo;
+  // 2024-02-29 = 19782 days since 1970-01-01 (see above); 2024-03-01 the day after.
+  const struct {
+    std::string_view text;
+    double days;  // −1: refused
+  } cells[] = {
+      {"2024-02-10 08:00:00", 19763}, {"2024-02-29 08:00:00", 19782},
+      {"2024-02-30 08:00:00", -1},    {"2024-02-00 08:00:00", -1},
+      {"2024-02-1x 08:00:00", -1},    {"2024-02-01 08:00:00", 19754},
+      {"2024-03-01 08:00:00", 19783}, {"2024-03-31 08:00:00", 19813},
+      {"2024-03-32 08:00:00", -1},    {"2023-02-29 08:00:00", -1},
+      {"2023-02-28 08:00:00", 19416}, {"2023-02-29 08:00:00", -1},
+      {"2024-02-29 08:00:00", 19782},
+  };
+  for (const auto& cell : cells) {
+    INFO(cell.text);
+    const auto read = parse_fixed_timestamp(cell.text, &memo);
+    const auto alone = parse_fixed_timestamp(cell.text);
+    if (cell.days < 0) {
+      CHECK_FALSE(read);
+      CHECK_FALSE(alone);
+    } else {
+      REQUIRE(read);
+      CHECK(read->seconds == cell.days * 86400 + 8 * 3600);
+      CHECK(same_result(read, alone));
+    }
   }
 }

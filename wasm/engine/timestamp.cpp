@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 #include "code_placement.h"
 #include "field_parse.h"
@@ -280,6 +281,41 @@ void format_date(int64_t days, char out[32]) {
                 date.day);
 }
 
+namespace {
+
+// The days of parse_fixed_timestamp's date (its dashes checked) when the memo does not hold it, and
+// into the memo; NaN for an invalid date. Not inlined with the rest (a new date comes a few times
+// a day of data at most), and a result rather than an out-parameter, which in wasm would put the
+// caller's variable in linear memory on every call.
+__attribute__((noinline)) double read_date(std::string_view s, DateMemo* memo) {
+  constexpr double kInvalid = std::numeric_limits<double>::quiet_NaN();
+  if (memo && memo->month_days != 0 && load8(s.data()) == load8(memo->date)) {
+    // "YYYY-MM-" as the memo's (a valid month): the day alone is new.
+    const int day = two_digits(s, 8);
+    if (day < 1 || day > memo->month_days) return kInvalid;  // (not digits: −1)
+    std::memcpy(memo->date + 8, s.data() + 8, 2);
+    memo->days = memo->month_start + day;
+    return memo->days;
+  }
+  const int century = two_digits(s, 0);
+  int year_of_century = 0, month = 0, day = 0;
+  if (century < 0 || !three_pairs(s.data() + 2, '-', year_of_century, month, day)) {
+    return kInvalid;
+  }
+  const int64_t year = century * 100 + year_of_century;
+  if (!valid_date(year, month, day)) return kInvalid;
+  const double days = day_number(year, month, day);
+  if (memo) {
+    std::memcpy(memo->date, s.data(), sizeof memo->date);
+    memo->days = days;
+    memo->month_start = days - day;
+    memo->month_days = static_cast<int>(days_in_month(year, static_cast<unsigned>(month)));
+  }
+  return days;
+}
+
+}  // namespace
+
 KPILENS_ROW_PATH_INLINE std::optional<Timestamp> parse_fixed_timestamp(std::string_view s,
                                                                        DateMemo* memo) {
   if (s.size() < 10 || s.size() > 64 || s[4] != '-' || s[7] != '-') return std::nullopt;
@@ -289,18 +325,8 @@ KPILENS_ROW_PATH_INLINE std::optional<Timestamp> parse_fixed_timestamp(std::stri
       load2(s.data() + 8) == load2(memo->date + 8)) {
     days = memo->days;  // the date was read (and found valid) before
   } else {
-    const int century = two_digits(s, 0);
-    int year_of_century = 0, month = 0, day = 0;
-    if (century < 0 || !three_pairs(s.data() + 2, '-', year_of_century, month, day)) {
-      return std::nullopt;
-    }
-    const int64_t year = century * 100 + year_of_century;
-    if (!valid_date(year, month, day)) return std::nullopt;
-    days = day_number(year, month, day);
-    if (memo) {
-      std::memcpy(memo->date, s.data(), sizeof memo->date);
-      memo->days = days;
-    }
+    days = read_date(s, memo);
+    if (days != days) return std::nullopt;  // NaN: not a valid date
   }
   double seconds_of_day = 0, offset = 0;
   bool has_offset = false;

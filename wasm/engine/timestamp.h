@@ -24,6 +24,10 @@ struct Timestamp {
 struct DateMemo {
   char date[10] = {};  // "YYYY-MM-DD" as read (a valid date); zeros before the first
   double days = 0;     // its days since 1970-01-01
+  // Its month: the days of the day before the 1st, and how many days it has. Dates of one
+  // month differ in their day alone, which is then all there is to read.
+  double month_start = 0;
+  int month_days = 0;  // 0 before the first date
 };
 
 // The general scanner alone, without parse_timestamp's fast path: the reference that path is
