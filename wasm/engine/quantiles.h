@@ -162,6 +162,19 @@ class DurationQuantiles {
   // The rest of a feed once the value is counted and summed, if the group keeps exact values:
   // `ticks` (when `as_ticks`) or `value`.
   void keep(double value, bool as_ticks, uint32_t ticks);
+  // feed(Prepared) past its counting and summing, but for its common case.
+  void feed_slowly(const Prepared& value);
+  // A fed value (counted) may go straight to the end of ticks_ (kept as ticks, checked by the
+  // caller): under the cap, nothing settled to forget, and room without growing. The last test
+  // repeats the one before in the terms push_back checks, so that GCC drops the growth code from a
+  // push that follows.
+  bool has_room_for_tick() const {
+    if (count_ > cap_ || !settled_.empty() || ticks_.size() >= ticks_.capacity()) return false;
+    if (ticks_.end() == ticks_.begin() + static_cast<ptrdiff_t>(ticks_.capacity())) {
+      __builtin_unreachable();
+    }
+    return true;
+  }
   void spill();
   // Moves the kept ticks to values_ (from then on every value is kept there).
   void widen();
