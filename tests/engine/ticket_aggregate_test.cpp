@@ -117,6 +117,24 @@ TEST_CASE("Segment values are listed in byte order, whatever order they came in"
   CHECK_FALSE(a.has_segment_value(0, "A"));
 }
 
+TEST_CASE("Long segment values alike at both ends keep their own groups", "[aggregate]") {
+  // 5,000 requester addresses of one length, alike in their first and last eight bytes
+  // ("customer" … "mple.com"): they differ only between, which the key's middle mix covers. Each
+  // fed twice: 2 tickets apiece.
+  TicketAggregate a(1, 10000);
+  std::vector<std::string> values;
+  for (int i = 10000; i < 15000; ++i)
+    values.push_back("customer" + std::to_string(i) + "@example.com");
+  std::vector<Fed> tickets;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& v : values) tickets.push_back({1, {v}});
+  }
+  feed_all(a, tickets);
+  CHECK(tickets_of(a, 0) == std::vector<uint64_t>(values.size(), 2));
+  CHECK(values_of(a, 0).front() == "customer10000@example.com");
+  CHECK_FALSE(a.has_segment_value(0, "customer15000@example.com"));
+}
+
 TEST_CASE("Segment values of every length that differ in one byte keep apart", "[aggregate]") {
   // Values of 1 to 40 bytes, and beside each the same value with one byte changed, at each place
   // in turn: up to 16 bytes a value is its key, longer ones share their first and last 8 bytes

@@ -122,12 +122,14 @@ class TicketAggregate {
                    std::optional<int64_t> left_period, std::span<const std::string_view> segments,
                    const KpiSettings& settings, const PreparedDurations* durations);
   // A value's bytes as two words and its length. Up to 16 bytes the words are the value itself (the
-  // loads overlap, and the length says where), so a lookup compares three integers kept by id
-  // instead of reading the value's bytes; a longer value's words are its first and last eight
-  // bytes, and a match compares all of its bytes too.
+  // loads overlap, and the length says where), so a lookup compares integers kept by id instead of
+  // reading the value's bytes; a longer value's words are its first and last eight bytes, `middle`
+  // mixes the bytes between (so that values alike at both ends, as e-mail addresses of one
+  // length, still hash apart), and a match compares all of its bytes too.
   struct SegmentKey {
     uint64_t head = 0;
     uint64_t tail = 0;
+    uint64_t middle = 0;  // 0 up to 16 bytes
     uint64_t size = 0;
     static SegmentKey of(std::string_view value);
     size_t hash() const;
