@@ -113,7 +113,7 @@ TicketDataset::TicketDataset(EngineConfig config) : config_(std::move(config)) {
   setup();
 }
 
-void TicketDataset::setup() {
+KPILENS_RARELY_RUN void TicketDataset::setup() {
   keep_first_of_each(config_.by);
   solved_statuses_ =
       config_.solved_statuses.empty() ? default_solved_statuses() : config_.solved_statuses;
@@ -139,7 +139,8 @@ bool TicketDataset::failed() const {
                      [](const FileSummary& f) { return f.error.has_value(); });
 }
 
-FileSummary TicketDataset::probe(std::string name, std::string_view first_bytes) const {
+KPILENS_RARELY_RUN FileSummary TicketDataset::probe(std::string name,
+                                                    std::string_view first_bytes) const {
   TicketDataset scratch(config_);
   scratch.begin_file(std::move(name));
   scratch.feed(first_bytes);
@@ -147,7 +148,7 @@ FileSummary TicketDataset::probe(std::string name, std::string_view first_bytes)
   return scratch.files_.front();
 }
 
-void TicketDataset::begin_file(std::string name) {
+KPILENS_RARELY_RUN void TicketDataset::begin_file(std::string name) {
   if (in_file_) end_file();
   FileSummary summary;
   summary.name = std::move(name);
@@ -258,7 +259,7 @@ void TicketDataset::finish_decoders() {
   decoder_->finish(*sink_);
 }
 
-void TicketDataset::end_file() {
+KPILENS_RARELY_RUN void TicketDataset::end_file() {
   if (!in_file_) return;
   FileSummary& file = files_.back();
   if (!skipping_file_) text_->finish([this](std::string_view utf8) { feed_utf8(utf8); });
@@ -388,7 +389,7 @@ int TicketDataset::resolve_column(std::string_view name) const {
   return -1;
 }
 
-void TicketDataset::on_header(std::span<const std::string_view> fields) {
+KPILENS_RARELY_RUN void TicketDataset::on_header(std::span<const std::string_view> fields) {
   FileSummary& file = files_.back();
   file.headers.reserve(fields.size());
   for (std::string_view f : fields) file.headers.emplace_back(trim(f));
@@ -587,7 +588,7 @@ void TicketDataset::on_record(const CsvRecord& record) {
   process_row(record.fields, record.line);
 }
 
-void TicketDataset::decide_inference() {
+KPILENS_RARELY_RUN void TicketDataset::decide_inference() {
   inference_done_ = true;
   FileSummary& file = files_.back();
   if (skipping_file_) return;
@@ -1036,7 +1037,7 @@ void TicketDataset::decide_segments(const std::vector<std::string>& candidates,
 
 // At the end: answers no ticket row claimed count on their own (their own date and segment
 // cells, "(no ticket)" for segments their file lacks).
-void TicketDataset::feed_unjoined_answers() {
+KPILENS_RARELY_RUN void TicketDataset::feed_unjoined_answers() {
   if (!by_decided_) {
     decide_segments(first_survey_by_, [](const std::string&) { return true; });
   }
@@ -1106,7 +1107,7 @@ bool TicketDataset::has_survey_files() const {
   });
 }
 
-std::string TicketDataset::report_json() {
+KPILENS_RARELY_RUN std::string TicketDataset::report_json() {
   if (in_file_) end_file();
   if (!finished_) {
     feed_unjoined_answers();
