@@ -170,9 +170,7 @@ class DurationQuantiles {
   // push that follows.
   bool has_room_for_tick() const {
     if (count_ > cap_ || !settled_.empty() || ticks_.size() >= ticks_.capacity()) return false;
-    if (ticks_.end() == ticks_.begin() + static_cast<ptrdiff_t>(ticks_.capacity())) {
-      __builtin_unreachable();
-    }
+    if (ticks_.data() + ticks_.size() == ticks_.data() + ticks_.capacity()) __builtin_unreachable();
     return true;
   }
   void spill();

@@ -53,12 +53,10 @@ KPILENS_ROW_PATH_INLINE TicketAggregate::SegmentKey TicketAggregate::SegmentKey:
   const size_t n = value.size();
   SegmentKey key;
   key.size = n;
+  key.head = pack_short(value);  // the first eight bytes from 8 bytes on
   if (n >= 8) {
-    key.head = load_bytes(p, 8);
     key.tail = load_bytes(p + n - 8, 8);
     if (n > kKeyBytes) key.middle = mix_middle(value);
-  } else {
-    key.head = pack_short(value);
   }
   return key;
 }
@@ -166,8 +164,8 @@ KPILENS_RARELY_RUN uint32_t TicketAggregate::group_id(size_t column, std::string
   return found != SegmentColumn::kNoId ? found : new_group_id(column, value, key);
 }
 
-KPILENS_RARELY_RUN uint32_t TicketAggregate::new_group_id(size_t column, std::string_view value,
-                                                          const SegmentKey& key) {
+uint32_t TicketAggregate::new_group_id(size_t column, std::string_view value,
+                                       const SegmentKey& key) {
   SegmentColumn& c = segments_[column];
   const size_t real_values = c.values.size() - (c.other_id != SegmentColumn::kNoId);
   if (real_values >= max_segments_) {

@@ -151,7 +151,8 @@ class TicketAggregate {
   };
 
   uint32_t group_id(size_t column, std::string_view value);
-  // group_id() for a value the column does not hold yet.
+  // group_id() for a value the column does not hold yet: once per value, but once per row for the
+  // values past max_segments (lumped into "(other)"), so not built for size.
   uint32_t new_group_id(size_t column, std::string_view value, const SegmentKey& key);
   TicketGroup& period_group_at(int64_t period);
   BacklogFlow& flow_at(int64_t period);
