@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,58 @@ TEST_CASE("StateWriter::counter counts the bytes a writer writes, and keeps none
   CHECK(out.size() == out.bytes().size());
   // 1 + 4 + 8, varints 1+1+2+2+3+10+10, svarints 1+1+2+10, 8, 24 + 20, 1, 2 + 200, 1 + 3
   CHECK(counter.size() == 13 + 29 + 14 + 8 + 44 + 1 + 202 + 4);
+}
+
+TEST_CASE("StateWriter::streaming hands over the same bytes in pieces of its size",
+          "[state_codec]") {
+  // Every kind of write, bulk ones longer than a piece (they are split), short ones that cross a
+  // piece's end (a piece may end a few bytes past its size: a write is never split but a bulk one).
+  std::mt19937_64 rng(11);
+  std::vector<uint32_t> ticks(1000);
+  for (uint32_t& t : ticks) t = static_cast<uint32_t>(rng());
+  std::vector<double> doubles(300);
+  for (double& d : doubles) d = static_cast<double>(rng() % 100000) / 7.0;
+  std::string text(777, 'x');
+  for (char& c : text) c = static_cast<char>('a' + rng() % 26);
+  const auto write = [&](StateWriter& out) {
+    for (int round = 0; round < 3; ++round) {
+      out.write_u8(static_cast<uint8_t>(round));
+      out.write_u32(0xA1B2C3D4);
+      out.write_u64(std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(round));
+      out.write_varint(std::numeric_limits<uint64_t>::max());
+      out.write_svarint(-12345);
+      out.write_f64(-0.0);
+      out.write_u32s(ticks);
+      out.write_f64s(doubles);
+      out.write_u32s({});
+      out.write_string(text);
+      out.write_string("");
+      out.write_bytes(Bytes{9, 8, 7});
+    }
+  };
+  StateWriter whole;
+  write(whole);
+  for (size_t piece : {size_t{1}, size_t{3}, size_t{64}, size_t{1000}, size_t{4096},
+                       whole.bytes().size(), whole.bytes().size() + 1, size_t{1} << 20}) {
+    CAPTURE(piece);
+    std::vector<Bytes> pieces;
+    StateWriter out = StateWriter::streaming(piece, [&](std::span<const uint8_t> bytes) {
+      pieces.emplace_back(bytes.begin(), bytes.end());
+    });
+    write(out);
+    out.finish();
+    out.finish();  // nothing left: no empty piece
+    Bytes joined;
+    for (size_t k = 0; k < pieces.size(); ++k) {
+      CAPTURE(k);
+      CHECK_FALSE(pieces[k].empty());
+      CHECK(pieces[k].size() < piece + 10);  // one write past the piece's end at most (a varint)
+      if (k + 1 < pieces.size()) CHECK(pieces[k].size() >= piece);
+      joined.insert(joined.end(), pieces[k].begin(), pieces[k].end());
+    }
+    CHECK(joined == whole.bytes());
+    CHECK(out.size() == whole.bytes().size());
+  }
 }
 
 TEST_CASE("StateReader reads back every encoding at its limits", "[state_codec]") {

@@ -6,7 +6,9 @@
 // the sequential read's (an independent path: no part, no merge).
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -196,6 +198,8 @@ PartsRun read_in_parts(const EngineConfig& config, std::string_view bytes, size_
     run.report = merged.report_json();
     return run;
   }
+  // As parallel_read.mjs does while the helpers finish (prepare_merge changes no figure).
+  merged.prepare_merge();
   for (size_t i = 1; i < at.size(); ++i) {
     const Cut from = start_at(at[i]);
     const size_t to = i + 1 < at.size() ? start_at(at[i + 1]).offset : bytes.size();
@@ -211,7 +215,16 @@ PartsRun read_in_parts(const EngineConfig& config, std::string_view bytes, size_
     feed_chunks(part, bytes.substr(0, head.offset), chunk);
     REQUIRE(part.begin_part(from.offset, from.line));
     feed_chunks(part, bytes.substr(from.offset, to - from.offset), chunk);
-    const std::vector<uint8_t> state = part.save_part(to == bytes.size());
+    // Every other part streamed in pieces as the page's helpers save it (the same bytes: see
+    // "A part's state streamed in pieces is the state saved whole").
+    std::vector<uint8_t> state;
+    if (i % 2 == 1) {
+      state = part.save_part(to == bytes.size());
+    } else {
+      part.save_part(to == bytes.size(), 1 + i * 37, [&](std::span<const uint8_t> piece, size_t) {
+        state.insert(state.end(), piece.begin(), piece.end());
+      });
+    }
     ++run.parts;
     const TicketDataset::PartMerge result = merged.merge_part(state, run.why);
     REQUIRE(result != TicketDataset::PartMerge::kCorrupt);
@@ -687,6 +700,67 @@ TEST_CASE("A corrupted part state is refused without a crash and changes nothing
   d->feed(std::string_view(bytes).substr(head.offset));
   d->end_file();
   CHECK(d->report_json() == sequential_report(config, bytes));
+}
+
+TEST_CASE("A part's state streamed in pieces is the state saved whole", "[parts]") {
+  const EngineConfig config = small_head_config();
+  const std::string bytes = generate_export(ExportShape{});
+  const Cut head = record_start_from(bytes, 8192);
+  const Cut from = record_start_from(bytes, bytes.size() / 3);
+  const Cut to = record_start_from(bytes, 2 * bytes.size() / 3);
+  for (const bool last : {false, true}) {
+    CAPTURE(last);
+    const size_t end = last ? bytes.size() : to.offset;
+    const auto part = [&] {
+      auto d = std::make_unique<TicketDataset>(config);
+      d->begin_file("input.csv");
+      d->feed(std::string_view(bytes).substr(0, head.offset));
+      REQUIRE(d->begin_part(from.offset, from.line));
+      d->feed(std::string_view(bytes).substr(from.offset, end - from.offset));
+      return d;
+    };
+    const std::vector<uint8_t> whole = part()->save_part(last);
+    REQUIRE(whole.size() > 4096);
+    for (size_t piece_bytes : {size_t{1000}, size_t{4096}, whole.size()}) {
+      CAPTURE(piece_bytes);
+      std::vector<uint8_t> joined;
+      size_t pieces = 0;
+      part()->save_part(last, piece_bytes, [&](std::span<const uint8_t> piece, size_t total) {
+        CHECK(total == whole.size());
+        joined.insert(joined.end(), piece.begin(), piece.end());
+        ++pieces;
+      });
+      CHECK(joined == whole);
+      CHECK(pieces >= whole.size() / (piece_bytes + 10));
+    }
+  }
+  // No part begun: no piece (and an empty state).
+  TicketDataset none(config);
+  none.begin_file("input.csv");
+  none.feed(std::string_view(bytes).substr(0, head.offset));
+  size_t pieces = 0;
+  none.save_part(true, 1000, [&](std::span<const uint8_t>, size_t) { ++pieces; });
+  CHECK(pieces == 0);
+  CHECK(none.save_part(true).empty());
+}
+
+TEST_CASE("Rows fed after prepare_merge count in the total as if it never ran", "[parts]") {
+  // The merging dataset settles its total before the parts come (parallel_read.mjs); should the
+  // merge then not happen (it reads on alone), its later rows feed that total as they come.
+  for (const std::vector<std::string>& by :
+       {std::vector<std::string>{}, std::vector<std::string>{"channel", "priority"}}) {
+    EngineConfig config = small_head_config();
+    config.by = by;
+    const std::string bytes = generate_export(ExportShape{});
+    const Cut head = record_start_from(bytes, bytes.size() / 2);
+    TicketDataset d(config);
+    d.begin_file("input.csv");
+    d.feed(std::string_view(bytes).substr(0, head.offset));
+    d.prepare_merge();
+    d.feed(std::string_view(bytes).substr(head.offset));
+    d.end_file();
+    CHECK(d.report_json() == sequential_report(config, bytes));
+  }
 }
 
 TEST_CASE("An aggregate saved and loaded saves the same bytes and merges the same", "[parts]") {

@@ -3,6 +3,7 @@
 // buffer in wasm memory. JS writes a chunk's bytes into that buffer (HEAPU8.set) and makes one call
 // per chunk.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <unistd.h>
@@ -20,6 +21,22 @@
 #endif
 
 namespace {
+
+// A part's state goes to JS in pieces of this size (Dataset::save_part): small enough to stay in
+// the core's cache, large enough that the calls into JS are few (a few per MB).
+constexpr size_t kStatePieceBytes = size_t{256} << 10;
+
+// Copies a piece of a part's state into Module.partState (a new array of `total` bytes with the
+// first piece, at = 0) at `at`. JS of our own rather than embind's val calls (new Uint8Array, set):
+// with those in save_part, which never runs in a sequential read, that read got slower — the
+// weekly report's instructions in Node 1,058 → 1,102 M (scripts/instructions) and its time 0.29 →
+// 0.45 s — for a reason not found; with this import, neither moved.
+// clang-format off
+EM_JS(void, kpilens_state_piece, (const uint8_t* data, size_t size, size_t at, size_t total), {
+  if (at === 0) Module["partState"] = new Uint8Array(total);
+  Module["partState"].set(HEAPU8.subarray(data, data + size), at);
+});
+// clang-format on
 
 class Dataset {
  public:
@@ -111,16 +128,26 @@ class Dataset {
 
   // Empty when the file being read can be split after what was fed, else why not.
   std::string part_refusal() const { return dataset_.part_refusal(); }
+  void prepare_merge() { dataset_.prepare_merge(); }
   // True when that refusal goes away with a longer head (parallel_read.mjs grows the head).
   bool head_too_short() const { return dataset_.head_too_short(); }
   bool begin_part(double offset, double line) {
     return dataset_.begin_part(static_cast<uint64_t>(offset), static_cast<uint64_t>(line));
   }
 
-  // The part's state as a view into wasm memory, valid until the next call: copy it (.slice()).
-  emscripten::val save_part(bool last) {
-    state_ = dataset_.save_part(last);
-    return emscripten::val(emscripten::typed_memory_view(state_.size(), state_.data()));
+  // Writes the part's state into a new Uint8Array, Module.partState (JS memory, to be transferred
+  // to the merging worker: takePartState in parallel_read.mjs), a piece at a time
+  // (kStatePieceBytes) as the engine writes it; returns its size. The state is never whole in wasm
+  // memory, where its pages would be fresh ones to fault in (about 10 µs each on the benchmark's
+  // VM: a 3.4 MB state took 8–13 ms more to save that way).
+  double save_part(bool last) {
+    size_t size = 0;
+    dataset_.save_part(last, kStatePieceBytes, [&](std::span<const uint8_t> piece, size_t total) {
+      kpilens_state_piece(piece.data(), piece.size(), size, total);
+      size += piece.size();
+    });
+    if (size == 0) kpilens_state_piece(nullptr, 0, 0, 0);
+    return static_cast<double>(size);
   }
 
   // Merges a part's state, written into the chunk buffer: {"status": "merged" | "sequential" |
@@ -193,6 +220,7 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("recordStart", &Dataset::record_start)
       .function("guessRecordStart", &Dataset::guess_record_start)
       .function("partRefusal", &Dataset::part_refusal)
+      .function("prepareMerge", &Dataset::prepare_merge)
       .function("headTooShort", &Dataset::head_too_short)
       .function("beginPart", &Dataset::begin_part)
       .function("savePart", &Dataset::save_part)

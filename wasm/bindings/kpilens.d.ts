@@ -49,8 +49,16 @@ export interface Dataset {
    * unknown: mergePart places the part's lines after those merged before it).
    */
   beginPart(offset: number, line: number): boolean;
-  /** The part's state: a view into wasm memory, valid until the next call (copy it with .slice()). */
-  savePart(last: boolean): Uint8Array;
+  /**
+   * Before the first mergePart (optional): does now what that merge would do first, so that the
+   * merging worker can do it while the other parts are still being read.
+   */
+  prepareMerge(): void;
+  /**
+   * Writes the part's state into a new array of its own, the module's `partState` (JS memory:
+   * transfer it to the merging worker), and returns its size.
+   */
+  savePart(last: boolean): number;
   /**
    * Merges a part's state written into the chunk buffer, in file order: JSON
    * `{"status": "merged"|"sequential"|"corrupt", "why"}`. "sequential": read everything again
@@ -84,6 +92,8 @@ export interface KpilensModule {
    */
   heapTop(): number;
   HEAPU8: Uint8Array;
+  /** The state the last Dataset.savePart wrote (take it, and set this back to null). */
+  partState: Uint8Array | null;
 }
 
 export default function createKpilens(options?: { wasmBinary?: ArrayBuffer }): Promise<KpilensModule>;

@@ -40,6 +40,10 @@ const MAX_HEAD_BYTES = 32 << 20; // the head grows up to this while the engine s
 // A helper's time beyond reading its part, as a share of that time: saving its state (the exact
 // values of its groups, their total) and sending it. Measured 6–8 % with the weekly report and
 // with four breakdowns (scripts/bench's file); the merging worker's part is larger by as much.
+// Tried again once the state was streamed out (Dataset.savePart) and the merging worker settled
+// its total while waiting (prepareMerge): 1/12, 1/8 and 1/6 gave the same 2-thread weekly time
+// within noise, and with four breakdowns 1/12 was the fastest by ~5 % (a smaller helper part
+// keeps more of its groups under the exact cap: a larger state to merge).
 const SAVE_SHARE = 1 / 12;
 
 /**
@@ -198,6 +202,14 @@ export async function feedRange(module, dataset, source, start, end, chunkBytes,
   }
 }
 
+/** The part's state (Dataset.savePart): a new Uint8Array of its own, for the merging worker. */
+function takePartState(module, dataset, last) {
+  dataset.savePart(last);
+  const state = module.partState;
+  module.partState = null;
+  return state;
+}
+
 /**
  * A helper's task: replays the head [0, headEnd), reads from the record start guessed at/after `start`
  * (lines counted from 1) to the one at/after `end` (the file's end when null): {from, to, state:
@@ -213,7 +225,7 @@ export async function runTask(module, source, task, onBytes) {
     if (from.offset >= to) return { from: from.offset, to, state: null, rows: 0 };
     if (!dataset.beginPart(from.offset, from.line)) throw new Error(`kpilens: part refused: ${dataset.partRefusal()}`);
     await feedRange(module, dataset, source, from.offset, to, task.chunkBytes, onBytes);
-    return { from: from.offset, to, state: dataset.savePart(to === source.size).slice(), rows: dataset.rowsRead() };
+    return { from: from.offset, to, state: takePartState(module, dataset, to === source.size), rows: dataset.rowsRead() };
   } finally {
     dataset.delete();
   }
@@ -277,6 +289,9 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     await Promise.allSettled(pending); // the helpers are free again
     return result;
   }
+  // What the first merge would do first, done while the helpers finish their parts (they usually
+  // take a little longer: each also replays the head and saves its state).
+  dataset.prepareMerge();
   const parts = await Promise.all(pending);
   const t2 = performance.now();
   result.readMs = t2 - t1;

@@ -23,14 +23,43 @@ double double_of(uint64_t bits) {
 
 }  // namespace
 
+StateWriter StateWriter::streaming(size_t piece_bytes, Sink sink) {
+  StateWriter out;
+  out.piece_bytes_ = piece_bytes < 1 ? 1 : piece_bytes;
+  out.sink_ = std::move(sink);
+  out.bytes_.reserve(out.piece_bytes_);
+  return out;
+}
+
+void StateWriter::hand_over() {
+  sink_(bytes_);
+  handed_over_ += bytes_.size();
+  bytes_.clear();  // (its capacity stays: the next piece goes where this one was)
+}
+
+void StateWriter::append(const uint8_t* data, size_t size) {
+  while (size > 0) {
+    const size_t room = bytes_.size() < piece_bytes_ ? piece_bytes_ - bytes_.size() : 0;
+    const size_t n = size < room ? size : room;
+    const size_t at = bytes_.size();
+    bytes_.resize(at + n);
+    std::memcpy(bytes_.data() + at, data, n);
+    data += n;
+    size -= n;
+    check_piece();
+  }
+}
+
 void StateWriter::write_u32(uint32_t value) {
   if (counted(4)) return;
   for (int i = 0; i < 4; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
+  check_piece();
 }
 
 void StateWriter::write_u64(uint64_t value) {
   if (counted(8)) return;
   for (int i = 0; i < 8; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
+  check_piece();
 }
 
 template <class T, class WriteOne>
@@ -39,9 +68,15 @@ void StateWriter::write_many(std::span<const T> values, WriteOne write_one) {
   if constexpr (std::endian::native == std::endian::little) {
     // The encoding is little-endian: on such a machine (x86, wasm) it is the memory itself.
     if (values.empty()) return;
-    const size_t at = bytes_.size();
-    bytes_.resize(at + values.size_bytes());
-    std::memcpy(bytes_.data() + at, values.data(), values.size_bytes());
+    if (values.size_bytes() <= piece_bytes_ - bytes_.size()) {
+      // Room for all of it (always, unless streaming): one copy into place.
+      const size_t at = bytes_.size();
+      bytes_.resize(at + values.size_bytes());
+      std::memcpy(bytes_.data() + at, values.data(), values.size_bytes());
+      check_piece();
+    } else {
+      append(reinterpret_cast<const uint8_t*>(values.data()), values.size_bytes());
+    }
   } else {
     for (T value : values) (this->*write_one)(value);
   }
@@ -68,6 +103,7 @@ void StateWriter::write_varint(uint64_t value) {
     value >>= 7;
   }
   bytes_.push_back(static_cast<uint8_t>(value));
+  check_piece();
 }
 
 void StateWriter::write_svarint(int64_t value) {
@@ -83,13 +119,13 @@ void StateWriter::write_f64(double value) {
 void StateWriter::write_string(std::string_view text) {
   write_varint(text.size());
   if (counted(text.size())) return;
-  bytes_.insert(bytes_.end(), text.begin(), text.end());
+  append(reinterpret_cast<const uint8_t*>(text.data()), text.size());
 }
 
 void StateWriter::write_bytes(std::span<const uint8_t> data) {
   write_varint(data.size());
   if (counted(data.size())) return;
-  bytes_.insert(bytes_.end(), data.begin(), data.end());
+  append(data.data(), data.size());
 }
 
 bool StateReader::take(size_t count, const uint8_t*& start) {

@@ -15,6 +15,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,12 +34,20 @@ class StateWriter {
   // (reserve) instead of a vector doubled up to it, which touches about twice the memory — and a
   // fresh page is a page fault (10 µs each on the benchmark's VM).
   static StateWriter counter() { return StateWriter(true); }
+  // A writer that hands what it wrote to `sink` in pieces of `piece_bytes` (the last one
+  // shorter, on finish()), holding no more than one piece (and one write) at a time: a state of
+  // many MB is written through one buffer that stays in the cache and touches no fresh memory on
+  // the way (the sink copies each piece where it goes: the page's parts, parallel_read.mjs).
+  using Sink = std::function<void(std::span<const uint8_t> piece)>;
+  static StateWriter streaming(size_t piece_bytes, Sink sink);
 
   void write_u8(uint8_t value) {
     if (counting_) {
       ++counted_;
     } else {
       bytes_.push_back(value);
+      if (bytes_.size() >= piece_bytes_) [[unlikely]]
+        hand_over();
     }
   }
   void write_u32(uint32_t value);
@@ -52,8 +62,13 @@ class StateWriter {
   void write_string(std::string_view text);
   void write_bytes(std::span<const uint8_t> data);
 
-  // The bytes written (or counted) so far.
-  size_t size() const { return counting_ ? counted_ : bytes_.size(); }
+  // A streaming writer: hands the rest to the sink (nothing when nothing is left).
+  void finish() {
+    if (!bytes_.empty()) hand_over();
+  }
+
+  // The bytes written (or counted, or handed over) so far.
+  size_t size() const { return counting_ ? counted_ : handed_over_ + bytes_.size(); }
   void reserve(size_t size) { bytes_.reserve(size); }
   const std::vector<uint8_t>& bytes() const { return bytes_; }
   std::vector<uint8_t> take() { return std::move(bytes_); }
@@ -69,9 +84,23 @@ class StateWriter {
   // The bytes write_one would write for each value, in one copy on a little-endian machine.
   template <class T, class WriteOne>
   void write_many(std::span<const T> values, WriteOne write_one);
+  // Appends `size` bytes (any length: a streaming writer hands over each piece it fills).
+  void append(const uint8_t* data, size_t size);
+  // Any write past piece_bytes_: hands the buffer to the sink and empties it (a streaming writer).
+  void hand_over();
+  // The writes that end with append() check the piece size there; the others after their bytes.
+  void check_piece() {
+    if (bytes_.size() >= piece_bytes_) [[unlikely]]
+      hand_over();
+  }
+
   std::vector<uint8_t> bytes_;
   bool counting_ = false;
   size_t counted_ = 0;
+  // A streaming writer's piece size (never reached otherwise), its sink and what it handed over.
+  size_t piece_bytes_ = std::numeric_limits<size_t>::max();
+  Sink sink_;
+  size_t handed_over_ = 0;
 };
 
 class StateReader {

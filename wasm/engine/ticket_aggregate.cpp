@@ -230,8 +230,12 @@ KPILENS_ROW_PATH_INLINE void TicketAggregate::feed(const TicketRecord& ticket,
   }
 }
 
-KPILENS_RARELY_RUN void TicketAggregate::merge(const TicketAggregate& other) {
+KPILENS_RARELY_RUN void TicketAggregate::settle_total() {
   if (!settled_total_) settled_total_ = merged_total();
+}
+
+KPILENS_RARELY_RUN void TicketAggregate::merge(const TicketAggregate& other) {
+  settle_total();
   if (other.settled_total_) {
     settled_total_->merge(*other.settled_total_);
   } else {

@@ -83,6 +83,9 @@ class TicketAggregate {
             const KpiSettings& settings);
   // Merges the other's no-period, period and segment groups and flows (its total is derived).
   void merge(const TicketAggregate& other);
+  // Settles the total now (settled_total_ below) rather than at the first merge(): a dataset about
+  // to merge parts does it while it waits for them, off the path the merge is on.
+  void settle_total();
   // Builds the total and finishes every group. Feeding or merging after it needs another finish().
   void finish();
   // The state as bytes (ticket_state.cpp), for a worker's part of a file. load() replaces this

@@ -127,13 +127,24 @@ class TicketDataset {
   // header width), npos when none is found. Only after the head was fed.
   size_t guess_record_start(std::string_view bytes, char previous_byte) const;
   // The part's state; `last`: the part ends at the file's end (its last record may lack a line
-  // break, its last quote may be open).
+  // break, its last quote may be open). Empty when no part was begun.
   std::vector<uint8_t> save_part(bool last);
+  // The same bytes, handed to `sink` in pieces of about `piece_bytes` (StateWriter::streaming),
+  // each with the whole state's size: the caller copies them where the state goes (wasm: into the
+  // JS array sent to the merging worker) while the state itself is never held whole in this
+  // dataset's memory — a state of many MB would be that much fresh memory to fault in, on the
+  // path the merge waits for. No piece when no part was begun.
+  using PartSink = std::function<void(std::span<const uint8_t> piece, size_t total)>;
+  void save_part(bool last, size_t piece_bytes, const PartSink& sink);
   enum class PartMerge : uint8_t {
     kMerged,
     kSequential,  // valid, but the merged report would differ from a sequential read
     kCorrupt,     // not a part state of this file (nothing was changed)
   };
+  // Optional, before the first merge_part: does now what that merge would do first (builds this
+  // dataset's total of the rows so far), so that a driver can do it while the parts are still
+  // being read. Rows fed after it cost a little more (each also feeds that total).
+  void prepare_merge() { aggregate_.settle_total(); }
   // Merges the next part's state; `why` says why not when not kMerged. After kSequential this
   // dataset's figures are partly merged: the driver starts over with a sequential read.
   PartMerge merge_part(std::span<const uint8_t> state, std::string& why);
@@ -203,6 +214,11 @@ class TicketDataset {
   void decode(std::string_view bytes);
   // The end of a part that ends the file: the text and CSV decoders' last bytes (end_file's start).
   void finish_decoders();
+  // Ends a part for save_part: whether it ended at a record start (always when `last`), or
+  // nothing when no part was begun.
+  std::optional<bool> end_part(bool last);
+  // A part's state (save_part) into `out`.
+  void write_part(StateWriter& out, bool last, bool clean) const;
   int resolve_column(std::string_view name) const;
 
   EngineConfig config_;

@@ -204,61 +204,80 @@ size_t TicketDataset::guess_record_start(std::string_view bytes, char previous_b
                                      files_.back().headers.size());
 }
 
-std::vector<uint8_t> TicketDataset::save_part(bool last) {
-  if (!parts_.reading) return {};
-  FileSummary& file = files_.back();
+void TicketDataset::write_part(StateWriter& out, bool last, bool clean) const {
+  const FileSummary& file = files_.back();
+  out.write_u32(kPartMagic);
+  out.write_u8(last ? 1 : 0);
+  out.write_u8(clean ? 1 : 0);
+  out.write_u8(warnings_.size() != parts_.warnings_at_start || skipping_file_ ? 1 : 0);
+  out.write_varint(parts_.start_line);
+  out.write_varint(std::max(parts_.start_line, decoder_->line()));
+  out.write_varint(config_.by.size());
+  for (const std::string& name : config_.by) out.write_string(name);
+  for (uint64_t value : {file.bytes, file.records, file.rows_used, file.rows_filtered,
+                         file.rows_rejected, file.ragged_rows, file.first_ragged_line}) {
+    out.write_varint(value);
+  }
+  out.write_u8(static_cast<uint8_t>(parts_.start_encoding));
+  out.write_u8(parts_.start_saw_utf8 ? 1 : 0);
+  out.write_u8(static_cast<uint8_t>(text_->encoding()));
+  out.write_u8(text_->saw_utf8_multibyte() ? 1 : 0);
+  // The head's own invalid sequences and stray quotes are the merging dataset's: only this
+  // part's are sent, with their first place when the head had none (else the head's comes first).
+  const uint64_t replaced = text_->replaced() - parts_.replaced_at_start;
+  out.write_varint(replaced);
+  out.write_varint(replaced > 0 && parts_.replaced_at_start == 0 ? text_->first_replaced_offset()
+                                                                 : 0);
+  const uint64_t stray = decoder_->stray_quotes() - parts_.stray_quotes_at_start;
+  out.write_varint(stray);
+  out.write_varint(
+      stray > 0 && parts_.stray_quotes_at_start == 0 ? decoder_->first_stray_quote_line() : 0);
+  out.write_varint(rejected_total_);
+  out.write_varint(rejected_.size());
+  for (const RejectedRow& row : rejected_) {
+    out.write_varint(row.line);
+    out.write_string(row.reason);
+  }
+  out.write_varint(value_issues_.size());
+  for (const ValueIssue& issue : value_issues_) {
+    out.write_varint(issue.count);
+    out.write_string(issue.example);
+    out.write_string(issue.reason);
+    out.write_varint(issue.lines.size());
+    for (uint64_t line : issue.lines) out.write_varint(line);
+  }
+  aggregate_.save(out);
+}
+
+std::optional<bool> TicketDataset::end_part(bool last) {
+  if (!parts_.reading) return std::nullopt;
   if (last) finish_decoders();
-  const bool clean = last || (text_->can_jump() && decoder_->at_record_start());
-  const auto write = [&](StateWriter& out) {
-    out.write_u32(kPartMagic);
-    out.write_u8(last ? 1 : 0);
-    out.write_u8(clean ? 1 : 0);
-    out.write_u8(warnings_.size() != parts_.warnings_at_start || skipping_file_ ? 1 : 0);
-    out.write_varint(parts_.start_line);
-    out.write_varint(std::max(parts_.start_line, decoder_->line()));
-    out.write_varint(config_.by.size());
-    for (const std::string& name : config_.by) out.write_string(name);
-    for (uint64_t value : {file.bytes, file.records, file.rows_used, file.rows_filtered,
-                           file.rows_rejected, file.ragged_rows, file.first_ragged_line}) {
-      out.write_varint(value);
-    }
-    out.write_u8(static_cast<uint8_t>(parts_.start_encoding));
-    out.write_u8(parts_.start_saw_utf8 ? 1 : 0);
-    out.write_u8(static_cast<uint8_t>(text_->encoding()));
-    out.write_u8(text_->saw_utf8_multibyte() ? 1 : 0);
-    // The head's own invalid sequences and stray quotes are the merging dataset's: only this
-    // part's are sent, with their first place when the head had none (else the head's comes first).
-    const uint64_t replaced = text_->replaced() - parts_.replaced_at_start;
-    out.write_varint(replaced);
-    out.write_varint(replaced > 0 && parts_.replaced_at_start == 0 ? text_->first_replaced_offset()
-                                                                   : 0);
-    const uint64_t stray = decoder_->stray_quotes() - parts_.stray_quotes_at_start;
-    out.write_varint(stray);
-    out.write_varint(
-        stray > 0 && parts_.stray_quotes_at_start == 0 ? decoder_->first_stray_quote_line() : 0);
-    out.write_varint(rejected_total_);
-    out.write_varint(rejected_.size());
-    for (const RejectedRow& row : rejected_) {
-      out.write_varint(row.line);
-      out.write_string(row.reason);
-    }
-    out.write_varint(value_issues_.size());
-    for (const ValueIssue& issue : value_issues_) {
-      out.write_varint(issue.count);
-      out.write_string(issue.example);
-      out.write_string(issue.reason);
-      out.write_varint(issue.lines.size());
-      for (uint64_t line : issue.lines) out.write_varint(line);
-    }
-    aggregate_.save(out);
-  };
+  return last || (text_->can_jump() && decoder_->at_record_start());
+}
+
+std::vector<uint8_t> TicketDataset::save_part(bool last) {
+  const std::optional<bool> clean = end_part(last);
+  if (!clean) return {};
   // Counted first, then written into one allocation of that size (StateWriter::counter).
   StateWriter counter = StateWriter::counter();
-  write(counter);
+  write_part(counter, last, *clean);
   StateWriter out;
   out.reserve(counter.size());
-  write(out);
+  write_part(out, last, *clean);
   return out.take();
+}
+
+void TicketDataset::save_part(bool last, size_t piece_bytes, const PartSink& sink) {
+  const std::optional<bool> clean = end_part(last);
+  if (!clean) return;
+  // Counted first, so that the sink knows the whole size with the first piece.
+  StateWriter counter = StateWriter::counter();
+  write_part(counter, last, *clean);
+  const size_t total = counter.size();
+  StateWriter out = StateWriter::streaming(
+      piece_bytes, [&](std::span<const uint8_t> piece) { sink(piece, total); });
+  write_part(out, last, *clean);
+  out.finish();
 }
 
 TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> state,
