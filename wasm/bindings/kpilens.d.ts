@@ -50,8 +50,9 @@ export interface Dataset {
    */
   beginPart(offset: number, line: number): boolean;
   /**
-   * Before the first mergePart (optional): does now what that merge would do first, so that the
-   * merging worker can do it while the other parts are still being read.
+   * Before the first mergePart (optional): does now what that merge would do first (settles this
+   * dataset's total, grows the chunk buffer to about a part's state), so that the merging worker
+   * can do it while the other parts are still being read.
    */
   prepareMerge(): void;
   /**

@@ -143,8 +143,11 @@ class TicketDataset {
   };
   // Optional, before the first merge_part: does now what that merge would do first (builds this
   // dataset's total of the rows so far), so that a driver can do it while the parts are still
-  // being read. Rows fed after it cost a little more (each also feeds that total).
-  void prepare_merge() { aggregate_.settle_total(); }
+  // being read. Rows fed after it cost a little more (each also feeds that total). Returns the
+  // size of this dataset's aggregate as a part's state holds it: about the size of the states to
+  // come when the parts are about as large as what this dataset read (the driver's buffer for
+  // them can be made ready meanwhile too).
+  size_t prepare_merge();
   // Merges the next part's state; `why` says why not when not kMerged. After kSequential this
   // dataset's figures are partly merged: the driver starts over with a sequential read.
   PartMerge merge_part(std::span<const uint8_t> state, std::string& why);

@@ -280,6 +280,13 @@ void TicketDataset::save_part(bool last, size_t piece_bytes, const PartSink& sin
   out.finish();
 }
 
+size_t TicketDataset::prepare_merge() {
+  aggregate_.settle_total();
+  StateWriter counter = StateWriter::counter();
+  aggregate_.save(counter);
+  return counter.size();
+}
+
 TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> state,
                                                    std::string& why) {
   why.clear();
