@@ -4,11 +4,11 @@
 // per chunk.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
-#include <emscripten/val.h>
 
 #include <unistd.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -132,7 +132,8 @@ class Dataset {
   // now (resize zero-fills it): each state is copied into it (mergePart), so its fresh pages
   // (10 µs each on the benchmark's VM: ~9 ms for the weekly report's 3.4 MB) are touched while
   // the helpers finish rather than on the path every merge waits for. No more memory than the
-  // first merge would take anyway, give or take the parts' difference in size.
+  // first merge would take anyway, give or take the parts' difference in size (nothing grown for
+  // a dataset's later files: prepare_merge says 0).
   void prepare_merge() {
     const size_t expected = dataset_.prepare_merge();
     if (buffer_.size() < expected) buffer_.resize(expected);
@@ -208,7 +209,6 @@ class Dataset {
 
   kpilens::TicketDataset dataset_;
   std::vector<char> buffer_;
-  std::vector<uint8_t> state_;
   std::string report_;
 };
 

@@ -94,7 +94,7 @@ export interface KpilensModule {
   heapTop(): number;
   HEAPU8: Uint8Array;
   /** The state the last Dataset.savePart wrote (take it, and set this back to null). */
-  partState: Uint8Array | null;
+  partState?: Uint8Array | null;
 }
 
 export default function createKpilens(options?: { wasmBinary?: ArrayBuffer }): Promise<KpilensModule>;

@@ -206,9 +206,10 @@ export async function feedRange(module, dataset, source, start, end, chunkBytes,
 
 /** The part's state (Dataset.savePart): a new Uint8Array of its own, for the merging worker. */
 function takePartState(module, dataset, last) {
-  dataset.savePart(last);
+  const size = dataset.savePart(last);
   const state = module.partState;
   module.partState = null;
+  if (!state || state.length !== size) throw new Error(`kpilens: a part's state came out wrong (${state?.length} of ${size} bytes)`);
   return state;
 }
 
@@ -293,8 +294,9 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   }
   // What the first merge would do first (settle this dataset's total, grow the buffer the states
   // are copied into), done while the helpers finish their parts (they usually take a little
-  // longer: each also replays the head and saves its state).
-  dataset.prepareMerge();
+  // longer: each also replays the head and saves its state). Not when this part reached the end
+  // (no part comes after it: nothing to merge).
+  if (ownEnd < size) dataset.prepareMerge();
   const parts = await Promise.all(pending);
   const t2 = performance.now();
   result.readMs = t2 - t1;

@@ -27,7 +27,9 @@ StateWriter StateWriter::streaming(size_t piece_bytes, Sink sink) {
   StateWriter out;
   out.piece_bytes_ = piece_bytes < 1 ? 1 : piece_bytes;
   out.sink_ = std::move(sink);
-  out.bytes_.reserve(out.piece_bytes_);
+  // A write is split only when it is a run of bytes (append): a number may end up to 9 bytes
+  // past the piece's size (a varint is 10) before the piece is handed over.
+  out.bytes_.reserve(out.piece_bytes_ + 16);
   return out;
 }
 

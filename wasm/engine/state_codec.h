@@ -34,10 +34,12 @@ class StateWriter {
   // (reserve) instead of a vector doubled up to it, which touches about twice the memory — and a
   // fresh page is a page fault (10 µs each on the benchmark's VM).
   static StateWriter counter() { return StateWriter(true); }
-  // A writer that hands what it wrote to `sink` in pieces of `piece_bytes` (the last one
-  // shorter, on finish()), holding no more than one piece (and one write) at a time: a state of
-  // many MB is written through one buffer that stays in the cache and touches no fresh memory on
-  // the way (the sink copies each piece where it goes: the page's parts, parallel_read.mjs).
+  // A writer that hands what it wrote to `sink` in pieces of `piece_bytes` to `piece_bytes` + 9
+  // (a number is never split; a run of bytes is), the last one possibly shorter (on finish()),
+  // holding no more than one piece at a time: a state of many MB is written through one buffer
+  // that stays in the cache and touches no fresh memory on the way (the sink copies each piece
+  // where it goes: the page's parts, parallel_read.mjs). bytes(), take() and reserve() are for
+  // the other writers.
   using Sink = std::function<void(std::span<const uint8_t> piece)>;
   static StateWriter streaming(size_t piece_bytes, Sink sink);
 
@@ -62,9 +64,10 @@ class StateWriter {
   void write_string(std::string_view text);
   void write_bytes(std::span<const uint8_t> data);
 
-  // A streaming writer: hands the rest to the sink (nothing when nothing is left).
+  // A streaming writer: hands the rest to the sink (nothing when nothing is left). Other writers:
+  // nothing.
   void finish() {
-    if (!bytes_.empty()) hand_over();
+    if (sink_ && !bytes_.empty()) hand_over();
   }
 
   // The bytes written (or counted, or handed over) so far.

@@ -146,7 +146,8 @@ class TicketDataset {
   // being read. Rows fed after it cost a little more (each also feeds that total). Returns the
   // size of this dataset's aggregate as a part's state holds it: about the size of the states to
   // come when the parts are about as large as what this dataset read (the driver's buffer for
-  // them can be made ready meanwhile too).
+  // them can be made ready meanwhile too); 0 when an earlier file has rows (its groups are no
+  // part's).
   size_t prepare_merge();
   // Merges the next part's state; `why` says why not when not kMerged. After kSequential this
   // dataset's figures are partly merged: the driver starts over with a sequential read.

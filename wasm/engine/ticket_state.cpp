@@ -114,7 +114,11 @@ bool TicketGroup::load(StateReader& in) {
 // (sorted), so that two aggregates holding the same groups write the same bytes whatever order
 // their rows came in.
 void TicketAggregate::save(StateWriter& out) const {
-  current_total().save(out);
+  if (settled_total_) {
+    settled_total_->save(out);  // (no copy)
+  } else {
+    merged_total().save(out);
+  }
   no_period_.save(out);
   out.write_varint(lumped_segment_rows);
   const auto periods = period_ids_.in_order();
