@@ -48,8 +48,7 @@ class StateWriter {
       ++counted_;
     } else {
       bytes_.push_back(value);
-      if (bytes_.size() >= piece_bytes_) [[unlikely]]
-        hand_over();
+      check_piece();
     }
   }
   void write_u32(uint32_t value);
