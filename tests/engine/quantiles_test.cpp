@@ -1,6 +1,7 @@
 // quantiles tests: type-7 interpolation worked out by hand, edge sizes, merge, the exact mean, and
 // selection against a full sort.
 #include "quantiles.h"
+#include "state_codec.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -256,4 +257,74 @@ TEST_CASE("Whole ticks crowded into one bucket by an outlier still give exact qu
   for (double p : {0.9, 0.5, 0.999, 1.0, 0.0, 0.25}) {
     CHECK(*q.quantile(p) == type7_by_sorting(values, p));
   }
+}
+
+TEST_CASE("Values fed for their mean alone give the mean, no quantile, and stay so",
+          "[quantiles]") {
+  // (0.5 + 1 + 2 + 4) / 4 = 1.875; −0 counts as +0: (0 + 3) / 2 = 1.5.
+  DurationQuantiles mean_only;
+  for (double v : {0.5, 1.0, 2.0, 4.0}) mean_only.feed_mean_only(v);
+  CHECK(mean_only.mean_only());
+  CHECK(mean_only.count() == 4);
+  CHECK(mean_only.mean() == 1.875);
+  CHECK_FALSE(mean_only.quantile(0.5));
+  CHECK(mean_only.count_below(10) == 0);
+  CHECK_FALSE(mean_only.approximate());
+  DurationQuantiles zero;
+  zero.feed_mean_only(-0.0);
+  zero.feed_mean_only(DurationQuantiles::Prepared(3.0));
+  CHECK(zero.mean() == 1.5);
+
+  // Merged either way with kept values (exact or past the cap: a sketch), the result is mean only,
+  // with the mean of all: (1.875 × 4 + 6 + 10) / 6 = 23.5 / 6.
+  for (uint64_t cap : {uint64_t{100}, uint64_t{1}}) {
+    INFO("cap " << cap);
+    DurationQuantiles kept(cap);
+    kept.feed(6.0);
+    kept.feed(10.0);
+    DurationQuantiles into_kept = kept;
+    into_kept.merge(mean_only);
+    DurationQuantiles into_mean = mean_only;
+    into_mean.merge(kept);
+    for (const DurationQuantiles* q : {&into_kept, &into_mean}) {
+      CHECK(q->mean_only());
+      CHECK(q->count() == 6);
+      CHECK(q->mean() == 23.5 / 6);
+      CHECK_FALSE(q->quantile(0.5));
+    }
+  }
+  // A kept value after one fed for its mean alone is not kept either.
+  DurationQuantiles mixed;
+  mixed.feed(1.0);
+  mixed.feed_mean_only(2.0);
+  mixed.feed(3.0);
+  CHECK(mixed.mean_only());
+  CHECK(mixed.mean() == 2.0);
+  CHECK_FALSE(mixed.quantile(1.0));
+}
+
+TEST_CASE("A mean-only state saves and loads to the same mean and bytes", "[quantiles]") {
+  DurationQuantiles mean_only;
+  for (double v : {0.1, 0.2, 7.0}) mean_only.feed_mean_only(v);
+  kpilens::StateWriter out;
+  mean_only.save(out);
+  for (bool lending : {false, true}) {
+    INFO("lending " << lending);
+    kpilens::StateReader in =
+        lending ? kpilens::StateReader::lending(out.bytes()) : kpilens::StateReader(out.bytes());
+    DurationQuantiles loaded;
+    REQUIRE(loaded.load(in));
+    CHECK(in.at_end());
+    CHECK(loaded.mean_only());
+    CHECK(loaded.count() == 3);
+    CHECK(loaded.mean() == mean_only.mean());
+    kpilens::StateWriter again;
+    loaded.save(again);
+    CHECK(again.bytes() == out.bytes());
+  }
+  // Cut short: refused.
+  std::vector<uint8_t> cut(out.bytes().begin(), out.bytes().end() - 1);
+  kpilens::StateReader short_in(cut);
+  DurationQuantiles refused;
+  CHECK_FALSE(refused.load(short_in));
 }

@@ -31,7 +31,7 @@ constexpr double kSmallestNormal = 0x1p-1022;
 constexpr uint64_t kFractionMask = (uint64_t{1} << 52) - 1;
 constexpr uint8_t kSketchTag = 'D';
 constexpr uint8_t kQuantilesTag = 'Q';
-enum : uint8_t { kExactValues = 0, kSketched = 1, kExactTicks = 2 };
+enum : uint8_t { kExactValues = 0, kSketched = 1, kExactTicks = 2, kMeanOnly = 3 };
 
 // The largest bucket count one step of growth adds beyond what is needed: geometric growth (so a
 // sketch fed in sorted order does not copy its buckets once per new bucket), within the limits.
@@ -469,6 +469,31 @@ __attribute__((noinline)) void DurationQuantiles::feed_slowly(const Prepared& va
   keep(value.value_, !wide_ && value.whole_ticks_, value.ticks_);
 }
 
+void DurationQuantiles::feed_mean_only(double value) {
+  ++count_;
+  sum_.add(value == 0 ? 0.0 : value);
+  if (!mean_only_) [[unlikely]]
+    drop_values();
+}
+
+void DurationQuantiles::feed_mean_only(const Prepared& value) {
+  ++count_;
+  sum_.add(value.addend_);
+  if (!mean_only_) [[unlikely]]
+    drop_values();
+}
+
+KPILENS_RARELY_RUN void DurationQuantiles::drop_values() {
+  mean_only_ = true;
+  wide_ = false;
+  sketch_.reset();
+  lent_ticks_ = {};
+  std::vector<double>().swap(values_);
+  std::vector<uint32_t>().swap(ticks_);
+  std::vector<size_t>().swap(settled_);
+  std::vector<uint32_t>().swap(selected_);
+}
+
 void DurationQuantiles::keep(double value, bool as_ticks, uint32_t ticks) {
   if (as_ticks) [[likely]] {
     ticks_.push_back(ticks);
@@ -481,7 +506,7 @@ void DurationQuantiles::keep(double value, bool as_ticks, uint32_t ticks) {
 }
 
 KPILENS_RARELY_RUN void DurationQuantiles::expect_merges(uint64_t count) {
-  if (sketch_) return;
+  if (sketch_ || mean_only_) return;
   if (count > cap_) {
     spill();
   } else if (count > kept()) {
@@ -497,6 +522,10 @@ KPILENS_RARELY_RUN void DurationQuantiles::merge(const DurationQuantiles& other)
   count_ += other.count_;
   sum_.merge(other.sum_);
   settled_.clear();
+  if (mean_only_ || other.mean_only_) {
+    if (!mean_only_) drop_values();
+    return;
+  }
   // The result depends only on the combined count, as if every value had been fed to one group.
   if (!sketch_ && (other.sketch_ || count_ > cap_)) spill();
   if (sketch_) {
@@ -568,7 +597,7 @@ std::optional<double> DurationQuantiles::mean() const {
 }
 
 std::optional<double> DurationQuantiles::quantile(double q) const {
-  if (count_ == 0) return std::nullopt;
+  if (count_ == 0 || mean_only_) return std::nullopt;
   q = std::clamp(q, 0.0, 1.0);
   double h = static_cast<double>(count_ - 1) * q;
   double below = std::floor(h);
@@ -593,13 +622,19 @@ uint64_t DurationQuantiles::count_below(double limit) const {
 // Saved form: tag 'Q', the cap and the count (varints), then either 2, the exact sum and the kept
 // values as ticks (u32 each, `count` of them, in their current order), or 0, the exact sum and the
 // kept values (f64 each: a group with a value that is no whole tick), or 1, the exact sum and the
-// sketch. Ticks halve a part's state (and copy in and out as they are: no conversion either way).
-// The sum of kept values is written rather than added up again on load: a part's merge (parallel
-// reading) would otherwise redo one exact addition per value, on the path every part waits for.
+// sketch, or 3 and the exact sum alone (mean only: feed_mean_only). Ticks halve a part's state (and
+// copy in and out as they are: no conversion either way). The sum of kept values is written rather
+// than added up again on load: a part's merge (parallel reading) would otherwise redo one exact
+// addition per value, on the path every part waits for.
 KPILENS_RARELY_RUN void DurationQuantiles::save(StateWriter& out) const {
   out.write_u8(kQuantilesTag);
   out.write_varint(cap_);
   out.write_varint(count_);
+  if (mean_only_) {
+    out.write_u8(kMeanOnly);
+    sum_.save(out);
+    return;
+  }
   if (sketch_) {
     out.write_u8(kSketched);
     sum_.save(out);
@@ -647,6 +682,9 @@ KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
       loaded.ticks_.resize(static_cast<size_t>(count));
       if (!in.read_u32s(loaded.ticks_)) return false;
     }
+  } else if (mode == kMeanOnly) {
+    if (!loaded.sum_.load(in)) return false;
+    loaded.mean_only_ = true;
   } else if (mode == kSketched) {
     if (count <= cap) return in.fail();
     loaded.sketch_.emplace();

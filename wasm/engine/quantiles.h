@@ -122,6 +122,13 @@ class DurationQuantiles {
 
   void feed(double value);           // a finite value ≥ 0 (−0 is taken as 0)
   void feed(const Prepared& value);  // feed(value) for the value it was made from
+  // Counts and sums the value without keeping it: for a report that asks for the mean alone
+  // (EngineConfig::figures). From the first such feed on, the object is "mean only" for good, it
+  // keeps no values (nor a sketch), and merging anything into it, or it into anything, gives a mean
+  // only object: quantile() is then nullopt and count_below() 0. The mean is the same either way.
+  void feed_mean_only(double value);
+  void feed_mean_only(const Prepared& value);
+  bool mean_only() const { return mean_only_; }
   void merge(const DurationQuantiles& other);
   // Merges are coming that bring the count to `count` in all: past the cap, switch to the sketch
   // now rather than gather exact values only to spill them; else make room for them at once. The
@@ -176,6 +183,8 @@ class DurationQuantiles {
   void spill();
   // Moves the kept ticks to values_ (from then on every value is kept there).
   void widen();
+  // Forgets every kept value (and the sketch): mean only from now on.
+  void drop_values();
   size_t kept() const { return wide_ ? values_.size() : ticks_.size(); }
   // Every kept value added to `sketch`, or appended to `values`.
   void add_kept_to(DDSketch& sketch) const;
@@ -194,6 +203,7 @@ class DurationQuantiles {
   mutable std::vector<size_t> settled_;
   mutable std::vector<uint32_t> selected_;
   bool wide_ = false;
+  bool mean_only_ = false;
   // Ticks loaded from a lending reader: 4 bytes each, little-endian, in its input (load above).
   std::span<const uint8_t> lent_ticks_;
   std::optional<DDSketch> sketch_;
