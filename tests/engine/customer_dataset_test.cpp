@@ -325,7 +325,7 @@ TEST_CASE("A ticket export alone has a null customers section", "[customers]") {
   Report r(report_for("{}", read_fixture("generic_tickets.csv")));
   REQUIRE(r.valid());
   CHECK(Customers(r).is_null());
-  CHECK(Report::string(r.root()["schema_version"]) == "1.2");
+  CHECK(Report::string(r.root()["schema_version"]) == "1.3");
 }
 
 TEST_CASE("Rows without a customer or a start are rejected with their line", "[customers]") {

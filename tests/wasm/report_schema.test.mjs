@@ -134,6 +134,7 @@ function assertAligned(r) {
     assert.equal(f.rows, f.rows_used + f.rows_filtered + f.rows_rejected, `${f.name}: rows add up`);
   }
   for (const [name, d] of Object.entries(r.distributions)) {
+    if (d === null) continue; // values not kept (config figures)
     assert.equal(d.counts.length, d.upper_bounds.length + 1, `${name}: counts length`);
     assert.equal(d.labels.length, d.counts.length, `${name}: labels length`);
     assert.equal(d.counts.reduce((a, b) => a + b, 0), d.n, `${name}: counts add up to n`);
@@ -227,6 +228,22 @@ test('a config with by and filters gives breakdowns aligned with segments', asyn
   assert.equal(r.input.rows_filtered, 1);
   assert.deepEqual(findKpi(r, 'tickets').breakdowns.channel.value, [2, 2]);
   assert.deepEqual(r.config.filters, [{ column: 'channel', values: ['email', 'chat'] }]);
+});
+
+test('a config with figures gives those KPIs only and null distributions that match the schema', async () => {
+  const r = await report({ 'small.csv': SMALL }, { by: ['channel'], figures: ['fcr', 'csat', 'first_response_time_mean'] });
+  assertValid(r);
+  assertAligned(r);
+  assert.deepEqual(r.config.figures, ['csat', 'fcr', 'first_response_time_mean']);
+  assert.deepEqual(r.kpis.map((k) => k.id), ['csat', 'fcr', 'first_response_time_mean']);
+  assert.equal(r.distributions.resolution_time, null);
+  assert.equal(r.distributions.first_response_time, null);
+  // The replies column is read for fcr: its value issue is counted as in the full report.
+  assert.deepEqual(r.input.value_issues.map((v) => [v.field, v.lines[0].line]), [['replies', 7]]);
+  const asJson = JSON.stringify;
+  const full = await report({ 'small.csv': SMALL }, { by: ['channel'] });
+  for (const k of r.kpis) assert.equal(asJson(k), asJson(findKpi(full, k.id)), k.id);
+  assert.equal(full.config.figures, null);
 });
 
 test('by_if_mapped adds the segments that the first file has', async () => {
@@ -344,7 +361,7 @@ test('orders, events, tickets and answers give a funnel and a health block that 
   const r = await report(files, readFileSync(resolve(folder, 'config.json'), 'utf8'));
   assertValid(r);
   assertAligned(r);
-  assert.equal(r.schema_version, '1.2');
+  assert.equal(r.schema_version, '1.3');
   assert.deepEqual(r.customers.funnel.customers, [4, 1, 1]);
   assert.equal(r.customers.health.scored, 3);
   assert.equal(r.customers.health.components.length, 8);

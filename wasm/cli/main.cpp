@@ -38,6 +38,8 @@ constexpr const char* kUsage =
     "  --filter COL=V1,V2   keep rows whose COL is one of the values (repeatable)\n"
     "  --from DATE          keep tickets created on or after DATE (YYYY-MM-DD)\n"
     "  --to DATE            keep tickets created on or before DATE\n"
+    "  --figures ID,ID      only these ticket figures (ids as in docs/kpis.md, e.g. csat,nps);\n"
+    "                       the columns no such figure needs are not read\n"
     "  --format F           json (default) | csv | text | health-csv (every customer's health "
     "score)\n"
     "  --threads N          read each ticket CSV of 32 MiB or more with N threads (default 1); "
@@ -156,7 +158,8 @@ int main(int argc, char** argv) {
       }
       threads = static_cast<size_t>(n);
     } else if (a == "--grain" || a == "--by" || a == "--map" || a == "--utc-offset" ||
-               a == "--week-start" || a == "--filter" || a == "--from" || a == "--to") {
+               a == "--week-start" || a == "--filter" || a == "--from" || a == "--to" ||
+               a == "--figures") {
       if (!value(v)) return usage_error(a + " needs a value");
       flags.emplace_back(a, v);
     } else if (a.size() > 1 && a[0] == '-' && a != "-") {
@@ -217,6 +220,16 @@ int main(int argc, char** argv) {
         start = comma + 1;
       }
       config.filters.push_back(std::move(filter));
+    } else if (flag == "--figures") {
+      std::vector<std::string> ids;
+      for (size_t start = 0; start <= v.size();) {
+        size_t comma = v.find(',', start);
+        if (comma == std::string::npos) comma = v.size();
+        if (comma > start) ids.push_back(v.substr(start, comma - start));
+        start = comma + 1;
+      }
+      const std::string error = kpilens::select_figures(config, ids);
+      if (!error.empty()) return usage_error("--" + error);
     } else if (flag == "--from" || flag == "--to") {
       std::string json =
           "{\"" + std::string(flag == "--from" ? "date_from" : "date_to") + "\":\"" + v + "\"}";

@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "field_parse.h"
@@ -76,6 +77,11 @@ std::optional<int64_t> parse_day(std::string_view text) {
                                                : (ts->seconds - 86399) / 86400);
 }
 
+void read_figures(Reader& r, const std::vector<std::string>& named, EngineConfig& c) {
+  std::string error = select_figures(c, named);
+  if (!error.empty()) r.errors.push_back(std::move(error));
+}
+
 void read_csat(Reader& r, object obj, CsatSettings& s) {
   for (auto [key, value] : obj) {
     if (key == "scale_min") {
@@ -133,6 +139,30 @@ void read_ces(Reader& r, object obj, CesSettings& s) {
 }
 
 }  // namespace
+
+std::string select_figures(EngineConfig& c, const std::vector<std::string>& named) {
+  if (named.empty()) return "figures: name at least one figure id, or leave figures out for all";
+  const auto& catalogue = ticket_kpi_catalogue();
+  for (const std::string& id : named) {
+    if (std::none_of(catalogue.begin(), catalogue.end(),
+                     [&](const KpiDefinition& def) { return def.id == id; })) {
+      std::string known;
+      for (const KpiDefinition& def : catalogue) {
+        if (!known.empty()) known += ", ";
+        known += def.id;
+      }
+      return "figures: unknown figure '" + id + "' (known: " + known + ")";
+    }
+  }
+  c.figures.clear();
+  for (const KpiDefinition& def : catalogue) {
+    if (std::find(named.begin(), named.end(), def.id) != named.end()) {
+      c.figures.emplace_back(def.id);
+    }
+  }
+  c.kpis.reads = ticket_reads_for(c.figures);
+  return "";
+}
 
 const std::vector<std::string>& default_solved_statuses() {
   static const std::vector<std::string> statuses = {"solved",    "closed",   "resolved", "done",
@@ -680,6 +710,8 @@ ConfigResult parse_config(std::string_view json) {
           r.errors.push_back("decimal_separator must be auto, \".\" or \",\"");
         }
       }
+    } else if (key == "figures") {
+      if (!value.is_null()) read_figures(r, r.strings(value, "figures"), c);
     } else if (key == "solved_statuses") {
       c.solved_statuses = r.strings(value, "solved_statuses");
     } else if (key == "csat") {

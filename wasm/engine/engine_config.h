@@ -47,7 +47,11 @@ struct EngineConfig {
   char delimiter = 0;                        // 0: sniffed
   char decimal_separator = 0;                // 0: ',' when the delimiter is ';', else '.'
   std::vector<std::string> solved_statuses;  // empty: the default list
-  KpiSettings kpis;
+  KpiSettings kpis;                          // kpis.reads follows `figures`
+  // The ticket figures (ticket_kpi_catalogue ids) the report is for, in the catalogue's order and
+  // each once; empty: every one. The report then lists only these, and the rows are read only for
+  // what they need (TicketReads).
+  std::vector<std::string> figures;
   size_t max_rejected_listed = 100;
   size_t inference_rows = 1000;  // rows read before date order is decided
   size_t max_segments = 10000;   // distinct values per segment column before "(other)"
@@ -64,6 +68,10 @@ ConfigResult parse_config(std::string_view json);
 
 // "+02:00", "-0530", "Z" → minutes east of UTC.
 std::optional<int> parse_utc_offset(std::string_view text);
+
+// Sets c.figures (in the catalogue's order) and c.kpis.reads to the figures `named` (catalogue
+// ids); an error message, with c unchanged, when one is unknown or none is named.
+std::string select_figures(EngineConfig& c, const std::vector<std::string>& named);
 
 const std::vector<std::string>& default_solved_statuses();
 

@@ -64,6 +64,14 @@ void write_config(JsonWriter& w, const EngineConfig& c) {
   w.field("grain", grain_name(c.period.grain));
   w.field("week_start", c.period.week_starts_sunday ? "sunday" : "monday");
   w.field("utc_offset_minutes", c.period.utc_offset_minutes);
+  w.key("figures");
+  if (c.figures.empty()) {
+    w.null();
+  } else {
+    w.begin_array();
+    for (const auto& id : c.figures) w.string(id);
+    w.end_array();
+  }
   w.key("by");
   w.begin_array();
   for (const auto& b : c.by) w.string(b);
@@ -263,10 +271,16 @@ void write_input(JsonWriter& w, const TicketDataset& d) {
   w.end_object();
 }
 
+// Null when the values were not kept (`kept`: a figure asked for needs them, TicketReads).
 void write_distribution(JsonWriter& w, std::string_view name, std::string_view unit,
-                        const DurationQuantiles& values, std::initializer_list<double> bounds,
+                        const DurationQuantiles& values, bool kept,
+                        std::initializer_list<double> bounds,
                         std::initializer_list<std::string_view> labels) {
   w.key(name);
+  if (!kept || values.mean_only()) {
+    w.null();
+    return;
+  }
   w.begin_object();
   w.field("unit", unit);
   w.field("n", values.count());
@@ -394,6 +408,10 @@ std::string write_report(TicketDataset& d) {
   w.key("kpis");
   w.begin_array();
   for (const KpiDefinition& def : ticket_kpi_catalogue()) {
+    if (!config.figures.empty() &&
+        std::find(config.figures.begin(), config.figures.end(), def.id) == config.figures.end()) {
+      continue;  // not asked for
+    }
     std::vector<TicketField> inputs = kpi_inputs(def, d);
     bool available = !inputs.empty() && !d.failed();
     std::optional<KpiValue> from_config;
@@ -499,12 +517,13 @@ std::string write_report(TicketDataset& d) {
   // Distributions of the durations over all tickets, in fixed ranges [lower, upper).
   w.key("distributions");
   w.begin_object();
+  const TicketReads& reads = config.kpis.reads;
   write_distribution(w, "resolution_time", "hours", agg.total().resolution.values(),
-                     {1, 4, 8, 24, 48, 72, 168},
+                     reads.resolution_values, {1, 4, 8, 24, 48, 72, 168},
                      {"< 1 h", "1–4 h", "4–8 h", "8–24 h", "1–2 d", "2–3 d", "3–7 d", "≥ 7 d"});
   write_distribution(
       w, "first_response_time", "minutes", agg.total().first_response.values(),
-      {5, 15, 30, 60, 240, 480, 1440},
+      reads.first_response_values, {5, 15, 30, 60, 240, 480, 1440},
       {"< 5 min", "5–15 min", "15–30 min", "30–60 min", "1–4 h", "4–8 h", "8–24 h", "≥ 24 h"});
   w.end_object();
 

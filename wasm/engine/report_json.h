@@ -7,7 +7,7 @@
 
 namespace kpilens {
 
-inline constexpr const char* kReportSchemaVersion = "1.2";
+inline constexpr const char* kReportSchemaVersion = "1.3";
 
 class TicketDataset;
 std::string write_report(TicketDataset& dataset);

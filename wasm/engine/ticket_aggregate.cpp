@@ -201,7 +201,7 @@ __attribute__((always_inline)) inline void TicketAggregate::feed_groups(
     settled_total_->feed(ticket, settings, durations);
   if (period) {
     period_group_at(*period).feed(ticket, settings, durations);
-    if (!ticket.survey_only) ++flow_at(*period).created;
+    if (settings.reads.backlog_flows && !ticket.survey_only) ++flow_at(*period).created;
     if (left_period) ++flow_at(*left_period < *period ? *period : *left_period).solved;
   } else {
     no_period_.feed(ticket, settings, durations);
@@ -265,12 +265,17 @@ KPILENS_RARELY_RUN TicketGroup TicketAggregate::merged_total() const {
   TicketGroup all = no_period_;
   uint64_t first_responses = all.first_response.values().count();
   uint64_t resolutions = all.resolution.values().count();
+  // Room for no values when any group keeps none (a mean only: TicketReads), as the total won't.
+  bool first_responses_kept = !all.first_response.values().mean_only();
+  bool resolutions_kept = !all.resolution.values().mean_only();
   for (const TicketGroup& group : period_groups_) {
     first_responses += group.first_response.values().count();
     resolutions += group.resolution.values().count();
+    first_responses_kept = first_responses_kept && !group.first_response.values().mean_only();
+    resolutions_kept = resolutions_kept && !group.resolution.values().mean_only();
   }
-  all.first_response.expect_merges(first_responses);
-  all.resolution.expect_merges(resolutions);
+  if (first_responses_kept) all.first_response.expect_merges(first_responses);
+  if (resolutions_kept) all.resolution.expect_merges(resolutions);
   for (const TicketGroup& group : period_groups_) all.merge(group);
   return all;
 }

@@ -19,6 +19,26 @@ namespace kpilens {
 
 namespace {
 
+// The mapping less the columns that no figure asked for reads (TicketReads). The columns every
+// report reads stay: the id and customer (joins), created at (periods, the date range), and the
+// breakdown and filter columns, which are not fields.
+ColumnMapping columns_read(const ColumnMapping& mapping, const TicketReads& reads) {
+  ColumnMapping m = mapping;
+  const auto drop = [&](bool read, std::initializer_list<TicketField> fields) {
+    if (read) return;
+    for (TicketField f : fields) m.fields[static_cast<size_t>(f)].column = -1;
+  };
+  using F = TicketField;
+  drop(reads.csat, {F::kCsat});
+  drop(reads.nps, {F::kNps});
+  drop(reads.ces, {F::kCes});
+  drop(reads.cost, {F::kCost});
+  drop(reads.contacts, {F::kReplies, F::kReopens, F::kFirstContactResolved});
+  drop(reads.solved, {F::kStatus, F::kSolvedAt, F::kResolutionDuration});
+  drop(reads.first_response, {F::kFirstResponseAt, F::kFirstResponseDuration});
+  return m;
+}
+
 std::string quoted_excerpt(std::string_view cell) {
   std::string_view t = trim(cell);
   if (t.size() > 40) return "'" + std::string(t.substr(0, 40)) + "…'";
@@ -468,6 +488,11 @@ KPILENS_RARELY_RUN void TicketDataset::on_header(std::span<const std::string_vie
   }
   MappingResult mapped = map_columns(file.headers, overrides, preset);
   file.mapping = mapped.mapping;
+  // Customer-success input reads its customers' tickets whole (the health score's ticket
+  // components): the figures asked for are the tickets' only.
+  file.reading = file.kind == DatasetKind::kTickets && !customers_->notes_tickets()
+                     ? columns_read(file.mapping, config_.kpis.reads)
+                     : file.mapping;
   if (!mapped.errors.empty()) {
     std::string joined;
     for (const auto& e : mapped.errors) joined += (joined.empty() ? "" : "; ") + e;
@@ -688,7 +713,7 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   }
   ticket_rows_seen_ = true;
   auto cell_at = [&](int column) { return cell_of(fields, column); };
-  const ColumnMapping& m = file.mapping;
+  const ColumnMapping& m = file.reading;
   auto cell = [&](TicketField f) { return cell_at(m[f].column); };
 
   // An answer waiting for a ticket that is filtered out is not counted either.
@@ -839,7 +864,7 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   }
 
   std::optional<int64_t> left_period;
-  if (t.solved && period) {
+  if (t.solved && period && config_.kpis.reads.backlog_flows) {
     left_period = t.solved_at ? period_index(*t.solved_at, config_.period) : *period;
   }
   for (size_t i = 0; i < file.segment_columns.size(); ++i) {
@@ -883,7 +908,7 @@ void TicketDataset::offer_ticket_to_customer(std::string_view customer,
 KPILENS_ROW_PATH_INLINE void TicketDataset::read_ratings(TicketRecord& t,
                                                          std::span<const std::string_view> fields,
                                                          uint64_t line) {
-  const ColumnMapping& m = files_.back().mapping;
+  const ColumnMapping& m = files_.back().reading;
   auto cell = [&](TicketField f) { return cell_of(fields, m[f].column); };
   const KpiSettings& k = config_.kpis;
   // A blank cell is no rating (parse_rating would say Rating{}), which t, fresh, already holds.

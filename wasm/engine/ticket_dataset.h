@@ -61,6 +61,9 @@ struct FileSummary {
   std::optional<std::string> error;  // the file could not be read at all
   std::vector<std::string> headers;
   ColumnMapping mapping;
+  // What the rows are read through: the mapping less the columns no figure asked for reads
+  // (KpiSettings::reads); the mapping itself for a file that is not a ticket export.
+  ColumnMapping reading;
   CustomerMapping customer_mapping;  // customer-success kinds (customer_dataset.h)
   DateOrder date_order = DateOrder::kMonthFirst;
   bool date_order_inferred = false;

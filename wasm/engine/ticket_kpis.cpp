@@ -199,12 +199,17 @@ void TicketGroup::feed(const TicketRecord& t, const KpiSettings& settings,
   if (t.nps) nps.feed(*t.nps, settings.nps);
   if (t.ces) ces.feed(*t.ces, settings.ces);
   first_contact.feed(t);
+  const TicketReads& reads = settings.reads;
   if (durations) {
-    if (durations->first_response) first_response.feed(*durations->first_response);
-    if (durations->resolution) resolution.feed(*durations->resolution);
+    if (durations->first_response) {
+      first_response.feed(*durations->first_response, reads.first_response_values);
+    }
+    if (durations->resolution) resolution.feed(*durations->resolution, reads.resolution_values);
   } else {
-    if (t.first_response_minutes) first_response.feed(*t.first_response_minutes);
-    if (t.resolution_hours) resolution.feed(*t.resolution_hours);
+    if (t.first_response_minutes) {
+      first_response.feed(*t.first_response_minutes, reads.first_response_values);
+    }
+    if (t.resolution_hours) resolution.feed(*t.resolution_hours, reads.resolution_values);
   }
 }
 
@@ -226,6 +231,33 @@ KPILENS_RARELY_RUN void TicketGroup::merge(const TicketGroup& o) {
 void TicketGroup::finish() {
   first_response.finish();
   resolution.finish();
+}
+
+KPILENS_RARELY_RUN TicketReads ticket_reads_for(std::span<const std::string> figures) {
+  if (figures.empty()) return TicketReads{};
+  const auto any = [&](std::initializer_list<std::string_view> ids) {
+    for (const std::string& figure : figures) {
+      for (std::string_view id : ids) {
+        if (figure == id) return true;
+      }
+    }
+    return false;
+  };
+  TicketReads r;
+  r.csat = any({"csat", "csat_score", "happiness_score", "survey_response_rate"});
+  r.nps = any({"nps"});
+  r.ces = any({"ces"});
+  r.cost = any({"cost_per_ticket"});
+  r.contacts = any({"fcr", "fcr_all_tickets", "one_touch_rate", "reopen_rate"});
+  r.solved = any({"survey_response_rate", "fcr", "fcr_all_tickets", "one_touch_rate", "reopen_rate",
+                  "resolution_time_mean", "resolution_time_median", "resolution_time_p90",
+                  "resolution_rate", "backlog"});
+  r.first_response =
+      any({"first_response_time_mean", "first_response_time_median", "first_response_time_p90"});
+  r.first_response_values = any({"first_response_time_median", "first_response_time_p90"});
+  r.resolution_values = any({"resolution_time_median", "resolution_time_p90"});
+  r.backlog_flows = any({"backlog"});
+  return r;
 }
 
 const std::vector<KpiDefinition>& ticket_kpi_catalogue() {

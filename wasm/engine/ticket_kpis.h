@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +37,27 @@ struct TicketRecord {
   std::optional<double> cost;
 };
 
+// What the ticket rows are read for: everything, unless the config names the figures it wants
+// (EngineConfig::figures); then only the columns and the values those figures need (docs/report.md
+// "figures"): a column no asked figure reads is left unread (its cells are not parsed, nor counted
+// as value issues), durations asked for their mean alone are counted and summed without being kept.
+struct TicketReads {
+  bool csat = true;            // the CSAT column
+  bool nps = true;             // the NPS column
+  bool ces = true;             // the CES column
+  bool cost = true;            // the cost column
+  bool contacts = true;        // replies, reopens, first contact resolved
+  bool solved = true;          // status, solved at, resolution duration (whether and when solved)
+  bool first_response = true;  // first response at or duration
+  bool first_response_values = true;  // its values kept (median, p90, the distribution)
+  bool resolution_values = true;      // the resolution times kept (median, p90, the distribution)
+  bool backlog_flows = true;          // created and solved per period (backlog)
+};
+
+// The reads for the figures with these ids (ticket_kpi_catalogue); all of them when `figures` is
+// empty. The ids must be the catalogue's.
+TicketReads ticket_reads_for(std::span<const std::string> figures);
+
 struct KpiSettings {
   CsatSettings csat;
   NpsSettings nps;
@@ -44,6 +67,7 @@ struct KpiSettings {
   // Not configured: set by the report from the whole dataset, so every period and segment uses the
   // same survey response rate denominator (surveys offered when the export records offers).
   bool survey_offers_known = false;
+  TicketReads reads;  // from EngineConfig::figures
 };
 
 // Resolved on first contact: exactly one agent reply and never reopened (or the export's own
@@ -65,8 +89,22 @@ class FirstContactAccumulator {
 
 class DurationAccumulator {
  public:
-  void feed(double value) { values_.feed(value); }
-  void feed(const DurationQuantiles::Prepared& value) { values_.feed(value); }
+  // `keep`: keep the value (for quantiles), or count and sum it only (DurationQuantiles::
+  // feed_mean_only).
+  void feed(double value, bool keep) {
+    if (keep) [[likely]] {
+      values_.feed(value);
+    } else {
+      values_.feed_mean_only(value);
+    }
+  }
+  void feed(const DurationQuantiles::Prepared& value, bool keep) {
+    if (keep) [[likely]] {
+      values_.feed(value);
+    } else {
+      values_.feed_mean_only(value);
+    }
+  }
   void merge(const DurationAccumulator& other) { values_.merge(other.values_); }
   // See DurationQuantiles::expect_merges.
   void expect_merges(uint64_t count) { values_.expect_merges(count); }
