@@ -93,6 +93,9 @@ TEST_CASE("The config's figures are catalogue ids, kept in catalogue order", "[f
   REQUIRE(unknown.errors.size() == 1);
   CHECK(unknown.errors[0].find("unknown figure 'sla'") != std::string::npos);
   CHECK(unknown.errors[0].find("resolution_time_median") != std::string::npos);  // lists the ids
+  // A value of the wrong type is one error.
+  CHECK(parse_config(R"({"figures": 5})").errors ==
+        std::vector<std::string>{"figures must be a string"});
   ConfigResult none = parse_config(R"({"figures": []})");
   REQUIRE(none.errors.size() == 1);
   CHECK(none.errors[0].find("at least one") != std::string::npos);
@@ -133,7 +136,38 @@ TEST_CASE("Each figure asked for alone is the full report's, on every ticket fix
   }
 }
 
-TEST_CASE("The benchmark's weekly figures are the full report's, read in parts too", "[figures]") {
+TEST_CASE("Each figure asked for alone is the full report's when survey answers join tickets",
+          "[figures]") {
+  // Survey files are read before the tickets they join (by ticket id, or by requester email): the
+  // answers' ratings feed the tickets' groups whatever the ticket columns read.
+  using Files = std::vector<std::pair<std::string, std::string>>;
+  const Files by_id = {{"survey.csv", read_fixture("presets/join_survey.csv")},
+                       {"tickets.csv", read_fixture("presets/join_tickets.csv")}};
+  const Files by_email = {{"answers.csv", read_fixture("join/answers_by_email.csv")},
+                          {"tickets.csv", read_fixture("join/tickets_with_requester.csv")}};
+  const auto report = [](const std::string& config, const Files& files) {
+    TicketDataset dataset(config);
+    for (const auto& [name, bytes] : files) test::feed_file(dataset, name, bytes);
+    return Report(dataset.report_json());
+  };
+  for (const Files* files : {&by_id, &by_email}) {
+    for (const auto& [name, bytes] : *files) REQUIRE_FALSE(bytes.empty());
+    const std::string config = R"("by_if_mapped": ["channel"])";
+    const Report full = report("{" + config + "}", *files);
+    REQUIRE(full.valid());
+    REQUIRE(full.n("csat") > 0);
+    for (const KpiDefinition& def : ticket_kpi_catalogue()) {
+      const std::string id(def.id);
+      INFO(files->front().first << ": " << id);
+      const Report one = report(with_figures(config, {id}), *files);
+      CHECK(json_of(one.kpi(id)) == json_of(full.kpi(id)));
+      CHECK(json_of(one.root()["input"]["join"]) == json_of(full.root()["input"]["join"]));
+    }
+  }
+}
+
+TEST_CASE("The benchmark's weekly figures are the full report's; only the kept values show",
+          "[figures]") {
   const std::string bytes = read_fixture("generic_tickets.csv");
   const Report full(report_for(R"({"by": ["channel"]})", bytes));
   const Report weekly(report_for(with_figures(R"("by": ["channel"])", kWeekly), bytes));

@@ -298,9 +298,21 @@ TEST_CASE("Values fed for their mean alone give the mean, no quantile, and stay 
   mixed.feed(1.0);
   mixed.feed_mean_only(2.0);
   mixed.feed(3.0);
+  mixed.feed(DurationQuantiles::Prepared(4.0));
   CHECK(mixed.mean_only());
-  CHECK(mixed.mean() == 2.0);
+  CHECK(mixed.mean() == 2.5);
   CHECK_FALSE(mixed.quantile(1.0));
+  CHECK(mixed.count_below(10) == 0);
+  // Past the cap too: no sketch either.
+  DurationQuantiles capped(2);
+  capped.feed_mean_only(1.0);
+  for (double v : {2.0, 3.0, 4.0}) capped.feed(v);
+  CHECK(capped.mean_only());
+  CHECK_FALSE(capped.approximate());
+  CHECK(capped.mean() == 2.5);
+  kpilens::StateWriter saved;
+  capped.save(saved);
+  CHECK(saved.size() < 40);  // the count and the sum, no values
 }
 
 TEST_CASE("A mean-only state saves and loads to the same mean and bytes", "[quantiles]") {

@@ -711,7 +711,11 @@ ConfigResult parse_config(std::string_view json) {
         }
       }
     } else if (key == "figures") {
-      if (!value.is_null()) read_figures(r, r.strings(value, "figures"), c);
+      const size_t errors = r.errors.size();
+      std::vector<std::string> named;
+      if (!value.is_null()) named = r.strings(value, "figures");
+      // (A value of the wrong type is one error, r.strings's.)
+      if (!value.is_null() && r.errors.size() == errors) read_figures(r, named, c);
     } else if (key == "solved_statuses") {
       c.solved_statuses = r.strings(value, "solved_statuses");
     } else if (key == "csat") {

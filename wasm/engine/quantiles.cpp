@@ -462,6 +462,7 @@ void DurationQuantiles::feed(const Prepared& value) {
 }
 
 __attribute__((noinline)) void DurationQuantiles::feed_slowly(const Prepared& value) {
+  if (mean_only_) return;  // (kept no more: counted and summed)
   if (sketch_) {
     sketch_->add(value.value_);
     return;
@@ -495,6 +496,9 @@ KPILENS_RARELY_RUN void DurationQuantiles::drop_values() {
 }
 
 void DurationQuantiles::keep(double value, bool as_ticks, uint32_t ticks) {
+  // A mean-only object has no room for a tick (its vectors were released), so every feed of one
+  // comes here, past its counting and summing: nothing more to do.
+  if (mean_only_) return;
   if (as_ticks) [[likely]] {
     ticks_.push_back(ticks);
   } else {
