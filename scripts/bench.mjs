@@ -7,7 +7,9 @@
 // Files are made by scripts/gen.mjs (fixed seed) in a temporary directory, never in the repository, and
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
 // caches or heap), and the runs alternate the engines' order (forward, then backward…). What is timed:
-//   wasm     reportFromFiles() in Node; loading and compiling the module is not timed
+//   wasm     reportFromFiles() in Node, for the weekly figures (the config's `figures`: the engine reads
+//            only what they need); loading and compiling the module is not timed
+//   wasm-full the same for the full report (every figure: no `figures`)
 //   wasm-ref the same with another build of the module (KPILENS_WASM_REF: its Node glue); only when that
 //            is set, so that a change to the engine is judged against the build before it in one run
 //   wasm-parallel  reportFromFilesParallel() on N threads: this one and N − 1 worker_threads started
@@ -16,7 +18,7 @@
 //   page     the served page (dist/site) in Debian's Chromium, a fresh browser each run: from the file
 //            input's change event (the file given by path, as a user picks it) until the report is painted;
 //            the page load is not timed, the file comes PAGE_SETTLE_MS after it (scripts/lib/page_run.mjs)
-//   cli      the wall time of the whole `kpilens report --grain week FILE` process
+//   cli      the wall time of the whole `kpilens report --grain week --figures … FILE` process
 //   papa     Papa Parse streaming the file (`chunk`) + the aggregation in plain JS (scripts/lib/papa_weekly.mjs)
 //   duckdb-wasm  registering the file + the query; instantiating DuckDB-WASM is not timed
 //   duckdb   the query in native DuckDB (@duckdb/node-api), SET threads = 1; opening DuckDB is not timed
@@ -26,9 +28,10 @@
 // cold first pass measures the compiler as much as the engine. The page warms its own engine when it opens
 // (web/worker.js), before the file comes; the CLI needs none, native DuckDB is warmed like the others.
 // All engines must agree on every weekly figure (relative 1e-9, counts and medians exactly), or the
-// benchmark fails. Peers compute only the seven figures; our engine computes its whole report (the page:
-// with its breakdowns by channel, agent, team and priority), and the page checks that the trend table it
-// shows holds the report's weekly ticket counts.
+// benchmark fails. Peers compute only the seven figures, and so do wasm, wasm-parallel and cli (their report
+// lists those alone); wasm-full computes the whole report, and the page its own (every figure, with
+// breakdowns by channel, agent, team and priority), and the page checks that the trend table it shows holds
+// the report's weekly ticket counts.
 //
 // The engines and how each is run: scripts/lib/bench_engines.mjs.
 //
@@ -47,7 +50,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CHROMIUM, CLI, ENGINES, FIGURES, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, differences, inWorker,
+  CHROMIUM, CLI, ENGINES, FIGURES, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
+  inWorker,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
 
@@ -215,6 +219,15 @@ async function tableSection(o, dir, engines) {
     lines.push('', `The page's median run: ${part('engineSeconds')} s from the file to the worker's report in the page, ` +
       `${part('renderSeconds')} s rendering it, ${part('paintSeconds')} s to the next painted frame.`);
   }
+  const ourIds = new Set(['wasm', 'wasm-ref', 'wasm-parallel', 'cli']);
+  const ourLabels = engines.filter((e) => ourIds.has(e.id)).map((e) => e.label).join(', ');
+  let asked = WEEKLY_CONFIG.figures
+    ? `Asked for: ${ourLabels} compute the weekly figures alone (config figures: ${WEEKLY_CONFIG.figures.join(', ')}; ` +
+      'the engine reads only what they need, docs/report.md), as the peers do'
+    : `Asked for: ${ourLabels} compute the full report (KPILENS_BENCH_FULL=1: every ticket figure, the distributions)`;
+  if (engines.some((e) => e.id === 'wasm-full')) asked += '; kpilens wasm, every figure computes the full report (every ticket figure, the distributions)';
+  if (engines.some((e) => e.id === 'page')) asked += '; the page its own full report, with breakdowns';
+  lines.push('', `${asked}.`);
   lines.push('', 'Timed: wasm = reportFromFiles (module load excluded); page = the file input\'s change event until the',
     `report is painted (page load excluded; the file comes ${PAGE_SETTLE_MS} ms after it); CLI = whole process; Papa Parse =`,
     'parse + aggregation; DuckDB-WASM = register + query (instantiate excluded); DuckDB = query (open excluded).',
@@ -325,8 +338,8 @@ async function memorySection(o, dir, engines) {
     lines.push(`- ${engine.label}: ${sizes[1][0]} ÷ ${sizes[0][0]} = ${ratio.toFixed(2)}, ${change} ` +
       `(target: within 10 % — ${Math.abs(ratio - 1) <= 0.1 ? 'met' : 'not met'})${used}`);
   }
-  lines.push('', 'The Node run computes the weekly report; the page its default report (breakdowns by channel, agent, team,',
-    'priority). What the memory holds: README, "Benchmark".');
+  lines.push('', 'The Node run computes the weekly figures (config figures, as in the engine table); the page its default',
+    'report (every figure, breakdowns by channel, agent, team, priority). What the memory holds: README, "Benchmark".');
   return lines;
 }
 

@@ -57,6 +57,15 @@ export const FIGURES = [
   ['fcr', 'fcr', 'fcr', false],
 ];
 
+// What our engines are asked for: the weekly report's figures alone (the config's `figures`, the CLI's
+// --figures), as the peers' SQL and JS compute those alone. The engine then reads only the columns these
+// figures need and keeps the resolution times (for the median) but not the first response times (their
+// mean alone is asked for): docs/report.md "figures". wasm-full times the full report (every figure)
+// beside it. KPILENS_BENCH_FULL=1 has wasm, wasm-ref, wasm-parallel and cli compute the full report too, as
+// before the config had figures: to compare with a reference build that does not know them.
+export const FULL_CONFIG = { grain: 'week' };
+export const WEEKLY_CONFIG = process.env.KPILENS_BENCH_FULL === '1' ? FULL_CONFIG : { grain: 'week', figures: FIGURES.map(([, id]) => id) };
+
 // --- engines: each runs in its own process ---------------------------------------------------------
 
 /** Runs `node bench_engines.mjs --worker ID FILE OPTIONS` and returns what the worker printed. */
@@ -72,7 +81,8 @@ export function inWorker(id, options = {}) {
 
 function runCli(file) {
   const time = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', '%M'] : [];
-  const argv = [...time, CLI, 'report', '--grain', 'week', file];
+  const figures = WEEKLY_CONFIG.figures ? ['--figures', WEEKLY_CONFIG.figures.join(',')] : [];
+  const argv = [...time, CLI, 'report', '--grain', 'week', ...figures, file];
   const start = process.hrtime.bigint();
   const child = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -83,6 +93,7 @@ function runCli(file) {
 
 export const ENGINES = [
   { id: 'wasm', label: 'kpilens wasm (Node)', run: inWorker('wasm') },
+  { id: 'wasm-full', label: 'kpilens wasm, every figure (Node)', run: inWorker('wasm-full') },
   { id: 'wasm-ref', label: 'kpilens wasm, reference build (KPILENS_WASM_REF)', run: inWorker('wasm-ref') },
   { id: 'wasm-parallel', label: `kpilens wasm, ${availableParallelism()} threads (Node: this one and ${availableParallelism() - 1} worker_thread${availableParallelism() === 2 ? '' : 's'})`, run: inWorker('wasm-parallel') },
   { id: 'page', label: 'kpilens page (Chromium)', run: inWorker('page') },
@@ -94,12 +105,12 @@ export const ENGINES = [
 
 // --- workers ------------------------------------------------------------------------------------------
 
-async function wasmRun(modulePath, file, options) {
+async function wasmRun(modulePath, file, options, config = WEEKLY_CONFIG) {
   const { loadEngine, reportFromFiles } = await import('../../wasm/bindings/node_engine.mjs');
   const engine = await loadEngine(modulePath);
-  await warmUp(options, (warmFile) => reportFromFiles([warmFile], { grain: 'week' }));
+  await warmUp(options, (warmFile) => reportFromFiles([warmFile], config));
   const start = process.hrtime.bigint();
-  const text = await reportFromFiles([file], { grain: 'week' });
+  const text = await reportFromFiles([file], config);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop() };
 }
@@ -107,6 +118,7 @@ async function wasmRun(modulePath, file, options) {
 const WORKERS = {
   wasm: (file, options) => wasmRun(WASM, file, options),
   'wasm-ref': (file, options) => wasmRun(WASM_REF, file, options),
+  'wasm-full': (file, options) => wasmRun(WASM, file, options, FULL_CONFIG),
 
   // N = the cores: the file read in parts by this thread and N − 1 worker_threads (node_engine.mjs
   // reportFromFilesParallel).
@@ -125,12 +137,12 @@ const WORKERS = {
       // instantiate the module this thread compiled: V8 shares the optimised code between them.
       await warmUp(options, async (warmFile) => {
         const warmStats = {};
-        await reportFromFilesParallel([warmFile], { grain: 'week' }, { readers, modulePath: WASM, minParallelBytes: 0, stats: warmStats });
+        await reportFromFilesParallel([warmFile], WEEKLY_CONFIG, { readers, modulePath: WASM, minParallelBytes: 0, stats: warmStats });
         if (warmStats.restarted || warmStats.files[0].fallback) throw new Error(`wasm-parallel: the warm-up was read sequentially (${warmStats.restarted ?? warmStats.files[0].fallback})`);
       });
       const stats = {};
       const start = process.hrtime.bigint();
-      const text = await reportFromFilesParallel([file], { grain: 'week' }, { readers, modulePath: WASM, stats });
+      const text = await reportFromFilesParallel([file], WEEKLY_CONFIG, { readers, modulePath: WASM, stats });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       if (stats.restarted || stats.files[0].fallback) throw new Error(`wasm-parallel: read sequentially (${stats.restarted ?? stats.files[0].fallback})`);
       return {
