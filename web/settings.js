@@ -43,6 +43,11 @@ export const UNITS = ['milliseconds', 'seconds', 'minutes', 'hours', 'days'];
 
 // Config keys the page builds from its own state; an imported config's other keys pass through as they are.
 const MANAGED_KEYS = new Set(['grain', 'by', 'by_if_mapped', 'mapping', 'units', 'files', 'customers']);
+// Config keys the page leaves out of an imported config, with why: `figures` narrows the report to some
+// KPIs (the command line's --figures), and the page shows every one (its distributions too).
+const PAGE_IGNORED_KEYS = new Map([
+  ['figures', 'The config names some figures only (figures): the page shows every figure, so it left that out.'],
+]);
 const INPUT_KEYS = new Set(['mapping', 'units']);
 
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -137,7 +142,8 @@ export function importConfig(settings, imported) {
   const notes = [];
   next.extra = {};
   for (const [key, value] of Object.entries(imported)) {
-    if (!MANAGED_KEYS.has(key)) next.extra[key] = value;
+    if (PAGE_IGNORED_KEYS.has(key)) notes.push(PAGE_IGNORED_KEYS.get(key));
+    else if (!MANAGED_KEYS.has(key)) next.extra[key] = value;
   }
   next.by = asList(imported.by);
   next.byIfMapped = asList(imported.by_if_mapped);

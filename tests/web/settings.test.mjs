@@ -70,6 +70,15 @@ test('a config the page exported comes back unchanged through import', () => {
   assert.deepEqual(configFor(next, grain), exported);
 });
 
+test('an imported config\'s figures are left out with a note: the page shows every figure', () => {
+  const { settings: next, notes } = importConfig(settingsOf('tickets.csv'), { grain: 'week', figures: ['csat', 'nps'], csat: { threshold: 5 } });
+  const config = configFor(next, 'week');
+  assert.equal(config.figures, undefined);
+  assert.deepEqual(config.csat, { threshold: 5 });
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /figures/);
+});
+
 test('values of the wrong type are passed on for the engine to report', () => {
   const { settings: next } = importConfig(settingsOf('tickets.csv'), { mapping: 'agent=Handler', units: ['hours'] });
   const config = configFor(next, 'week');
