@@ -121,7 +121,7 @@ class TicketDataset::Sink : public CsvRecordSink {
   TicketDataset& owner_;
 };
 
-TicketDataset::TicketDataset(std::string_view config_json) {
+KPILENS_RARELY_RUN TicketDataset::TicketDataset(std::string_view config_json) {
   ConfigResult parsed = parse_config(config_json);
   config_ = std::move(parsed.config);
   errors_ = std::move(parsed.errors);
@@ -129,7 +129,7 @@ TicketDataset::TicketDataset(std::string_view config_json) {
   setup();
 }
 
-TicketDataset::TicketDataset(EngineConfig config) : config_(std::move(config)) {
+KPILENS_RARELY_RUN TicketDataset::TicketDataset(EngineConfig config) : config_(std::move(config)) {
   setup();
 }
 
