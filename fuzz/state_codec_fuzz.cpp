@@ -3,6 +3,7 @@
 // which — as a worker would receive them. load() must never crash; a state it accepts must answer
 // every query, merge with a state fed here, and save to bytes that load again and save to the same
 // bytes. A part state merged into a dataset must leave a dataset that writes its report.
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -101,23 +102,49 @@ void fuzz_aggregate(std::span<const uint8_t> bytes) {
   KPILENS_FUZZ_CHECK(saved(again) == first);
 }
 
+// The bytes of a span as a StateSource (the bindings' is the JS array a state arrived in).
+class SpanSource final : public kpilens::StateSource {
+ public:
+  explicit SpanSource(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+  size_t size() const override { return bytes_.size(); }
+  void copy(size_t offset, size_t count, uint8_t* to) const override {
+    KPILENS_FUZZ_CHECK(offset <= bytes_.size() && count <= bytes_.size() - offset);
+    std::copy_n(bytes_.data() + offset, count, to);
+  }
+
+ private:
+  std::span<const uint8_t> bytes_;
+};
+
 // A dataset that read a small head (its header and the rows the date order needs), as the merging
-// worker has; the bytes as the next part's state.
-void fuzz_part(std::span<const uint8_t> bytes) {
+// worker has; the bytes as the next part's state, merged from memory and, into another such
+// dataset, through a pulling reader's window of `window` bytes (the bindings' way): the two must
+// agree on the outcome and on the report.
+void fuzz_part(std::span<const uint8_t> bytes, size_t window) {
   kpilens::EngineConfig config;
   config.by = {"channel"};
   config.delimiter = ',';
   config.inference_rows = 2;
-  kpilens::TicketDataset dataset(config);
-  dataset.begin_file("input.csv");
   std::string head = "Id,Created at,Solved at,Status,Via,Replies\n";
   while (head.size() < 9000) head += "1,2024-01-02 10:00:00,2024-01-03 10:00:00,Solved,email,2\n";
-  dataset.feed(head);
-  KPILENS_FUZZ_CHECK(dataset.part_refusal().empty());
-  std::string why;
-  if (dataset.merge_part(bytes, why) != kpilens::TicketDataset::PartMerge::kCorrupt) {
-    (void)dataset.report_json();
+  const SpanSource source(bytes);
+  std::vector<uint8_t> window_bytes(window);
+  std::string reports[2];
+  kpilens::TicketDataset::PartMerge results[2];
+  for (int pulling = 0; pulling < 2; ++pulling) {
+    kpilens::TicketDataset dataset(config);
+    dataset.begin_file("input.csv");
+    dataset.feed(head);
+    KPILENS_FUZZ_CHECK(dataset.part_refusal().empty());
+    std::string why;
+    results[pulling] =
+        pulling ? dataset.merge_part(source, window_bytes, why) : dataset.merge_part(bytes, why);
+    if (results[pulling] != kpilens::TicketDataset::PartMerge::kCorrupt) {
+      reports[pulling] = dataset.report_json();
+    }
   }
+  KPILENS_FUZZ_CHECK(results[0] == results[1]);
+  KPILENS_FUZZ_CHECK(reports[0] == reports[1]);
 }
 
 template <class T>
@@ -146,7 +173,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fuzz_aggregate(bytes);
       break;
     case 4:
-      fuzz_part(bytes);
+      fuzz_part(bytes, 1 + kind / 5);
       break;
     default:
       fuzz_state<kpilens::DurationQuantiles>(bytes);

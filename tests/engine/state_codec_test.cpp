@@ -3,6 +3,7 @@
 // originals gives; truncated or corrupted, they are refused or load as a usable state.
 #include "state_codec.h"
 
+#include <algorithm>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -15,12 +16,15 @@
 
 #include "exact_sum.h"
 #include "quantiles.h"
+#include "vector_source.h"
 
 using kpilens::DDSketch;
 using kpilens::DurationQuantiles;
 using kpilens::ExactSum;
+using kpilens::LentBytes;
 using kpilens::StateReader;
 using kpilens::StateWriter;
+using kpilens::VectorSource;
 
 namespace {
 
@@ -222,36 +226,103 @@ TEST_CASE("StateReader reads back every encoding at its limits", "[state_codec]"
   out.write_bytes(blob);
 
   const Bytes bytes = out.take();
-  StateReader in(bytes);
-  uint8_t u8 = 0;
-  uint64_t u64 = 0;
-  REQUIRE(in.read_u8(u8));
-  CHECK(u8 == 0xFE);
-  REQUIRE(in.read_u64(u64));
-  CHECK(u64 == 0x0102030405060708);
-  for (uint64_t v : unsigned_values) {
-    REQUIRE(in.read_varint(u64));
-    CHECK(u64 == v);
+  // A reader of the bytes in memory, and pulling readers through windows from one byte (every
+  // read straddles a refill or outgrows the window) to more than the whole.
+  const VectorSource source(bytes);
+  std::vector<size_t> windows{0};
+  for (size_t w = 1; w <= 20; ++w) windows.push_back(w);
+  windows.push_back(bytes.size() + 5);
+  for (size_t window_size : windows) {
+    INFO("window " << window_size);
+    Bytes window(window_size);
+    StateReader in = window_size == 0 ? StateReader(bytes) : StateReader::pulling(source, window);
+    uint8_t u8 = 0;
+    uint64_t u64 = 0;
+    REQUIRE(in.read_u8(u8));
+    CHECK(u8 == 0xFE);
+    REQUIRE(in.read_u64(u64));
+    CHECK(u64 == 0x0102030405060708);
+    for (uint64_t v : unsigned_values) {
+      REQUIRE(in.read_varint(u64));
+      CHECK(u64 == v);
+    }
+    for (int64_t v : signed_values) {
+      int64_t s = 0;
+      REQUIRE(in.read_svarint(s));
+      CHECK(s == v);
+    }
+    for (double v : doubles) {
+      double d = 0;
+      REQUIRE(in.read_f64(d));
+      CHECK(bits(d) == bits(v));
+    }
+    std::string read_text;
+    REQUIRE(in.read_string(read_text));
+    CHECK(read_text == text);
+    REQUIRE(in.read_string(read_text));
+    CHECK(read_text.empty());
+    std::span<const uint8_t> read_blob;
+    REQUIRE(in.read_bytes(read_blob));
+    CHECK(Bytes(read_blob.begin(), read_blob.end()) == blob);
+    CHECK(in.at_end());
+    CHECK_FALSE(in.read_u8(u8));
   }
-  for (int64_t v : signed_values) {
-    int64_t s = 0;
-    REQUIRE(in.read_svarint(s));
-    CHECK(s == v);
+}
+
+TEST_CASE("A pulling reader lends ranges of its source and reads what follows them",
+          "[state_codec]") {
+  StateWriter out;
+  std::vector<uint32_t> ticks(3000);
+  for (size_t i = 0; i < ticks.size(); ++i) ticks[i] = static_cast<uint32_t>(i * 2654435761u);
+  std::vector<double> values{1.5, -2.25, 1e300};
+  out.write_varint(300);
+  out.write_u32s(ticks);
+  out.write_string("after");
+  out.write_f64s(values);
+  out.write_u8(7);
+  const Bytes bytes = out.take();
+  const VectorSource source(bytes);
+  for (size_t window_size : {size_t{1}, size_t{9}, size_t{64}, size_t{4096}, size_t{20000}}) {
+    INFO("window " << window_size);
+    Bytes window(window_size);
+    StateReader in = StateReader::pulling(source, window);
+    CHECK(in.lends());
+    uint64_t count = 0;
+    REQUIRE(in.read_varint(count));
+    CHECK(in.remaining() == bytes.size() - 2);
+    LentBytes lent;
+    REQUIRE(in.lend(4 * ticks.size(), lent));
+    CHECK(lent.source == &source);
+    std::string text;
+    REQUIRE(in.read_string(text));
+    CHECK(text == "after");
+    std::vector<double> read_values(values.size());
+    REQUIRE(in.read_f64s(read_values));
+    CHECK(read_values == values);
+    uint8_t u8 = 0;
+    REQUIRE(in.read_u8(u8));
+    CHECK(u8 == 7);
+    CHECK(in.at_end());
+    // The lent bytes, copied out later in any pieces, are the ticks.
+    std::vector<uint32_t> copied(ticks.size());
+    for (size_t at = 0; at < 4 * ticks.size(); at += 1000) {
+      const size_t n = std::min<size_t>(1000, 4 * ticks.size() - at);
+      lent.copy(at, n, reinterpret_cast<uint8_t*>(copied.data()) + at);
+    }
+    CHECK(copied == ticks);
+    // Past the end, or lending more than is left, fails.
+    CHECK_FALSE(in.read_u8(u8));
   }
-  for (double v : doubles) {
-    double d = 0;
-    REQUIRE(in.read_f64(d));
-    CHECK(bits(d) == bits(v));
-  }
-  std::string read_text;
-  REQUIRE(in.read_string(read_text));
-  CHECK(read_text == text);
-  REQUIRE(in.read_string(read_text));
-  CHECK(read_text.empty());
-  std::span<const uint8_t> read_blob;
-  REQUIRE(in.read_bytes(read_blob));
-  CHECK(Bytes(read_blob.begin(), read_blob.end()) == blob);
-  CHECK(in.at_end());
+  Bytes window(16);
+  StateReader in = StateReader::pulling(source, window);
+  uint64_t count = 0;
+  REQUIRE(in.read_varint(count));
+  LentBytes lent;
+  CHECK_FALSE(in.lend(bytes.size(), lent));
+  CHECK(in.failed());
+  // A plain reader does not lend.
+  StateReader plain(bytes);
+  CHECK_FALSE(plain.lend(1, lent));
 }
 
 TEST_CASE("StateReader fails on short input and stays failed", "[state_codec]") {
@@ -422,7 +493,7 @@ TEST_CASE("A saved DurationQuantiles, loaded and merged, equals merging the orig
   CHECK(figures(reloaded(empty)) == figures(empty));
 }
 
-TEST_CASE("DurationQuantiles loaded from a lending reader merge as if loaded by copy",
+TEST_CASE("DurationQuantiles loaded from a lending or pulling reader merge as if loaded by copy",
           "[state_codec]") {
   // Whole seconds (kept as ticks, which a lending reader leaves in its input), 1,600 of them in the
   // part: more than one block of the lent ticks' decoding.
@@ -445,12 +516,22 @@ TEST_CASE("DurationQuantiles loaded from a lending reader merge as if loaded by 
       REQUIRE(lending.lends());
       REQUIRE(lent.load(lending));
       CHECK(lending.at_end());
-      DurationQuantiles via_copy = a, via_lent = a;
+      // And from a pulling reader (the bindings' merge): the ticks stay in its source.
+      const VectorSource source(bytes);
+      Bytes window(100);
+      DurationQuantiles pulled;
+      StateReader pulling = StateReader::pulling(source, window);
+      REQUIRE(pulled.load(pulling));
+      CHECK(pulling.at_end());
+      DurationQuantiles via_copy = a, via_lent = a, via_pulled = a;
       via_copy.merge(copied);
       via_lent.merge(lent);
+      via_pulled.merge(pulled);
       INFO("cap " << cap << (other_wide ? ", doubles" : ", ticks"));
       CHECK(saved(via_lent) == saved(via_copy));
+      CHECK(saved(via_pulled) == saved(via_copy));
       CHECK(figures(via_lent) == figures(via_copy));
+      CHECK(figures(via_pulled) == figures(via_copy));
       CHECK(figures(via_lent) == figures(reloaded(via_copy)));
     }
   }

@@ -16,6 +16,7 @@
 #include "csv_scanner.h"
 #include "health_score.h"
 #include "json_writer.h"
+#include "state_codec.h"
 #include "ticket_dataset.h"
 #if KPILENS_REPORT_CSV
 #include "report_formats.h"
@@ -37,7 +38,30 @@ EM_JS(void, kpilens_state_piece, (const uint8_t* data, size_t size, size_t at, s
   if (at === 0) Module["partState"] = new Uint8Array(total);
   Module["partState"].set(HEAPU8.subarray(data, data + size), at);
 });
+
+// Copies the bytes [offset, offset + size) of Module.mergeState (the part's state being merged, in
+// JS memory: parallel_read.mjs) to `to` in wasm memory.
+EM_JS(void, kpilens_state_pull, (double offset, double size, uint8_t* to), {
+  HEAPU8.set(Module["mergeState"].subarray(offset, offset + size), to);
+});
 // clang-format on
+
+// Module.mergeState as a StateSource: Dataset::merge_part reads it a window at a time.
+class JsMergeState final : public kpilens::StateSource {
+ public:
+  explicit JsMergeState(size_t size) : size_(size) {}
+  size_t size() const override { return size_; }
+  void copy(size_t offset, size_t count, uint8_t* to) const override {
+    kpilens_state_pull(static_cast<double>(offset), static_cast<double>(count), to);
+  }
+
+ private:
+  size_t size_;
+};
+
+// The window a part's merge reads its state through (Dataset::merge_part): its exact ticks, most of
+// its bytes, go from JS memory straight into place, so this holds the rest a piece at a time.
+constexpr size_t kMergeWindowBytes = size_t{64} << 10;
 
 // The methods that run once per file, part or report are built for size (KPILENS_RARELY_RUN), as
 // are the engine's functions they call: LTO inlines those into them, and inlined code is built the
@@ -133,16 +157,7 @@ class Dataset {
 
   // Empty when the file being read can be split after what was fed, else why not.
   std::string part_refusal() const { return dataset_.part_refusal(); }
-  // TicketDataset::prepare_merge, and the chunk buffer grown to about the size of a part's state
-  // now (resize zero-fills it): each state is copied into it (mergePart), so its fresh pages
-  // (10 µs each on the benchmark's VM: ~9 ms for the weekly report's 3.4 MB) are touched while
-  // the helpers finish rather than on the path every merge waits for. No more memory than the
-  // first merge would take anyway, give or take the parts' difference in size (nothing grown for
-  // a dataset's later files: prepare_merge says 0).
-  void prepare_merge() {
-    const size_t expected = dataset_.prepare_merge();
-    if (buffer_.size() < expected) buffer_.resize(expected);
-  }
+  void prepare_merge() { dataset_.prepare_merge(); }
   // True when that refusal goes away with a longer head (parallel_read.mjs grows the head).
   bool head_too_short() const { return dataset_.head_too_short(); }
   bool begin_part(double offset, double line) {
@@ -164,13 +179,24 @@ class Dataset {
     return static_cast<double>(size);
   }
 
-  // Merges a part's state, written into the chunk buffer: {"status": "merged" | "sequential" |
-  // "corrupt", "why"}. After "sequential" the driver reads everything again sequentially.
+  // Merges a part's state, Module.mergeState (`size` bytes, JS memory): {"status": "merged" |
+  // "sequential" | "corrupt", "why"}. After "sequential" the driver reads everything again
+  // sequentially. The engine reads the state out of JS memory through a window of
+  // kMergeWindowBytes and copies its exact ticks from there straight into the groups they join:
+  // no wasm memory the size of the state, every page of which would be fresh (a page fault,
+  // 10–15 µs each on the benchmark's VM: the weekly report's 1.6 MB state took ~7 ms to copy in
+  // whole). The chunk buffer (1 MiB once a file was read) is given back first and the window
+  // takes its place, so the groups that grow by the part's ticks reuse its pages rather than
+  // fresh ones; a next file's first chunk grows it again.
   KPILENS_RARELY_RUN std::string merge_part(double size) {
-    const std::string_view bytes = chunk(size);
+    if (buffer_.size() != kMergeWindowBytes) {
+      std::vector<char>().swap(buffer_);
+      buffer_.resize(kMergeWindowBytes);
+    }
+    const JsMergeState source(static_cast<size_t>(size));
     std::string why;
     const auto result = dataset_.merge_part(
-        std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), why);
+        source, std::span(reinterpret_cast<uint8_t*>(buffer_.data()), buffer_.size()), why);
     kpilens::JsonWriter w;
     w.begin_object();
     w.field("status", result == kpilens::TicketDataset::PartMerge::kMerged       ? "merged"

@@ -51,8 +51,7 @@ export interface Dataset {
   beginPart(offset: number, line: number): boolean;
   /**
    * Before the first mergePart (optional): does now what that merge would do first (settles this
-   * dataset's total, grows the chunk buffer to about a part's state), so that the merging worker
-   * can do it while the other parts are still being read.
+   * dataset's total), so that the merging worker can do it while the other parts are still being read.
    */
   prepareMerge(): void;
   /**
@@ -61,7 +60,8 @@ export interface Dataset {
    */
   savePart(last: boolean): number;
   /**
-   * Merges a part's state written into the chunk buffer, in file order: JSON
+   * Merges a part's state, the module's `mergeState` (set it first, to the `size` bytes savePart gave;
+   * the engine copies what it needs out of it), in file order: JSON
    * `{"status": "merged"|"sequential"|"corrupt", "why"}`. "sequential": read everything again
    * sequentially (a case parts cannot reproduce); "corrupt": the bytes were refused, nothing changed.
    */
@@ -95,6 +95,8 @@ export interface KpilensModule {
   HEAPU8: Uint8Array;
   /** The state the last Dataset.savePart wrote (take it, and set this back to null). */
   partState?: Uint8Array | null;
+  /** The state Dataset.mergePart merges (set it before the call, and back to null after). */
+  mergeState?: Uint8Array | null;
 }
 
 export default function createKpilens(options?: { wasmBinary?: ArrayBuffer }): Promise<KpilensModule>;

@@ -44,8 +44,10 @@ const MAX_HEAD_BYTES = 32 << 20; // the head grows up to this while the engine s
 // its total while waiting (prepareMerge): 1/12, 1/8 and 1/6 gave the same 2-thread weekly time
 // within noise, and with four breakdowns 1/12 was the fastest by ~5 % (a smaller helper part
 // keeps more of its groups under the exact cap: a larger state to merge). With the merging
-// worker's buffer for the states also grown while it waits (prepareMerge), 0, 1/24 and 1/12 gave
-// the same times within noise, with and without the breakdowns.
+// worker's buffer for the states also grown while it waits (then: prepareMerge), 0, 1/24 and 1/12
+// gave the same times within noise, with and without the breakdowns; with the states merged from JS
+// memory (Dataset.mergePart), 0 and 1/12 gave the same, −1/24 and −1/12 3–4 % more (seven
+// processes each; at 0 the merging worker waited 6–12 ms for the helper, at 1/12 ~0).
 const SAVE_SHARE = 1 / 12;
 
 /**
@@ -292,10 +294,9 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     await Promise.allSettled(pending); // the helpers are free again
     return result;
   }
-  // What the first merge would do first (settle this dataset's total, grow the buffer the states
-  // are copied into), done while the helpers finish their parts (they usually take a little
-  // longer: each also replays the head and saves its state). Not when this part reached the end
-  // (no part comes after it: nothing to merge).
+  // What the first merge would do first (settle this dataset's total), done while the helpers
+  // finish their parts (they usually take a little longer: each also replays the head and saves
+  // its state). Not when this part reached the end (no part comes after it: nothing to merge).
   if (ownEnd < size) dataset.prepareMerge();
   const parts = await Promise.all(pending);
   const t2 = performance.now();
@@ -317,8 +318,15 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   for (const part of parts) {
     if (!part.state) continue;
     result.parts += 1;
-    copyIn(module, dataset, part.state);
-    const merged = JSON.parse(dataset.mergePart(part.state.length));
+    // The engine copies the state out of JS memory a window at a time, and its exact ticks straight
+    // into its groups (Dataset.mergePart): no fresh wasm memory the size of the state.
+    module.mergeState = part.state;
+    let merged;
+    try {
+      merged = JSON.parse(dataset.mergePart(part.state.length));
+    } finally {
+      module.mergeState = null;
+    }
     if (merged.status === 'corrupt') throw new Error(`kpilens: a part's state was refused: ${merged.why}`);
     if (merged.status === 'sequential') {
       result.restart = merged.why;

@@ -383,11 +383,17 @@ void select_ticks(std::span<uint32_t> ticks, std::span<const size_t> ranks,
 template <class F>
 void DurationQuantiles::for_lent_ticks(F f) const {
   std::array<uint32_t, 1024> block;
-  for (size_t at = 0; at < lent_ticks_.size(); at += 4 * block.size()) {
-    const size_t n = std::min(block.size(), (lent_ticks_.size() - at) / 4);
-    for (size_t k = 0; k < n; ++k) {
-      const uint8_t* p = lent_ticks_.data() + at + 4 * k;
-      block[k] = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+  const size_t size = lent_bytes();
+  for (size_t at = 0; at < size; at += 4 * block.size()) {
+    const size_t n = std::min(block.size(), (size - at) / 4);
+    auto* bytes = reinterpret_cast<uint8_t*>(block.data());
+    lent_ticks_.copy(at, 4 * n, bytes);
+    if constexpr (std::endian::native != std::endian::little) {
+      for (size_t k = 0; k < n; ++k) {  // the little-endian bytes, read in place
+        const uint8_t* p = bytes + 4 * k;
+        block[k] =
+            uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+      }
     }
     f(std::span<const uint32_t>(block.data(), n));
   }
@@ -541,10 +547,10 @@ KPILENS_RARELY_RUN void DurationQuantiles::merge(const DurationQuantiles& other)
       // Straight from the state's bytes into place: the encoding is this machine's on x86 and
       // wasm (state_codec.h); else one at a time.
       const size_t at = ticks_.size();
-      const size_t n = other.lent_ticks_.size() / 4;
+      const size_t n = other.lent_bytes() / 4;
       if constexpr (std::endian::native == std::endian::little) {
         ticks_.resize(at + n);
-        std::memcpy(ticks_.data() + at, other.lent_ticks_.data(), 4 * n);
+        other.lent_ticks_.copy(0, 4 * n, reinterpret_cast<uint8_t*>(ticks_.data() + at));
       } else {
         ticks_.reserve(at + n);
         other.for_lent_ticks([&](std::span<const uint32_t> ticks) {
@@ -681,7 +687,7 @@ KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
     // Every count stands for a finite, non-negative value (never −0) that is its own tick form.
     if (count > cap || !loaded.sum_.load(in) || count > in.remaining() / 4) return in.fail();
     if (in.lends()) {
-      if (!in.read_raw(static_cast<size_t>(count) * 4, loaded.lent_ticks_)) return false;
+      if (!in.lend(static_cast<size_t>(count) * 4, loaded.lent_ticks_)) return false;
     } else {
       loaded.ticks_.resize(static_cast<size_t>(count));
       if (!in.read_u32s(loaded.ticks_)) return false;

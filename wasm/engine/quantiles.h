@@ -10,11 +10,9 @@
 #include <vector>
 
 #include "exact_sum.h"
+#include "state_codec.h"
 
 namespace kpilens {
-
-class StateReader;
-class StateWriter;
 
 // Values kept exactly per group before switching to the sketch (4 bytes each while they are whole
 // ticks, else 8: see DurationQuantiles).
@@ -155,9 +153,9 @@ class DurationQuantiles {
 
   // The state as bytes (state_codec.h): the cap, the count, the exact sum and either the values
   // kept or the sketch. load() replaces this object (cap included), or returns false (the reader
-  // fails) on malformed input and leaves it empty. From a lending reader (StateReader::lending)
-  // the values kept as ticks stay in the reader's input: such an object may only be merged into
-  // another, while that input lives.
+  // fails) on malformed input and leaves it empty. From a lending reader (StateReader::lending,
+  // ::pulling) the values kept as ticks stay in the reader's input or source: such an object may
+  // only be merged into another, while that input or source lives.
   void save(StateWriter& out) const;
   bool load(StateReader& in);
 
@@ -186,6 +184,7 @@ class DurationQuantiles {
   // Forgets every kept value (and the sketch): mean only from now on.
   void drop_values();
   size_t kept() const { return wide_ ? values_.size() : ticks_.size(); }
+  size_t lent_bytes() const { return lent_ticks_.empty() ? 0 : 4 * static_cast<size_t>(count_); }
   // Every kept value added to `sketch`, or appended to `values`.
   void add_kept_to(DDSketch& sketch) const;
   void append_kept_to(std::vector<double>& values) const;
@@ -204,8 +203,9 @@ class DurationQuantiles {
   mutable std::vector<uint32_t> selected_;
   bool wide_ = false;
   bool mean_only_ = false;
-  // Ticks loaded from a lending reader: 4 bytes each, little-endian, in its input (load above).
-  std::span<const uint8_t> lent_ticks_;
+  // Ticks loaded from a lending reader: 4 bytes each, little-endian, in its input or source (load
+  // above), count_ of them (lent_bytes()).
+  LentBytes lent_ticks_;
   std::optional<DDSketch> sketch_;
   ExactSum sum_;
 };

@@ -1,6 +1,7 @@
 // state_codec: see state_codec.h for the encodings.
 #include "state_codec.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -130,10 +131,40 @@ void StateWriter::write_bytes(std::span<const uint8_t> data) {
   append(data.data(), data.size());
 }
 
+void LentBytes::copy(size_t from, size_t count, uint8_t* to) const {
+  if (count == 0) return;
+  if (source) {
+    source->copy(at + from, count, to);
+  } else {
+    std::memcpy(to, reinterpret_cast<const uint8_t*>(at) + from, count);
+  }
+}
+
 bool StateReader::take(size_t count, const uint8_t*& start) {
-  if (failed_ || count > data_.size() - position_) return fail();
+  if (failed_) return false;
+  if (count > data_.size() - position_) [[unlikely]] {
+    if (!source_ || !pull(count, start)) return fail();
+    return true;
+  }
   start = data_.data() + position_;
   position_ += count;
+  return true;
+}
+
+bool StateReader::pull(size_t count, const uint8_t*& start) {
+  const size_t at = base_ + position_;
+  if (count > total_ - at) return false;
+  if (count > window_.size()) {
+    overflow_.resize(count);
+    start = overflow_.data();
+    return take_into(count, overflow_.data());
+  }
+  const size_t n = std::min(window_.size(), total_ - at);
+  source_->copy(at, n, window_.data());
+  base_ = at;
+  data_ = window_.first(n);
+  start = window_.data();
+  position_ = count;
   return true;
 }
 
@@ -193,11 +224,8 @@ bool StateReader::read_f64(double& value) {
 template <class T, class ReadOne>
 bool StateReader::read_many(std::span<T> values, ReadOne read_one) {
   if constexpr (std::endian::native == std::endian::little) {
-    const uint8_t* p = nullptr;
     if (values.size() > remaining() / sizeof(T)) return fail();
-    if (!take(values.size_bytes(), p)) return false;
-    if (!values.empty()) std::memcpy(values.data(), p, values.size_bytes());
-    return true;
+    return take_into(values.size_bytes(), reinterpret_cast<uint8_t*>(values.data()));
   } else {
     for (T& value : values) {
       if (!(this->*read_one)(value)) return false;
@@ -231,10 +259,35 @@ bool StateReader::read_bytes(std::span<const uint8_t>& data) {
   return true;
 }
 
-bool StateReader::read_raw(size_t size, std::span<const uint8_t>& data) {
+bool StateReader::take_into(size_t size, uint8_t* to) {
+  if (failed_ || size > remaining()) return fail();
+  if (source_ && size > data_.size() - position_) {
+    source_->copy(base_ + position_, size, to);
+    skip(size);
+    return true;
+  }
   const uint8_t* p = nullptr;
   if (!take(size, p)) return false;
-  data = std::span<const uint8_t>(p, size);
+  if (size > 0) std::memcpy(to, p, size);
+  return true;
+}
+
+void StateReader::skip(size_t size) {
+  if (size <= data_.size() - position_) {
+    position_ += size;
+  } else {
+    base_ += position_ + size;
+    data_ = {};
+    position_ = 0;
+  }
+}
+
+bool StateReader::lend(size_t size, LentBytes& lent) {
+  if (failed_ || !lends_ || size > remaining()) return fail();
+  // A pulling reader's bytes stay in its source (whoever takes them copies them from there).
+  lent = LentBytes{
+      source_, source_ ? base_ + position_ : reinterpret_cast<uintptr_t>(data_.data() + position_)};
+  skip(size);
   return true;
 }
 

@@ -105,14 +105,50 @@ class StateWriter {
   size_t handed_over_ = 0;
 };
 
+// Where a pulling reader's bytes are (StateReader::pulling): somewhere it cannot point into (the
+// page's and Node's merging worker: the JS array a part's state arrived in), copied out on demand.
+class StateSource {
+ public:
+  virtual ~StateSource() = default;
+  virtual size_t size() const = 0;
+  // Copies the bytes [offset, offset + count) to `to` (the caller keeps them within size()).
+  virtual void copy(size_t offset, size_t count, uint8_t* to) const = 0;
+};
+
+// Bytes a lending reader lent (StateReader::lend): at address `at` (no source: a lending reader's
+// input), or from offset `at` of a pulling reader's source. Valid as long as that input or source
+// is. Their size is the borrower's to remember (DurationQuantiles: 4 bytes a tick, as many as its
+// count): two words, so that the groups that may hold them stay as small as they were.
+struct LentBytes {
+  const StateSource* source = nullptr;
+  uintptr_t at = 0;
+  bool empty() const { return source == nullptr && at == 0; }
+  // Copies the lent bytes [from, from + count) to `to`.
+  [[gnu::noinline]] void copy(size_t from, size_t count, uint8_t* to) const;
+};
+
 class StateReader {
  public:
-  explicit StateReader(std::span<const uint8_t> data) : data_(data) {}
+  explicit StateReader(std::span<const uint8_t> data) : data_(data), total_(data.size()) {}
   // A reader whose loads may keep views into its input instead of copies (DurationQuantiles' exact
   // ticks): for an object loaded only to be merged at once, while the input lives. A merge then
   // copies those values once, from the input into the merged object, instead of twice.
   static StateReader lending(std::span<const uint8_t> data) {
     StateReader in(data);
+    in.lends_ = true;
+    return in;
+  }
+  // A lending reader of `source`, through `window` (the caller's memory, in use until the reader
+  // is done): what it reads is copied into the window as it goes (a window's worth at a time), and
+  // what it lends stays in the source, copied out by whoever takes it (LentBytes::copy). The
+  // merging worker's part states arrive in JS memory: a part's exact ticks then go from there
+  // straight into the groups they are merged into, and the rest through a window that is already
+  // in use (the chunk buffer), rather than the whole state through fresh wasm memory first.
+  static StateReader pulling(const StateSource& source, std::span<uint8_t> window) {
+    StateReader in(std::span<const uint8_t>{});
+    in.total_ = source.size();
+    in.source_ = &source;
+    in.window_ = window;
     in.lends_ = true;
     return in;
   }
@@ -130,10 +166,11 @@ class StateReader {
   // Fills `values` (sized by the caller) as read_u32 would, one after the other.
   bool read_u32s(std::span<uint32_t> values);
   bool read_string(std::string& text);
-  // A view into the reader's input (no copy); valid as long as the input is.
+  // A view into the reader's input (no copy); valid as long as the input is (a pulling reader's:
+  // until its next read).
   bool read_bytes(std::span<const uint8_t>& data);
-  // The next `size` bytes as such a view (no length before them).
-  bool read_raw(size_t size, std::span<const uint8_t>& data);
+  // The next `size` bytes (no length before them), lent (a reader that lends()).
+  bool lend(size_t size, LentBytes& lent);
   // A count of items that take at least `min_bytes_each` bytes each (≥ 1): refused when that many
   // items cannot fit in what is left, so a caller may reserve `count` items safely.
   bool read_count(uint64_t& count, size_t min_bytes_each);
@@ -144,17 +181,31 @@ class StateReader {
   }
 
   bool failed() const { return failed_; }
-  size_t remaining() const { return failed_ ? 0 : data_.size() - position_; }
-  bool at_end() const { return !failed_ && position_ == data_.size(); }
+  size_t remaining() const { return failed_ ? 0 : total_ - base_ - position_; }
+  bool at_end() const { return !failed_ && base_ + position_ == total_; }
 
  private:
   // Each value as read_one would read it, in one copy on a little-endian machine.
   template <class T, class ReadOne>
   bool read_many(std::span<T> values, ReadOne read_one);
   bool take(size_t count, const uint8_t*& start);
+  // take() past what the window holds (a pulling reader): the window refilled from the source.
+  bool pull(size_t count, const uint8_t*& start);
+  // The next `size` bytes copied to `to` (a pulling reader's straight from its source when its
+  // window does not hold them).
+  bool take_into(size_t size, uint8_t* to);
+  // Moves past the next `size` bytes (at most remaining()).
+  void skip(size_t size);
 
+  // The bytes at hand (a pulling reader's: what its window holds, from base_ in the source), the
+  // position in them, and the size of the whole input.
   std::span<const uint8_t> data_;
   size_t position_ = 0;
+  size_t base_ = 0;
+  size_t total_ = 0;
+  const StateSource* source_ = nullptr;
+  std::span<uint8_t> window_;
+  std::vector<uint8_t> overflow_;  // a single read longer than the window
   bool failed_ = false;
   bool lends_ = false;
 };

@@ -27,6 +27,9 @@
 
 namespace kpilens {
 
+class StateReader;
+class StateSource;
+
 // The bytes a driver gives the engine per feed call (the CLI, the Node and page drivers): large
 // enough that a call costs nothing next to the work it brings, small enough that the buffer they
 // are read into stays in the core's cache between the read and the decoding, and that a run
@@ -146,15 +149,14 @@ class TicketDataset {
   };
   // Optional, before the first merge_part: does now what that merge would do first (builds this
   // dataset's total of the rows so far), so that a driver can do it while the parts are still
-  // being read. Rows fed after it cost a little more (each also feeds that total). Returns the
-  // size of this dataset's aggregate as a part's state holds it: about the size of the states to
-  // come when the parts are about as large as what this dataset read (the driver's buffer for
-  // them can be made ready meanwhile too); 0 when an earlier file has rows (its groups are no
-  // part's).
-  size_t prepare_merge();
+  // being read. Rows fed after it cost a little more (each also feeds that total).
+  void prepare_merge();
   // Merges the next part's state; `why` says why not when not kMerged. After kSequential this
   // dataset's figures are partly merged: the driver starts over with a sequential read.
   PartMerge merge_part(std::span<const uint8_t> state, std::string& why);
+  // The same, the state read from `source` through `window` (StateReader::pulling: its exact
+  // ticks go from the source straight into this dataset's groups).
+  PartMerge merge_part(const StateSource& source, std::span<uint8_t> window, std::string& why);
 
   const EngineConfig& config() const { return config_; }
   const std::vector<FileSummary>& files() const { return files_; }
@@ -178,6 +180,7 @@ class TicketDataset {
   const CustomerDataset& customers() const { return *customers_; }
 
  private:
+  PartMerge merge_part(StateReader& in, std::string& why);
   struct PartRefusal {
     std::string why;  // empty: the file can be split
     bool head_too_short = false;

@@ -283,26 +283,27 @@ void TicketDataset::save_part(bool last, size_t piece_bytes, const PartSink& sin
   out.finish();
 }
 
-size_t TicketDataset::prepare_merge() {
+void TicketDataset::prepare_merge() {
   aggregate_.settle_total();
-  // Its aggregate is about a part's state only while it holds this file's rows alone: a later
-  // file's parts carry their own rows, not the earlier files' (and the driver's buffer has
-  // already taken an earlier file's states, if any were merged).
-  for (size_t f = 0; f + 1 < files_.size(); ++f) {
-    if (files_[f].records > 0) return 0;
-  }
-  StateWriter counter = StateWriter::counter();
-  aggregate_.save(counter);
-  return counter.size();
 }
 
 TicketDataset::PartMerge TicketDataset::merge_part(std::span<const uint8_t> state,
                                                    std::string& why) {
+  // Lending: the part's exact ticks are merged straight from `state` (which outlives the part's
+  // aggregate), not copied into that aggregate first.
+  StateReader in = StateReader::lending(state);
+  return merge_part(in, why);
+}
+
+TicketDataset::PartMerge TicketDataset::merge_part(const StateSource& source,
+                                                   std::span<uint8_t> window, std::string& why) {
+  StateReader in = StateReader::pulling(source, window);
+  return merge_part(in, why);
+}
+
+TicketDataset::PartMerge TicketDataset::merge_part(StateReader& in, std::string& why) {
   why.clear();
   PartFigures p;
-  // Lending: the part's exact ticks are merged straight from `state` (which outlives
-  // part_aggregate), not copied into part_aggregate first.
-  StateReader in = StateReader::lending(state);
   TicketAggregate part_aggregate(config_.by.size(), config_.max_segments);
   if (!read_part(in, p, config_.max_rejected_listed)) {
     why = "malformed part state";
