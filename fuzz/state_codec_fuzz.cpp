@@ -3,7 +3,6 @@
 // which — as a worker would receive them. load() must never crash; a state it accepts must answer
 // every query, merge with a state fed here, and save to bytes that load again and save to the same
 // bytes. A part state merged into a dataset must leave a dataset that writes its report.
-#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -102,18 +101,19 @@ void fuzz_aggregate(std::span<const uint8_t> bytes) {
   KPILENS_FUZZ_CHECK(saved(again) == first);
 }
 
-// The bytes of a span as a StateSource (the bindings' is the JS array a state arrived in).
-class SpanSource final : public kpilens::StateSource {
+// The engine's SpanSource, checking that the reader asks only for bytes there are.
+class CheckedSource final : public kpilens::StateSource {
  public:
-  explicit SpanSource(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+  explicit CheckedSource(std::span<const uint8_t> bytes) : bytes_(bytes), source_(bytes) {}
   size_t size() const override { return bytes_.size(); }
   void copy(size_t offset, size_t count, uint8_t* to) const override {
     KPILENS_FUZZ_CHECK(offset <= bytes_.size() && count <= bytes_.size() - offset);
-    std::copy_n(bytes_.data() + offset, count, to);
+    source_.copy(offset, count, to);
   }
 
  private:
   std::span<const uint8_t> bytes_;
+  kpilens::SpanSource source_;
 };
 
 // A dataset that read a small head (its header and the rows the date order needs), as the merging
@@ -127,7 +127,7 @@ void fuzz_part(std::span<const uint8_t> bytes, size_t window) {
   config.inference_rows = 2;
   std::string head = "Id,Created at,Solved at,Status,Via,Replies\n";
   while (head.size() < 9000) head += "1,2024-01-02 10:00:00,2024-01-03 10:00:00,Solved,email,2\n";
-  const SpanSource source(bytes);
+  const CheckedSource source(bytes);
   std::vector<uint8_t> window_bytes(window);
   std::string reports[2];
   kpilens::TicketDataset::PartMerge results[2];

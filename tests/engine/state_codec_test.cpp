@@ -16,15 +16,14 @@
 
 #include "exact_sum.h"
 #include "quantiles.h"
-#include "vector_source.h"
 
 using kpilens::DDSketch;
 using kpilens::DurationQuantiles;
 using kpilens::ExactSum;
 using kpilens::LentBytes;
+using kpilens::SpanSource;
 using kpilens::StateReader;
 using kpilens::StateWriter;
-using kpilens::VectorSource;
 
 namespace {
 
@@ -228,7 +227,7 @@ TEST_CASE("StateReader reads back every encoding at its limits", "[state_codec]"
   const Bytes bytes = out.take();
   // A reader of the bytes in memory, and pulling readers through windows from one byte (every
   // read straddles a refill or outgrows the window) to more than the whole.
-  const VectorSource source(bytes);
+  const SpanSource source(bytes);
   std::vector<size_t> windows{0};
   for (size_t w = 1; w <= 20; ++w) windows.push_back(w);
   windows.push_back(bytes.size() + 5);
@@ -281,9 +280,22 @@ TEST_CASE("A pulling reader lends ranges of its source and reads what follows th
   out.write_f64s(values);
   out.write_u8(7);
   const Bytes bytes = out.take();
-  const VectorSource source(bytes);
-  for (size_t window_size : {size_t{1}, size_t{9}, size_t{64}, size_t{4096}, size_t{20000}}) {
+  // Counts what the reader copies out of its source.
+  struct Counting final : kpilens::StateSource {
+    explicit Counting(const Bytes& bytes) : inner(bytes) {}
+    size_t size() const override { return inner.size(); }
+    void copy(size_t offset, size_t count, uint8_t* to) const override {
+      REQUIRE(offset + count <= inner.size());
+      copied += count;
+      inner.copy(offset, count, to);
+    }
+    SpanSource inner;
+    mutable size_t copied = 0;
+  };
+  for (size_t window_size :
+       {size_t{0}, size_t{1}, size_t{9}, size_t{64}, size_t{4096}, size_t{20000}}) {
     INFO("window " << window_size);
+    const Counting source(bytes);
     Bytes window(window_size);
     StateReader in = StateReader::pulling(source, window);
     CHECK(in.lends());
@@ -303,6 +315,11 @@ TEST_CASE("A pulling reader lends ranges of its source and reads what follows th
     REQUIRE(in.read_u8(u8));
     CHECK(u8 == 7);
     CHECK(in.at_end());
+    // The lent ticks were not copied (a small window's refills copy a few bytes besides what was
+    // read: the start of the ticks, the end of one refill when a long read goes around it).
+    if (window_size <= 64) {
+      CHECK(source.copied <= bytes.size() - 4 * ticks.size() + 3 * window_size);
+    }
     // The lent bytes, copied out later in any pieces, are the ticks.
     std::vector<uint32_t> copied(ticks.size());
     for (size_t at = 0; at < 4 * ticks.size(); at += 1000) {
@@ -313,6 +330,7 @@ TEST_CASE("A pulling reader lends ranges of its source and reads what follows th
     // Past the end, or lending more than is left, fails.
     CHECK_FALSE(in.read_u8(u8));
   }
+  const SpanSource source(bytes);
   Bytes window(16);
   StateReader in = StateReader::pulling(source, window);
   uint64_t count = 0;
@@ -320,6 +338,11 @@ TEST_CASE("A pulling reader lends ranges of its source and reads what follows th
   LentBytes lent;
   CHECK_FALSE(in.lend(bytes.size(), lent));
   CHECK(in.failed());
+  // Failed, it stays failed.
+  CHECK_FALSE(in.read_varint(count));
+  CHECK_FALSE(in.lend(0, lent));
+  CHECK(in.remaining() == 0);
+  CHECK_FALSE(in.at_end());
   // A plain reader does not lend.
   StateReader plain(bytes);
   CHECK_FALSE(plain.lend(1, lent));
@@ -517,7 +540,7 @@ TEST_CASE("DurationQuantiles loaded from a lending or pulling reader merge as if
       REQUIRE(lent.load(lending));
       CHECK(lending.at_end());
       // And from a pulling reader (the bindings' merge): the ticks stay in its source.
-      const VectorSource source(bytes);
+      const SpanSource source(bytes);
       Bytes window(100);
       DurationQuantiles pulled;
       StateReader pulling = StateReader::pulling(source, window);
@@ -533,6 +556,26 @@ TEST_CASE("DurationQuantiles loaded from a lending or pulling reader merge as if
       CHECK(figures(via_lent) == figures(via_copy));
       CHECK(figures(via_pulled) == figures(via_copy));
       CHECK(figures(via_lent) == figures(reloaded(via_copy)));
+      // A lent object changed itself (merged into, fed, told of merges to come) first takes its
+      // ticks as its own: its count no longer says how many are lent.
+      for (const DurationQuantiles* loaned : {&lent, &pulled}) {
+        DurationQuantiles into = *loaned, fed = *loaned, told = *loaned;
+        DurationQuantiles into_copy = copied, fed_copy = copied, told_copy = copied;
+        into.merge(a);
+        into_copy.merge(a);
+        CHECK(saved(into) == saved(into_copy));
+        for (double v : {2.0, 1e-5, 3.0}) {
+          fed.feed(v);
+          fed_copy.feed(v);
+        }
+        CHECK(saved(fed) == saved(fed_copy));
+        told.expect_merges(told.count() + 2000);
+        told_copy.expect_merges(told_copy.count() + 2000);
+        told.merge(part);
+        told_copy.merge(part);
+        CHECK(saved(told) == saved(told_copy));
+        CHECK(figures(told) == figures(told_copy));
+      }
     }
   }
 }

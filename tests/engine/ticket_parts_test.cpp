@@ -19,7 +19,6 @@
 #include "state_codec.h"
 #include "ticket_aggregate.h"
 #include "ticket_dataset.h"
-#include "vector_source.h"
 
 namespace kpilens {
 namespace {
@@ -230,7 +229,7 @@ PartsRun read_in_parts(const EngineConfig& config, std::string_view bytes, size_
     ++run.parts;
     // Every third part merged as the bindings merge (a pulling reader: the state read through a
     // window, small here so that reads straddle its refills and outgrow it).
-    const VectorSource source(state);
+    const SpanSource source(state);
     std::vector<uint8_t> window(7 + 61 * i);
     const TicketDataset::PartMerge result =
         i % 3 == 1 ? merged.merge_part(source, window, run.why) : merged.merge_part(state, run.why);

@@ -227,3 +227,22 @@ test('the parts tile the file after the head; the merging worker\'s is larger by
     assert.ok(Math.abs(cuts[1] - cuts[0] - (helper * 13 / 12 + head)) <= n, `${cuts}`);
   }
 });
+
+test('mergePart refuses a state that is not Module.mergeState at the size given, and changes nothing', async () => {
+  const module = await loadEngine(wasmPath);
+  const dataset = new module.Dataset('{}');
+  try {
+    dataset.beginFile('a.csv');
+    for (const [state, size] of [[null, 0], [new Uint8Array(10), 11], [new Uint8Array(10), 9]]) {
+      module.mergeState = state;
+      const merged = JSON.parse(dataset.mergePart(size));
+      assert.equal(merged.status, 'corrupt');
+      assert.match(merged.why, /mergeState/);
+    }
+    module.mergeState = null;
+    assert.equal(dataset.rowsRead(), 0);
+  } finally {
+    module.mergeState = null;
+    dataset.delete();
+  }
+});

@@ -44,6 +44,11 @@ EM_JS(void, kpilens_state_piece, (const uint8_t* data, size_t size, size_t at, s
 EM_JS(void, kpilens_state_pull, (double offset, double size, uint8_t* to), {
   HEAPU8.set(Module["mergeState"].subarray(offset, offset + size), to);
 });
+// Module.mergeState's size in bytes (-1: none).
+EM_JS(double, kpilens_state_size, (), {
+  const state = Module["mergeState"];
+  return state instanceof Uint8Array ? state.length : -1;
+});
 // clang-format on
 
 // Module.mergeState as a StateSource: Dataset::merge_part reads it a window at a time.
@@ -83,7 +88,8 @@ class Dataset {
   void begin_file(const std::string& name) { dataset_.begin_file(name); }
 
   // Address of a buffer of at least `size` bytes, reused from call to call (growing memory is slow
-  // and detaches JS views, so the buffer only ever grows). Re-read HEAPU8 after this call.
+  // and detaches JS views, so it only grows while a file is read; merge_part and report give it
+  // back). Re-read HEAPU8 after this call.
   double chunk_buffer(double size) {
     size_t wanted = static_cast<size_t>(size);
     if (buffer_.size() < wanted) buffer_.resize(wanted);
@@ -193,10 +199,15 @@ class Dataset {
       std::vector<char>().swap(buffer_);
       buffer_.resize(kMergeWindowBytes);
     }
-    const JsMergeState source(static_cast<size_t>(size));
     std::string why;
-    const auto result = dataset_.merge_part(
-        source, std::span(reinterpret_cast<uint8_t*>(buffer_.data()), buffer_.size()), why);
+    auto result = kpilens::TicketDataset::PartMerge::kCorrupt;
+    if (kpilens_state_size() == size) {
+      const JsMergeState source(static_cast<size_t>(size));
+      result = dataset_.merge_part(
+          source, std::span(reinterpret_cast<uint8_t*>(buffer_.data()), buffer_.size()), why);
+    } else {
+      why = "Module.mergeState is not the state of the size given";
+    }
     kpilens::JsonWriter w;
     w.begin_object();
     w.field("status", result == kpilens::TicketDataset::PartMerge::kMerged       ? "merged"

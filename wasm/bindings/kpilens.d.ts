@@ -13,7 +13,7 @@ export interface Dataset {
    * call: re-read module.HEAPU8 after it, then copy the chunk in with HEAPU8.set(bytes, address).
    */
   chunkBuffer(size: number): number;
-  /** Feeds the first `size` bytes of the chunk buffer: one call per chunk (4–16 MiB). */
+  /** Feeds the first `size` bytes of the chunk buffer: one call per chunk (up to 1 MiB: FEED_BYTES in parallel_read.mjs). */
   pushChunk(size: number): void;
   endFile(): void;
   /**

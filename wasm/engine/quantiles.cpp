@@ -381,9 +381,8 @@ void select_ticks(std::span<uint32_t> ticks, std::span<const size_t> ranks,
 }  // namespace
 
 template <class F>
-void DurationQuantiles::for_lent_ticks(F f) const {
+void DurationQuantiles::for_lent_ticks(size_t size, F f) const {
   std::array<uint32_t, 1024> block;
-  const size_t size = lent_bytes();
   for (size_t at = 0; at < size; at += 4 * block.size()) {
     const size_t n = std::min(block.size(), (size - at) / 4);
     auto* bytes = reinterpret_cast<uint8_t*>(block.data());
@@ -402,14 +401,15 @@ void DurationQuantiles::for_lent_ticks(F f) const {
 void DurationQuantiles::add_kept_to(DDSketch& sketch) const {
   for (double v : values_) sketch.add(v);
   sketch.add_quotients(ticks_, kTicksPerUnit);  // from_ticks of each
-  for_lent_ticks(
-      [&](std::span<const uint32_t> ticks) { sketch.add_quotients(ticks, kTicksPerUnit); });
+  for_lent_ticks(lent_bytes(), [&](std::span<const uint32_t> ticks) {
+    sketch.add_quotients(ticks, kTicksPerUnit);
+  });
 }
 
 KPILENS_RARELY_RUN void DurationQuantiles::append_kept_to(std::vector<double>& values) const {
   values.insert(values.end(), values_.begin(), values_.end());
   for (uint32_t t : ticks_) values.push_back(from_ticks(t));
-  for_lent_ticks([&](std::span<const uint32_t> ticks) {
+  for_lent_ticks(lent_bytes(), [&](std::span<const uint32_t> ticks) {
     for (uint32_t t : ticks) values.push_back(from_ticks(t));
   });
 }
@@ -505,6 +505,9 @@ void DurationQuantiles::keep(double value, bool as_ticks, uint32_t ticks) {
   // A mean-only object has no room for a tick (its vectors were released), so every feed of one
   // comes here, past its counting and summing: nothing more to do.
   if (mean_only_) return;
+  // (This value is counted already: the lent ticks are the ones counted before it.)
+  if (!lent_ticks_.empty()) [[unlikely]]
+    own_lent_ticks(lent_bytes() / 4 - 1);
   if (as_ticks) [[likely]] {
     ticks_.push_back(ticks);
   } else {
@@ -516,6 +519,7 @@ void DurationQuantiles::keep(double value, bool as_ticks, uint32_t ticks) {
 }
 
 KPILENS_RARELY_RUN void DurationQuantiles::expect_merges(uint64_t count) {
+  if (!lent_ticks_.empty()) own_lent_ticks(lent_bytes() / 4);
   if (sketch_ || mean_only_) return;
   if (count > cap_) {
     spill();
@@ -528,7 +532,18 @@ KPILENS_RARELY_RUN void DurationQuantiles::expect_merges(uint64_t count) {
   }
 }
 
+KPILENS_RARELY_RUN void DurationQuantiles::own_lent_ticks(size_t ticks) {
+  size_t at = ticks_.size();
+  ticks_.resize(at + ticks);
+  for_lent_ticks(4 * ticks, [&](std::span<const uint32_t> block) {
+    std::copy(block.begin(), block.end(), ticks_.begin() + static_cast<std::ptrdiff_t>(at));
+    at += block.size();
+  });
+  lent_ticks_ = {};
+}
+
 KPILENS_RARELY_RUN void DurationQuantiles::merge(const DurationQuantiles& other) {
+  if (!lent_ticks_.empty()) own_lent_ticks(lent_bytes() / 4);
   count_ += other.count_;
   sum_.merge(other.sum_);
   settled_.clear();
@@ -553,7 +568,7 @@ KPILENS_RARELY_RUN void DurationQuantiles::merge(const DurationQuantiles& other)
         other.lent_ticks_.copy(0, 4 * n, reinterpret_cast<uint8_t*>(ticks_.data() + at));
       } else {
         ticks_.reserve(at + n);
-        other.for_lent_ticks([&](std::span<const uint32_t> ticks) {
+        other.for_lent_ticks(other.lent_bytes(), [&](std::span<const uint32_t> ticks) {
           ticks_.insert(ticks_.end(), ticks.begin(), ticks.end());
         });
       }

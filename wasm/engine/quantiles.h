@@ -160,9 +160,10 @@ class DurationQuantiles {
   bool load(StateReader& in);
 
  private:
-  // Calls f(block) for the lent ticks, decoded in blocks (a span of uint32_t each).
+  // Calls f(block) for the first `size` bytes of the lent ticks, decoded in blocks (a span of
+  // uint32_t each).
   template <class F>
-  void for_lent_ticks(F f) const;
+  void for_lent_ticks(size_t size, F f) const;
 
   // The rest of a feed once the value is counted and summed, if the group keeps exact values:
   // `ticks` (when `as_ticks`) or `value`.
@@ -179,6 +180,9 @@ class DurationQuantiles {
     return true;
   }
   void spill();
+  // Copies the `ticks` lent ticks into ticks_ and forgets the loan: before this object changes (its
+  // count then no longer says how many ticks are lent). Merged from, a lent object changes nothing.
+  void own_lent_ticks(size_t ticks);
   // Moves the kept ticks to values_ (from then on every value is kept there).
   void widen();
   // Forgets every kept value (and the sketch): mean only from now on.

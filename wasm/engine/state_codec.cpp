@@ -131,6 +131,10 @@ void StateWriter::write_bytes(std::span<const uint8_t> data) {
   append(data.data(), data.size());
 }
 
+void SpanSource::copy(size_t offset, size_t count, uint8_t* to) const {
+  if (count > 0) std::memcpy(to, bytes_.data() + offset, count);
+}
+
 void LentBytes::copy(size_t from, size_t count, uint8_t* to) const {
   if (count == 0) return;
   if (source) {

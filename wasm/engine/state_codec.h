@@ -115,6 +115,17 @@ class StateSource {
   virtual void copy(size_t offset, size_t count, uint8_t* to) const = 0;
 };
 
+// Bytes in memory as a StateSource (tests, fuzzing: the bindings' source is a JS array).
+class SpanSource final : public StateSource {
+ public:
+  explicit SpanSource(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+  size_t size() const override { return bytes_.size(); }
+  void copy(size_t offset, size_t count, uint8_t* to) const override;
+
+ private:
+  std::span<const uint8_t> bytes_;
+};
+
 // Bytes a lending reader lent (StateReader::lend): at address `at` (no source: a lending reader's
 // input), or from offset `at` of a pulling reader's source. Valid as long as that input or source
 // is. Their size is the borrower's to remember (DurationQuantiles: 4 bytes a tick, as many as its
@@ -142,8 +153,8 @@ class StateReader {
   // is done): what it reads is copied into the window as it goes (a window's worth at a time), and
   // what it lends stays in the source, copied out by whoever takes it (LentBytes::copy). The
   // merging worker's part states arrive in JS memory: a part's exact ticks then go from there
-  // straight into the groups they are merged into, and the rest through a window that is already
-  // in use (the chunk buffer), rather than the whole state through fresh wasm memory first.
+  // straight into the groups they are merged into, and the rest through a small window, rather
+  // than the whole state through fresh wasm memory first.
   static StateReader pulling(const StateSource& source, std::span<uint8_t> window) {
     StateReader in(std::span<const uint8_t>{});
     in.total_ = source.size();
