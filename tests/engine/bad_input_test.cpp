@@ -27,11 +27,7 @@ std::vector<uint64_t> rejected_lines(const Report& r) {
 }
 
 std::vector<std::string> rejected_reasons(const Report& r) {
-  std::vector<std::string> reasons;
-  simdjson::dom::array rows;
-  if (r.input()["rejected"].get(rows) != simdjson::SUCCESS) return reasons;
-  for (simdjson::dom::element row : rows) reasons.push_back(Report::string(row["reason"]));
-  return reasons;
+  return Report::field_strings(r.input()["rejected"], "reason");
 }
 
 // The value_issues[] entry of a field (an error result when there is none).

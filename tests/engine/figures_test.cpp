@@ -29,11 +29,7 @@ std::string json_of(Report::Lookup element) {
 }
 
 std::vector<std::string> kpi_ids(const Report& r) {
-  std::vector<std::string> ids;
-  simdjson::dom::array kpis;
-  if (r.root()["kpis"].get(kpis) != simdjson::SUCCESS) return ids;
-  for (simdjson::dom::element k : kpis) ids.push_back(Report::string(k["id"]));
-  return ids;
+  return Report::field_strings(r.root()["kpis"], "id");
 }
 
 // `config` (an object's inner keys, "" for none) with "figures" added.

@@ -159,6 +159,15 @@ class Report {
     for (simdjson::dom::element e : a) out.push_back(string(simdjson::dom::element(e)));
     return out;
   }
+  // The string field `key` of each object in an array ("" where it has none).
+  template <typename T>
+  static std::vector<std::string> field_strings(T&& lookup, std::string_view key) {
+    std::vector<std::string> out;
+    simdjson::dom::array a;
+    if (std::forward<T>(lookup).get(a) != simdjson::SUCCESS) return out;
+    for (simdjson::dom::element e : a) out.push_back(string(e[key]));
+    return out;
+  }
 
  private:
   Lookup top() const {
