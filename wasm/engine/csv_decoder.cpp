@@ -262,7 +262,7 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
                static_cast<size_t>(at - record_start) <= options_.max_record_bytes) [[likely]] {
       ++records_;
       sink.on_record(CsvRecord{std::span(fields, field_count), record_line});
-    } else if (!emit_assembled_record(std::span(fields, field_count),
+    } else if (!emit_assembled_record(std::span(fields, field_count), record_start,
                                       static_cast<size_t>(at - record_start), record_line, sink)) {
       return false;
     }
@@ -345,16 +345,24 @@ state_machine:
   return record_start;
 }
 
-bool CsvDecoder::emit_assembled_record(std::span<std::string_view> fields, size_t raw_bytes,
-                                       uint64_t line, CsvRecordSink& sink) {
-  // Only a quoted field holds quotes here, each one doubled.
+bool CsvDecoder::emit_assembled_record(std::span<std::string_view> fields, const char* record_start,
+                                       size_t raw_bytes, uint64_t line, CsvRecordSink& sink) {
+  // Only a quoted field holds quotes here, each one doubled (a quote in an unquoted field is
+  // irregular: the state machine takes such a record). A field is quoted when its opening quote
+  // lies just before it: an unquoted one starts the record or follows a delimiter, never a quote.
+  // Only those are searched (the free-text fields of an export: one or two of a record's cells).
+  const auto quoted = [record_start](std::string_view field) {
+    return field.data() != record_start && field.data()[-1] == '"';
+  };
   if (raw_bytes > options_.max_record_bytes) {
     // The raw bytes are an upper bound; the cap is on the decoded ones, as the state machine
     // counts them.
     size_t decoded = 0;
     for (std::string_view field : fields) {
-      decoded +=
-          field.size() - static_cast<size_t>(std::count(field.begin(), field.end(), '"')) / 2;
+      decoded += field.size();
+      if (quoted(field)) {
+        decoded -= static_cast<size_t>(std::count(field.begin(), field.end(), '"')) / 2;
+      }
     }
     if (decoded > options_.max_record_bytes) return false;
   }
@@ -364,6 +372,7 @@ bool CsvDecoder::emit_assembled_record(std::span<std::string_view> fields, size_
   buffer_.resize(raw_bytes);
   char* out = buffer_.data();
   for (std::string_view& field : fields) {
+    if (!quoted(field)) continue;
     const char* p = field.data();
     const char* const end = p + field.size();
     const void* quote = std::memchr(p, '"', field.size());

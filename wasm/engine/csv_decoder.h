@@ -86,9 +86,9 @@ class CsvDecoder {
   const char* decode_slow(const char* p, const char* end, CsvRecordSink& sink);
   // A record of the fast path that has "" escapes or more raw bytes than the cap: unescaped into
   // the buffer and emitted, or false when over the cap once decoded (the state machine then
-  // reports it).
-  bool emit_assembled_record(std::span<std::string_view> fields, size_t raw_bytes, uint64_t line,
-                             CsvRecordSink& sink);
+  // reports it). `record_start`: its first byte in the chunk.
+  bool emit_assembled_record(std::span<std::string_view> fields, const char* record_start,
+                             size_t raw_bytes, uint64_t line, CsvRecordSink& sink);
   void end_field();
   void end_record(CsvRecordSink& sink);
   void append(const char* data, size_t size);
