@@ -234,3 +234,61 @@ TEST_CASE(
     CHECK(period_index(noon, spec_of(Grain::kYear)) == year);
   }
 }
+
+// The memo's answer is period_index's for every instant, whatever came before it: instants in
+// time order and shuffled, on and beside each period's edges (the seconds around them, and the
+// doubles just below and above), for every grain and a few offsets.
+TEST_CASE("A period memo gives period_index's period for every instant", "[period]") {
+  std::vector<double> instants;
+  for (double day : {-719468.0, -1.0, 0.0, 19723.0, 19792.0, 20088.0, 2932896.0}) {
+    for (double hour = -30; hour <= 30 * 24; hour += 7) {
+      const double t = day * kDay + hour * 3600;
+      for (double near : {t - 1, t - 0.5, t, t + 0.25, t + 1}) {
+        instants.push_back(near);
+        instants.push_back(std::nextafter(near, -1e300));
+        instants.push_back(std::nextafter(near, 1e300));
+      }
+    }
+  }
+  std::vector<double> shuffled = instants;
+  uint64_t state = 20240101;
+  for (size_t i = shuffled.size(); i > 1; --i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    std::swap(shuffled[i - 1], shuffled[(state >> 33) % i]);
+  }
+  for (Grain grain :
+       {Grain::kDay, Grain::kWeek, Grain::kMonth, Grain::kQuarter, Grain::kYear, Grain::kAll}) {
+    for (int offset : {0, -300, 330, 840, -720}) {
+      for (bool sunday : {false, true}) {
+        const PeriodSpec spec = spec_of(grain, offset, sunday);
+        for (const auto* order : {&instants, &shuffled}) {
+          kpilens::PeriodMemo memo;
+          for (double t : *order) {
+            INFO("grain " << static_cast<int>(grain) << " offset " << offset << " t "
+                          << std::to_string(t));
+            REQUIRE(period_index(t, spec, memo) == period_index(t, spec));
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("A period memo holds the period's first to last whole second", "[period]") {
+  // 2024-01-01 (day 19723) was a Monday: its ISO week's first second, on a clock 60 minutes east
+  // of UTC, is 2024-01-01T00:00:00+01:00.
+  const PeriodSpec spec = spec_of(Grain::kWeek, 60);
+  kpilens::PeriodMemo memo;
+  const double monday = 19723 * kDay - 3600;
+  CHECK(period_index(monday + 3 * kDay, spec, memo) == period_index(monday, spec));
+  CHECK(memo.low == monday);
+  CHECK(memo.high == monday + 7 * kDay - 1);
+  CHECK(memo.index == period_index(monday, spec));
+  // February 2024 has 29 days.
+  const PeriodSpec months = spec_of(Grain::kMonth);
+  kpilens::PeriodMemo month_memo;
+  const double february = (19723 + 31) * kDay;
+  period_index(february + 10 * kDay, months, month_memo);
+  CHECK(month_memo.low == february);
+  CHECK(month_memo.high == february + 29 * kDay - 1);
+}

@@ -3,6 +3,7 @@
 #include "period.h"
 
 #include <cstdio>
+#include <limits>
 
 #include "code_placement.h"
 #include "timestamp.h"
@@ -79,6 +80,57 @@ KPILENS_ROW_PATH_INLINE int64_t period_index(double epoch_seconds, const PeriodS
       return 0;
   }
   return 0;
+}
+
+int64_t period_index_remembering(double epoch_seconds, const PeriodSpec& spec, PeriodMemo& memo) {
+  const int64_t index = period_index(epoch_seconds, spec);
+  if (spec.grain == Grain::kAll) {
+    memo = {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(), 0};
+    return index;
+  }
+  // The period's first day and the day after its last, on its clock.
+  int64_t first = 0, end = 0;
+  switch (spec.grain) {
+    case Grain::kDay:
+      first = index;
+      end = index + 1;
+      break;
+    case Grain::kWeek:
+      first = index * 7 - (spec.week_starts_sunday ? 4 : 3);
+      end = first + 7;
+      break;
+    case Grain::kMonth: {
+      const int64_t year = floor_div(index, 12);
+      const auto month = static_cast<unsigned>(index - year * 12) + 1;
+      first = days_from_civil(year, month, 1);
+      end = month == 12 ? days_from_civil(year + 1, 1, 1) : days_from_civil(year, month + 1, 1);
+      break;
+    }
+    case Grain::kQuarter: {
+      const int64_t year = floor_div(index, 4);
+      const auto month = static_cast<unsigned>(index - year * 4) * 3 + 1;
+      first = days_from_civil(year, month, 1);
+      end = month == 10 ? days_from_civil(year + 1, 1, 1) : days_from_civil(year, month + 3, 1);
+      break;
+    }
+    case Grain::kYear:
+      first = days_from_civil(index, 1, 1);
+      end = days_from_civil(index + 1, 1, 1);
+      break;
+    case Grain::kAll:
+      break;
+  }
+  // Its first and last whole second as instants, each checked rather than trusted (the rounding
+  // of the instant plus the offset, then over 86,400, decides at the edges): an instant after the
+  // last whole second, or one that misses for any other reason, is computed as it comes.
+  const double offset = spec.utc_offset_minutes * 60.0;
+  const double low = static_cast<double>(first) * 86400.0 - offset;
+  const double high = static_cast<double>(end) * 86400.0 - offset - 1;
+  if (low <= epoch_seconds && epoch_seconds <= high && period_index(low, spec) == index &&
+      period_index(high, spec) == index) {
+    memo = {low, high, index};
+  }
+  return index;
 }
 
 PeriodLabel period_label(int64_t index, const PeriodSpec& spec) {

@@ -33,6 +33,22 @@ inline int64_t local_day(double epoch_seconds, int utc_offset_minutes) {
 // The period of an instant (seconds since the epoch, UTC).
 int64_t period_index(double epoch_seconds, const PeriodSpec& spec);
 
+// Instants [low, high] of one period, as period_index gives it for both ends (so for every instant
+// between them: it never decreases as the instant grows). Rows of an export mostly fall in the
+// period of the row before: their period is then two comparisons instead of a division, a
+// conversion and the calendar. Keep one per column; it never changes a result.
+struct PeriodMemo {
+  double low = 1;  // empty (low > high) until a period is remembered
+  double high = 0;
+  int64_t index = 0;
+};
+// period_index(epoch_seconds, spec), remembering the period for the next call.
+int64_t period_index_remembering(double epoch_seconds, const PeriodSpec& spec, PeriodMemo& memo);
+inline int64_t period_index(double epoch_seconds, const PeriodSpec& spec, PeriodMemo& memo) {
+  if (epoch_seconds >= memo.low && epoch_seconds <= memo.high) return memo.index;
+  return period_index_remembering(epoch_seconds, spec, memo);
+}
+
 struct PeriodLabel {
   std::string key;  // "2024-W03", "2024-01-14" (Sunday weeks), "2024-03", "2024-Q1", "2024", "all"
   std::string start;  // first day, "2024-01-15"

@@ -760,7 +760,7 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
         return;
       }
     }
-    period = period_index(*t.created, config_.period);
+    period = period_index(*t.created, config_.period, created_period_memo_);
   }
 
   // Solved: the status decides when there is one; else a solved time; else a resolution duration.
@@ -865,7 +865,8 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
 
   std::optional<int64_t> left_period;
   if (t.solved && period && config_.kpis.reads.backlog_flows) {
-    left_period = t.solved_at ? period_index(*t.solved_at, config_.period) : *period;
+    left_period =
+        t.solved_at ? period_index(*t.solved_at, config_.period, solved_period_memo_) : *period;
   }
   for (size_t i = 0; i < file.segment_columns.size(); ++i) {
     std::string_view value = trim(cell_at(file.segment_columns[i]));

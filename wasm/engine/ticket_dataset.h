@@ -19,6 +19,7 @@
 #include "customer_dataset.h"
 #include "engine_config.h"
 #include "json_decoder.h"
+#include "period.h"
 #include "presets.h"
 #include "text_decoder.h"
 #include "ticket_aggregate.h"
@@ -262,6 +263,8 @@ class TicketDataset {
   std::vector<std::string_view> segment_values_;
   // Per timestamp column of ticket rows (fields created_at, solved_at, first_response_at).
   DateMemo created_memo_, solved_memo_, responded_memo_;
+  // The periods of the created and solved times (config_.period's).
+  PeriodMemo created_period_memo_, solved_period_memo_;
 
   // Survey answers waiting for their ticket, by ticket id (memory: one entry per answer).
   struct Answer {
