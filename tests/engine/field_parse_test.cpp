@@ -271,6 +271,29 @@ TEST_CASE("Every cell of one or two bytes is read as strtod reads it", "[field_p
   CHECK_FALSE(parse_number("9x"));
 }
 
+TEST_CASE("small_whole reads one or two digits as the reference does, and nothing else",
+          "[field_parse]") {
+  // Every cell of up to two bytes: a value exactly when the reference reads a whole number from
+  // 0 to 99 without trimming anything (only digits), the same value.
+  std::string cell;
+  for (int length = 0; length <= 2; ++length) {
+    for (int code = 0; code < (1 << (8 * length)); ++code) {
+      cell.assign(static_cast<size_t>(length), '\0');
+      for (int k = 0; k < length; ++k)
+        cell[static_cast<size_t>(k)] = static_cast<char>(code >> (8 * k));
+      const bool digits = length > 0 && cell.find_first_not_of("0123456789") == std::string::npos;
+      const int small = kpilens::small_whole(cell);
+      if (digits != (small >= 0) ||
+          (digits && kpilens::parse_number_general(cell) != static_cast<double>(small))) {
+        FAIL("cell of bytes " << code << " (length " << length << "): " << small);
+      }
+    }
+  }
+  CHECK(kpilens::small_whole("07") == 7);
+  CHECK(kpilens::small_whole("123") == -1);  // three digits: the general path
+  CHECK(kpilens::small_whole(" 7") == -1);   // spaces: the general path trims them
+}
+
 TEST_CASE("is_whole agrees with v == std::floor(v), infinities and NaN included", "[field_parse]") {
   const double two52 = 4503599627370496.0;
   for (double v :

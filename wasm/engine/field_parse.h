@@ -79,6 +79,15 @@ inline std::optional<double> parse_number(std::string_view text, char decimal_se
   }
   return parse_number_text(text, decimal_separator);
 }
+// A cell of one or two ASCII digits as its value (0–99), else −1: most counts of an export (replies,
+// reopens), read before anything else (a value parse_number gives too).
+inline int small_whole(std::string_view cell) {
+  if (cell.size() - 1 >= 2) return -1;  // (an empty cell wraps to the maximum)
+  const unsigned first = static_cast<unsigned>(static_cast<unsigned char>(cell[0])) - '0';
+  const unsigned last = static_cast<unsigned>(static_cast<unsigned char>(cell.back())) - '0';
+  if (first > 9 || last > 9) return -1;
+  return static_cast<int>(cell.size() == 1 ? first : first * 10 + last);
+}
 // The same grammar always through strtod, without parse_number's fast path: the reference that
 // path is tested against.
 std::optional<double> parse_number_general(std::string_view text, char decimal_separator = '.');

@@ -831,6 +831,8 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   auto count_field = [&](TicketField f) -> std::optional<double> {
     if (!m.has(f)) return std::nullopt;
     std::string_view c = cell(f);
+    // Nearly every count of an export: whole and ≥ 0 as it is read.
+    if (const int small = small_whole(c); small >= 0) return small;
     const std::string_view text = trim(c);
     if (text.empty()) return std::nullopt;
     auto v = parse_number(text, decimal_);
