@@ -917,7 +917,11 @@ KPILENS_ROW_PATH_INLINE void TicketDataset::read_ratings(TicketRecord& t,
   // A blank cell is no rating (parse_rating would say Rating{}), which t, fresh, already holds.
   if (m.has(TicketField::kCsat) && !is_blank(cell(TicketField::kCsat))) {
     std::string_view c = cell(TicketField::kCsat);
-    auto rating = parse_rating(c, decimal_);
+    // A score of one or two digits (most ratings) as parse_rating reads it, without the call.
+    const int small = small_whole(c);
+    auto rating =
+        small >= 0 ? std::optional<Rating>(Rating{RatingKind::kScore, static_cast<double>(small)})
+                   : parse_rating(c, decimal_);
     if (!rating) {
       value_issue(TicketField::kCsat, line, c, "not a satisfaction rating");
     } else if (rating->kind == RatingKind::kScore &&
