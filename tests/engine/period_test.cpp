@@ -280,6 +280,8 @@ TEST_CASE("A period memo holds the period's first to last whole second", "[perio
   const PeriodSpec spec = spec_of(Grain::kWeek, 60);
   kpilens::PeriodMemo memo;
   const double monday = 19723 * kDay - 3600;
+  CHECK(period_index(monday + 2 * kDay, spec, memo) == period_index(monday, spec));
+  CHECK(memo.low > memo.high);  // one miss in the week: not remembered yet
   CHECK(period_index(monday + 3 * kDay, spec, memo) == period_index(monday, spec));
   CHECK(memo.low == monday);
   CHECK(memo.high == monday + 7 * kDay - 1);
@@ -289,6 +291,7 @@ TEST_CASE("A period memo holds the period's first to last whole second", "[perio
   kpilens::PeriodMemo month_memo;
   const double february = (19723 + 31) * kDay;
   period_index(february + 10 * kDay, months, month_memo);
+  period_index(february + 11 * kDay, months, month_memo);
   CHECK(month_memo.low == february);
   CHECK(month_memo.high == february + 29 * kDay - 1);
 }

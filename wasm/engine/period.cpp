@@ -82,8 +82,13 @@ KPILENS_ROW_PATH_INLINE int64_t period_index(double epoch_seconds, const PeriodS
   return 0;
 }
 
-int64_t period_index_remembering(double epoch_seconds, const PeriodSpec& spec, PeriodMemo& memo) {
+KPILENS_RARELY_RUN int64_t period_index_remembering(double epoch_seconds, const PeriodSpec& spec,
+                                                    PeriodMemo& memo) {
   const int64_t index = period_index(epoch_seconds, spec);
+  if (index != memo.last_miss) {
+    memo.last_miss = index;
+    return index;
+  }
   if (spec.grain == Grain::kAll) {
     memo = {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(), 0};
     return index;

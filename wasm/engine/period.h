@@ -36,11 +36,14 @@ int64_t period_index(double epoch_seconds, const PeriodSpec& spec);
 // Instants [low, high] of one period, as period_index gives it for both ends (so for every instant
 // between them: it never decreases as the instant grows). Rows of an export mostly fall in the
 // period of the row before: their period is then two comparisons instead of a division, a
-// conversion and the calendar. Keep one per column; it never changes a result.
+// conversion and the calendar. A period is remembered when two misses in a row fall in it, so
+// that rows in no order (each in another period than the last) do not pay for working out its
+// ends each time. Keep one per column; it never changes a result.
 struct PeriodMemo {
   double low = 1;  // empty (low > high) until a period is remembered
   double high = 0;
   int64_t index = 0;
+  int64_t last_miss = INT64_MIN;  // the period of the last instant outside [low, high]
 };
 // period_index(epoch_seconds, spec), remembering the period for the next call.
 int64_t period_index_remembering(double epoch_seconds, const PeriodSpec& spec, PeriodMemo& memo);
