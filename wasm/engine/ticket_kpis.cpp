@@ -3,6 +3,8 @@
 #include "ticket_kpis.h"
 #include "state_codec.h"
 
+#include <algorithm>
+
 namespace kpilens {
 
 namespace {
@@ -233,33 +235,6 @@ void TicketGroup::finish() {
   resolution.finish();
 }
 
-KPILENS_RARELY_RUN TicketReads ticket_reads_for(std::span<const std::string> figures) {
-  if (figures.empty()) return TicketReads{};
-  const auto any = [&](std::initializer_list<std::string_view> ids) {
-    for (const std::string& figure : figures) {
-      for (std::string_view id : ids) {
-        if (figure == id) return true;
-      }
-    }
-    return false;
-  };
-  TicketReads r;
-  r.csat = any({"csat", "csat_score", "happiness_score", "survey_response_rate"});
-  r.nps = any({"nps"});
-  r.ces = any({"ces"});
-  r.cost = any({"cost_per_ticket"});
-  r.contacts = any({"fcr", "fcr_all_tickets", "one_touch_rate", "reopen_rate"});
-  r.solved = any({"survey_response_rate", "fcr", "fcr_all_tickets", "one_touch_rate", "reopen_rate",
-                  "resolution_time_mean", "resolution_time_median", "resolution_time_p90",
-                  "resolution_rate", "backlog"});
-  r.first_response =
-      any({"first_response_time_mean", "first_response_time_median", "first_response_time_p90"});
-  r.first_response_values = any({"first_response_time_median", "first_response_time_p90"});
-  r.resolution_values = any({"resolution_time_median", "resolution_time_p90"});
-  r.backlog_flows = any({"backlog"});
-  return r;
-}
-
 const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
   static const std::vector<KpiDefinition> catalogue = [] {
     std::vector<KpiDefinition> k;
@@ -270,6 +245,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "tickets created in the period",
                  {},
                  volume_inputs,
+                 0,
                  "",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return KpiValue{static_cast<double>(g.tickets), g.tickets, {}};
@@ -281,6 +257,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "satisfied responses (score ≥ threshold, or Good) ÷ responses × 100",
                  {"satisfied", "responses"},
                  csat_inputs,
+                 kReadCsat,
                  "csat",
                  [](const TicketGroup& g, const KpiSettings& s) {
                    CsatFigures f = g.csat.finish(s.csat);
@@ -294,6 +271,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "Σ score ÷ (n × scale max) × 100, numeric scores only",
                  {"mean_score"},
                  csat_inputs,
+                 kReadCsat,
                  "csat",
                  [](const TicketGroup& g, const KpiSettings& s) {
                    CsatFigures f = g.csat.finish(s.csat);
@@ -307,6 +285,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
          "(satisfied − dissatisfied) ÷ responses × 100, from −100 to 100",
          {"satisfied", "dissatisfied"},
          csat_inputs,
+         kReadCsat,
          "csat",
          [](const TicketGroup& g, const KpiSettings& s) {
            CsatFigures f = g.csat.finish(s.csat);
@@ -319,6 +298,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "(promoters 9–10 − detractors 0–6) ÷ answers × 100, with its 95 % margin",
                  {"promoters", "passives", "detractors", "margin_95"},
                  nps_inputs,
+                 kReadNps,
                  "nps",
                  [](const TicketGroup& g, const KpiSettings&) {
                    NpsFigures f = g.nps.finish();
@@ -334,6 +314,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "mean effort score over answers on the scale",
                  {"easy_percent"},
                  ces_inputs,
+                 kReadCes,
                  "ces",
                  [](const TicketGroup& g, const KpiSettings&) {
                    CesFigures f = g.ces.finish();
@@ -347,6 +328,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "responses on solved tickets ÷ solved tickets",
                  {"responses"},
                  response_rate_inputs,
+                 kReadCsat | kReadSolved,
                  "csat and status or solved_at",
                  [](const TicketGroup& g, const KpiSettings& s) {
                    CsatFigures f = g.csat.finish(s.csat);
@@ -367,6 +349,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "solved with exactly one agent reply and no reopen ÷ solved tickets × 100",
                  {"resolved_first"},
                  fcr_inputs,
+                 kReadContacts | kReadSolved,
                  "replies (or first_contact_resolved) and status",
                  [](const TicketGroup& g, const KpiSettings&) {
                    const auto& f = g.first_contact;
@@ -381,6 +364,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "resolved on first contact ÷ all tickets × 100 (the seeds' variant)",
                  {"resolved_first"},
                  fcr_inputs,
+                 kReadContacts | kReadSolved,
                  "replies (or first_contact_resolved) and status",
                  [](const TicketGroup& g, const KpiSettings&) {
                    const auto& f = g.first_contact;
@@ -394,6 +378,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "solved with fewer than 2 agent replies ÷ solved tickets × 100",
                  {"one_touch"},
                  one_touch_inputs,
+                 kReadContacts | kReadSolved,
                  "replies and status",
                  [](const TicketGroup& g, const KpiSettings&) {
                    const auto& f = g.first_contact;
@@ -408,6 +393,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "solved tickets reopened at least once ÷ solved tickets × 100",
                  {"reopened"},
                  reopen_inputs,
+                 kReadContacts | kReadSolved,
                  "reopens and status",
                  [](const TicketGroup& g, const KpiSettings&) {
                    const auto& f = g.first_contact;
@@ -422,6 +408,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "mean of first response − created",
                  {},
                  first_response_inputs,
+                 kReadFirstResponse,
                  "first_response_at (or a first response time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.first_response, -1);
@@ -433,6 +420,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "median of first response − created",
                  {},
                  first_response_inputs,
+                 kReadFirstResponse | kReadFirstResponseValues,
                  "first_response_at (or a first response time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.first_response, 0.5);
@@ -444,6 +432,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "90th percentile of first response − created",
                  {},
                  first_response_inputs,
+                 kReadFirstResponse | kReadFirstResponseValues,
                  "first_response_at (or a first response time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.first_response, 0.9);
@@ -455,6 +444,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "mean of solved − created over solved tickets",
                  {},
                  resolution_inputs,
+                 kReadSolved,
                  "solved_at (or a resolution time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.resolution, -1);
@@ -466,6 +456,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "median of solved − created over solved tickets",
                  {},
                  resolution_inputs,
+                 kReadSolved | kReadResolutionValues,
                  "solved_at (or a resolution time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.resolution, 0.5);
@@ -477,6 +468,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "90th percentile of solved − created over solved tickets",
                  {},
                  resolution_inputs,
+                 kReadSolved | kReadResolutionValues,
                  "solved_at (or a resolution time column)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return duration_value(g.resolution, 0.9);
@@ -488,6 +480,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "tickets created in the period that are solved ÷ tickets created × 100",
                  {"solved"},
                  resolution_rate_inputs,
+                 kReadSolved,
                  "status or solved_at",
                  [](const TicketGroup& g, const KpiSettings&) {
                    return KpiValue{percent(g.solved, g.tickets), g.tickets, {extra(g.solved)}};
@@ -501,6 +494,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "tickets created by the end of the period and not solved by then",
                  {},
                  backlog_inputs,
+                 kReadSolved | kReadBacklogFlows,
                  "status or solved_at",
                  [](const TicketGroup& g, const KpiSettings&) {
                    uint64_t open = g.tickets - g.solved;
@@ -514,6 +508,7 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
                  "Σ cost ÷ tickets with a cost",
                  {},
                  cost_inputs,
+                 kReadCost,
                  "cost (or config cost.total)",
                  [](const TicketGroup& g, const KpiSettings&) {
                    KpiValue v;
@@ -537,6 +532,27 @@ const std::vector<KpiDefinition>& ticket_kpi_catalogue() {
     return k;
   }();
   return catalogue;
+}
+
+KPILENS_RARELY_RUN TicketReads ticket_reads_for(std::span<const std::string> figures) {
+  if (figures.empty()) return TicketReads{};
+  unsigned bits = 0;
+  for (const KpiDefinition& def : ticket_kpi_catalogue()) {
+    if (std::find(figures.begin(), figures.end(), def.id) != figures.end()) bits |= def.reads;
+  }
+  const auto has = [bits](TicketRead read) { return (bits & read) != 0; };
+  TicketReads r;
+  r.csat = has(kReadCsat);
+  r.nps = has(kReadNps);
+  r.ces = has(kReadCes);
+  r.cost = has(kReadCost);
+  r.contacts = has(kReadContacts);
+  r.solved = has(kReadSolved);
+  r.first_response = has(kReadFirstResponse);
+  r.first_response_values = has(kReadFirstResponseValues);
+  r.resolution_values = has(kReadResolutionValues);
+  r.backlog_flows = has(kReadBacklogFlows);
+  return r;
 }
 
 }  // namespace kpilens

@@ -54,8 +54,23 @@ struct TicketReads {
   bool backlog_flows = true;          // created and solved per period (backlog)
 };
 
-// The reads for the figures with these ids (ticket_kpi_catalogue); all of them when `figures` is
-// empty. The ids must be the catalogue's.
+// One TicketReads member each, as bits: what a figure of the catalogue reads
+// (KpiDefinition::reads).
+enum TicketRead : uint16_t {
+  kReadCsat = 1 << 0,
+  kReadNps = 1 << 1,
+  kReadCes = 1 << 2,
+  kReadCost = 1 << 3,
+  kReadContacts = 1 << 4,
+  kReadSolved = 1 << 5,
+  kReadFirstResponse = 1 << 6,
+  kReadFirstResponseValues = 1 << 7,
+  kReadResolutionValues = 1 << 8,
+  kReadBacklogFlows = 1 << 9,
+};
+
+// What the figures with these ids read, together (each one's KpiDefinition::reads); everything
+// when `figures` is empty. The ids must be the catalogue's.
 TicketReads ticket_reads_for(std::span<const std::string> figures);
 
 struct KpiSettings {
@@ -169,6 +184,9 @@ struct KpiDefinition {
   std::vector<std::string_view> extra_names;
   // The fields this KPI reads under `mapping`; empty when it cannot be computed.
   std::vector<TicketField> (*inputs)(const ColumnMapping& mapping);
+  // What of a ticket row it reads, TicketRead bits: a config that names figures reads the rows
+  // for those alone (ticket_reads_for).
+  uint16_t reads;
   std::string_view needs;  // what to map when inputs() is empty
   KpiValue (*compute)(const TicketGroup& group, const KpiSettings& settings);
   // When the variant depends on the data (e.g. which denominator the dataset allows); else
