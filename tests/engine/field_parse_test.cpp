@@ -10,6 +10,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using kpilens::DurationUnit;
@@ -205,6 +206,21 @@ std::string random_number(std::mt19937_64& random) {
   return s;
 }
 
+// Calls visit(cell, code) for every cell of `from` to `to` bytes (each byte value at each place;
+// `code` the bytes read as a little-endian number).
+template <class Visit>
+void for_each_short_cell(int from, int to, Visit&& visit) {
+  std::string cell;
+  for (int length = from; length <= to; ++length) {
+    for (int code = 0; code < (1 << (8 * length)); ++code) {
+      cell.assign(static_cast<size_t>(length), '\0');
+      for (int k = 0; k < length; ++k)
+        cell[static_cast<size_t>(k)] = static_cast<char>(code >> (8 * k));
+      visit(std::string_view(cell), code);
+    }
+  }
+}
+
 }  // namespace
 
 TEST_CASE("The number fast path reads random and edge cells exactly as strtod does",
@@ -252,20 +268,14 @@ TEST_CASE("The number fast path stops at 2^53 and at 19 digits, and keeps the si
 
 TEST_CASE("Every cell of one or two bytes is read as strtod reads it", "[field_parse]") {
   // parse_number reads one or two digits inline: all 65,792 such cells against the reference.
-  std::string cell;
-  for (int length = 1; length <= 2; ++length) {
-    for (int code = 0; code < (1 << (8 * length)); ++code) {
-      cell.assign(static_cast<size_t>(length), '\0');
-      for (int k = 0; k < length; ++k)
-        cell[static_cast<size_t>(k)] = static_cast<char>(code >> (8 * k));
-      for (char separator : {'.', ','}) {
-        if (!same_number(parse_number(cell, separator),
-                         kpilens::parse_number_general(cell, separator))) {
-          FAIL("cell of bytes " << code << " (separator '" << separator << "')");
-        }
+  for_each_short_cell(1, 2, [](std::string_view cell, int code) {
+    for (char separator : {'.', ','}) {
+      if (!same_number(parse_number(cell, separator),
+                       kpilens::parse_number_general(cell, separator))) {
+        FAIL("cell of bytes " << code << " (separator '" << separator << "')");
       }
     }
-  }
+  });
   CHECK(parse_number("07") == 7.0);  // by hand: 0 × 10 + 7
   CHECK(parse_number("99") == 99.0);
   CHECK_FALSE(parse_number("9x"));
@@ -275,20 +285,14 @@ TEST_CASE("small_whole reads one or two digits as the reference does, and nothin
           "[field_parse]") {
   // Every cell of up to two bytes: a value exactly when the reference reads a whole number from
   // 0 to 99 without trimming anything (only digits), the same value.
-  std::string cell;
-  for (int length = 0; length <= 2; ++length) {
-    for (int code = 0; code < (1 << (8 * length)); ++code) {
-      cell.assign(static_cast<size_t>(length), '\0');
-      for (int k = 0; k < length; ++k)
-        cell[static_cast<size_t>(k)] = static_cast<char>(code >> (8 * k));
-      const bool digits = length > 0 && cell.find_first_not_of("0123456789") == std::string::npos;
-      const int small = kpilens::small_whole(cell);
-      if (digits != (small >= 0) ||
-          (digits && kpilens::parse_number_general(cell) != static_cast<double>(small))) {
-        FAIL("cell of bytes " << code << " (length " << length << "): " << small);
-      }
+  for_each_short_cell(0, 2, [](std::string_view cell, int code) {
+    const bool digits = !cell.empty() && cell.find_first_not_of("0123456789") == std::string::npos;
+    const int small = kpilens::small_whole(cell);
+    if (digits != (small >= 0) ||
+        (digits && kpilens::parse_number_general(cell) != static_cast<double>(small))) {
+      FAIL("cell of bytes " << code << " (length " << cell.size() << "): " << small);
     }
-  }
+  });
   CHECK(kpilens::small_whole("07") == 7);
   CHECK(kpilens::small_whole("123") == -1);  // three digits: the general path
   CHECK(kpilens::small_whole(" 7") == -1);   // spaces: the general path trims them
