@@ -1,5 +1,5 @@
 // period tests: each grain's index and label, ISO weeks across year ends, Sunday weeks, the UTC
-// offset, and instants before 1970.
+// offset, instants before 1970, and the period memo.
 //
 // Day anchors (days since 1970-01-01, which was a Thursday):
 //   2024-01-01 = 19723 (54 × 365 + 13 leap days); 19723 mod 7 = 4 → Thursday + 4 = Monday
@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
+#include <iomanip>
 #include <string>
 #include <utility>
 #include <vector>
@@ -236,37 +237,44 @@ TEST_CASE(
 }
 
 // The memo's answer is period_index's for every instant, whatever came before it: instants in
-// time order and shuffled, on and beside each period's edges (the seconds around them, and the
-// doubles just below and above), for every grain and a few offsets.
+// time order and shuffled, on and beside every local midnight (so every period's edges) of days
+// around year, quarter and month ends, before 1970 too, for every grain and a few offsets.
 TEST_CASE("A period memo gives period_index's period for every instant", "[period]") {
-  std::vector<double> instants;
-  for (double day : {-719468.0, -1.0, 0.0, 19723.0, 19792.0, 20088.0, 2932896.0}) {
-    for (double hour = -30; hour <= 30 * 24; hour += 7) {
-      const double t = day * kDay + hour * 3600;
-      for (double near : {t - 1, t - 0.5, t, t + 0.25, t + 1}) {
-        instants.push_back(near);
-        instants.push_back(std::nextafter(near, -1e300));
-        instants.push_back(std::nextafter(near, 1e300));
-      }
-    }
-  }
-  std::vector<double> shuffled = instants;
-  uint64_t state = 20240101;
-  for (size_t i = shuffled.size(); i > 1; --i) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    std::swap(shuffled[i - 1], shuffled[(state >> 33) % i]);
-  }
+  // First days of stretches: 1969-12-20, 2023-09-25 (Q4 starts 2023-10-01), 2024-02-20 (a leap
+  // February), 2024-12-20 (2025-01-01), and 0000-12-20 (day -719468 is 0000-03-01).
+  const std::vector<int64_t> starts = {-12, 19625, 19773, 20077, -719468 + 294};
   for (Grain grain :
        {Grain::kDay, Grain::kWeek, Grain::kMonth, Grain::kQuarter, Grain::kYear, Grain::kAll}) {
     for (int offset : {0, -300, 330, 840, -720}) {
       for (bool sunday : {false, true}) {
+        if (sunday && grain != Grain::kWeek) continue;
         const PeriodSpec spec = spec_of(grain, offset, sunday);
+        std::vector<double> instants;
+        for (int64_t start : starts) {
+          for (int64_t day = start; day < start + 20; ++day) {
+            // The local midnight starting `day`, and instants around it and within the day.
+            const double midnight = static_cast<double>(day) * kDay - offset * 60.0;
+            for (double t : {midnight - 1, midnight - 0.5, midnight, midnight + 0.25, midnight + 1,
+                             midnight + kDay / 2}) {
+              instants.push_back(t);
+              instants.push_back(std::nextafter(t, -1e300));
+              instants.push_back(std::nextafter(t, 1e300));
+            }
+          }
+        }
+        std::vector<double> shuffled = instants;
+        uint64_t state = 20240101;
+        for (size_t i = shuffled.size(); i > 1; --i) {
+          state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+          std::swap(shuffled[i - 1], shuffled[(state >> 33) % i]);
+        }
         for (const auto* order : {&instants, &shuffled}) {
           kpilens::PeriodMemo memo;
           for (double t : *order) {
-            INFO("grain " << static_cast<int>(grain) << " offset " << offset << " t "
-                          << std::to_string(t));
-            REQUIRE(period_index(t, spec, memo) == period_index(t, spec));
+            if (period_index(t, spec, memo) != period_index(t, spec)) {
+              FAIL("grain " << static_cast<int>(grain) << " offset " << offset << " sunday "
+                            << sunday << " t " << std::setprecision(17) << t);
+            }
           }
         }
       }
@@ -275,23 +283,39 @@ TEST_CASE("A period memo gives period_index's period for every instant", "[perio
 }
 
 TEST_CASE("A period memo holds the period's first to last whole second", "[period]") {
-  // 2024-01-01 (day 19723) was a Monday: its ISO week's first second, on a clock 60 minutes east
-  // of UTC, is 2024-01-01T00:00:00+01:00.
-  const PeriodSpec spec = spec_of(Grain::kWeek, 60);
-  kpilens::PeriodMemo memo;
+  // The memo after two instants of one period: its first and last whole second, by hand.
+  const auto bounds = [](const PeriodSpec& spec, double a, double b) {
+    kpilens::PeriodMemo memo;
+    period_index(a, spec, memo);
+    CHECK(memo.low > memo.high);  // one miss in the period: not remembered yet
+    period_index(b, spec, memo);
+    CHECK(memo.index == period_index(a, spec));
+    return std::pair<double, double>{memo.low, memo.high};
+  };
+  // 2024-01-01 (day 19723) was a Monday: its ISO week on a clock 60 minutes east of UTC starts at
+  // 2024-01-01T00:00:00+01:00.
   const double monday = 19723 * kDay - 3600;
-  CHECK(period_index(monday + 2 * kDay, spec, memo) == period_index(monday, spec));
-  CHECK(memo.low > memo.high);  // one miss in the week: not remembered yet
-  CHECK(period_index(monday + 3 * kDay, spec, memo) == period_index(monday, spec));
-  CHECK(memo.low == monday);
-  CHECK(memo.high == monday + 7 * kDay - 1);
-  CHECK(memo.index == period_index(monday, spec));
-  // February 2024 has 29 days.
-  const PeriodSpec months = spec_of(Grain::kMonth);
-  kpilens::PeriodMemo month_memo;
+  CHECK(bounds(spec_of(Grain::kWeek, 60), monday + 2 * kDay, monday + 3 * kDay) ==
+        std::pair<double, double>{monday, monday + 7 * kDay - 1});
+  // The Sunday week of Sunday 2024-03-10 (day 19792), at UTC.
+  CHECK(bounds(spec_of(Grain::kWeek, 0, true), 19793 * kDay, 19795 * kDay) ==
+        std::pair<double, double>{19792 * kDay, 19799 * kDay - 1});
+  // A day 330 minutes east of UTC: 2024-01-01 from 2023-12-31T18:30:00Z.
+  CHECK(bounds(spec_of(Grain::kDay, 330), 19723 * kDay, 19723 * kDay + 60) ==
+        std::pair<double, double>{19723 * kDay - 19800, 19724 * kDay - 19800 - 1});
+  // February 2024 has 29 days: 2024-02-01 is day 19723 + 31.
   const double february = (19723 + 31) * kDay;
-  period_index(february + 10 * kDay, months, month_memo);
-  period_index(february + 11 * kDay, months, month_memo);
-  CHECK(month_memo.low == february);
-  CHECK(month_memo.high == february + 29 * kDay - 1);
+  CHECK(bounds(spec_of(Grain::kMonth), february + 10 * kDay, february + 11 * kDay) ==
+        std::pair<double, double>{february, february + 29 * kDay - 1});
+  // December 2024 (day 20058 = 2024-12-01; 2025-01-01 = 20089) and 2024's Q4 (2024-10-01 = 19997).
+  CHECK(bounds(spec_of(Grain::kMonth), 20070 * kDay, 20071 * kDay) ==
+        std::pair<double, double>{20058 * kDay, 20089 * kDay - 1});
+  CHECK(bounds(spec_of(Grain::kQuarter), 20070 * kDay, 20000 * kDay) ==
+        std::pair<double, double>{19997 * kDay, 20089 * kDay - 1});
+  // The year 2024 (366 days) on a clock 300 minutes west of UTC.
+  CHECK(bounds(spec_of(Grain::kYear, -300), 19800 * kDay, 19900 * kDay) ==
+        std::pair<double, double>{19723 * kDay + 18000, (19723 + 366) * kDay + 18000 - 1});
+  // 1969 (days -365 to -1): before the epoch.
+  CHECK(bounds(spec_of(Grain::kYear), -100 * kDay, -200 * kDay) ==
+        std::pair<double, double>{-365 * kDay, -1});
 }

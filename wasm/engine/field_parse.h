@@ -80,7 +80,8 @@ inline std::optional<double> parse_number(std::string_view text, char decimal_se
   return parse_number_text(text, decimal_separator);
 }
 // A cell of one or two ASCII digits as its value (0–99), else −1: most counts (replies, reopens)
-// and CSAT scores of an export, read before anything else (a value parse_number gives too).
+// and CSAT scores of an export, read before the general parser is called (a value parse_number
+// gives too).
 inline int small_whole(std::string_view cell) {
   if (cell.size() - 1 >= 2) return -1;  // (an empty cell wraps to the maximum)
   const unsigned first = static_cast<unsigned>(static_cast<unsigned char>(cell[0])) - '0';

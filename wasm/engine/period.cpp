@@ -82,6 +82,10 @@ KPILENS_ROW_PATH_INLINE int64_t period_index(double epoch_seconds, const PeriodS
   return 0;
 }
 
+// Built for size, though not run once per report only: a sorted export misses twice per period,
+// and rows in no order miss every time but only note their period (the page's wasm weight has a
+// budget; the shuffled bench file's weekly figures still took fewer instructions than before the
+// memo: docs/architecture.md, "Escaped records, small cells, periods").
 KPILENS_RARELY_RUN int64_t period_index_remembering(double epoch_seconds, const PeriodSpec& spec,
                                                     PeriodMemo& memo) {
   const int64_t index = period_index(epoch_seconds, spec);
@@ -133,7 +137,7 @@ KPILENS_RARELY_RUN int64_t period_index_remembering(double epoch_seconds, const 
   const double high = static_cast<double>(end) * 86400.0 - offset - 1;
   if (low <= epoch_seconds && epoch_seconds <= high && period_index(low, spec) == index &&
       period_index(high, spec) == index) {
-    memo = {low, high, index};
+    memo = {low, high, index};  // (and no last miss: the next miss notes its period again)
   }
   return index;
 }
