@@ -66,28 +66,21 @@ inline uint64_t ascii_lower_word(uint64_t word) {
 // trailing % is allowed and ignored. `decimal_separator` is '.' or ','. Rejects NaN, infinities,
 // hex.
 std::optional<double> parse_number_text(std::string_view text, char decimal_separator);
-// Inline: a cell of one or two digits (counts, scores, ratings: most numeric cells of an export)
-// is read here, without a call; anything else goes to parse_number_text. Same result either way.
-inline std::optional<double> parse_number(std::string_view text, char decimal_separator = '.') {
-  if (text.size() - 1 < 2) {  // 1 or 2 bytes (an empty view wraps to the maximum)
-    const unsigned first = static_cast<unsigned>(static_cast<unsigned char>(text[0])) - '0';
-    if (first <= 9) {
-      if (text.size() == 1) return static_cast<double>(first);
-      const unsigned second = static_cast<unsigned>(static_cast<unsigned char>(text[1])) - '0';
-      if (second <= 9) return static_cast<double>(first * 10 + second);
-    }
-  }
-  return parse_number_text(text, decimal_separator);
-}
-// A cell of one or two ASCII digits as its value (0–99), else −1: most counts (replies, reopens)
-// and CSAT scores of an export, read before the general parser is called (a value parse_number
-// gives too).
+// A cell of one or two ASCII digits as its value (0–99), else −1: parse_number's inline path, which
+// the row path also takes on its own for most counts (replies, reopens) and CSAT scores, before
+// trimming or checking them.
 inline int small_whole(std::string_view cell) {
   if (cell.size() - 1 >= 2) return -1;  // (an empty cell wraps to the maximum)
   const unsigned first = static_cast<unsigned>(static_cast<unsigned char>(cell[0])) - '0';
   const unsigned last = static_cast<unsigned>(static_cast<unsigned char>(cell.back())) - '0';
   if (first > 9 || last > 9) return -1;
   return static_cast<int>(cell.size() == 1 ? first : first * 10 + last);
+}
+// Inline: a cell of one or two digits (counts, scores, ratings: most numeric cells of an export)
+// is read here, without a call; anything else goes to parse_number_text. Same result either way.
+inline std::optional<double> parse_number(std::string_view text, char decimal_separator = '.') {
+  if (const int small = small_whole(text); small >= 0) return small;
+  return parse_number_text(text, decimal_separator);
 }
 // The same grammar always through strtod, without parse_number's fast path: the reference that
 // path is tested against.

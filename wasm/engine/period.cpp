@@ -23,6 +23,40 @@ int64_t floor_div(int64_t a, int64_t b) {
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
+// The first and last day of period `index` (days since 1970-01-01 on the period's clock). Not for
+// kAll, which has none.
+struct PeriodDays {
+  int64_t first = 0;
+  int64_t last = 0;
+};
+PeriodDays period_days(int64_t index, const PeriodSpec& spec) {
+  switch (spec.grain) {
+    case Grain::kDay:
+      return {index, index};
+    case Grain::kWeek: {
+      const int64_t first = index * 7 - (spec.week_starts_sunday ? 4 : 3);
+      return {first, first + 6};
+    }
+    case Grain::kMonth: {
+      const int64_t year = floor_div(index, 12);
+      const auto month = static_cast<unsigned>(index - year * 12) + 1;
+      return {days_from_civil(year, month, 1),
+              days_from_civil(year, month, days_in_month(year, month))};
+    }
+    case Grain::kQuarter: {
+      const int64_t year = floor_div(index, 4);
+      const auto last_month = (static_cast<unsigned>(index - year * 4) + 1) * 3;
+      return {days_from_civil(year, last_month - 2, 1),
+              days_from_civil(year, last_month, days_in_month(year, last_month))};
+    }
+    case Grain::kYear:
+      return {days_from_civil(index, 1, 1), days_from_civil(index, 12, 31)};
+    case Grain::kAll:
+      break;
+  }
+  return {};
+}
+
 std::string date_string(int64_t days) {
   char buffer[32];
   format_date(days, buffer);
@@ -97,44 +131,13 @@ KPILENS_RARELY_RUN int64_t period_index_remembering(double epoch_seconds, const 
     memo = {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(), 0};
     return index;
   }
-  // The period's first day and the day after its last, on its clock.
-  int64_t first = 0, end = 0;
-  switch (spec.grain) {
-    case Grain::kDay:
-      first = index;
-      end = index + 1;
-      break;
-    case Grain::kWeek:
-      first = index * 7 - (spec.week_starts_sunday ? 4 : 3);
-      end = first + 7;
-      break;
-    case Grain::kMonth: {
-      const int64_t year = floor_div(index, 12);
-      const auto month = static_cast<unsigned>(index - year * 12) + 1;
-      first = days_from_civil(year, month, 1);
-      end = month == 12 ? days_from_civil(year + 1, 1, 1) : days_from_civil(year, month + 1, 1);
-      break;
-    }
-    case Grain::kQuarter: {
-      const int64_t year = floor_div(index, 4);
-      const auto month = static_cast<unsigned>(index - year * 4) * 3 + 1;
-      first = days_from_civil(year, month, 1);
-      end = month == 10 ? days_from_civil(year + 1, 1, 1) : days_from_civil(year, month + 3, 1);
-      break;
-    }
-    case Grain::kYear:
-      first = days_from_civil(index, 1, 1);
-      end = days_from_civil(index + 1, 1, 1);
-      break;
-    case Grain::kAll:
-      break;
-  }
+  const PeriodDays days = period_days(index, spec);
   // Its first and last whole second as instants, each checked rather than trusted (the rounding
   // of the instant plus the offset, then over 86,400, decides at the edges): an instant after the
   // last whole second, or one that misses for any other reason, is computed as it comes.
   const double offset = spec.utc_offset_minutes * 60.0;
-  const double low = static_cast<double>(first) * 86400.0 - offset;
-  const double high = static_cast<double>(end) * 86400.0 - offset - 1;
+  const double low = static_cast<double>(days.first) * 86400.0 - offset;
+  const double high = static_cast<double>(days.last + 1) * 86400.0 - offset - 1;
   if (low <= epoch_seconds && epoch_seconds <= high && period_index(low, spec) == index &&
       period_index(high, spec) == index) {
     memo = {low, high, index};  // (and no last miss: the next miss notes its period again)
@@ -144,20 +147,24 @@ KPILENS_RARELY_RUN int64_t period_index_remembering(double epoch_seconds, const 
 
 PeriodLabel period_label(int64_t index, const PeriodSpec& spec) {
   PeriodLabel label;
+  if (spec.grain == Grain::kAll) {
+    label.key = "all";
+    return label;
+  }
+  const PeriodDays days = period_days(index, spec);
+  label.start = date_string(days.first);
+  label.end = date_string(days.last);
   char buffer[32];
   switch (spec.grain) {
     case Grain::kDay:
-      label.key = label.start = label.end = date_string(index);
+      label.key = label.start;
       break;
-    case Grain::kWeek: {
-      int64_t first = index * 7 - (spec.week_starts_sunday ? 4 : 3);
-      label.start = date_string(first);
-      label.end = date_string(first + 6);
+    case Grain::kWeek:
       if (spec.week_starts_sunday) {
         label.key = label.start;
       } else {
         // ISO 8601: the week belongs to the year of its Thursday.
-        int64_t thursday = first + 3;
+        int64_t thursday = days.first + 3;
         CivilDate t = civil_from_days(thursday);
         int64_t week = (thursday - days_from_civil(t.year, 1, 1)) / 7 + 1;
         std::snprintf(buffer, sizeof buffer, "%04lld-W%02lld", static_cast<long long>(t.year),
@@ -165,14 +172,11 @@ PeriodLabel period_label(int64_t index, const PeriodSpec& spec) {
         label.key = buffer;
       }
       break;
-    }
     case Grain::kMonth: {
       int64_t year = floor_div(index, 12);
       unsigned month = static_cast<unsigned>(index - year * 12) + 1;
       std::snprintf(buffer, sizeof buffer, "%04lld-%02u", static_cast<long long>(year), month);
       label.key = buffer;
-      label.start = date_string(days_from_civil(year, month, 1));
-      label.end = date_string(days_from_civil(year, month, days_in_month(year, month)));
       break;
     }
     case Grain::kQuarter: {
@@ -180,19 +184,13 @@ PeriodLabel period_label(int64_t index, const PeriodSpec& spec) {
       unsigned quarter = static_cast<unsigned>(index - year * 4) + 1;
       std::snprintf(buffer, sizeof buffer, "%04lld-Q%u", static_cast<long long>(year), quarter);
       label.key = buffer;
-      unsigned last_month = quarter * 3;
-      label.start = date_string(days_from_civil(year, last_month - 2, 1));
-      label.end = date_string(days_from_civil(year, last_month, days_in_month(year, last_month)));
       break;
     }
     case Grain::kYear:
       std::snprintf(buffer, sizeof buffer, "%04lld", static_cast<long long>(index));
       label.key = buffer;
-      label.start = date_string(days_from_civil(index, 1, 1));
-      label.end = date_string(days_from_civil(index, 12, 31));
       break;
     case Grain::kAll:
-      label.key = "all";
       break;
   }
   return label;
