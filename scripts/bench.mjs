@@ -158,7 +158,7 @@ async function tableSection(o, dir, engines) {
   const bytes = generate(file, o.rows, o.seed);
   const warmFile = join(dir, 'warm.csv');
   writeWarmFile(file, warmFile);
-  const results = new Map(engines.map((e) => [e.id, { seconds: [], peak: 0, wasm: 0, heap: 0, weeks: null, phases: [] }]));
+  const results = new Map(engines.map((e) => [e.id, { seconds: [], peak: 0, wasm: 0, heap: 0, weeks: null, phases: [], threads: [] }]));
   for (let run = 0; run < o.runs; run++) {
     const order = run % 2 === 0 ? engines : [...engines].reverse();
     for (const engine of order) {
@@ -169,6 +169,7 @@ async function tableSection(o, dir, engines) {
       r.wasm = Math.max(r.wasm, got.wasmMemoryBytes ?? 0);
       r.heap = Math.max(r.heap, got.heapTopBytes ?? 0);
       if (got.phases) r.phases.push(got.phases);
+      r.threads.push(got.threads ?? null);
       r.weeks ??= got.weeks;
       progress(`run ${run + 1}/${o.runs} ${engine.label}: ${got.seconds.toFixed(3)} s`);
       const diff = differences(r.weeks, got.weeks, `${engine.id} run 1`, `${engine.id} run ${run + 1}`);
@@ -212,6 +213,18 @@ async function tableSection(o, dir, engines) {
       `${fmt(s, 3)} s). Medians of its phases: the head ${fmt(part('headSeconds'), 3)} s, parts ` +
       `${fmt(part('readSeconds'), 3)} s, merge ${fmt(part('mergeSeconds'), 3)} s. Starting the workers (not timed, ` +
       `like loading the module: each instantiates the module this thread compiled) took ${fmt(part('startSeconds'), 3)} s.`);
+    const single = results.get('wasm').threads.filter(Boolean);
+    if (single.length && parallel.threads.every(Boolean)) {
+      const seconds = (x) => x.toFixed(3);
+      lines.push('', 'Where the threads\' time went (on a CPU during the timed run, and ready to run but waiting for one: ' +
+        '/proc/self/task/*/schedstat): kpilens wasm\'s thread a median ' +
+        `${fmt(median(single.map((t) => t.busiest[0])), 3)} s on a CPU, the process's other threads (V8's compiler and ` +
+        `garbage collector) ${fmt(median(single.map((t) => t.others)), 3)} s; in each ${parallel.threads[0].busiest.length}-thread run ` +
+        '(total s: its threads on a CPU, most first; the other threads; waited): ' +
+        parallel.threads.map((t, i) => `${seconds(parallel.seconds[i])}: ${t.busiest.map(seconds).join(' + ')}, ` +
+          `${seconds(t.others)}, ${seconds(t.waited)}`).join('; ') + '. A thread that spends longer on a CPU for the same ' +
+        'share of the work ran on a slower one (docs/architecture.md, "Two threads on a shared VM").');
+    }
   }
   const page = results.get('page');
   if (page) {

@@ -1,9 +1,9 @@
 // bench_engines.mjs: the engines of scripts/bench — how each is run (every run a fresh process:
 // `node scripts/lib/bench_engines.mjs --worker ID FILE OPTIONS`, or the CLI itself) and what it returns:
-// {seconds, weeks, peakRssBytes, wasmMemoryBytes?, heapTopBytes?, firstKpisSeconds?, phases?, cpu?}, its weekly figures normalized so that
+// {seconds, weeks, peakRssBytes, wasmMemoryBytes?, heapTopBytes?, firstKpisSeconds?, phases?, cpu?, threads?}, its weekly figures normalized so that
 // any two engines can be compared figure by figure (`differences`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -35,9 +35,56 @@ export const TOLERANCE = 1e-9;
 // its third on (9-13k page faults and ~0.1 s of background compiling inside the first); three passes and
 // 0.3 s idle brought the first run to 0.29-0.30 s (two processes), level with the later runs. The idle time
 // stands for the moment between opening the page and dropping a file (the page's own run keeps
-// PAGE_SETTLE_MS); peers get the same, whether they need it or not.
-export const WARM_PASSES = 3;
+// PAGE_SETTLE_MS); peers get the same, whether they need it or not. Ten passes since the two-thread run
+// was seen to tier up inside its timed run after three (each of its threads reads half of every warm
+// pass): its process's other threads spent 15-22 ms on a CPU during it, taken from the two engine
+// threads on a two-core machine, against 8-13 ms after twelve passes, and it took 138 against 132 ms
+// (medians of five processes each, alternating); one thread took the same after either (222 and 224 ms).
+export const WARM_PASSES = 10;
 export const WARM_IDLE_MS = 500;
+
+// What the threads of this process spent on a CPU and ready to run but waiting for one (ns), by thread id,
+// from /proc/self/task/<tid>/schedstat; null where there is none (not Linux).
+function threadClocks() {
+  let tids;
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return null;
+  }
+  const clocks = new Map();
+  for (const tid of tids) {
+    try {
+      const [cpu, wait] = readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+      clocks.set(tid, { cpu, wait });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return clocks;
+}
+
+/**
+ * What this process's threads did between two threadClocks(): {busiest: seconds on a CPU of the `count`
+ * busiest threads (the engine's: this one and its worker_threads), most first; waited: seconds those were
+ * ready to run while the CPUs ran something else; others: seconds on a CPU of the rest (V8's compiler and
+ * garbage collector threads, libuv's)}; null without clocks. A thread slower for the same work, with no
+ * more waiting, ran on a slower CPU: on the benchmark's VM one of the two virtual CPUs sometimes runs
+ * ~1.5× slower than the other for a while (docs/architecture.md "Two threads on a shared VM").
+ */
+function threadsBetween(before, after, count) {
+  if (!before || !after) return null;
+  const spent = [...after].map(([tid, t]) => ({
+    cpu: (t.cpu - (before.get(tid)?.cpu ?? 0)) / 1e9,
+    wait: (t.wait - (before.get(tid)?.wait ?? 0)) / 1e9,
+  })).sort((a, b) => b.cpu - a.cpu);
+  const total = (list, key) => list.reduce((sum, t) => sum + t[key], 0);
+  return {
+    busiest: spent.slice(0, count).map((t) => t.cpu),
+    waited: total(spent.slice(0, count), 'wait'),
+    others: total(spent.slice(count), 'cpu'),
+  };
+}
 
 async function warmUp(options, pass) {
   if (!options.warmFile) return;
@@ -109,10 +156,12 @@ async function wasmRun(modulePath, file, options, config = WEEKLY_CONFIG) {
   const { loadEngine, reportFromFiles } = await import('../../wasm/bindings/node_engine.mjs');
   const engine = await loadEngine(modulePath);
   await warmUp(options, (warmFile) => reportFromFiles([warmFile], config));
+  const clocks = threadClocks();
   const start = process.hrtime.bigint();
   const text = await reportFromFiles([file], config);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop() };
+  const threads = threadsBetween(clocks, threadClocks(), 1);
+  return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop(), threads };
 }
 
 const WORKERS = {
@@ -141,12 +190,14 @@ const WORKERS = {
         if (warmStats.restarted || warmStats.files[0].fallback) throw new Error(`wasm-parallel: the warm-up was read sequentially (${warmStats.restarted ?? warmStats.files[0].fallback})`);
       });
       const stats = {};
+      const clocks = threadClocks();
       const start = process.hrtime.bigint();
       const text = await reportFromFilesParallel([file], WEEKLY_CONFIG, { readers, modulePath: WASM, stats });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const threads = threadsBetween(clocks, threadClocks(), availableParallelism());
       if (stats.restarted || stats.files[0].fallback) throw new Error(`wasm-parallel: read sequentially (${stats.restarted ?? stats.files[0].fallback})`);
       return {
-        seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop(),
+        seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop(), threads,
         phases: {
           startSeconds, headSeconds: stats.headMs / 1000, readSeconds: stats.readMs / 1000, mergeSeconds: stats.mergeMs / 1000,
         },
