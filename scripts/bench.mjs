@@ -22,7 +22,7 @@
 //   papa     Papa Parse streaming the file (`chunk`) + the aggregation in plain JS (scripts/lib/papa_weekly.mjs)
 //   duckdb-wasm  registering the file + the query; instantiating DuckDB-WASM is not timed
 //   duckdb   the query in native DuckDB (@duckdb/node-api), SET threads = 1; opening DuckDB is not timed
-// In the engine table, every engine run in Node first computes the same report, untimed, three times on the
+// In the engine table, every engine run in Node first computes the same report, untimed, ten times on the
 // file's first ~2 MB, in the same process, then idles 0.5 s (bench_engines.mjs warmUp): V8 (and DuckDB-WASM's
 // V8) runs new wasm and JS on baseline code and optimises a function once it is hot, in the background, so a
 // cold first pass measures the compiler as much as the engine. The page warms its own engine when it opens

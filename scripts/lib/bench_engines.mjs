@@ -37,7 +37,7 @@ export const TOLERANCE = 1e-9;
 // stands for the moment between opening the page and dropping a file (the page's own run keeps
 // PAGE_SETTLE_MS); peers get the same, whether they need it or not. Ten passes since the two-thread run
 // was seen to tier up inside its timed run after three (each of its threads reads half of every warm
-// pass): its process's other threads spent 15-22 ms on a CPU during it, taken from the two engine
+// pass): its process's other threads spent 15-33 ms on a CPU during it, taken from the two engine
 // threads on a two-core machine, against 8-13 ms after twelve passes, and it took 138 against 132 ms
 // (medians of five processes each, alternating); one thread took the same after either (222 and 224 ms).
 export const WARM_PASSES = 10;
