@@ -20,7 +20,11 @@
 // 1223.1 M -> 1138.1 M instructions, 10 KB more wasm (1.9 KB gzipped in the page). Not
 // TicketGroup::feed: four call sites, 14 KB for 1 %. GCC inlines what it can see without being told
 // (and refuses the attribute on a function defined out of line).
-#if defined(__clang__) && defined(__EMSCRIPTEN__)
+// KPILENS_ROW_PATH_APART (a CMake option, for scripts/profile --apart) keeps them out of line
+// instead, so that a sampling profile shows their time apart from their callers'.
+#if defined(KPILENS_ROW_PATH_APART)
+#define KPILENS_ROW_PATH_INLINE __attribute__((noinline))
+#elif defined(__clang__) && defined(__EMSCRIPTEN__)
 #define KPILENS_ROW_PATH_INLINE __attribute__((always_inline))
 #else
 #define KPILENS_ROW_PATH_INLINE
