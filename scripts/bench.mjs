@@ -44,20 +44,19 @@
 // The wasm engines' peak memory is the module's memory size at the end: wasm memory never shrinks.
 import { execFileSync } from 'node:child_process';
 import {
-  closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync,
+  existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CHROMIUM, CLI, ENGINES, FIGURES, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
-  inWorker,
+  inWorker, writeWarmFile,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const SEED = 20240101;
-const WARM_BYTES = 2 << 20;
 
 function parseArgs(argv) {
   const o = {
@@ -144,15 +143,6 @@ function assertAgree(reference, weeks, label) {
 }
 
 /** The engines × runs table on the --rows export. */
-/** The file's first whole lines up to ~2 MB, written to `warmFile`: what the engines warm up on. */
-function writeWarmFile(file, warmFile) {
-  const head = Buffer.alloc(WARM_BYTES);
-  const fd = openSync(file, 'r');
-  const got = readSync(fd, head, 0, WARM_BYTES, 0);
-  closeSync(fd);
-  writeFileSync(warmFile, head.subarray(0, head.subarray(0, got).lastIndexOf(10) + 1));
-}
-
 async function tableSection(o, dir, engines) {
   const file = join(dir, 'tickets.csv');
   const bytes = generate(file, o.rows, o.seed);
@@ -216,14 +206,15 @@ async function tableSection(o, dir, engines) {
     const single = results.get('wasm').threads.filter(Boolean);
     if (single.length && parallel.threads.every(Boolean)) {
       const seconds = (x) => x.toFixed(3);
-      lines.push('', 'Where the threads\' time went (on a CPU during the timed run, and ready to run but waiting for one: ' +
-        '/proc/self/task/*/schedstat): kpilens wasm\'s thread a median ' +
-        `${fmt(median(single.map((t) => t.busiest[0])), 3)} s on a CPU, the process's other threads (V8's compiler and ` +
-        `garbage collector) ${fmt(median(single.map((t) => t.others)), 3)} s; in each ${parallel.threads[0].busiest.length}-thread run ` +
-        '(total s: its threads on a CPU, most first; the other threads; waited): ' +
-        parallel.threads.map((t, i) => `${seconds(parallel.seconds[i])}: ${t.busiest.map(seconds).join(' + ')}, ` +
-          `${seconds(t.others)}, ${seconds(t.waited)}`).join('; ') + '. A thread that spends longer on a CPU for the same ' +
-        'share of the work ran on a slower one (docs/architecture.md, "Two threads on a shared VM").');
+      lines.push('', 'Where the threads\' time went (/proc/self/task/*/schedstat: on a CPU during the timed run, and ready to ' +
+        `run but waiting for one): kpilens wasm's thread a median ${fmt(median(single.map((t) => t.main)), 3)} s on a CPU, ` +
+        `the process's other threads (V8's compiler and garbage collector) ${fmt(median(single.map((t) => t.others)), 3)} s. ` +
+        'Each run of it (wall seconds: on a CPU, this thread — the head, its own part, the merge, the report — ' +
+        'and its worker_threads; the other threads; how long ours waited for a CPU): ' +
+        parallel.threads.map((t, i) => `${seconds(parallel.seconds[i])}: ${[t.main, ...t.workers].map(seconds).join(' + ')}, ` +
+          `${seconds(t.others)}, ${seconds(t.waited)}`).join('; ') + '. This thread does a few milliseconds more than a ' +
+        'worker (the head, the merge, the report: the phases above); one much longer on a CPU than that for its share, ' +
+        'with no more waiting, ran on a slower CPU (docs/architecture.md, "Two threads on a shared VM").');
     }
   }
   const page = results.get('page');

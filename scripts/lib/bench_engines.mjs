@@ -3,13 +3,14 @@
 // {seconds, weeks, peakRssBytes, wasmMemoryBytes?, heapTopBytes?, firstKpisSeconds?, phases?, cpu?, threads?}, its weekly figures normalized so that
 // any two engines can be compared figure by figure (`differences`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { weeklySql } from './kpi_sql.mjs';
 import { papaWeekly } from './papa_weekly.mjs';
+import { threadClocks } from './schedstat.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,56 +38,54 @@ export const TOLERANCE = 1e-9;
 // stands for the moment between opening the page and dropping a file (the page's own run keeps
 // PAGE_SETTLE_MS); peers get the same, whether they need it or not. Ten passes since the two-thread run
 // was seen to tier up inside its timed run after three (each of its threads reads half of every warm
-// pass): its process's other threads spent 15-33 ms on a CPU during it, taken from the two engine
-// threads on a two-core machine, against 8-13 ms after twelve passes, and it took 138 against 132 ms
-// (medians of five processes each, alternating); one thread took the same after either (222 and 224 ms).
+// pass): its process's other threads spent 17-33 ms on a CPU during it, taken from the two engine
+// threads on a two-core machine; after ten, 6-11 ms, and 0.125 s against 0.133 s (two bench runs, five
+// runs each). Alternating processes, three passes against twelve: two threads 138 against 132 ms, one
+// thread the same (222 and 224 ms). docs/architecture.md, "Two threads on a shared VM".
 export const WARM_PASSES = 10;
 export const WARM_IDLE_MS = 500;
-
-// What the threads of this process spent on a CPU and ready to run but waiting for one (ns), by thread id,
-// from /proc/self/task/<tid>/schedstat; null where there is none (not Linux).
-function threadClocks() {
-  let tids;
-  try {
-    tids = readdirSync('/proc/self/task');
-  } catch {
-    return null;
-  }
-  const clocks = new Map();
-  for (const tid of tids) {
-    try {
-      const [cpu, wait] = readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
-      clocks.set(tid, { cpu, wait });
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return clocks;
-}
+const WARM_BYTES = 2 << 20; // the warm file: the export's first whole lines up to this
 
 /**
- * What this process's threads did between two threadClocks(): {busiest: seconds on a CPU of the `count`
- * busiest threads (the engine's: this one and its worker_threads), most first; waited: seconds those were
- * ready to run while the CPUs ran something else; others: seconds on a CPU of the rest (V8's compiler and
- * garbage collector threads, libuv's)}; null without clocks. A thread slower for the same work, with no
- * more waiting, ran on a slower CPU: on the benchmark's VM one of the two virtual CPUs sometimes runs
- * ~1.5× slower than the other for a while (docs/architecture.md "Two threads on a shared VM").
+ * What this process's threads did between two threadClocks() (schedstat.mjs): {main: seconds this thread
+ * (the engine's, and the merging one in a parallel read) was on a CPU, workers: seconds on a CPU of the
+ * `workers` busiest other threads (a parallel read's worker_threads), most first, waited: seconds those
+ * were ready to run while the CPUs ran something else, others: seconds on a CPU of the rest (V8's
+ * compiler and garbage collector threads, libuv's)}; null without clocks. A worker slower for the same
+ * share of the work, with no more waiting, ran on a slower CPU: on the benchmark's VM one of the two
+ * virtual CPUs sometimes runs ~1.5× slower than the other for a while (docs/architecture.md "Two threads
+ * on a shared VM").
  */
-function threadsBetween(before, after, count) {
-  if (!before || !after) return null;
-  const spent = [...after].map(([tid, t]) => ({
+function threadsBetween(before, after, workers = 0) {
+  const main = String(process.pid);
+  if (!before || !after || !after.has(main)) return null;
+  const spent = (tid, t) => ({
+    tid,
     cpu: (t.cpu - (before.get(tid)?.cpu ?? 0)) / 1e9,
     wait: (t.wait - (before.get(tid)?.wait ?? 0)) / 1e9,
-  })).sort((a, b) => b.cpu - a.cpu);
+  });
+  const ours = spent(main, after.get(main));
+  const rest = [...after].filter(([tid]) => tid !== main).map(([tid, t]) => spent(tid, t)).sort((a, b) => b.cpu - a.cpu);
   const total = (list, key) => list.reduce((sum, t) => sum + t[key], 0);
   return {
-    busiest: spent.slice(0, count).map((t) => t.cpu),
-    waited: total(spent.slice(0, count), 'wait'),
-    others: total(spent.slice(count), 'cpu'),
+    main: ours.cpu,
+    workers: rest.slice(0, workers).map((t) => t.cpu),
+    waited: ours.wait + total(rest.slice(0, workers), 'wait'),
+    others: total(rest.slice(workers), 'cpu'),
   };
 }
 
-async function warmUp(options, pass) {
+/** The file's first whole lines up to ~2 MB, written to `warmFile`: what the engines warm up on. */
+export function writeWarmFile(file, warmFile) {
+  const head = Buffer.alloc(WARM_BYTES);
+  const fd = openSync(file, 'r');
+  const got = readSync(fd, head, 0, WARM_BYTES, 0);
+  closeSync(fd);
+  writeFileSync(warmFile, head.subarray(0, head.subarray(0, got).lastIndexOf(10) + 1));
+}
+
+/** WARM_PASSES passes of `pass(options.warmFile)`, then WARM_IDLE_MS idle; nothing without a warm file. */
+export async function warmUp(options, pass) {
   if (!options.warmFile) return;
   for (let i = 0; i < WARM_PASSES; i += 1) await pass(options.warmFile);
   await new Promise((resolve) => { setTimeout(resolve, WARM_IDLE_MS); });
@@ -160,7 +159,7 @@ async function wasmRun(modulePath, file, options, config = WEEKLY_CONFIG) {
   const start = process.hrtime.bigint();
   const text = await reportFromFiles([file], config);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const threads = threadsBetween(clocks, threadClocks(), 1);
+  const threads = threadsBetween(clocks, threadClocks());
   return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop(), threads };
 }
 
@@ -194,7 +193,7 @@ const WORKERS = {
       const start = process.hrtime.bigint();
       const text = await reportFromFilesParallel([file], WEEKLY_CONFIG, { readers, modulePath: WASM, stats });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const threads = threadsBetween(clocks, threadClocks(), availableParallelism());
+      const threads = threadsBetween(clocks, threadClocks(), readers.readers.length);
       if (stats.restarted || stats.files[0].fallback) throw new Error(`wasm-parallel: read sequentially (${stats.restarted ?? stats.files[0].fallback})`);
       return {
         seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop(), threads,

@@ -21,6 +21,7 @@
 import { chromium } from 'playwright-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { serve } from '../static-server.mjs';
+import { threadClocks } from './schedstat.mjs';
 
 // Flags that work here as root (/work/shared/docs/toolchain.md; the same as tests/e2e/helpers.mjs).
 const LAUNCH_ARGS = [
@@ -112,20 +113,8 @@ function threadTimes() {
   if (!processes) return null;
   const out = new Map();
   for (const { pid, type } of processes) {
-    let tids = [];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tids) {
-      try {
-        const [cpu, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
-        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-        out.set(`${pid}/${tid}`, { name: `${type}:${name}`, cpu, wait });
-      } catch {
-        // ended meanwhile
-      }
+    for (const [tid, clock] of threadClocks(pid, { names: true }) ?? []) {
+      out.set(`${pid}/${tid}`, { ...clock, name: `${type}:${clock.name}` });
     }
   }
   return out;

@@ -1,6 +1,7 @@
 // code_placement: what the wasm build (clang, with link-time optimisation across the engine) is
 // told about where code goes. The native GCC builds ignore both; the native clang build of the fuzz
-// targets takes the first only.
+// targets takes the first only. (A build with KPILENS_ROW_PATH_APART, for scripts/profile, keeps
+// the second's functions out of line, whatever the compiler.)
 #pragma once
 
 // Marks code that runs once per part or per report, never per row — merges and state
@@ -22,7 +23,7 @@
 // (and refuses the attribute on a function defined out of line).
 // KPILENS_ROW_PATH_APART (a CMake option, for scripts/profile --apart) keeps them out of line
 // instead, so that a sampling profile shows their time apart from their callers'.
-#if defined(KPILENS_ROW_PATH_APART)
+#if defined(KPILENS_ROW_PATH_APART) && KPILENS_ROW_PATH_APART
 #define KPILENS_ROW_PATH_INLINE __attribute__((noinline))
 #elif defined(__clang__) && defined(__EMSCRIPTEN__)
 #define KPILENS_ROW_PATH_INLINE __attribute__((always_inline))
