@@ -38,3 +38,14 @@ kpilens_toolchain() {
   kpilens_apt cmake ninja-build g++ catch2 emscripten "$@"
   kpilens_npm
 }
+
+# The report config of the developer scripts (scripts/instructions, scripts/profile) as JSON: weekly, a
+# breakdown by each COLUMN, and when FIGURES (ID,ID…: checked by the caller) is not empty those figures
+# only. kpilens_report_config FIGURES [COLUMN]...
+kpilens_report_config() {
+  node -e '
+    const [figures, ...by] = process.argv.slice(1);
+    const config = { grain: "week", by };
+    if (figures) config.figures = figures.split(",");
+    process.stdout.write(JSON.stringify(config));' "$@"
+}
