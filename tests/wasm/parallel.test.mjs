@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } from '../../wasm/bindings/node_engine.mjs';
-import { partCuts } from '../../wasm/bindings/parallel_read.mjs';
+import { fileSource, loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } from '../../wasm/bindings/node_engine.mjs';
+import { partCuts, runTask } from '../../wasm/bindings/parallel_read.mjs';
 import { listFixtures } from './fixture_files.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -226,6 +226,47 @@ test('the parts tile the file after the head; the merging worker\'s is larger by
     for (let i = 1; i < n; i += 1) assert.ok(Math.abs(cuts[i + 1] - cuts[i] - helper) <= 1, `${cuts}`);
     assert.ok(Math.abs(cuts[1] - cuts[0] - (helper * 13 / 12 + head)) <= n, `${cuts}`);
   }
+});
+
+test('a helper given the head\'s bytes with its task saves the state it saves when it reads the head itself', async () => {
+  const module = await loadEngine(wasmPath);
+  const bytes = readFileSync(generated.lf);
+  // The head ends at a record start: after the header and 1,500 rows (the generated rows hold no line
+  // breaks inside quotes).
+  let headEnd = 0;
+  for (let lines = 0; lines < 1501; lines += 1) headEnd = bytes.indexOf(10, headEnd) + 1;
+  const task = { config: JSON.stringify(CONFIGS[1]), name: 'g.csv', headEnd, chunkBytes: 1 << 20, start: Math.floor(bytes.length / 2), end: null };
+  // Runs the task; `headRead`: whether it asked the file for a byte of the head.
+  const run = async (extra) => {
+    const file = fileSource(generated.lf);
+    let headRead = false;
+    const source = {
+      size: file.size,
+      read: (start, end) => {
+        headRead ||= start < headEnd;
+        return file.read(start, end);
+      },
+      readInto: (start, end, heap, address) => {
+        headRead ||= start < headEnd;
+        return file.readInto(start, end, heap, address);
+      },
+    };
+    try {
+      return { ...await runTask(module, source, { ...task, ...extra }), headRead };
+    } finally {
+      file.close();
+    }
+  };
+  const read = await run({});
+  const given = await run({ head: bytes.subarray(0, headEnd) });
+  assert.ok(read.state && read.rows > 10000, `${read.rows} rows`);
+  assert.deepEqual([read.headRead, given.headRead], [true, false]);
+  assert.deepEqual([given.from, given.to, given.rows], [read.from, read.to, read.rows]);
+  assert.ok(Buffer.from(given.state).equals(Buffer.from(read.state)), 'the states differ');
+  // Bytes that are not the whole head (the merging worker no longer held them all) are not used.
+  const short = await run({ head: bytes.subarray(0, headEnd - 1) });
+  assert.equal(short.headRead, true);
+  assert.ok(Buffer.from(short.state).equals(Buffer.from(read.state)));
 });
 
 test('mergePart refuses a state that is not Module.mergeState at the size given, and changes nothing', async () => {

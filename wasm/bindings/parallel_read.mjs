@@ -9,8 +9,9 @@
 //      itself, straight into its dataset after the head (a sequential reader's next bytes: no state
 //      to save, send or merge), up to the first record start at/after the first cut. Helper i replays the
 //      head (so its dataset knows the header, delimiter, date order and encoding as a sequential reader
-//      would), then reads from the first record start at/after its cut to the first one at/after the next
-//      cut, and returns its state bytes. No reader knows the quote state at a cut (that would take a pass
+//      would: from the head's bytes sent with its task, when the merging worker still holds them), then
+//      reads from the first record start at/after its cut to the first one at/after the next cut, and
+//      returns its state bytes. No reader knows the quote state at a cut (that would take a pass
 //      over every byte before it): the engine guesses the record start there (Dataset.guessRecordStart),
 //      the same way for the reader ending at the cut and the one starting there, and lines are counted
 //      from 1 in each helper's part.
@@ -114,6 +115,18 @@ function byteBefore(source, at) {
   return at === 0 ? 0 : source.read(at - 1, at)[0];
 }
 
+/**
+ * The bytes [at, end) and the byte before `at` (0 at the file's start), in one read: in the page every
+ * read is a request to the browser (FileReaderSync), several milliseconds each on the benchmark's machine
+ * while the other workers are busy (docs/architecture.md "Parallel reading"). {previous, bytes}; `bytes`
+ * as source.read's (valid until the next read).
+ */
+function readWithByteBefore(source, at, end) {
+  if (at === 0) return { previous: 0, bytes: source.read(at, end) };
+  const bytes = source.read(at - 1, end);
+  return { previous: bytes.length > 0 ? bytes[0] : 0, bytes: bytes.subarray(1) };
+}
+
 /** Quote parity and line breaks of the bytes [start, end): {odd: 0|1, lines}. */
 export function countRange(module, dataset, source, start, end, chunkBytes, onBytes) {
   let previous = byteBefore(source, start);
@@ -162,10 +175,9 @@ export function recordStartFrom(module, dataset, source, from) {
  * Deterministic: the readers on both sides of a cut find the same offset.
  */
 export function guessRecordStart(module, dataset, source, at) {
-  const previous = byteBefore(source, at);
   for (let window = SEARCH_BYTES; at < source.size && window <= MAX_GUESS_BYTES; window *= 4) {
     const end = Math.min(source.size, at + window);
-    const bytes = source.read(at, end);
+    const { previous, bytes } = readWithByteBefore(source, at, end);
     copyIn(module, dataset, bytes);
     const found = dataset.guessRecordStart(bytes.length, previous);
     if (found >= 0) return at + found;
@@ -216,15 +228,17 @@ function takePartState(module, dataset, last) {
 }
 
 /**
- * A helper's task: replays the head [0, headEnd), reads from the record start guessed at/after `start`
- * (lines counted from 1) to the one at/after `end` (the file's end when null): {from, to, state:
- * Uint8Array|null (no record starts in the range), rows}.
+ * A helper's task: replays the head [0, headEnd) (from `task.head`, its bytes, when the task has them;
+ * else read from the file), reads from the record start guessed at/after `start` (lines counted from 1)
+ * to the one at/after `end` (the file's end when null): {from, to, state: Uint8Array|null (no record
+ * starts in the range), rows}.
  */
 export async function runTask(module, source, task, onBytes) {
   const dataset = new module.Dataset(task.config);
   try {
     dataset.beginFile(task.name);
-    await feedRange(module, dataset, source, 0, task.headEnd, task.chunkBytes);
+    if (task.head?.length === task.headEnd) pushBytes(module, dataset, task.head);
+    else await feedRange(module, dataset, source, 0, task.headEnd, task.chunkBytes);
     const from = { offset: guessRecordStart(module, dataset, source, task.start), line: 1 };
     const to = task.end === null ? source.size : guessRecordStart(module, dataset, source, task.end);
     if (from.offset >= to) return { from: from.offset, to, state: null, rows: 0 };
@@ -254,7 +268,8 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // before any part starts, so it is as short as the file allows.
   let headTarget = Math.min(headBytes, size);
   // Read once (a copy: a source may reuse its buffer), with room for the search for a record start after it.
-  const headSource = withPrefix(source, source.read(0, Math.min(size, headTarget + SEARCH_BYTES)).slice());
+  const prefix = source.read(0, Math.min(size, headTarget + SEARCH_BYTES)).slice();
+  const headSource = withPrefix(source, prefix);
   let head = { offset: 0, line: 1 };
   let refusal = null;
   for (;;) {
@@ -277,9 +292,14 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   const cuts = partCuts(head.offset, size, n);
   const t1 = performance.now();
   result.headMs = t1 - t0;
-  // The helpers' tasks go out first; then this thread reads the first part into the dataset itself.
+  // The helpers' tasks go out first; then this thread reads the first part into the dataset itself. The
+  // head's bytes go with them while this thread holds them all (it did not grow past its first read): a
+  // helper then replays them from memory, without asking the file for them again (in the page a Blob
+  // stream opened and read: the replay took 21–35 ms that way, 7–23 ms from the bytes sent;
+  // docs/architecture.md "Parallel reading").
+  const headCopy = head.offset <= prefix.length ? prefix.slice(0, head.offset) : null;
   const pending = helpers.map((helper, i) => helper.run({
-    kind: 'part', input, name, config, headEnd: head.offset, chunkBytes, start: cuts[i + 1], end: i + 2 < n ? cuts[i + 2] : null,
+    kind: 'part', input, name, config, headEnd: head.offset, head: headCopy, chunkBytes, start: cuts[i + 1], end: i + 2 < n ? cuts[i + 2] : null,
   }));
   const ownEnd = guessRecordStart(module, dataset, source, cuts[1]);
   await feedRange(module, dataset, source, head.offset, ownEnd, chunkBytes, onBytes);
