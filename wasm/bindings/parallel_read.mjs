@@ -267,8 +267,9 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // inference's rows, a header longer than the head…): every helper replays it, and in the page it is read
   // before any part starts, so it is as short as the file allows.
   let headTarget = Math.min(headBytes, size);
-  // Read once (a copy: a source may reuse its buffer), with room for the search for a record start after it.
-  const prefix = source.read(0, Math.min(size, headTarget + SEARCH_BYTES)).slice();
+  // Read once, with room for the search for a record start after it. A copy, as a Uint8Array: a source may
+  // reuse its buffer (Node's does), and a Node Buffer's slice() would be a view of it.
+  const prefix = new Uint8Array(source.read(0, Math.min(size, headTarget + SEARCH_BYTES)));
   const headSource = withPrefix(source, prefix);
   let head = { offset: 0, line: 1 };
   let refusal = null;
