@@ -105,6 +105,13 @@ const wasmMib = (size, used) => (size ? `${mib(size)}${used ? ` (${fmt(used / 2 
 // A ratio with three significant digits, as the issue writes them: 12.3×, 1.23×, 0.456×.
 const times = (x) => `${x >= 100 ? fmt(x, 0) : x.toPrecision(3)}×`;
 const progress = (line) => process.stderr.write(`bench: ${line}\n`);
+// How often the merging thread handed the end of its part to a helper that was done before it (readFileInParts).
+const rebalanced = (bytes) => {
+  const runs = bytes.filter((b) => b > 0);
+  if (runs.length === 0) return 'No run handed the end of this thread\'s part to the worker (it never finished first by enough).';
+  return `In ${runs.length} of ${bytes.length} runs this thread handed the end of its part to the worker, which was done ` +
+    `first (${runs.map((b) => `${fmt(b / 1e6, 1)} MB`).join(', ')}).`;
+};
 
 function machine(engines) {
   let cpu = 'unknown CPU';
@@ -202,7 +209,8 @@ async function tableSection(o, dir, engines) {
     lines.push('', `${label}: ${times(ours / s)} the speed of one worker (kpilens wasm, median ${fmt(ours, 3)} s ÷ ` +
       `${fmt(s, 3)} s). Medians of its phases: the head ${fmt(part('headSeconds'), 3)} s, parts ` +
       `${fmt(part('readSeconds'), 3)} s, merge ${fmt(part('mergeSeconds'), 3)} s. Starting the workers (not timed, ` +
-      `like loading the module: each instantiates the module this thread compiled) took ${fmt(part('startSeconds'), 3)} s.`);
+      `like loading the module: each instantiates the module this thread compiled) took ${fmt(part('startSeconds'), 3)} s. ` +
+      rebalanced(parallel.phases.map((p) => p.rebalancedBytes)));
     const single = results.get('wasm').threads.filter(Boolean);
     if (single.length && parallel.threads.every(Boolean)) {
       const seconds = (x) => x.toFixed(3);

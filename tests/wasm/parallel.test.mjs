@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileSource, loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } from '../../wasm/bindings/node_engine.mjs';
-import { partCuts, runTask } from '../../wasm/bindings/parallel_read.mjs';
+import { partCuts, readFileInParts, runTask } from '../../wasm/bindings/parallel_read.mjs';
 import { listFixtures } from './fixture_files.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -191,6 +191,57 @@ test('a head too short for the engine grows until it holds what the engine needs
     }
   } finally {
     await readers.close();
+  }
+});
+
+test('a helper done first takes over the end of the merging worker\'s part, and the report stays the sequential one', async () => {
+  // The helper runs in this thread: its task runs to its end before this thread reads its own part, so
+  // it is idle at this thread's first look (every 128 KiB here), which hands it half of what is left.
+  const module = await loadEngine(wasmPath);
+  const helper = {
+    run: async (task) => {
+      const source = fileSource(task.input);
+      try {
+        return await runTask(module, source, task);
+      } finally {
+        source.close();
+      }
+    },
+  };
+  for (const path of [generated.lf, generated.crlf]) {
+    for (const config of [CONFIGS[0], CONFIGS[1], CONFIGS[3]]) {
+      const configText = JSON.stringify(config);
+      const dataset = new module.Dataset(configText);
+      const source = fileSource(path);
+      try {
+        dataset.beginFile(basename(path));
+        const got = await readFileInParts({
+          module, dataset, source, input: path, name: basename(path), config: configText, helpers: [helper], chunkBytes: 1 << 20,
+          headBytes: 256 << 10, balance: { stepBytes: 128 << 10, minStolenBytes: 64 << 10, share: 0.5 },
+        });
+        assert.deepEqual([got.fallback, got.restart, got.parts], [null, null, 3], `${path} ${configText}`);
+        assert.ok(got.rebalanced >= 64 << 10, `${got.rebalanced} bytes handed over`);
+        dataset.endFile();
+        assert.equal(dataset.report(), await reportFromFiles([path], config), `${path} ${configText}`);
+      } finally {
+        source.close();
+        dataset.delete();
+      }
+    }
+  }
+  // Kept off, the first cuts stand.
+  const dataset = new module.Dataset('{}');
+  const source = fileSource(generated.lf);
+  try {
+    dataset.beginFile('g.csv');
+    const got = await readFileInParts({
+      module, dataset, source, input: generated.lf, name: 'g.csv', config: '{}', helpers: [helper], chunkBytes: 1 << 20,
+      headBytes: 256 << 10, balance: false,
+    });
+    assert.deepEqual([got.parts, got.rebalanced], [2, 0]);
+  } finally {
+    source.close();
+    dataset.delete();
   }
 });
 

@@ -223,11 +223,12 @@ export async function startPartReaders({ workers = availableParallelism(), modul
  * @param {string[]} paths
  * @param {object|string} config
  * @param {{workers?: number, readers?: object, chunkBytes?: number, headBytes?: number,
- *          minParallelBytes?: number, names?: string[], modulePath?: string, stats?: object}} options
+ *          minParallelBytes?: number, names?: string[], modulePath?: string, balance?: boolean|object,
+ *          stats?: object}} options
  *   `readers`: a pool from startPartReaders (kept open; `workers` is then its size + 1), else one is
- *   started when a file needs it and closed at the end. `stats`, when given, is filled in: {files: [{name, parts,
- *   fallback}], restarted, startMs (starting the readers), headMs (reading the head), readMs (parts),
- *   mergeMs}
+ *   started when a file needs it and closed at the end. `balance`: readFileInParts' (default true). `stats`,
+ *   when given, is filled in: {files: [{name, parts, fallback, rebalanced}], restarted, startMs (starting the
+ *   readers), headMs (reading the head), readMs (parts), mergeMs}
  */
 export async function reportFromFilesParallel(paths, config = {}, options = {}) {
   const workers = options.readers ? options.readers.readers.length + 1 : Math.max(1, options.workers ?? availableParallelism());
@@ -267,8 +268,9 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
           }
           const got = await readFileInParts({
             module: engine, dataset, source, input: path, name, config: configText, helpers: pool.readers, chunkBytes, headBytes,
+            balance: options.balance ?? true,
           });
-          stats.files.push({ name, parts: got.parts, fallback: got.fallback });
+          stats.files.push({ name, parts: got.parts, fallback: got.fallback, rebalanced: got.rebalanced });
           stats.headMs += got.headMs;
           stats.readMs += got.readMs;
           stats.mergeMs += got.mergeMs;

@@ -50,6 +50,12 @@ const MAX_HEAD_BYTES = 32 << 20; // the head grows up to this while the engine s
 // memory (Dataset.mergePart), 0 and 1/12 gave the same, −1/24 and −1/12 3–4 % more (seven
 // processes each; at 0 the merging worker waited 6–12 ms for the helper, at 1/12 ~0).
 const SAVE_SHARE = 1 / 12;
+// The end of the merging worker's part, rebalanced (readFileInParts): how often it looks whether a helper is
+// idle (and, in Node, lets that helper's answer in: the event loop turns), and the fewest bytes worth a
+// second task (below it the task's fixed costs — the head replayed, two guesses, a state saved and
+// merged — would eat what it saves).
+const BALANCE_STEP_BYTES = 8 << 20;
+const MIN_STOLEN_BYTES = 4 << 20;
 
 /**
  * Where the parts after the head [0, head) start, and the file's size: n + 1 offsets. Each helper
@@ -218,6 +224,50 @@ export async function feedRange(module, dataset, source, start, end, chunkBytes,
   }
 }
 
+const nextTurn = globalThis.setImmediate
+  ? () => new Promise((resolve) => { globalThis.setImmediate(resolve); })
+  : () => Promise.resolve();
+
+/**
+ * feedRange for the merging worker's own part, whose end may move back while it is read: the bytes from
+ * `start` to `bounds.end`, where `await between(at)` (`at`: the bytes fed so far end there) runs every
+ * `stepBytes` or so and may lower bounds.end (never below `at`). A source with chunks yields to the
+ * event loop as it awaits its slices; else the loop lets it turn (Node: setImmediate) before each call.
+ */
+async function feedOwnPart(module, dataset, source, start, bounds, chunkBytes, onBytes, between, stepBytes) {
+  let at = start;
+  let step = start + stepBytes;
+  if (source.chunks && start < bounds.end) {
+    for await (const bytes of source.chunks(start, bounds.end, chunkBytes)) {
+      const take = Math.min(bytes.length, bounds.end - at);
+      if (take > 0) {
+        pushBytes(module, dataset, take === bytes.length ? bytes : bytes.subarray(0, take));
+        at += take;
+        onBytes?.(take, dataset.rowsRead());
+      }
+      if (at >= bounds.end) break; // (ends the stream)
+      if (at >= step) {
+        step = at + stepBytes;
+        await between(at);
+      }
+    }
+    return;
+  }
+  const readBytes = Math.min(chunkBytes, FEED_BYTES);
+  while (at < bounds.end) {
+    const got = readIn(module, dataset, source, at, Math.min(bounds.end, at + readBytes));
+    if (got === 0) break;
+    dataset.pushChunk(got);
+    at += got;
+    onBytes?.(got, dataset.rowsRead());
+    if (at >= step && at < bounds.end) {
+      step = at + stepBytes;
+      await nextTurn();
+      await between(at);
+    }
+  }
+}
+
 /** The part's state (Dataset.savePart): a new Uint8Array of its own, for the merging worker. */
 function takePartState(module, dataset, last) {
   const size = dataset.savePart(last);
@@ -231,9 +281,10 @@ function takePartState(module, dataset, last) {
  * A helper's task: replays the head [0, headEnd) (from `task.head`, its bytes, when the task has them;
  * else read from the file), reads from the record start guessed at/after `start` (lines counted from 1)
  * to the one at/after `end` (the file's end when null): {from, to, state: Uint8Array|null (no record
- * starts in the range), rows}.
+ * starts in the range), rows, readMs: reading its bytes, ms: the whole task} (its own clock).
  */
 export async function runTask(module, source, task, onBytes) {
+  const started = performance.now();
   const dataset = new module.Dataset(task.config);
   try {
     dataset.beginFile(task.name);
@@ -243,8 +294,11 @@ export async function runTask(module, source, task, onBytes) {
     const to = task.end === null ? source.size : guessRecordStart(module, dataset, source, task.end);
     if (from.offset >= to) return { from: from.offset, to, state: null, rows: 0 };
     if (!dataset.beginPart(from.offset, from.line)) throw new Error(`kpilens: part refused: ${dataset.partRefusal()}`);
+    const reading = performance.now();
     await feedRange(module, dataset, source, from.offset, to, task.chunkBytes, onBytes);
-    return { from: from.offset, to, state: takePartState(module, dataset, to === source.size), rows: dataset.rowsRead() };
+    const readMs = performance.now() - reading;
+    const state = takePartState(module, dataset, to === source.size);
+    return { from: from.offset, to, state, rows: dataset.rowsRead(), readMs, ms: performance.now() - started };
   } finally {
     dataset.delete();
   }
@@ -254,12 +308,15 @@ export async function runTask(module, source, task, onBytes) {
  * Reads one file into `dataset` (beginFile already called; the caller calls endFile): in parts, this thread
  * and `helpers` (other threads) one each, when it can; else sequentially. Returns {parts, fallback: why it
  * was read sequentially (in whole or from the first cut on) | null, restart: why the whole dataset must be
- * read again sequentially | null, headMs, readMs, mergeMs}. `onAlone(why)` is called when this thread
- * reads on alone from the first cut after the helpers were given their parts (their work, and any
- * progress they reported, no longer counts), with the reason (`fallback`).
+ * read again sequentially | null, headMs, readMs, mergeMs, rebalanced: the bytes of this thread's part a
+ * helper took over (0: none)}. `onAlone(why)` is called when this thread reads on alone from the first cut
+ * after the helpers were given their parts (their work, and any progress they reported, no longer counts),
+ * with the reason (`fallback`). `balance`: false keeps the first cuts; an object {stepBytes,
+ * minStolenBytes, share} changes how often this thread looks for an idle helper, the fewest bytes it hands
+ * over, and (share: the rest's fraction this thread keeps) where it cuts (tests).
  */
-export async function readFileInParts({ module, dataset, source, input, name, config, helpers, chunkBytes, headBytes, onBytes, onAlone }) {
-  const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0 };
+export async function readFileInParts({ module, dataset, source, input, name, config, helpers, chunkBytes, headBytes, onBytes, onAlone, balance = true }) {
+  const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0, rebalanced: 0 };
   const size = source.size;
   const t0 = performance.now();
   // The head: from the file's start the quote state is known, so its end is an exact record start. It
@@ -299,11 +356,41 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // stream opened and read: the replay took 21–35 ms that way, 7–23 ms from the bytes sent;
   // docs/architecture.md "Parallel reading").
   const headCopy = head.offset <= prefix.length ? prefix.slice(0, head.offset) : null;
-  const pending = helpers.map((helper, i) => helper.run({
-    kind: 'part', input, name, config, headEnd: head.offset, head: headCopy, chunkBytes, start: cuts[i + 1], end: i + 2 < n ? cuts[i + 2] : null,
-  }));
-  const ownEnd = guessRecordStart(module, dataset, source, cuts[1]);
-  await feedRange(module, dataset, source, head.offset, ownEnd, chunkBytes, onBytes);
+  const task = (start, end) => ({ kind: 'part', input, name, config, headEnd: head.offset, head: headCopy, chunkBytes, start, end });
+  const pending = helpers.map((helper, i) => helper.run(task(cuts[i + 1], i + 2 < n ? cuts[i + 2] : null)));
+  const done = pending.map(() => null); // each helper's first result, once it came
+  pending.forEach((promise, i) => promise.then((got) => { done[i] = got; }, () => {}));
+  const bounds = { end: guessRecordStart(module, dataset, source, cuts[1]) };
+  const ownStarted = performance.now();
+  // The end of this part, rebalanced: a helper that is done while this thread still has at least
+  // MIN_STOLEN_BYTES of its part to read takes the end of it, a second task of its own, cut so that both
+  // should end together (by this part's rate so far, the helper's on its first part, and what the helper
+  // spent beside reading). One such task per file. Static cuts end together only when the workers run at
+  // the same speed; a core slower than the other (a laptop's efficiency core, a busy vCPU) otherwise
+  // leaves one worker waiting for the other.
+  const { stepBytes = BALANCE_STEP_BYTES, minStolenBytes = MIN_STOLEN_BYTES, share = null } = typeof balance === 'object' ? balance : {};
+  let cutTried = false; // one cut per file, handed over or not
+  const between = async (at) => {
+    if (!balance || cutTried) return;
+    const i = done.findIndex((got) => got?.state && got.readMs > 0);
+    if (i < 0) return;
+    const first = done[i];
+    const ownRate = (at - head.offset) / Math.max(1e-3, performance.now() - ownStarted); // bytes a ms
+    const helperRate = (first.to - first.from) / Math.max(1e-3, first.readMs);
+    const overheadMs = Math.max(0, first.ms - first.readMs);
+    // Both end together when (cut − at) / ownRate = overheadMs + (end − cut) / helperRate.
+    const cut = share !== null ? Math.floor(at + share * (bounds.end - at))
+      : Math.floor((overheadMs + bounds.end / helperRate + at / ownRate) / (1 / ownRate + 1 / helperRate));
+    if (!(bounds.end - cut >= minStolenBytes)) return; // (NaN too)
+    cutTried = true;
+    const end = guessRecordStart(module, dataset, source, cut);
+    if (end >= bounds.end) return; // no record start between the cut and this part's end
+    pending.push(helpers[i].run(task(cut, cuts[1])));
+    result.rebalanced = bounds.end - end;
+    bounds.end = end;
+  };
+  await feedOwnPart(module, dataset, source, head.offset, bounds, chunkBytes, onBytes, between, stepBytes);
+  const ownEnd = bounds.end;
   // Not at a record start there (the guess at the first cut was wrong: irregular quotes), or the rows so
   // far decided something the parts cannot repeat: the dataset is a sequential reader's up to ownEnd, so
   // this thread reads on alone.
@@ -319,7 +406,8 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // finish their parts (they usually take a little longer: each also replays the head and saves
   // its state). Not when this part reached the end (no part comes after it: nothing to merge).
   if (ownEnd < size) dataset.prepareMerge();
-  const parts = await Promise.all(pending);
+  // In file order: a second task's part lies before the parts of the first tasks.
+  const parts = (await Promise.all(pending)).sort((a, b) => a.from - b.from);
   const t2 = performance.now();
   result.readMs = t2 - t1;
   // The parts must tile the file from the first part's end: a guessed start past the next cut (no
