@@ -108,8 +108,8 @@ const progress = (line) => process.stderr.write(`bench: ${line}\n`);
 // How often the merging thread handed the end of its part to a helper that was done before it (readFileInParts).
 const rebalanced = (bytes) => {
   const runs = bytes.filter((b) => b > 0);
-  if (runs.length === 0) return 'No run handed the end of this thread\'s part to the worker (it never finished first by enough).';
-  return `In ${runs.length} of ${bytes.length} runs this thread handed the end of its part to the worker, which was done ` +
+  if (runs.length === 0) return 'No run handed the end of this thread\'s part to a worker (none was done while 4 MiB or more were left).';
+  return `In ${runs.length} of ${bytes.length} runs this thread handed the end of its part to a worker that was done ` +
     `first (${runs.map((b) => `${fmt(b / 1e6, 1)} MB`).join(', ')}).`;
 };
 

@@ -2,7 +2,8 @@
 // has the algorithm; docs/architecture.md "Parallel reading"). The page (engine_client.js) starts N − 1
 // helper workers from the engine worker's own Blob URL and hands the engine worker one MessagePort to each;
 // the engine worker reads the first part itself, straight into its dataset, the helpers the others, each
-// from a Blob stream in 8 MiB slices (blobChunks), and the engine worker merges their states. The engine
+// from a Blob stream in 8 MiB slices (blobChunks), and the engine worker merges their states. A helper done
+// first may be given the end of the engine worker's part as a second task (parallel_read.mjs). The engine
 // worker first posts its compiled WebAssembly.Module on each port: a helper instantiates it (no unpacking, no compiling,
 // and V8 shares the machine code the engine worker has already optimised; from file:// Chromium does not
 // deliver it and the helper loads its own). No SharedArrayBuffer: works from file:// and under the page's CSP. Cancel
@@ -142,6 +143,7 @@ function fileSource(reader, file) {
  */
 export function serveHelper(port, instantiate, engine) {
   let ready = null;
+  const rowsBefore = new Map(); // file name → rows of this helper's earlier tasks on it (a second task)
   let shared = false; // instantiated from the engine worker's module
   // A page opened from disk (file://): Chromium posts the module but the helper cannot receive it (a
   // messageerror); the helper then unpacks and compiles its own.
@@ -158,8 +160,10 @@ export function serveHelper(port, instantiate, engine) {
     const { id, task } = data;
     try {
       const module = await (ready ?? engine());
-      const onBytes = (bytes, rows) => postMessage({ type: 'helper-progress', file: task.name, bytes, rows }); // to the page
+      const before = rowsBefore.get(task.name) ?? 0;
+      const onBytes = (bytes, rows) => postMessage({ type: 'helper-progress', file: task.name, bytes, rows: before + rows }); // to the page
       const result = { ...await runTask(module, fileSource(new FileReaderSync(), task.input), task, onBytes), sharedModule: shared };
+      rowsBefore.set(task.name, before + result.rows);
       port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
     } catch (error) {
       port.postMessage({ id, error: String(error && error.message ? error.message : error) });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileSource, loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } from '../../wasm/bindings/node_engine.mjs';
-import { partCuts, readFileInParts, runTask } from '../../wasm/bindings/parallel_read.mjs';
+import { handoverCut, partCuts, readFileInParts, runTask } from '../../wasm/bindings/parallel_read.mjs';
 import { listFixtures } from './fixture_files.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -195,8 +195,18 @@ test('a head too short for the engine grows until it holds what the engine needs
 });
 
 test('a helper done first takes over the end of the merging worker\'s part, and the report stays the sequential one', async () => {
-  // The helper runs in this thread: its task runs to its end before this thread reads its own part, so
-  // it is idle at this thread's first look (every 128 KiB here), which hands it half of what is left.
+  // The helper runs in this thread: run() reads its whole part at once (the readInto path never waits),
+  // and its answer is seen when this thread first lets the event loop turn, before its first look (every
+  // 128 KiB here), which hands it half of what is left. (So a helper answering between two looks, as a
+  // worker does, is not what this test covers.) With a source that has chunks, as the page's, this
+  // thread's part is read through them instead.
+  const withChunks = (file) => ({
+    size: file.size,
+    read: (start, end) => file.read(start, end),
+    chunks: async function* (start, end, chunkBytes) {
+      for (let at = start; at < end; at += chunkBytes) yield new Uint8Array(file.read(at, Math.min(end, at + chunkBytes)));
+    },
+  });
   const module = await loadEngine(wasmPath);
   const helper = {
     run: async (task) => {
@@ -208,23 +218,25 @@ test('a helper done first takes over the end of the merging worker\'s part, and 
       }
     },
   };
-  for (const path of [generated.lf, generated.crlf]) {
+  for (const [path, chunked] of [[generated.lf, false], [generated.crlf, false], [generated.lf, true]]) {
     for (const config of [CONFIGS[0], CONFIGS[1], CONFIGS[3]]) {
       const configText = JSON.stringify(config);
       const dataset = new module.Dataset(configText);
-      const source = fileSource(path);
+      const file = fileSource(path);
+      const source = chunked ? withChunks(file) : file;
       try {
         dataset.beginFile(basename(path));
         const got = await readFileInParts({
-          module, dataset, source, input: path, name: basename(path), config: configText, helpers: [helper], chunkBytes: 1 << 20,
-          headBytes: 256 << 10, balance: { stepBytes: 128 << 10, minStolenBytes: 64 << 10, share: 0.5 },
+          module, dataset, source, input: path, name: basename(path), config: configText, helpers: [helper],
+          chunkBytes: chunked ? 100 << 10 : 1 << 20, headBytes: 256 << 10,
+          balance: { stepBytes: 128 << 10, minStolenBytes: 64 << 10, share: 0.5 },
         });
         assert.deepEqual([got.fallback, got.restart, got.parts], [null, null, 3], `${path} ${configText}`);
         assert.ok(got.rebalanced >= 64 << 10, `${got.rebalanced} bytes handed over`);
         dataset.endFile();
         assert.equal(dataset.report(), await reportFromFiles([path], config), `${path} ${configText}`);
       } finally {
-        source.close();
+        file.close();
         dataset.delete();
       }
     }
@@ -243,6 +255,18 @@ test('a helper done first takes over the end of the merging worker\'s part, and 
     source.close();
     dataset.delete();
   }
+});
+
+test('the handover cut ends both threads together, never before what was read', () => {
+  // Same rates, nothing beside reading: the middle. A helper twice as fast takes two thirds.
+  assert.equal(handoverCut(0, 300, 1, 1, 0), 150);
+  assert.equal(handoverCut(0, 300, 1, 2, 0), 100);
+  // What the helper spends beside reading moves the cut towards the end: (cut − 100) / 1 = 50 + (400 − cut) / 1.
+  assert.equal(handoverCut(100, 400, 1, 1, 50), 275);
+  // A helper that would end later whatever it took: at or past the end (nothing is handed over).
+  assert.ok(handoverCut(100, 400, 1, 1, 1000) >= 400);
+  // A helper far faster: never before `at`.
+  assert.equal(handoverCut(100, 400, 1, 1e9, 0), 100);
 });
 
 test('a breakdown past max_segments falls back to a sequential read and says why', async () => {
@@ -291,10 +315,12 @@ test('a helper given the head\'s bytes with its task saves the state it saves wh
   const run = async (extra) => {
     const file = fileSource(generated.lf);
     let headRead = false;
+    let reads = 0;
     const source = {
       size: file.size,
       read: (start, end) => {
         headRead ||= start < headEnd;
+        reads += 1;
         return file.read(start, end);
       },
       readInto: (start, end, heap, address) => {
@@ -303,7 +329,7 @@ test('a helper given the head\'s bytes with its task saves the state it saves wh
       },
     };
     try {
-      return { ...await runTask(module, source, { ...task, ...extra }), headRead };
+      return { ...await runTask(module, source, { ...task, ...extra }), headRead, reads };
     } finally {
       file.close();
     }
@@ -312,6 +338,9 @@ test('a helper given the head\'s bytes with its task saves the state it saves wh
   const given = await run({ head: bytes.subarray(0, headEnd) });
   assert.ok(read.state && read.rows > 10000, `${read.rows} rows`);
   assert.deepEqual([read.headRead, given.headRead], [true, false]);
+  // One read for the guess at `start` (its window and the byte before it); the part's bytes are read into
+  // the module (readInto), and the end is the file's.
+  assert.equal(given.reads, 1);
   assert.deepEqual([given.from, given.to, given.rows], [read.from, read.to, read.rows]);
   assert.ok(Buffer.from(given.state).equals(Buffer.from(read.state)), 'the states differ');
   // Bytes that are not the whole head (the merging worker no longer held them all) are not used.

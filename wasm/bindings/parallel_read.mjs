@@ -7,7 +7,8 @@
 //   2. The parts: the rest is cut into N byte ranges, one per worker (partCuts: the first a little
 //      larger, as the others have more to do than read theirs). The merging worker reads the first
 //      itself, straight into its dataset after the head (a sequential reader's next bytes: no state
-//      to save, send or merge), up to the first record start at/after the first cut. Helper i replays the
+//      to save, send or merge), up to the first record start at/after the first cut (or an earlier cut, when
+//      a helper done first takes over the end of this part as a second task: step 2b). Helper i replays the
 //      head (so its dataset knows the header, delimiter, date order and encoding as a sequential reader
 //      would: from the head's bytes sent with its task, when the merging worker still holds them), then
 //      reads from the first record start at/after its cut to the first one at/after the next cut, and
@@ -15,6 +16,9 @@
 //      over every byte before it): the engine guesses the record start there (Dataset.guessRecordStart),
 //      the same way for the reader ending at the cut and the one starting there, and lines are counted
 //      from 1 in each helper's part.
+//   2b. Every 8 MiB of its own part, the merging worker looks whether a helper is done; if one is and at
+//      least 4 MiB would move, it cuts the rest where both should end together, stops its part at the
+//      record start guessed there, and gives that helper the range from it to the first cut.
 //   3. The merge, in file order (Dataset.mergePart): the engine checks that each part ended exactly at a
 //      record start (the guess for the next one was right) and places each part's lines after the ones
 //      before it. When the merging worker's own part did not end at a record start, it reads on alone
@@ -121,18 +125,6 @@ function byteBefore(source, at) {
   return at === 0 ? 0 : source.read(at - 1, at)[0];
 }
 
-/**
- * The bytes [at, end) and the byte before `at` (0 at the file's start), in one read: in the page every
- * read is a request to the browser (FileReaderSync), several milliseconds each on the benchmark's machine
- * while the other workers are busy (docs/architecture.md "Parallel reading"). {previous, bytes}; `bytes`
- * as source.read's (valid until the next read).
- */
-function readWithByteBefore(source, at, end) {
-  if (at === 0) return { previous: 0, bytes: source.read(at, end) };
-  const bytes = source.read(at - 1, end);
-  return { previous: bytes.length > 0 ? bytes[0] : 0, bytes: bytes.subarray(1) };
-}
-
 /** Quote parity and line breaks of the bytes [start, end): {odd: 0|1, lines}. */
 export function countRange(module, dataset, source, start, end, chunkBytes, onBytes) {
   let previous = byteBefore(source, start);
@@ -183,7 +175,12 @@ export function recordStartFrom(module, dataset, source, from) {
 export function guessRecordStart(module, dataset, source, at) {
   for (let window = SEARCH_BYTES; at < source.size && window <= MAX_GUESS_BYTES; window *= 4) {
     const end = Math.min(source.size, at + window);
-    const { previous, bytes } = readWithByteBefore(source, at, end);
+    // The window and the byte before it (0 at the file's start) in one read: in the page every read is a
+    // request to the browser (FileReaderSync), several milliseconds each on the benchmark's machine while
+    // the other workers are busy (docs/architecture.md "Parallel reading").
+    const read = source.read(Math.max(0, at - 1), end);
+    const previous = at > 0 ? read[0] : 0;
+    const bytes = at > 0 ? read.subarray(1) : read;
     copyIn(module, dataset, bytes);
     const found = dataset.guessRecordStart(bytes.length, previous);
     if (found >= 0) return at + found;
@@ -224,9 +221,19 @@ export async function feedRange(module, dataset, source, start, end, chunkBytes,
   }
 }
 
-const nextTurn = globalThis.setImmediate
-  ? () => new Promise((resolve) => { globalThis.setImmediate(resolve); })
-  : () => Promise.resolve();
+/**
+ * Where the merging worker cuts the rest of its part, [at, end), for a helper that is done: both should end
+ * together, (cut − at) / ownRate = overheadMs + (end − cut) / helperRate, rates in bytes a ms; overheadMs is
+ * the helper's time beside reading (the head, its guesses, its state). Never before `at`; `end` or past it
+ * when the helper would end later whatever it took.
+ */
+export function handoverCut(at, end, ownRate, helperRate, overheadMs) {
+  return Math.max(at, Math.floor((overheadMs + end / helperRate + at / ownRate) / (1 / ownRate + 1 / helperRate)));
+}
+
+// Lets the event loop turn, so that a helper's answer is seen (Node). Only a source without chunks needs it,
+// which only Node has; a browser's has chunks, whose reads are tasks of their own.
+const nextTurn = () => new Promise((resolve) => { (globalThis.setImmediate ?? queueMicrotask)(resolve); });
 
 /**
  * feedRange for the merging worker's own part, whose end may move back while it is read: the bytes from
@@ -241,7 +248,7 @@ async function feedOwnPart(module, dataset, source, start, bounds, chunkBytes, o
     for await (const bytes of source.chunks(start, bounds.end, chunkBytes)) {
       const take = Math.min(bytes.length, bounds.end - at);
       if (take > 0) {
-        pushBytes(module, dataset, take === bytes.length ? bytes : bytes.subarray(0, take));
+        pushBytes(module, dataset, bytes.subarray(0, take));
         at += take;
         onBytes?.(take, dataset.rowsRead());
       }
@@ -306,12 +313,13 @@ export async function runTask(module, source, task, onBytes) {
 
 /**
  * Reads one file into `dataset` (beginFile already called; the caller calls endFile): in parts, this thread
- * and `helpers` (other threads) one each, when it can; else sequentially. Returns {parts, fallback: why it
- * was read sequentially (in whole or from the first cut on) | null, restart: why the whole dataset must be
- * read again sequentially | null, headMs, readMs, mergeMs, rebalanced: the bytes of this thread's part a
- * helper took over (0: none)}. `onAlone(why)` is called when this thread reads on alone from the first cut
- * after the helpers were given their parts (their work, and any progress they reported, no longer counts),
- * with the reason (`fallback`). `balance`: false keeps the first cuts; an object {stepBytes,
+ * and `helpers` (other threads) one each (and a helper done first the end of this thread's part), when it
+ * can; else sequentially. Returns {parts, fallback: why it was read sequentially (in whole or from the end
+ * of this thread's part on) | null, restart: why the whole dataset must be read again sequentially | null,
+ * headMs, readMs, mergeMs, rebalanced: the bytes of this thread's part a helper took over (0: none)}.
+ * `onAlone(why)` is called when this thread reads on alone from the end of its part after the helpers were
+ * given theirs (their work, and any progress they reported, no longer counts), with the reason
+ * (`fallback`). `balance`: false keeps the first cuts; an object {stepBytes,
  * minStolenBytes, share} changes how often this thread looks for an idle helper, the fewest bytes it hands
  * over, and (share: the rest's fraction this thread keeps) where it cuts (tests).
  */
@@ -359,6 +367,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   const task = (start, end) => ({ kind: 'part', input, name, config, headEnd: head.offset, head: headCopy, chunkBytes, start, end });
   const pending = helpers.map((helper, i) => helper.run(task(cuts[i + 1], i + 2 < n ? cuts[i + 2] : null)));
   const done = pending.map(() => null); // each helper's first result, once it came
+  // (Handled at once: this thread lets the event loop turn before it awaits them.)
   pending.forEach((promise, i) => promise.then((got) => { done[i] = got; }, () => {}));
   const bounds = { end: guessRecordStart(module, dataset, source, cuts[1]) };
   const ownStarted = performance.now();
@@ -378,22 +387,23 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     const ownRate = (at - head.offset) / Math.max(1e-3, performance.now() - ownStarted); // bytes a ms
     const helperRate = (first.to - first.from) / Math.max(1e-3, first.readMs);
     const overheadMs = Math.max(0, first.ms - first.readMs);
-    // Both end together when (cut − at) / ownRate = overheadMs + (end − cut) / helperRate.
     const cut = share !== null ? Math.floor(at + share * (bounds.end - at))
-      : Math.floor((overheadMs + bounds.end / helperRate + at / ownRate) / (1 / ownRate + 1 / helperRate));
-    if (!(bounds.end - cut >= minStolenBytes)) return; // (NaN too)
+      : handoverCut(at, bounds.end, ownRate, helperRate, overheadMs);
+    if (!(cut >= at && bounds.end - cut >= minStolenBytes)) return; // (NaN too)
     cutTried = true;
     const end = guessRecordStart(module, dataset, source, cut);
     if (end >= bounds.end) return; // no record start between the cut and this part's end
-    pending.push(helpers[i].run(task(cut, cuts[1])));
+    const second = helpers[i].run(task(cut, cuts[1]));
+    second.catch(() => {}); // (awaited with the others below)
+    pending.push(second);
     result.rebalanced = bounds.end - end;
     bounds.end = end;
   };
   await feedOwnPart(module, dataset, source, head.offset, bounds, chunkBytes, onBytes, between, stepBytes);
   const ownEnd = bounds.end;
-  // Not at a record start there (the guess at the first cut was wrong: irregular quotes), or the rows so
-  // far decided something the parts cannot repeat: the dataset is a sequential reader's up to ownEnd, so
-  // this thread reads on alone.
+  // Not at a record start there (the guess at the end of this part was wrong: irregular quotes), or the
+  // rows so far decided something the parts cannot repeat: the dataset is a sequential reader's up to
+  // ownEnd, so this thread reads on alone ("the first cut": the end of the first part, moved or not).
   const stop = ownEnd < size ? dataset.partRefusal() : '';
   if (stop) {
     result.fallback = `from the first cut on: ${stop}`;
@@ -407,7 +417,8 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // its state). Not when this part reached the end (no part comes after it: nothing to merge).
   if (ownEnd < size) dataset.prepareMerge();
   // In file order: a second task's part lies before the parts of the first tasks.
-  const parts = (await Promise.all(pending)).sort((a, b) => a.from - b.from);
+  const answers = await Promise.all(pending);
+  const parts = [...answers].sort((a, b) => a.from - b.from);
   const t2 = performance.now();
   result.readMs = t2 - t1;
   // The parts must tile the file from the first part's end: a guessed start past the next cut (no
@@ -423,7 +434,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   }
   if (next !== size) result.restart = 'the parts did not reach the end of the file';
   if (result.restart) return result;
-  result.sharedModule = parts.filter((part) => part.sharedModule).length; // page helpers (web/parallel_read.js)
+  result.sharedModule = answers.slice(0, helpers.length).filter((part) => part.sharedModule).length; // page helpers (web/parallel_read.js)
   for (const part of parts) {
     if (!part.state) continue;
     result.parts += 1;
