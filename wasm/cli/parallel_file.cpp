@@ -2,7 +2,11 @@
 // threads but the results they hand back after join().
 #include "parallel_file.h"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -146,13 +150,23 @@ struct Part {
   std::vector<uint8_t> state;  // empty: no record starts in the range
   bool failed = false;
   std::string error;
+  // On its thread's clock: reading its bytes, and the whole task (the head replayed, the guesses,
+  // the state saved too). What the rebalancing weighs.
+  double read_ms = 0, ms = 0;
 };
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
 
 }  // namespace
 
 ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& config,
                                 const std::string& path, const std::string& name, size_t threads,
-                                std::string& why) {
+                                std::string& why, const Rebalancing& rebalancing,
+                                uint64_t* handed_bytes) {
+  if (handed_bytes != nullptr) *handed_bytes = 0;
   Source source(path);
   if (!source.ok()) return ParallelRead::kReadError;
   const uint64_t size = source.size();
@@ -190,32 +204,92 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
     cuts.push_back(size - static_cast<uint64_t>(helper_part * static_cast<double>(threads - i)));
   }
   cuts.push_back(size);
-  std::vector<Part> parts(threads - 1);
+  // Slots 0 … threads − 2: the helpers' parts; the last: a second task, when one is handed over.
+  std::vector<Part> parts(threads);
+  const auto done = std::make_unique<std::atomic<bool>[]>(threads);
   uint64_t own_end = size;
   {
-    std::vector<std::thread> running;
-    for (size_t i = 1; i < threads; ++i) {
-      running.emplace_back([&, i] {
-        Source own(path);
-        TicketDataset part(config);
-        part.begin_file(name);
-        feed_range(part, own, 0, head.at);
-        Part& mine = parts[i - 1];
-        mine.from = guess_record_start(part, own, cuts[i]);
-        mine.to = i + 1 < threads ? guess_record_start(part, own, cuts[i + 1]) : size;
-        if (mine.from >= mine.to) return;
-        if (!part.begin_part(mine.from, 1)) {
+    // One helper's task in slot `slot`: replays the head, then reads from the record start guessed
+    // at `start` to the one guessed at `end` (the file's end when `end` is the size).
+    auto run_part = [&](size_t slot, uint64_t start, uint64_t end) {
+      const auto started = std::chrono::steady_clock::now();
+      Part& mine = parts[slot];
+      Source own(path);
+      TicketDataset part(config);
+      part.begin_file(name);
+      feed_range(part, own, 0, head.at);
+      mine.from = guess_record_start(part, own, start);
+      mine.to = end < size ? guess_record_start(part, own, end) : size;
+      if (mine.from < mine.to) {
+        if (part.begin_part(mine.from, 1)) {
+          const auto reading = std::chrono::steady_clock::now();
+          feed_range(part, own, mine.from, mine.to);
+          mine.read_ms = ms_since(reading);
+          mine.state = part.save_part(mine.to == size);
+          mine.failed = !own.ok();
+        } else {
           mine.failed = true;
           mine.error = part.part_refusal();
-          return;
         }
-        feed_range(part, own, mine.from, mine.to);
-        mine.state = part.save_part(mine.to == size);
-        mine.failed = !own.ok();
-      });
+      }
+      mine.ms = ms_since(started);
+      done[slot].store(true, std::memory_order_release);
+    };
+    std::vector<std::thread> running;
+    running.reserve(threads);
+    for (size_t i = 1; i < threads; ++i) {
+      running.emplace_back(run_part, i - 1, cuts[i], cuts[i + 1]);
     }
     own_end = guess_record_start(dataset, source, cuts[1]);
-    feed_range(dataset, source, head.at, own_end);
+    // This thread's part, rebalanced at its end as wasm/bindings/parallel_read.mjs does
+    // (docs/architecture.md, "The end of the first part, rebalanced"): every step_bytes (8 MiB) it
+    // looks whether a helper is done; if one is and at least min_bytes (4 MiB) would move, it cuts
+    // what is left where both should end together and hands the end over, once.
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<char> buffer;
+    uint64_t step = head.at + rebalancing.step_bytes;
+    bool cut_tried = !rebalancing.on;
+    for (uint64_t at = head.at; at < own_end;) {
+      const std::string_view bytes = source.read(at, std::min(own_end, at + kChunkBytes), buffer);
+      if (bytes.empty()) break;
+      dataset.feed(bytes);
+      at += bytes.size();
+      if (cut_tried || at < step || at >= own_end) continue;
+      step = at + rebalancing.step_bytes;
+      if (rebalancing.wait_for_a_helper) {
+        // (Tests: a helper done first, whatever the speeds.)
+        while (!done[0].load(std::memory_order_acquire)) std::this_thread::yield();
+      }
+      for (size_t i = 0; i + 1 < threads; ++i) {
+        if (!done[i].load(std::memory_order_acquire)) continue;
+        const Part& first = parts[i];
+        if (first.state.empty() || first.read_ms <= 0) continue;
+        const double own_rate =
+            static_cast<double>(at - head.at) / std::max(1e-3, ms_since(started));
+        const double helper_rate = static_cast<double>(first.to - first.from) / first.read_ms;
+        const double overhead_ms = std::max(0.0, first.ms - first.read_ms);
+        // Both end together when (cut − at) / own_rate = overhead_ms + (end − cut) / helper_rate.
+        const double cut =
+            rebalancing.share >= 0
+                ? static_cast<double>(at) + rebalancing.share * static_cast<double>(own_end - at)
+                : (overhead_ms + static_cast<double>(own_end) / helper_rate +
+                   static_cast<double>(at) / own_rate) /
+                      (1 / own_rate + 1 / helper_rate);
+        if (!(cut >= static_cast<double>(at) &&
+              static_cast<double>(own_end) - cut >= static_cast<double>(rebalancing.min_bytes))) {
+          break;
+        }
+        cut_tried = true;
+        const auto cut_at = static_cast<uint64_t>(cut);
+        const uint64_t end = guess_record_start(dataset, source, cut_at);
+        if (end < own_end) {
+          running.emplace_back(run_part, threads - 1, cut_at, cuts[1]);
+          if (handed_bytes != nullptr) *handed_bytes = own_end - end;
+          own_end = end;
+        }
+        break;
+      }
+    }
     for (std::thread& t : running) t.join();
   }
   // Not at a record start there (the guess at the first cut was wrong: irregular quotes), or the
@@ -230,19 +304,24 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
   // In file order. The parts must follow each other from the first part's end to the file's: a
   // guess past the next cut (no record start near it) can leave a later part starting before an
   // earlier one ended.
+  // (The second task's part, in the last slot, lies before the helpers' first parts.)
+  std::vector<Part*> in_order;
+  for (Part& part : parts) in_order.push_back(&part);
+  std::stable_sort(in_order.begin(), in_order.end(),
+                   [](const Part* a, const Part* b) { return a->from < b->from; });
   uint64_t next = own_end;
-  for (Part& part : parts) {
-    if (part.failed) {
-      why = part.error;
-      return part.error.empty() ? ParallelRead::kReadError : ParallelRead::kSequential;
+  for (Part* part : in_order) {
+    if (part->failed) {
+      why = part->error;
+      return part->error.empty() ? ParallelRead::kReadError : ParallelRead::kSequential;
     }
-    if (part.state.empty()) continue;
-    if (part.from != next) {
+    if (part->state.empty()) continue;
+    if (part->from != next) {
       why = "the parts did not follow each other (no record start near a cut)";
       return ParallelRead::kSequential;
     }
-    next = part.to;
-    const TicketDataset::PartMerge merged = dataset.merge_part(part.state, why);
+    next = part->to;
+    const TicketDataset::PartMerge merged = dataset.merge_part(part->state, why);
     if (merged != TicketDataset::PartMerge::kMerged) return ParallelRead::kSequential;
   }
   if (next != size) {

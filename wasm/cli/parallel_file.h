@@ -1,10 +1,12 @@
 // parallel_file: `kpilens report --threads N`: one file read by N threads, the way the page and
 // Node read it (wasm/bindings/parallel_read.mjs; docs/architecture.md "Parallel reading"): the
 // head, then one part per thread from the record start guessed at its cut (this thread reads
-// the first straight into the dataset), merged in file order.
+// the first straight into the dataset; a helper done first may take over the end of it), merged
+// in file order.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "engine_config.h"
@@ -19,10 +21,24 @@ enum class ParallelRead {
   kReadError,
 };
 
+// How this thread's part is rebalanced at its end: a helper done first takes over the end of it
+// (docs/architecture.md, "The end of the first part, rebalanced"). The defaults are the CLI's.
+struct Rebalancing {
+  bool on = true;
+  uint64_t step_bytes = uint64_t{8} << 20;  // how often this thread looks for a helper that is done
+  uint64_t min_bytes = uint64_t{4} << 20;   // the fewest bytes worth a second task
+  // Tests: ≥ 0, the fraction of what is left that this thread keeps, whatever the speeds; and
+  // waiting, at its first look, until the first helper is done.
+  double share = -1;
+  bool wait_for_a_helper = false;
+};
+
 // Reads the file at `path` (named `name` in the report) into `dataset`, between begin_file and
 // end_file (both called here), with `threads` threads. `why`: what was refused, if anything.
+// `handed_bytes`, when given: how many bytes of this thread's part a helper took over (0: none).
 ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& config,
                                 const std::string& path, const std::string& name, size_t threads,
-                                std::string& why);
+                                std::string& why, const Rebalancing& rebalancing = {},
+                                uint64_t* handed_bytes = nullptr);
 
 }  // namespace kpilens::cli

@@ -1,0 +1,93 @@
+// wasm/cli/parallel_file: a file read by `kpilens report --threads N` gives the one-thread report
+// byte for byte, also when a helper done first takes over the end of this thread's part (forced
+// here: this thread waits for the helper at its first look and hands over half of what is left).
+// tests/cli/threads.test.mjs runs the CLI itself on files over the 32 MiB threshold.
+#include "parallel_file.h"
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "engine_config.h"
+#include "ticket_dataset.h"
+
+namespace kpilens {
+namespace {
+
+// ~4.6 MB of tickets (this thread reads 1 MiB at a time, so its part must span a few reads): a
+// quoted subject with a line break in every seventh row, CRLF line ends.
+std::string generate_export(size_t rows) {
+  std::mt19937_64 rng(7);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  std::string out = "Id,Created at,Solved at,Status,Via,Assignee,Subject,Satisfaction Score\r\n";
+  for (size_t i = 0; i < rows; ++i) {
+    const int day = 1 + static_cast<int>(pick(28));
+    char row[256];
+    std::snprintf(row, sizeof row,
+                  "%zu,2024-03-%02d 08:%02zu:00,2024-03-%02d 17:00:00,%s,%s,Agent %zu,", i + 1, day,
+                  pick(60), day, pick(5) ? "Solved" : "Open", pick(2) ? "email" : "chat", pick(7));
+    out += row;
+    out += i % 7 == 0 ? "\"Line one\r\nline two, \"\"quoted\"\"\""
+                      : "Subject " + std::to_string(pick(100));
+    out += ",";
+    if (pick(3) == 0) out += std::to_string(1 + pick(5));
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string sequential_report(const EngineConfig& config, const std::string& bytes) {
+  TicketDataset dataset(config);
+  dataset.begin_file("tickets.csv");
+  for (size_t at = 0; at < bytes.size(); at += 1 << 20) {
+    dataset.feed(std::string_view(bytes).substr(at, 1 << 20));
+  }
+  dataset.end_file();
+  return dataset.report_json();
+}
+
+TEST_CASE("parallel_file: a helper done first takes over the end of this thread's part") {
+  const std::string bytes = generate_export(50000);
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / "kpilens_parallel_file_test.csv";
+  std::ofstream(path, std::ios::binary) << bytes;
+  EngineConfig config;
+  config.by = {"channel", "agent"};
+  const std::string expected = sequential_report(config, bytes);
+  for (const double share : {0.5, 0.0, 0.9}) {
+    for (const size_t threads : {size_t{2}, size_t{3}}) {
+      INFO("share " << share << ", " << threads << " threads");
+      cli::Rebalancing rebalancing;
+      rebalancing.step_bytes = 64 << 10;
+      rebalancing.min_bytes = 16 << 10;
+      rebalancing.share = share;
+      rebalancing.wait_for_a_helper = true;
+      TicketDataset dataset(config);
+      std::string why;
+      uint64_t handed = 0;
+      const cli::ParallelRead read = cli::read_file_in_parts(
+          dataset, config, path.string(), "tickets.csv", threads, why, rebalancing, &handed);
+      REQUIRE(read == cli::ParallelRead::kDone);
+      CHECK(why.empty());
+      CHECK(handed >= 16 << 10);
+      CHECK(dataset.report_json() == expected);
+    }
+  }
+  // Off, or with a helper that is never done first by enough: nothing is handed over.
+  cli::Rebalancing off;
+  off.on = false;
+  TicketDataset dataset(config);
+  std::string why;
+  uint64_t handed = 1;
+  REQUIRE(cli::read_file_in_parts(dataset, config, path.string(), "tickets.csv", 2, why, off,
+                                  &handed) == cli::ParallelRead::kDone);
+  CHECK(handed == 0);
+  CHECK(dataset.report_json() == expected);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace kpilens
