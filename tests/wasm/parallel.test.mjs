@@ -257,6 +257,35 @@ test('a helper done first takes over the end of the merging worker\'s part, and 
   }
 });
 
+test('a worker_thread done first is handed the end of a slowed merging thread\'s part, by the rates', async () => {
+  // This thread waits 6 ms after each 64 KiB it reads, so the worker_thread is done long before it: the
+  // cut comes from the measured rates (no share), the second task goes through the worker's port.
+  const module = await loadEngine(wasmPath);
+  const readers = await startPartReaders({ workers: 1, modulePath: wasmPath });
+  const configText = JSON.stringify(CONFIGS[1]);
+  const dataset = new module.Dataset(configText);
+  const source = fileSource(generated.lf);
+  try {
+    dataset.beginFile(basename(generated.lf));
+    const slow = () => {
+      const until = performance.now() + 6;
+      while (performance.now() < until);
+    };
+    const got = await readFileInParts({
+      module, dataset, source, input: generated.lf, name: basename(generated.lf), config: configText, helpers: readers.readers,
+      chunkBytes: 64 << 10, headBytes: 256 << 10, onBytes: slow, balance: { stepBytes: 128 << 10, minStolenBytes: 64 << 10 },
+    });
+    assert.deepEqual([got.fallback, got.restart, got.parts], [null, null, 3]);
+    assert.ok(got.rebalanced >= 64 << 10, `${got.rebalanced} bytes handed over`);
+    dataset.endFile();
+    assert.equal(dataset.report(), await reportFromFiles([generated.lf], CONFIGS[1]));
+  } finally {
+    source.close();
+    dataset.delete();
+    await readers.close();
+  }
+});
+
 test('the handover cut ends both threads together, never before what was read', () => {
   // Same rates, nothing beside reading: the middle. A helper twice as fast takes two thirds.
   assert.equal(handoverCut(0, 300, 1, 1, 0), 150);
