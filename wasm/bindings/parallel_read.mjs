@@ -202,23 +202,8 @@ export function pushBytes(module, dataset, bytes) {
  * Feeds the bytes [start, end) to the dataset, read chunkBytes at a time and pushed FEED_BYTES at most at
  * a time; onBytes(bytes, rows read so far) once per slice read.
  */
-export async function feedRange(module, dataset, source, start, end, chunkBytes, onBytes) {
-  if (source.chunks && start < end) {
-    for await (const bytes of source.chunks(start, end, chunkBytes)) {
-      pushBytes(module, dataset, bytes);
-      onBytes?.(bytes.length, dataset.rowsRead());
-    }
-    return;
-  }
-  // Read straight into the chunk buffer: a read is a push.
-  const readBytes = Math.min(chunkBytes, FEED_BYTES);
-  for (let at = start; at < end;) {
-    const got = readIn(module, dataset, source, at, Math.min(end, at + readBytes));
-    if (got === 0) break;
-    dataset.pushChunk(got);
-    at += got;
-    onBytes?.(got, dataset.rowsRead());
-  }
+export function feedRange(module, dataset, source, start, end, chunkBytes, onBytes) {
+  return feedUntil(module, dataset, source, start, { end }, chunkBytes, onBytes, null, Infinity);
 }
 
 /**
@@ -236,12 +221,13 @@ export function handoverCut(at, end, ownRate, helperRate, overheadMs) {
 const nextTurn = () => new Promise((resolve) => { (globalThis.setImmediate ?? queueMicrotask)(resolve); });
 
 /**
- * feedRange for the merging worker's own part, whose end may move back while it is read: the bytes from
- * `start` to `bounds.end`, where `await between(at)` (`at`: the bytes fed so far end there) runs every
- * `stepBytes` or so and may lower bounds.end (never below `at`). A source with chunks yields to the
- * event loop as it awaits its slices; else the loop lets it turn (Node: setImmediate) before each call.
+ * feedRange with an end that may move back while the bytes are read (the merging worker's own part): the
+ * bytes from `start` to `bounds.end`, where `await between(at)` (`at`: the bytes fed so far end there), when
+ * given, runs every `stepBytes` or so and may lower bounds.end (never below `at`). A source with chunks
+ * yields to the event loop as it awaits its slices; else the loop lets it turn (Node: setImmediate) before
+ * each call. A source with readInto is read straight into the chunk buffer: a read is a push.
  */
-async function feedOwnPart(module, dataset, source, start, bounds, chunkBytes, onBytes, between, stepBytes) {
+async function feedUntil(module, dataset, source, start, bounds, chunkBytes, onBytes, between, stepBytes) {
   let at = start;
   let step = start + stepBytes;
   if (source.chunks && start < bounds.end) {
@@ -253,7 +239,7 @@ async function feedOwnPart(module, dataset, source, start, bounds, chunkBytes, o
         onBytes?.(take, dataset.rowsRead());
       }
       if (at >= bounds.end) break; // (ends the stream)
-      if (at >= step) {
+      if (between && at >= step) {
         step = at + stepBytes;
         await between(at);
       }
@@ -267,7 +253,7 @@ async function feedOwnPart(module, dataset, source, start, bounds, chunkBytes, o
     dataset.pushChunk(got);
     at += got;
     onBytes?.(got, dataset.rowsRead());
-    if (at >= step && at < bounds.end) {
+    if (between && at >= step && at < bounds.end) {
       step = at + stepBytes;
       await nextTurn();
       await between(at);
@@ -399,7 +385,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     result.rebalanced = bounds.end - end;
     bounds.end = end;
   };
-  await feedOwnPart(module, dataset, source, head.offset, bounds, chunkBytes, onBytes, between, stepBytes);
+  await feedUntil(module, dataset, source, head.offset, bounds, chunkBytes, onBytes, between, stepBytes);
   const ownEnd = bounds.end;
   // Not at a record start there (the guess at the end of this part was wrong: irregular quotes), or the
   // rows so far decided something the parts cannot repeat: the dataset is a sequential reader's up to
