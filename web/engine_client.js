@@ -4,7 +4,11 @@
 // cancelling terminates it at once (no cooperative checks needed) and starts the next one.
 import { parallelWorkers, startHelpers, workerCount } from './parallel_read.js';
 
-const CHUNK_BYTES = 8 << 20;
+// A file is read in slices of 1 MiB: one push into the engine each (FEED_BYTES), and no larger than the
+// pipe (2 MiB) through which the browser sends a Blob stream's bytes to the worker. The browser fills that
+// pipe while the engine works on a slice, so the next one is mostly there when asked for; with 8 MiB slices
+// the worker read 2 MiB at once and waited for the other 6 (docs/architecture.md, "Parallel reading").
+const CHUNK_BYTES = 1 << 20;
 const STANDBY_AFTER_RUN_MS = 2000; // helpers started ahead again this long after a run
 
 /**

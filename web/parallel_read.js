@@ -2,7 +2,7 @@
 // has the algorithm; docs/architecture.md "Parallel reading"). The page (engine_client.js) starts N − 1
 // helper workers from the engine worker's own Blob URL and hands the engine worker one MessagePort to each;
 // the engine worker reads the first part itself, straight into its dataset, the helpers the others, each
-// from a Blob stream in 8 MiB slices (blobChunks), and the engine worker merges their states. A helper done
+// from a Blob stream in 1 MiB slices (blobChunks), and the engine worker merges their states. A helper done
 // first may be given the end of the engine worker's part as a second task (parallel_read.mjs). The engine
 // worker first posts its compiled WebAssembly.Module on each port: a helper instantiates it (no unpacking, no compiling,
 // and V8 shares the machine code the engine worker has already optimised; from file:// Chromium does not
@@ -12,6 +12,7 @@
 import { readFileInParts, runTask } from '../wasm/bindings/parallel_read.mjs';
 
 export const MIN_PARALLEL_BYTES = 32 << 20; // smaller files: one worker (starting helpers costs more)
+export const PROGRESS_MS = 50; // a worker posts its progress this often at most
 const MAX_WORKERS = 4;
 const HEAD_BYTES = 256 << 10; // grown while the engine needs more (parallel_read.mjs)
 
@@ -71,7 +72,7 @@ export function startHelpers(workerUrl, count) {
  * The bytes [start, end) of `file` in slices of `chunkBytes` (the last one shorter), from a Blob stream read
  * into one buffer. Each slice is a view of that buffer, valid until the next is asked for. FileReaderSync
  * read scripts/bench's 142 MB file in 0.20–0.63 s in Chromium here, a stream in 0.13–0.36 s (8 MiB slices,
- * nothing else running), and one buffer replaces an 8 MiB ArrayBuffer per slice (docs/architecture.md,
+ * nothing else running), and one buffer replaces an ArrayBuffer per slice (docs/architecture.md,
  * "Parallel reading"). A BYOB reader fills the buffer itself (no allocation per read); a browser whose
  * Blob streams have none gives chunks that are copied in.
  */
@@ -161,8 +162,20 @@ export function serveHelper(port, instantiate, engine) {
     try {
       const module = await (ready ?? engine());
       const before = rowsBefore.get(task.name) ?? 0;
-      const onBytes = (bytes, rows) => postMessage({ type: 'helper-progress', file: task.name, bytes, rows: before + rows }); // to the page
+      // To the page, every PROGRESS_MS at most (a slice is 1 MiB), and what is left once the part is read.
+      let unposted = 0;
+      let lastPost = performance.now();
+      const post = (rows) => {
+        postMessage({ type: 'helper-progress', file: task.name, bytes: unposted, rows: before + rows });
+        unposted = 0;
+        lastPost = performance.now();
+      };
+      const onBytes = (bytes, rows) => {
+        unposted += bytes;
+        if (performance.now() - lastPost > PROGRESS_MS) post(rows);
+      };
       const result = { ...await runTask(module, fileSource(new FileReaderSync(), task.input), task, onBytes), sharedModule: shared };
+      if (unposted > 0) post(result.rows);
       rowsBefore.set(task.name, before + result.rows);
       port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
     } catch (error) {

@@ -1,13 +1,13 @@
-// worker.js: owns the wasm module. Reads each File in slices (8 MiB by default, from a Blob stream:
+// worker.js: owns the wasm module. Reads each File in slices (1 MiB: engine_client.js, from a Blob stream:
 // parallel_read.js blobChunks), copies a slice once into the engine's chunk buffer and makes one pushChunk
-// call per slice. The built worker is kpilens.web.js (which defines createKpilens) + the LZMA-packed wasm
+// call per MiB. The built worker is kpilens.web.js (which defines createKpilens) + the LZMA-packed wasm
 // as base64 (KPILENS_WASM_LZMA_BASE64) + this file bundled with what it imports, started from a Blob URL.
 // Each slice is its own task, so terminate() stops it between slices instead of waiting for one long task
 // to end. The page starts the worker when it opens ('load' message): the module is unpacked, compiled,
 // instantiated and warmed up before the user drops a file.
 /* global createKpilens, FileReaderSync, KPILENS_WASM_LZMA_BASE64, KPILENS_LZMA_DECODER_BASE64 */
 import { lzmaDecode } from './lzma_decode.js';
-import { MIN_PARALLEL_BYTES, blobChunks, readInParts, serveHelper, shareModule } from './parallel_read.js';
+import { MIN_PARALLEL_BYTES, PROGRESS_MS, blobChunks, readInParts, serveHelper, shareModule } from './parallel_read.js';
 import { instantiateCompiled } from '../wasm/bindings/compiled_module.mjs';
 import { inReadOrder } from '../wasm/bindings/read_order.mjs';
 import { pushBytes } from '../wasm/bindings/parallel_read.mjs';
@@ -116,7 +116,7 @@ async function warmUp(module) {
   }
 }
 
-// A file is read in `chunkBytes` (8 MiB) slices and given to the engine 1 MiB at a time (pushBytes,
+// A file is read in `chunkBytes` slices and given to the engine 1 MiB at a time (pushBytes,
 // parallel_read.mjs). Small pushes also let V8's optimised code in early: V8 replaces a wasm function by
 // its optimised code at the function's next call, never in the middle of one (no on-stack replacement for
 // wasm), and the engine's reading loop runs once per push. An 8 MiB first push ran on baseline code from
@@ -166,7 +166,7 @@ async function run(message) {
       const progress = (bytes) => {
         doneBytes += bytes;
         const now = performance.now();
-        if (now - lastPost > 50 || doneBytes === totalBytes) {
+        if (now - lastPost > PROGRESS_MS || doneBytes === totalBytes) {
           lastPost = now;
           postMessage({ type: 'progress', id, bytes: doneBytes, totalBytes, rows: dataset.rowsRead(), helpersFile });
         }
