@@ -6,7 +6,7 @@
 // figure itself.
 import { EngineClient } from './engine_client.js';
 import { el, clear } from './dom.js';
-import { formatBytes, formatCount, formatSeconds } from './format.js';
+import { formatBytes, formatCount, formatSeconds, warmUpFormats } from './format.js';
 import { Chart, warmUpCharts } from './charts.js';
 import { downloadJson } from './export.js';
 import { wireExportButtons } from './export_buttons.js';
@@ -529,9 +529,11 @@ function wire() {
     report: () => ({ name: state.datasets[state.current]?.name ?? '', report: state.report }),
   });
   setState('empty');
-  // ECharts' code compiled before the first report is drawn (charts.js warmUpCharts), when the page is idle:
-  // after it has loaded, or while the engine reads a file dropped at once.
+  // ECharts' code compiled and Intl's formatters made before the first report is drawn (charts.js
+  // warmUpCharts, format.js warmUpFormats), when the page is idle: after it has loaded, or while the engine
+  // reads a file dropped at once.
   globalThis.requestIdleCallback?.(() => {
+    warmUpFormats();
     if (!charts) warmUpCharts();
   }, { timeout: 3000 });
 }

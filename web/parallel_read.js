@@ -164,7 +164,7 @@ export function serveHelper(port, instantiate, engine) {
       const before = rowsBefore.get(task.name) ?? 0;
       // To the page, every PROGRESS_MS at most (a slice is 1 MiB), and what is left once the part is read.
       let unposted = 0;
-      let lastPost = performance.now();
+      let lastPost = 0;
       const post = (rows) => {
         postMessage({ type: 'helper-progress', file: task.name, bytes: unposted, rows: before + rows });
         unposted = 0;
@@ -175,7 +175,7 @@ export function serveHelper(port, instantiate, engine) {
         if (performance.now() - lastPost > PROGRESS_MS) post(rows);
       };
       const result = { ...await runTask(module, fileSource(new FileReaderSync(), task.input), task, onBytes), sharedModule: shared };
-      if (unposted > 0) post(result.rows);
+      post(result.rows);
       rowsBefore.set(task.name, before + result.rows);
       port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
     } catch (error) {
