@@ -118,14 +118,24 @@ Place record_start_from(Source& source, Place from) {
   return {source.size(), false, from.line};
 }
 
-void feed_range(TicketDataset& dataset, Source& source, uint64_t start, uint64_t end) {
+// Feeds the bytes [start, end) to the dataset, kChunkBytes at a time; after each read,
+// `after_read(at)` (the bytes fed so far end at `at`) may lower `end`, never below `at` (this
+// thread's own part, rebalanced at its end).
+template <class AfterRead>
+void feed_until(TicketDataset& dataset, Source& source, uint64_t start, uint64_t& end,
+                AfterRead after_read) {
   std::vector<char> buffer;
   for (uint64_t at = start; at < end;) {
     const std::string_view bytes = source.read(at, std::min(end, at + kChunkBytes), buffer);
     if (bytes.empty()) break;
     dataset.feed(bytes);
     at += bytes.size();
+    after_read(at);
   }
+}
+
+void feed_range(TicketDataset& dataset, Source& source, uint64_t start, uint64_t end) {
+  feed_until(dataset, source, start, end, [](uint64_t) {});
 }
 
 // The first record start at or after the cut `at`, the quote state there unknown: guessed by the
@@ -246,15 +256,10 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
     // looks whether a helper is done; if one is and at least min_bytes (4 MiB) would move, it cuts
     // what is left where both should end together and hands the end over, once.
     const auto started = std::chrono::steady_clock::now();
-    std::vector<char> buffer;
     uint64_t step = head.at + rebalancing.step_bytes;
     bool cut_tried = !rebalancing.on;
-    for (uint64_t at = head.at; at < own_end;) {
-      const std::string_view bytes = source.read(at, std::min(own_end, at + kChunkBytes), buffer);
-      if (bytes.empty()) break;
-      dataset.feed(bytes);
-      at += bytes.size();
-      if (cut_tried || at < step || at >= own_end) continue;
+    feed_until(dataset, source, head.at, own_end, [&](uint64_t at) {
+      if (cut_tried || at < step || at >= own_end) return;
       step = at + rebalancing.step_bytes;
       if (rebalancing.wait_for_a_helper) {
         // (Tests: a helper done first, whatever the speeds.)
@@ -289,7 +294,7 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
         }
         break;
       }
-    }
+    });
     for (std::thread& t : running) t.join();
   }
   // Not at a record start there (the guess at the first cut was wrong: irregular quotes), or the
