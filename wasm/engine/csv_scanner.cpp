@@ -25,13 +25,20 @@ auto with_kernel(ScanKernel kernel, Body&& body) {
   return body.template operator()<ScanKernel::kScalar>();
 }
 
+// The next block, out of line: the decoder's loop inlines BlockScanner::scan; the readers of a
+// range below, run a few times a part, share one copy of it per kernel (the page's weight).
+template <ScanKernel Kernel>
+[[gnu::noinline]] ScannedBlock scan_block(BlockScanner& scanner, const char* block) {
+  return scanner.scan<Kernel>(block);
+}
+
 template <ScanKernel Kernel>
 QuoteLineCount count_quotes_and_line_breaks_with(std::string_view bytes, char previous_byte) {
   QuoteLineCount count;
   BlockScanner scanner(',', false, previous_byte);
   size_t at = 0;
   for (; at + kScanBlockBytes <= bytes.size(); at += kScanBlockBytes) {
-    const ScannedBlock block = scanner.scan<Kernel>(bytes.data() + at);
+    const ScannedBlock block = scan_block<Kernel>(scanner, bytes.data() + at);
     count.quotes += static_cast<uint64_t>(__builtin_popcountll(block.raw.quote));
     count.line_breaks += static_cast<uint64_t>(__builtin_popcountll(block.line_breaks));
   }
@@ -53,7 +60,7 @@ size_t find_record_start_with(std::string_view bytes, bool in_quotes_at_start, c
   for (size_t at = 0; at < bytes.size(); at += kScanBlockBytes) {
     const size_t size = std::min(kScanBlockBytes, bytes.size() - at);
     const ScannedBlock block = size == kScanBlockBytes
-                                   ? scanner.scan<Kernel>(bytes.data() + at)
+                                   ? scan_block<Kernel>(scanner, bytes.data() + at)
                                    : scanner.scan_tail<Kernel>(bytes.data() + at, size);
     const uint64_t lf_outside = block.raw.lf & ~block.in_quotes;
     const uint64_t cr_outside = block.raw.cr & ~block.in_quotes;

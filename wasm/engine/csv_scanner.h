@@ -12,6 +12,8 @@
 #include <span>
 #include <string_view>
 
+#include "code_placement.h"
+
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 #define KPILENS_SCAN_SIMD_KERNEL ::kpilens::ScanKernel::kWasmSimd128
@@ -157,7 +159,7 @@ class BlockScanner {
 
   // The next 64 bytes (all readable).
   template <ScanKernel Kernel>
-  ScannedBlock scan(const char* block) {
+  KPILENS_ROW_PATH_INLINE ScannedBlock scan(const char* block) {
     return derive(classify_block<Kernel>(block, delimiter_));
   }
 
