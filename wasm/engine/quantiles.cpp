@@ -476,7 +476,7 @@ __attribute__((noinline)) void DurationQuantiles::feed_slowly(const Prepared& va
   keep(value.value_, !wide_ && value.whole_ticks_, value.ticks_);
 }
 
-void DurationQuantiles::feed_mean_only(double value) {
+KPILENS_ROW_PATH_INLINE void DurationQuantiles::feed_mean_only(double value) {
   ++count_;
   sum_.add(value == 0 ? 0.0 : value);
   if (!mean_only_) [[unlikely]]
