@@ -101,21 +101,29 @@ constexpr std::array<EncodedChar, 128> make_windows1252_table() {
 constexpr std::array<EncodedChar, 128> kWindows1252Utf8 = make_windows1252_table();
 
 // The index of the first byte >= 0x80 in p[i..n), or n. Thirty-two bytes at a time with the
-// build's SIMD (a byte's top bit is its sign: one OR and one bitmask per 32 bytes), else eight
-// at a time; the bytes before the first high one then one by one. Measured with callgrind on a
+// build's SIMD (a byte's top bit is its sign: one OR and one bitmask per 32 bytes; the block
+// with a high byte then gives its place from two bitmasks), else eight at a time and the bytes
+// before the first high one one by one. Measured with callgrind on a
 // 100k-row ticket export (142 bytes a row): 145 fewer instructions per row in wasm, 76 natively.
 size_t skip_ascii(const unsigned char* p, size_t i, size_t n) {
 #if defined(__wasm_simd128__)
   for (; i + 32 <= n; i += 32) {
     const v128_t a = wasm_v128_load(p + i);
     const v128_t b = wasm_v128_load(p + i + 16);
-    if (wasm_i8x16_bitmask(wasm_v128_or(a, b)) != 0) break;
+    if (wasm_i8x16_bitmask(wasm_v128_or(a, b)) != 0) {
+      const uint32_t high = wasm_i8x16_bitmask(a) | (wasm_i8x16_bitmask(b) << 16);
+      return i + static_cast<size_t>(__builtin_ctz(high));
+    }
   }
 #elif defined(__SSE2__)
   for (; i + 32 <= n; i += 32) {
     const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16));
-    if (_mm_movemask_epi8(_mm_or_si128(a, b)) != 0) break;
+    if (_mm_movemask_epi8(_mm_or_si128(a, b)) != 0) {
+      const auto high = static_cast<uint32_t>(_mm_movemask_epi8(a)) |
+                        (static_cast<uint32_t>(_mm_movemask_epi8(b)) << 16);
+      return i + static_cast<size_t>(__builtin_ctz(high));
+    }
   }
 #endif
   for (; i + 8 <= n; i += 8) {
