@@ -37,7 +37,7 @@ struct CsvOptions {
                             << 28;        // 256 MiB: a longer record is rejected, decoding goes on
   size_t sniff_bytes = size_t{64} << 10;  // how much is looked at before choosing a delimiter
   // The byte classifier of the fast path: the build's SIMD one, or the scalar reference (tests and
-  // the fuzz target compare them).
+  // the fuzz target compare them). The wasm builds have their SIMD one alone (the page's weight).
   ScanKernel kernel = kBestScanKernel;
   // No fast path: the state machine alone, as the decoder was before the scanner (the reference).
   bool state_machine_only = false;
