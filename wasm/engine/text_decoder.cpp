@@ -102,8 +102,8 @@ constexpr std::array<EncodedChar, 128> kWindows1252Utf8 = make_windows1252_table
 
 // The index of the first byte >= 0x80 in p[i..n), or n. Thirty-two bytes at a time with the
 // build's SIMD (a byte's top bit is its sign: one OR and one bitmask per 32 bytes; the block
-// with a high byte then gives its place from two bitmasks), else eight at a time and the bytes
-// before the first high one one by one. Measured with callgrind on a
+// with a high byte then gives its place from two bitmasks), else eight at a time, then byte by
+// byte up to the first high one. Measured with callgrind on a
 // 100k-row ticket export (142 bytes a row): 145 fewer instructions per row in wasm, 76 natively.
 size_t skip_ascii(const unsigned char* p, size_t i, size_t n) {
 #if defined(__wasm_simd128__)
