@@ -1,6 +1,8 @@
 // csv_scanner_fuzz: every compiled kernel of the CSV scanner against the scalar reference on
-// fuzzer-chosen bytes at a fuzzer-chosen alignment: the block masks bit for bit, and the parallel
-// reader's primitives (quote and line-break counts, first record start) against naive loops.
+// fuzzer-chosen bytes at a fuzzer-chosen alignment: the block masks bit for bit, the quick scan of
+// blocks without quotes (scan_plain) against the full scan, and the parallel reader's primitives
+// (quote and line-break counts, first record start) against naive loops.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -25,6 +27,34 @@ std::vector<uint64_t> masks_of(std::string_view bytes, char delimiter) {
     }
   });
   return masks;
+}
+
+// Every block of `bytes` (the last one padded with zeros) by scan_plain() where it takes it, beside
+// scan() on every block: scan_plain()'s field ends and line breaks are scan()'s, on a block scan()
+// finds no quote in; where it declines, scan() gives both scanners the same block.
+template <ScanKernel Kernel>
+void check_scan_plain(std::string_view bytes, char delimiter) {
+  kpilens::BlockScanner full(delimiter);
+  kpilens::BlockScanner mixed(delimiter);
+  bool prev_closing = false;
+  for (size_t at = 0; at < bytes.size(); at += 64) {
+    char block[64] = {};
+    std::memcpy(block, bytes.data() + at, std::min<size_t>(64, bytes.size() - at));
+    const bool was_in_quotes = full.in_quotes();
+    const ScannedBlock expected = full.scan<Kernel>(block);
+    uint64_t ends = 0;
+    uint64_t lines = 0;
+    if (mixed.scan_plain<Kernel>(block, ends, lines)) {
+      KPILENS_FUZZ_CHECK(expected.raw.quote == 0 && expected.in_quotes == 0);
+      KPILENS_FUZZ_CHECK(expected.escapes == 0 && expected.irregular == 0);
+      KPILENS_FUZZ_CHECK(ends == expected.field_ends && lines == expected.line_breaks);
+    } else {
+      KPILENS_FUZZ_CHECK(expected.raw.quote != 0 || was_in_quotes || prev_closing);
+      const ScannedBlock again = mixed.scan<Kernel>(block);
+      KPILENS_FUZZ_CHECK(std::memcmp(&again, &expected, sizeof again) == 0);
+    }
+    prev_closing = ((expected.raw.quote & ~expected.in_quotes) >> 63) != 0;
+  }
 }
 
 kpilens::QuoteLineCount naive_count(std::string_view bytes, char previous_byte) {
@@ -74,6 +104,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::vector<uint64_t> reference = masks_of<ScanKernel::kScalar>(bytes, delimiter);
   KPILENS_FUZZ_CHECK(reference.size() == 9 * ((bytes.size() + 63) / 64));
   KPILENS_FUZZ_CHECK(masks_of<kpilens::kBestScanKernel>(bytes, delimiter) == reference);
+  check_scan_plain<ScanKernel::kScalar>(bytes, delimiter);
+  check_scan_plain<kpilens::kBestScanKernel>(bytes, delimiter);
   for (ScanKernel kernel : kpilens::compiled_scan_kernels()) {
     const kpilens::QuoteLineCount count =
         kpilens::count_quotes_and_line_breaks(bytes, previous_byte, kernel);

@@ -3,7 +3,9 @@
 // the parallel reader's primitives against naive counts.
 #include "csv_scanner.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <random>
 #include <string>
 #include <string_view>
@@ -121,6 +123,68 @@ std::string random_runs(std::mt19937& rng, size_t size) {
   return text;
 }
 
+// Text whose blocks are mostly without quotes, as an export's: fields, delimiters, LF or CRLF line
+// breaks, and a quoted field now and then (some with "" and line breaks inside, some irregular).
+std::string random_export_like(std::mt19937& rng, size_t size, char delimiter) {
+  constexpr std::string_view kQuoted[] = {
+      "\"a,b\"", "\"say \"\"hi\"\"\"", "\"two\nlines\"", "\"x\"y", "a\"b", "\"\"", "\"\r\n\""};
+  std::string text;
+  while (text.size() < size) {
+    const unsigned pick = rng() % 100;
+    if (pick < 3) {
+      text += kQuoted[rng() % std::size(kQuoted)];
+    } else if (pick < 10) {
+      text += rng() % 3 == 0 ? "\r\n" : (rng() % 2 == 0 ? "\n" : "\r");
+    } else if (pick < 40) {
+      text += delimiter;
+    } else {
+      text.append(1 + rng() % 12, static_cast<char>('a' + rng() % 26));
+    }
+  }
+  text.resize(size);
+  return text;
+}
+
+// Scans `bytes` twice, block by block (the last one padded with zeros): with scan() alone, and with
+// scan_plain() where it takes a block and scan() where it does not. Where scan_plain() takes one,
+// its field ends and line breaks must be scan()'s, and scan() must find no quote in the block;
+// where it declines, the block must hold a quote or follow one left open or closing on its last
+// byte, and scan() must then give the same block on both scanners (their carried state is the
+// same). Returns how many blocks scan_plain() took.
+template <ScanKernel Kernel>
+size_t check_scan_plain(std::string_view bytes, char delimiter) {
+  BlockScanner full(delimiter);
+  BlockScanner mixed(delimiter);
+  size_t taken = 0;
+  bool prev_closing = false;
+  for (size_t at = 0; at < bytes.size(); at += 64) {
+    char block[64] = {};
+    std::memcpy(block, bytes.data() + at, std::min<size_t>(64, bytes.size() - at));
+    const bool was_in_quotes = full.in_quotes();
+    const ScannedBlock expected = full.scan<Kernel>(block);
+    uint64_t ends = 0;
+    uint64_t lines = 0;
+    INFO("block at " << at);
+    if (mixed.scan_plain<Kernel>(block, ends, lines)) {
+      ++taken;
+      REQUIRE(expected.raw.quote == 0);
+      REQUIRE(expected.in_quotes == 0);
+      REQUIRE(expected.escapes == 0);
+      REQUIRE(expected.irregular == 0);
+      REQUIRE(ends == expected.field_ends);
+      REQUIRE(lines == expected.line_breaks);
+    } else {
+      REQUIRE((expected.raw.quote != 0 || was_in_quotes || prev_closing));
+      Masks a, b;
+      push(a, expected);
+      push(b, mixed.scan<Kernel>(block));
+      REQUIRE(a == b);
+    }
+    prev_closing = ((expected.raw.quote & ~expected.in_quotes) >> 63) != 0;
+  }
+  return taken;
+}
+
 char random_delimiter(std::mt19937& rng) {
   return std::string_view(",;\t|")[rng() % 4];
 }
@@ -225,6 +289,39 @@ TEST_CASE("Every scan kernel gives the byte model's masks on long inputs of runs
       REQUIRE(scan_with(kernel, text, delimiter) == expected);
     }
   }
+}
+
+TEST_CASE("The quick scan of a block without quotes gives the full scan's field ends and state",
+          "[csv_scanner]") {
+  std::mt19937 rng(6003);
+  size_t taken = 0;
+  size_t blocks = 0;
+  for (int round = 0; round < 300; ++round) {
+    const char delimiter = random_delimiter(rng);
+    const size_t length = rng() % 5000;
+    std::string text;
+    switch (round % 3) {
+      case 0:
+        text = random_export_like(rng, length, delimiter);
+        break;
+      case 1:
+        text = random_text(rng, length);
+        break;
+      default:
+        text = random_runs(rng, length);
+        break;
+    }
+    for (ScanKernel kernel : compiled_scan_kernels()) {
+      INFO("kernel " << kpilens::scan_kernel_name(kernel) << ", round " << round);
+      taken += kernel == ScanKernel::kScalar
+                   ? check_scan_plain<ScanKernel::kScalar>(text, delimiter)
+                   : check_scan_plain<kpilens::kBestScanKernel>(text, delimiter);
+      blocks += (text.size() + 63) / 64;
+    }
+  }
+  // Both kinds of block were met, many times.
+  CHECK(taken > blocks / 4);
+  CHECK(taken < blocks * 3 / 4);
 }
 
 TEST_CASE("Quotes and line breaks of a range are counted as the decoder counts them",

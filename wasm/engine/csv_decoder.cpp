@@ -227,128 +227,180 @@ void CsvDecoder::parse(std::string_view bytes, CsvRecordSink& sink) {
   }
 }
 
+namespace {
+
+// The views of the fields that end at the bits of `ends` (of the block at `block`; not 0), the
+// first from `field_start`, which then follows the last. Returns past the last view. Four at a
+// time without going round the loop: the field ends of a record in a block are a handful.
+KPILENS_ROW_PATH_INLINE std::string_view* write_views(std::string_view* out, const char* block,
+                                                      const char*& field_start, uint64_t ends) {
+  const char* start = field_start;
+  for (;;) {
+#pragma GCC unroll 4
+    for (int k = 0; k < 4; ++k) {
+      const char* const at = block + __builtin_ctzll(ends);
+      *out++ = std::string_view(start, static_cast<size_t>(at - start));
+      start = at + 1;
+      ends &= ends - 1;
+      if (ends == 0) {
+        field_start = start;
+        return out;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+KPILENS_ROW_PATH_INLINE bool CsvDecoder::end_fast_record(FastRecord& r, const char* at,
+                                                         unsigned bit, uint64_t& quoted_breaks,
+                                                         const char* end, CsvRecordSink& sink) {
+  uint64_t breaks = 1 + r.quoted_breaks_before;
+  if (quoted_breaks != 0) [[unlikely]] {
+    const uint64_t below = (uint64_t{2} << bit) - 1;
+    breaks += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks & below));
+    quoted_breaks &= ~below;
+  }
+  const auto field_count = static_cast<size_t>(r.out - r.fields);
+  if (at == r.record_start) {
+    // A blank line is not a record.
+  } else if (!r.escaped && static_cast<size_t>(at - r.record_start) <= options_.max_record_bytes)
+      [[likely]] {
+    ++records_;
+    sink.on_record(CsvRecord{std::span(r.fields, field_count), r.line});
+  } else if (!emit_assembled_record(std::span(r.fields, field_count), r.record_start,
+                                    static_cast<size_t>(at - r.record_start), r.line, sink)) {
+    return false;
+  }
+  r.out = r.fields;
+  r.line += breaks;
+  r.quoted_breaks_before = 0;
+  if (*at == '\r') {
+    if (r.field_start == end) {
+      skip_lf_ = true;  // the LF of this CRLF, if it is one, opens the next chunk
+    } else if (*r.field_start == '\n') {
+      ++r.field_start;
+    }
+  }
+  r.record_start = r.field_start;
+  r.escaped = false;
+  return true;
+}
+
+[[gnu::noinline]] KPILENS_RARELY_RUN std::string_view* CsvDecoder::grow_fast_fields(size_t count) {
+  fast_fields_.resize(2 * (count + kScanBlockBytes));
+  return fast_fields_.data();
+}
+
 template <ScanKernel Kernel>
 const char* CsvDecoder::decode_fast(const char* const begin, const char* const end,
                                     CsvRecordSink& sink) {
   const char delim = delimiter_;
   BlockScanner scanner(delim);
-  const char* record_start = begin;
-  const char* field_start = begin;
-  bool record_escaped = false;
-  uint64_t record_line = line_;
-  // Line breaks inside quotes, met since the record started in blocks already left. The ones
-  // outside quotes each end a record (or a blank line) and are counted as they are met.
-  uint64_t quoted_breaks_before = 0;
-  uint64_t quoted_breaks = 0;  // this block's, not yet counted
-  std::string_view* fields = nullptr;
-  std::string_view* out = nullptr;  // past the record's last field so far
-
-  // The field that ends at `at` (a delimiter or a line break outside quotes). A quoted field
-  // spans its quotes: the parity puts the closing one at at[-1]. `at` is never a quote, so an
-  // empty field reads as unquoted.
-  auto end_field = [&](const char* at) {
-    const size_t quoted = *field_start == '"' ? 1 : 0;
-    *out++ =
-        std::string_view(field_start + quoted, static_cast<size_t>(at - field_start) - 2 * quoted);
-    field_start = at + 1;
-  };
-  // The record that ends at the line break `at`, bit `bit` of its block. False when the record
-  // is over the size cap: the state machine must take it (and report it).
-  auto end_record = [&](const char* at, unsigned bit) {
-    uint64_t breaks = 1 + quoted_breaks_before;
-    if (quoted_breaks != 0) [[unlikely]] {
-      const uint64_t below = (uint64_t{2} << bit) - 1;
-      breaks += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks & below));
-      quoted_breaks &= ~below;
-    }
-    const auto field_count = static_cast<size_t>(out - fields);
-    if (at == record_start) {
-      // A blank line is not a record.
-    } else if (!record_escaped &&
-               static_cast<size_t>(at - record_start) <= options_.max_record_bytes) [[likely]] {
-      ++records_;
-      sink.on_record(CsvRecord{std::span(fields, field_count), record_line});
-    } else if (!emit_assembled_record(std::span(fields, field_count), record_start,
-                                      static_cast<size_t>(at - record_start), record_line, sink)) {
-      return false;
-    }
-    out = fields;
-    record_line += breaks;
-    quoted_breaks_before = 0;
-    if (*at == '\r') {
-      if (field_start == end) {
-        skip_lf_ = true;  // the LF of this CRLF, if it is one, opens the next chunk
-      } else if (*field_start == '\n') {
-        ++field_start;
-      }
-    }
-    record_start = field_start;
-    record_escaped = false;
-    return true;
-  };
-
+  if (fast_fields_.size() < kScanBlockBytes) grow_fast_fields(0);
+  FastRecord r{fast_fields_.data(), fast_fields_.data(), begin, begin, line_, 0, false};
+  // Room for every field a block can end, so that the loops never check for it.
+  const std::string_view* room = r.fields + fast_fields_.size() - kScanBlockBytes;
+  char padded[kScanBlockBytes];
   for (const char* block = begin; block < end; block += kScanBlockBytes) {
+    if (r.out > room) [[unlikely]] {
+      const auto count = static_cast<size_t>(r.out - r.fields);
+      r.fields = grow_fast_fields(count);
+      r.out = r.fields + count;
+      room = r.fields + fast_fields_.size() - kScanBlockBytes;
+    }
     const size_t left = static_cast<size_t>(end - block);
-    const ScannedBlock b = left >= kScanBlockBytes ? scanner.scan<Kernel>(block)
-                                                   : scanner.scan_tail<Kernel>(block, left);
-    // Room for every field this block can end, so that the loops below never check for it.
-    const auto field_count = static_cast<size_t>(out - fields);
-    if (fast_fields_.size() < field_count + kScanBlockBytes) {
-      fast_fields_.resize(2 * (field_count + kScanBlockBytes));
+    const char* bytes = block;
+    if (left < kScanBlockBytes) [[unlikely]] {
+      // The last bytes, padded with zeros (neither a quote nor a line break, nor the delimiter,
+      // which is never NUL): the scanner's state is spent after them.
+      std::memset(padded, 0, sizeof padded);
+      std::memcpy(padded, block, left);
+      bytes = padded;
     }
-    fields = fast_fields_.data();
-    out = fields + field_count;
-    quoted_breaks = b.line_breaks & b.in_quotes;
-    uint64_t rare = b.escapes | b.irregular;
-    uint64_t ends = b.field_ends;
-    if (rare == 0 && b.raw.quote == 0 && (field_start >= block || *field_start != '"')) [[likely]] {
-      // No field that ends in this block is quoted (none starts with a quote: a field starting
-      // here would start with one of this block's quotes, and the one open from before starts
-      // with something else), so the views need no quote test. Most blocks of an export.
-      while (ends != 0) {
-        const auto bit = static_cast<unsigned>(__builtin_ctzll(ends));
-        ends &= ends - 1;
-        const char* const at = block + bit;
-        *out++ = std::string_view(field_start, static_cast<size_t>(at - field_start));
-        field_start = at + 1;
-        if (*at != delim && !end_record(at, bit)) goto state_machine;
-      }
-    } else if (rare == 0) {
-      while (ends != 0) {
-        const auto bit = static_cast<unsigned>(__builtin_ctzll(ends));
-        ends &= ends - 1;
-        const char* const at = block + bit;
-        end_field(at);
-        if (*at != delim && !end_record(at, bit)) goto state_machine;
-      }
-    } else {
-      while (ends != 0) {
-        const auto bit = static_cast<unsigned>(__builtin_ctzll(ends));
-        ends &= ends - 1;
-        const uint64_t below = (uint64_t{2} << bit) - 1;  // bits up to and including this one
-        if ((rare & below) != 0) {
-          // The parity stops describing the record at an irregular quote: the state machine
-          // takes the record from its start. A "" only marks the record for unescaping.
-          if ((rare & b.irregular & below) != 0) goto state_machine;
-          record_escaped = true;
-          rare &= ~below;
-        }
-        const char* const at = block + bit;
-        end_field(at);
-        if (*at != delim && !end_record(at, bit)) goto state_machine;
-      }
-      // What is left of `rare` lies in the record that runs on into the next block: an irregular
-      // quote hands that record over now, a "" marks it.
-      if ((rare & b.irregular) != 0) goto state_machine;
-      if (rare != 0) record_escaped = true;
+    uint64_t ends = 0;
+    uint64_t lines = 0;
+    const bool plain = scanner.scan_plain<Kernel>(bytes, ends, lines);
+    if (left < kScanBlockBytes) [[unlikely]] {
+      ends &= (uint64_t{1} << left) - 1;
+      lines &= ends;
     }
-    if (quoted_breaks != 0) {
-      quoted_breaks_before += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks));
+    if (plain) [[likely]] {
+      // No quote in the block, none open from before: no field ending here is quoted (the one
+      // open from before would have started with a quote still open, or closed on the last byte
+      // of the block before), so the views need no quote test. Most blocks of an export. Record
+      // by record: the fields up to the first line break, then that record's end.
+      for (;;) {
+        const uint64_t upto = lines ^ (lines - 1);  // bits up to the first line break, or all
+        if ((ends & upto) != 0) r.out = write_views(r.out, block, r.field_start, ends & upto);
+        if (lines == 0) break;
+        ends &= ~upto;
+        const auto bit = static_cast<unsigned>(__builtin_ctzll(lines));
+        lines &= lines - 1;
+        uint64_t no_quoted_breaks = 0;
+        if (!end_fast_record(r, block + bit, bit, no_quoted_breaks, end, sink)) goto state_machine;
+      }
+      continue;
     }
+    // Quotes: out of line, on copies (the ones above stay out of linear memory).
+    FastRecord quoted = r;
+    BlockScanner quoted_scanner = scanner;
+    const bool ok =
+        decode_quoted_block<Kernel>(quoted, quoted_scanner, block, bytes, left, end, sink);
+    r = quoted;
+    scanner = quoted_scanner;
+    if (!ok) break;
   }
 state_machine:
-  line_ = record_line;
-  return record_start;
+  line_ = r.line;
+  return r.record_start;
+}
+
+template <ScanKernel Kernel>
+[[gnu::noinline]] bool CsvDecoder::decode_quoted_block(FastRecord& r, BlockScanner& scanner,
+                                                       const char* block, const char* bytes,
+                                                       size_t left, const char* end,
+                                                       CsvRecordSink& sink) {
+  ScannedBlock b = scan_block<Kernel>(scanner, bytes);
+  if (left < kScanBlockBytes) {
+    // The zeros that pad the last bytes are neither a field end nor (after a closing quote) an
+    // irregular quote: the state is spent after them.
+    const uint64_t valid = (uint64_t{1} << left) - 1;
+    b.field_ends &= valid;
+    b.irregular &= valid;
+  }
+  const char delim = delimiter_;
+  uint64_t quoted_breaks = b.line_breaks & b.in_quotes;
+  uint64_t rare = b.escapes | b.irregular;
+  uint64_t ends = b.field_ends;
+  while (ends != 0) {
+    const auto bit = static_cast<unsigned>(__builtin_ctzll(ends));
+    ends &= ends - 1;
+    const uint64_t below = (uint64_t{2} << bit) - 1;  // bits up to and including this one
+    if ((rare & below) != 0) {
+      // The parity stops describing the record at an irregular quote: the state machine takes
+      // the record from its start. A "" only marks the record for unescaping.
+      if ((rare & b.irregular & below) != 0) return false;
+      r.escaped = true;
+      rare &= ~below;
+    }
+    // The field that ends at `at`. A quoted field spans its quotes: the parity puts the closing
+    // one at at[-1]. `at` is never a quote, so an empty field reads as unquoted.
+    const char* const at = block + bit;
+    const size_t quoted = *r.field_start == '"' ? 1 : 0;
+    *r.out++ = std::string_view(r.field_start + quoted,
+                                static_cast<size_t>(at - r.field_start) - 2 * quoted);
+    r.field_start = at + 1;
+    if (*at != delim && !end_fast_record(r, at, bit, quoted_breaks, end, sink)) return false;
+  }
+  // What is left of `rare` lies in the record that runs on into the next block: an irregular
+  // quote hands that record over now, a "" marks it.
+  if ((rare & b.irregular) != 0) return false;
+  if (rare != 0) r.escaped = true;
+  if (quoted_breaks != 0) {
+    r.quoted_breaks_before += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks));
+  }
+  return true;
 }
 
 bool CsvDecoder::emit_assembled_record(std::span<std::string_view> fields, const char* record_start,

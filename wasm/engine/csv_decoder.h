@@ -82,6 +82,33 @@ class CsvDecoder {
   // over the size cap).
   template <ScanKernel Kernel>
   const char* decode_fast(const char* begin, const char* end, CsvRecordSink& sink);
+  // The fast path's record in progress. decode_fast's loop over plain blocks keeps it in locals
+  // (in the wasm build: in registers, not in linear memory); a block with quotes, out of line,
+  // gets a copy and gives it back.
+  struct FastRecord {
+    std::string_view* fields;  // fast_fields_.data()
+    std::string_view* out;     // past the record's last field so far
+    const char* record_start;
+    const char* field_start;
+    uint64_t line;  // the record's first physical line
+    // Line breaks inside quotes, met since the record started in blocks already left.
+    uint64_t quoted_breaks_before;
+    bool escaped;  // holds a "" (emit_assembled_record unescapes it)
+  };
+  // A block that scan_plain did not take: scanned in full, its field ends and quotes read into
+  // `r`, its records emitted. False when the state machine must take the record in progress (its
+  // start is r.record_start). `left`: the bytes from `block` to the end of the input; `bytes`:
+  // `block`, or its last bytes padded with zeros to a block when `left` is under one.
+  template <ScanKernel Kernel>
+  bool decode_quoted_block(FastRecord& r, BlockScanner& scanner, const char* block,
+                           const char* bytes, size_t left, const char* end, CsvRecordSink& sink);
+  // Ends the record at the line break `at`, bit `bit` of its block, and emits it. `quoted_breaks`:
+  // the line breaks inside quotes in this block not yet counted (the ones up to `bit` are counted
+  // now). False when the record is over the size cap: the state machine must take it.
+  bool end_fast_record(FastRecord& r, const char* at, unsigned bit, uint64_t& quoted_breaks,
+                       const char* end, CsvRecordSink& sink);
+  // Room for `count` fields and a block's worth more: fast_fields_ grown, its new data().
+  std::string_view* grow_fast_fields(size_t count);
   // The state machine, from `p` to the end of the current record or of the bytes.
   const char* decode_slow(const char* p, const char* end, CsvRecordSink& sink);
   // A record of the fast path that has "" escapes or more raw bytes than the cap: unescaped into

@@ -25,13 +25,6 @@ auto with_kernel(ScanKernel kernel, Body&& body) {
   return body.template operator()<ScanKernel::kScalar>();
 }
 
-// The next block, out of line: the decoder's loop inlines BlockScanner::scan; the readers of a
-// range below, run a few times a part, share one copy of it per kernel (the page's weight).
-template <ScanKernel Kernel>
-[[gnu::noinline]] ScannedBlock scan_block(BlockScanner& scanner, const char* block) {
-  return scanner.scan<Kernel>(block);
-}
-
 template <ScanKernel Kernel>
 QuoteLineCount count_quotes_and_line_breaks_with(std::string_view bytes, char previous_byte) {
   QuoteLineCount count;
@@ -102,6 +95,16 @@ int records_with_field_count(std::string_view bytes, size_t start, char delimite
 }
 
 }  // namespace
+
+template <ScanKernel Kernel>
+[[gnu::noinline]] ScannedBlock scan_block(BlockScanner& scanner, const char* block) {
+  return scanner.scan<Kernel>(block);
+}
+
+template ScannedBlock scan_block<ScanKernel::kScalar>(BlockScanner&, const char*);
+#ifdef KPILENS_SCAN_SIMD_KERNEL
+template ScannedBlock scan_block<kBestScanKernel>(BlockScanner&, const char*);
+#endif
 
 std::span<const ScanKernel> compiled_scan_kernels() {
   return kCompiledKernels;

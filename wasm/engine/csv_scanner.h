@@ -46,6 +46,17 @@ struct ByteClassMasks {
   uint64_t lf = 0;
 };
 
+// What the decoder's common block needs, in fewer steps than ByteClassMasks and the parity: the
+// bytes that end a field (delimiter, CR, LF) in one mask, LF alone, CR only when it matters, and
+// whether the block holds a quote at all. Every kernel gives the same values.
+struct PlainMasks {
+  uint64_t special = 0;  // the delimiter, CR and LF
+  uint64_t lf = 0;
+  uint64_t cr = 0;        // the block's when `cr_asked`, else 0
+  bool quote = false;     // a quote somewhere in the block
+  bool cr_asked = false;  // the block holds a CR, or its CRs were asked for
+};
+
 namespace scan_detail {
 
 inline ByteClassMasks classify_scalar(const char* block, char delimiter) {
@@ -59,6 +70,17 @@ inline ByteClassMasks classify_scalar(const char* block, char delimiter) {
     if (c == '\n') m.lf |= bit;
   }
   return m;
+}
+
+inline PlainMasks classify_plain_scalar(const char* block, char delimiter, bool need_cr) {
+  const ByteClassMasks m = classify_scalar(block, delimiter);
+  PlainMasks p;
+  p.special = m.delimiter | m.cr | m.lf;
+  p.lf = m.lf;
+  p.quote = m.quote != 0;
+  p.cr_asked = need_cr || m.cr != 0;
+  if (p.cr_asked) p.cr = m.cr;
+  return p;
 }
 
 #if defined(__wasm_simd128__)
@@ -75,6 +97,37 @@ inline ByteClassMasks classify_simd(const char* block, char delimiter) {
     m.delimiter |= uint64_t{wasm_i8x16_bitmask(wasm_i8x16_eq(v, delim))} << shift;
     m.cr |= uint64_t{wasm_i8x16_bitmask(wasm_i8x16_eq(v, cr))} << shift;
     m.lf |= uint64_t{wasm_i8x16_bitmask(wasm_i8x16_eq(v, lf))} << shift;
+  }
+  return m;
+}
+
+// One bitmask for the three bytes that end a field, one for LF, and a test for quotes and CRs over
+// the whole block (any_true of their OR): 8 bitmasks instead of 16 when the block has no CR.
+inline PlainMasks classify_plain_simd(const char* block, char delimiter, bool need_cr) {
+  const v128_t quote = wasm_i8x16_splat('"');
+  const v128_t delim = wasm_i8x16_splat(delimiter);
+  const v128_t cr = wasm_i8x16_splat('\r');
+  const v128_t lf = wasm_i8x16_splat('\n');
+  v128_t v[4];
+  v128_t quotes = wasm_i64x2_const(0, 0);
+  v128_t crs = wasm_i64x2_const(0, 0);
+  PlainMasks m;
+  for (unsigned k = 0; k < 4; ++k) {
+    v[k] = wasm_v128_load(block + 16 * k);
+    const v128_t is_cr = wasm_i8x16_eq(v[k], cr);
+    const v128_t ends =
+        wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v[k], delim), is_cr), wasm_i8x16_eq(v[k], lf));
+    m.special |= uint64_t{wasm_i8x16_bitmask(ends)} << (16 * k);
+    m.lf |= uint64_t{wasm_i8x16_bitmask(wasm_i8x16_eq(v[k], lf))} << (16 * k);
+    quotes = wasm_v128_or(quotes, wasm_i8x16_eq(v[k], quote));
+    crs = wasm_v128_or(crs, is_cr);
+  }
+  m.quote = wasm_v128_any_true(quotes);
+  m.cr_asked = need_cr || wasm_v128_any_true(crs);
+  if (m.cr_asked) {
+    for (unsigned k = 0; k < 4; ++k) {
+      m.cr |= uint64_t{wasm_i8x16_bitmask(wasm_i8x16_eq(v[k], cr))} << (16 * k);
+    }
   }
   return m;
 }
@@ -99,6 +152,33 @@ inline ByteClassMasks classify_simd(const char* block, char delimiter) {
   }
   return m;
 }
+
+inline PlainMasks classify_plain_simd(const char* block, char delimiter, bool need_cr) {
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i delim = _mm_set1_epi8(delimiter);
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i lf = _mm_set1_epi8('\n');
+  __m128i v[4];
+  __m128i quotes = _mm_setzero_si128();
+  __m128i crs = _mm_setzero_si128();
+  PlainMasks m;
+  for (unsigned k = 0; k < 4; ++k) {
+    v[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * k));
+    const __m128i is_cr = _mm_cmpeq_epi8(v[k], cr);
+    const __m128i ends =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v[k], delim), is_cr), _mm_cmpeq_epi8(v[k], lf));
+    m.special |= movemask_sse2(ends) << (16 * k);
+    m.lf |= movemask_sse2(_mm_cmpeq_epi8(v[k], lf)) << (16 * k);
+    quotes = _mm_or_si128(quotes, _mm_cmpeq_epi8(v[k], quote));
+    crs = _mm_or_si128(crs, is_cr);
+  }
+  m.quote = _mm_movemask_epi8(quotes) != 0;
+  m.cr_asked = need_cr || _mm_movemask_epi8(crs) != 0;
+  if (m.cr_asked) {
+    for (unsigned k = 0; k < 4; ++k) m.cr |= movemask_sse2(_mm_cmpeq_epi8(v[k], cr)) << (16 * k);
+  }
+  return m;
+}
 #endif
 
 }  // namespace scan_detail
@@ -114,6 +194,19 @@ inline ByteClassMasks classify_block(const char* block, char delimiter) {
   static_assert(Kernel == ScanKernel::kScalar || Kernel == kBestScanKernel,
                 "this kernel is not compiled into this build");
   return scan_detail::classify_scalar(block, delimiter);
+}
+
+// The same for PlainMasks: `need_cr` asks for cr even when the block has no CR.
+template <ScanKernel Kernel>
+KPILENS_ROW_PATH_INLINE PlainMasks classify_plain(const char* block, char delimiter, bool need_cr) {
+#ifdef KPILENS_SCAN_SIMD_KERNEL
+  if constexpr (Kernel == KPILENS_SCAN_SIMD_KERNEL) {
+    return scan_detail::classify_plain_simd(block, delimiter, need_cr);
+  }
+#endif
+  static_assert(Kernel == ScanKernel::kScalar || Kernel == kBestScanKernel,
+                "this kernel is not compiled into this build");
+  return scan_detail::classify_plain_scalar(block, delimiter, need_cr);
 }
 
 // Bit i of the result is the XOR of bits 0..i: with the quote mask, "inside quotes" (the opening
@@ -161,6 +254,33 @@ class BlockScanner {
   template <ScanKernel Kernel>
   KPILENS_ROW_PATH_INLINE ScannedBlock scan(const char* block) {
     return derive(classify_block<Kernel>(block, delimiter_));
+  }
+
+  // The next 64 bytes, when they are the usual ones of an export: no quote among them, and the
+  // block before ended outside quotes and not on a closing quote. Then scan() would find no
+  // quotes, escapes or irregular quotes, and only its field ends and line breaks matter: sets
+  // `field_ends` and `line_breaks` to them, carries the state on as scan() would, and returns
+  // true, in fewer steps than scan(). Else returns false and changes nothing: scan() must take the
+  // block.
+  template <ScanKernel Kernel>
+  KPILENS_ROW_PATH_INLINE bool scan_plain(const char* block, uint64_t& field_ends,
+                                          uint64_t& line_breaks) {
+    if ((quote_carry_ | prev_closing_) != 0) return false;
+    const PlainMasks m = classify_plain<Kernel>(block, delimiter_, prev_cr_ != 0);
+    if (m.quote) return false;
+    // Outside quotes everywhere, the line breaks are what derive() makes them: an LF right after
+    // a CR is not one (the delimiter is never CR or LF, so the classes do not overlap).
+    if (m.cr_asked) {
+      const uint64_t paired_lf = m.lf & ((m.cr << 1) | prev_cr_);
+      field_ends = m.special & ~paired_lf;
+      line_breaks = m.cr | (m.lf & ~paired_lf);
+    } else {
+      field_ends = m.special;
+      line_breaks = m.lf;
+    }
+    prev_cr_ = m.cr >> 63;
+    prev_plain_ = ~m.special >> 63;
+    return true;
   }
 
   // The next `size` (< 64) bytes, the last ones of the input: bits from `size` on are 0, and the
@@ -214,6 +334,12 @@ class BlockScanner {
   uint64_t prev_closing_ = 0;
   uint64_t prev_plain_ = 0;
 };
+
+// BlockScanner::scan out of line (csv_scanner.cpp): one copy for the blocks that are few — the
+// decoder's blocks with quotes (scan_plain takes the others, inlined), the readers of a range, run
+// a few times a part — for the page's weight.
+template <ScanKernel Kernel>
+ScannedBlock scan_block(BlockScanner& scanner, const char* block);
 
 // Calls visit(const ScannedBlock&, size_t offset) for each 64-byte block of `bytes` (the last one
 // partial), scanned in order with one BlockScanner.
