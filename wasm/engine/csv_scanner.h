@@ -269,15 +269,11 @@ class BlockScanner {
     const PlainMasks m = classify_plain<Kernel>(block, delimiter_, prev_cr_ != 0);
     if (m.quote) return false;
     // Outside quotes everywhere, the line breaks are what derive() makes them: an LF right after
-    // a CR is not one (the delimiter is never CR or LF, so the classes do not overlap).
-    if (m.cr_asked) {
-      const uint64_t paired_lf = m.lf & ((m.cr << 1) | prev_cr_);
-      field_ends = m.special & ~paired_lf;
-      line_breaks = m.cr | (m.lf & ~paired_lf);
-    } else {
-      field_ends = m.special;
-      line_breaks = m.lf;
-    }
+    // a CR is not one (the delimiter is never CR or LF, so the classes do not overlap). Written
+    // without a branch on cr_asked beyond this one, so that the masks are computed once.
+    const uint64_t paired_lf = m.cr_asked ? m.lf & ((m.cr << 1) | prev_cr_) : 0;
+    field_ends = m.special & ~paired_lf;
+    line_breaks = (m.cr | m.lf) & ~paired_lf;
     prev_cr_ = m.cr >> 63;
     prev_plain_ = ~m.special >> 63;
     return true;
