@@ -778,11 +778,13 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   }
 
   // A duration column's cell in minutes; blank, unreadable and negative cells give nothing (the
-  // last two are counted as value issues).
-  auto duration_column = [&](TicketField f) -> std::optional<double> {
-    std::string_view c = cell(f);
+  // last two are counted as value issues). It stays out of line (two calls): it takes the cell
+  // rather than capturing `cell`, whose captures would then live in linear memory for the whole
+  // row (in the wasm build), as would everything captured by reference here.
+  auto duration_column = [this, line](TicketField f, std::string_view c,
+                                      DurationUnit unit) -> std::optional<double> {
     if (is_blank(c)) return std::nullopt;
-    auto minutes = parse_duration_minutes(c, m[f].unit, decimal_);
+    auto minutes = parse_duration_minutes(c, unit, decimal_);
     if (!minutes) {
       value_issue(f, line, c, "not a duration");
       return std::nullopt;
@@ -796,7 +798,9 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
 
   // First response, in minutes.
   if (m.has(TicketField::kFirstResponseDuration)) {
-    t.first_response_minutes = duration_column(TicketField::kFirstResponseDuration);
+    t.first_response_minutes = duration_column(TicketField::kFirstResponseDuration,
+                                               cell(TicketField::kFirstResponseDuration),
+                                               m[TicketField::kFirstResponseDuration].unit);
   } else if (m.has(TicketField::kFirstResponseAt) && t.created) {
     auto responded = to_utc(cell(TicketField::kFirstResponseAt), TicketField::kFirstResponseAt,
                             line, bad, &responded_memo_);
@@ -814,7 +818,9 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
   // Resolution, in hours, for solved tickets.
   if (t.solved) {
     if (m.has(TicketField::kResolutionDuration)) {
-      if (auto minutes = duration_column(TicketField::kResolutionDuration)) {
+      if (auto minutes = duration_column(TicketField::kResolutionDuration,
+                                         cell(TicketField::kResolutionDuration),
+                                         m[TicketField::kResolutionDuration].unit)) {
         t.resolution_hours = *minutes / 60.0;
       }
     } else if (t.solved_at && t.created) {
