@@ -345,8 +345,7 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
     // Quotes: out of line, on copies (the ones above stay out of linear memory).
     FastRecord quoted = r;
     BlockScanner quoted_scanner = scanner;
-    const bool ok =
-        decode_quoted_block<Kernel>(quoted, quoted_scanner, block, bytes, left, end, sink);
+    const bool ok = decode_quoted_block<Kernel>(quoted, quoted_scanner, block, left, end, sink);
     r = quoted;
     scanner = quoted_scanner;
     if (!ok) break;
@@ -358,17 +357,10 @@ state_machine:
 
 template <ScanKernel Kernel>
 [[gnu::noinline]] bool CsvDecoder::decode_quoted_block(FastRecord& r, BlockScanner& scanner,
-                                                       const char* block, const char* bytes,
-                                                       size_t left, const char* end,
-                                                       CsvRecordSink& sink) {
-  ScannedBlock b = scan_block<Kernel>(scanner, bytes);
-  if (left < kScanBlockBytes) {
-    // The zeros that pad the last bytes are neither a field end nor (after a closing quote) an
-    // irregular quote: the state is spent after them.
-    const uint64_t valid = (uint64_t{1} << left) - 1;
-    b.field_ends &= valid;
-    b.irregular &= valid;
-  }
+                                                       const char* block, size_t left,
+                                                       const char* end, CsvRecordSink& sink) {
+  const ScannedBlock b = left >= kScanBlockBytes ? scan_block<Kernel>(scanner, block)
+                                                 : scanner.scan_tail<Kernel>(block, left);
   const char delim = delimiter_;
   uint64_t quoted_breaks = b.line_breaks & b.in_quotes;
   uint64_t rare = b.escapes | b.irregular;

@@ -97,11 +97,11 @@ class CsvDecoder {
   };
   // A block that scan_plain did not take: scanned in full, its field ends and quotes read into
   // `r`, its records emitted. False when the state machine must take the record in progress (its
-  // start is r.record_start). `left`: the bytes from `block` to the end of the input; `bytes`:
-  // `block`, or its last bytes padded with zeros to a block when `left` is under one.
+  // start is r.record_start). `left`: the bytes from `block` to the end of the input (under a
+  // block: the input's last bytes, which BlockScanner::scan_tail takes).
   template <ScanKernel Kernel>
-  bool decode_quoted_block(FastRecord& r, BlockScanner& scanner, const char* block,
-                           const char* bytes, size_t left, const char* end, CsvRecordSink& sink);
+  bool decode_quoted_block(FastRecord& r, BlockScanner& scanner, const char* block, size_t left,
+                           const char* end, CsvRecordSink& sink);
   // Ends the record at the line break `at`, bit `bit` of its block, and emits it. `quoted_breaks`:
   // the line breaks inside quotes in this block not yet counted (the ones up to `bit` are counted
   // now). False when the record is over the size cap: the state machine must take it.
