@@ -68,46 +68,60 @@ export function startHelpers(workerUrl, count) {
   return set;
 }
 
+// A BYOB read of a Blob stream that has not settled after this long never will (blobChunks). Reads
+// normally settle within milliseconds: each returns what the browser's pipe holds, not a whole slice.
+export const STALL_MS = 1000;
+
 /**
  * The bytes [start, end) of `file` in slices of `chunkBytes` (the last one shorter), from a Blob stream read
  * into one buffer. Each slice is a view of that buffer, valid until the next is asked for. FileReaderSync
  * read scripts/bench's 142 MB file in 0.20–0.63 s in Chromium here, a stream in 0.13–0.36 s (8 MiB slices,
  * nothing else running), and one buffer replaces an ArrayBuffer per slice (docs/architecture.md,
- * "Parallel reading"). A BYOB reader fills the buffer itself (no allocation per read); a browser whose
- * Blob streams have none gives chunks that are copied in.
+ * "Parallel reading"). A BYOB reader fills the buffer itself (no allocation per read). In Chromium a BYOB
+ * read now and then never settles (docs/architecture.md, "A read that never came back"): after `stallMs`
+ * this slice and the rest are read again from a new stream with the default reader, whose chunks are
+ * copied in (as on a browser whose Blob streams have no BYOB reader), slower but never stuck.
  */
-export async function* blobChunks(file, start, end, chunkBytes) {
-  const stream = file.slice(start, end).stream();
+export async function* blobChunks(file, start, end, chunkBytes, stallMs = STALL_MS) {
+  let at = start; // the next slice's first byte
   let byob = null;
   try {
-    byob = stream.getReader({ mode: 'byob' });
+    byob = file.slice(start, end).stream().getReader({ mode: 'byob' });
   } catch {
     // not a byte stream here: the default reader below
   }
-  let buffer = new ArrayBuffer(chunkBytes);
   if (byob) {
+    let buffer = new ArrayBuffer(chunkBytes);
+    let timer;
     try {
-      for (let done = false; !done;) {
-        let filled = 0;
-        while (filled < chunkBytes) {
-          const read = await byob.read(new Uint8Array(buffer, filled, chunkBytes - filled));
-          if (read.value) buffer = read.value.buffer; // a read transfers the buffer: its new handle
-          if (read.done) {
-            done = true;
-            break;
-          }
-          filled += read.value.byteLength;
+      for (let filled = 0; ;) {
+        const read = await Promise.race([
+          byob.read(new Uint8Array(buffer, filled, chunkBytes - filled)),
+          new Promise((resolve) => { timer = setTimeout(resolve, stallMs); }),
+        ]);
+        clearTimeout(timer);
+        if (!read) break; // stalled: the buffer went with that read, so this slice is read again
+        if (read.value) buffer = read.value.buffer; // a read transfers the buffer: its new handle
+        if (!read.done) filled += read.value.byteLength;
+        if (filled > 0 && (read.done || filled === chunkBytes)) {
+          yield new Uint8Array(buffer, 0, filled);
+          at += filled;
+          filled = 0;
         }
-        if (filled > 0) yield new Uint8Array(buffer, 0, filled);
+        if (read.done) return;
       }
     } finally {
       byob.cancel().catch(() => {}); // a consumer that stopped early: the browser stops reading (else a no-op)
     }
-    return;
   }
-  const reader = stream.getReader();
+  yield* copiedChunks(file, at, end, chunkBytes);
+}
+
+/** blobChunks with the stream's default reader: its chunks copied into one buffer. */
+async function* copiedChunks(file, start, end, chunkBytes) {
+  const reader = file.slice(start, end).stream().getReader();
   try {
-    const slice = new Uint8Array(buffer);
+    const slice = new Uint8Array(chunkBytes);
     let filled = 0;
     for (;;) {
       const { done, value } = await reader.read();
@@ -179,7 +193,7 @@ export function serveHelper(port, instantiate, engine) {
       rowsBefore.set(task.name, before + result.rows);
       port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
     } catch (error) {
-      port.postMessage({ id, error: String(error && error.message ? error.message : error) });
+      port.postMessage({ id, error: String(error?.message || error) });
     }
   };
 }

@@ -238,6 +238,6 @@ self.onmessage = (event) => {
   if (message.type !== 'run') return;
   runRequested = true;
   run(message).catch((error) => {
-    postMessage({ type: 'error', id: message.id, message: String(error && error.message ? error.message : error) });
+    postMessage({ type: 'error', id: message.id, message: String(error?.message || error) });
   });
 };

@@ -1,9 +1,11 @@
 // web/parallel_read.js blobChunks in Node (its Blob streams are byte streams, as Chromium's): the slices of a
 // byte range, concatenated, are that range of the file, each slice chunkBytes long but the last, with a BYOB
-// reader and with the default reader a browser without BYOB on Blob streams falls back to.
+// reader and with the default reader a browser without BYOB on Blob streams falls back to; and when a BYOB
+// read never settles (as in Chromium now and then), from a new stream, without a byte lost or repeated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blobChunks } from '../../web/parallel_read.js';
+
 
 function randomBytes(n, seed) {
   const bytes = new Uint8Array(n);
@@ -35,9 +37,9 @@ function withoutByob(blob, pieces) {
   };
 }
 
-async function collect(file, start, end, chunkBytes) {
+async function collect(file, start, end, chunkBytes, stallMs) {
   const slices = [];
-  for await (const slice of blobChunks(file, start, end, chunkBytes)) slices.push(slice.slice()); // views are reused
+  for await (const slice of blobChunks(file, start, end, chunkBytes, stallMs)) slices.push(slice.slice()); // views are reused
   return slices;
 }
 
@@ -87,5 +89,57 @@ test('blobChunks: a consumer that stops early releases the stream', async () => 
       if (seen >= 30_000) break;
     }
     assert.equal(seen, 30_000);
+  }
+});
+
+// `blob` behind byte streams (BYOB reads, at most `pieces` bytes each) whose `stallAt`-th read of the first
+// stream made never settles; the streams made after it never stall. `streams` counts the streams made.
+function stallingOnce(source, pieces, stallAt) {
+  const file = { size: source.size, streams: 0 };
+  file.slice = (start, end) => ({
+    stream: () => {
+      const stalls = file.streams === 0;
+      file.streams += 1;
+      let bytes = null;
+      let at = 0;
+      let pulls = 0;
+      return new ReadableStream({
+        type: 'bytes',
+        async pull(controller) {
+          bytes ??= new Uint8Array(await source.slice(start, end).arrayBuffer());
+          pulls += 1;
+          if (stalls && pulls === stallAt) return new Promise(() => {}); // never settles
+          const request = controller.byobRequest;
+          if (at >= bytes.length) {
+            controller.close();
+            request?.respond(0);
+            return;
+          }
+          const n = Math.min(pieces, bytes.length - at, request ? request.view.byteLength : pieces);
+          if (request) {
+            new Uint8Array(request.view.buffer, request.view.byteOffset, n).set(bytes.subarray(at, at + n));
+            request.respond(n);
+          } else {
+            controller.enqueue(bytes.slice(at, at + n));
+          }
+          at += n;
+        },
+      });
+    },
+  });
+  return file;
+}
+
+test('blobChunks: a BYOB read that never settles is read again from a new stream, in full slices', async () => {
+  for (const [pieces, chunkBytes] of [[1000, 4096], [5000, 5000], [65_536, 100_000], [100_000, 65_536]]) {
+    for (const [start, end] of [[0, bytes.length], [1, bytes.length - 1], [65_536, 65_536 * 3]]) {
+      const reads = Math.ceil((end - start) / Math.min(pieces, chunkBytes)) + 1; // the last: done
+      for (const stallAt of [1, 2, 3, Math.floor(reads / 2), reads - 1, reads]) {
+        const file = stallingOnce(blob, pieces, stallAt);
+        const slices = await collect(file, start, end, chunkBytes, 5);
+        check(slices, bytes.subarray(start, end), chunkBytes);
+        assert.equal(file.streams, 2, `pieces ${pieces}, slices ${chunkBytes}, [${start}, ${end}), read ${stallAt}`);
+      }
+    }
   }
 });
