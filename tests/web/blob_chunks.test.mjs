@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blobChunks } from '../../web/parallel_read.js';
 
-
 function randomBytes(n, seed) {
   const bytes = new Uint8Array(n);
   let x = seed;
