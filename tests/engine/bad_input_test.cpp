@@ -377,8 +377,8 @@ const char* const kCells[] = {"2024-03-04T09:00:00Z",
                               "\xFF"};
 const char* const kHeaders[] = {
     "created_at,status,csat,nps,ces,replies,reopens,channel,solved_at,first_response_time,cost\n",
-    "Id,Via,Created at,Solved at,Satisfaction Score,Replies,Reopens,Full resolution time in "
-    "minutes\n",
+    ("Id,Via,Created at,Solved at,Satisfaction Score,Replies,Reopens,Full resolution time in "
+     "minutes\n"),
     "Ticket;Created;Resolved;Status;Rating\n", ""};
 const char* const kConfigs[] = {"{}", R"({"by": ["channel"]})", R"({"grain": "day"})",
                                 R"({"grain": "all", "utc_offset": "-05:30"})"};
