@@ -68,8 +68,9 @@ export function startHelpers(workerUrl, count) {
   return set;
 }
 
-// A BYOB read of a Blob stream that has not settled after this long never will (blobChunks). Reads
-// normally settle within milliseconds: each returns what the browser's pipe holds, not a whole slice.
+// A BYOB read of a Blob stream that has not settled after this long is taken for one that never will
+// (blobChunks). Reads normally settle within milliseconds: each returns what the browser's pipe holds,
+// not a whole slice. On storage slow enough to take longer, the fallback is slower, never wrong.
 export const STALL_MS = 1000;
 
 /**
