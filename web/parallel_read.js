@@ -81,7 +81,8 @@ export const STALL_MS = 1000;
  * "Parallel reading"). A BYOB reader fills the buffer itself (no allocation per read). In Chromium a BYOB
  * read now and then never settles (docs/architecture.md, "A read that never came back"): after `stallMs`
  * this slice and the rest are read again from a new stream with the default reader, whose chunks are
- * copied in (as on a browser whose Blob streams have no BYOB reader), slower but never stuck.
+ * copied in (as on a browser whose Blob streams have no BYOB reader), slower but never stuck; the console
+ * says so.
  */
 export async function* blobChunks(file, start, end, chunkBytes, stallMs = STALL_MS) {
   let at = start; // the next slice's first byte
@@ -101,7 +102,10 @@ export async function* blobChunks(file, start, end, chunkBytes, stallMs = STALL_
           new Promise((resolve) => { timer = setTimeout(resolve, stallMs); }),
         ]);
         clearTimeout(timer);
-        if (!read) break; // stalled: the buffer went with that read, so this slice is read again
+        if (!read) { // stalled: the buffer went with that read, so this slice is read again
+          console.info(`kpilens: a read of ${file.name} took over ${stallMs} ms: read again from byte ${at}`);
+          break;
+        }
         if (read.value) buffer = read.value.buffer; // a read transfers the buffer: its new handle
         if (!read.done) filled += read.value.byteLength;
         if (filled > 0 && (read.done || filled === chunkBytes)) {

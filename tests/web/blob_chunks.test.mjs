@@ -94,7 +94,7 @@ test('blobChunks: a consumer that stops early releases the stream', async () => 
 // `blob` behind byte streams (BYOB reads, at most `pieces` bytes each) whose `stallAt`-th read of the first
 // stream made never settles; the streams made after it never stall. `streams` counts the streams made.
 function stallingOnce(source, pieces, stallAt) {
-  const file = { size: source.size, streams: 0 };
+  const file = { name: 'stalling.csv', size: source.size, streams: 0 };
   file.slice = (start, end) => ({
     stream: () => {
       const stalls = file.streams === 0;
@@ -135,9 +135,23 @@ test('blobChunks: a BYOB read that never settles is read again from a new stream
       const reads = Math.ceil((end - start) / Math.min(pieces, chunkBytes)) + 1; // the last: done
       for (const stallAt of [1, 2, 3, Math.floor(reads / 2), reads - 1, reads]) {
         const file = stallingOnce(blob, pieces, stallAt);
-        const slices = await collect(file, start, end, chunkBytes, 5);
+        const said = [];
+        const info = console.info;
+        console.info = (message) => said.push(message);
+        let slices;
+        try {
+          slices = await collect(file, start, end, chunkBytes, 5);
+        } finally {
+          console.info = info;
+        }
         check(slices, bytes.subarray(start, end), chunkBytes);
-        assert.equal(file.streams, 2, `pieces ${pieces}, slices ${chunkBytes}, [${start}, ${end}), read ${stallAt}`);
+        const where = `pieces ${pieces}, slices ${chunkBytes}, [${start}, ${end}), read ${stallAt}`;
+        assert.equal(file.streams, 2, where);
+        // One line says so, with the first byte read again: a slice's first (the stalled slice is read again whole).
+        assert.equal(said.length, 1, where);
+        const [, from] = said[0].match(/^kpilens: a read of stalling\.csv took over 5 ms: read again from byte (\d+)$/) ?? [];
+        assert.ok(from !== undefined, `${where}: ${said[0]}`);
+        assert.ok(Number(from) >= start && Number(from) <= end && (Number(from) - start) % chunkBytes === 0, `${where}: ${said[0]}`);
       }
     }
   }
