@@ -98,6 +98,22 @@ function parseArgs(argv) {
 }
 
 const median = (xs) => quantile7([...xs].sort((a, b) => a - b), 0.5);
+
+// Runs of one engine whose slowest took this many times its fastest: on the benchmark's shared VM that is
+// a slow spell of the machine (every engine's runs then split between ~1× and ~1.5×), not the engine.
+const SPREAD_WARNING = 1.25;
+
+/** A line saying which engines' runs spread past SPREAD_WARNING (slowest ÷ fastest), or that none did. */
+function spreadNote(labelled) {
+  const spread = labelled.filter(([, xs]) => xs.length > 1)
+    .map(([label, xs]) => [label, Math.max(...xs) / Math.min(...xs)]);
+  const wide = spread.filter(([, ratio]) => ratio > SPREAD_WARNING);
+  if (!spread.length) return 'Spread: one run per engine, none to compare.';
+  if (!wide.length) return `Spread: every engine's slowest run within ${times(SPREAD_WARNING)} its fastest.`;
+  return `Spread: ${wide.map(([label, ratio]) => `${label} ${times(ratio)}`).join('; ')} (slowest run ÷ fastest, ` +
+    `above ${times(SPREAD_WARNING)}). Runs that far apart on this kind of machine mean it slowed down for a while ` +
+    '(docs/architecture.md, "Two threads on a shared VM"): read the ratios from a run where they stay close.';
+}
 const fmt = (x, digits) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mib = (bytes) => (bytes ? `${fmt(bytes / 2 ** 20, 0)} MiB` : '–');
 // The module's memory size, and beside it the most of it used (the heap's top: its size grows in 20 % steps).
@@ -197,6 +213,7 @@ async function tableSection(o, dir, engines) {
     lines.push(`| ${engine.label} | ${fmt(s, 3)} | ${fmt(mb / s, 1)} | ${times(s / ours)} | ${mib(r.peak)} | ` +
       `${wasmMib(r.wasm, r.heap)} | ${r.seconds.map((x) => x.toFixed(3)).join(', ')} |`);
   }
+  lines.push('', spreadNote(engines.map((e) => [e.label, results.get(e.id).seconds])));
   lines.push('', 'Each engine\'s time against kpilens wasm\'s (its median seconds ÷ ours; above 1: slower than ours):', '');
   for (const engine of engines.filter((e) => e.id !== 'wasm')) {
     lines.push(`- ${engine.label} … ${times(median(results.get(engine.id).seconds) / ours)}`);
