@@ -281,9 +281,9 @@ TEST_CASE("A bad byte after valid multi-byte UTF-8 becomes U+FFFD, counted with 
 }
 
 TEST_CASE("A bad byte is found at every offset of a long ASCII run", "[text_decoder]") {
-  // ASCII is skipped 32 bytes at a time, then 8, then byte by byte: a bad byte at any of the first
-  // 100 offsets after "é" (2 bytes) must be the one replaced, at offset 2 + k.
-  for (size_t k = 0; k < 100; ++k) {
+  // ASCII is skipped 64 bytes at a time, then 32, then 8, then byte by byte: a bad byte at any of
+  // the first 200 offsets after "é" (2 bytes) must be the one replaced, at offset 2 + k.
+  for (size_t k = 0; k < 200; ++k) {
     INFO("offset " << k);
     std::string ascii(k, 'a');
     const std::string input = "é" + ascii + "\xFF" + std::string(40, 'b');
