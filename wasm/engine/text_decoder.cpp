@@ -100,13 +100,14 @@ constexpr std::array<EncodedChar, 128> make_windows1252_table() {
 
 constexpr std::array<EncodedChar, 128> kWindows1252Utf8 = make_windows1252_table();
 
-// The index of the first byte >= 0x80 in p[i..n), or n. Sixty-four bytes at a time with the
-// build's SIMD (a byte's top bit is its sign: three ORs and one bitmask per 64 bytes; the block
-// with a high byte then gives its place from four bitmasks), then thirty-two, else eight at a
-// time, then byte by byte up to the first high one. Measured with callgrind on a
-// 100k-row ticket export (142 bytes a row): 145 fewer instructions per row in wasm, 76 natively,
-// with 32 bytes a step; 64 bytes a step took the weekly figures (300,000 tickets) from 725.2 to
-// 719.7 M instructions in wasm (docs/architecture.md, "Virtual functions no call reaches").
+// The index of the first byte >= 0x80 in p[i..n), or n. With the build's SIMD, sixty-four bytes
+// at a time (a byte's top bit is its sign: three ORs and one bitmask per 64 bytes; the block with
+// a high byte then gives its place from four bitmasks), then thirty-two; then eight at a time
+// (the first step without SIMD), then byte by byte up to the first high one. Measured with
+// callgrind on a 100k-row ticket export (142 bytes a row), 32 bytes a step against 8: 145 fewer
+// instructions per row in wasm, 76 natively; 64 bytes a step took the weekly figures (300,000
+// tickets) from 725.2 to 719.6 M instructions in wasm (docs/architecture.md, "The UTF-8 check, 64
+// bytes a step").
 size_t skip_ascii(const unsigned char* p, size_t i, size_t n) {
 #if defined(__wasm_simd128__)
   for (; i + 64 <= n; i += 64) {
