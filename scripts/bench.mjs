@@ -98,6 +98,12 @@ function parseArgs(argv) {
 }
 
 const median = (xs) => quantile7([...xs].sort((a, b) => a - b), 0.5);
+const fmt = (x, digits) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const mib = (bytes) => (bytes ? `${fmt(bytes / 2 ** 20, 0)} MiB` : '–');
+// The module's memory size, and beside it the most of it used (the heap's top: its size grows in 20 % steps).
+const wasmMib = (size, used) => (size ? `${mib(size)}${used ? ` (${fmt(used / 2 ** 20, 1)} used)` : ''}` : '–');
+// A ratio with three significant digits, as the issue writes them: 12.3×, 1.23×, 0.456×.
+const times = (x) => `${x >= 100 ? fmt(x, 0) : x.toPrecision(3)}×`;
 
 // Runs of one engine whose slowest took this many times its fastest: on the benchmark's shared VM that is
 // a slow spell of the machine (every engine's runs then split between ~1× and ~1.5×), not the engine.
@@ -114,12 +120,7 @@ function spreadNote(labelled) {
     `above ${times(SPREAD_WARNING)}). Runs that far apart on this kind of machine mean it slowed down for a while ` +
     '(docs/architecture.md, "Two threads on a shared VM"): read the ratios from a run where they stay close.';
 }
-const fmt = (x, digits) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const mib = (bytes) => (bytes ? `${fmt(bytes / 2 ** 20, 0)} MiB` : '–');
-// The module's memory size, and beside it the most of it used (the heap's top: its size grows in 20 % steps).
-const wasmMib = (size, used) => (size ? `${mib(size)}${used ? ` (${fmt(used / 2 ** 20, 1)} used)` : ''}` : '–');
-// A ratio with three significant digits, as the issue writes them: 12.3×, 1.23×, 0.456×.
-const times = (x) => `${x >= 100 ? fmt(x, 0) : x.toPrecision(3)}×`;
+
 const progress = (line) => process.stderr.write(`bench: ${line}\n`);
 // How often the merging thread handed the end of its part to a helper that was done before it (readFileInParts).
 const rebalanced = (bytes) => {
