@@ -1,9 +1,15 @@
-// config_fuzz: any bytes as the config JSON. parse_config must never crash; a config it accepts
-// must drive a dataset over a small fixed export to a valid report.
+// config_fuzz: any bytes as the config JSON. parse_config must never crash; it must refuse as
+// malformed JSON what simdjson's DOM parser refuses, save the exceptions below (parse_config reads
+// with On-Demand, which checks only what it reads, so it reads the whole document first); a config
+// it accepts must drive a dataset over a small fixed export to a valid report.
+#include <simdjson.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 
 #include "engine_config.h"
+#include "field_parse.h"
 #include "fuzz_input.h"
 #include "report_check.h"
 #include "ticket_dataset.h"
@@ -26,6 +32,26 @@ constexpr std::string_view kExport =
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view json(reinterpret_cast<const char*>(data), size);
   kpilens::ConfigResult parsed = kpilens::parse_config(json);
+
+  // Malformed as the DOM parser finds it, with two exceptions: blank text is no config (no error),
+  // and a document that is not an object or an array is refused as not an object, well-formed or
+  // not. Nesting at the depth limit is left out (the two may count the levels one apart).
+  simdjson::dom::parser dom;
+  const simdjson::error_code dom_error = dom.parse(simdjson::padded_string(json)).error();
+  // (A prefix: a setting's error quotes the config's text, which may hold these words.)
+  const std::string malformed = "config is not valid JSON: ";
+  const auto starts = [&](const std::string& text) {
+    return std::any_of(parsed.errors.begin(), parsed.errors.end(),
+                       [&](const std::string& e) { return e.rfind(text, 0) == 0; });
+  };
+  const bool refused = starts(malformed);
+  const size_t first = json.find_first_not_of(" \t\n\r");
+  const bool scalar = first != std::string_view::npos && json[first] != '{' && json[first] != '[';
+  if (!kpilens::is_blank(json) && !scalar && dom_error != simdjson::DEPTH_ERROR &&
+      !starts(malformed + simdjson::error_message(simdjson::DEPTH_ERROR))) {
+    KPILENS_FUZZ_CHECK(refused == (dom_error != simdjson::SUCCESS));
+  }
+  if (refused) KPILENS_FUZZ_CHECK(parsed.errors.size() == 1);
   if (!parsed.errors.empty()) return 0;
 
   kpilens::TicketDataset dataset(json);  // as the bindings and the CLI make one: from the text

@@ -294,6 +294,80 @@ TEST_CASE("Engine config rejects a document that is not a JSON object", "[engine
   CHECK(mentions(parse_config("\"week\""), "must be a JSON object"));
 }
 
+// The config is read with simdjson's On-Demand API, which checks only what it reads: the document
+// is read whole first, so that malformed JSON anywhere, under a key no setting reads too, is
+// refused as JSON and no setting is taken from it (as the DOM parser, which read it before, refused
+// it).
+TEST_CASE("Engine config refuses malformed JSON wherever it lies, and takes nothing from it",
+          "[engine_config]") {
+  const std::string malformed[] = {
+      R"({"grain": "month", "unknown": tru})",
+      R"({"grain": "month", "unknown": nul})",
+      R"({"grain": "month", "unknown": [1, 2,]})",
+      R"({"grain": "month", "unknown": {"a": 1,}})",
+      R"({"grain": "month", "unknown": {"a" 1}})",
+      R"({"grain": "month", "unknown": "\x"})",
+      R"({"grain": "month", "unknown": 1.})",
+      R"({"grain": "month", "unknown": -})",
+      R"({"grain": "month", "unknown": 1e999})",
+      R"({"grain": "month", "unknown": 18446744073709551616})",  // beyond 64-bit integers
+      R"({"grain": "month", "unknown": 22000000000000000000000000})",
+      R"({"grain": "month", "unknown": [[[[]]]})",
+      R"({"grain": "month", "unknown": 1}})",
+      R"({"grain": "month"} {"grain": "day"})",
+      R"({"grain": "month",})",
+      R"({"grain": "month" "by": []})",
+      "{\"grain\": \"month\", \"unknown\": \"\xff\"}",  // not UTF-8
+      std::string(2000, '[') + std::string(2000, ']'),  // deeper than 1024
+      "[1, 2",
+  };
+  for (const std::string& json : malformed) {
+    INFO("config " << json.substr(0, 80));
+    ConfigResult parsed = parse_config(json);
+    REQUIRE(parsed.errors.size() == 1);
+    CHECK(mentions(parsed, "config is not valid JSON"));
+    CHECK(parsed.config.period.grain == EngineConfig{}.period.grain);
+  }
+  // Well-formed, whatever sits where no setting reads: the settings are read, the unknown key
+  // named.
+  const std::string odd[] = {
+      R"({"unknown": {"a": [1, -2.5e-3, true, false, null, "\u00e9\n", {"b": {}}]}, "grain": "month"})",
+      R"({"unknown": 9223372036854775807, "grain": "month"})",
+      R"({"unknown": 22223e-000016000000000000000, "grain": "month"})",  // 0
+      "{\"unknown\": " + std::string(500, '[') + std::string(500, ']') + ", \"grain\": \"month\"}",
+  };
+  for (const std::string& json : odd) {
+    INFO("config " << json.substr(0, 80));
+    ConfigResult parsed = parse_config(json);
+    REQUIRE(parsed.errors.size() == 1);
+    CHECK(mentions(parsed, "unknown config key 'unknown'"));
+    CHECK(parsed.config.period.grain == Grain::kMonth);
+  }
+}
+
+TEST_CASE("Engine config refuses a document that is not an object as such, well-formed or not",
+          "[engine_config]") {
+  for (const char* json : {"tru", "12", "\"week\" x", "null"}) {
+    INFO("config " << json);
+    ConfigResult parsed = parse_config(json);
+    REQUIRE(parsed.errors.size() == 1);
+    CHECK(mentions(parsed, "config must be a JSON object"));
+  }
+}
+
+TEST_CASE("Engine config reads a key given twice in document order: the last one stands",
+          "[engine_config]") {
+  CHECK(valid(R"({"grain": "month", "grain": "day"})").period.grain == Grain::kDay);
+  CHECK(valid(R"({"by": ["channel"], "by": "agent"})").by == std::vector<std::string>{"agent"});
+  // Escaped keys are read unescaped.
+  CHECK(valid(R"({"gr\u0061in": "month"})").period.grain == Grain::kMonth);
+  // utc_offset is tried as whole minutes, then as a string: a failed read leaves the value to the
+  // next one, and a number that is neither is one error.
+  CHECK(mentions(parse_config(R"({"utc_offset": 90.5})"), "utc_offset must be minutes"));
+  CHECK(valid(R"({"utc_offset": "+01:30"})").period.utc_offset_minutes == 90);
+  CHECK(valid(R"({"utc_offset": -90})").period.utc_offset_minutes == -90);
+}
+
 // =====================================================================================================
 // preset and files
 // =====================================================================================================

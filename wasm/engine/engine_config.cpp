@@ -1,5 +1,9 @@
-// engine_config: parsed with simdjson's DOM API through error codes (the wasm build has no
-// exceptions).
+// engine_config: parsed with simdjson's On-Demand API through error codes (the wasm build has no
+// exceptions). The page's module reads JSON exports with On-Demand too (json_decoder.cpp), and the
+// config was the page's only user of simdjson's DOM parser: without it, the DOM's stage 2 (11.8 KB
+// of wasm) and its element code are out of the page. On-Demand checks only what it reads, so the
+// whole document is read once first (`check`): malformed JSON anywhere, under a key no setting
+// reads too, is refused as such and no setting is taken from it, as the DOM parser refused it.
 #include "engine_config.h"
 
 #include <simdjson.h>
@@ -15,30 +19,191 @@ namespace kpilens {
 
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::object;
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
+using simdjson::SUCCESS;
+
+// Nesting deeper than this is refused, as simdjson's DOM parser refuses it by default (and the
+// check's recursion stays bounded).
+constexpr size_t kMaxDepth = simdjson::DEFAULT_MAX_DEPTH;
+
+class Object;
+class Array;
+
+// A value of the checked document, read as the settings want it: get() says SUCCESS when the value
+// has that type (and sets it), INCORRECT_TYPE when not, and leaves the value to be read as another
+// type. Holds the result rather than the value: were a step to fail all the same, every get() says
+// so instead of reading through an iterator that has none.
+class Value {
+ public:
+  explicit Value(simdjson::simdjson_result<od::value> value) : value_(std::move(value)) {}
+  explicit Value(od::value value) : value_(std::move(value)) {}
+  error_code get(std::string_view& out) { return value_.get_string().get(out); }
+  // With the DOM parser's number parser (get_double's refuses a few numbers it takes, such as an
+  // exponent of twenty digits), which refuses an integer beyond 64 bits as it did.
+  error_code get(double& out) {
+    od::number number;
+    if (auto e = value_.get_number().get(number)) return e;
+    out = number.as_double();
+    return SUCCESS;
+  }
+  error_code get(int64_t& out) { return value_.get_int64().get(out); }
+  error_code get(bool& out) { return value_.get_bool().get(out); }
+  error_code get(Object& out);
+  error_code get(Array& out);
+  error_code type(od::json_type& out) { return value_.type().get(out); }
+  bool is_null() {
+    bool null = false;
+    return value_.is_null().get(null) == SUCCESS && null;
+  }
+
+ private:
+  simdjson::simdjson_result<od::value> value_;
+};
+
+// An object's fields, in the document's order (duplicates included), as (unescaped key, Value).
+class Object {
+ public:
+  class Iterator {
+   public:
+    explicit Iterator(simdjson::simdjson_result<od::object_iterator> it) : it_(std::move(it)) {}
+    std::pair<std::string_view, Value> operator*() {
+      simdjson::simdjson_result<od::field> field = *it_;
+      std::string_view key;
+      if (auto e = field.unescaped_key(false).get(key)) return {key, Value(e)};
+      return {key, Value(field.value())};
+    }
+    Iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const { return it_ != other.it_; }
+
+   private:
+    simdjson::simdjson_result<od::object_iterator> it_;
+  };
+  Object() = default;
+  explicit Object(od::object object) : object_(object) {}
+  Iterator begin() { return Iterator(object_.begin()); }
+  Iterator end() { return Iterator(object_.end()); }
+
+ private:
+  od::object object_;
+};
+
+class Array {
+ public:
+  class Iterator {
+   public:
+    explicit Iterator(simdjson::simdjson_result<od::array_iterator> it) : it_(std::move(it)) {}
+    Value operator*() { return Value(*it_); }
+    Iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const { return it_ != other.it_; }
+
+   private:
+    simdjson::simdjson_result<od::array_iterator> it_;
+  };
+  Array() = default;
+  explicit Array(od::array array) : array_(array) {}
+  Iterator begin() { return Iterator(array_.begin()); }
+  Iterator end() { return Iterator(array_.end()); }
+
+ private:
+  od::array array_;
+};
+
+error_code Value::get(Object& out) {
+  od::object object;
+  if (auto e = value_.get_object().get(object)) return e;
+  out = Object(object);
+  return SUCCESS;
+}
+
+error_code Value::get(Array& out) {
+  od::array array;
+  if (auto e = value_.get_array().get(array)) return e;
+  out = Array(array);
+  return SUCCESS;
+}
+
+// Every value of the document read once, depth first: the first syntax error, or SUCCESS. Read
+// through the same wrappers as the settings. An error On-Demand meets between two fields or items
+// comes with the next one it is asked for (a Value holding the error), so none goes unseen.
+error_code check(Value value, size_t depth) {
+  if (depth > kMaxDepth) return simdjson::DEPTH_ERROR;
+  od::json_type type;
+  if (auto e = value.type(type)) return e;
+  switch (type) {
+    case od::json_type::object: {
+      Object object;
+      if (auto e = value.get(object)) return e;
+      for (auto [key, item] : object) {
+        if (auto e = check(item, depth + 1)) return e;
+      }
+      return SUCCESS;
+    }
+    case od::json_type::array: {
+      Array array;
+      if (auto e = value.get(array)) return e;
+      for (Value item : array) {
+        if (auto e = check(item, depth + 1)) return e;
+      }
+      return SUCCESS;
+    }
+    case od::json_type::string: {
+      std::string_view text;
+      return value.get(text);
+    }
+    case od::json_type::number: {
+      double number = 0;
+      return value.get(number);
+    }
+    case od::json_type::boolean: {
+      bool boolean = false;
+      return value.get(boolean);
+    }
+    case od::json_type::null:
+      return value.is_null() ? SUCCESS : simdjson::N_ATOM_ERROR;
+  }
+  return simdjson::INCORRECT_TYPE;
+}
+
+// The whole document when it is an object or an array, its end included. A scalar document is not
+// read: parse_config refuses it as not an object, well-formed or not.
+error_code check_document(od::document& doc) {
+  od::json_type type;
+  if (auto e = doc.type().get(type)) return e;
+  if (type != od::json_type::object && type != od::json_type::array) return SUCCESS;
+  od::value value;
+  if (auto e = doc.get_value().get(value)) return e;
+  if (auto e = check(Value(value), 1)) return e;
+  return doc.at_end() ? SUCCESS : simdjson::TRAILING_CONTENT;
+}
 
 struct Reader {
   std::vector<std::string>& errors;
 
-  std::optional<std::string> text(element value, std::string_view where) {
+  std::optional<std::string> text(Value value, std::string_view where) {
     std::string_view s;
-    if (value.get(s) != simdjson::SUCCESS) {
+    if (value.get(s) != SUCCESS) {
       errors.push_back(std::string(where) + " must be a string");
       return std::nullopt;
     }
     return std::string(s);
   }
-  std::optional<double> number(element value, std::string_view where) {
+  std::optional<double> number(Value value, std::string_view where) {
     double d = 0;
-    if (value.get(d) != simdjson::SUCCESS) {
+    if (value.get(d) != SUCCESS) {
       errors.push_back(std::string(where) + " must be a number");
       return std::nullopt;
     }
     return d;
   }
   // A limit counted in things: 2.5 or -1 is a typo, not a limit; a huge double would not convert.
-  std::optional<size_t> count(element value, std::string_view where, size_t min) {
+  std::optional<size_t> count(Value value, std::string_view where, size_t min) {
     auto v = number(value, where);
     if (!v) return std::nullopt;
     if (*v != std::floor(*v) || *v < static_cast<double>(min) || *v > 1e15) {
@@ -48,19 +213,19 @@ struct Reader {
     }
     return static_cast<size_t>(*v);
   }
-  std::optional<bool> boolean(element value, std::string_view where) {
+  std::optional<bool> boolean(Value value, std::string_view where) {
     bool b = false;
-    if (value.get(b) != simdjson::SUCCESS) {
+    if (value.get(b) != SUCCESS) {
       errors.push_back(std::string(where) + " must be true or false");
       return std::nullopt;
     }
     return b;
   }
-  std::vector<std::string> strings(element value, std::string_view where) {
+  std::vector<std::string> strings(Value value, std::string_view where) {
     std::vector<std::string> out;
-    simdjson::dom::array array;
-    if (value.get(array) == simdjson::SUCCESS) {
-      for (element item : array) {
+    Array array;
+    if (value.get(array) == SUCCESS) {
+      for (Value item : array) {
         if (auto s = text(item, where)) out.push_back(*s);
       }
     } else if (auto s = text(value, where)) {
@@ -82,7 +247,7 @@ void read_figures(Reader& r, const std::vector<std::string>& named, EngineConfig
   if (!error.empty()) r.errors.push_back(std::move(error));
 }
 
-void read_csat(Reader& r, object obj, CsatSettings& s) {
+void read_csat(Reader& r, Object obj, CsatSettings& s) {
   for (auto [key, value] : obj) {
     if (key == "scale_min") {
       if (auto v = r.number(value, "csat.scale_min")) s.scale_min = *v;
@@ -99,7 +264,7 @@ void read_csat(Reader& r, object obj, CsatSettings& s) {
   }
 }
 
-void read_nps(Reader& r, object obj, NpsSettings& s) {
+void read_nps(Reader& r, Object obj, NpsSettings& s) {
   for (auto [key, value] : obj) {
     if (key == "promoter_min") {
       if (auto v = r.number(value, "nps.promoter_min")) s.promoter_min = *v;
@@ -113,7 +278,7 @@ void read_nps(Reader& r, object obj, NpsSettings& s) {
     r.errors.push_back("nps: need detractor_max < promoter_min");
 }
 
-void read_ces(Reader& r, object obj, CesSettings& s) {
+void read_ces(Reader& r, Object obj, CesSettings& s) {
   bool threshold_given = false;
   for (auto [key, value] : obj) {
     if (key == "scale_min") {
@@ -195,9 +360,9 @@ std::optional<int> parse_utc_offset(std::string_view text) {
 
 namespace {
 
-void read_mapping(Reader& r, element value, MappingOverrides& out, const std::string& where) {
-  object m;
-  if (value.get(m) != simdjson::SUCCESS) {
+void read_mapping(Reader& r, Value value, MappingOverrides& out, const std::string& where) {
+  Object m;
+  if (value.get(m) != SUCCESS) {
     r.errors.push_back(where + " must be an object {field: column header or null}");
     return;
   }
@@ -210,9 +375,9 @@ void read_mapping(Reader& r, element value, MappingOverrides& out, const std::st
   }
 }
 
-void read_units(Reader& r, element value, MappingOverrides& out, const std::string& where) {
-  object m;
-  if (value.get(m) != simdjson::SUCCESS) {
+void read_units(Reader& r, Value value, MappingOverrides& out, const std::string& where) {
+  Object m;
+  if (value.get(m) != SUCCESS) {
     r.errors.push_back(where + " must be an object {field: unit}");
     return;
   }
@@ -227,7 +392,7 @@ void read_units(Reader& r, element value, MappingOverrides& out, const std::stri
   }
 }
 
-std::optional<std::string> read_preset(Reader& r, element value, const std::string& where) {
+std::optional<std::string> read_preset(Reader& r, Value value, const std::string& where) {
   auto s = r.text(value, where);
   if (!s) return std::nullopt;
   if (*s != "none" && !find_preset(*s)) {
@@ -239,7 +404,7 @@ std::optional<std::string> read_preset(Reader& r, element value, const std::stri
   return s;
 }
 
-std::optional<DatasetKind> read_kind(Reader& r, element value, const std::string& where) {
+std::optional<DatasetKind> read_kind(Reader& r, Value value, const std::string& where) {
   auto s = r.text(value, where);
   if (!s) return std::nullopt;
   auto kind = kind_from_name(*s);
@@ -253,14 +418,14 @@ std::optional<DatasetKind> read_kind(Reader& r, element value, const std::string
 }
 
 // Increasing positive upper bounds of a band segment.
-std::vector<double> read_bands(Reader& r, element value, const std::string& where) {
+std::vector<double> read_bands(Reader& r, Value value, const std::string& where) {
   std::vector<double> bands;
-  simdjson::dom::array array;
-  if (value.get(array) != simdjson::SUCCESS) {
+  Array array;
+  if (value.get(array) != SUCCESS) {
     r.errors.push_back(where + " must be an array of increasing numbers above 0");
     return bands;
   }
-  for (element item : array) {
+  for (Value item : array) {
     if (auto v = r.number(item, where)) bands.push_back(*v);
   }
   for (size_t i = 0; i < bands.size(); ++i) {
@@ -272,23 +437,23 @@ std::vector<double> read_bands(Reader& r, element value, const std::string& wher
   return bands;
 }
 
-void read_health(Reader& r, element value, HealthSettings& h) {
-  object obj;
-  if (value.get(obj) != simdjson::SUCCESS) {
+void read_health(Reader& r, Value value, HealthSettings& h) {
+  Object obj;
+  if (value.get(obj) != SUCCESS) {
     r.errors.push_back("customers.health must be an object");
     return;
   }
   for (auto [key, item] : obj) {
     if (key == "components") {
-      simdjson::dom::array array;
-      if (item.get(array) != simdjson::SUCCESS) {
+      Array array;
+      if (item.get(array) != SUCCESS) {
         r.errors.push_back("customers.health.components must be an array of objects");
         continue;
       }
       h.components.clear();
-      for (element entry : array) {
-        object c;
-        if (entry.get(c) != simdjson::SUCCESS) {
+      for (Value entry : array) {
+        Object c;
+        if (entry.get(c) != SUCCESS) {
           r.errors.push_back("customers.health.components must be an array of objects");
           continue;
         }
@@ -380,8 +545,8 @@ void read_health(Reader& r, element value, HealthSettings& h) {
         }
       }
     } else if (key == "bands") {
-      object bands;
-      if (item.get(bands) != simdjson::SUCCESS) {
+      Object bands;
+      if (item.get(bands) != SUCCESS) {
         r.errors.push_back("customers.health.bands must be an object");
         continue;
       }
@@ -411,8 +576,8 @@ void read_health(Reader& r, element value, HealthSettings& h) {
   }
 }
 
-void read_customers(Reader& r, object obj, CustomerSettings& s) {
-  auto choice = [&](element value, std::string_view where,
+void read_customers(Reader& r, Object obj, CustomerSettings& s) {
+  auto choice = [&](Value value, std::string_view where,
                     std::initializer_list<std::string_view> allowed) -> std::optional<std::string> {
     auto text = r.text(value, where);
     if (!text) return std::nullopt;
@@ -549,19 +714,23 @@ ConfigResult parse_config(std::string_view json) {
   if (trimmed.empty()) return result;
   Reader r{result.errors};
 
-  simdjson::dom::parser parser;
+  od::parser parser;
   simdjson::padded_string padded(json);
-  element root;
-  if (auto error = parser.parse(padded).get(root)) {
+  od::document doc;
+  error_code error = parser.iterate(padded).get(doc);
+  if (!error) error = check_document(doc);
+  if (error) {
     result.errors.push_back(std::string("config is not valid JSON: ") +
                             simdjson::error_message(error));
     return result;
   }
-  object obj;
-  if (root.get(obj) != simdjson::SUCCESS) {
+  doc.rewind();
+  od::object root;
+  if (doc.get_object().get(root) != SUCCESS) {
     result.errors.push_back("config must be a JSON object");
     return result;
   }
+  Object obj(root);
   for (auto [key, value] : obj) {
     if (key == "grain") {
       if (auto s = r.text(value, "grain")) {
@@ -585,13 +754,13 @@ ConfigResult parse_config(std::string_view json) {
     } else if (key == "utc_offset") {
       int64_t minutes = 0;
       std::string_view s;
-      if (value.get(minutes) == simdjson::SUCCESS) {
+      if (value.get(minutes) == SUCCESS) {
         if (minutes < -18 * 60 || minutes > 18 * 60) {
           r.errors.push_back("utc_offset in minutes must be within ±1080");
         } else {
           c.period.utc_offset_minutes = static_cast<int>(minutes);
         }
-      } else if (value.get(s) == simdjson::SUCCESS) {
+      } else if (value.get(s) == SUCCESS) {
         if (auto m = parse_utc_offset(s)) {
           c.period.utc_offset_minutes = *m;
         } else {
@@ -606,14 +775,14 @@ ConfigResult parse_config(std::string_view json) {
     } else if (key == "by_if_mapped") {
       c.by_if_mapped = r.strings(value, "by_if_mapped");
     } else if (key == "filters") {
-      simdjson::dom::array array;
-      if (value.get(array) != simdjson::SUCCESS) {
+      Array array;
+      if (value.get(array) != SUCCESS) {
         r.errors.push_back("filters must be an array of {column, values}");
         continue;
       }
-      for (element item : array) {
-        object f;
-        if (item.get(f) != simdjson::SUCCESS) {
+      for (Value item : array) {
+        Object f;
+        if (item.get(f) != SUCCESS) {
           r.errors.push_back("each filter must be an object {column, values}");
           continue;
         }
@@ -651,8 +820,8 @@ ConfigResult parse_config(std::string_view json) {
     } else if (key == "preset") {
       c.preset = read_preset(r, value, "preset");
     } else if (key == "files") {
-      object files;
-      if (value.get(files) != simdjson::SUCCESS) {
+      Object files;
+      if (value.get(files) != SUCCESS) {
         r.errors.push_back("files must be an object {file name: {mapping, units, preset, kind}}");
         continue;
       }
@@ -660,8 +829,8 @@ ConfigResult parse_config(std::string_view json) {
         FileOverrides file;
         file.name = std::string(name);
         std::string where = "files." + file.name;
-        object fo;
-        if (entry.get(fo) != simdjson::SUCCESS) {
+        Object fo;
+        if (entry.get(fo) != SUCCESS) {
           r.errors.push_back(where + " must be an object {mapping, units, preset, kind}");
           continue;
         }
@@ -719,29 +888,29 @@ ConfigResult parse_config(std::string_view json) {
     } else if (key == "solved_statuses") {
       c.solved_statuses = r.strings(value, "solved_statuses");
     } else if (key == "csat") {
-      object o;
-      if (value.get(o) == simdjson::SUCCESS) {
+      Object o;
+      if (value.get(o) == SUCCESS) {
         read_csat(r, o, c.kpis.csat);
       } else {
         r.errors.push_back("csat must be an object");
       }
     } else if (key == "nps") {
-      object o;
-      if (value.get(o) == simdjson::SUCCESS) {
+      Object o;
+      if (value.get(o) == SUCCESS) {
         read_nps(r, o, c.kpis.nps);
       } else {
         r.errors.push_back("nps must be an object");
       }
     } else if (key == "ces") {
-      object o;
-      if (value.get(o) == simdjson::SUCCESS) {
+      Object o;
+      if (value.get(o) == SUCCESS) {
         read_ces(r, o, c.kpis.ces);
       } else {
         r.errors.push_back("ces must be an object");
       }
     } else if (key == "cost") {
-      object o;
-      if (value.get(o) != simdjson::SUCCESS) {
+      Object o;
+      if (value.get(o) != SUCCESS) {
         r.errors.push_back("cost must be an object {total, currency}");
         continue;
       }
@@ -759,8 +928,8 @@ ConfigResult parse_config(std::string_view json) {
     } else if (key == "max_segments") {
       if (auto v = r.count(value, "max_segments", 1)) c.max_segments = *v;
     } else if (key == "customers") {
-      object o;
-      if (value.get(o) == simdjson::SUCCESS) {
+      Object o;
+      if (value.get(o) == SUCCESS) {
         read_customers(r, o, c.customers);
       } else {
         r.errors.push_back("customers must be an object");
