@@ -345,6 +345,24 @@ TEST_CASE("Engine config refuses malformed JSON wherever it lies, and takes noth
   }
 }
 
+TEST_CASE("Engine config reads nesting up to simdjson's depth limit, and refuses it past that",
+          "[engine_config]") {
+  // The root object is the first level. On-Demand's limit is 1,024 levels (the DOM parser took
+  // 1,024 and refused 1,025); a container at the limit is refused before it is opened.
+  for (size_t levels : {1020u, 1022u, 1023u, 1024u, 1025u, 1030u}) {
+    INFO(levels << " levels");
+    const size_t arrays = levels - 1;
+    ConfigResult parsed = parse_config("{\"unknown\": " + std::string(arrays, '[') +
+                                       std::string(arrays, ']') + ", \"grain\": \"month\"}");
+    REQUIRE(parsed.errors.size() == 1);
+    if (levels < 1024) {
+      CHECK(mentions(parsed, "unknown config key 'unknown'"));
+    } else {
+      CHECK(mentions(parsed, "config is not valid JSON"));
+    }
+  }
+}
+
 TEST_CASE("Engine config refuses a document that is not an object as such, well-formed or not",
           "[engine_config]") {
   for (const char* json : {"tru", "12", "\"week\" x", "null"}) {

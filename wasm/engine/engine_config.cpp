@@ -23,15 +23,15 @@ namespace od = simdjson::ondemand;
 using simdjson::error_code;
 using simdjson::SUCCESS;
 
-// Nesting deeper than this is refused, as simdjson's DOM parser refuses it by default (and the
-// check's recursion stays bounded).
+// Nesting this deep is refused (On-Demand's default limit; the DOM parser took one level more), and
+// the check's recursion stays bounded.
 constexpr size_t kMaxDepth = simdjson::DEFAULT_MAX_DEPTH;
 
 class Object;
 class Array;
 
 // A value of the checked document, read as the settings want it: get() says SUCCESS when the value
-// has that type (and sets it), INCORRECT_TYPE when not, and leaves the value to be read as another
+// has that type (and sets it), an error when not, and then leaves the value to be read as another
 // type. Holds the result rather than the value: were a step to fail all the same, every get() says
 // so instead of reading through an iterator that has none.
 class Value {
@@ -133,9 +133,13 @@ error_code Value::get(Array& out) {
 // through the same wrappers as the settings. An error On-Demand meets between two fields or items
 // comes with the next one it is asked for (a Value holding the error), so none goes unseen.
 error_code check(Value value, size_t depth) {
-  if (depth > kMaxDepth) return simdjson::DEPTH_ERROR;
   od::json_type type;
   if (auto e = value.type(type)) return e;
+  // On-Demand keeps a container's start by its depth, below the parser's limit (its development
+  // checks assert so): one that deep is refused before it is opened.
+  if ((type == od::json_type::object || type == od::json_type::array) && depth >= kMaxDepth) {
+    return simdjson::DEPTH_ERROR;
+  }
   switch (type) {
     case od::json_type::object: {
       Object object;
