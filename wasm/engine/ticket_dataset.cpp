@@ -60,11 +60,12 @@ bool is_timestamp_field(TicketField f) {
 
 constexpr std::string_view kNoTicket = "(no ticket)";
 
-// A row's cell in `column`: empty for an unmapped column (-1) or a ragged row that lacks it.
+// A row's cell in `column`: empty for an unmapped column (-1) or a ragged row that lacks it. One
+// unsigned test for both: a negative column wraps to beyond any row's width (a row of views fills
+// less than half the address space).
 std::string_view cell_of(std::span<const std::string_view> fields, int column) {
-  return column >= 0 && static_cast<size_t>(column) < fields.size()
-             ? fields[static_cast<size_t>(column)]
-             : std::string_view{};
+  const auto at = static_cast<size_t>(column);  // -1 → SIZE_MAX
+  return at < fields.size() ? fields[at] : std::string_view{};
 }
 
 char ascii_lower(char c) {
