@@ -29,10 +29,13 @@ after(async () => {
 /** Opens the big file with the picker and waits until the progress shows bytes read. */
 async function startBigRun(page) {
   await page.setInputFiles('#file-input', bigPath);
-  await page.waitForFunction(() => document.body.dataset.state === 'running' &&
+  // The bar is read by the step that sees the run under way, not by a later call: by then the run may
+  // have moved on, or ended.
+  const seen = await page.waitForFunction(() => document.body.dataset.state === 'running' &&
     !document.getElementById('progress').hidden && document.getElementById('progress-bar').value > 0 &&
-    /MB of/.test(document.getElementById('progress-text').textContent), null, { timeout: 15_000 });
-  const progress = await page.evaluate(() => document.getElementById('progress-bar').value);
+    /MB of/.test(document.getElementById('progress-text').textContent) && document.getElementById('progress-bar').value,
+  null, { timeout: 15_000 });
+  const progress = await seen.jsonValue();
   assert.ok(progress > 0 && progress < 1, `the run is under way (progress ${progress})`);
 }
 
