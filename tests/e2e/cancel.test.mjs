@@ -12,8 +12,8 @@ import { useBrowserAndServer, openPage, readCards, waitForState, clickDownload, 
 // so the run must last well past that. A 206 MB file no longer did: the page read it in 0.8–1.2 s (2 cores,
 // 2 workers), and the click landed up to 0.9 s after the first progress, at up to 92 % of the file (6 runs);
 // a click after the end waits 30 s for the hidden button. 4,350,000 rows (620.9 MB; scripts/gen writes ~143
-// bytes a row) take 3–4.5 s, and the same clicks landed at 4–27 % of the file (6 runs). The diagnostics
-// say where each run was stopped.
+// bytes a row) take 3–4.5 s; in 6 runs of this test Cancel landed at 1–43 % of the file (43 % with the
+// machine's load average at 5) and Escape at 0–16 %. The diagnostics say where each run was stopped.
 const ROWS = 4_350_000;
 const MIN_BYTES = 600e6;
 
@@ -44,12 +44,45 @@ async function startBigRun(page) {
   assert.ok(progress > 0 && progress < 1, `the run is under way (progress ${progress})`);
 }
 
-/** Waits (at most 1 s from `started`) until the run is stopped; returns the milliseconds it took. */
-async function waitStopped(page, started, endState) {
-  await page.waitForFunction((wanted) => document.getElementById('progress').hidden &&
-    document.body.dataset.state === wanted && /cancel/i.test(document.getElementById('status').textContent),
-  endState, { timeout: 1000 });
-  return Date.now() - started;
+/**
+ * Notes in the page when Cancel reaches it (a click on the button or the Escape key: the input event's own
+ * time, taken when the browser got the input) and when the page then shows the run stopped, in each state it
+ * stops in. The time between is the page's: not Playwright's checks before it sends a click, nor the polling
+ * by which the test sees the result. Measured from the test, a stop took up to 1,113 ms on this loaded
+ * 2-core machine (page.click, the page's own part 3-19 ms in 6 runs).
+ */
+function watchCancel(context) {
+  return context.addInitScript(() => {
+    window.__cancel = null;
+    const input = (event) => { window.__cancel = { input: event.timeStamp, stopped: {} }; };
+    addEventListener('click', (event) => { if (event.target.id === 'cancel-button') input(event); }, true);
+    addEventListener('keydown', (event) => { if (event.key === 'Escape') input(event); }, true);
+    new MutationObserver(() => {
+      const cancel = window.__cancel;
+      if (!cancel || !document.getElementById('progress').hidden ||
+        !/cancel/i.test(document.getElementById('status').textContent)) return;
+      cancel.stopped[document.body.dataset.state] ??= performance.now();
+    }).observe(document, { subtree: true, attributes: true, childList: true, characterData: true });
+  });
+}
+
+/**
+ * Clicks Cancel as a user does: the mouse, at the button, without first waiting for the page to be still
+ * as page.click does (a user's click does not wait for the page, and the time to stop counts from it).
+ */
+async function clickCancel(page) {
+  const box = await page.locator('#cancel-button').boundingBox();
+  assert.ok(box, 'the Cancel button is shown');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+/** Waits until the run is stopped in `endState`; returns the ms from Cancel reaching the page to that. */
+async function waitStopped(page, endState) {
+  const stopped = await page.waitForFunction((wanted) => document.getElementById('progress').hidden &&
+    document.body.dataset.state === wanted && /cancel/i.test(document.getElementById('status').textContent) &&
+    window.__cancel?.stopped[wanted] !== undefined && { ms: window.__cancel.stopped[wanted] - window.__cancel.input },
+  endState, { timeout: 5000 });
+  return Math.round((await stopped.jsonValue()).ms);
 }
 
 /** How much of the file the stopped run had read, in % (the bar keeps its value until the next run). */
@@ -63,6 +96,7 @@ test('cancel stops a 600 MB run within a second and the page stays usable', asyn
 
   const { context, page, log } = await openPage(session.browser);
   try {
+    await watchCancel(context);
     const closedWorkers = [];
     page.on('worker', (worker) => worker.on('close', () => closedWorkers.push(worker.url())));
     await page.goto(session.server.url);
@@ -70,8 +104,9 @@ test('cancel stops a 600 MB run within a second and the page stays usable', asyn
     // 1. Cancel button, nothing shown yet: the page returns to 'cancelled'.
     await startBigRun(page);
     const started = Date.now();
-    await page.click('#cancel-button');
-    const ms = await waitStopped(page, started, 'cancelled');
+    await clickCancel(page);
+    const ms = await waitStopped(page, 'cancelled');
+    const seen = Date.now() - started;
     assert.ok(ms < 1000, `stopped in ${ms} ms`);
     assert.match(await page.textContent('#status'), /cancel/i);
     assert.equal(await page.isHidden('#report'), true, 'no report from the cancelled run');
@@ -81,8 +116,8 @@ test('cancel stops a 600 MB run within a second and the page stays usable', asyn
     while (closedWorkers.length === 0 && Date.now() - started < 3500) await page.waitForTimeout(50);
     const closedAfter = Date.now() - started;
     assert.ok(closedWorkers.length >= 1, `the engine worker was terminated (waited ${closedAfter} ms)`);
-    t.diagnostic(`UI stopped ${ms} ms after the click, at ${await stoppedAt(page)} % of the file; the worker thread ` +
-      `closed after ${closedAfter} ms`);
+    t.diagnostic(`UI stopped ${ms} ms after the click reached the page (the test saw it ${seen} ms after sending ` +
+      `the click), at ${await stoppedAt(page)} % of the file; the worker thread closed after ${closedAfter} ms`);
     // Nothing arrived from the stopped run meanwhile.
     assert.equal(await page.evaluate(() => document.body.dataset.state), 'cancelled');
     assert.equal(await page.isHidden('#report'), true);
@@ -96,9 +131,11 @@ test('cancel stops a 600 MB run within a second and the page stays usable', asyn
     await startBigRun(page);
     const again = Date.now();
     await page.keyboard.press('Escape');
-    const ms2 = await waitStopped(page, again, 'ready');
+    const ms2 = await waitStopped(page, 'ready');
+    const seen2 = Date.now() - again;
     assert.ok(ms2 < 1000, `Escape stopped the run in ${ms2} ms`);
-    t.diagnostic(`Escape: UI stopped ${ms2} ms after the key press, at ${await stoppedAt(page)} % of the file`);
+    t.diagnostic(`Escape: UI stopped ${ms2} ms after the key press reached the page (the test saw it ${seen2} ms ` +
+      `after sending it), at ${await stoppedAt(page)} % of the file`);
     assert.equal((await readCards(page)).tickets.value, '1000', 'the previous report is still shown');
     assert.deepEqual(log.pageErrors, []);
   } finally {
@@ -111,12 +148,13 @@ test('cancel stops a 600 MB run within a second and the page stays usable', asyn
 test('after a cancel the shown report, the current dataset and the exports agree', async () => {
   const { context, page } = await openPage(session.browser);
   try {
+    await watchCancel(context);
     await page.goto(session.server.url);
     await page.click('#sample-button');
     await waitForState(page, 'ready');
     await startBigRun(page);
-    await page.click('#cancel-button');
-    await waitStopped(page, Date.now(), 'ready');
+    await clickCancel(page);
+    await waitStopped(page, 'ready');
 
     const report = await clickDownload(page, page.locator('[data-export="report-json"]'));
     const shownName = JSON.parse(report.text).input.files[0].name;
