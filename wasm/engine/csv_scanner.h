@@ -247,8 +247,7 @@ class BlockScanner {
   // parity and line breaks are then exact; escapes and irregular quotes need a record start.
   BlockScanner(char delimiter, bool in_quotes, char previous_byte)
       : delimiter_(delimiter),
-        quote_carry_(in_quotes ? ~uint64_t{0} : 0),
-        prev_cr_(previous_byte == '\r' ? 1 : 0) {}
+        carry_((in_quotes ? kInQuotes : 0) | (previous_byte == '\r' ? kAfterCr : 0)) {}
 
   // The next 64 bytes (all readable).
   template <ScanKernel Kernel>
@@ -265,17 +264,17 @@ class BlockScanner {
   template <ScanKernel Kernel>
   KPILENS_ROW_PATH_INLINE bool scan_plain(const char* block, uint64_t& field_ends,
                                           uint64_t& line_breaks) {
-    if ((quote_carry_ | prev_closing_) != 0) return false;
-    const PlainMasks m = classify_plain<Kernel>(block, delimiter_, prev_cr_ != 0);
+    if ((carry_ & (kInQuotes | kAfterClosing)) != 0) return false;
+    const uint64_t prev_cr = carry_ & kAfterCr;
+    const PlainMasks m = classify_plain<Kernel>(block, delimiter_, prev_cr != 0);
     if (m.quote) return false;
     // Outside quotes everywhere, the line breaks are what derive() makes them: an LF right after
     // a CR is not one (the delimiter is never CR or LF, so the classes do not overlap). Written
     // without a branch on cr_asked beyond this one, so that the masks are computed once.
-    const uint64_t paired_lf = m.cr_asked ? m.lf & ((m.cr << 1) | prev_cr_) : 0;
+    const uint64_t paired_lf = m.cr_asked ? m.lf & ((m.cr << 1) | prev_cr) : 0;
     field_ends = m.special & ~paired_lf;
     line_breaks = (m.cr | m.lf) & ~paired_lf;
-    prev_cr_ = m.cr >> 63;
-    prev_plain_ = ~m.special >> 63;
+    carry_ = (m.cr >> 63) | ((~m.special >> 63) << 2);  // kAfterCr, kAfterPlain
     return true;
   }
 
@@ -300,35 +299,38 @@ class BlockScanner {
   ScannedBlock derive(const ByteClassMasks& raw) {
     ScannedBlock b;
     b.raw = raw;
-    b.in_quotes = prefix_xor(raw.quote) ^ quote_carry_;
+    const uint64_t quote_carry = 0 - ((carry_ >> 3) & 1);  // kInQuotes as a mask
+    b.in_quotes = prefix_xor(raw.quote) ^ quote_carry;
     const uint64_t outside = ~b.in_quotes;
     const uint64_t opening = raw.quote & b.in_quotes;
     const uint64_t closing = raw.quote & outside;
     const uint64_t special = raw.quote | raw.delimiter | raw.cr | raw.lf;
     const uint64_t plain_outside = outside & ~special;
-    const uint64_t after_cr = (raw.cr << 1) | prev_cr_;
-    const uint64_t after_closing = (closing << 1) | prev_closing_;
-    const uint64_t after_plain = (plain_outside << 1) | prev_plain_;
+    const uint64_t after_cr = (raw.cr << 1) | (carry_ & kAfterCr);
+    const uint64_t after_closing = (closing << 1) | ((carry_ >> 1) & 1);
+    const uint64_t after_plain = (plain_outside << 1) | ((carry_ >> 2) & 1);
     b.line_breaks = raw.cr | (raw.lf & ~after_cr);
     b.field_ends = (raw.delimiter | b.line_breaks) & outside;
     b.escapes = opening & after_closing;
     b.irregular = (opening & after_plain) | (plain_outside & after_closing);
 
-    quote_carry_ = static_cast<uint64_t>(static_cast<int64_t>(b.in_quotes) >> 63);
-    prev_cr_ = raw.cr >> 63;
-    prev_closing_ = closing >> 63;
-    prev_plain_ = plain_outside >> 63;
+    carry_ = (raw.cr >> 63) | ((closing >> 63) << 1) | ((plain_outside >> 63) << 2) |
+             ((b.in_quotes >> 63) << 3);  // kAfterCr, kAfterClosing, kAfterPlain, kInQuotes
     return b;
   }
 
-  bool in_quotes() const { return quote_carry_ != 0; }
+  bool in_quotes() const { return (carry_ & kInQuotes) != 0; }
 
  private:
   char delimiter_;
-  uint64_t quote_carry_ = 0;  // all ones when the last block ended inside quotes
-  uint64_t prev_cr_ = 0;      // bit 0: the last byte scanned was a CR
-  uint64_t prev_closing_ = 0;
-  uint64_t prev_plain_ = 0;
+  // What the last byte scanned was, one bit each, in one word: the decoder's loop carries it from
+  // block to block, and in the wasm build each value it carries is a register V8 may lack (and
+  // then stores and loads back every block).
+  static constexpr uint64_t kAfterCr = 1;       // a CR
+  static constexpr uint64_t kAfterClosing = 2;  // a closing quote
+  static constexpr uint64_t kAfterPlain = 4;    // neither special nor inside quotes
+  static constexpr uint64_t kInQuotes = 8;      // inside quotes
+  uint64_t carry_ = 0;
 };
 
 // BlockScanner::scan out of line (csv_scanner.cpp): one copy for the blocks that are few — the
