@@ -247,7 +247,8 @@ class BlockScanner {
   // parity and line breaks are then exact; escapes and irregular quotes need a record start.
   BlockScanner(char delimiter, bool in_quotes, char previous_byte)
       : delimiter_(delimiter),
-        carry_((in_quotes ? kInQuotes : 0) | (previous_byte == '\r' ? kAfterCr : 0)) {}
+        carry_((uint64_t{in_quotes} << kInQuotes) | (uint64_t{previous_byte == '\r'} << kAfterCr)) {
+  }
 
   // The next 64 bytes (all readable).
   template <ScanKernel Kernel>
@@ -264,8 +265,8 @@ class BlockScanner {
   template <ScanKernel Kernel>
   KPILENS_ROW_PATH_INLINE bool scan_plain(const char* block, uint64_t& field_ends,
                                           uint64_t& line_breaks) {
-    if ((carry_ & (kInQuotes | kAfterClosing)) != 0) return false;
-    const uint64_t prev_cr = carry_ & kAfterCr;
+    if ((((carry_ >> kInQuotes) | (carry_ >> kAfterClosing)) & 1) != 0) return false;
+    const uint64_t prev_cr = (carry_ >> kAfterCr) & 1;
     const PlainMasks m = classify_plain<Kernel>(block, delimiter_, prev_cr != 0);
     if (m.quote) return false;
     // Outside quotes everywhere, the line breaks are what derive() makes them: an LF right after
@@ -274,7 +275,7 @@ class BlockScanner {
     const uint64_t paired_lf = m.cr_asked ? m.lf & ((m.cr << 1) | prev_cr) : 0;
     field_ends = m.special & ~paired_lf;
     line_breaks = (m.cr | m.lf) & ~paired_lf;
-    carry_ = (m.cr >> 63) | ((~m.special >> 63) << 2);  // kAfterCr, kAfterPlain
+    carry_ = ((m.cr >> 63) << kAfterCr) | ((~m.special >> 63) << kAfterPlain);
     return true;
   }
 
@@ -299,37 +300,37 @@ class BlockScanner {
   ScannedBlock derive(const ByteClassMasks& raw) {
     ScannedBlock b;
     b.raw = raw;
-    const uint64_t quote_carry = 0 - ((carry_ >> 3) & 1);  // kInQuotes as a mask
+    const uint64_t quote_carry = 0 - ((carry_ >> kInQuotes) & 1);  // all ones inside quotes
     b.in_quotes = prefix_xor(raw.quote) ^ quote_carry;
     const uint64_t outside = ~b.in_quotes;
     const uint64_t opening = raw.quote & b.in_quotes;
     const uint64_t closing = raw.quote & outside;
     const uint64_t special = raw.quote | raw.delimiter | raw.cr | raw.lf;
     const uint64_t plain_outside = outside & ~special;
-    const uint64_t after_cr = (raw.cr << 1) | (carry_ & kAfterCr);
-    const uint64_t after_closing = (closing << 1) | ((carry_ >> 1) & 1);
-    const uint64_t after_plain = (plain_outside << 1) | ((carry_ >> 2) & 1);
+    const uint64_t after_cr = (raw.cr << 1) | ((carry_ >> kAfterCr) & 1);
+    const uint64_t after_closing = (closing << 1) | ((carry_ >> kAfterClosing) & 1);
+    const uint64_t after_plain = (plain_outside << 1) | ((carry_ >> kAfterPlain) & 1);
     b.line_breaks = raw.cr | (raw.lf & ~after_cr);
     b.field_ends = (raw.delimiter | b.line_breaks) & outside;
     b.escapes = opening & after_closing;
     b.irregular = (opening & after_plain) | (plain_outside & after_closing);
 
-    carry_ = (raw.cr >> 63) | ((closing >> 63) << 1) | ((plain_outside >> 63) << 2) |
-             ((b.in_quotes >> 63) << 3);  // kAfterCr, kAfterClosing, kAfterPlain, kInQuotes
+    carry_ = ((raw.cr >> 63) << kAfterCr) | ((closing >> 63) << kAfterClosing) |
+             ((plain_outside >> 63) << kAfterPlain) | ((b.in_quotes >> 63) << kInQuotes);
     return b;
   }
 
-  bool in_quotes() const { return (carry_ & kInQuotes) != 0; }
+  bool in_quotes() const { return ((carry_ >> kInQuotes) & 1) != 0; }
 
  private:
   char delimiter_;
-  // What the last byte scanned was, one bit each, in one word: the decoder's loop carries it from
-  // block to block, and in the wasm build each value it carries is a register V8 may lack (and
-  // then stores and loads back every block).
-  static constexpr uint64_t kAfterCr = 1;       // a CR
-  static constexpr uint64_t kAfterClosing = 2;  // a closing quote
-  static constexpr uint64_t kAfterPlain = 4;    // neither special nor inside quotes
-  static constexpr uint64_t kInQuotes = 8;      // inside quotes
+  // What the last byte scanned was, one bit each (at these positions), in one word: the decoder's
+  // loop carries it from block to block, and in the wasm build each value it carries is a register
+  // V8 may lack (and then stores and loads back every block).
+  static constexpr unsigned kAfterCr = 0;       // a CR
+  static constexpr unsigned kAfterClosing = 1;  // a closing quote
+  static constexpr unsigned kAfterPlain = 2;    // neither special nor inside quotes
+  static constexpr unsigned kInQuotes = 3;      // inside quotes
   uint64_t carry_ = 0;
 };
 
