@@ -2,7 +2,7 @@
 // resolution hours, mean first response minutes, FCR) on one synthetic export, with our engine and peers:
 //
 //   scripts/bench [--rows N] [--runs K] [--out FILE] [--engines id,id…] [--seed S]
-//                 [--first-kpis] [--memory] [--huge] [--no-table]
+//                 [--first-kpis] [--memory] [--huge] [--no-table] [--reference REV]
 //
 // Files are made by scripts/gen.mjs (fixed seed) in a temporary directory, never in the repository, and
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
@@ -11,7 +11,10 @@
 //            only what they need); loading and compiling the module is not timed
 //   wasm-full the same for the full report (every figure: no `figures`)
 //   wasm-ref the same with another build of the module (KPILENS_WASM_REF: its Node glue); only when that
-//            is set, so that a change to the engine is judged against the build before it in one run
+//            is set, so that a change to the engine is judged against the build before it in one run.
+//            `--reference REV` (scripts/bench builds REV's module from its source and sets it): the
+//            results then say how this build compares with REV's on this machine today, whatever the
+//            machine's speed, which on a shared VM changes from day to day
 //   wasm-parallel  reportFromFilesParallel() on N threads: this one and N − 1 worker_threads started
 //            beforehand (startPartReaders, not timed, like the module load: they instantiate the module
 //            this thread compiled)
@@ -61,7 +64,7 @@ const SEED = 20240101;
 function parseArgs(argv) {
   const o = {
     rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.filter((e) => e.id !== 'wasm-ref' || WASM_REF).map((e) => e.id),
-    table: true, firstKpis: false, memory: false, huge: false,
+    table: true, firstKpis: false, memory: false, huge: false, reference: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -83,15 +86,22 @@ function parseArgs(argv) {
       case '--memory': o.memory = true; break;
       case '--huge': o.huge = true; break;
       case '--no-table': o.table = false; break;
+      case '--reference': o.reference = value(); break;
       case '--help':
         console.log('usage: scripts/bench [--rows N (1000000)] [--runs K (3)] [--out FILE] [--engines ' +
-          `${ENGINES.map((e) => e.id).join(',')}] [--seed S (${SEED})] [--first-kpis] [--memory] [--huge] [--no-table]`);
+          `${ENGINES.map((e) => e.id).join(',')}] [--seed S (${SEED})] [--first-kpis] [--memory] [--huge] [--no-table] ` +
+          '[--reference REV]');
         process.exit(0);
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
   for (const id of o.engines) if (!ENGINES.some((e) => e.id === id)) throw new Error(`unknown engine ${id}`);
   if (!o.engines.includes('wasm')) throw new Error('the engines must include wasm: ratios are to it');
+  if (o.reference) {
+    // scripts/bench built REV's module and set KPILENS_WASM_REF to it; asked for, it is timed whatever --engines says.
+    if (!WASM_REF) throw new Error('--reference needs KPILENS_WASM_REF: run it through scripts/bench, which builds it');
+    if (!o.engines.includes('wasm-ref')) o.engines.splice(o.engines.indexOf('wasm') + 1, 0, 'wasm-ref');
+  }
   if (o.engines.includes('wasm-ref') && !WASM_REF) throw new Error('the engine wasm-ref needs KPILENS_WASM_REF (a Node build\'s kpilens.node.cjs)');
   if ((o.firstKpis || o.huge) && !o.engines.includes('page')) throw new Error('--first-kpis and --huge need the page engine');
   return o;
@@ -142,6 +152,18 @@ function machine(engines) {
     } catch { /* reported when the page runs */ }
   }
   return `${cpu}, ${cpus().length} cores, node ${process.version}${browser}, ${process.platform} ${process.arch}`;
+}
+
+/** The commit this checkout is at, and whether its files differ from it ('' outside a git checkout). */
+function buildLine() {
+  try {
+    const git = (...args) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git('rev-parse', '--short=7', 'HEAD');
+    const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+    return `${commit}${dirty ? ' with uncommitted changes' : ''}`;
+  } catch {
+    return '';
+  }
 }
 
 /** Writes a generated export of `rows` rows to `file`; returns its size in bytes. */
@@ -413,6 +435,7 @@ async function main() {
   if (o.engines.includes('cli') && !existsSync(CLI)) throw new Error(`no CLI at ${CLI} (scripts/build native, or KPILENS_CLI)`);
   if (o.engines.includes('page') && !existsSync(join(SITE, 'index.html'))) throw new Error(`no page in ${SITE} (scripts/build wasm web)`);
 
+  const build = buildLine();
   const loadAtStart = loadavg()[0];
   const dir = mkdtempSync(join(tmpdir(), 'kpilens-bench-'));
   try {
@@ -425,6 +448,9 @@ async function main() {
       '## kpilens benchmark',
       '',
       `- machine: ${machine(engines)}`,
+      ...(build ? [`- build: ${build}${o.reference ? `; reference build ${process.env.KPILENS_WASM_REF_NAME || o.reference} ` +
+        '(its wasm module, built from that commit by scripts/bench --reference, timed as kpilens wasm is: what the ' +
+        'code changed since it, measured on this machine today)' : ''}`] : []),
       `- load: 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end ` +
         `(${cpus().length} cores; anything else running slows every engine)`,
       ...sections.flatMap((section) => ['', ...section]),

@@ -20,6 +20,8 @@ export const WASM = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilen
 // Another build of the module (its Node glue), timed as the engine wasm-ref beside wasm: a change to the
 // engine is judged by the two in one run, on the same file and load, rather than by runs minutes apart.
 export const WASM_REF = process.env.KPILENS_WASM_REF ? resolve(process.env.KPILENS_WASM_REF) : null;
+// What names that build in the engine's label: the commit `scripts/bench --reference REV` built it from.
+const WASM_REF_NAME = process.env.KPILENS_WASM_REF_NAME || null;
 export const SITE = join(root, 'dist/site');
 export const CHROMIUM = process.env.KPILENS_CHROMIUM ?? '/usr/bin/chromium';
 // A user's drop comes a moment after the page opened; the page starts its engine meanwhile. --first-kpis
@@ -140,7 +142,7 @@ function runCli(file) {
 export const ENGINES = [
   { id: 'wasm', label: 'kpilens wasm (Node)', run: inWorker('wasm') },
   { id: 'wasm-full', label: 'kpilens wasm, every figure (Node)', run: inWorker('wasm-full') },
-  { id: 'wasm-ref', label: 'kpilens wasm, reference build (KPILENS_WASM_REF)', run: inWorker('wasm-ref') },
+  { id: 'wasm-ref', label: `kpilens wasm, reference build ${WASM_REF_NAME ?? '(KPILENS_WASM_REF)'}`, run: inWorker('wasm-ref') },
   { id: 'wasm-parallel', label: `kpilens wasm, ${availableParallelism()} threads (Node: this one and ${availableParallelism() - 1} worker_thread${availableParallelism() === 2 ? '' : 's'})`, run: inWorker('wasm-parallel') },
   { id: 'page', label: 'kpilens page (Chromium)', run: inWorker('page') },
   { id: 'cli', label: 'kpilens native CLI', run: runCli },
