@@ -545,6 +545,64 @@ TEST_CASE(
   }
 }
 
+namespace {
+
+// Export-like bytes: records of short unquoted fields, now and then a quoted one (with "" and a
+// line break), a quote inside an unquoted field (the state machine's to read), a record hundreds of
+// fields wide, or one of hundreds of empty fields (a field end at every byte); CRLF or LF. Most
+// 64-byte blocks then hold no quote, in runs of every length (the random bytes above have quotes
+// everywhere), so that the fast path's plain blocks meet quoted ones, record ends, fallbacks to the
+// state machine and the growth of its field buffer at every place.
+std::string export_like_bytes(std::mt19937& rng, size_t records) {
+  std::string text;
+  const bool crlf = rng() % 2 == 0;
+  for (size_t record = 0; record < records; ++record) {
+    if (rng() % 80 == 0) {
+      text.append(300 + rng() % 700, ',');
+      text += crlf ? "\r\n" : "\n";
+      continue;
+    }
+    const size_t fields = rng() % 60 == 0 ? 200 + rng() % 500 : 1 + rng() % 16;
+    for (size_t field = 0; field < fields; ++field) {
+      if (field > 0) text += ',';
+      const unsigned kind = rng() % 400;
+      if (kind < 4) {
+        text += "\"a \"\"quoted\"\" one,\nwith a break\"";
+      } else if (kind < 8) {
+        text += "\"plain, quoted\"";
+      } else if (kind == 8) {
+        text += "x\"y";
+      } else {
+        text.append(rng() % 14, "abcdefgh"[rng() % 8]);
+      }
+    }
+    text += crlf ? "\r\n" : "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "CSV decoder gives the state machine's records on export-like bytes, with runs of blocks "
+    "without quotes, whatever the chunking",
+    "[csv_decoder]") {
+  std::mt19937 rng(20261205);
+  for (int document = 0; document < 40; ++document) {
+    const std::string text = export_like_bytes(rng, 50 + rng() % 300);
+    CsvOptions options;
+    options.delimiter = ',';
+    const Decoded reference = decode(text, 0, with_mode(options, 2));
+    for (size_t chunk : {size_t{0}, size_t{64}, size_t{255}, size_t{256}, size_t{257}, size_t{1000},
+                         size_t{1 + rng() % 5000}}) {
+      for (int mode = 0; mode < 2; ++mode) {
+        INFO("document " << document << ", chunk " << chunk << ", mode " << mode);
+        check_same(decode(text, chunk, with_mode(options, mode)), reference);
+      }
+    }
+  }
+}
+
 TEST_CASE("CSV decoder hands out the fields of a record inside one chunk as views into the chunk",
           "[csv_decoder]") {
   // Record 2 has a "" escape, so only it is unescaped into the decoder's buffer; record 3 ends in
