@@ -552,7 +552,7 @@ namespace {
 // fields wide, or one of hundreds of empty fields (a field end at every byte); CRLF or LF. Most
 // 64-byte blocks then hold no quote, in runs of every length (the random bytes above have quotes
 // everywhere), so that the fast path's plain blocks meet quoted ones, record ends, fallbacks to the
-// state machine and the growth of its field buffer at every place.
+// state machine and the growth of its field buffer at many places.
 std::string export_like_bytes(std::mt19937& rng, size_t records) {
   std::string text;
   const bool crlf = rng() % 2 == 0;
