@@ -124,7 +124,9 @@ function threadTimes() {
  * CPU milliseconds between two threadTimes() readings, by role: the engine's worker thread, the page's main
  * thread (the report parsed, rendered, painted), the renderer's thread pool (V8 compiling wasm and JS in the
  * background, garbage collection helpers) and all the rest (browser process, compositor, GPU process…); and
- * the milliseconds the worker and main threads waited for a CPU (other work on the machine).
+ * the milliseconds the worker and main threads waited for a CPU (other work on the machine). A thread that
+ * ended before the second reading is not in it: the helper workers of a file of MIN_PARALLEL_BYTES or more
+ * (web/parallel_read.js), which the page ends with its run, so this is for files read by one worker.
  */
 function cpuByRole(before, after) {
   if (!before || !after) return null;
