@@ -2,7 +2,7 @@
 // resolution hours, mean first response minutes, FCR) on one synthetic export, with our engine and peers:
 //
 //   scripts/bench [--rows N] [--runs K] [--out FILE] [--engines id,id…] [--seed S]
-//                 [--first-kpis] [--memory] [--huge] [--no-table] [--reference REV]
+//                 [--first-kpis] [--memory] [--huge] [--no-table] [--reference REV] [--ab ROUNDS]
 //
 // Files are made by scripts/gen.mjs (fixed seed) in a temporary directory, never in the repository, and
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
@@ -44,6 +44,9 @@
 //   --memory      ~250 MB and ~2.5 GB exports: the peak wasm memory of our wasm engines (target: within
 //                 10 % of each other)
 //   --huge        a ~8 GB export through the page: time, MB/s, peak wasm memory (checked against the CLI)
+//   --ab ROUNDS   our module against the reference build's (--reference REV, or KPILENS_WASM_REF) in one
+//                 process, ROUNDS rounds each in two processes (each module loaded first once): the ratio
+//                 of their times round by round, which resolves smaller differences than the engine table
 // The wasm engines' peak memory is the module's memory size at the end: wasm memory never shrinks.
 import { execFileSync } from 'node:child_process';
 import {
@@ -53,7 +56,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CHROMIUM, CLI, ENGINES, FIGURES, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
+  CHROMIUM, CLI, ENGINES, FIGURES, abInProcess, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
   inWorker, writeWarmFile,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
@@ -64,7 +67,7 @@ const SEED = 20240101;
 function parseArgs(argv) {
   const o = {
     rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.filter((e) => e.id !== 'wasm-ref' || WASM_REF).map((e) => e.id),
-    table: true, firstKpis: false, memory: false, huge: false, reference: null,
+    table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -87,10 +90,11 @@ function parseArgs(argv) {
       case '--huge': o.huge = true; break;
       case '--no-table': o.table = false; break;
       case '--reference': o.reference = value(); break;
+      case '--ab': o.ab = count(value(), '--ab'); break;
       case '--help':
         console.log('usage: scripts/bench [--rows N (1000000)] [--runs K (3)] [--out FILE] [--engines ' +
           `${ENGINES.map((e) => e.id).join(',')}] [--seed S (${SEED})] [--first-kpis] [--memory] [--huge] [--no-table] ` +
-          '[--reference REV]');
+          '[--reference REV] [--ab ROUNDS]');
         process.exit(0);
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -103,6 +107,7 @@ function parseArgs(argv) {
     if (!o.engines.includes('wasm-ref')) o.engines.splice(o.engines.indexOf('wasm') + 1, 0, 'wasm-ref');
   }
   if (o.engines.includes('wasm-ref') && !WASM_REF) throw new Error('the engine wasm-ref needs KPILENS_WASM_REF (a Node build\'s kpilens.node.cjs)');
+  if (o.ab && !WASM_REF) throw new Error('--ab needs a reference build: --reference REV (through scripts/bench), or KPILENS_WASM_REF');
   if ((o.firstKpis || o.huge) && !o.engines.includes('page')) throw new Error('--first-kpis and --huge need the page engine');
   return o;
 }
@@ -128,7 +133,7 @@ function spreadNote(labelled) {
   if (!wide.length) return `Spread: every engine's slowest run within ${times(SPREAD_WARNING)} its fastest.`;
   return `Spread: ${wide.map(([label, ratio]) => `${label} ${times(ratio)}`).join('; ')} (slowest run ÷ fastest, ` +
     `above ${times(SPREAD_WARNING)}). Runs that far apart on this kind of machine mean it slowed down for a while ` +
-    '(docs/architecture.md, "Two threads on a shared VM"): read the ratios from a run where they stay close, or the fastest runs\' ratios.';
+    '(docs/architecture.md, "Two threads on a shared VM"): read the ratios from a run where they stay close.';
 }
 
 const progress = (line) => process.stderr.write(`bench: ${line}\n`);
@@ -225,7 +230,7 @@ async function tableSection(o, dir, engines) {
     '',
     `- file: ${fmt(o.rows, 0)} tickets, ${fmt(mb, 1)} MB (scripts/gen.mjs, seed ${o.seed}), ${reference.length} ISO weeks`,
     `- ${o.runs} run(s) per engine, each a fresh process, engine order alternating; median shown, and the fastest run ` +
-      '(a run is only ever slowed by the machine, never sped up: on a shared VM the fastest is the steadier figure)',
+      '(noise on a shared machine mostly adds time to a run of fixed work: a second reading, not a truer one)',
     `- all ${engines.length} engines agree on every weekly figure (${FIGURES.map((f) => f[0]).join(', ')}; ` +
       `relative ${TOLERANCE}, counts and medians exactly)`,
     '',
@@ -434,6 +439,50 @@ async function hugeSection(o, dir, engines) {
   return lines;
 }
 
+/**
+ * --ab: our module against the reference build's in one process, o.ab rounds (each module reading the file
+ * once a round, their order alternating), in two processes: ours loaded and warmed first, then the
+ * reference's. The module loaded second may gain from what the first left warm (an A/A run: under 1 %);
+ * the geometric mean of the two orders' ratios cancels that.
+ */
+async function abSection(o, dir) {
+  const file = join(dir, 'ab.csv');
+  const bytes = generate(file, o.rows, o.seed);
+  const warmFile = join(dir, 'ab-warm.csv');
+  writeWarmFile(file, warmFile);
+  const reference = `reference build ${process.env.KPILENS_WASM_REF_NAME || '(KPILENS_WASM_REF)'}`;
+  const orders = [];
+  for (const first of ['wasm', 'wasm-ref']) {
+    progress(`one process, ${o.ab} rounds, ${first === 'wasm' ? 'ours' : 'the reference'} loaded first…`);
+    const got = abInProcess(file, { warmFile, rounds: o.ab, first });
+    if (got.differ.length) throw new Error(`DISAGREEMENT: the ${reference} differs from ours:\n  ${got.differ.slice(0, 30).join('\n  ')}`);
+    const ours = got.seconds.wasm;
+    const theirs = got.seconds['wasm-ref'];
+    orders.push({ first, ours, theirs, paired: median(theirs.map((x, i) => x / ours[i])) });
+  }
+  rmSync(file);
+  const both = Math.sqrt(orders[0].paired * orders[1].paired);
+  const apart = Math.abs(orders[0].paired / orders[1].paired - 1) * 100;
+  const lines = [
+    '### Against the reference build, in one process',
+    '',
+    `- file: ${fmt(o.rows, 0)} tickets, ${fmt(bytes / 1e6, 1)} MB (scripts/gen.mjs, seed ${o.seed}); the weekly figures`,
+    `- ${o.ab} rounds in each of two processes, each module warmed as in the engine table; in a round each module ` +
+      'reads the file once, their order alternating from round to round; both give the same weekly figures',
+    '',
+    '| loaded first | our median s | our fastest s | reference median s | reference fastest s | reference ÷ ours (median of the rounds) |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of orders) {
+    lines.push(`| ${r.first === 'wasm' ? 'ours' : 'the reference'} | ${fmt(median(r.ours), 3)} | ${fmt(Math.min(...r.ours), 3)} | ` +
+      `${fmt(median(r.theirs), 3)} | ${fmt(Math.min(...r.theirs), 3)} | ${times(r.paired)} |`);
+  }
+  lines.push('', `The ${reference}'s time ÷ ours: ${times(both)} (the geometric mean of the two orders; above 1: ours is ` +
+    `faster); the two orders differ by ${fmt(apart, 1)} %. Two identical modules measured this way came out at 1.01× ` +
+    '(docs/architecture.md, "What the in-process A/B can tell"): a difference of a few per cent is the least it resolves.');
+  return lines;
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const engines = ENGINES.filter((e) => o.engines.includes(e.id));
@@ -451,6 +500,7 @@ async function main() {
     if (o.firstKpis) sections.push(await firstKpisSection(o, dir));
     if (o.memory) sections.push(await memorySection(o, dir, engines));
     if (o.huge) sections.push(await hugeSection(o, dir, engines));
+    if (o.ab) sections.push(await abSection(o, dir));
     const lines = [
       '## kpilens benchmark',
       '',

@@ -165,7 +165,41 @@ async function wasmRun(modulePath, file, options, config = WEEKLY_CONFIG) {
   return { seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop(), threads };
 }
 
+/**
+ * Our module and the reference build's (WASM_REF) in one process, alternately: options.rounds rounds after
+ * both warmed up, the order inside a round alternating, the module named by options.first loaded and
+ * warmed first (the other order is another process: scripts/bench --ab runs both). Each through its own
+ * instance of our bindings (the import's query makes a second one). A run's neighbours share its machine
+ * state, so each round's ratio is steadier than the ratio of medians taken minutes apart.
+ * Returns {seconds: {wasm, 'wasm-ref'}, weeks, differ: the two modules' differences (empty when they agree)}.
+ */
+async function inProcessAb(file, options) {
+  const order = options.first === 'wasm-ref' ? ['wasm-ref', 'wasm'] : ['wasm', 'wasm-ref'];
+  const engines = [];
+  for (const id of order) {
+    const bindings = await import(`../../wasm/bindings/node_engine.mjs${id === 'wasm-ref' ? '?reference' : ''}`);
+    await bindings.loadEngine(id === 'wasm-ref' ? WASM_REF : WASM);
+    engines.push({ id, run: (f) => bindings.reportFromFiles([f], WEEKLY_CONFIG) });
+  }
+  for (const engine of engines) await warmUp(options, engine.run);
+  const seconds = { wasm: [], 'wasm-ref': [] };
+  const weeks = {};
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (const engine of round % 2 === 0 ? engines : [...engines].reverse()) {
+      const start = process.hrtime.bigint();
+      const text = await engine.run(file);
+      seconds[engine.id].push(Number(process.hrtime.bigint() - start) / 1e9);
+      weeks[engine.id] ??= weeksFromReport(JSON.parse(text));
+    }
+  }
+  return { seconds, weeks: weeks.wasm, differ: differences(weeks.wasm, weeks['wasm-ref'], 'wasm', 'wasm-ref') };
+}
+
+/** inProcessAb in a fresh process; `first`: 'wasm' or 'wasm-ref'. */
+export const abInProcess = (file, options) => inWorker('ab')(file, options);
+
 const WORKERS = {
+  ab: inProcessAb,
   wasm: (file, options) => wasmRun(WASM, file, options),
   'wasm-ref': (file, options) => wasmRun(WASM_REF, file, options),
   'wasm-full': (file, options) => wasmRun(WASM, file, options, FULL_CONFIG),
