@@ -4,7 +4,7 @@
 // read never settles (as in Chromium now and then), from a new stream, without a byte lost or repeated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blobChunks } from '../../web/parallel_read.js';
+import { MAX_STALLS, blobChunks } from '../../web/parallel_read.js';
 
 function randomBytes(n, seed) {
   const bytes = new Uint8Array(n);
@@ -91,13 +91,15 @@ test('blobChunks: a consumer that stops early releases the stream', async () => 
   }
 });
 
-// `blob` behind byte streams (BYOB reads, at most `pieces` bytes each) whose `stallAt`-th read of the first
-// stream made never settles; the streams made after it never stall. `streams` counts the streams made.
-function stallingOnce(source, pieces, stallAt) {
-  const file = { name: 'stalling.csv', size: source.size, streams: 0 };
+// `blob` behind byte streams (BYOB reads, at most `pieces` bytes each) whose `stallAt`-th read never settles
+// in each of the first `stalling` streams made; the streams made after them never stall. `streams` counts
+// the streams made, `byob[i]` whether stream i was read by a BYOB reader.
+function stallingOnce(source, pieces, stallAt, stalling = 1) {
+  const file = { name: 'stalling.csv', size: source.size, streams: 0, byob: [] };
   file.slice = (start, end) => ({
     stream: () => {
-      const stalls = file.streams === 0;
+      const stalls = file.streams < stalling;
+      const index = file.streams;
       file.streams += 1;
       let bytes = null;
       let at = 0;
@@ -109,6 +111,7 @@ function stallingOnce(source, pieces, stallAt) {
           pulls += 1;
           if (stalls && pulls === stallAt) return new Promise(() => {}); // never settles
           const request = controller.byobRequest;
+          file.byob[index] = Boolean(request);
           if (at >= bytes.length) {
             controller.close();
             request?.respond(0);
@@ -153,6 +156,30 @@ test('blobChunks: a BYOB read that never settles is read again from a new stream
         assert.ok(from !== undefined, `${where}: ${said[0]}`);
         assert.ok(Number(from) >= start && Number(from) <= end && (Number(from) - start) % chunkBytes === 0, `${where}: ${said[0]}`);
       }
+    }
+  }
+});
+
+test('blobChunks: after a stall a new stream is read with a BYOB reader again; after MAX_STALLS, the default reader', async () => {
+  const [pieces, chunkBytes, start, end] = [5000, 16_384, 1, bytes.length - 1];
+  for (let stalling = 1; stalling <= MAX_STALLS; stalling += 1) {
+    for (const stallAt of [1, 4]) {
+      const file = stallingOnce(blob, pieces, stallAt, stalling);
+      const said = [];
+      const info = console.info;
+      console.info = (message) => said.push(message);
+      let slices;
+      try {
+        slices = await collect(file, start, end, chunkBytes, 5);
+      } finally {
+        console.info = info;
+      }
+      const where = `${stalling} stalling stream(s), read ${stallAt}`;
+      check(slices, bytes.subarray(start, end), chunkBytes);
+      assert.equal(file.streams, stalling + 1, where);
+      assert.equal(said.length, stalling, where);
+      // The stream after the stalls: BYOB while stalls are fewer than MAX_STALLS (no ArrayBuffer a chunk).
+      assert.equal(file.byob[stalling], stalling < MAX_STALLS, where);
     }
   }
 });
