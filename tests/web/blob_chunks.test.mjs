@@ -42,6 +42,18 @@ async function collect(file, start, end, chunkBytes, stallMs) {
   return slices;
 }
 
+// collect, with what blobChunks wrote to console.info meanwhile.
+async function collectSaying(file, start, end, chunkBytes, stallMs) {
+  const said = [];
+  const info = console.info;
+  console.info = (message) => said.push(message);
+  try {
+    return { slices: await collect(file, start, end, chunkBytes, stallMs), said };
+  } finally {
+    console.info = info;
+  }
+}
+
 function check(slices, expected, chunkBytes) {
   const sizes = slices.map((s) => s.length);
   sizes.slice(0, -1).forEach((size) => assert.equal(size, chunkBytes));
@@ -138,15 +150,7 @@ test('blobChunks: a BYOB read that never settles is read again from a new stream
       const reads = Math.ceil((end - start) / Math.min(pieces, chunkBytes)) + 1; // the last: done
       for (const stallAt of [1, 2, 3, Math.floor(reads / 2), reads - 1, reads]) {
         const file = stallingOnce(blob, pieces, stallAt);
-        const said = [];
-        const info = console.info;
-        console.info = (message) => said.push(message);
-        let slices;
-        try {
-          slices = await collect(file, start, end, chunkBytes, 5);
-        } finally {
-          console.info = info;
-        }
+        const { slices, said } = await collectSaying(file, start, end, chunkBytes, 5);
         check(slices, bytes.subarray(start, end), chunkBytes);
         const where = `pieces ${pieces}, slices ${chunkBytes}, [${start}, ${end}), read ${stallAt}`;
         assert.equal(file.streams, 2, where);
@@ -165,15 +169,7 @@ test('blobChunks: after a stall a new stream is read with a BYOB reader again; a
   for (let stalling = 1; stalling <= MAX_STALLS; stalling += 1) {
     for (const stallAt of [1, 4]) {
       const file = stallingOnce(blob, pieces, stallAt, stalling);
-      const said = [];
-      const info = console.info;
-      console.info = (message) => said.push(message);
-      let slices;
-      try {
-        slices = await collect(file, start, end, chunkBytes, 5);
-      } finally {
-        console.info = info;
-      }
+      const { slices, said } = await collectSaying(file, start, end, chunkBytes, 5);
       const where = `${stalling} stalling stream(s), read ${stallAt}`;
       check(slices, bytes.subarray(start, end), chunkBytes);
       assert.equal(file.streams, stalling + 1, where);
