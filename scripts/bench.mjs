@@ -442,8 +442,8 @@ async function hugeSection(o, dir, engines) {
 /**
  * --ab: our module against the reference build's in one process, o.ab rounds (each module reading the file
  * once a round, their order alternating), in two processes: ours loaded and warmed first, then the
- * reference's. The module loaded second may gain from what the first left warm (an A/A run: under 1 %);
- * the geometric mean of the two orders' ratios cancels that.
+ * reference's. The module loaded second may gain from what the first left warm; the geometric mean of
+ * the two orders' ratios cancels that.
  */
 async function abSection(o, dir) {
   const file = join(dir, 'ab.csv');

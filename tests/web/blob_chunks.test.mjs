@@ -1,7 +1,8 @@
 // web/parallel_read.js blobChunks in Node (its Blob streams are byte streams, as Chromium's): the slices of a
 // byte range, concatenated, are that range of the file, each slice chunkBytes long but the last, with a BYOB
 // reader and with the default reader a browser without BYOB on Blob streams falls back to; and when a BYOB
-// read never settles (as in Chromium now and then), from a new stream, without a byte lost or repeated.
+// read never settles (as in Chromium now and then), from a new stream, without a byte lost or repeated: with a
+// BYOB reader again, and with the default reader after MAX_STALLS stalls.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_STALLS, blobChunks } from '../../web/parallel_read.js';
