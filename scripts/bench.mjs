@@ -137,6 +137,15 @@ function spreadNote(labelled) {
 }
 
 const progress = (line) => process.stderr.write(`bench: ${line}\n`);
+
+// What the page's console said of Blob reads made again (web/parallel_read.js blobChunks: a read slower than
+// STALL_MS), run by run: such a run read part of its file again, and maybe with the slower default reader.
+function stallNote(noticesByRun) {
+  const stalls = noticesByRun.map((notices, i) => [i + 1, notices.filter((n) => n.includes(': read again from byte '))])
+    .filter(([, found]) => found.length > 0);
+  if (stalls.length === 0) return 'No Blob read of the page stalled (its console said none was read again).';
+  return `Blob reads that stalled (the page's console): ${stalls.map(([run, found]) => `run ${run}: ${found.join('; ')}`).join('; ')}.`;
+}
 // How often the merging thread handed the end of its part to a helper that was done before it (readFileInParts).
 const rebalanced = (bytes) => {
   const runs = bytes.filter((b) => b > 0);
@@ -199,7 +208,7 @@ async function tableSection(o, dir, engines) {
   const bytes = generate(file, o.rows, o.seed);
   const warmFile = join(dir, 'warm.csv');
   writeWarmFile(file, warmFile);
-  const results = new Map(engines.map((e) => [e.id, { seconds: [], peak: 0, wasm: 0, heap: 0, weeks: null, phases: [], threads: [] }]));
+  const results = new Map(engines.map((e) => [e.id, { seconds: [], peak: 0, wasm: 0, heap: 0, weeks: null, phases: [], threads: [], notices: [] }]));
   for (let run = 0; run < o.runs; run++) {
     const order = run % 2 === 0 ? engines : [...engines].reverse();
     for (const engine of order) {
@@ -210,6 +219,7 @@ async function tableSection(o, dir, engines) {
       r.wasm = Math.max(r.wasm, got.wasmMemoryBytes ?? 0);
       r.heap = Math.max(r.heap, got.heapTopBytes ?? 0);
       if (got.phases) r.phases.push(got.phases);
+      r.notices.push(got.notices ?? []);
       r.threads.push(got.threads ?? null);
       r.weeks ??= got.weeks;
       progress(`run ${run + 1}/${o.runs} ${engine.label}: ${got.seconds.toFixed(3)} s`);
@@ -281,7 +291,7 @@ async function tableSection(o, dir, engines) {
   if (page) {
     const part = (key) => fmt(median(page.phases.map((p) => p[key])), 3);
     lines.push('', `The page's median run: ${part('engineSeconds')} s from the file to the worker's report in the page, ` +
-      `${part('renderSeconds')} s rendering it, ${part('paintSeconds')} s to the next painted frame.`);
+      `${part('renderSeconds')} s rendering it, ${part('paintSeconds')} s to the next painted frame. ${stallNote(page.notices)}`);
   }
   const ourIds = new Set(['wasm', 'wasm-ref', 'wasm-parallel', 'cli']);
   const ourLabels = engines.filter((e) => ourIds.has(e.id)).map((e) => e.label).join(', ');
@@ -412,6 +422,10 @@ async function hugeSection(o, dir, engines) {
   const file = join(dir, 'huge.csv');
   const rows = rowsFor(dir, 8e9, o.seed);
   const bytes = generate(file, rows, o.seed);
+  // The file was just written: until the disk has it, reading it competes with the write-back (a run made
+  // at once had a Blob read stall; docs/architecture.md "A read that never came back").
+  progress('huge: sync (the generated file to disk)…');
+  execFileSync('sync');
   const runs = engines.filter((e) => e.id === 'page' || e.id === 'cli');
   const got = new Map();
   for (const engine of runs) {
@@ -436,6 +450,7 @@ async function hugeSection(o, dir, engines) {
     const r = got.get(engine.id);
     lines.push(`| ${engine.label} | ${fmt(r.seconds, 1)} | ${fmt(bytes / 1e6 / r.seconds, 1)} | ${wasmMib(r.wasmMemoryBytes, r.heapTopBytes)} | ${mib(r.peakRssBytes)} |`);
   }
+  if (got.has('page')) lines.push('', stallNote([got.get('page').notices ?? []]));
   return lines;
 }
 

@@ -257,8 +257,8 @@ const WORKERS = {
       const shown = got.shownTickets.map((row) => `${row.period} ${row.value}`).join(', ');
       const expected = got.report.periods.keys.map((key, i) => `${key} ${series[i]}`).join(', ');
       if (shown !== expected) throw new Error(`page: the trend table shows ${shown.slice(0, 200)}…, its report ${expected.slice(0, 200)}…`);
-      const { seconds, firstKpisSeconds, phases, cpu, wasmMemoryBytes, heapTopBytes, peakRssBytes } = got;
-      return { seconds, firstKpisSeconds, weeks, wasmMemoryBytes, heapTopBytes, peakRssBytes, phases, cpu };
+      const { seconds, firstKpisSeconds, phases, cpu, wasmMemoryBytes, heapTopBytes, peakRssBytes, notices } = got;
+      return { seconds, firstKpisSeconds, weeks, wasmMemoryBytes, heapTopBytes, peakRssBytes, phases, cpu, notices };
     } finally {
       await runner.close();
     }

@@ -197,6 +197,10 @@ export async function startPageRunner({ siteDir, executablePath = '/usr/bin/chro
       const page = await context.newPage();
       const errors = [];
       page.on('pageerror', (error) => errors.push(String(error)));
+      // The page's own notices, its workers' included (a Blob read made again after a stall, how a file
+      // was split): the console a user would see, kept for the bench to print.
+      const notices = [];
+      page.on('console', (message) => { if (message.text().startsWith('kpilens: ')) notices.push(message.text()); });
       await page.goto(url, { waitUntil: 'load' });
       if (settleMs > 0) await page.waitForTimeout(settleMs);
       const before = threadTimes();
@@ -229,6 +233,7 @@ export async function startPageRunner({ siteDir, executablePath = '/usr/bin/chro
         peakRssBytes: rendererPeakRssBytes(),
         shownTickets,
         errors,
+        notices,
       };
     } finally {
       await context.close();
