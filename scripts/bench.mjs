@@ -423,7 +423,7 @@ async function hugeSection(o, dir, engines) {
   const rows = rowsFor(dir, 8e9, o.seed);
   const bytes = generate(file, rows, o.seed);
   // The file was just written: until the disk has it, reading it competes with the write-back (a run made
-  // at once had a Blob read stall; docs/architecture.md "A read that never came back").
+  // at once most likely had a Blob read stall; docs/architecture.md "A read that never came back").
   progress('huge: sync (the generated file to disk)…');
   execFileSync('sync');
   const runs = engines.filter((e) => e.id === 'page' || e.id === 'cli');
