@@ -140,6 +140,20 @@ const progress = (line) => process.stderr.write(`bench: ${line}\n`);
 
 // What the page's console said of Blob reads made again (web/parallel_read.js blobChunks: a read slower than
 // STALL_MS), run by run: such a run read part of its file again, and maybe with the slower default reader.
+/**
+ * The page's CPU by role (page_run.mjs cpuByRole), the median of each over the runs, as a sentence (empty
+ * where /proc gave nothing): where a run's time went besides the engine.
+ */
+function cpuNote(cpus) {
+  if (!cpus.length) return '';
+  const m = (key) => fmt(median(cpus.map((c) => c[key])), 0);
+  return `CPU ms, medians (until everything was painted; /proc/…/schedstat): the engine's worker ${m('workerMs')}, ` +
+    `its helper workers (ended by then: the renderer's total less its live threads, ±20 ms) ${m('endedMs')}, ` +
+    `the page's main thread ${m('mainMs')}, the renderer's thread pool ${m('backgroundMs')}, the browser's other ` +
+    `processes and threads (the file's bytes come through them) ${m('otherMs')}; the worker and main thread waited ` +
+    `${m('waitedMs')} ms for a CPU. `;
+}
+
 function stallNote(noticesByRun) {
   const stalls = noticesByRun.map((notices, i) => [i + 1, notices.filter((n) => n.includes(': read again from byte '))])
     .filter(([, found]) => found.length > 0);
@@ -208,7 +222,7 @@ async function tableSection(o, dir, engines) {
   const bytes = generate(file, o.rows, o.seed);
   const warmFile = join(dir, 'warm.csv');
   writeWarmFile(file, warmFile);
-  const results = new Map(engines.map((e) => [e.id, { seconds: [], peak: 0, wasm: 0, heap: 0, weeks: null, phases: [], threads: [], notices: [] }]));
+  const results = new Map(engines.map((e) => [e.id, { seconds: [], peak: 0, wasm: 0, heap: 0, weeks: null, phases: [], threads: [], notices: [], cpus: [] }]));
   for (let run = 0; run < o.runs; run++) {
     const order = run % 2 === 0 ? engines : [...engines].reverse();
     for (const engine of order) {
@@ -221,6 +235,7 @@ async function tableSection(o, dir, engines) {
       if (got.phases) r.phases.push(got.phases);
       r.notices.push(got.notices ?? []);
       r.threads.push(got.threads ?? null);
+      if (got.cpu) r.cpus.push(got.cpu);
       r.weeks ??= got.weeks;
       progress(`run ${run + 1}/${o.runs} ${engine.label}: ${got.seconds.toFixed(3)} s`);
       const diff = differences(r.weeks, got.weeks, `${engine.id} run 1`, `${engine.id} run ${run + 1}`);
@@ -291,7 +306,8 @@ async function tableSection(o, dir, engines) {
   if (page) {
     const part = (key) => fmt(median(page.phases.map((p) => p[key])), 3);
     lines.push('', `The page's median run: ${part('engineSeconds')} s from the file to the worker's report in the page, ` +
-      `${part('renderSeconds')} s rendering it, ${part('paintSeconds')} s to the next painted frame. ${stallNote(page.notices)}`);
+      `${part('renderSeconds')} s rendering it, ${part('paintSeconds')} s to the next painted frame. ` +
+      `${cpuNote(page.cpus)}${stallNote(page.notices)}`);
   }
   const ourIds = new Set(['wasm', 'wasm-ref', 'wasm-parallel', 'cli']);
   const ourLabels = engines.filter((e) => ourIds.has(e.id)).map((e) => e.label).join(', ');

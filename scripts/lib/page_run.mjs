@@ -107,7 +107,15 @@ function chromiumProcesses() {
   return out;
 }
 
-/** Nanoseconds on a CPU and waiting in the run queue, per thread: Map 'pid/tid' → {name, cpu, wait}. */
+// The kernel's clock tick, the unit of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux build we run).
+const TICK_NS = 1e7;
+
+/**
+ * Nanoseconds on a CPU and waiting in the run queue, per thread: Map 'pid/tid' → {name, cpu, wait}; and per
+ * process, Map 'pid' → {name, cpu}: its whole CPU time from /proc/<pid>/stat (user + system, in clock ticks),
+ * which keeps the time of its threads that have ended (the kernel adds a thread's time to its process's when
+ * it exits), where the threads' own clocks leave with them.
+ */
 function threadTimes() {
   const processes = chromiumProcesses();
   if (!processes) return null;
@@ -115,6 +123,14 @@ function threadTimes() {
   for (const { pid, type } of processes) {
     for (const [tid, clock] of threadClocks(pid, { names: true }) ?? []) {
       out.set(`${pid}/${tid}`, { ...clock, name: `${type}:${clock.name}` });
+    }
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime: fields 14 and 15 of the line, 12 and 13 after the command's closing bracket.
+      out.set(`${pid}`, { name: `${type}`, cpu: (Number(fields[11]) + Number(fields[12])) * TICK_NS, process: true });
+    } catch {
+      // ended meanwhile
     }
   }
   return out;
@@ -124,17 +140,23 @@ function threadTimes() {
  * CPU milliseconds between two threadTimes() readings, by role: the engine's worker thread, the page's main
  * thread (the report parsed, rendered, painted), the renderer's thread pool (V8 compiling wasm and JS in the
  * background, garbage collection helpers) and all the rest (browser process, compositor, GPU process…); and
- * the milliseconds the worker and main threads waited for a CPU (other work on the machine). A thread that
- * ended before the second reading is not in it: the helper workers of a file of MIN_PARALLEL_BYTES or more
- * (web/parallel_read.js), which the page ends with its run, so this is for files read by one worker.
+ * the milliseconds the worker and main threads waited for a CPU (other work on the machine). `endedMs`: the
+ * renderer threads that ended before the second reading, whose clocks left with them — the helper workers of
+ * a file of MIN_PARALLEL_BYTES or more (web/parallel_read.js), which the page ends when their part is merged.
+ * It is the renderer's own total (whole clock ticks, 10 ms) less its live threads' clocks, so it is known to
+ * ±20 ms; their waiting is not known.
  */
 function cpuByRole(before, after) {
   if (!before || !after) return null;
-  const roles = { workerMs: 0, mainMs: 0, backgroundMs: 0, otherMs: 0, waitedMs: 0 };
+  const roles = { workerMs: 0, mainMs: 0, backgroundMs: 0, otherMs: 0, waitedMs: 0, endedMs: 0 };
+  const liveMs = new Map(); // renderer pid → its live threads' CPU ms between the readings
   for (const [key, t] of after) {
+    if (t.process) continue;
     const b = before.get(key) ?? { cpu: 0, wait: 0 };
     const cpu = (t.cpu - b.cpu) / 1e6;
     const wait = (t.wait - b.wait) / 1e6;
+    const pid = key.slice(0, key.indexOf('/'));
+    if (t.name.startsWith('renderer:')) liveMs.set(pid, (liveMs.get(pid) ?? 0) + cpu);
     if (t.name.startsWith('renderer:DedicatedWorker')) {
       roles.workerMs += cpu;
       roles.waitedMs += wait;
@@ -146,6 +168,12 @@ function cpuByRole(before, after) {
     } else {
       roles.otherMs += cpu;
     }
+  }
+  for (const [pid, live] of liveMs) {
+    const whole = after.get(pid);
+    if (!whole) continue;
+    const total = (whole.cpu - (before.get(pid)?.cpu ?? 0)) / 1e6;
+    roles.endedMs += Math.max(0, total - live);
   }
   return roles;
 }
