@@ -10,6 +10,11 @@ import { parallelWorkers, startHelpers, workerCount } from './parallel_read.js';
 // the worker read 2 MiB at once and waited for the other 6 (docs/architecture.md, "Parallel reading").
 const CHUNK_BYTES = 1 << 20;
 const STANDBY_AFTER_RUN_MS = 2000; // helpers started ahead again this long after a run
+// The progress is drawn at most this often (and at once when a file is all read, or a notice comes): each
+// worker posts its own every PROGRESS_MS, and every drawing is a frame — style, layout, paint and the
+// compositor's work — on the two cores the workers share with the page (docs/architecture.md, "The page's
+// CPU besides the engine").
+const PROGRESS_DRAW_MS = 250;
 
 /**
  * `onProgress` fed only figures that never go back. The engine worker's bytes and rows fall back when it
@@ -26,6 +31,36 @@ export function monotonicProgress(onProgress) {
     bytes = Math.max(bytes, progress.bytes);
     rows = Math.max(rows, progress.rows ?? 0);
     onProgress({ ...progress, bytes, rows });
+  };
+}
+
+/**
+ * `draw` called with the latest progress at most every `everyMs` (`clock` in ms): show(progress) draws it
+ * now when that long has passed since the last drawing, when `now` is asked (a notice) or when every byte
+ * is read; else the latest progress shown meanwhile is drawn once that long has passed. stop() drops a
+ * drawing still to come (the run's report or error replaces it).
+ */
+export function drawnAtMost(everyMs, draw, clock = () => performance.now()) {
+  let drawnAt = -Infinity;
+  let timer = null;
+  let latest = null;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = null;
+    drawnAt = clock();
+    draw(latest);
+  };
+  return {
+    show(progress, now = false) {
+      latest = progress;
+      const wait = drawnAt + everyMs - clock();
+      if (now || wait <= 0 || progress.bytes >= progress.totalBytes) flush();
+      else timer ??= setTimeout(flush, wait);
+    },
+    stop() {
+      clearTimeout(timer);
+      timer = null;
+    },
   };
 }
 
@@ -107,11 +142,14 @@ export class EngineClient {
     }
     const pending = this.pending;
     if (!pending || message.id !== pending.id) return;
-    if (message.type === 'report' || message.type === 'error') this.stopHelpers();
+    if (message.type === 'report' || message.type === 'error') {
+      pending.progress?.stop();
+      this.stopHelpers();
+    }
     if (message.type === 'notice') {
       // Why the progress holds still for a while (web/worker.js): kept on every later progress of the run.
       pending.notice = message.text;
-      this.showProgress(pending);
+      this.showProgress(pending, true);
     } else if (message.type === 'progress') {
       pending.lastProgress = message;
       this.showProgress(pending);
@@ -135,17 +173,21 @@ export class EngineClient {
     }
   }
 
-  /** The run's latest progress, with the helpers' on the same file added and the notice, if there is one. */
-  showProgress(pending) {
+  /**
+   * The run's latest progress, with the helpers' on the same file added and the notice, if there is one
+   * (drawn at most every PROGRESS_DRAW_MS; `now`: at once).
+   */
+  showProgress(pending, now = false) {
     const message = pending.lastProgress;
     if (!message) return;
     const progress = this.helpers ? this.helpers.progress(message) : message;
-    pending.onProgress?.(pending.notice ? { ...progress, notice: pending.notice } : progress);
+    pending.progress?.show(pending.notice ? { ...progress, notice: pending.notice } : progress, now);
   }
 
   fail(error) {
     const pending = this.pending;
     this.pending = null;
+    pending?.progress?.stop();
     this.stopHelpers();
     this.worker?.terminate();
     this.worker = null;
@@ -167,7 +209,9 @@ export class EngineClient {
     };
     const ports = this.helpers.ports;
     return new Promise((resolve, reject) => {
-      this.pending = { id, resolve, reject, onProgress: monotonicProgress(onProgress), healthCsv };
+      const shown = monotonicProgress(onProgress);
+      const progress = shown && drawnAtMost(PROGRESS_DRAW_MS, shown);
+      this.pending = { id, resolve, reject, progress, healthCsv };
       worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES, ports, healthCsv }, ports);
     });
   }

@@ -150,23 +150,53 @@ test('cancel terminates the engine worker and its helper', async () => {
 
 // The generated export with every row its own assignee: the head (256 KiB, ~1,800 rows) stays under
 // max_segments (10,000 values per breakdown), the engine worker's own part passes it, so it reads on alone
-// from the first cut and the helper's part is dropped (web/worker.js onAlone). With `fromRow`, only the rows
-// from there on (the helper's part): the engine worker's part stays under max_segments, the helper's does
-// not, so the merge refuses it and the whole run is read again by the engine worker alone.
+// from the first cut and the helper's part is dropped (web/worker.js onAlone). Its rows four times (each
+// copy with ids and assignees of its own, ~204 MB), so that the run lasts long enough for the page to draw
+// its progress several times (at most every 250 ms: web/engine_client.js PROGRESS_DRAW_MS; once, 51 MB, and
+// twice gave 3 or 4 lines). With `fromRow`, only the rows from there on (the helper's part), once: the engine
+// worker's part stays under max_segments, the helper's does not, so the merge refuses it and the whole run
+// is read again by the engine worker alone.
 function uniqueAgentsFile(fromRow = 1) {
   const unique = join(dir, fromRow === 1 ? 'unique_agents.csv' : 'unique_agents_late.csv');
   if (existsSync(unique)) return unique;
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const assignee = lines[0].split(',').indexOf('Assignee');
-  assert.ok(assignee > 0);
-  for (let i = fromRow; i < lines.length; i += 1) {
-    if (!lines[i]) continue;
-    const cells = lines[i].split(',');
-    cells[assignee] = `Agent ${i}`;
-    lines[i] = cells.join(',');
+  const records = csvRecords(readFileSync(path, 'utf8'));
+  const header = records[0].split(',');
+  const assignee = header.indexOf('Assignee');
+  const id = header.indexOf('Id');
+  assert.ok(assignee > 0 && id === 0);
+  const rows = records.length - 1;
+  const copies = fromRow === 1 ? 4 : 1;
+  const out = [records[0]];
+  for (let copy = 0; copy < copies; copy += 1) {
+    for (let i = 1; i < records.length; i += 1) {
+      // The cells up to the assignee's are never quoted (the comment, the last column, may hold commas).
+      const cells = records[i].split(',');
+      assert.ok(!cells.slice(0, assignee + 1).some((cell) => cell.includes('"')), records[i]);
+      if (i >= fromRow) cells[assignee] = `Agent ${copy * rows + i}`;
+      cells[id] = String(Number(cells[id]) + copy * rows);
+      out.push(cells.join(','));
+    }
   }
-  writeFileSync(unique, lines.join('\n'));
+  writeFileSync(unique, out.join('\n') + '\n');
   return unique;
+}
+
+/** The records of a CSV text (a line break inside quotes stays in its record), without their line breaks. */
+function csvRecords(text) {
+  const records = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      quoted = !quoted;
+    } else if (c === 10 && !quoted) {
+      records.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) records.push(text.slice(start));
+  return records;
 }
 
 /**
