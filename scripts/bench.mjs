@@ -138,8 +138,6 @@ function spreadNote(labelled) {
 
 const progress = (line) => process.stderr.write(`bench: ${line}\n`);
 
-// What the page's console said of Blob reads made again (web/parallel_read.js blobChunks: a read slower than
-// STALL_MS), run by run: such a run read part of its file again, and maybe with the slower default reader.
 /**
  * The page's CPU by role (page_run.mjs cpuByRole), the median of each over the runs, as a sentence (empty
  * where /proc gave nothing): where a run's time went besides the engine.
@@ -148,12 +146,14 @@ function cpuNote(cpus) {
   if (!cpus.length) return '';
   const m = (key) => fmt(median(cpus.map((c) => c[key])), 0);
   return `CPU ms, medians (until everything was painted; /proc/…/schedstat): the engine's worker ${m('workerMs')}, ` +
-    `its helper workers (ended by then: the renderer's total less its live threads, ±20 ms) ${m('endedMs')}, ` +
+    `the renderer's threads that ended by then (its helper workers: the renderer's total less its live threads, ±20 ms) ${m('endedMs')}, ` +
     `the page's main thread ${m('mainMs')}, the renderer's thread pool ${m('backgroundMs')}, the browser's other ` +
     `processes and threads (the file's bytes come through them) ${m('otherMs')}; the worker and main thread waited ` +
     `${m('waitedMs')} ms for a CPU. `;
 }
 
+// What the page's console said of Blob reads made again (web/parallel_read.js blobChunks: a read slower than
+// STALL_MS), run by run: such a run read part of its file again, and maybe with the slower default reader.
 function stallNote(noticesByRun) {
   const stalls = noticesByRun.map((notices, i) => [i + 1, notices.filter((n) => n.includes(': read again from byte '))])
     .filter(([, found]) => found.length > 0);

@@ -10,10 +10,10 @@ import { parallelWorkers, startHelpers, workerCount } from './parallel_read.js';
 // the worker read 2 MiB at once and waited for the other 6 (docs/architecture.md, "Parallel reading").
 const CHUNK_BYTES = 1 << 20;
 const STANDBY_AFTER_RUN_MS = 2000; // helpers started ahead again this long after a run
-// The progress is drawn at most this often (and at once when a file is all read, or a notice comes): each
-// worker posts its own every PROGRESS_MS, and every drawing is a frame — style, layout, paint and the
-// compositor's work — on the two cores the workers share with the page (docs/architecture.md, "The page's
-// CPU besides the engine").
+// The progress is drawn at most this often (and at once when the run's last byte is read, or a notice
+// comes): each worker posts its own every PROGRESS_MS, and every drawing is a frame — style, layout, paint
+// and the compositor's work — on the two cores the workers share with the page (docs/architecture.md, "The
+// page's CPU besides the engine").
 const PROGRESS_DRAW_MS = 250;
 
 /**

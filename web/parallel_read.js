@@ -12,9 +12,9 @@
 import { readFileInParts, runTask } from '../wasm/bindings/parallel_read.mjs';
 
 export const MIN_PARALLEL_BYTES = 32 << 20; // smaller files: one worker (starting helpers costs more)
-// A worker posts its progress this often at most (and once its part or file is read). It was 50 ms: each
-// post is a task on the page's main thread, and each drawing of it a frame, on the cores the workers use
-// (docs/architecture.md, "The page's CPU besides the engine").
+// A worker posts its progress this often at most (and at the end of a helper's part, of a file read in parts,
+// and of the run). It was 50 ms: each post is a task on the page's main thread, and each drawing of it a
+// frame, on the cores the workers use (docs/architecture.md, "The page's CPU besides the engine").
 export const PROGRESS_MS = 250;
 const MAX_WORKERS = 4;
 const HEAD_BYTES = 256 << 10; // grown while the engine needs more (parallel_read.mjs)

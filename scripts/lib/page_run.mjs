@@ -142,9 +142,10 @@ function threadTimes() {
  * background, garbage collection helpers) and all the rest (browser process, compositor, GPU process…); and
  * the milliseconds the worker and main threads waited for a CPU (other work on the machine). `endedMs`: the
  * renderer threads that ended before the second reading, whose clocks left with them — the helper workers of
- * a file of MIN_PARALLEL_BYTES or more (web/parallel_read.js), which the page ends when their part is merged.
- * It is the renderer's own total (whole clock ticks, 10 ms) less its live threads' clocks, so it is known to
- * ±20 ms; their waiting is not known.
+ * a file of MIN_PARALLEL_BYTES or more (web/parallel_read.js), which the page ends when the run's report comes
+ * (engine_client.js stopHelpers). It is the renderer's own total (whole clock ticks, 10 ms) less its live
+ * threads' clocks, so it is known to ±20 ms (clamped at 0: a run without helpers reads 0 to +20); their waiting
+ * is not known.
  */
 function cpuByRole(before, after) {
   if (!before || !after) return null;
