@@ -146,10 +146,10 @@ function cpuNote(cpus) {
   if (!cpus.length) return '';
   const m = (key) => fmt(median(cpus.map((c) => c[key])), 0);
   return `CPU ms, medians (until everything was painted; /proc/…/schedstat): the engine's worker ${m('workerMs')}, ` +
-    `the renderer's threads that ended by then (its helper workers: the renderer's total less its live threads, ±20 ms) ${m('endedMs')}, ` +
-    `the page's main thread ${m('mainMs')}, the renderer's thread pool ${m('backgroundMs')}, the browser's other ` +
-    `processes and threads (the file's bytes come through them) ${m('otherMs')}; the worker and main thread waited ` +
-    `${m('waitedMs')} ms for a CPU. `;
+    'the renderer\'s threads that ended by then (its helper workers: the renderer\'s total less its live threads, ' +
+    `±20 ms) ${m('endedMs')}, the page's main thread ${m('mainMs')}, the renderer's thread pool ${m('backgroundMs')}, ` +
+    'the rest (the browser\'s and GPU processes, the renderer\'s IO and compositor threads: the file\'s bytes come ' +
+    `through them) ${m('otherMs')}; the worker and main thread waited ${m('waitedMs')} ms for a CPU. `;
 }
 
 // What the page's console said of Blob reads made again (web/parallel_read.js blobChunks: a read slower than
