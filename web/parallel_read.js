@@ -3,7 +3,8 @@
 // helper workers from the engine worker's own Blob URL and hands the engine worker one MessagePort to each;
 // the engine worker reads the first part itself, straight into its dataset, the helpers the others, each
 // from a Blob stream in 1 MiB slices (blobChunks), and the engine worker merges their states. A helper done
-// first may be given the end of the engine worker's part as a second task (parallel_read.mjs). The engine
+// first may be given the end of the engine worker's part as a second task, and the engine worker, done
+// first, may take over the end of a helper's part (parallel_read.mjs, steps 2b and 2c). The engine
 // worker first posts its compiled WebAssembly.Module on each port: a helper instantiates it (no unpacking, no compiling,
 // and V8 shares the machine code the engine worker has already optimised; from file:// Chromium does not
 // deliver it and the helper loads its own). No SharedArrayBuffer: works from file:// and under the page's CSP. Cancel
@@ -165,12 +166,14 @@ function fileSource(reader, file) {
 }
 
 /**
- * Helper worker side: answers the engine worker's tasks on `port`. The port's first message is
- * {module}: the engine worker's compiled module, which `instantiate(module)` turns into the engine; when
- * it is null (the module could not be posted), `engine()` loads one of its own.
+ * Helper worker side: answers the engine worker's tasks on `port`, and its requests to end the part being
+ * read earlier ({id, shorten}: parallel_read.mjs step 2c; they come in between the part's slices). The
+ * port's first message is {module}: the engine worker's compiled module, which `instantiate(module)` turns
+ * into the engine; when it is null (the module could not be posted), `engine()` loads one of its own.
  */
 export function serveHelper(port, instantiate, engine) {
   let ready = null;
+  const control = { shorten: null }; // set by runTask while it reads a part
   const rowsBefore = new Map(); // file name → rows of this helper's earlier tasks on it (a second task)
   let shared = false; // instantiated from the engine worker's module
   // A page opened from disk (file://): Chromium posts the module but the helper cannot receive it (a
@@ -186,6 +189,10 @@ export function serveHelper(port, instantiate, engine) {
       return;
     }
     const { id, task } = data;
+    if (data.shorten) {
+      port.postMessage({ id, result: control.shorten?.(data.shorten) ?? null });
+      return;
+    }
     try {
       const module = await (ready ?? engine());
       const before = rowsBefore.get(task.name) ?? 0;
@@ -201,7 +208,8 @@ export function serveHelper(port, instantiate, engine) {
         unposted += bytes;
         if (performance.now() - lastPost > PROGRESS_MS) post(rows);
       };
-      const result = { ...await runTask(module, fileSource(new FileReaderSync(), task.input), task, onBytes), sharedModule: shared };
+      const source = fileSource(new FileReaderSync(), task.input);
+      const result = { ...await runTask(module, source, task, onBytes, control), sharedModule: shared };
       post(result.rows);
       rowsBefore.set(task.name, before + result.rows);
       port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
@@ -238,13 +246,12 @@ export function readInParts({ module, dataset, file, name, config, ports, chunkB
       if (data.error) waiting.reject(new Error(data.error));
       else waiting.resolve(data.result);
     };
-    return {
-      run: (task) => new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        port.postMessage({ id, task });
-      }),
-    };
+    const ask = (message) => new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      port.postMessage({ id, ...message });
+    });
+    return { run: (task) => ask({ task }), shorten: (request) => ask({ shorten: request }) };
   });
   return readFileInParts({
     module, dataset, source: fileSource(new FileReaderSync(), file), input: file, name, config, helpers, chunkBytes,

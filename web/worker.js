@@ -195,6 +195,8 @@ async function run(message) {
           lastPost = 0;
           progress(bytesBefore + file.size - doneBytes);
           console.info(`kpilens: ${name}: ${got.parts} part(s)${got.fallback ? `, read by one worker (${got.fallback})` : ''}` +
+            `${got.rebalanced ? `, ${got.rebalanced} bytes of this worker's part handed over` : ''}` +
+            `${got.tookOver ? `, ${got.tookOver} bytes of helpers' parts taken over` : ''}` +
             `${got.sharedModule ? `, ${got.sharedModule} helper(s) on this worker's compiled module` : ''}`);
           dataset.endFile();
           continue;

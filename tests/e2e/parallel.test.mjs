@@ -34,22 +34,22 @@ function setCores(context, cores) {
   }, cores);
 }
 
-/** Opens `url` with `cores` as navigator.hardwareConcurrency; reads the file; the report JSON and workers. */
-async function reportWith(url, cores) {
+/** Opens `url` with `cores` as navigator.hardwareConcurrency; reads `file`; the report JSON and workers. */
+async function reportWith(url, cores, file = path) {
   const { context, page, log } = await openPage(session.browser);
   try {
     await setCores(context, cores);
     const started = [];
     page.on('worker', (worker) => started.push(worker.url()));
     await page.goto(url);
-    await page.setInputFiles('#file-input', path);
+    await page.setInputFiles('#file-input', file);
     await waitForState(page, 'ready', 120_000);
     // The workers that read the file (the page starts the next run's helpers a moment after a run).
     const workers = started.length;
     const report = await clickDownload(page, page.locator('[data-export="report-json"]'));
     assert.deepEqual(log.pageErrors, []);
     // The engine worker says how it read each large file (web/worker.js).
-    const parts = log.console.map((m) => /kpilens: tickets\.csv: (\d+) part/.exec(m)?.[1]).find(Boolean);
+    const parts = log.console.map((m) => /kpilens: [\w.]+\.csv: (\d+) part/.exec(m)?.[1]).find(Boolean);
     return { json: report.text, workers, parts: Number(parts ?? 0), console: log.console };
   } finally {
     await context.close();
@@ -74,6 +74,42 @@ test('a 50 MB export read by 2 workers gives the report one worker gives, served
   assert.equal(local.parts, 2, `file://: read in two parts: ${local.console.join(' | ')}`);
   assert.equal(local.json, one.json);
 });
+
+test('the engine worker, done first, takes over the end of the helper\'s part, and the report is one worker\'s', async () => {
+  const file = unevenFile();
+  assert.ok(statSync(file).size > 32 << 20);
+  const one = await reportWith(session.server.url, 1, file);
+  const two = await reportWith(session.server.url, 2, file);
+  assert.equal(one.parts, 0); // (one worker: no parts, no line)
+  const line = two.console.find((m) => m.includes('kpilens: uneven.csv:'));
+  assert.match(line ?? '', /: [3-9] part\(s\), \d+ bytes of helpers' parts taken over/, two.console.join(' | '));
+  assert.equal(two.json, one.json);
+});
+
+// The generated export's rows without a quote: 1,500 of them (the head), then ~40 MB of them each with a 4 KB
+// unquoted comment, which the decoder's block scan passes over faster than the other rows (about twice as
+// fast a byte in the page, the file's bytes coming through the browser for both), then ~40 MB of plain ones.
+// The engine worker reads the first part, the helper the second: the engine worker is done first, with
+// ~20 MB of the helper's part left, and asks for the end of it (parallel_read.mjs step 2c).
+function unevenFile() {
+  const uneven = join(dir, 'uneven.csv');
+  if (existsSync(uneven)) return uneven;
+  const [header, ...rows] = csvRecords(readFileSync(path, 'utf8')).filter((record) => !record.includes('"'));
+  const filler = 'lorem ipsum dolor sit amet '.repeat(150);
+  const out = [header, ...rows.slice(0, 1500)];
+  const half = 40e6;
+  for (let i = 0, bytes = 0; bytes < half; i += 1) {
+    const row = rows[i % rows.length].replace(/,[^,]*$/, `,${filler}`);
+    out.push(row);
+    bytes += row.length + 1;
+  }
+  for (let i = 0, bytes = 0; bytes < half; i += 1) {
+    out.push(rows[i % rows.length]);
+    bytes += rows[i % rows.length].length + 1;
+  }
+  writeFileSync(uneven, out.join('\n') + '\n');
+  return uneven;
+}
 
 test('the helper is started before the drop, once the engine has warmed up, and again after the run', async () => {
   const { context, page, log } = await openPage(session.browser);

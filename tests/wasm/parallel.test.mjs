@@ -286,6 +286,124 @@ test('a worker_thread done first is handed the end of a slowed merging thread\'s
   }
 });
 
+/**
+ * A file whose first half costs far less to read a byte than its second (after 1,500 of `normal`'s rows, for
+ * the head, rows with a long unquoted comment, which the decoder's block scan passes over, then `normal`'s
+ * rows; about `halfBytes` each): the merging thread reads the first part, the helper the second, so the
+ * merging thread is done first, by far.
+ */
+function unevenFile(normal, halfBytes) {
+  // Its records without a quote (one line each, the last field a plain comment or none), split where a line
+  // break lies outside quotes.
+  const text = readFileSync(normal, 'utf8');
+  const records = [];
+  for (let start = 0, at = 0, quoted = false; at < text.length; at += 1) {
+    if (text[at] === '"') quoted = !quoted;
+    else if (text[at] === '\n' && !quoted) {
+      records.push(text.slice(start, at));
+      start = at + 1;
+    }
+  }
+  const [header, ...rows] = records.filter((record) => record && !record.includes('"'));
+  const filler = 'lorem ipsum dolor sit amet '.repeat(40);
+  const cheap = [];
+  for (let i = 0, bytes = 0; bytes < halfBytes; i += 1) {
+    const row = rows[i % rows.length].replace(/^\d+,/, `c${i},`).replace(/,[^,]*$/, `,${filler}`);
+    cheap.push(row);
+    bytes += row.length + 1;
+  }
+  const costly = [];
+  for (let i = 0, bytes = 0; bytes < halfBytes; i += 1) {
+    const row = rows[i % rows.length].replace(/^\d+,/, `n${i},`);
+    costly.push(row);
+    bytes += row.length + 1;
+  }
+  const path = join(dir, `uneven_${halfBytes}.csv`);
+  writeFileSync(path, [header, ...rows.slice(0, 1500), ...cheap, ...costly].join('\n') + '\n');
+  return path;
+}
+
+test('the merging thread done first takes over the end of a helper\'s part, and the report stays the sequential one', async () => {
+  // The helper runs in this thread, reading its part straight into the module (readInto, as Node's helpers
+  // do: it lets the event loop turn every 2 MiB), or from a source with chunks, each a task of its own (as a
+  // Blob stream's reads are in the page). This thread is done with its part while the helper has read only
+  // some of its own: it reads its part without letting the event loop turn (stepBytes: none), so the helper
+  // has read its first 2 MiB; or, with chunks, it lets the loop turn every 1 MiB, one chunk of the helper's
+  // each time. The helper then keeps half of what it has left (helperShare), this thread reads the rest as a
+  // part of its own, and asks again while at least 64 KiB would move.
+  const module = await loadEngine(wasmPath);
+  const path = unevenFile(generated.lf, 6 << 20);
+  const withChunks = (file) => ({
+    size: file.size,
+    read: (start, end) => file.read(start, end),
+    chunks: async function* (start, end, chunkBytes) {
+      for (let at = start; at < end; at += chunkBytes) {
+        await new Promise((resolve) => { setImmediate(resolve); });
+        yield new Uint8Array(file.read(at, Math.min(end, at + chunkBytes)));
+      }
+    },
+  });
+  for (const [chunked, stepBytes] of [[false, Infinity], [true, 1 << 20]]) {
+    const control = { shorten: null };
+    const helper = {
+      run: async (task) => {
+        const file = fileSource(task.input);
+        try {
+          return await runTask(module, chunked ? withChunks(file) : file, { ...task, chunkBytes: 256 << 10 }, undefined, control);
+        } finally {
+          file.close();
+        }
+      },
+      shorten: async (request) => control.shorten?.(request) ?? null,
+    };
+    for (const config of [CONFIGS[0], CONFIGS[1]]) {
+      const configText = JSON.stringify(config);
+      const dataset = new module.Dataset(configText);
+      const source = fileSource(path);
+      try {
+        dataset.beginFile(basename(path));
+        const got = await readFileInParts({
+          module, dataset, source, input: path, name: basename(path), config: configText, helpers: [helper],
+          chunkBytes: 1 << 20, headBytes: 256 << 10, balance: { stepBytes, minStolenBytes: 64 << 10, helperShare: 0.5 },
+        });
+        const what = `${chunked ? 'chunks' : 'readInto'} ${configText}`;
+        assert.deepEqual([got.fallback, got.restart, got.rebalanced], [null, null, 0], what);
+        assert.ok(got.parts >= 3, `${what}: ${got.parts} parts`);
+        assert.ok(got.tookOver >= 64 << 10, `${what}: ${got.tookOver} bytes taken over`);
+        dataset.endFile();
+        assert.equal(dataset.report(), await reportFromFiles([path], config), what);
+      } finally {
+        source.close();
+        dataset.delete();
+      }
+    }
+  }
+});
+
+test('a slower worker_thread gives the end of its part to the merging thread, by the rates', async () => {
+  // The merging thread's part is rows it reads several times faster a byte than the worker's (unevenFile):
+  // done first, it asks the worker through its port, which cuts by both measured rates (no share).
+  const path = unevenFile(generated.lf, 12 << 20);
+  const readers = await startPartReaders({ workers: 1, modulePath: wasmPath });
+  try {
+    for (const config of [CONFIGS[3], CONFIGS[1]]) {
+      const stats = {};
+      const got = await reportFromFilesParallel([path], config, {
+        ...SPLIT, readers, stats, balance: { minStolenBytes: 256 << 10 },
+      });
+      assert.deepEqual([stats.restarted, stats.files[0].fallback], [null, null]);
+      assert.ok(stats.files[0].tookOver >= 256 << 10, `${stats.files[0].tookOver} bytes taken over`);
+      assert.equal(got, await reportFromFiles([path], config), JSON.stringify(config));
+    }
+    // Kept off (balance: false), nothing moves.
+    const stats = {};
+    await reportFromFilesParallel([path], CONFIGS[0], { ...SPLIT, readers, stats, balance: false });
+    assert.deepEqual([stats.files[0].parts, stats.files[0].tookOver], [2, 0]);
+  } finally {
+    await readers.close();
+  }
+});
+
 test('the handover cut ends both threads together, never before what was read', () => {
   // Same rates, nothing beside reading: the middle. A helper twice as fast takes two thirds.
   assert.equal(handoverCut(0, 300, 1, 1, 0), 150);

@@ -187,12 +187,14 @@ class PartPool {
       });
       return worker;
     });
+    const ask = (worker, message) => new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, ...message });
+    });
     this.readers = this.workers.map((worker) => ({
-      run: (task) => new Promise((resolve, reject) => {
-        const id = this.nextId++;
-        this.waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, task });
-      }),
+      run: (task) => ask(worker, { task }),
+      shorten: (request) => ask(worker, { shorten: request }),
     }));
   }
 
@@ -227,7 +229,7 @@ export async function startPartReaders({ workers = availableParallelism(), modul
  *          stats?: object}} options
  *   `readers`: a pool from startPartReaders (kept open; `workers` is then its size + 1), else one is
  *   started when a file needs it and closed at the end. `balance`: readFileInParts' (default true). `stats`,
- *   when given, is filled in: {files: [{name, parts, fallback, rebalanced}], restarted, startMs (starting the
+ *   when given, is filled in: {files: [{name, parts, fallback, rebalanced, tookOver}], restarted, startMs (starting the
  *   readers), headMs (reading the head), readMs (parts), mergeMs}
  */
 export async function reportFromFilesParallel(paths, config = {}, options = {}) {
@@ -270,7 +272,7 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
             module: engine, dataset, source, input: path, name, config: configText, helpers: pool.readers, chunkBytes, headBytes,
             balance: options.balance ?? true,
           });
-          stats.files.push({ name, parts: got.parts, fallback: got.fallback, rebalanced: got.rebalanced });
+          stats.files.push({ name, parts: got.parts, fallback: got.fallback, rebalanced: got.rebalanced, tookOver: got.tookOver });
           stats.headMs += got.headMs;
           stats.readMs += got.readMs;
           stats.mergeMs += got.mergeMs;

@@ -1,6 +1,7 @@
 // node_part_worker: one worker thread of reportFromFilesParallel (node_engine.mjs): reads one part of a
 // file (parallel_read's runTask) at `task.input` (a path) and answers with the result (the part's state
-// bytes transferred, not copied). Its module is the one the main thread compiled (workerData.compiled).
+// bytes transferred, not copied); while it reads, answers the main thread's request to end the part earlier
+// (`shorten`: parallel_read's step 2c). Its module is the one the main thread compiled (workerData.compiled).
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource, loadEngine } from './node_engine.mjs';
 import { runTask } from './parallel_read.mjs';
@@ -8,10 +9,16 @@ import { runTask } from './parallel_read.mjs';
 const engine = await loadEngine(workerData.modulePath, workerData.compiled);
 parentPort.postMessage({ ready: true });
 
-parentPort.on('message', async ({ id, task }) => {
+const control = { shorten: null }; // set by runTask while it reads a part (one task at a time)
+
+parentPort.on('message', async ({ id, task, shorten }) => {
+  if (shorten) {
+    parentPort.postMessage({ id, result: control.shorten?.(shorten) ?? null });
+    return;
+  }
   const source = fileSource(task.input);
   try {
-    const result = await runTask(engine, source, task);
+    const result = await runTask(engine, source, task, undefined, control);
     parentPort.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error?.stack ?? error) });

@@ -19,6 +19,12 @@
 //   2b. Every 8 MiB of its own part, the merging worker looks whether a helper is done; if one is and at
 //      least 4 MiB would move, it cuts the rest where both should end together, stops its part at the
 //      record start guessed there, and gives that helper the range from it to the first cut.
+//   2c. The other way round: done with its own part, the merging worker asks each helper still reading in
+//      turn to give up the end of its part (helper.shorten). A helper that would still read for longer
+//      than it takes the merging worker to read that end (by both rates, and the merging worker's cost of
+//      a part beside reading) cuts what it has left where both should end together, stops its part at
+//      the record start guessed there and answers with the cut; the merging worker then reads from that
+//      record start to the helper's old end as a part of its own (runTask, in its thread), and asks again.
 //   3. The merge, in file order (Dataset.mergePart): the engine checks that each part ended exactly at a
 //      record start (the guess for the next one was right) and places each part's lines after the ones
 //      before it. When the merging worker's own part did not end at a record start, it reads on alone
@@ -31,9 +37,10 @@
 // async iterable of the bytes [start, end) in slices of up to chunkBytes, each valid until the next is
 // asked for (the page: a Blob stream, faster than FileReaderSync there). The bulk of the bytes
 // (feedRange) goes through chunks when there is one; the small reads around the cuts through read. A
-// helper is {run(task) → Promise of runTask's result}, run by another thread; tasks are plain objects
-// that a worker can receive, with `input` (a File, or a path) which the helper's openSource turns into
-// a source.
+// helper is {run(task) → Promise of runTask's result, shorten(request) → Promise of the answer of the
+// shorten function runTask put in its `control` (null when it is not reading a part)}, run by another
+// thread; tasks are plain objects that a worker can receive, with `input` (a File, or a path) which the
+// helper's openSource turns into a source.
 
 // The most bytes given to the engine per pushChunk (kFeedBytes in wasm/engine/ticket_dataset.h: the
 // chunk buffer stays in the core's cache and a run touches little fresh memory). A source's slices
@@ -60,6 +67,9 @@ const SAVE_SHARE = 1 / 12;
 // merged — would eat what it saves).
 const BALANCE_STEP_BYTES = 8 << 20;
 const MIN_STOLEN_BYTES = 4 << 20;
+// How often a helper reading a part lets its event loop turn (nextTurn), so that the merging worker's
+// request to end the part earlier (step 2c) is answered.
+const HELPER_TURN_BYTES = 2 << 20;
 
 /**
  * Where the parts after the head [0, head) start, and the file's size: n + 1 offsets. Each helper
@@ -216,16 +226,24 @@ export function handoverCut(at, end, ownRate, helperRate, overheadMs) {
   return Math.max(at, Math.floor((overheadMs + end / helperRate + at / ownRate) / (1 / ownRate + 1 / helperRate)));
 }
 
-// Lets the event loop turn, so that a helper's answer is seen (Node). Only a source without chunks needs it,
-// which only Node has; a browser's has chunks, whose reads are tasks of their own.
-const nextTurn = () => new Promise((resolve) => { (globalThis.setImmediate ?? queueMicrotask)(resolve); });
+// Lets the event loop turn, so that a message waiting for this thread is handled (a helper's answer, the
+// merging worker's request): setImmediate in Node, a message to itself in a worker. Awaiting a Blob stream's
+// reads is not enough: in Chromium they settle as microtasks while the stream has bytes queued, and a
+// helper asked in the page answered 59 ms later, when its part was nearly read.
+const nextTurn = globalThis.setImmediate
+  ? () => new Promise((resolve) => { setImmediate(resolve); })
+  : () => new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(0);
+  });
 
 /**
- * feedRange with an end that may move back while the bytes are read (the merging worker's own part): the
- * bytes from `start` to `bounds.end`, where `await between(at)` (`at`: the bytes fed so far end there), when
- * given, runs every `stepBytes` or so and may lower bounds.end (never below `at`). A source with chunks
- * yields to the event loop as it awaits its slices; else the loop lets it turn (Node: setImmediate) before
- * each call. A source with readInto is read straight into the chunk buffer: a read is a push.
+ * feedRange with an end that may move back while the bytes are read (the merging worker's own part, a
+ * helper's): the bytes from `start` to `bounds.end`, where `await between(at)` (`at`: the bytes fed so far
+ * end there, also kept in bounds.at), when given, runs every `stepBytes` or so and may lower bounds.end
+ * (never below `at`; so may whatever runs while this awaits); the event loop turns before each call
+ * (nextTurn). A source with readInto is read straight into the chunk buffer: a read is a push.
  */
 async function feedUntil(module, dataset, source, start, bounds, chunkBytes, onBytes, between, stepBytes) {
   let at = start;
@@ -236,11 +254,13 @@ async function feedUntil(module, dataset, source, start, bounds, chunkBytes, onB
       if (take > 0) {
         pushBytes(module, dataset, bytes.subarray(0, take));
         at += take;
+        bounds.at = at;
         onBytes?.(take, dataset.rowsRead());
       }
       if (at >= bounds.end) break; // (ends the stream)
       if (between && at >= step) {
         step = at + stepBytes;
+        await nextTurn();
         await between(at);
       }
     }
@@ -252,6 +272,7 @@ async function feedUntil(module, dataset, source, start, bounds, chunkBytes, onB
     if (got === 0) break;
     dataset.pushChunk(got);
     at += got;
+    bounds.at = at;
     onBytes?.(got, dataset.rowsRead());
     if (between && at >= step && at < bounds.end) {
       step = at + stepBytes;
@@ -274,9 +295,11 @@ function takePartState(module, dataset, last) {
  * A helper's task: replays the head [0, headEnd) (from `task.head`, its bytes, when the task has them;
  * else read from the file), reads from the record start guessed at/after `start` (lines counted from 1)
  * to the one at/after `end` (the file's end when null): {from, to, state: Uint8Array|null (no record
- * starts in the range), rows, readMs: reading its bytes, ms: the whole task} (its own clock).
+ * starts in the range), rows, readMs: reading its bytes, ms: the whole task} (its own clock). While it
+ * reads the part, `control.shorten` (when `control` is given) is shortenPart's answer to the merging
+ * worker's request (step 2c): the part then ends earlier, and `to` says where.
  */
-export async function runTask(module, source, task, onBytes) {
+export async function runTask(module, source, task, onBytes, control = null) {
   const started = performance.now();
   const dataset = new module.Dataset(task.config);
   try {
@@ -288,29 +311,67 @@ export async function runTask(module, source, task, onBytes) {
     if (from.offset >= to) return { from: from.offset, to, state: null, rows: 0 };
     if (!dataset.beginPart(from.offset, from.line)) throw new Error(`kpilens: part refused: ${dataset.partRefusal()}`);
     const reading = performance.now();
-    await feedRange(module, dataset, source, from.offset, to, task.chunkBytes, onBytes);
+    const bounds = { end: to, at: from.offset };
+    if (control) {
+      control.shorten = (request) => shortenPart(module, dataset, source, bounds, from.offset, reading, request);
+    }
+    try {
+      await feedUntil(module, dataset, source, from.offset, bounds, task.chunkBytes, onBytes, control && letIn, HELPER_TURN_BYTES);
+    } finally {
+      if (control) control.shorten = null;
+    }
     const readMs = performance.now() - reading;
-    const state = takePartState(module, dataset, to === source.size);
-    return { from: from.offset, to, state, rows: dataset.rowsRead(), readMs, ms: performance.now() - started };
+    const state = takePartState(module, dataset, bounds.end === source.size);
+    return { from: from.offset, to: bounds.end, state, rows: dataset.rowsRead(), readMs, ms: performance.now() - started };
   } finally {
     dataset.delete();
   }
 }
 
+// (feedUntil lets the event loop turn before it calls this: the merging worker's request comes in then.)
+const letIn = async () => {};
+
+/**
+ * A helper's answer to the merging worker, done with its own part, asking for the end of this one (step 2c;
+ * `request`: {rate: the merging worker's bytes a ms on its own part, overheadMs: its time for a part beside
+ * reading, minBytes: the fewest bytes worth it; share, for tests: the fraction of what is left this part
+ * keeps, whatever the rates}): where this part, read so far up to bounds.at at its own rate, and the merging
+ * worker should both end (handoverCut, the roles swapped), the merging worker taken to read the end no
+ * faster than this helper reads it (its own part's rows may have cost less a byte than these: its rate there
+ * says nothing of them; so it takes at most half of what is left, less its costs). When at least minBytes
+ * would move, the part now ends at the record start guessed there (never before bounds.at) and the answer is
+ * {cut, end: that record start, was: the part's end before}: the merging worker reads [end, was) as a task
+ * from `cut` (the same guess). Else null, the part unchanged.
+ */
+function shortenPart(module, dataset, source, bounds, from, reading, { rate, overheadMs, minBytes, share = null }) {
+  const at = bounds.at;
+  const ownRate = (at - from) / Math.max(1e-3, performance.now() - reading);
+  const cut = share !== null ? Math.floor(at + share * (bounds.end - at))
+    : handoverCut(at, bounds.end, ownRate, Math.min(rate, ownRate), overheadMs);
+  if (!(at > from && cut >= at && bounds.end - cut >= minBytes)) return null; // (NaN too)
+  const end = guessRecordStart(module, dataset, source, cut);
+  if (end >= bounds.end) return null; // no record start between the cut and this part's end
+  const was = bounds.end;
+  bounds.end = end;
+  return { cut, end, was };
+}
+
 /**
  * Reads one file into `dataset` (beginFile already called; the caller calls endFile): in parts, this thread
- * and `helpers` (other threads) one each (and a helper done first the end of this thread's part), when it
- * can; else sequentially. Returns {parts, fallback: why it was read sequentially (in whole or from the end
- * of this thread's part on) | null, restart: why the whole dataset must be read again sequentially | null,
- * headMs, readMs, mergeMs, rebalanced: the bytes of this thread's part a helper took over (0: none)}.
- * `onAlone(why)` is called when this thread reads on alone from the end of its part after the helpers were
- * given theirs (their work, and any progress they reported, no longer counts), with the reason
- * (`fallback`). `balance`: false keeps the first cuts; an object {stepBytes,
- * minStolenBytes, share} changes how often this thread looks for an idle helper, the fewest bytes it hands
- * over, and (share: the rest's fraction this thread keeps) where it cuts (tests).
+ * and `helpers` (other threads) one each (and a helper done first the end of this thread's part; this
+ * thread, done first, the end of a helper's), when it can; else sequentially. Returns {parts, fallback: why
+ * it was read sequentially (in whole or from the end of this thread's part on) | null, restart: why the
+ * whole dataset must be read again sequentially | null, headMs, readMs, mergeMs, rebalanced: the bytes of
+ * this thread's part a helper took over (0: none), tookOver: the bytes of helpers' parts this thread took
+ * over (0: none)}. `onAlone(why)` is called when this thread reads on alone from the end of its part after
+ * the helpers were given theirs (their work, and any progress they reported, no longer counts), with the
+ * reason (`fallback`). `balance`: false keeps the first cuts; an object {stepBytes, minStolenBytes, share,
+ * helperShare} changes how often this thread looks for an idle helper, the fewest bytes it hands over or
+ * takes over, and (tests) where the cuts fall: share, the rest's fraction this thread keeps; helperShare,
+ * the fraction of what it has left a helper keeps when this thread asks for the end of its part.
  */
 export async function readFileInParts({ module, dataset, source, input, name, config, helpers, chunkBytes, headBytes, onBytes, onAlone, balance = true }) {
-  const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0, rebalanced: 0 };
+  const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0, rebalanced: 0, tookOver: 0 };
   const size = source.size;
   const t0 = performance.now();
   // The head: from the file's start the quote state is known, so its end is an exact record start. It
@@ -324,11 +385,14 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   const headSource = withPrefix(source, prefix);
   let head = { offset: 0, line: 1 };
   let refusal = null;
+  let headFeedMs = 0; // the head fed to the dataset: about what a helper's replay of it takes
   for (;;) {
     // From head.offset, a record start, on: outside quotes.
     const before = countRange(module, dataset, headSource, head.offset, headTarget, chunkBytes);
     const next = recordStartFrom(module, dataset, headSource, { at: headTarget, inQuotes: before.odd === 1, line: head.line + before.lines });
+    const feeding = performance.now();
     await feedRange(module, dataset, headSource, head.offset, next.offset, chunkBytes, onBytes);
+    headFeedMs += performance.now() - feeding;
     head = next;
     refusal = helpers.length < 1 ? 'one worker' : head.offset >= size ? 'the head is the whole file' : dataset.partRefusal();
     const grow = helpers.length > 0 && head.offset < size && head.offset < MAX_HEAD_BYTES && dataset.headTooShort();
@@ -351,11 +415,21 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // docs/architecture.md "Parallel reading").
   const headCopy = head.offset <= prefix.length ? prefix.slice(0, head.offset) : null;
   const task = (start, end) => ({ kind: 'part', input, name, config, headEnd: head.offset, head: headCopy, chunkBytes, start, end });
-  const pending = helpers.map((helper, i) => helper.run(task(cuts[i + 1], i + 2 < n ? cuts[i + 2] : null)));
+  const current = []; // each helper's latest task, and whether it has answered (step 2c)
+  const give = (i, given) => {
+    const entry = { task: given, answered: false };
+    current[i] = entry;
+    const promise = helpers[i].run(given);
+    promise.then(() => { entry.answered = true; }, () => { entry.answered = true; });
+    return promise;
+  };
+  const pending = helpers.map((helper, i) => give(i, task(cuts[i + 1], i + 2 < n ? cuts[i + 2] : null)));
   const done = pending.map(() => null); // each helper's first result, once it came
   // (Handled at once: this thread lets the event loop turn before it awaits them.)
   pending.forEach((promise, i) => promise.then((got) => { done[i] = got; }, () => {}));
+  const guessing = performance.now();
   const bounds = { end: guessRecordStart(module, dataset, source, cuts[1]) };
+  const guessMs = performance.now() - guessing;
   const ownStarted = performance.now();
   // The end of this part, rebalanced: a helper that is done while this thread still has at least
   // MIN_STOLEN_BYTES of its part to read takes the end of it, a second task of its own, cut so that both
@@ -363,7 +437,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // spent beside reading). One such task per file. Static cuts end together only when the workers run at
   // the same speed; a core slower than the other (a laptop's efficiency core, a busy vCPU) otherwise
   // leaves one worker waiting for the other.
-  const { stepBytes = BALANCE_STEP_BYTES, minStolenBytes = MIN_STOLEN_BYTES, share = null } = typeof balance === 'object' ? balance : {};
+  const { stepBytes = BALANCE_STEP_BYTES, minStolenBytes = MIN_STOLEN_BYTES, share = null, helperShare = null } = typeof balance === 'object' ? balance : {};
   let cutTried = false; // one cut per file, handed over or not
   const between = async (at) => {
     if (!balance || cutTried) return;
@@ -379,7 +453,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     cutTried = true;
     const end = guessRecordStart(module, dataset, source, cut);
     if (end >= bounds.end) return; // no record start between the cut and this part's end
-    const second = helpers[i].run(task(cut, cuts[1]));
+    const second = give(i, task(cut, cuts[1]));
     second.catch(() => {}); // (awaited with the others below)
     pending.push(second);
     result.rebalanced = bounds.end - end;
@@ -387,6 +461,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   };
   await feedUntil(module, dataset, source, head.offset, bounds, chunkBytes, onBytes, between, stepBytes);
   const ownEnd = bounds.end;
+  const ownRate = (ownEnd - head.offset) / Math.max(1e-3, performance.now() - ownStarted); // bytes a ms
   // Not at a record start there (the guess at the end of this part was wrong: irregular quotes), or the
   // rows so far decided something the parts cannot repeat: the dataset is a sequential reader's up to
   // ownEnd, so this thread reads on alone ("the first cut": the end of the first part, moved or not).
@@ -402,7 +477,30 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // finish their parts (they usually take a little longer: each also replays the head and saves
   // its state). Not when this part reached the end (no part comes after it: nothing to merge).
   if (ownEnd < size) dataset.prepareMerge();
-  // In file order: a second task's part lies before the parts of the first tasks.
+  // Step 2c, the other way round: a helper slower than this thread (a slower core, a busy one) gives up the
+  // end of its part, which this thread then reads as a part of its own, as a helper would (the head
+  // replayed into a fresh dataset, two guesses, its state saved and merged: what that costs beside reading
+  // is about what feeding the head and one guess took here, and the state's save SAVE_SHARE of the
+  // reading). It asks each helper still reading in turn, and the same one again after each part it took over.
+  if (balance && ownEnd < size) {
+    const overheadMs = headFeedMs + 2 * guessMs;
+    const request = { rate: ownRate / (1 + SAVE_SHARE), overheadMs, minBytes: minStolenBytes, share: helperShare };
+    for (let i = 0; i < helpers.length;) {
+      const entry = current[i];
+      const answer = entry.answered || !helpers[i].shorten ? null : await helpers[i].shorten(request);
+      if (!answer) {
+        i += 1;
+        continue;
+      }
+      const part = runTask(module, source, { ...entry.task, start: answer.cut }, onBytes);
+      entry.task = { ...entry.task, end: answer.cut }; // the helper's part now ends at the guess from the cut
+      pending.push(part);
+      result.tookOver += answer.was - answer.end;
+      await part.catch(() => {}); // (its failure is the run's: awaited with the others below)
+    }
+  }
+  // In file order: a second task's part lies before the parts of the first tasks; a part this thread took
+  // over, after the rest of its helper's.
   const answers = await Promise.all(pending);
   const parts = [...answers].sort((a, b) => a.from - b.from);
   const t2 = performance.now();
