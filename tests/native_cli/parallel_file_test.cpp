@@ -1,6 +1,9 @@
 // wasm/cli/parallel_file: a file read by `kpilens report --threads N` gives the one-thread report
 // byte for byte, also when a helper done first takes over the end of this thread's part (forced
-// here: this thread waits for the helper at its first look and hands over half of what is left).
+// here: this thread waits for the helper at its first look and hands over half of what is left),
+// and when this thread, done first, takes over the end of helpers' parts (forced: each helper
+// waits after its first read until this thread has taken what it would, and keeps half of what it
+// has left each time).
 // tests/cli/threads.test.mjs runs the CLI itself on files over the 32 MiB threshold.
 #include "parallel_file.h"
 
@@ -76,15 +79,36 @@ TEST_CASE("parallel_file: a helper done first takes over the end of this thread'
       CHECK(dataset.report_json() == expected);
     }
   }
+  // This thread takes over the ends of the helpers' parts: several times from each, as a helper
+  // that waits keeps half of what it has left each time, until less than twice min_bytes is left.
+  for (const size_t threads : {size_t{2}, size_t{3}}) {
+    INFO(threads << " threads, taken over");
+    cli::Rebalancing rebalancing;
+    // (With 3 threads a helper's part is ~1.2 MB, read 1 MiB at a time: ~60 KB each is left.)
+    rebalancing.min_bytes = 16 << 10;
+    rebalancing.helper_share = 0.5;
+    rebalancing.wait_for_this_thread = true;
+    TicketDataset dataset(config);
+    std::string why;
+    uint64_t handed = 1, taken = 0;
+    const cli::ParallelRead read = cli::read_file_in_parts(
+        dataset, config, path.string(), "tickets.csv", threads, why, rebalancing, &handed, &taken);
+    REQUIRE(read == cli::ParallelRead::kDone);
+    CHECK(why.empty());
+    CHECK(handed == 0);
+    CHECK(taken >= 16 << 10);
+    CHECK(dataset.report_json() == expected);
+  }
   // Off, or with a helper that is never done first by enough: nothing is handed over.
   cli::Rebalancing off;
   off.on = false;
   TicketDataset dataset(config);
   std::string why;
-  uint64_t handed = 1;
+  uint64_t handed = 1, taken = 1;
   REQUIRE(cli::read_file_in_parts(dataset, config, path.string(), "tickets.csv", 2, why, off,
-                                  &handed) == cli::ParallelRead::kDone);
+                                  &handed, &taken) == cli::ParallelRead::kDone);
   CHECK(handed == 0);
+  CHECK(taken == 0);
   CHECK(dataset.report_json() == expected);
   std::filesystem::remove(path);
 }

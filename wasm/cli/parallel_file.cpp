@@ -1,12 +1,15 @@
 // parallel_file: see parallel_file.h. Each thread opens the file itself; nothing is shared between
-// threads but the results they hand back after join().
+// threads but the results they hand back after join(), and where a helper's part ends while it
+// reads it (PartControl), which this thread may move back.
 #include "parallel_file.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -155,6 +158,62 @@ uint64_t guess_record_start(const TicketDataset& dataset, Source& source, uint64
   return source.size();
 }
 
+// A helper's part while it is read: where it ends now, which this thread, done with its own part,
+// may move back (it then reads the end itself), and how far the helper has read. Under `mutex`.
+struct PartControl {
+  std::mutex mutex;
+  bool reading = false;
+  uint64_t from = 0, end = 0;
+  uint64_t read_to = 0;  // read, or being read: the end never moves before it
+  std::chrono::steady_clock::time_point since;
+};
+
+// Feeds the part [from, to) to `part` a read at a time, each up to where `control` says the part
+// ends by then; returns where it ended. `after_first()` runs after the first read (tests).
+template <class AfterFirst>
+uint64_t feed_part(TicketDataset& part, Source& source, uint64_t from, uint64_t to,
+                   PartControl& control, AfterFirst after_first) {
+  {
+    std::lock_guard<std::mutex> lock(control.mutex);
+    control.reading = true;
+    control.from = control.read_to = from;
+    control.end = to;
+    control.since = std::chrono::steady_clock::now();
+  }
+  std::vector<char> buffer;
+  for (uint64_t at = from;;) {
+    uint64_t until = 0;
+    {
+      std::lock_guard<std::mutex> lock(control.mutex);
+      if (at >= control.end) {
+        control.reading = false;
+        return control.end;
+      }
+      until = std::min(control.end, at + kChunkBytes);
+      control.read_to = until;
+    }
+    const std::string_view bytes = source.read(at, until, buffer);
+    if (bytes.size() != until - at) {  // a read error: the source says so
+      std::lock_guard<std::mutex> lock(control.mutex);
+      control.reading = false;
+      return at;
+    }
+    part.feed(bytes);
+    if (at == from) after_first();
+    at = until;
+  }
+}
+
+// Where a part read at `own_rate` from `at` and another read at `other_rate` after `overhead_ms`
+// from the cut to `end` both end together: (cut − at) / own_rate = overhead_ms + (end − cut) /
+// other_rate (wasm/bindings/parallel_read.mjs handoverCut).
+double handover_cut(uint64_t at, uint64_t end, double own_rate, double other_rate,
+                    double overhead_ms) {
+  return (overhead_ms + static_cast<double>(end) / other_rate +
+          static_cast<double>(at) / own_rate) /
+         (1 / own_rate + 1 / other_rate);
+}
+
 struct Part {
   uint64_t from = 0, to = 0;
   std::vector<uint8_t> state;  // empty: no record starts in the range
@@ -175,8 +234,9 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& config,
                                 const std::string& path, const std::string& name, size_t threads,
                                 std::string& why, const Rebalancing& rebalancing,
-                                uint64_t* handed_bytes) {
+                                uint64_t* handed_bytes, uint64_t* taken_bytes) {
   if (handed_bytes != nullptr) *handed_bytes = 0;
+  if (taken_bytes != nullptr) *taken_bytes = 0;
   Source source(path);
   if (!source.ok()) return ParallelRead::kReadError;
   const uint64_t size = source.size();
@@ -186,12 +246,15 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
   // as in wasm/bindings/parallel_read.mjs: each helper replays it.
   uint64_t head_target = std::min(kHeadBytes, size);
   Place head;
+  double head_feed_ms = 0;  // about what a helper's replay of the head takes
   for (;;) {
     // From head.at, a record start, on: outside quotes.
     const Counts before = count_range(source, head.at, head_target);
     const Place next =
         record_start_from(source, {head_target, before.odd, head.line + before.lines});
+    const auto feeding = std::chrono::steady_clock::now();
     feed_range(dataset, source, head.at, next.at);
+    head_feed_ms += ms_since(feeding);
     head = next;
     why = head.at >= size ? "the head is the whole file" : dataset.part_refusal();
     if (head.at >= size || head.at >= kMaxHeadBytes || !dataset.head_too_short()) break;
@@ -214,43 +277,66 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
     cuts.push_back(size - static_cast<uint64_t>(helper_part * static_cast<double>(threads - i)));
   }
   cuts.push_back(size);
-  // Slots 0 … threads − 2: the helpers' parts; the last: a second task, when one is handed over.
-  std::vector<Part> parts(threads);
+  // Slots 0 … threads − 2: the helpers' parts; threads − 1: a second task, when one is handed
+  // over; after it, the parts of helpers this thread took over. (A deque: a helper's Part stays
+  // where it is while this thread adds one.)
+  std::deque<Part> parts(threads);
   const auto done = std::make_unique<std::atomic<bool>[]>(threads);
+  const auto controls = std::make_unique<PartControl[]>(threads);
+  // Each helper slot's task's end, the cut its part's end is guessed from (taking over the end of
+  // the part moves it to the cut there).
+  std::vector<uint64_t> end_cuts(threads, size);
+  for (size_t i = 1; i + 1 < threads; ++i) end_cuts[i - 1] = cuts[i + 1];
+  end_cuts[threads - 1] = cuts[1];
+  std::atomic<bool> own_done{false};
   uint64_t own_end = size;
   {
-    // One helper's task in slot `slot`: replays the head, then reads from the record start guessed
-    // at `start` to the one guessed at `end` (the file's end when `end` is the size).
-    auto run_part = [&](size_t slot, uint64_t start, uint64_t end) {
+    // One task, into `mine`: replays the head, then reads from the record start guessed at `start`
+    // to the one guessed at `end` (the file's end when `end` is the size). A helper's has a control
+    // (this thread may end its part earlier) and says when it is done.
+    auto run_part = [&](Part* mine, PartControl* control, std::atomic<bool>* done_flag,
+                        uint64_t start, uint64_t end) {
       const auto started = std::chrono::steady_clock::now();
-      Part& mine = parts[slot];
       Source own(path);
       TicketDataset part(config);
       part.begin_file(name);
       feed_range(part, own, 0, head.at);
-      mine.from = guess_record_start(part, own, start);
-      mine.to = end < size ? guess_record_start(part, own, end) : size;
-      if (mine.from < mine.to) {
-        if (part.begin_part(mine.from, 1)) {
+      mine->from = guess_record_start(part, own, start);
+      mine->to = end < size ? guess_record_start(part, own, end) : size;
+      if (mine->from < mine->to) {
+        if (part.begin_part(mine->from, 1)) {
           const auto reading = std::chrono::steady_clock::now();
-          feed_range(part, own, mine.from, mine.to);
-          mine.read_ms = ms_since(reading);
-          mine.state = part.save_part(mine.to == size);
-          mine.failed = !own.ok();
+          if (control != nullptr) {
+            mine->to = feed_part(part, own, mine->from, mine->to, *control, [&] {
+              if (!rebalancing.wait_for_this_thread) return;
+              while (!own_done.load(std::memory_order_acquire)) std::this_thread::yield();
+            });
+          } else {
+            feed_range(part, own, mine->from, mine->to);
+          }
+          mine->read_ms = ms_since(reading);
+          mine->state = part.save_part(mine->to == size);
+          mine->failed = !own.ok();
         } else {
-          mine.failed = true;
-          mine.error = part.part_refusal();
+          mine->failed = true;
+          mine->error = part.part_refusal();
         }
       }
-      mine.ms = ms_since(started);
-      done[slot].store(true, std::memory_order_release);
+      mine->ms = ms_since(started);
+      if (done_flag != nullptr) done_flag->store(true, std::memory_order_release);
+    };
+    std::vector<bool> started_slots(threads, false);
+    auto helper_task = [&](size_t slot, uint64_t start, uint64_t end) {
+      started_slots[slot] = true;
+      return std::thread(run_part, &parts[slot], &controls[slot], &done[slot], start, end);
     };
     std::vector<std::thread> running;
     running.reserve(threads);
-    for (size_t i = 1; i < threads; ++i) {
-      running.emplace_back(run_part, i - 1, cuts[i], cuts[i + 1]);
-    }
+    for (size_t i = 1; i < threads; ++i)
+      running.push_back(helper_task(i - 1, cuts[i], cuts[i + 1]));
+    const auto guessing = std::chrono::steady_clock::now();
     own_end = guess_record_start(dataset, source, cuts[1]);
+    const double guess_ms = ms_since(guessing);
     // This thread's part, rebalanced at its end as wasm/bindings/parallel_read.mjs does
     // (docs/architecture.md, "The end of the first part, rebalanced"): every step_bytes (8 MiB) it
     // looks whether a helper is done; if one is and at least min_bytes (4 MiB) would move, it cuts
@@ -273,13 +359,10 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
             static_cast<double>(at - head.at) / std::max(1e-3, ms_since(started));
         const double helper_rate = static_cast<double>(first.to - first.from) / first.read_ms;
         const double overhead_ms = std::max(0.0, first.ms - first.read_ms);
-        // Both end together when (cut − at) / own_rate = overhead_ms + (end − cut) / helper_rate.
         const double cut =
             rebalancing.share >= 0
                 ? static_cast<double>(at) + rebalancing.share * static_cast<double>(own_end - at)
-                : (overhead_ms + static_cast<double>(own_end) / helper_rate +
-                   static_cast<double>(at) / own_rate) /
-                      (1 / own_rate + 1 / helper_rate);
+                : handover_cut(at, own_end, own_rate, helper_rate, overhead_ms);
         if (!(cut >= static_cast<double>(at) &&
               static_cast<double>(own_end) - cut >= static_cast<double>(rebalancing.min_bytes))) {
           break;
@@ -288,13 +371,73 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
         const auto cut_at = static_cast<uint64_t>(cut);
         const uint64_t end = guess_record_start(dataset, source, cut_at);
         if (end < own_end) {
-          running.emplace_back(run_part, threads - 1, cut_at, cuts[1]);
+          running.push_back(helper_task(threads - 1, cut_at, cuts[1]));
           if (handed_bytes != nullptr) *handed_bytes = own_end - end;
           own_end = end;
         }
         break;
       }
     });
+    const double own_ms = ms_since(started);
+    // The other way round (parallel_read.mjs step 2c; docs/architecture.md, "The end of a helper's
+    // part, taken over"): done with its part, this thread asks each helper still reading in turn
+    // whether it would read for longer than this thread takes to read the end of its part (by both
+    // rates, and what this thread spends on a part beside reading: the head replayed, two guesses,
+    // the state saved, SAVE_SHARE of the reading; this thread taken to read the helper's bytes no
+    // faster than the helper does, as they may cost more a byte than its own did). If so, the
+    // helper's part now ends at the record start guessed where both should end together, and this
+    // thread reads from there to the helper's old end as a part of its own; then it asks the same
+    // helper again.
+    if (rebalancing.on && own_end < size && dataset.part_refusal().empty()) {
+      const double own_rate =
+          static_cast<double>(own_end - head.at) / std::max(1e-3, own_ms) / (1 + kSaveShare);
+      const double overhead_ms = head_feed_ms + 2 * guess_ms;
+      for (size_t i = 0; i < threads;) {
+        PartControl& control = controls[i];
+        if (rebalancing.wait_for_this_thread && started_slots[i]) {
+          // (Tests: until the helper has read its first bytes, and waits, or is done.)
+          for (;;) {
+            {
+              std::lock_guard<std::mutex> lock(control.mutex);
+              if (control.reading && control.read_to > control.from) break;
+            }
+            if (done[i].load(std::memory_order_acquire)) break;
+            std::this_thread::yield();
+          }
+        }
+        uint64_t cut_at = 0, end = 0, was = 0;
+        {
+          std::lock_guard<std::mutex> lock(control.mutex);
+          const uint64_t at = control.read_to;
+          if (control.reading && at > control.from) {
+            const double rate =
+                static_cast<double>(at - control.from) / std::max(1e-3, ms_since(control.since));
+            const double cut =
+                rebalancing.helper_share >= 0
+                    ? static_cast<double>(at) +
+                          rebalancing.helper_share * static_cast<double>(control.end - at)
+                    : handover_cut(at, control.end, rate, std::min(own_rate, rate), overhead_ms);
+            if (cut >= static_cast<double>(at) && static_cast<double>(control.end) - cut >=
+                                                      static_cast<double>(rebalancing.min_bytes)) {
+              cut_at = static_cast<uint64_t>(cut);
+              end = guess_record_start(dataset, source, cut_at);
+              if (end < control.end) {
+                was = control.end;
+                control.end = end;
+              }
+            }
+          }
+        }
+        if (was == 0) {
+          ++i;
+          continue;
+        }
+        run_part(&parts.emplace_back(), nullptr, nullptr, cut_at, end_cuts[i]);
+        end_cuts[i] = cut_at;  // the helper's part now ends at the guess from this cut
+        if (taken_bytes != nullptr) *taken_bytes += was - end;
+      }
+    }
+    own_done.store(true, std::memory_order_release);
     for (std::thread& t : running) t.join();
   }
   // Not at a record start there (the guess at the first cut was wrong: irregular quotes), or the
@@ -309,7 +452,8 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
   // In file order. The parts must follow each other from the first part's end to the file's: a
   // guess past the next cut (no record start near it) can leave a later part starting before an
   // earlier one ended.
-  // (The second task's part, in the last slot, lies before the helpers' first parts.)
+  // (The second task's part, in slot threads − 1, lies before the helpers' first parts; a part this
+  // thread took over, after the rest of its helper's.)
   std::vector<Part*> in_order;
   for (Part& part : parts) in_order.push_back(&part);
   std::stable_sort(in_order.begin(), in_order.end(),

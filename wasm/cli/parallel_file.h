@@ -1,8 +1,8 @@
 // parallel_file: `kpilens report --threads N`: one file read by N threads, the way the page and
 // Node read it (wasm/bindings/parallel_read.mjs; docs/architecture.md "Parallel reading"): the
 // head, then one part per thread from the record start guessed at its cut (this thread reads
-// the first straight into the dataset; a helper done first may take over the end of it), merged
-// in file order.
+// the first straight into the dataset; a helper done first may take over the end of it, and this
+// thread, done first, the end of a helper's), merged in file order.
 #pragma once
 
 #include <cstddef>
@@ -21,8 +21,10 @@ enum class ParallelRead {
   kReadError,
 };
 
-// How this thread's part is rebalanced at its end: a helper done first takes over the end of it
-// (docs/architecture.md, "The end of the first part, rebalanced"). The defaults are the CLI's.
+// How the parts are rebalanced at their ends: a helper done first takes over the end of this
+// thread's part, and this thread, done first, the end of a slower helper's (docs/architecture.md,
+// "The end of the first part, rebalanced", "The end of a helper's part, taken over"). The defaults
+// are the CLI's.
 struct Rebalancing {
   bool on = true;
   uint64_t step_bytes = uint64_t{8} << 20;  // how often this thread looks for a helper that is done
@@ -31,14 +33,20 @@ struct Rebalancing {
   // waiting, at its first look, until the first helper is done.
   double share = -1;
   bool wait_for_a_helper = false;
+  // Tests: ≥ 0, the fraction of what is left that a helper keeps when this thread takes over the
+  // end of its part, whatever the speeds; and each helper waiting, after its part's first read,
+  // until this thread is done with its own and has taken over what it would of the helpers'.
+  double helper_share = -1;
+  bool wait_for_this_thread = false;
 };
 
 // Reads the file at `path` (named `name` in the report) into `dataset`, between begin_file and
 // end_file (both called here), with `threads` threads. `why`: what was refused, if anything.
-// `handed_bytes`, when given: how many bytes of this thread's part a helper took over (0: none).
+// `handed_bytes`, when given: how many bytes of this thread's part a helper took over (0: none);
+// `taken_bytes`: how many bytes of helpers' parts this thread took over (0: none).
 ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& config,
                                 const std::string& path, const std::string& name, size_t threads,
                                 std::string& why, const Rebalancing& rebalancing = {},
-                                uint64_t* handed_bytes = nullptr);
+                                uint64_t* handed_bytes = nullptr, uint64_t* taken_bytes = nullptr);
 
 }  // namespace kpilens::cli
