@@ -160,12 +160,19 @@ function stallNote(noticesByRun) {
   if (stalls.length === 0) return 'No Blob read of the page stalled (its console said none was read again).';
   return `Blob reads that stalled (the page's console): ${stalls.map(([run, found]) => `run ${run}: ${found.join('; ')}`).join('; ')}.`;
 }
-// How often the merging thread handed the end of its part to a helper that was done before it (readFileInParts).
-const rebalanced = (bytes) => {
+// How often the merging thread handed the end of its part to a helper that was done before it, and took over
+// the end of a slower helper's part when it was done first (readFileInParts).
+const rebalanced = (bytes, tookOver) => {
   const runs = bytes.filter((b) => b > 0);
-  if (runs.length === 0) return 'No run handed the end of this thread\'s part to a worker (none was done while 4 MiB or more were left).';
-  return `In ${runs.length} of ${bytes.length} runs this thread handed the end of its part to a worker that was done ` +
-    `first (${runs.map((b) => `${fmt(b / 1e6, 1)} MB`).join(', ')}).`;
+  const handed = runs.length === 0
+    ? 'No run handed the end of this thread\'s part to a worker (none was done while 4 MiB or more were left).'
+    : `In ${runs.length} of ${bytes.length} runs this thread handed the end of its part to a worker that was done ` +
+      `first (${runs.map((b) => `${fmt(b / 1e6, 1)} MB`).join(', ')}).`;
+  const took = tookOver.filter((b) => b > 0);
+  return `${handed} ${took.length === 0
+    ? 'No run had this thread take over the end of a worker\'s part (none was slow enough for it to pay).'
+    : `In ${took.length} of ${tookOver.length} runs this thread, done first, took over the end of a worker's part ` +
+      `(${took.map((b) => `${fmt(b / 1e6, 1)} MB`).join(', ')}).`}`;
 };
 
 function machine(engines) {
@@ -287,7 +294,7 @@ async function tableSection(o, dir, engines) {
       `${fmt(s, 3)} s; fastest runs ${fmt(oursFastest, 3)} s ÷ ${fmt(fastest, 3)} s: ${times(oursFastest / fastest)}). Medians of its phases: the head ${fmt(part('headSeconds'), 3)} s, parts ` +
       `${fmt(part('readSeconds'), 3)} s, merge ${fmt(part('mergeSeconds'), 3)} s. Starting the workers (not timed, ` +
       `like loading the module: each instantiates the module this thread compiled) took ${fmt(part('startSeconds'), 3)} s. ` +
-      rebalanced(parallel.phases.map((p) => p.rebalancedBytes)));
+      rebalanced(parallel.phases.map((p) => p.rebalancedBytes), parallel.phases.map((p) => p.tookOverBytes ?? 0)));
     const single = results.get('wasm').threads.filter(Boolean);
     if (single.length && parallel.threads.every(Boolean)) {
       const seconds = (x) => x.toFixed(3);

@@ -235,7 +235,7 @@ const WORKERS = {
         seconds, weeks: weeksFromReport(JSON.parse(text)), wasmMemoryBytes: engine.HEAPU8.buffer.byteLength, heapTopBytes: engine.heapTop(), threads,
         phases: {
           startSeconds, headSeconds: stats.headMs / 1000, readSeconds: stats.readMs / 1000, mergeSeconds: stats.mergeMs / 1000,
-          rebalancedBytes: stats.files[0].rebalanced,
+          rebalancedBytes: stats.files[0].rebalanced, tookOverBytes: stats.files[0].tookOver,
         },
       };
     } finally {
