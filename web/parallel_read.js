@@ -190,7 +190,11 @@ export function serveHelper(port, instantiate, engine) {
     }
     const { id, task } = data;
     if (data.shorten) {
-      port.postMessage({ id, result: control.shorten?.(data.shorten) ?? null });
+      try {
+        port.postMessage({ id, result: control.shorten?.(data.shorten) ?? null });
+      } catch (error) {
+        port.postMessage({ id, error: String(error?.message || error) });
+      }
       return;
     }
     try {
@@ -208,8 +212,7 @@ export function serveHelper(port, instantiate, engine) {
         unposted += bytes;
         if (performance.now() - lastPost > PROGRESS_MS) post(rows);
       };
-      const source = fileSource(new FileReaderSync(), task.input);
-      const result = { ...await runTask(module, source, task, onBytes, control), sharedModule: shared };
+      const result = { ...await runTask(module, fileSource(new FileReaderSync(), task.input), task, onBytes, control), sharedModule: shared };
       post(result.rows);
       rowsBefore.set(task.name, before + result.rows);
       port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
@@ -233,7 +236,8 @@ export function shareModule(ports, module) {
 /**
  * Engine worker side: reads `file` into `dataset` (beginFile called) with itself and the helpers behind
  * `ports`; resolves to readFileInParts' result. `onBytes(bytes)`: this worker's progress (the head and its
- * own part, read into `dataset`); the helpers report theirs to the page. `onAlone()`: from now on this
+ * own part, read into `dataset`, and the ends of helpers' parts it takes over); the helpers report theirs to
+ * the page. `onAlone()`: from now on this
  * worker reads the rest alone (readFileInParts), so the page must stop adding the helpers' progress on it.
  */
 export function readInParts({ module, dataset, file, name, config, ports, chunkBytes, onBytes, onAlone }) {

@@ -380,6 +380,37 @@ test('the merging thread done first takes over the end of a helper\'s part, and 
   }
 });
 
+test('a helper whose answer to the request fails keeps its part, and the report stays the sequential one', async () => {
+  const module = await loadEngine(wasmPath);
+  const path = unevenFile(generated.lf, 6 << 20);
+  const helper = {
+    run: async (task) => {
+      const file = fileSource(task.input);
+      try {
+        return await runTask(module, file, task);
+      } finally {
+        file.close();
+      }
+    },
+    shorten: async () => { throw new Error('kpilens: the file could not be read'); },
+  };
+  const dataset = new module.Dataset('{}');
+  const source = fileSource(path);
+  try {
+    dataset.beginFile(basename(path));
+    const got = await readFileInParts({
+      module, dataset, source, input: path, name: basename(path), config: '{}', helpers: [helper],
+      chunkBytes: 1 << 20, headBytes: 256 << 10, balance: { stepBytes: Infinity, minStolenBytes: 64 << 10, helperShare: 0.5 },
+    });
+    assert.deepEqual([got.fallback, got.restart, got.parts, got.tookOver], [null, null, 2, 0]);
+    dataset.endFile();
+    assert.equal(dataset.report(), await reportFromFiles([path], {}));
+  } finally {
+    source.close();
+    dataset.delete();
+  }
+});
+
 test('a slower worker_thread gives the end of its part to the merging thread, by the rates', async () => {
   // The merging thread's part is rows it reads several times faster a byte than the worker's (unevenFile):
   // done first, it asks the worker through its port, which cuts by both measured rates (no share).

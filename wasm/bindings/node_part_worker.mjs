@@ -13,7 +13,11 @@ const control = { shorten: null }; // set by runTask while it reads a part (one 
 
 parentPort.on('message', async ({ id, task, shorten }) => {
   if (shorten) {
-    parentPort.postMessage({ id, result: control.shorten?.(shorten) ?? null });
+    try {
+      parentPort.postMessage({ id, result: control.shorten?.(shorten) ?? null });
+    } catch (error) {
+      parentPort.postMessage({ id, error: String(error?.stack ?? error) });
+    }
     return;
   }
   const source = fileSource(task.input);

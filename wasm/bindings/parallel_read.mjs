@@ -62,9 +62,9 @@ const MAX_HEAD_BYTES = 32 << 20; // the head grows up to this while the engine s
 // processes each; at 0 the merging worker waited 6–12 ms for the helper, at 1/12 ~0).
 const SAVE_SHARE = 1 / 12;
 // The end of the merging worker's part, rebalanced (readFileInParts): how often it looks whether a helper is
-// idle (and, in Node, lets that helper's answer in: the event loop turns), and the fewest bytes worth a
-// second task (below it the task's fixed costs — the head replayed, two guesses, a state saved and
-// merged — would eat what it saves).
+// idle (it first lets the event loop turn, so that the helper's answer is in: nextTurn), and the fewest
+// bytes worth a second task, or worth taking over the end of a helper's part (below it the task's fixed
+// costs — the head replayed, two guesses, a state saved and merged — would eat what it saves).
 const BALANCE_STEP_BYTES = 8 << 20;
 const MIN_STOLEN_BYTES = 4 << 20;
 // How often a helper reading a part lets its event loop turn (nextTurn), so that the merging worker's
@@ -234,7 +234,10 @@ const nextTurn = globalThis.setImmediate
   ? () => new Promise((resolve) => { setImmediate(resolve); })
   : () => new Promise((resolve) => {
     const channel = new MessageChannel();
-    channel.port1.onmessage = () => resolve();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
     channel.port2.postMessage(0);
   });
 
@@ -480,14 +483,16 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // Step 2c, the other way round: a helper slower than this thread (a slower core, a busy one) gives up the
   // end of its part, which this thread then reads as a part of its own, as a helper would (the head
   // replayed into a fresh dataset, two guesses, its state saved and merged: what that costs beside reading
-  // is about what feeding the head and one guess took here, and the state's save SAVE_SHARE of the
-  // reading). It asks each helper still reading in turn, and the same one again after each part it took over.
+  // is about what feeding the head and two guesses take here, and the state's save SAVE_SHARE of the
+  // reading). It asks each helper still reading in turn, and the same one again after each part it took
+  // over. A helper not reading a part yet (still replaying the head) is not asked again; one whose answer
+  // fails (a read of the file for its guess) keeps its part, as if it had said no.
   if (balance && ownEnd < size) {
     const overheadMs = headFeedMs + 2 * guessMs;
     const request = { rate: ownRate / (1 + SAVE_SHARE), overheadMs, minBytes: minStolenBytes, share: helperShare };
     for (let i = 0; i < helpers.length;) {
       const entry = current[i];
-      const answer = entry.answered || !helpers[i].shorten ? null : await helpers[i].shorten(request);
+      const answer = entry.answered || !helpers[i].shorten ? null : await helpers[i].shorten(request).catch(() => null);
       if (!answer) {
         i += 1;
         continue;

@@ -35,7 +35,8 @@ struct Rebalancing {
   bool wait_for_a_helper = false;
   // Tests: ≥ 0, the fraction of what is left that a helper keeps when this thread takes over the
   // end of its part, whatever the speeds; and each helper waiting, after its part's first read,
-  // until this thread is done with its own and has taken over what it would of the helpers'.
+  // until this thread is done with its own and has taken over what it would of the helpers'. (Not
+  // with wait_for_a_helper: each would wait for the other.)
   double helper_share = -1;
   bool wait_for_this_thread = false;
 };
