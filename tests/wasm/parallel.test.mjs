@@ -194,6 +194,25 @@ test('a head too short for the engine grows until it holds what the engine needs
   }
 });
 
+/**
+ * A helper that runs in the test's thread: runTask on a source of its own for the task's file (read through
+ * `wrap`, e.g. with chunks; in slices of `chunkBytes` when given), answering the merging thread's requests
+ * for the end of its part through `control` (none: it says no).
+ */
+function threadHelper(module, { wrap = (file) => file, chunkBytes = null, control = null } = {}) {
+  return {
+    run: async (task) => {
+      const file = fileSource(task.input);
+      try {
+        return await runTask(module, wrap(file), chunkBytes ? { ...task, chunkBytes } : task, undefined, control);
+      } finally {
+        file.close();
+      }
+    },
+    shorten: async (request) => control?.shorten?.(request) ?? null,
+  };
+}
+
 test('a helper done first takes over the end of the merging worker\'s part, and the report stays the sequential one', async () => {
   // The helper runs in this thread: run() reads its whole part at once (the readInto path never waits),
   // and its answer is seen when this thread first lets the event loop turn, before its first look (every
@@ -208,16 +227,7 @@ test('a helper done first takes over the end of the merging worker\'s part, and 
     },
   });
   const module = await loadEngine(wasmPath);
-  const helper = {
-    run: async (task) => {
-      const source = fileSource(task.input);
-      try {
-        return await runTask(module, source, task);
-      } finally {
-        source.close();
-      }
-    },
-  };
+  const helper = threadHelper(module);
   for (const [path, chunked] of [[generated.lf, false], [generated.crlf, false], [generated.lf, true]]) {
     for (const config of [CONFIGS[0], CONFIGS[1], CONFIGS[3]]) {
       const configText = JSON.stringify(config);
@@ -344,18 +354,7 @@ test('the merging thread done first takes over the end of a helper\'s part, and 
     },
   });
   for (const [chunked, stepBytes] of [[false, Infinity], [true, 1 << 20]]) {
-    const control = { shorten: null };
-    const helper = {
-      run: async (task) => {
-        const file = fileSource(task.input);
-        try {
-          return await runTask(module, chunked ? withChunks(file) : file, { ...task, chunkBytes: 256 << 10 }, undefined, control);
-        } finally {
-          file.close();
-        }
-      },
-      shorten: async (request) => control.shorten?.(request) ?? null,
-    };
+    const helper = threadHelper(module, { wrap: chunked ? withChunks : undefined, chunkBytes: 256 << 10, control: { shorten: null } });
     for (const config of [CONFIGS[0], CONFIGS[1]]) {
       const configText = JSON.stringify(config);
       const dataset = new module.Dataset(configText);
@@ -383,17 +382,7 @@ test('the merging thread done first takes over the end of a helper\'s part, and 
 test('a helper whose answer to the request fails keeps its part, and the report stays the sequential one', async () => {
   const module = await loadEngine(wasmPath);
   const path = unevenFile(generated.lf, 6 << 20);
-  const helper = {
-    run: async (task) => {
-      const file = fileSource(task.input);
-      try {
-        return await runTask(module, file, task);
-      } finally {
-        file.close();
-      }
-    },
-    shorten: async () => { throw new Error('kpilens: the file could not be read'); },
-  };
+  const helper = { ...threadHelper(module), shorten: async () => { throw new Error('kpilens: the file could not be read'); } };
   const dataset = new module.Dataset('{}');
   const source = fileSource(path);
   try {
