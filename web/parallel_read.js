@@ -10,7 +10,7 @@
 // deliver it and the helper loads its own). No SharedArrayBuffer: works from file:// and under the page's CSP. Cancel
 // terminates every worker at once.
 /* global FileReaderSync */
-import { readFileInParts, runTask } from '../wasm/bindings/parallel_read.mjs';
+import { helperControl, readFileInParts, runTask } from '../wasm/bindings/parallel_read.mjs';
 
 export const MIN_PARALLEL_BYTES = 32 << 20; // smaller files: one worker (starting helpers costs more)
 // A worker posts its progress this often at most (and at the end of a helper's part, of a file read in parts,
@@ -173,7 +173,7 @@ function fileSource(reader, file) {
  */
 export function serveHelper(port, instantiate, engine) {
   let ready = null;
-  const control = { shorten: null }; // set by runTask while it reads a part
+  const control = helperControl();
   const rowsBefore = new Map(); // file name → rows of this helper's earlier tasks on it (a second task)
   let shared = false; // instantiated from the engine worker's module
   // A page opened from disk (file://): Chromium posts the module but the helper cannot receive it (a
@@ -191,12 +191,13 @@ export function serveHelper(port, instantiate, engine) {
     const { id, task } = data;
     if (data.shorten) {
       try {
-        port.postMessage({ id, result: control.shorten?.(data.shorten) ?? null });
+        port.postMessage({ id, result: control.answer(data.shorten) });
       } catch (error) {
         port.postMessage({ id, error: String(error?.message || error) });
       }
       return;
     }
+    control.tasks += 1; // (before the engine is awaited: a request that comes meanwhile is answered "later")
     try {
       const module = await (ready ?? engine());
       const before = rowsBefore.get(task.name) ?? 0;
@@ -218,6 +219,8 @@ export function serveHelper(port, instantiate, engine) {
       port.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
     } catch (error) {
       port.postMessage({ id, error: String(error?.message || error) });
+    } finally {
+      control.tasks -= 1;
     }
   };
 }

@@ -197,6 +197,7 @@ async function run(message) {
           console.info(`kpilens: ${name}: ${got.parts} part(s)${got.fallback ? `, read by one worker (${got.fallback})` : ''}` +
             `${got.rebalanced ? `, ${got.rebalanced} bytes of this worker's part handed over` : ''}` +
             `${got.tookOver ? `, ${got.tookOver} bytes of helpers' parts taken over` : ''}` +
+            `${got.passedOn ? `, ${got.passedOn} bytes passed on between helpers` : ''}` +
             `${got.sharedModule ? `, ${got.sharedModule} helper(s) on this worker's compiled module` : ''}`);
           dataset.endFile();
           continue;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileSource, loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } from '../../wasm/bindings/node_engine.mjs';
-import { handoverCut, partCuts, readFileInParts, runTask } from '../../wasm/bindings/parallel_read.mjs';
+import { handoverCut, helperControl, partCuts, readFileInParts, runTask } from '../../wasm/bindings/parallel_read.mjs';
 import { listFixtures } from './fixture_files.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -196,20 +196,37 @@ test('a head too short for the engine grows until it holds what the engine needs
 
 /**
  * A helper that runs in the test's thread: runTask on a source of its own for the task's file (read through
- * `wrap`, e.g. with chunks; in slices of `chunkBytes` when given), answering the merging thread's requests
- * for the end of its part through `control` (none: it says no).
+ * `wrap`, e.g. with chunks; in slices of `chunkBytes` when given), answering requests for the end of its part
+ * through `control` (a helperControl; none: it says no), after `await starting()` (its engine compiling).
  */
-function threadHelper(module, { wrap = (file) => file, chunkBytes = null, control = null } = {}) {
+function threadHelper(module, { wrap = (file) => file, chunkBytes = null, control = null, starting = null } = {}) {
   return {
     run: async (task) => {
+      if (control) control.tasks += 1;
       const file = fileSource(task.input);
       try {
+        await starting?.();
         return await runTask(module, wrap(file), chunkBytes ? { ...task, chunkBytes } : task, undefined, control);
       } finally {
+        if (control) control.tasks -= 1;
         file.close();
       }
     },
-    shorten: async (request) => control?.shorten?.(request) ?? null,
+    shorten: async (request) => control?.answer(request) ?? null,
+  };
+}
+
+/** `file` as a source with chunks, each one after the event loop turned (as a Blob stream's reads in the page). */
+function withTurningChunks(file) {
+  return {
+    size: file.size,
+    read: (start, end) => file.read(start, end),
+    chunks: async function* (start, end, chunkBytes) {
+      for (let at = start; at < end; at += chunkBytes) {
+        await new Promise((resolve) => { setImmediate(resolve); });
+        yield new Uint8Array(file.read(at, Math.min(end, at + chunkBytes)));
+      }
+    },
   };
 }
 
@@ -343,18 +360,8 @@ test('the merging thread done first takes over the end of a helper\'s part, and 
   // part of its own, and asks again while at least 64 KiB would move.
   const module = await loadEngine(wasmPath);
   const path = unevenFile(generated.lf, 6 << 20);
-  const withChunks = (file) => ({
-    size: file.size,
-    read: (start, end) => file.read(start, end),
-    chunks: async function* (start, end, chunkBytes) {
-      for (let at = start; at < end; at += chunkBytes) {
-        await new Promise((resolve) => { setImmediate(resolve); });
-        yield new Uint8Array(file.read(at, Math.min(end, at + chunkBytes)));
-      }
-    },
-  });
   for (const [chunked, stepBytes] of [[false, Infinity], [true, 1 << 20]]) {
-    const helper = threadHelper(module, { wrap: chunked ? withChunks : undefined, chunkBytes: 256 << 10, control: { shorten: null } });
+    const helper = threadHelper(module, { wrap: chunked ? withTurningChunks : undefined, chunkBytes: 256 << 10, control: helperControl() });
     for (const config of [CONFIGS[0], CONFIGS[1]]) {
       const configText = JSON.stringify(config);
       const dataset = new module.Dataset(configText);
@@ -375,6 +382,69 @@ test('the merging thread done first takes over the end of a helper\'s part, and 
         source.close();
         dataset.delete();
       }
+    }
+  }
+});
+
+test('a helper asked before it reads its part (its engine still compiling) is asked again', async () => {
+  // The helper starts its task 60 ms late; this thread reads its own part without letting the event loop
+  // turn (stepBytes: none), so it asks before the helper has read anything: "later", then again until the
+  // helper has read a chunk, when it keeps half of what it has left.
+  const module = await loadEngine(wasmPath);
+  const control = helperControl();
+  const helper = threadHelper(module, {
+    wrap: withTurningChunks, chunkBytes: 128 << 10, control, starting: () => new Promise((resolve) => { setTimeout(resolve, 60); }),
+  });
+  const configText = JSON.stringify(CONFIGS[1]);
+  const dataset = new module.Dataset(configText);
+  const source = fileSource(generated.lf);
+  try {
+    dataset.beginFile(basename(generated.lf));
+    assert.equal(await helper.shorten({ rate: 1, overheadMs: 0, minBytes: 0 }), null); // no task: nothing to give
+    const got = await readFileInParts({
+      module, dataset, source, input: generated.lf, name: basename(generated.lf), config: configText, helpers: [helper],
+      chunkBytes: 1 << 20, headBytes: 256 << 10, balance: { stepBytes: Infinity, minStolenBytes: 64 << 10, helperShare: 0.5 },
+    });
+    assert.deepEqual([got.fallback, got.restart, got.rebalanced], [null, null, 0]);
+    assert.ok(got.tookOver >= 64 << 10, `${got.tookOver} bytes taken over`);
+    dataset.endFile();
+    assert.equal(dataset.report(), await reportFromFiles([generated.lf], CONFIGS[1]));
+  } finally {
+    source.close();
+    dataset.delete();
+  }
+});
+
+test('with three threads, a helper done first takes over the end of a slower helper\'s part', async () => {
+  // Two helpers in this thread, each reading a chunk whenever the event loop turns: the first 256 KiB at a
+  // time, the second 32 KiB (eight times slower). This thread is slowed (6 ms a 64 KiB read) and lets the
+  // loop turn every 128 KiB. The first helper is done long before the second, asks it for the end of its
+  // part (half of what it has left: helperShare) and reads it as its next task.
+  const module = await loadEngine(wasmPath);
+  const fast = threadHelper(module, { wrap: withTurningChunks, chunkBytes: 256 << 10, control: helperControl() });
+  const slow = threadHelper(module, { wrap: withTurningChunks, chunkBytes: 32 << 10, control: helperControl() });
+  for (const config of [CONFIGS[0], CONFIGS[1]]) {
+    const configText = JSON.stringify(config);
+    const dataset = new module.Dataset(configText);
+    const source = fileSource(generated.lf);
+    try {
+      dataset.beginFile(basename(generated.lf));
+      const got = await readFileInParts({
+        module, dataset, source, input: generated.lf, name: basename(generated.lf), config: configText, helpers: [fast, slow],
+        chunkBytes: 64 << 10, headBytes: 256 << 10, onBytes: () => {
+          const until = performance.now() + 6;
+          while (performance.now() < until);
+        },
+        balance: { stepBytes: 128 << 10, minStolenBytes: 64 << 10, helperShare: 0.5 },
+      });
+      assert.deepEqual([got.fallback, got.restart], [null, null], configText);
+      assert.ok(got.passedOn >= 64 << 10, `${configText}: ${got.passedOn} bytes passed on`);
+      assert.ok(got.parts >= 4, `${configText}: ${got.parts} parts`);
+      dataset.endFile();
+      assert.equal(dataset.report(), await reportFromFiles([generated.lf], config), configText);
+    } finally {
+      source.close();
+      dataset.delete();
     }
   }
 });

@@ -229,8 +229,8 @@ export async function startPartReaders({ workers = availableParallelism(), modul
  *          stats?: object}} options
  *   `readers`: a pool from startPartReaders (kept open; `workers` is then its size + 1), else one is
  *   started when a file needs it and closed at the end. `balance`: readFileInParts' (default true). `stats`,
- *   when given, is filled in: {files: [{name, parts, fallback, rebalanced, tookOver}], restarted, startMs (starting the
- *   readers), headMs (reading the head), readMs (parts), mergeMs}
+ *   when given, is filled in: {files: [{name, parts, fallback, rebalanced, tookOver, passedOn}], restarted,
+ *   startMs (starting the readers), headMs (reading the head), readMs (parts), mergeMs}
  */
 export async function reportFromFilesParallel(paths, config = {}, options = {}) {
   const workers = options.readers ? options.readers.readers.length + 1 : Math.max(1, options.workers ?? availableParallelism());
@@ -272,7 +272,7 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
             module: engine, dataset, source, input: path, name, config: configText, helpers: pool.readers, chunkBytes, headBytes,
             balance: options.balance ?? true,
           });
-          stats.files.push({ name, parts: got.parts, fallback: got.fallback, rebalanced: got.rebalanced, tookOver: got.tookOver });
+          stats.files.push({ name, parts: got.parts, fallback: got.fallback, rebalanced: got.rebalanced, tookOver: got.tookOver, passedOn: got.passedOn });
           stats.headMs += got.headMs;
           stats.readMs += got.readMs;
           stats.mergeMs += got.mergeMs;

@@ -4,22 +4,23 @@
 // (`shorten`: parallel_read's step 2c). Its module is the one the main thread compiled (workerData.compiled).
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource, loadEngine } from './node_engine.mjs';
-import { runTask } from './parallel_read.mjs';
+import { helperControl, runTask } from './parallel_read.mjs';
 
 const engine = await loadEngine(workerData.modulePath, workerData.compiled);
 parentPort.postMessage({ ready: true });
 
-const control = { shorten: null }; // set by runTask while it reads a part (one task at a time)
+const control = helperControl(); // (one task at a time)
 
 parentPort.on('message', async ({ id, task, shorten }) => {
   if (shorten) {
     try {
-      parentPort.postMessage({ id, result: control.shorten?.(shorten) ?? null });
+      parentPort.postMessage({ id, result: control.answer(shorten) });
     } catch (error) {
       parentPort.postMessage({ id, error: String(error?.stack ?? error) });
     }
     return;
   }
+  control.tasks += 1;
   const source = fileSource(task.input);
   try {
     const result = await runTask(engine, source, task, undefined, control);
@@ -27,6 +28,7 @@ parentPort.on('message', async ({ id, task, shorten }) => {
   } catch (error) {
     parentPort.postMessage({ id, error: String(error?.stack ?? error) });
   } finally {
+    control.tasks -= 1;
     source.close();
   }
 });

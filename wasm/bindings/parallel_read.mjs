@@ -25,6 +25,8 @@
 //      a part beside reading) cuts what it has left where both should end together, stops its part at
 //      the record start guessed there and answers with the cut; the merging worker then reads from that
 //      record start to the helper's old end as a part of its own (runTask, in its thread), and asks again.
+//      With three workers or more, a helper done with its task asks the others the same way, through the
+//      merging worker, and reads what it is given as its next task.
 //   3. The merge, in file order (Dataset.mergePart): the engine checks that each part ended exactly at a
 //      record start (the guess for the next one was right) and places each part's lines after the ones
 //      before it. When the merging worker's own part did not end at a record start, it reads on alone
@@ -37,10 +39,9 @@
 // async iterable of the bytes [start, end) in slices of up to chunkBytes, each valid until the next is
 // asked for (the page: a Blob stream, faster than FileReaderSync there). The bulk of the bytes
 // (feedRange) goes through chunks when there is one; the small reads around the cuts through read. A
-// helper is {run(task) → Promise of runTask's result, shorten(request) → Promise of the answer of the
-// shorten function runTask put in its `control` (null when it is not reading a part)}, run by another
-// thread; tasks are plain objects that a worker can receive, with `input` (a File, or a path) which the
-// helper's openSource turns into a source.
+// helper is {run(task) → Promise of runTask's result, shorten(request) → Promise of its helperControl's
+// answer}, run by another thread; tasks are plain objects that a worker can receive, with `input` (a File,
+// or a path) which the helper's openSource turns into a source.
 
 // The most bytes given to the engine per pushChunk (kFeedBytes in wasm/engine/ticket_dataset.h: the
 // chunk buffer stays in the core's cache and a run touches little fresh memory). A source's slices
@@ -70,6 +71,25 @@ const MIN_STOLEN_BYTES = 4 << 20;
 // How often a helper reading a part lets its event loop turn (nextTurn), so that the merging worker's
 // request to end the part earlier (step 2c) is answered.
 const HELPER_TURN_BYTES = 2 << 20;
+// How long the merging worker waits before it asks again a helper that has a part to read but has not read
+// any of it yet (its engine still compiling, the head being replayed): its rate is not known until then.
+const ASK_AGAIN_MS = 4;
+
+/**
+ * A helper thread's side of the requests to end its part earlier (step 2c): {shorten: set by runTask while
+ * it reads a part, tasks: how many tasks it holds (taken, not yet answered), answer(request)}. answer() is
+ * shortenPart's answer while a part is being read; {later: true} while the helper holds a task but reads no
+ * part yet (its engine may still be compiling: the request came first); else null (no part: nothing to give).
+ */
+export function helperControl() {
+  return {
+    shorten: null,
+    tasks: 0,
+    answer(request) {
+      return this.shorten ? this.shorten(request) : this.tasks > 0 ? { later: true } : null;
+    },
+  };
+}
 
 /**
  * Where the parts after the head [0, head) start, and the file's size: n + 1 offsets. Each helper
@@ -314,7 +334,7 @@ export async function runTask(module, source, task, onBytes, control = null) {
     if (from.offset >= to) return { from: from.offset, to, state: null, rows: 0 };
     if (!dataset.beginPart(from.offset, from.line)) throw new Error(`kpilens: part refused: ${dataset.partRefusal()}`);
     const reading = performance.now();
-    const bounds = { end: to, at: from.offset };
+    const bounds = { end: to, at: from.offset, endCut: task.end };
     if (control) {
       control.shorten = (request) => shortenPart(module, dataset, source, bounds, from.offset, reading, request);
     }
@@ -335,28 +355,32 @@ export async function runTask(module, source, task, onBytes, control = null) {
 const letIn = async () => {};
 
 /**
- * A helper's answer to the merging worker, done with its own part, asking for the end of this one (step 2c;
- * `request`: {rate: the merging worker's bytes a ms on its own part, overheadMs: its time for a part beside
- * reading, minBytes: the fewest bytes worth it; share, for tests: the fraction of what is left this part
- * keeps, whatever the rates}): where this part, read so far up to bounds.at at its own rate, and the merging
- * worker should both end (handoverCut, the roles swapped), the merging worker taken to read the end no
- * faster than this helper reads it (its own part's rows may have cost less a byte than these: its rate there
- * says nothing of them; so it takes at most half of what is left, less its costs). When at least minBytes
- * would move, the part now ends at the record start guessed there (never before bounds.at) and the answer is
- * {cut, end: that record start, was: the part's end before}: the merging worker reads [end, was) as a task
- * from `cut` (the same guess). Else null, the part unchanged.
+ * A helper's answer to a request for the end of this part (step 2c), from the merging worker done with its own
+ * part, for itself or for another helper that is done (`request`: {rate: the taker's bytes a ms on its own
+ * part, overheadMs: its time for a part beside reading, minBytes: the fewest bytes worth it; share, for
+ * tests: the fraction of what is left this part keeps, whatever the rates}): where this part, read so far up
+ * to bounds.at at its own rate, and the taker should both end (handoverCut, the roles swapped), the taker
+ * taken to read the end no faster than this helper reads it (its own part's rows may have cost less a byte
+ * than these: its rate there says nothing of them; so it takes at most half of what is left, less its
+ * costs). When at least minBytes would move, the part now ends at the record start guessed there (never
+ * before bounds.at) and the answer is {cut, end: that record start, was: the part's end before, endCut: the
+ * cut `was` was guessed from (null: the file's end)}: the taker reads [end, was) as a task from `cut` to
+ * `endCut` (the same guesses). {later: true} when nothing is read yet (no rate to go by); else null, the
+ * part unchanged.
  */
 function shortenPart(module, dataset, source, bounds, from, reading, { rate, overheadMs, minBytes, share = null }) {
   const at = bounds.at;
+  if (at <= from) return { later: true };
   const ownRate = (at - from) / Math.max(1e-3, performance.now() - reading);
   const cut = share !== null ? Math.floor(at + share * (bounds.end - at))
     : handoverCut(at, bounds.end, ownRate, Math.min(rate, ownRate), overheadMs);
-  if (!(at > from && cut >= at && bounds.end - cut >= minBytes)) return null; // (NaN too)
+  if (!(cut >= at && bounds.end - cut >= minBytes)) return null; // (NaN too)
   const end = guessRecordStart(module, dataset, source, cut);
   if (end >= bounds.end) return null; // no record start between the cut and this part's end
-  const was = bounds.end;
+  const answer = { cut, end, was: bounds.end, endCut: bounds.endCut };
   bounds.end = end;
-  return { cut, end, was };
+  bounds.endCut = cut;
+  return answer;
 }
 
 /**
@@ -366,15 +390,15 @@ function shortenPart(module, dataset, source, bounds, from, reading, { rate, ove
  * it was read sequentially (in whole or from the end of this thread's part on) | null, restart: why the
  * whole dataset must be read again sequentially | null, headMs, readMs, mergeMs, rebalanced: the bytes of
  * this thread's part a helper took over (0: none), tookOver: the bytes of helpers' parts this thread took
- * over (0: none)}. `onAlone(why)` is called when this thread reads on alone from the end of its part after
+ * over (0: none), passedOn: the bytes of helpers' parts other helpers took over (0: none)}. `onAlone(why)` is called when this thread reads on alone from the end of its part after
  * the helpers were given theirs (their work, and any progress they reported, no longer counts), with the
  * reason (`fallback`). `balance`: false keeps the first cuts; an object {stepBytes, minStolenBytes, share,
  * helperShare} changes how often this thread looks for an idle helper, the fewest bytes it hands over or
  * takes over, and (tests) where the cuts fall: share, the rest's fraction this thread keeps; helperShare,
- * the fraction of what it has left a helper keeps when this thread asks for the end of its part.
+ * the fraction of what it has left a helper keeps when asked for the end of its part.
  */
 export async function readFileInParts({ module, dataset, source, input, name, config, helpers, chunkBytes, headBytes, onBytes, onAlone, balance = true }) {
-  const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0, rebalanced: 0, tookOver: 0 };
+  const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0, rebalanced: 0, tookOver: 0, passedOn: 0 };
   const size = source.size;
   const t0 = performance.now();
   // The head: from the file's start the quote state is known, so its end is an exact record start. It
@@ -418,47 +442,85 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // docs/architecture.md "Parallel reading").
   const headCopy = head.offset <= prefix.length ? prefix.slice(0, head.offset) : null;
   const task = (start, end) => ({ kind: 'part', input, name, config, headEnd: head.offset, head: headCopy, chunkBytes, start, end });
-  const current = []; // each helper's latest task, and whether it has answered (step 2c)
+  const { stepBytes = BALANCE_STEP_BYTES, minStolenBytes = MIN_STOLEN_BYTES, share = null, helperShare = null } = typeof balance === 'object' ? balance : {};
+  // Each helper's latest task ({task, answered, asking: it is being offered the end of another helper's
+  // part}), and what its latest part with rows took ({rate: bytes a ms, overheadMs: its time beside reading}).
+  const current = [];
+  const rates = [];
+  const pending = []; // every task's promise, in the order given
+  const offers = new Set(); // offer() calls in flight
   const give = (i, given) => {
-    const entry = { task: given, answered: false };
+    const entry = { task: given, answered: false, asking: false };
     current[i] = entry;
     const promise = helpers[i].run(given);
-    promise.then(() => { entry.answered = true; }, () => { entry.answered = true; });
+    pending.push(promise);
+    promise.then((got) => {
+      if (got.state && got.readMs > 0) rates[i] = { rate: (got.to - got.from) / Math.max(1e-3, got.readMs), overheadMs: Math.max(0, got.ms - got.readMs) };
+      entry.answered = true;
+      offer(i);
+    }, () => { entry.answered = true; });
     return promise;
   };
-  const pending = helpers.map((helper, i) => give(i, task(cuts[i + 1], i + 2 < n ? cuts[i + 2] : null)));
-  const done = pending.map(() => null); // each helper's first result, once it came
-  // (Handled at once: this thread lets the event loop turn before it awaits them.)
-  pending.forEach((promise, i) => promise.then((got) => { done[i] = got; }, () => {}));
+  const idle = (i) => current[i].answered && !current[i].asking && rates[i];
+  // Step 2c between helpers (three threads or more): a helper done with its task asks each other helper still
+  // reading in turn for the end of its part, as this thread does once done with its own (below), by its own
+  // rate and costs; it reads what it is given as its next task. (Each such task may be asked for its end in
+  // turn: a helper answers for whatever part it reads.) A helper given nothing waits, for this thread's part
+  // (`between`) or the next file.
+  const offer = (i) => {
+    if (!balance || !idle(i) || !helpers.some((_, j) => j !== i && !current[j].answered)) return;
+    const entry = current[i];
+    entry.asking = true;
+    const request = { ...rates[i], minBytes: minStolenBytes, share: helperShare };
+    const asking = (async () => {
+      for (let j = 0; j < helpers.length; j += 1) {
+        if (j === i || current[j].answered || !helpers[j].shorten) continue;
+        const answer = await helpers[j].shorten(request).catch(() => null);
+        if (!answer?.end) continue; // (null, or later: nothing read yet)
+        give(i, task(answer.cut, answer.endCut)).catch(() => {}); // (awaited with the others below)
+        result.passedOn += answer.was - answer.end;
+        return;
+      }
+    })();
+    offers.add(asking);
+    asking.finally(() => {
+      offers.delete(asking);
+      entry.asking = false;
+    });
+  };
+  // Every task given, and every offer in flight, settled (an offer may give a task, a task's end an offer).
+  const settle = async () => {
+    for (;;) {
+      const count = pending.length;
+      await Promise.allSettled([...pending, ...offers]);
+      if (pending.length === count && offers.size === 0) return;
+    }
+  };
+  helpers.forEach((helper, i) => give(i, task(cuts[i + 1], i + 2 < n ? cuts[i + 2] : null)));
+  const firstTasks = pending.slice();
   const guessing = performance.now();
   const bounds = { end: guessRecordStart(module, dataset, source, cuts[1]) };
   const guessMs = performance.now() - guessing;
   const ownStarted = performance.now();
-  // The end of this part, rebalanced: a helper that is done while this thread still has at least
-  // MIN_STOLEN_BYTES of its part to read takes the end of it, a second task of its own, cut so that both
-  // should end together (by this part's rate so far, the helper's on its first part, and what the helper
-  // spent beside reading). One such task per file. Static cuts end together only when the workers run at
-  // the same speed; a core slower than the other (a laptop's efficiency core, a busy vCPU) otherwise
+  // The end of this part, rebalanced: a helper that is done (and given nothing else) while this thread still
+  // has at least MIN_STOLEN_BYTES of its part to read takes the end of it, a task of its own, cut so that
+  // both should end together (by this part's rate so far, the helper's on its latest part, and what the
+  // helper spent beside reading). One such task per file. Static cuts end together only when the workers
+  // run at the same speed; a core slower than the other (a laptop's efficiency core, a busy vCPU) otherwise
   // leaves one worker waiting for the other.
-  const { stepBytes = BALANCE_STEP_BYTES, minStolenBytes = MIN_STOLEN_BYTES, share = null, helperShare = null } = typeof balance === 'object' ? balance : {};
   let cutTried = false; // one cut per file, handed over or not
   const between = async (at) => {
     if (!balance || cutTried) return;
-    const i = done.findIndex((got) => got?.state && got.readMs > 0);
+    const i = helpers.findIndex((_, k) => idle(k));
     if (i < 0) return;
-    const first = done[i];
     const ownRate = (at - head.offset) / Math.max(1e-3, performance.now() - ownStarted); // bytes a ms
-    const helperRate = (first.to - first.from) / Math.max(1e-3, first.readMs);
-    const overheadMs = Math.max(0, first.ms - first.readMs);
     const cut = share !== null ? Math.floor(at + share * (bounds.end - at))
-      : handoverCut(at, bounds.end, ownRate, helperRate, overheadMs);
+      : handoverCut(at, bounds.end, ownRate, rates[i].rate, rates[i].overheadMs);
     if (!(cut >= at && bounds.end - cut >= minStolenBytes)) return; // (NaN too)
     cutTried = true;
     const end = guessRecordStart(module, dataset, source, cut);
     if (end >= bounds.end) return; // no record start between the cut and this part's end
-    const second = give(i, task(cut, cuts[1]));
-    second.catch(() => {}); // (awaited with the others below)
-    pending.push(second);
+    give(i, task(cut, cuts[1])).catch(() => {}); // (awaited with the others below)
     result.rebalanced = bounds.end - end;
     bounds.end = end;
   };
@@ -473,7 +535,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     result.fallback = `from the first cut on: ${stop}`;
     onAlone?.(result.fallback);
     await feedRange(module, dataset, source, ownEnd, size, chunkBytes, onBytes);
-    await Promise.allSettled(pending); // the helpers are free again
+    await settle(); // the helpers are free again
     return result;
   }
   // What the first merge would do first (settle this dataset's total), done while the helpers
@@ -485,27 +547,34 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // replayed into a fresh dataset, two guesses, its state saved and merged: what that costs beside reading
   // is about what feeding the head and two guesses take here, and the state's save SAVE_SHARE of the
   // reading). It asks each helper still reading in turn, and the same one again after each part it took
-  // over. A helper not reading a part yet (still replaying the head) is not asked again; one whose answer
-  // fails (a read of the file for its guess) keeps its part, as if it had said no.
+  // over; a helper that holds a task but has read none of it yet (its engine still compiling, the head
+  // being replayed) is asked again, ASK_AGAIN_MS after the others. One whose answer fails (a read of the
+  // file for its guess) keeps its part, as if it had said no.
   if (balance && ownEnd < size) {
     const overheadMs = headFeedMs + 2 * guessMs;
     const request = { rate: ownRate / (1 + SAVE_SHARE), overheadMs, minBytes: minStolenBytes, share: helperShare };
-    for (let i = 0; i < helpers.length;) {
-      const entry = current[i];
-      const answer = entry.answered || !helpers[i].shorten ? null : await helpers[i].shorten(request).catch(() => null);
-      if (!answer) {
+    for (let i = 0, later = false; ;) {
+      if (i === helpers.length) {
+        if (!later) break;
+        [i, later] = [0, false];
+        await new Promise((resolve) => { setTimeout(resolve, ASK_AGAIN_MS); });
+        continue;
+      }
+      const answer = current[i].answered || !helpers[i].shorten ? null : await helpers[i].shorten(request).catch(() => null);
+      later ||= Boolean(answer?.later);
+      if (!answer?.end) {
         i += 1;
         continue;
       }
-      const part = runTask(module, source, { ...entry.task, start: answer.cut }, onBytes);
-      entry.task = { ...entry.task, end: answer.cut }; // the helper's part now ends at the guess from the cut
+      const part = runTask(module, source, task(answer.cut, answer.endCut), onBytes);
       pending.push(part);
       result.tookOver += answer.was - answer.end;
       await part.catch(() => {}); // (its failure is the run's: awaited with the others below)
     }
   }
-  // In file order: a second task's part lies before the parts of the first tasks; a part this thread took
-  // over, after the rest of its helper's.
+  // In file order: a part a helper took over from this thread lies before the parts of the first tasks; one
+  // taken over from a helper, after the rest of that helper's.
+  await settle();
   const answers = await Promise.all(pending);
   const parts = [...answers].sort((a, b) => a.from - b.from);
   const t2 = performance.now();
@@ -523,7 +592,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   }
   if (next !== size) result.restart = 'the parts did not reach the end of the file';
   if (result.restart) return result;
-  result.sharedModule = answers.slice(0, helpers.length).filter((part) => part.sharedModule).length; // page helpers (web/parallel_read.js)
+  result.sharedModule = (await Promise.all(firstTasks)).filter((part) => part.sharedModule).length; // page helpers (web/parallel_read.js)
   for (const part of parts) {
     if (!part.state) continue;
     result.parts += 1;
