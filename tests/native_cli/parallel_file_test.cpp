@@ -1,9 +1,10 @@
 // wasm/cli/parallel_file: a file read by `kpilens report --threads N` gives the one-thread report
 // byte for byte, also when a helper done first takes over the end of this thread's part (forced
 // here: this thread waits for the helper at its first look and hands over half of what is left),
-// and when this thread, done first, takes over the end of helpers' parts (forced: each helper
-// waits after its first read until this thread has taken what it would, and keeps half of what it
-// has left each time).
+// when this thread, done first, takes over the end of helpers' parts (forced: each helper waits
+// after its first read until this thread has taken what it would, and keeps half of what it has
+// left each time), and when a helper done first takes over the end of another helper's part
+// (forced: the last helper waits after its first read until one has).
 // tests/cli/threads.test.mjs runs the CLI itself on files over the 32 MiB threshold.
 #include "parallel_file.h"
 
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <tuple>
 
 #include "engine_config.h"
 #include "ticket_dataset.h"
@@ -70,12 +72,12 @@ TEST_CASE("parallel_file: a helper done first takes over the end of this thread'
       rebalancing.wait_for_a_helper = true;
       TicketDataset dataset(config);
       std::string why;
-      uint64_t handed = 0;
+      cli::Moved moved;
       const cli::ParallelRead read = cli::read_file_in_parts(
-          dataset, config, path.string(), "tickets.csv", threads, why, rebalancing, &handed);
+          dataset, config, path.string(), "tickets.csv", threads, why, rebalancing, &moved);
       REQUIRE(read == cli::ParallelRead::kDone);
       CHECK(why.empty());
-      CHECK(handed >= 16 << 10);
+      CHECK(moved.handed >= 16 << 10);
       CHECK(dataset.report_json() == expected);
     }
   }
@@ -90,25 +92,54 @@ TEST_CASE("parallel_file: a helper done first takes over the end of this thread'
     rebalancing.wait_for_this_thread = true;
     TicketDataset dataset(config);
     std::string why;
-    uint64_t handed = 1, taken = 0;
+    cli::Moved moved{1, 0, 1};
     const cli::ParallelRead read = cli::read_file_in_parts(
-        dataset, config, path.string(), "tickets.csv", threads, why, rebalancing, &handed, &taken);
+        dataset, config, path.string(), "tickets.csv", threads, why, rebalancing, &moved);
     REQUIRE(read == cli::ParallelRead::kDone);
     CHECK(why.empty());
-    CHECK(handed == 0);
-    CHECK(taken >= 16 << 10);
+    CHECK(moved.handed == 0);
+    CHECK(moved.taken >= 16 << 10);
+    CHECK(moved.passed == 0);  // (every helper waits until this thread is done)
     CHECK(dataset.report_json() == expected);
   }
+  // A helper done first takes over the end of the last helper's part, which waits for it after its
+  // first read (this thread takes over nothing), as its next task; with four threads, either of the
+  // other two may. (Four threads on a file twice as long: the last part must outlast a read.)
+  const std::string longer = generate_export(100000);
+  const std::filesystem::path longer_path =
+      std::filesystem::temp_directory_path() / "kpilens_parallel_file_test_longer.csv";
+  std::ofstream(longer_path, std::ios::binary) << longer;
+  for (const auto& [threads, file, report] :
+       {std::tuple{size_t{3}, path, expected},
+        std::tuple{size_t{4}, longer_path, sequential_report(config, longer)}}) {
+    INFO(threads << " threads, passed on");
+    cli::Rebalancing rebalancing;
+    rebalancing.min_bytes = 16 << 10;
+    rebalancing.helper_share = 0.5;
+    rebalancing.hold_last_helper = true;
+    TicketDataset dataset(config);
+    std::string why;
+    cli::Moved moved;
+    const cli::ParallelRead read = cli::read_file_in_parts(
+        dataset, config, file.string(), "tickets.csv", threads, why, rebalancing, &moved);
+    REQUIRE(read == cli::ParallelRead::kDone);
+    CHECK(why.empty());
+    CHECK(moved.taken == 0);
+    CHECK(moved.passed >= 16 << 10);
+    CHECK(dataset.report_json() == report);
+  }
+  std::filesystem::remove(longer_path);
   // Off, or with a helper that is never done first by enough: nothing is handed over.
   cli::Rebalancing off;
   off.on = false;
   TicketDataset dataset(config);
   std::string why;
-  uint64_t handed = 1, taken = 1;
-  REQUIRE(cli::read_file_in_parts(dataset, config, path.string(), "tickets.csv", 2, why, off,
-                                  &handed, &taken) == cli::ParallelRead::kDone);
-  CHECK(handed == 0);
-  CHECK(taken == 0);
+  cli::Moved moved{1, 1, 1};
+  REQUIRE(cli::read_file_in_parts(dataset, config, path.string(), "tickets.csv", 3, why, off,
+                                  &moved) == cli::ParallelRead::kDone);
+  CHECK(moved.handed == 0);
+  CHECK(moved.taken == 0);
+  CHECK(moved.passed == 0);
   CHECK(dataset.report_json() == expected);
   std::filesystem::remove(path);
 }

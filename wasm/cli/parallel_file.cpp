@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -158,26 +159,32 @@ uint64_t guess_record_start(const TicketDataset& dataset, Source& source, uint64
   return source.size();
 }
 
-// A helper's part while it is read: where it ends now, which this thread, done with its own part,
-// may move back (it then reads the end itself), and how far the helper has read. Under `mutex`.
+// A helper's part while it is read: where it ends now, which a thread done first may move back (it
+// then reads the end itself), and how far the helper has read. Under `mutex`.
 struct PartControl {
   std::mutex mutex;
-  bool reading = false;
+  // kNotYet until the slot's thread first reads a part (its head replayed, its guesses made);
+  // kReading while it reads one; kOver between parts and after its last.
+  enum class Phase { kNotYet, kReading, kOver } phase = Phase::kNotYet;
   uint64_t from = 0, end = 0;
+  uint64_t end_cut = 0;  // the cut `end` was guessed from (the file's size: its end)
   uint64_t read_to = 0;  // read, or being read: the end never moves before it
   std::chrono::steady_clock::time_point since;
+  bool passed_on = false;  // (tests: Rebalancing::hold_last_helper) another helper took its end
 };
 
 // Feeds the part [from, to) to `part` a read at a time, each up to where `control` says the part
-// ends by then; returns where it ended. `after_first()` runs after the first read (tests).
+// ends by then; returns where it ended. `end_cut`: the cut `to` was guessed from. `after_first()`
+// runs after the first read (tests).
 template <class AfterFirst>
 uint64_t feed_part(TicketDataset& part, Source& source, uint64_t from, uint64_t to,
-                   PartControl& control, AfterFirst after_first) {
+                   uint64_t end_cut, PartControl& control, AfterFirst after_first) {
   {
     std::lock_guard<std::mutex> lock(control.mutex);
-    control.reading = true;
+    control.phase = PartControl::Phase::kReading;
     control.from = control.read_to = from;
     control.end = to;
+    control.end_cut = end_cut;
     control.since = std::chrono::steady_clock::now();
   }
   std::vector<char> buffer;
@@ -186,7 +193,7 @@ uint64_t feed_part(TicketDataset& part, Source& source, uint64_t from, uint64_t 
     {
       std::lock_guard<std::mutex> lock(control.mutex);
       if (at >= control.end) {
-        control.reading = false;
+        control.phase = PartControl::Phase::kOver;
         return control.end;
       }
       until = std::min(control.end, at + kChunkBytes);
@@ -195,7 +202,7 @@ uint64_t feed_part(TicketDataset& part, Source& source, uint64_t from, uint64_t 
     const std::string_view bytes = source.read(at, until, buffer);
     if (bytes.size() != until - at) {  // a read error: the source says so
       std::lock_guard<std::mutex> lock(control.mutex);
-      control.reading = false;
+      control.phase = PartControl::Phase::kOver;
       return at;
     }
     part.feed(bytes);
@@ -214,6 +221,70 @@ double handover_cut(uint64_t at, uint64_t end, double own_rate, double other_rat
          (1 / own_rate + 1 / other_rate);
 }
 
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// The end of a part another thread took over: it reads [end, was) as a task from `cut` to
+// `end_cut` (the same guesses as the part's reader).
+struct Taken {
+  uint64_t cut = 0, end = 0, was = 0, end_cut = 0;
+};
+
+enum class Asked {
+  kNo,     // not reading a part, or it would not end later than the taker by enough
+  kLater,  // not reading a part yet (its first read not begun): no rate to go by
+  kTaken,
+};
+
+// A thread done first (reading at `taker_rate` bytes a ms, spending `overhead_ms` on a part beside
+// reading) asks for the end of the part under `control`: the part, read so far at its own rate,
+// and the taker should both end together, the taker taken to read those bytes no faster than the
+// part's reader does (its own part's rows may have cost less a byte: so it takes at most half of
+// what is left, less its costs); `share` ≥ 0 (tests): the fraction of what is left the part
+// keeps. When at least `min_bytes` would move, the part now ends at the record start guessed there
+// (with `guesser`, a dataset fed the head, and the taker's own `source`), never before what its
+// reader has read or is reading. The guess is made without the lock (the reader reads on
+// meanwhile), then checked: when the part moved on or ended meanwhile, the taker asks again.
+Asked take_end(PartControl& control, double taker_rate, double overhead_ms, double share,
+               uint64_t min_bytes, const TicketDataset& guesser, Source& source, Taken& taken) {
+  for (;;) {
+    uint64_t from = 0, at = 0, end = 0, end_cut = 0;
+    double rate = 0;
+    {
+      std::lock_guard<std::mutex> lock(control.mutex);
+      if (control.phase == PartControl::Phase::kNotYet) return Asked::kLater;
+      if (control.phase == PartControl::Phase::kOver) return Asked::kNo;
+      from = control.from;
+      at = control.read_to;
+      end = control.end;
+      end_cut = control.end_cut;
+      if (at <= from) return Asked::kLater;
+      rate = static_cast<double>(at - from) / std::max(1e-3, ms_since(control.since));
+    }
+    const double cut = share >= 0
+                           ? static_cast<double>(at) + share * static_cast<double>(end - at)
+                           : handover_cut(at, end, rate, std::min(taker_rate, rate), overhead_ms);
+    if (!(cut >= static_cast<double>(at) &&
+          static_cast<double>(end) - cut >= static_cast<double>(min_bytes))) {
+      return Asked::kNo;
+    }
+    const auto cut_at = static_cast<uint64_t>(cut);
+    const uint64_t guess = guess_record_start(guesser, source, cut_at);
+    if (guess >= end) return Asked::kNo;  // no record start between the cut and the part's end
+    std::lock_guard<std::mutex> lock(control.mutex);
+    if (control.phase != PartControl::Phase::kReading || control.from != from ||
+        control.end != end || control.read_to > guess) {
+      continue;  // another taker, the part's end, or its reader past the guess: look again
+    }
+    control.end = guess;
+    control.end_cut = cut_at;
+    taken = {cut_at, guess, end, end_cut};
+    return Asked::kTaken;
+  }
+}
+
 struct Part {
   uint64_t from = 0, to = 0;
   std::vector<uint8_t> state;  // empty: no record starts in the range
@@ -224,19 +295,12 @@ struct Part {
   double read_ms = 0, ms = 0;
 };
 
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
 }  // namespace
 
 ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& config,
                                 const std::string& path, const std::string& name, size_t threads,
-                                std::string& why, const Rebalancing& rebalancing,
-                                uint64_t* handed_bytes, uint64_t* taken_bytes) {
-  if (handed_bytes != nullptr) *handed_bytes = 0;
-  if (taken_bytes != nullptr) *taken_bytes = 0;
+                                std::string& why, const Rebalancing& rebalancing, Moved* moved) {
+  if (moved != nullptr) *moved = {};
   Source source(path);
   if (!source.ok()) return ParallelRead::kReadError;
   const uint64_t size = source.size();
@@ -277,70 +341,132 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
     cuts.push_back(size - static_cast<uint64_t>(helper_part * static_cast<double>(threads - i)));
   }
   cuts.push_back(size);
-  // Slots 0 … threads − 2: the helpers' parts; threads − 1: a second task, when one is handed
-  // over; after it, the parts of helpers this thread took over. (A deque: a helper's Part stays
-  // where it is while this thread adds one.)
+  // Slots 0 … threads − 2: the helpers' first parts; threads − 1: a second task, when one is
+  // handed over; after it, the parts a thread took over of a helper's. (A deque: a Part stays where
+  // it is while a thread adds one, under parts_mutex; the slots' are reached through slot_parts.)
   std::deque<Part> parts(threads);
+  std::mutex parts_mutex;
+  std::vector<Part*> slot_parts;
+  for (Part& part : parts) slot_parts.push_back(&part);
+  auto add_part = [&]() -> Part* {
+    std::lock_guard<std::mutex> lock(parts_mutex);
+    return &parts.emplace_back();
+  };
+  // A slot's thread is done: its first part's figures are final, and it reads nothing more.
   const auto done = std::make_unique<std::atomic<bool>[]>(threads);
   const auto controls = std::make_unique<PartControl[]>(threads);
-  // Each helper slot's task's end, the cut its part's end is guessed from (taking over the end of
-  // the part moves it to the cut there).
-  std::vector<uint64_t> end_cuts(threads, size);
-  for (size_t i = 1; i + 1 < threads; ++i) end_cuts[i - 1] = cuts[i + 1];
-  end_cuts[threads - 1] = cuts[1];
+  std::atomic<uint64_t> passed{0};
   std::atomic<bool> own_done{false};
   uint64_t own_end = size;
   {
-    // One task, into `mine`: replays the head, then reads from the record start guessed at `start`
+    // One task into `mine`: replays the head, then reads from the record start guessed at `start`
     // to the one guessed at `end` (the file's end when `end` is the size). A helper's has a control
-    // (this thread may end its part earlier) and says when it is done.
-    auto run_part = [&](Part* mine, PartControl* control, std::atomic<bool>* done_flag,
-                        uint64_t start, uint64_t end) {
-      const auto started = std::chrono::steady_clock::now();
-      Source own(path);
-      TicketDataset part(config);
-      part.begin_file(name);
-      feed_range(part, own, 0, head.at);
-      mine->from = guess_record_start(part, own, start);
-      mine->to = end < size ? guess_record_start(part, own, end) : size;
-      if (mine->from < mine->to) {
-        if (part.begin_part(mine->from, 1)) {
-          const auto reading = std::chrono::steady_clock::now();
-          if (control != nullptr) {
-            mine->to = feed_part(part, own, mine->from, mine->to, *control, [&] {
-              if (!rebalancing.wait_for_this_thread) return;
-              while (!own_done.load(std::memory_order_acquire)) std::this_thread::yield();
-            });
+    // (another thread may end its part earlier); after each part it reads, `next(mine, part, own)`
+    // (the part, its dataset and its source, for the guess) may give it another task (the end of a
+    // slower helper's part), read the same way into a new Part, with a dataset of its own once this
+    // part's is gone.
+    auto run_part = [&](Part* mine, PartControl* control, uint64_t start, uint64_t end, auto next) {
+      for (;;) {
+        const auto started = std::chrono::steady_clock::now();
+        Source own(path);
+        TicketDataset part(config);
+        part.begin_file(name);
+        feed_range(part, own, 0, head.at);
+        mine->from = guess_record_start(part, own, start);
+        mine->to = end < size ? guess_record_start(part, own, end) : size;
+        if (mine->from < mine->to) {
+          if (part.begin_part(mine->from, 1)) {
+            const auto reading = std::chrono::steady_clock::now();
+            if (control != nullptr) {
+              mine->to = feed_part(part, own, mine->from, mine->to, end, *control, [&] {
+                if (rebalancing.wait_for_this_thread) {
+                  while (!own_done.load(std::memory_order_acquire)) std::this_thread::yield();
+                }
+                if (rebalancing.hold_last_helper && control == &controls[threads - 2]) {
+                  // Until another helper took the end of this part, or none is left to.
+                  for (;;) {
+                    {
+                      std::lock_guard<std::mutex> lock(control->mutex);
+                      if (control->passed_on) break;
+                    }
+                    bool others_done = true;
+                    for (size_t k = 0; k + 2 < threads; ++k) {
+                      others_done = others_done && done[k].load(std::memory_order_acquire);
+                    }
+                    if (others_done) break;
+                    std::this_thread::yield();
+                  }
+                }
+              });
+            } else {
+              feed_range(part, own, mine->from, mine->to);
+            }
+            mine->read_ms = ms_since(reading);
+            mine->state = part.save_part(mine->to == size);
+            mine->failed = !own.ok();
           } else {
-            feed_range(part, own, mine->from, mine->to);
+            mine->failed = true;
+            mine->error = part.part_refusal();
           }
-          mine->read_ms = ms_since(reading);
-          mine->state = part.save_part(mine->to == size);
-          mine->failed = !own.ok();
-        } else {
-          mine->failed = true;
-          mine->error = part.part_refusal();
         }
+        mine->ms = ms_since(started);
+        const std::optional<Taken> more = next(*mine, part, own);
+        if (!more) return;
+        mine = add_part();
+        start = more->cut;
+        end = more->end_cut;
       }
-      mine->ms = ms_since(started);
-      if (done_flag != nullptr) done_flag->store(true, std::memory_order_release);
     };
-    std::vector<bool> started_slots(threads, false);
+    auto nothing_more = [](const Part&, const TicketDataset&, Source&) {
+      return std::optional<Taken>();
+    };
+    // A helper done with a part that had rows (its rate known) asks each other helper in turn for
+    // the end of its part, as this thread does once done with its own (below), by its own rate and
+    // its costs beside reading on that part; it reads what it takes as its next task (which another
+    // thread may ask for the end of in turn). With three threads or more: docs/architecture.md,
+    // "The end of a helper's part, taken over".
     auto helper_task = [&](size_t slot, uint64_t start, uint64_t end) {
-      started_slots[slot] = true;
-      return std::thread(run_part, &parts[slot], &controls[slot], &done[slot], start, end);
+      return std::thread([&, slot, start, end] {
+        run_part(slot_parts[slot], &controls[slot], start, end,
+                 [&, slot](const Part& last, const TicketDataset& guesser,
+                           Source& own) -> std::optional<Taken> {
+                   if (!rebalancing.on || last.failed || last.state.empty() || last.read_ms <= 0) {
+                     return std::nullopt;
+                   }
+                   const double rate = static_cast<double>(last.to - last.from) / last.read_ms;
+                   const double overhead_ms = std::max(0.0, last.ms - last.read_ms);
+                   for (size_t j = 0; j < threads; ++j) {
+                     Taken taken;
+                     if (j == slot ||
+                         take_end(controls[j], rate, overhead_ms, rebalancing.helper_share,
+                                  rebalancing.min_bytes, guesser, own, taken) != Asked::kTaken) {
+                       continue;
+                     }
+                     passed.fetch_add(taken.was - taken.end, std::memory_order_relaxed);
+                     std::lock_guard<std::mutex> lock(controls[j].mutex);
+                     controls[j].passed_on = true;
+                     return taken;
+                   }
+                   return std::nullopt;
+                 });
+        done[slot].store(true, std::memory_order_release);
+      });
     };
+    std::vector<bool> started_slots(threads, false);  // (this thread's alone)
     std::vector<std::thread> running;
     running.reserve(threads);
-    for (size_t i = 1; i < threads; ++i)
+    for (size_t i = 1; i < threads; ++i) {
+      started_slots[i - 1] = true;
       running.push_back(helper_task(i - 1, cuts[i], cuts[i + 1]));
+    }
     const auto guessing = std::chrono::steady_clock::now();
     own_end = guess_record_start(dataset, source, cuts[1]);
     const double guess_ms = ms_since(guessing);
     // This thread's part, rebalanced at its end as wasm/bindings/parallel_read.mjs does
     // (docs/architecture.md, "The end of the first part, rebalanced"): every step_bytes (8 MiB) it
-    // looks whether a helper is done; if one is and at least min_bytes (4 MiB) would move, it cuts
-    // what is left where both should end together and hands the end over, once.
+    // looks whether a helper is done (and reads nothing more); if one is and at least min_bytes
+    // (4 MiB) would move, it cuts what is left where both should end together and hands the end
+    // over, once.
     const auto started = std::chrono::steady_clock::now();
     uint64_t step = head.at + rebalancing.step_bytes;
     bool cut_tried = !rebalancing.on;
@@ -353,7 +479,7 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
       }
       for (size_t i = 0; i + 1 < threads; ++i) {
         if (!done[i].load(std::memory_order_acquire)) continue;
-        const Part& first = parts[i];
+        const Part& first = *slot_parts[i];
         if (first.state.empty() || first.read_ms <= 0) continue;
         const double own_rate =
             static_cast<double>(at - head.at) / std::max(1e-3, ms_since(started));
@@ -371,8 +497,9 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
         const auto cut_at = static_cast<uint64_t>(cut);
         const uint64_t end = guess_record_start(dataset, source, cut_at);
         if (end < own_end) {
+          started_slots[threads - 1] = true;
           running.push_back(helper_task(threads - 1, cut_at, cuts[1]));
-          if (handed_bytes != nullptr) *handed_bytes = own_end - end;
+          if (moved != nullptr) moved->handed = own_end - end;
           own_end = end;
         }
         break;
@@ -387,59 +514,56 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
     // faster than the helper does, as they may cost more a byte than its own did). If so, the
     // helper's part now ends at the record start guessed where both should end together, and this
     // thread reads from there to the helper's old end as a part of its own; then it asks the same
-    // helper again.
-    if (rebalancing.on && own_end < size && dataset.part_refusal().empty()) {
+    // helper again. A helper that has not begun to read a part yet is asked again, a little later,
+    // after the others.
+    if (rebalancing.on && !rebalancing.hold_last_helper && own_end < size &&
+        dataset.part_refusal().empty()) {
       const double own_rate =
           static_cast<double>(own_end - head.at) / std::max(1e-3, own_ms) / (1 + kSaveShare);
       const double overhead_ms = head_feed_ms + 2 * guess_ms;
-      for (size_t i = 0; i < threads;) {
+      bool later = false;  // a helper not reading a part yet: ask it again
+      for (size_t i = 0;;) {
+        if (i == threads) {
+          if (!later) break;
+          i = 0;
+          later = false;
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          continue;
+        }
+        if (!started_slots[i] || done[i].load(std::memory_order_acquire)) {
+          ++i;
+          continue;
+        }
         PartControl& control = controls[i];
-        if (rebalancing.wait_for_this_thread && started_slots[i]) {
+        if (rebalancing.wait_for_this_thread) {
           // (Tests: until the helper has read its first bytes, and waits, or is done.)
           for (;;) {
             {
               std::lock_guard<std::mutex> lock(control.mutex);
-              if (control.reading && control.read_to > control.from) break;
+              if (control.phase == PartControl::Phase::kReading && control.read_to > control.from) {
+                break;
+              }
             }
             if (done[i].load(std::memory_order_acquire)) break;
             std::this_thread::yield();
           }
         }
-        uint64_t cut_at = 0, end = 0, was = 0;
-        {
-          std::lock_guard<std::mutex> lock(control.mutex);
-          const uint64_t at = control.read_to;
-          if (control.reading && at > control.from) {
-            const double rate =
-                static_cast<double>(at - control.from) / std::max(1e-3, ms_since(control.since));
-            const double cut =
-                rebalancing.helper_share >= 0
-                    ? static_cast<double>(at) +
-                          rebalancing.helper_share * static_cast<double>(control.end - at)
-                    : handover_cut(at, control.end, rate, std::min(own_rate, rate), overhead_ms);
-            if (cut >= static_cast<double>(at) && static_cast<double>(control.end) - cut >=
-                                                      static_cast<double>(rebalancing.min_bytes)) {
-              cut_at = static_cast<uint64_t>(cut);
-              end = guess_record_start(dataset, source, cut_at);
-              if (end < control.end) {
-                was = control.end;
-                control.end = end;
-              }
-            }
-          }
-        }
-        if (was == 0) {
+        Taken taken;
+        const Asked asked = take_end(control, own_rate, overhead_ms, rebalancing.helper_share,
+                                     rebalancing.min_bytes, dataset, source, taken);
+        later |= asked == Asked::kLater;
+        if (asked != Asked::kTaken) {
           ++i;
           continue;
         }
-        run_part(&parts.emplace_back(), nullptr, nullptr, cut_at, end_cuts[i]);
-        end_cuts[i] = cut_at;  // the helper's part now ends at the guess from this cut
-        if (taken_bytes != nullptr) *taken_bytes += was - end;
+        run_part(add_part(), nullptr, taken.cut, taken.end_cut, nothing_more);
+        if (moved != nullptr) moved->taken += taken.was - taken.end;
       }
     }
     own_done.store(true, std::memory_order_release);
     for (std::thread& t : running) t.join();
   }
+  if (moved != nullptr) moved->passed = passed.load();
   // Not at a record start there (the guess at the first cut was wrong: irregular quotes), or the
   // rows so far decided something the parts cannot repeat: this thread reads on alone.
   if (own_end < size) why = dataset.part_refusal();

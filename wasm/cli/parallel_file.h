@@ -1,8 +1,8 @@
 // parallel_file: `kpilens report --threads N`: one file read by N threads, the way the page and
 // Node read it (wasm/bindings/parallel_read.mjs; docs/architecture.md "Parallel reading"): the
 // head, then one part per thread from the record start guessed at its cut (this thread reads
-// the first straight into the dataset; a helper done first may take over the end of it, and this
-// thread, done first, the end of a helper's), merged in file order.
+// the first straight into the dataset; a helper done first may take over the end of it, or of a
+// slower helper's, and this thread, done first, the end of a helper's), merged in file order.
 #pragma once
 
 #include <cstddef>
@@ -22,9 +22,9 @@ enum class ParallelRead {
 };
 
 // How the parts are rebalanced at their ends: a helper done first takes over the end of this
-// thread's part, and this thread, done first, the end of a slower helper's (docs/architecture.md,
-// "The end of the first part, rebalanced", "The end of a helper's part, taken over"). The defaults
-// are the CLI's.
+// thread's part, or of a slower helper's, and this thread, done first, the end of a slower
+// helper's (docs/architecture.md, "The end of the first part, rebalanced", "The end of a helper's
+// part, taken over"). The defaults are the CLI's.
 struct Rebalancing {
   bool on = true;
   uint64_t step_bytes = uint64_t{8} << 20;  // how often this thread looks for a helper that is done
@@ -39,15 +39,23 @@ struct Rebalancing {
   // with wait_for_a_helper: each would wait for the other.)
   double helper_share = -1;
   bool wait_for_this_thread = false;
+  // Tests: the last helper waiting, after its part's first read, until another helper has taken
+  // over the end of its part (or every other helper is done), and this thread taking over none.
+  bool hold_last_helper = false;
+};
+
+// The bytes whose reader changed (0: none): of this thread's part, handed over to a helper; of
+// helpers' parts, taken over by this thread; of helpers' parts, passed on to another helper.
+struct Moved {
+  uint64_t handed = 0, taken = 0, passed = 0;
 };
 
 // Reads the file at `path` (named `name` in the report) into `dataset`, between begin_file and
 // end_file (both called here), with `threads` threads. `why`: what was refused, if anything.
-// `handed_bytes`, when given: how many bytes of this thread's part a helper took over (0: none);
-// `taken_bytes`: how many bytes of helpers' parts this thread took over (0: none).
+// `moved`, when given: the bytes whose reader changed.
 ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& config,
                                 const std::string& path, const std::string& name, size_t threads,
                                 std::string& why, const Rebalancing& rebalancing = {},
-                                uint64_t* handed_bytes = nullptr, uint64_t* taken_bytes = nullptr);
+                                Moved* moved = nullptr);
 
 }  // namespace kpilens::cli
