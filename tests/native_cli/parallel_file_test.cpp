@@ -16,6 +16,8 @@
 #include <string>
 #include <tuple>
 
+#include <unistd.h>
+
 #include "engine_config.h"
 #include "ticket_dataset.h"
 
@@ -44,6 +46,13 @@ std::string generate_export(size_t rows) {
   return out;
 }
 
+// A file of this test's in the temp directory, named for this process (tests of several checkouts
+// may run at once).
+std::filesystem::path temp_file(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("kpilens_" + std::to_string(::getpid()) + "_" + name);
+}
+
 std::string sequential_report(const EngineConfig& config, const std::string& bytes) {
   TicketDataset dataset(config);
   dataset.begin_file("tickets.csv");
@@ -56,8 +65,7 @@ std::string sequential_report(const EngineConfig& config, const std::string& byt
 
 TEST_CASE("parallel_file: a helper done first takes over the end of this thread's part") {
   const std::string bytes = generate_export(50000);
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / "kpilens_parallel_file_test.csv";
+  const std::filesystem::path path = temp_file("parallel_file_test.csv");
   std::ofstream(path, std::ios::binary) << bytes;
   EngineConfig config;
   config.by = {"channel", "agent"};
@@ -106,8 +114,7 @@ TEST_CASE("parallel_file: a helper done first takes over the end of this thread'
   // first read (this thread takes over nothing), as its next task; with four threads, either of the
   // other two may. (Four threads on a file twice as long: the last part must outlast a read.)
   const std::string longer = generate_export(100000);
-  const std::filesystem::path longer_path =
-      std::filesystem::temp_directory_path() / "kpilens_parallel_file_test_longer.csv";
+  const std::filesystem::path longer_path = temp_file("parallel_file_test_longer.csv");
   std::ofstream(longer_path, std::ios::binary) << longer;
   for (const auto& [threads, file, report] :
        {std::tuple{size_t{3}, path, expected},

@@ -21,14 +21,15 @@ parentPort.on('message', async ({ id, task, shorten }) => {
     return;
   }
   control.tasks += 1;
-  const source = fileSource(task.input);
+  let source = null;
   try {
+    source = fileSource(task.input);
     const result = await runTask(engine, source, task, undefined, control);
     parentPort.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error?.stack ?? error) });
   } finally {
     control.tasks -= 1;
-    source.close();
+    source?.close();
   }
 });

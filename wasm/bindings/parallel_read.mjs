@@ -462,31 +462,37 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     return promise;
   };
   const idle = (i) => current[i].answered && !current[i].asking && rates[i];
+  let closed = false; // this call is over (returned or thrown): no more tasks
   // Step 2c between helpers (three threads or more): a helper done with its task asks each other helper still
   // reading in turn for the end of its part, as this thread does once done with its own (below), by its own
-  // rate and costs; it reads what it is given as its next task. (Each such task may be asked for its end in
-  // turn: a helper answers for whatever part it reads.) A helper given nothing waits, for this thread's part
-  // (`between`) or the next file.
+  // rate and costs, and again ASK_AGAIN_MS later while one has read none of its part yet; it reads what it is
+  // given as its next task. (Each such task may be asked for its end in turn: a helper answers for whatever
+  // part it reads.) A helper given nothing waits, for this thread's part (`between`) or the next file.
   const offer = (i) => {
-    if (!balance || !idle(i) || !helpers.some((_, j) => j !== i && !current[j].answered)) return;
+    if (!balance || closed || !idle(i) || !helpers.some((_, j) => j !== i && !current[j].answered)) return;
     const entry = current[i];
     entry.asking = true;
     const request = { ...rates[i], minBytes: minStolenBytes, share: helperShare };
     const asking = (async () => {
-      for (let j = 0; j < helpers.length; j += 1) {
-        if (j === i || current[j].answered || !helpers[j].shorten) continue;
-        const answer = await helpers[j].shorten(request).catch(() => null);
-        if (!answer?.end) continue; // (null, or later: nothing read yet)
-        give(i, task(answer.cut, answer.endCut)).catch(() => {}); // (awaited with the others below)
-        result.passedOn += answer.was - answer.end;
-        return;
+      for (let later = true; later && !closed;) {
+        later = false;
+        for (let j = 0; j < helpers.length; j += 1) {
+          if (j === i || current[j].answered || !helpers[j].shorten) continue;
+          const answer = await helpers[j].shorten(request).catch(() => null);
+          later ||= Boolean(answer?.later);
+          if (!answer?.end || closed) continue; // (null, or later: nothing read yet)
+          give(i, task(answer.cut, answer.endCut)).catch(() => {}); // (awaited with the others below)
+          result.passedOn += answer.was - answer.end;
+          return;
+        }
+        if (later) await new Promise((resolve) => { setTimeout(resolve, ASK_AGAIN_MS); });
       }
     })();
     offers.add(asking);
     asking.finally(() => {
       offers.delete(asking);
       entry.asking = false;
-    });
+    }).catch(() => {}); // (a failed give: the parts then do not tile, and the file is read again)
   };
   // Every task given, and every offer in flight, settled (an offer may give a task, a task's end an offer).
   const settle = async () => {
@@ -496,121 +502,127 @@ export async function readFileInParts({ module, dataset, source, input, name, co
       if (pending.length === count && offers.size === 0) return;
     }
   };
-  helpers.forEach((helper, i) => give(i, task(cuts[i + 1], i + 2 < n ? cuts[i + 2] : null)));
-  const firstTasks = pending.slice();
-  const guessing = performance.now();
-  const bounds = { end: guessRecordStart(module, dataset, source, cuts[1]) };
-  const guessMs = performance.now() - guessing;
-  const ownStarted = performance.now();
-  // The end of this part, rebalanced: a helper that is done (and given nothing else) while this thread still
-  // has at least MIN_STOLEN_BYTES of its part to read takes the end of it, a task of its own, cut so that
-  // both should end together (by this part's rate so far, the helper's on its latest part, and what the
-  // helper spent beside reading). One such task per file. Static cuts end together only when the workers
-  // run at the same speed; a core slower than the other (a laptop's efficiency core, a busy vCPU) otherwise
-  // leaves one worker waiting for the other.
-  let cutTried = false; // one cut per file, handed over or not
-  const between = async (at) => {
-    if (!balance || cutTried) return;
-    const i = helpers.findIndex((_, k) => idle(k));
-    if (i < 0) return;
-    const ownRate = (at - head.offset) / Math.max(1e-3, performance.now() - ownStarted); // bytes a ms
-    const cut = share !== null ? Math.floor(at + share * (bounds.end - at))
-      : handoverCut(at, bounds.end, ownRate, rates[i].rate, rates[i].overheadMs);
-    if (!(cut >= at && bounds.end - cut >= minStolenBytes)) return; // (NaN too)
-    cutTried = true;
-    const end = guessRecordStart(module, dataset, source, cut);
-    if (end >= bounds.end) return; // no record start between the cut and this part's end
-    give(i, task(cut, cuts[1])).catch(() => {}); // (awaited with the others below)
-    result.rebalanced = bounds.end - end;
-    bounds.end = end;
-  };
-  await feedUntil(module, dataset, source, head.offset, bounds, chunkBytes, onBytes, between, stepBytes);
-  const ownEnd = bounds.end;
-  const ownRate = (ownEnd - head.offset) / Math.max(1e-3, performance.now() - ownStarted); // bytes a ms
-  // Not at a record start there (the guess at the end of this part was wrong: irregular quotes), or the
-  // rows so far decided something the parts cannot repeat: the dataset is a sequential reader's up to
-  // ownEnd, so this thread reads on alone ("the first cut": the end of the first part, moved or not).
-  const stop = ownEnd < size ? dataset.partRefusal() : '';
-  if (stop) {
-    result.fallback = `from the first cut on: ${stop}`;
-    onAlone?.(result.fallback);
-    await feedRange(module, dataset, source, ownEnd, size, chunkBytes, onBytes);
-    await settle(); // the helpers are free again
+  // (Whatever happens below, no task is given once it is over, and the helpers are free when it returns.)
+  try {
+    helpers.forEach((helper, i) => give(i, task(cuts[i + 1], i + 2 < n ? cuts[i + 2] : null)));
+    const firstTasks = pending.slice();
+    const guessing = performance.now();
+    const bounds = { end: guessRecordStart(module, dataset, source, cuts[1]) };
+    const guessMs = performance.now() - guessing;
+    const ownStarted = performance.now();
+    // The end of this part, rebalanced: a helper that is done (and given nothing else) while this thread still
+    // has at least MIN_STOLEN_BYTES of its part to read takes the end of it, a task of its own, cut so that
+    // both should end together (by this part's rate so far, the helper's on its latest part, and what the
+    // helper spent beside reading). One such task per file. Static cuts end together only when the workers
+    // run at the same speed; a core slower than the other (a laptop's efficiency core, a busy vCPU) otherwise
+    // leaves one worker waiting for the other.
+    let cutTried = false; // one cut per file, handed over or not
+    const between = async (at) => {
+      if (!balance || cutTried) return;
+      const i = helpers.findIndex((_, k) => idle(k));
+      if (i < 0) return;
+      const ownRate = (at - head.offset) / Math.max(1e-3, performance.now() - ownStarted); // bytes a ms
+      const cut = share !== null ? Math.floor(at + share * (bounds.end - at))
+        : handoverCut(at, bounds.end, ownRate, rates[i].rate, rates[i].overheadMs);
+      if (!(cut >= at && bounds.end - cut >= minStolenBytes)) return; // (NaN too)
+      cutTried = true;
+      const end = guessRecordStart(module, dataset, source, cut);
+      if (end >= bounds.end) return; // no record start between the cut and this part's end
+      give(i, task(cut, cuts[1])).catch(() => {}); // (awaited with the others below)
+      result.rebalanced = bounds.end - end;
+      bounds.end = end;
+    };
+    await feedUntil(module, dataset, source, head.offset, bounds, chunkBytes, onBytes, between, stepBytes);
+    const ownEnd = bounds.end;
+    const ownRate = (ownEnd - head.offset) / Math.max(1e-3, performance.now() - ownStarted); // bytes a ms
+    // Not at a record start there (the guess at the end of this part was wrong: irregular quotes), or the
+    // rows so far decided something the parts cannot repeat: the dataset is a sequential reader's up to
+    // ownEnd, so this thread reads on alone ("the first cut": the end of the first part, moved or not).
+    const stop = ownEnd < size ? dataset.partRefusal() : '';
+    if (stop) {
+      result.fallback = `from the first cut on: ${stop}`;
+      onAlone?.(result.fallback);
+      await feedRange(module, dataset, source, ownEnd, size, chunkBytes, onBytes);
+      await settle(); // the helpers are free again
+      return result;
+    }
+    // What the first merge would do first (settle this dataset's total), done while the helpers
+    // finish their parts (they usually take a little longer: each also replays the head and saves
+    // its state). Not when this part reached the end (no part comes after it: nothing to merge).
+    if (ownEnd < size) dataset.prepareMerge();
+    // Step 2c, the other way round: a helper slower than this thread (a slower core, a busy one) gives up the
+    // end of its part, which this thread then reads as a part of its own, as a helper would (the head
+    // replayed into a fresh dataset, two guesses, its state saved and merged: what that costs beside reading
+    // is about what feeding the head and two guesses take here, and the state's save SAVE_SHARE of the
+    // reading). It asks each helper still reading in turn, and the same one again after each part it took
+    // over; a helper that holds a task but has read none of it yet (its engine still compiling, the head
+    // being replayed) is asked again, ASK_AGAIN_MS after the others. One whose answer fails (a read of the
+    // file for its guess) keeps its part, as if it had said no.
+    if (balance && ownEnd < size) {
+      const overheadMs = headFeedMs + 2 * guessMs;
+      const request = { rate: ownRate / (1 + SAVE_SHARE), overheadMs, minBytes: minStolenBytes, share: helperShare };
+      for (let i = 0, later = false; ;) {
+        if (i === helpers.length) {
+          if (!later) break;
+          [i, later] = [0, false];
+          await new Promise((resolve) => { setTimeout(resolve, ASK_AGAIN_MS); });
+          continue;
+        }
+        const answer = current[i].answered || !helpers[i].shorten ? null : await helpers[i].shorten(request).catch(() => null);
+        later ||= Boolean(answer?.later);
+        if (!answer?.end) {
+          i += 1;
+          continue;
+        }
+        const part = runTask(module, source, task(answer.cut, answer.endCut), onBytes);
+        pending.push(part);
+        result.tookOver += answer.was - answer.end;
+        await part.catch(() => {}); // (its failure is the run's: awaited with the others below)
+      }
+    }
+    // In file order: a part a helper took over from this thread lies before the parts of the first tasks; one
+    // taken over from a helper, after the rest of that helper's.
+    await settle();
+    const answers = await Promise.all(pending);
+    const parts = [...answers].sort((a, b) => a.from - b.from);
+    const t2 = performance.now();
+    result.readMs = t2 - t1;
+    // The parts must tile the file from the first part's end: a guessed start past the next cut (no
+    // record start found near it) can leave a later part starting before an earlier one ended.
+    let next = ownEnd;
+    for (const part of parts) {
+      if (!part.state) continue;
+      if (part.from !== next) {
+        result.restart = 'the parts did not follow each other (no record start near a cut)';
+        return result;
+      }
+      next = part.to;
+    }
+    if (next !== size) result.restart = 'the parts did not reach the end of the file';
+    if (result.restart) return result;
+    result.sharedModule = (await Promise.all(firstTasks)).filter((part) => part.sharedModule).length; // page helpers (web/parallel_read.js)
+    for (const part of parts) {
+      if (!part.state) continue;
+      result.parts += 1;
+      // The engine copies the state out of JS memory a window at a time, and its exact ticks straight
+      // into its groups (Dataset.mergePart): no fresh wasm memory the size of the state.
+      module.mergeState = part.state;
+      let merged;
+      try {
+        merged = JSON.parse(dataset.mergePart(part.state.length));
+      } finally {
+        module.mergeState = null;
+      }
+      if (merged.status === 'corrupt') throw new Error(`kpilens: a part's state was refused: ${merged.why}`);
+      if (merged.status === 'sequential') {
+        result.restart = merged.why;
+        return result;
+      }
+    }
+    result.mergeMs = performance.now() - t2;
     return result;
+  } finally {
+    closed = true;
+    await settle();
   }
-  // What the first merge would do first (settle this dataset's total), done while the helpers
-  // finish their parts (they usually take a little longer: each also replays the head and saves
-  // its state). Not when this part reached the end (no part comes after it: nothing to merge).
-  if (ownEnd < size) dataset.prepareMerge();
-  // Step 2c, the other way round: a helper slower than this thread (a slower core, a busy one) gives up the
-  // end of its part, which this thread then reads as a part of its own, as a helper would (the head
-  // replayed into a fresh dataset, two guesses, its state saved and merged: what that costs beside reading
-  // is about what feeding the head and two guesses take here, and the state's save SAVE_SHARE of the
-  // reading). It asks each helper still reading in turn, and the same one again after each part it took
-  // over; a helper that holds a task but has read none of it yet (its engine still compiling, the head
-  // being replayed) is asked again, ASK_AGAIN_MS after the others. One whose answer fails (a read of the
-  // file for its guess) keeps its part, as if it had said no.
-  if (balance && ownEnd < size) {
-    const overheadMs = headFeedMs + 2 * guessMs;
-    const request = { rate: ownRate / (1 + SAVE_SHARE), overheadMs, minBytes: minStolenBytes, share: helperShare };
-    for (let i = 0, later = false; ;) {
-      if (i === helpers.length) {
-        if (!later) break;
-        [i, later] = [0, false];
-        await new Promise((resolve) => { setTimeout(resolve, ASK_AGAIN_MS); });
-        continue;
-      }
-      const answer = current[i].answered || !helpers[i].shorten ? null : await helpers[i].shorten(request).catch(() => null);
-      later ||= Boolean(answer?.later);
-      if (!answer?.end) {
-        i += 1;
-        continue;
-      }
-      const part = runTask(module, source, task(answer.cut, answer.endCut), onBytes);
-      pending.push(part);
-      result.tookOver += answer.was - answer.end;
-      await part.catch(() => {}); // (its failure is the run's: awaited with the others below)
-    }
-  }
-  // In file order: a part a helper took over from this thread lies before the parts of the first tasks; one
-  // taken over from a helper, after the rest of that helper's.
-  await settle();
-  const answers = await Promise.all(pending);
-  const parts = [...answers].sort((a, b) => a.from - b.from);
-  const t2 = performance.now();
-  result.readMs = t2 - t1;
-  // The parts must tile the file from the first part's end: a guessed start past the next cut (no
-  // record start found near it) can leave a later part starting before an earlier one ended.
-  let next = ownEnd;
-  for (const part of parts) {
-    if (!part.state) continue;
-    if (part.from !== next) {
-      result.restart = 'the parts did not follow each other (no record start near a cut)';
-      return result;
-    }
-    next = part.to;
-  }
-  if (next !== size) result.restart = 'the parts did not reach the end of the file';
-  if (result.restart) return result;
-  result.sharedModule = (await Promise.all(firstTasks)).filter((part) => part.sharedModule).length; // page helpers (web/parallel_read.js)
-  for (const part of parts) {
-    if (!part.state) continue;
-    result.parts += 1;
-    // The engine copies the state out of JS memory a window at a time, and its exact ticks straight
-    // into its groups (Dataset.mergePart): no fresh wasm memory the size of the state.
-    module.mergeState = part.state;
-    let merged;
-    try {
-      merged = JSON.parse(dataset.mergePart(part.state.length));
-    } finally {
-      module.mergeState = null;
-    }
-    if (merged.status === 'corrupt') throw new Error(`kpilens: a part's state was refused: ${merged.why}`);
-    if (merged.status === 'sequential') {
-      result.restart = merged.why;
-      return result;
-    }
-  }
-  result.mergeMs = performance.now() - t2;
-  return result;
 }

@@ -1,6 +1,7 @@
-// parallel_file: see parallel_file.h. Each thread opens the file itself; nothing is shared between
-// threads but the results they hand back after join(), and where a helper's part ends while it
-// reads it (PartControl), which this thread may move back.
+// parallel_file: see parallel_file.h. Each thread opens the file itself. Shared between threads:
+// where each helper's part ends while it is read (PartControl), which a thread done first may move
+// back; the Parts, added under a mutex and read after join() (a helper's first one also once it
+// says it is done); the done flags and the count of bytes passed on.
 #include "parallel_file.h"
 
 #include <algorithm>
@@ -163,9 +164,10 @@ uint64_t guess_record_start(const TicketDataset& dataset, Source& source, uint64
 // then reads the end itself), and how far the helper has read. Under `mutex`.
 struct PartControl {
   std::mutex mutex;
-  // kNotYet until the slot's thread first reads a part (its head replayed, its guesses made);
-  // kReading while it reads one; kOver between parts and after its last.
-  enum class Phase { kNotYet, kReading, kOver } phase = Phase::kNotYet;
+  // kNotYet from when the slot is given a task until its thread first reads a part (its head
+  // replayed, its guesses made); kReading while it reads one; kOver between parts, after its last,
+  // and for a slot given no task.
+  enum class Phase { kNotYet, kReading, kOver } phase = Phase::kOver;
   uint64_t from = 0, end = 0;
   uint64_t end_cut = 0;  // the cut `end` was guessed from (the file's size: its end)
   uint64_t read_to = 0;  // read, or being read: the end never moves before it
@@ -422,10 +424,14 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
     };
     // A helper done with a part that had rows (its rate known) asks each other helper in turn for
     // the end of its part, as this thread does once done with its own (below), by its own rate and
-    // its costs beside reading on that part; it reads what it takes as its next task (which another
-    // thread may ask for the end of in turn). With three threads or more: docs/architecture.md,
-    // "The end of a helper's part, taken over".
+    // its costs beside reading on that part, and again 2 ms later while one has not begun to read;
+    // it reads what it takes as its next task (which another thread may ask for the end of in
+    // turn). With three threads or more: docs/architecture.md, "Between helpers".
     auto helper_task = [&](size_t slot, uint64_t start, uint64_t end) {
+      {
+        std::lock_guard<std::mutex> lock(controls[slot].mutex);
+        controls[slot].phase = PartControl::Phase::kNotYet;
+      }
       return std::thread([&, slot, start, end] {
         run_part(slot_parts[slot], &controls[slot], start, end,
                  [&, slot](const Part& last, const TicketDataset& guesser,
@@ -435,20 +441,29 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
                    }
                    const double rate = static_cast<double>(last.to - last.from) / last.read_ms;
                    const double overhead_ms = std::max(0.0, last.ms - last.read_ms);
-                   for (size_t j = 0; j < threads; ++j) {
-                     Taken taken;
-                     if (j == slot ||
-                         take_end(controls[j], rate, overhead_ms, rebalancing.helper_share,
-                                  rebalancing.min_bytes, guesser, own, taken) != Asked::kTaken) {
-                       continue;
+                   for (;;) {
+                     bool later = false;
+                     for (size_t j = 0; j < threads; ++j) {
+                       if (j == slot) continue;
+                       Taken taken;
+                       const Asked asked =
+                           take_end(controls[j], rate, overhead_ms, rebalancing.helper_share,
+                                    rebalancing.min_bytes, guesser, own, taken);
+                       later |= asked == Asked::kLater;
+                       if (asked != Asked::kTaken) continue;
+                       passed.fetch_add(taken.was - taken.end, std::memory_order_relaxed);
+                       std::lock_guard<std::mutex> lock(controls[j].mutex);
+                       controls[j].passed_on = true;
+                       return taken;
                      }
-                     passed.fetch_add(taken.was - taken.end, std::memory_order_relaxed);
-                     std::lock_guard<std::mutex> lock(controls[j].mutex);
-                     controls[j].passed_on = true;
-                     return taken;
+                     if (!later) return std::nullopt;
+                     std::this_thread::sleep_for(std::chrono::milliseconds(2));
                    }
-                   return std::nullopt;
                  });
+        {
+          std::lock_guard<std::mutex> lock(controls[slot].mutex);
+          controls[slot].phase = PartControl::Phase::kOver;  // (no part read, or none taken)
+        }
         done[slot].store(true, std::memory_order_release);
       });
     };
