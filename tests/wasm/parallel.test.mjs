@@ -449,6 +449,50 @@ test('with three threads, a helper done first takes over the end of a slower hel
   }
 });
 
+test('three and four threads, helpers of random speeds and random cuts: every take-over path, the sequential report', async () => {
+  // Helpers in this thread, each reading a chunk of its own size (16–256 KiB, drawn) whenever the event loop
+  // turns; this thread reads 128 KiB between two turns, so who is done first depends on the sizes drawn. The
+  // cuts come from shares drawn too (not the rates, which depend on the clock): every way an end moves —
+  // this thread's to a helper, a helper's to this thread, a helper's to another helper — happens in some of
+  // the rounds, several in one, and every report is the sequential one.
+  const module = await loadEngine(wasmPath);
+  let seed = 20261205;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const moved = { rebalanced: 0, tookOver: 0, passedOn: 0 };
+  const expected = new Map();
+  for (let round = 0; round < 16; round += 1) {
+    const helpers = Array.from({ length: 2 + (round % 2) }, () => threadHelper(module, {
+      wrap: withTurningChunks, chunkBytes: (16 << 10) << Math.floor(random() * 5), control: helperControl(),
+    }));
+    const config = CONFIGS[round % 4 === 3 ? 3 : round % 2];
+    const configText = JSON.stringify(config);
+    const dataset = new module.Dataset(configText);
+    const source = fileSource(generated.lf);
+    const what = `round ${round}, ${configText}`;
+    try {
+      dataset.beginFile(basename(generated.lf));
+      const got = await readFileInParts({
+        module, dataset, source, input: generated.lf, name: basename(generated.lf), config: configText, helpers,
+        chunkBytes: 64 << 10, headBytes: 256 << 10,
+        balance: { stepBytes: 128 << 10, minStolenBytes: 32 << 10, share: 0.2 + 0.6 * random(), helperShare: 0.2 + 0.6 * random() },
+      });
+      assert.deepEqual([got.fallback, got.restart], [null, null], what);
+      for (const key of Object.keys(moved)) moved[key] += got[key] > 0 ? 1 : 0;
+      dataset.endFile();
+      if (!expected.has(configText)) expected.set(configText, await reportFromFiles([generated.lf], config));
+      assert.equal(dataset.report(), expected.get(configText), what);
+    } finally {
+      source.close();
+      dataset.delete();
+    }
+  }
+  // (The rounds in which each happened.)
+  assert.ok(moved.rebalanced > 0 && moved.tookOver > 0 && moved.passedOn > 0, JSON.stringify(moved));
+});
+
 test('a helper whose answer to the request fails keeps its part, and the report stays the sequential one', async () => {
   const module = await loadEngine(wasmPath);
   const path = unevenFile(generated.lf, 6 << 20);
