@@ -555,17 +555,20 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     // replayed into a fresh dataset, two guesses, its state saved and merged: what that costs beside reading
     // is about what feeding the head and two guesses take here, and the state's save SAVE_SHARE of the
     // reading). It asks each helper still reading in turn, and the same one again after each part it took
-    // over; a helper that holds a task but has read none of it yet (its engine still compiling, the head
-    // being replayed) is asked again, ASK_AGAIN_MS after the others. One whose answer fails (a read of the
-    // file for its guess) keeps its part, as if it had said no.
+    // over, and goes round again after a round in which it took something (a helper passed may have taken
+    // another's end since); a helper that holds a task but has read none of it yet (its engine still
+    // compiling, the head being replayed) is asked again, ASK_AGAIN_MS after the others. One whose answer
+    // fails (a read of the file for its guess) keeps its part, as if it had said no. The parts it takes over
+    // let the event loop turn every HELPER_TURN_BYTES (a control of their own), so that helpers done
+    // meanwhile are offered other helpers' ends.
     if (balance && ownEnd < size) {
       const overheadMs = headFeedMs + 2 * guessMs;
       const request = { rate: ownRate / (1 + SAVE_SHARE), overheadMs, minBytes: minStolenBytes, share: helperShare };
-      for (let i = 0, later = false; ;) {
+      for (let i = 0, later = false, took = false; ;) {
         if (i === helpers.length) {
-          if (!later) break;
-          [i, later] = [0, false];
-          await new Promise((resolve) => { setTimeout(resolve, ASK_AGAIN_MS); });
+          if (!later && !took) break;
+          if (!took) await new Promise((resolve) => { setTimeout(resolve, ASK_AGAIN_MS); });
+          [i, later, took] = [0, false, false];
           continue;
         }
         const answer = current[i].answered || !helpers[i].shorten ? null : await helpers[i].shorten(request).catch(() => null);
@@ -574,9 +577,10 @@ export async function readFileInParts({ module, dataset, source, input, name, co
           i += 1;
           continue;
         }
-        const part = runTask(module, source, task(answer.cut, answer.endCut), onBytes);
+        const part = runTask(module, source, task(answer.cut, answer.endCut), onBytes, helperControl());
         pending.push(part);
         result.tookOver += answer.was - answer.end;
+        took = true;
         await part.catch(() => {}); // (its failure is the run's: awaited with the others below)
       }
     }

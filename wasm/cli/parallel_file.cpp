@@ -529,20 +529,22 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
     // faster than the helper does, as they may cost more a byte than its own did). If so, the
     // helper's part now ends at the record start guessed where both should end together, and this
     // thread reads from there to the helper's old end as a part of its own; then it asks the same
-    // helper again. A helper that has not begun to read a part yet is asked again, a little later,
-    // after the others.
+    // helper again. After a round in which it took something it goes round again (a helper passed
+    // may have taken another's end since); a helper that has not begun to read a part yet is asked
+    // again, 2 ms after the others.
     if (rebalancing.on && !rebalancing.hold_last_helper && own_end < size &&
         dataset.part_refusal().empty()) {
       const double own_rate =
           static_cast<double>(own_end - head.at) / std::max(1e-3, own_ms) / (1 + kSaveShare);
       const double overhead_ms = head_feed_ms + 2 * guess_ms;
       bool later = false;  // a helper not reading a part yet: ask it again
+      bool took = false;   // something taken this round: go round again
       for (size_t i = 0;;) {
         if (i == threads) {
-          if (!later) break;
+          if (!later && !took) break;
+          if (!took) std::this_thread::sleep_for(std::chrono::milliseconds(2));
           i = 0;
-          later = false;
-          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          later = took = false;
           continue;
         }
         if (!started_slots[i] || done[i].load(std::memory_order_acquire)) {
@@ -573,6 +575,7 @@ ParallelRead read_file_in_parts(TicketDataset& dataset, const EngineConfig& conf
         }
         run_part(add_part(), nullptr, taken.cut, taken.end_cut, nothing_more);
         if (moved != nullptr) moved->taken += taken.was - taken.end;
+        took = true;
       }
     }
     own_done.store(true, std::memory_order_release);
