@@ -390,9 +390,9 @@ function shortenPart(module, dataset, source, bounds, from, reading, { rate, ove
  * it was read sequentially (in whole or from the end of this thread's part on) | null, restart: why the
  * whole dataset must be read again sequentially | null, headMs, readMs, mergeMs, rebalanced: the bytes of
  * this thread's part a helper took over (0: none), tookOver: the bytes of helpers' parts this thread took
- * over (0: none), passedOn: the bytes of helpers' parts other helpers took over (0: none)}. `onAlone(why)` is called when this thread reads on alone from the end of its part after
- * the helpers were given theirs (their work, and any progress they reported, no longer counts), with the
- * reason (`fallback`). `balance`: false keeps the first cuts; an object {stepBytes, minStolenBytes, share,
+ * over (0: none), passedOn: the bytes of helpers' parts other helpers took over (0: none)}. `onAlone(why)`
+ * is called when this thread reads on alone from the end of its part after the helpers were given theirs
+ * (their work, and any progress they reported, no longer counts), with the reason (`fallback`). `balance`: false keeps the first cuts; an object {stepBytes, minStolenBytes, share,
  * helperShare} changes how often this thread looks for an idle helper, the fewest bytes it hands over or
  * takes over, and (tests) where the cuts fall: share, the rest's fraction this thread keeps; helperShare,
  * the fraction of what it has left a helper keeps when asked for the end of its part.
