@@ -3,8 +3,8 @@
 // helper workers from the engine worker's own Blob URL and hands the engine worker one MessagePort to each;
 // the engine worker reads the first part itself, straight into its dataset, the helpers the others, each
 // from a Blob stream in 1 MiB slices (blobChunks), and the engine worker merges their states. A helper done
-// first may be given the end of the engine worker's part as a second task, and the engine worker, done
-// first, may take over the end of a helper's part (parallel_read.mjs, steps 2b and 2c). The engine
+// first may be given the end of the engine worker's part, or of a slower helper's, as its next task, and the
+// engine worker, done first, may take over the end of a helper's part (parallel_read.mjs, steps 2b and 2c). The engine
 // worker first posts its compiled WebAssembly.Module on each port: a helper instantiates it (no unpacking, no compiling,
 // and V8 shares the machine code the engine worker has already optimised; from file:// Chromium does not
 // deliver it and the helper loads its own). No SharedArrayBuffer: works from file:// and under the page's CSP. Cancel
@@ -240,8 +240,8 @@ export function shareModule(ports, module) {
  * Engine worker side: reads `file` into `dataset` (beginFile called) with itself and the helpers behind
  * `ports`; resolves to readFileInParts' result. `onBytes(bytes)`: this worker's progress (the head and its
  * own part, read into `dataset`, and the ends of helpers' parts it takes over); the helpers report theirs to
- * the page. `onAlone()`: from now on this
- * worker reads the rest alone (readFileInParts), so the page must stop adding the helpers' progress on it.
+ * the page. `onAlone()`: from now on this worker reads the rest alone (readFileInParts), so the page must stop
+ * adding the helpers' progress on it.
  */
 export function readInParts({ module, dataset, file, name, config, ports, chunkBytes, onBytes, onAlone }) {
   const pending = new Map();

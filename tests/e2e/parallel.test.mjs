@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBrowserAndServer, openPage, waitForState, clickDownload, root, singleFileUrl } from './helpers.mjs';
+import { csvRecords, unevenExport } from '../wasm/uneven_export.mjs';
 
 // scripts/gen writes ~142 bytes a row, so 360,000 rows ≈ 51 MB (over the page's 32 MiB threshold).
 const ROWS = 360_000;
@@ -86,28 +87,13 @@ test('the engine worker, done first, takes over the end of the helper\'s part, a
   assert.equal(two.json, one.json);
 });
 
-// The generated export's rows without a quote: 1,500 of them (the head), then ~40 MB of them each with a 4 KB
-// unquoted comment, which the decoder's block scan passes over faster than the other rows (about twice as
-// fast a byte in the page, the file's bytes coming through the browser for both), then ~40 MB of plain ones.
-// The engine worker reads the first part, the helper the second: the engine worker is done first, with
-// ~20 MB of the helper's part left, and asks for the end of it (parallel_read.mjs step 2c).
+// unevenExport of the generated export with ~40 MB halves and 4 KB comments in the first (about twice as fast
+// a byte in the page, the file's bytes coming through the browser for both). The engine worker reads the first
+// part, the helper the second: the engine worker is done first, with ~20 MB of the helper's part left, and asks
+// for the end of it (parallel_read.mjs step 2c).
 function unevenFile() {
   const uneven = join(dir, 'uneven.csv');
-  if (existsSync(uneven)) return uneven;
-  const [header, ...rows] = csvRecords(readFileSync(path, 'utf8')).filter((record) => !record.includes('"'));
-  const filler = 'lorem ipsum dolor sit amet '.repeat(150);
-  const out = [header, ...rows.slice(0, 1500)];
-  const half = 40e6;
-  for (let i = 0, bytes = 0; bytes < half; i += 1) {
-    const row = rows[i % rows.length].replace(/,[^,]*$/, `,${filler}`);
-    out.push(row);
-    bytes += row.length + 1;
-  }
-  for (let i = 0, bytes = 0; bytes < half; i += 1) {
-    out.push(rows[i % rows.length]);
-    bytes += rows[i % rows.length].length + 1;
-  }
-  writeFileSync(uneven, out.join('\n') + '\n');
+  if (!existsSync(uneven)) writeFileSync(uneven, unevenExport(readFileSync(path, 'utf8'), 40e6, 150));
   return uneven;
 }
 
@@ -215,24 +201,6 @@ function uniqueAgentsFile(fromRow = 1) {
   }
   writeFileSync(unique, out.join('\n') + '\n');
   return unique;
-}
-
-/** The records of a CSV text (a line break inside quotes stays in its record), without their line breaks. */
-function csvRecords(text) {
-  const records = [];
-  let start = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c === 34) {
-      quoted = !quoted;
-    } else if (c === 10 && !quoted) {
-      records.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  if (start < text.length) records.push(text.slice(start));
-  return records;
 }
 
 /**

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { fileSource, loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } from '../../wasm/bindings/node_engine.mjs';
 import { handoverCut, helperControl, partCuts, readFileInParts, runTask } from '../../wasm/bindings/parallel_read.mjs';
 import { listFixtures } from './fixture_files.mjs';
+import { unevenExport } from './uneven_export.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const wasmPath = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
@@ -313,40 +314,10 @@ test('a worker_thread done first is handed the end of a slowed merging thread\'s
   }
 });
 
-/**
- * A file whose first half costs far less to read a byte than its second (after 1,500 of `normal`'s rows, for
- * the head, rows with a long unquoted comment, which the decoder's block scan passes over, then `normal`'s
- * rows; about `halfBytes` each): the merging thread reads the first part, the helper the second, so the
- * merging thread is done first, by far.
- */
+/** unevenExport of `normal` (a path), written beside it: the merging thread is done first, by far. */
 function unevenFile(normal, halfBytes) {
-  // Its records without a quote (one line each, the last field a plain comment or none), split where a line
-  // break lies outside quotes.
-  const text = readFileSync(normal, 'utf8');
-  const records = [];
-  for (let start = 0, at = 0, quoted = false; at < text.length; at += 1) {
-    if (text[at] === '"') quoted = !quoted;
-    else if (text[at] === '\n' && !quoted) {
-      records.push(text.slice(start, at));
-      start = at + 1;
-    }
-  }
-  const [header, ...rows] = records.filter((record) => record && !record.includes('"'));
-  const filler = 'lorem ipsum dolor sit amet '.repeat(40);
-  const cheap = [];
-  for (let i = 0, bytes = 0; bytes < halfBytes; i += 1) {
-    const row = rows[i % rows.length].replace(/^\d+,/, `c${i},`).replace(/,[^,]*$/, `,${filler}`);
-    cheap.push(row);
-    bytes += row.length + 1;
-  }
-  const costly = [];
-  for (let i = 0, bytes = 0; bytes < halfBytes; i += 1) {
-    const row = rows[i % rows.length].replace(/^\d+,/, `n${i},`);
-    costly.push(row);
-    bytes += row.length + 1;
-  }
   const path = join(dir, `uneven_${halfBytes}.csv`);
-  writeFileSync(path, [header, ...rows.slice(0, 1500), ...cheap, ...costly].join('\n') + '\n');
+  writeFileSync(path, unevenExport(readFileSync(normal, 'utf8'), halfBytes, 40));
   return path;
 }
 
