@@ -47,6 +47,9 @@
 //   --ab ROUNDS   our module against the reference build's (--reference REV, or KPILENS_WASM_REF) in one
 //                 process, ROUNDS rounds each in two processes (each module loaded first once): the ratio
 //                 of their times round by round, which resolves smaller differences than the engine table
+//   --paired-threads ROUNDS  one thread against N (the cores) in one process, ROUNDS rounds each in two
+//                 processes: the ratio round by round (target ≥ 1.7× with 2 on 2 cores), its spread, and
+//                 the rounds in which one engine thread ran much longer on a CPU than the other (a slow CPU)
 // The wasm engines' peak memory is the module's memory size at the end: wasm memory never shrinks.
 import { execFileSync } from 'node:child_process';
 import {
@@ -56,7 +59,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CHROMIUM, CLI, ENGINES, FIGURES, abInProcess, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
+  CHROMIUM, CLI, ENGINES, FIGURES, abInProcess, threadsInProcess, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
   inWorker, writeWarmFile,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
@@ -67,7 +70,7 @@ const SEED = 20240101;
 function parseArgs(argv) {
   const o = {
     rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.filter((e) => e.id !== 'wasm-ref' || WASM_REF).map((e) => e.id),
-    table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0,
+    table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, pairedThreads: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -91,10 +94,11 @@ function parseArgs(argv) {
       case '--no-table': o.table = false; break;
       case '--reference': o.reference = value(); break;
       case '--ab': o.ab = count(value(), '--ab'); break;
+      case '--paired-threads': o.pairedThreads = count(value(), '--paired-threads'); break;
       case '--help':
         console.log('usage: scripts/bench [--rows N (1000000)] [--runs K (3)] [--out FILE] [--engines ' +
           `${ENGINES.map((e) => e.id).join(',')}] [--seed S (${SEED})] [--first-kpis] [--memory] [--huge] [--no-table] ` +
-          '[--reference REV] [--ab ROUNDS]');
+          '[--reference REV] [--ab ROUNDS] [--paired-threads ROUNDS]');
         process.exit(0);
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -521,6 +525,81 @@ async function abSection(o, dir) {
   return lines;
 }
 
+// A parallel run in which one engine thread spent this many times another's time on a CPU for the same
+// share of the file (the parts are rebalanced to end together), without waiting for a CPU, ran on a
+// slower CPU: docs/architecture.md, "Two threads on a shared VM".
+const SLOW_CPU = 1.3;
+const TWO_THREAD_TARGET = 1.7;
+
+/**
+ * --paired-threads: one thread against N in one process, o.pairedThreads rounds in each of two fresh
+ * processes (scripts/lib/bench_engines.mjs inProcessThreads). Each round's ratio (one thread's seconds ÷ N
+ * threads') pairs two runs seconds apart, so the spread of the ratios shows the machine, and the rounds
+ * with a slow CPU are named rather than mixed into a median.
+ */
+async function pairedThreadsSection(o, dir) {
+  const file = join(dir, 'paired.csv');
+  const bytes = generate(file, o.rows, o.seed);
+  const warmFile = join(dir, 'paired-warm.csv');
+  writeWarmFile(file, warmFile);
+  const processes = [];
+  for (let p = 0; p < 2; p += 1) {
+    progress(`one thread against ${cpus().length}, ${o.pairedThreads} rounds in process ${p + 1} of 2…`);
+    const got = threadsInProcess(file, { warmFile, rounds: o.pairedThreads });
+    if (got.differ.length) throw new Error(`DISAGREEMENT: one thread and ${got.workers + 1} differ:\n  ${got.differ.slice(0, 30).join('\n  ')}`);
+    const rounds = got.one.map((one, i) => {
+      const t = got.threads[i];
+      const engine = t ? [t.main, ...t.workers] : [];
+      // The engine threads' CPU times, the longest ÷ the shortest; null without clocks.
+      const uneven = engine.length > 1 ? Math.max(...engine) / Math.min(...engine) : null;
+      return { one, many: got.many[i], ratio: one / got.many[i], uneven, waited: t?.waited ?? null };
+    });
+    processes.push({ workers: got.workers, rounds });
+  }
+  rmSync(file);
+  const threads = processes[0].workers + 1;
+  const all = processes.flatMap((p) => p.rounds);
+  const sorted = (xs) => [...xs].sort((a, b) => a - b);
+  const spread = (rounds) => {
+    const r = sorted(rounds.map((x) => x.ratio));
+    return `${times(quantile7(r, 0.25))}–${times(quantile7(r, 0.75))} (lowest ${times(r[0])}, highest ${times(r[r.length - 1])})`;
+  };
+  const reaching = (rounds) => rounds.filter((x) => x.ratio >= TWO_THREAD_TARGET).length;
+  const slow = all.filter((x) => x.uneven !== null && x.uneven >= SLOW_CPU);
+  const even = all.filter((x) => x.uneven !== null && x.uneven < SLOW_CPU);
+  const lines = [
+    `### ${threads} threads against one, in one process`,
+    '',
+    `- file: ${fmt(o.rows, 0)} tickets, ${fmt(bytes / 1e6, 1)} MB (scripts/gen.mjs, seed ${o.seed}); the weekly figures`,
+    `- ${o.pairedThreads} rounds in each of two processes, warmed as in the engine table (the ${threads} threads: this one ` +
+      `and ${threads - 1} worker_thread${threads === 2 ? '' : 's'}, started before); in a round the file is read once with one thread ` +
+      `and once with ${threads}, their order alternating from round to round; both give the same weekly figures`,
+    '',
+    `| process | one thread median s | fastest s | ${threads} threads median s | fastest s | one ÷ ${threads} (median of the rounds) | middle half of the rounds | rounds ≥ ${times(TWO_THREAD_TARGET)} |`,
+    '|---|---:|---:|---:|---:|---:|---|---:|',
+  ];
+  processes.forEach((p, i) => {
+    const one = p.rounds.map((x) => x.one);
+    const many = p.rounds.map((x) => x.many);
+    const r = sorted(p.rounds.map((x) => x.ratio));
+    lines.push(`| ${i + 1} | ${fmt(median(one), 3)} | ${fmt(Math.min(...one), 3)} | ${fmt(median(many), 3)} | ${fmt(Math.min(...many), 3)} | ` +
+      `${times(quantile7(r, 0.5))} | ${times(quantile7(r, 0.25))}–${times(quantile7(r, 0.75))} | ${reaching(p.rounds)} of ${r.length} |`);
+  });
+  lines.push('', `${threads} threads against one, every round of both processes: ${times(median(all.map((x) => x.ratio)))} ` +
+    `(the median of the rounds' ratios; the middle half ${spread(all)}); ${reaching(all)} of ${all.length} rounds at ` +
+    `${times(TWO_THREAD_TARGET)} or more (the target with 2 threads on 2 cores).`);
+  if (slow.length || even.length) {
+    const waited = median(all.filter((x) => x.waited !== null).map((x) => x.waited));
+    lines.push('', `In ${slow.length} of ${slow.length + even.length} rounds one engine thread spent ${times(SLOW_CPU)} or more ` +
+      `the time of the other${threads > 2 ? 's' : ''} on a CPU for its share of the file (the parts are rebalanced to end ` +
+      `together; the engine threads waited a median ${fmt(waited * 1000, 0)} ms for a CPU a round): it ran on a slower CPU ` +
+      '(docs/architecture.md, "Two threads on a shared VM").' +
+      (slow.length && even.length ? ` The ratio in those rounds: ${times(median(slow.map((x) => x.ratio)))}; in the ` +
+        `other ${even.length}: ${times(median(even.map((x) => x.ratio)))} (the middle half ${spread(even)}).` : ''));
+  }
+  return lines;
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const engines = ENGINES.filter((e) => o.engines.includes(e.id));
@@ -539,6 +618,7 @@ async function main() {
     if (o.memory) sections.push(await memorySection(o, dir, engines));
     if (o.huge) sections.push(await hugeSection(o, dir, engines));
     if (o.ab) sections.push(await abSection(o, dir));
+    if (o.pairedThreads) sections.push(await pairedThreadsSection(o, dir));
     const lines = [
       '## kpilens benchmark',
       '',

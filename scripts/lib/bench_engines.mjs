@@ -198,8 +198,55 @@ async function inProcessAb(file, options) {
 /** inProcessAb in a fresh process; `first`: 'wasm' or 'wasm-ref'. */
 export const abInProcess = (file, options) => inWorker('ab')(file, options);
 
+/**
+ * One thread against N (the cores: this one and N − 1 worker_threads) in one process: options.rounds
+ * rounds after both warmed up, each reading the file once with one thread and once with N, the order
+ * alternating from round to round. A round's two runs are seconds apart on the same machine, so a slow
+ * spell of the VM (docs/architecture.md, "Two threads on a shared VM") lands in both or shows as one odd
+ * round, where the engine table's medians of fresh processes minutes apart mix it into the ratio.
+ * Returns {one: seconds, many: seconds, threads: each parallel run's threadsBetween, workers: N − 1,
+ * differ: the two reads' differences (empty when they agree)}.
+ */
+async function inProcessThreads(file, options) {
+  const { loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } = await import('../../wasm/bindings/node_engine.mjs');
+  await loadEngine(WASM);
+  const readers = await startPartReaders({ workers: availableParallelism() - 1, modulePath: WASM });
+  try {
+    const parallel = async (f, extra = {}) => {
+      const stats = {};
+      const text = await reportFromFilesParallel([f], WEEKLY_CONFIG, { readers, modulePath: WASM, stats, ...extra });
+      if (stats.restarted || stats.files[0].fallback) throw new Error(`threads: read sequentially (${stats.restarted ?? stats.files[0].fallback})`);
+      return text;
+    };
+    // Warmed as the engine table's wasm and wasm-parallel are, one after the other.
+    await warmUp(options, (warmFile) => reportFromFiles([warmFile], WEEKLY_CONFIG));
+    await warmUp(options, (warmFile) => parallel(warmFile, { minParallelBytes: 0 }));
+    const one = [];
+    const many = [];
+    const threads = [];
+    const weeks = {};
+    for (let round = 0; round < options.rounds; round += 1) {
+      for (const id of round % 2 === 0 ? ['one', 'many'] : ['many', 'one']) {
+        const clocks = threadClocks();
+        const start = process.hrtime.bigint();
+        const text = id === 'one' ? await reportFromFiles([file], WEEKLY_CONFIG) : await parallel(file);
+        (id === 'one' ? one : many).push(Number(process.hrtime.bigint() - start) / 1e9);
+        if (id === 'many') threads.push(threadsBetween(clocks, threadClocks(), readers.readers.length));
+        weeks[id] ??= weeksFromReport(JSON.parse(text));
+      }
+    }
+    return { one, many, threads, workers: readers.readers.length, differ: differences(weeks.one, weeks.many, 'one thread', 'threads') };
+  } finally {
+    await readers.close();
+  }
+}
+
+/** inProcessThreads in a fresh process. */
+export const threadsInProcess = (file, options) => inWorker('threads')(file, options);
+
 const WORKERS = {
   ab: inProcessAb,
+  threads: inProcessThreads,
   wasm: (file, options) => wasmRun(WASM, file, options),
   'wasm-ref': (file, options) => wasmRun(WASM_REF, file, options),
   'wasm-full': (file, options) => wasmRun(WASM, file, options, FULL_CONFIG),
