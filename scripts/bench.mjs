@@ -55,7 +55,7 @@ import { execFileSync } from 'node:child_process';
 import {
   existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -113,6 +113,7 @@ function parseArgs(argv) {
   if (o.engines.includes('wasm-ref') && !WASM_REF) throw new Error('the engine wasm-ref needs KPILENS_WASM_REF (a Node build\'s kpilens.node.cjs)');
   if (o.ab && !WASM_REF) throw new Error('--ab needs a reference build: --reference REV (through scripts/bench), or KPILENS_WASM_REF');
   if ((o.firstKpis || o.huge) && !o.engines.includes('page')) throw new Error('--first-kpis and --huge need the page engine');
+  if (o.pairedThreads && availableParallelism() < 2) throw new Error('--paired-threads needs two cores or more (one thread against one per core)');
   return o;
 }
 
@@ -544,7 +545,7 @@ async function pairedThreadsSection(o, dir) {
   writeWarmFile(file, warmFile);
   const processes = [];
   for (let p = 0; p < 2; p += 1) {
-    progress(`one thread against ${cpus().length}, ${o.pairedThreads} rounds in process ${p + 1} of 2…`);
+    progress(`one thread against ${availableParallelism()}, ${o.pairedThreads} rounds in process ${p + 1} of 2…`);
     const got = threadsInProcess(file, { warmFile, rounds: o.pairedThreads });
     if (got.differ.length) throw new Error(`DISAGREEMENT: one thread and ${got.workers + 1} differ:\n  ${got.differ.slice(0, 30).join('\n  ')}`);
     const rounds = got.one.map((one, i) => {
@@ -591,8 +592,9 @@ async function pairedThreadsSection(o, dir) {
   if (slow.length || even.length) {
     const waited = median(all.filter((x) => x.waited !== null).map((x) => x.waited));
     lines.push('', `In ${slow.length} of ${slow.length + even.length} rounds one engine thread spent ${times(SLOW_CPU)} or more ` +
-      `the time of the other${threads > 2 ? 's' : ''} on a CPU for its share of the file (the parts are rebalanced to end ` +
-      `together; the engine threads waited a median ${fmt(waited * 1000, 0)} ms for a CPU a round): it ran on a slower CPU ` +
+      `the time of the other${threads > 2 ? 's' : ''} on a CPU for its share of the file (the engine threads waited a median ` +
+      `${fmt(waited * 1000, 0)} ms for a CPU a round). The parts are rebalanced to end together, so on a file large enough ` +
+      'for the calling thread\'s own work (the head, the merge, the report) to weigh little, the longer one ran on a slower CPU ' +
       '(docs/architecture.md, "Two threads on a shared VM").' +
       (slow.length && even.length ? ` The ratio in those rounds: ${times(median(slow.map((x) => x.ratio)))}; in the ` +
         `other ${even.length}: ${times(median(even.map((x) => x.ratio)))} (the middle half ${spread(even)}).` : ''));

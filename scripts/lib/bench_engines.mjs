@@ -212,15 +212,17 @@ async function inProcessThreads(file, options) {
   await loadEngine(WASM);
   const readers = await startPartReaders({ workers: availableParallelism() - 1, modulePath: WASM });
   try {
-    const parallel = async (f, extra = {}) => {
+    // Split whatever its size (minParallelBytes 0; the default, 32 MiB, splits the default file anyway), so
+    // that a smaller --rows still compares one thread with N.
+    const parallel = async (f) => {
       const stats = {};
-      const text = await reportFromFilesParallel([f], WEEKLY_CONFIG, { readers, modulePath: WASM, stats, ...extra });
+      const text = await reportFromFilesParallel([f], WEEKLY_CONFIG, { readers, modulePath: WASM, stats, minParallelBytes: 0 });
       if (stats.restarted || stats.files[0].fallback) throw new Error(`threads: read sequentially (${stats.restarted ?? stats.files[0].fallback})`);
       return text;
     };
     // Warmed as the engine table's wasm and wasm-parallel are, one after the other.
     await warmUp(options, (warmFile) => reportFromFiles([warmFile], WEEKLY_CONFIG));
-    await warmUp(options, (warmFile) => parallel(warmFile, { minParallelBytes: 0 }));
+    await warmUp(options, parallel);
     const one = [];
     const many = [];
     const threads = [];
