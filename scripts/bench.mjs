@@ -3,6 +3,7 @@
 //
 //   scripts/bench [--rows N] [--runs K] [--out FILE] [--engines id,id…] [--seed S]
 //                 [--first-kpis] [--memory] [--huge] [--no-table] [--reference REV] [--ab ROUNDS]
+//                 [--paired-threads ROUNDS]
 //
 // Files are made by scripts/gen.mjs (fixed seed) in a temporary directory, never in the repository, and
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
@@ -48,8 +49,8 @@
 //                 process, ROUNDS rounds each in two processes (each module loaded first once): the ratio
 //                 of their times round by round, which resolves smaller differences than the engine table
 //   --paired-threads ROUNDS  one thread against N (the cores) in one process, ROUNDS rounds each in two
-//                 processes: the ratio round by round (target ≥ 1.7× with 2 on 2 cores), its spread, and
-//                 the rounds in which one engine thread ran much longer on a CPU than the other (a slow CPU)
+//                 processes (one reading one thread first, the other N): the ratio round by round (target
+//                 ≥ 1.7× with 2 on 2 cores), its spread, and the rounds in which a thread was slower
 // The wasm engines' peak memory is the module's memory size at the end: wasm memory never shrinks.
 import { execFileSync } from 'node:child_process';
 import {
@@ -526,17 +527,19 @@ async function abSection(o, dir) {
   return lines;
 }
 
-// A parallel run in which one engine thread spent this many times another's time on a CPU for the same
-// share of the file (the parts are rebalanced to end together), without waiting for a CPU, ran on a
-// slower CPU: docs/architecture.md, "Two threads on a shared VM".
+// A thread slower than the other shows in a parallel run in one of two ways (docs/architecture.md, "Two
+// threads on a shared VM"): the parts' ends moved between the threads (one was done while 4 MiB or more
+// of another's part was left: parallel_read.mjs step 2c), so that both ended together; or, nothing moved,
+// one engine thread spent this many times another's time on a CPU for its part.
 const SLOW_CPU = 1.3;
 const TWO_THREAD_TARGET = 1.7;
 
 /**
  * --paired-threads: one thread against N in one process, o.pairedThreads rounds in each of two fresh
- * processes (scripts/lib/bench_engines.mjs inProcessThreads). Each round's ratio (one thread's seconds ÷ N
- * threads') pairs two runs seconds apart, so the spread of the ratios shows the machine, and the rounds
- * with a slow CPU are named rather than mixed into a median.
+ * processes (scripts/lib/bench_engines.mjs inProcessThreads), the first warming and reading one thread
+ * first in its even rounds, the second N threads. Each round's ratio (one thread's seconds ÷ N threads')
+ * pairs two runs seconds apart, so the spread of the ratios shows the machine, and the rounds with a
+ * slower thread are named rather than mixed into a median.
  */
 async function pairedThreadsSection(o, dir) {
   const file = join(dir, 'paired.csv');
@@ -544,61 +547,71 @@ async function pairedThreadsSection(o, dir) {
   const warmFile = join(dir, 'paired-warm.csv');
   writeWarmFile(file, warmFile);
   const processes = [];
-  for (let p = 0; p < 2; p += 1) {
-    progress(`one thread against ${availableParallelism()}, ${o.pairedThreads} rounds in process ${p + 1} of 2…`);
-    const got = threadsInProcess(file, { warmFile, rounds: o.pairedThreads });
+  for (const first of ['one', 'many']) {
+    progress(`one thread against ${availableParallelism()}, ${o.pairedThreads} rounds in a process reading ` +
+      `${first === 'one' ? 'one thread' : 'the threads'} first…`);
+    const got = threadsInProcess(file, { warmFile, rounds: o.pairedThreads, first });
     if (got.differ.length) throw new Error(`DISAGREEMENT: one thread and ${got.workers + 1} differ:\n  ${got.differ.slice(0, 30).join('\n  ')}`);
     const rounds = got.one.map((one, i) => {
       const t = got.threads[i];
       const engine = t ? [t.main, ...t.workers] : [];
       // The engine threads' CPU times, the longest ÷ the shortest; null without clocks.
-      const uneven = engine.length > 1 ? Math.max(...engine) / Math.min(...engine) : null;
-      return { one, many: got.many[i], ratio: one / got.many[i], uneven, waited: t?.waited ?? null };
+      const uneven = engine.length > 1 && Math.min(...engine) > 0 ? Math.max(...engine) / Math.min(...engine) : null;
+      return { one, many: got.many[i], ratio: one / got.many[i], moved: got.moved[i], uneven };
     });
-    processes.push({ workers: got.workers, rounds });
+    processes.push({ first, workers: got.workers, rounds, waited: got.threads.map((t) => t?.waited).filter((w) => w != null) });
   }
   rmSync(file);
   const threads = processes[0].workers + 1;
   const all = processes.flatMap((p) => p.rounds);
   const sorted = (xs) => [...xs].sort((a, b) => a - b);
-  const spread = (rounds) => {
+  const middle = (rounds) => {
     const r = sorted(rounds.map((x) => x.ratio));
-    return `${times(quantile7(r, 0.25))}–${times(quantile7(r, 0.75))} (lowest ${times(r[0])}, highest ${times(r[r.length - 1])})`;
+    return `${times(quantile7(r, 0.25))}–${times(quantile7(r, 0.75))}`;
+  };
+  const extremes = (rounds) => {
+    const r = sorted(rounds.map((x) => x.ratio));
+    return `lowest ${times(r[0])}, highest ${times(r[r.length - 1])}`;
   };
   const reaching = (rounds) => rounds.filter((x) => x.ratio >= TWO_THREAD_TARGET).length;
-  const slow = all.filter((x) => x.uneven !== null && x.uneven >= SLOW_CPU);
-  const even = all.filter((x) => x.uneven !== null && x.uneven < SLOW_CPU);
   const lines = [
     `### ${threads} threads against one, in one process`,
     '',
     `- file: ${fmt(o.rows, 0)} tickets, ${fmt(bytes / 1e6, 1)} MB (scripts/gen.mjs, seed ${o.seed}); the weekly figures`,
     `- ${o.pairedThreads} rounds in each of two processes, warmed as in the engine table (the ${threads} threads: this one ` +
-      `and ${threads - 1} worker_thread${threads === 2 ? '' : 's'}, started before); in a round the file is read once with one thread ` +
-      `and once with ${threads}, their order alternating from round to round; both give the same weekly figures`,
+      `and ${threads - 1} worker_thread${threads === 2 ? '' : 's'}, started before; the file split whatever its size); in a ` +
+      `round the file is read once with one thread and once with ${threads}, their order alternating from round to round ` +
+      'and between the processes; both give the same weekly figures',
     '',
-    `| process | one thread median s | fastest s | ${threads} threads median s | fastest s | one ÷ ${threads} (median of the rounds) | middle half of the rounds | rounds ≥ ${times(TWO_THREAD_TARGET)} |`,
+    `| read first | one thread median s | fastest s | ${threads} threads median s | fastest s | one ÷ ${threads} (median of the rounds) | middle half of the rounds | rounds ≥ ${times(TWO_THREAD_TARGET)} |`,
     '|---|---:|---:|---:|---:|---:|---|---:|',
   ];
-  processes.forEach((p, i) => {
+  for (const p of processes) {
     const one = p.rounds.map((x) => x.one);
     const many = p.rounds.map((x) => x.many);
-    const r = sorted(p.rounds.map((x) => x.ratio));
-    lines.push(`| ${i + 1} | ${fmt(median(one), 3)} | ${fmt(Math.min(...one), 3)} | ${fmt(median(many), 3)} | ${fmt(Math.min(...many), 3)} | ` +
-      `${times(quantile7(r, 0.5))} | ${times(quantile7(r, 0.25))}–${times(quantile7(r, 0.75))} | ${reaching(p.rounds)} of ${r.length} |`);
-  });
-  lines.push('', `${threads} threads against one, every round of both processes: ${times(median(all.map((x) => x.ratio)))} ` +
-    `(the median of the rounds' ratios; the middle half ${spread(all)}); ${reaching(all)} of ${all.length} rounds at ` +
-    `${times(TWO_THREAD_TARGET)} or more (the target with 2 threads on 2 cores).`);
-  if (slow.length || even.length) {
-    const waited = median(all.filter((x) => x.waited !== null).map((x) => x.waited));
-    lines.push('', `In ${slow.length} of ${slow.length + even.length} rounds one engine thread spent ${times(SLOW_CPU)} or more ` +
-      `the time of the other${threads > 2 ? 's' : ''} on a CPU for its share of the file (the engine threads waited a median ` +
-      `${fmt(waited * 1000, 0)} ms for a CPU a round). The parts are rebalanced to end together, so on a file large enough ` +
-      'for the calling thread\'s own work (the head, the merge, the report) to weigh little, the longer one ran on a slower CPU ' +
-      '(docs/architecture.md, "Two threads on a shared VM").' +
-      (slow.length && even.length ? ` The ratio in those rounds: ${times(median(slow.map((x) => x.ratio)))}; in the ` +
-        `other ${even.length}: ${times(median(even.map((x) => x.ratio)))} (the middle half ${spread(even)}).` : ''));
+    lines.push(`| ${p.first === 'one' ? 'one thread' : `${threads} threads`} | ${fmt(median(one), 3)} | ${fmt(Math.min(...one), 3)} | ` +
+      `${fmt(median(many), 3)} | ${fmt(Math.min(...many), 3)} | ${times(median(p.rounds.map((x) => x.ratio)))} | ` +
+      `${middle(p.rounds)} | ${reaching(p.rounds)} of ${p.rounds.length} |`);
   }
+  lines.push('', `${threads} threads against one, every round of both processes: ${times(median(all.map((x) => x.ratio)))} ` +
+    `(the median of the rounds' ratios; the middle half ${middle(all)}; ${extremes(all)}); ${reaching(all)} of ${all.length} ` +
+    `rounds at ${times(TWO_THREAD_TARGET)} or more (the target with 2 threads on 2 cores).`);
+  const moved = all.filter((x) => x.moved > 0);
+  const clocked = all.filter((x) => x.moved === 0 && x.uneven !== null);
+  const slowCpu = clocked.filter((x) => x.uneven >= SLOW_CPU);
+  const slower = [...moved, ...slowCpu];
+  const rest = all.filter((x) => !slower.includes(x));
+  const waited = median(processes.flatMap((p) => p.waited));
+  lines.push('', `A thread slower than the other${threads > 2 ? 's' : ''} (docs/architecture.md, "Two threads on a shared VM"): ` +
+    `in ${moved.length} of ${all.length} rounds the parts' ends moved between the threads (one was done while 4 MiB or more ` +
+    'of another\'s part was left, and took it over), ' +
+    (clocked.length || !rest.length
+      ? `and in ${slowCpu.length} of the ${clocked.length} other rounds one engine thread spent ${times(SLOW_CPU)} or more the time ` +
+        `of the other${threads > 2 ? 's' : ''} on a CPU (the engine threads waited a median ${fmt(waited * 1000, 0)} ms a round ` +
+        'for one; on a small file the calling thread\'s own work, the head, the merge and the report, counts too).'
+      : 'and the others cannot be told apart: no scheduler clocks here (/proc/self/task/*/schedstat).') +
+    (slower.length && rest.length ? ` The ratio in those ${slower.length} rounds: ${times(median(slower.map((x) => x.ratio)))}; ` +
+      `in the other ${rest.length}: ${times(median(rest.map((x) => x.ratio)))} (the middle half ${middle(rest)}; ${extremes(rest)}).` : ''));
   return lines;
 }
 

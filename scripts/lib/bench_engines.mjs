@@ -204,8 +204,11 @@ export const abInProcess = (file, options) => inWorker('ab')(file, options);
  * alternating from round to round. A round's two runs are seconds apart on the same machine, so a slow
  * spell of the VM (docs/architecture.md, "Two threads on a shared VM") lands in both or shows as one odd
  * round, where the engine table's medians of fresh processes minutes apart mix it into the ratio.
- * Returns {one: seconds, many: seconds, threads: each parallel run's threadsBetween, workers: N − 1,
- * differ: the two reads' differences (empty when they agree)}.
+ * options.first ('one' or 'many'): which is warmed and read first in even rounds (the other order is
+ * another process: scripts/bench --paired-threads runs both).
+ * Returns {one: seconds, many: seconds, threads: each parallel run's threadsBetween, moved: each parallel
+ * run's bytes moved between the threads (rebalanced, taken over, passed on), workers: N − 1, differ: the
+ * two reads' differences (empty when they agree)}.
  */
 async function inProcessThreads(file, options) {
   const { loadEngine, reportFromFiles, reportFromFilesParallel, startPartReaders } = await import('../../wasm/bindings/node_engine.mjs');
@@ -214,30 +217,35 @@ async function inProcessThreads(file, options) {
   try {
     // Split whatever its size (minParallelBytes 0; the default, 32 MiB, splits the default file anyway), so
     // that a smaller --rows still compares one thread with N.
+    const moved = [];
     const parallel = async (f) => {
       const stats = {};
       const text = await reportFromFilesParallel([f], WEEKLY_CONFIG, { readers, modulePath: WASM, stats, minParallelBytes: 0 });
       if (stats.restarted || stats.files[0].fallback) throw new Error(`threads: read sequentially (${stats.restarted ?? stats.files[0].fallback})`);
+      const { rebalanced = 0, tookOver = 0, passedOn = 0 } = stats.files[0];
+      moved.push(rebalanced + tookOver + passedOn);
       return text;
     };
-    // Warmed as the engine table's wasm and wasm-parallel are, one after the other.
-    await warmUp(options, (warmFile) => reportFromFiles([warmFile], WEEKLY_CONFIG));
-    await warmUp(options, parallel);
+    const order = options.first === 'many' ? ['many', 'one'] : ['one', 'many'];
+    const read = { one: (f) => reportFromFiles([f], WEEKLY_CONFIG), many: parallel };
+    // Warmed as the engine table's wasm and wasm-parallel are, in this process's order.
+    for (const id of order) await warmUp(options, read[id]);
+    moved.length = 0;
     const one = [];
     const many = [];
     const threads = [];
     const weeks = {};
     for (let round = 0; round < options.rounds; round += 1) {
-      for (const id of round % 2 === 0 ? ['one', 'many'] : ['many', 'one']) {
+      for (const id of round % 2 === 0 ? order : [...order].reverse()) {
         const clocks = threadClocks();
         const start = process.hrtime.bigint();
-        const text = id === 'one' ? await reportFromFiles([file], WEEKLY_CONFIG) : await parallel(file);
+        const text = await read[id](file);
         (id === 'one' ? one : many).push(Number(process.hrtime.bigint() - start) / 1e9);
         if (id === 'many') threads.push(threadsBetween(clocks, threadClocks(), readers.readers.length));
         weeks[id] ??= weeksFromReport(JSON.parse(text));
       }
     }
-    return { one, many, threads, workers: readers.readers.length, differ: differences(weeks.one, weeks.many, 'one thread', 'threads') };
+    return { one, many, threads, moved, workers: readers.readers.length, differ: differences(weeks.one, weeks.many, 'one thread', 'threads') };
   } finally {
     await readers.close();
   }
