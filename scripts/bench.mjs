@@ -604,13 +604,13 @@ async function pairedThreadsSection(o, dir) {
   const waited = median(processes.flatMap((p) => p.waited));
   lines.push('', `A thread slower than the other${threads > 2 ? 's' : ''} (docs/architecture.md, "Two threads on a shared VM"): ` +
     `in ${moved.length} of ${all.length} rounds the parts' ends moved between the threads (one was done while 4 MiB or more ` +
-    'of another\'s part was left, and took it over), ' +
-    (clocked.length || !rest.length
+    'of another\'s part was left, and took it over)' + (clocked.length || rest.length ? ', ' : '') +
+    (clocked.length
       ? `and in ${slowCpu.length} of the ${clocked.length} other rounds one engine thread spent ${times(SLOW_CPU)} or more the time ` +
         `of the other${threads > 2 ? 's' : ''} on a CPU (the engine threads waited a median ${fmt(waited * 1000, 0)} ms a round ` +
         'for one; on a small file the calling thread\'s own work, the head, the merge and the report, counts too).'
-      : 'and the others cannot be told apart: no scheduler clocks here (/proc/self/task/*/schedstat).') +
-    (slower.length && rest.length ? ` The ratio in those ${slower.length} rounds: ${times(median(slower.map((x) => x.ratio)))}; ` +
+      : rest.length ? 'and the others cannot be told apart: no scheduler clocks here (/proc/self/task/*/schedstat).' : '.') +
+    (slower.length && rest.length ? ` The ratio in ${slower.length === 1 ? 'that round' : `those ${slower.length} rounds`}: ${times(median(slower.map((x) => x.ratio)))}; ` +
       `in the other ${rest.length}: ${times(median(rest.map((x) => x.ratio)))} (the middle half ${middle(rest)}; ${extremes(rest)}).` : ''));
   return lines;
 }
