@@ -64,7 +64,9 @@ test('a 50 MB export read by 2 workers gives the report one worker gives, served
   t.diagnostic(`workers started: ${one.workers} with 1 core, ${two.workers} with 2`);
   assert.equal(one.workers, 1);
   assert.equal(two.workers, 2, 'the engine worker and one helper');
-  assert.equal(two.parts, 2, `read in two parts: ${two.console.join(' | ')}`);
+  // Two parts, or more when the engine worker, done first, took over the end of the helper's part
+  // (parallel_read.mjs step 2c: from file:// the helper compiles its own engine and may start late).
+  assert.ok(two.parts >= 2, `read in two parts or more: ${two.console.join(' | ')}`);
   // Served, the helper instantiates the engine worker's compiled module (posted, not compiled again);
   // from file:// Chromium does not deliver it and the helper loads its own (web/parallel_read.js).
   assert.ok(two.console.some((m) => m.endsWith("1 helper(s) on this worker's compiled module")), two.console.join(' | '));
@@ -72,7 +74,7 @@ test('a 50 MB export read by 2 workers gives the report one worker gives, served
   assert.equal(JSON.parse(two.json).input.files[0].rows_used > 300_000, true);
   const local = await reportWith(singleFileUrl, 2);
   assert.equal(local.workers, 2, 'file:// starts the helper too');
-  assert.equal(local.parts, 2, `file://: read in two parts: ${local.console.join(' | ')}`);
+  assert.ok(local.parts >= 2, `file://: read in two parts or more: ${local.console.join(' | ')}`);
   assert.equal(local.json, one.json);
 });
 
