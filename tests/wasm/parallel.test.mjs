@@ -358,14 +358,21 @@ test('the merging thread done first takes over the end of a helper\'s part, and 
 });
 
 test('a helper asked before it reads its part (its engine still compiling) is asked again', async () => {
-  // The helper starts its task 60 ms late; this thread reads its own part without letting the event loop
-  // turn (stepBytes: none), so it asks before the helper has read anything: "later", then again until the
-  // helper has read a chunk, when it keeps half of what it has left.
+  // The helper starts reading its task only once it has answered "later" (its engine still compiling): this
+  // thread reads its own part without letting the event loop turn (stepBytes: none), asks, hears "later",
+  // and asks again until the helper has read a chunk, when it keeps half of what it has left. (A fixed
+  // delay instead let a slow machine finish this thread's part after the helper's.)
   const module = await loadEngine(wasmPath);
   const control = helperControl();
-  const helper = threadHelper(module, {
-    wrap: withTurningChunks, chunkBytes: 128 << 10, control, starting: () => new Promise((resolve) => { setTimeout(resolve, 60); }),
-  });
+  let saidLater;
+  const firstLater = new Promise((resolve) => { saidLater = resolve; });
+  const answer = control.answer.bind(control);
+  control.answer = (request) => {
+    const got = answer(request);
+    if (got?.later) saidLater();
+    return got;
+  };
+  const helper = threadHelper(module, { wrap: withTurningChunks, chunkBytes: 128 << 10, control, starting: () => firstLater });
   const configText = JSON.stringify(CONFIGS[1]);
   const dataset = new module.Dataset(configText);
   const source = fileSource(generated.lf);
