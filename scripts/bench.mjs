@@ -3,7 +3,7 @@
 //
 //   scripts/bench [--rows N] [--runs K] [--out FILE] [--engines id,id…] [--seed S]
 //                 [--first-kpis] [--memory] [--huge] [--no-table] [--reference REV] [--ab ROUNDS]
-//                 [--paired-threads ROUNDS]
+//                 [--paired-threads ROUNDS] [--steady ROUNDS]
 //
 // Files are made by scripts/gen.mjs (fixed seed) in a temporary directory, never in the repository, and
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
@@ -51,6 +51,9 @@
 //   --paired-threads ROUNDS  one thread against N (the cores) in one process, ROUNDS rounds each in two
 //                 processes (one reading one thread first, the other N): the ratio round by round (target
 //                 ≥ 1.7× with 2 on 2 cores), its spread, and the rounds in which a thread was slower
+//   --steady ROUNDS  kpilens wasm and DuckDB-WASM reading the file ROUNDS + 1 times in a row, in Node (each in a
+//                 fresh process) and in one Chromium (each in a Web Worker, the bytes from memory): their first
+//                 run, as the engine table times it, and the later ones, as a user's next file in the same tab
 // The wasm engines' peak memory is the module's memory size at the end: wasm memory never shrinks.
 import { execFileSync } from 'node:child_process';
 import {
@@ -60,7 +63,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CHROMIUM, CLI, ENGINES, FIGURES, abInProcess, threadsInProcess, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
+  CHROMIUM, CLI, ENGINES, FIGURES, abInProcess, roundsInProcess, threadsInProcess, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
   inWorker, writeWarmFile,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
@@ -71,7 +74,7 @@ const SEED = 20240101;
 function parseArgs(argv) {
   const o = {
     rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.filter((e) => e.id !== 'wasm-ref' || WASM_REF).map((e) => e.id),
-    table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, pairedThreads: 0,
+    table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, pairedThreads: 0, steady: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -96,10 +99,11 @@ function parseArgs(argv) {
       case '--reference': o.reference = value(); break;
       case '--ab': o.ab = count(value(), '--ab'); break;
       case '--paired-threads': o.pairedThreads = count(value(), '--paired-threads'); break;
+      case '--steady': o.steady = count(value(), '--steady'); break;
       case '--help':
         console.log('usage: scripts/bench [--rows N (1000000)] [--runs K (3)] [--out FILE] [--engines ' +
           `${ENGINES.map((e) => e.id).join(',')}] [--seed S (${SEED})] [--first-kpis] [--memory] [--huge] [--no-table] ` +
-          '[--reference REV] [--ab ROUNDS] [--paired-threads ROUNDS]');
+          '[--reference REV] [--ab ROUNDS] [--paired-threads ROUNDS] [--steady ROUNDS]');
         process.exit(0);
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -615,6 +619,61 @@ async function pairedThreadsSection(o, dir) {
   return lines;
 }
 
+const DUCKDB_WASM_TARGET = 10;
+
+/**
+ * --steady: kpilens wasm and DuckDB-WASM after their first run, in Node and in Chromium
+ * (scripts/lib/bench_engines.mjs roundsInProcess, scripts/lib/browser_engines.mjs). The engine table times
+ * each engine's first run on the file in a fresh process; this section times that run and o.steady more
+ * in a row, so that the ratio is also read where neither engine pays a first run's costs (its heap growing
+ * to the file's needs, code first run on it) and where both run in the same browser.
+ */
+async function steadySection(o, dir) {
+  const file = join(dir, 'steady.csv');
+  const bytes = generate(file, o.rows, o.seed);
+  const warmFile = join(dir, 'steady-warm.csv');
+  writeWarmFile(file, warmFile);
+  progress(`kpilens wasm and DuckDB-WASM, ${o.steady + 1} runs each in Node…`);
+  const node = { kpilens: roundsInProcess('wasm', file, { warmFile, rounds: o.steady }), duckdb: roundsInProcess('duckdb-wasm', file, { warmFile, rounds: o.steady }) };
+  progress(`kpilens and DuckDB-WASM, ${o.steady + 1} runs each in Chromium…`);
+  const { browserRounds } = await import('./lib/browser_engines.mjs');
+  const chromium = await browserRounds(file, { warmFile, rounds: o.steady, dir, webModule: WASM.replace(/kpilens\.node\.cjs$/, 'kpilens.web.js'), executablePath: CHROMIUM });
+  rmSync(file);
+  const reference = node.kpilens.weeks;
+  assertAgree(reference, node.duckdb.weeks, 'DuckDB-WASM (Node)');
+  assertAgree(reference, chromium.kpilens.weeks, 'kpilens wasm (Chromium)');
+  assertAgree(reference, chromium.duckdb.weeks, 'DuckDB-WASM (Chromium)');
+  const later = (r) => r.seconds.slice(1);
+  const lines = [
+    '### After the first run: kpilens against DuckDB-WASM in Node and in Chromium',
+    '',
+    `- file: ${fmt(o.rows, 0)} tickets, ${fmt(bytes / 1e6, 1)} MB (scripts/gen.mjs, seed ${o.seed}); the weekly figures; all four agree on every one`,
+    `- Node: each engine in a fresh process, warmed as in the engine table, then the file read ${o.steady + 1} times in a row, ` +
+      'as in the engine table (ours: reportFromFiles; DuckDB-WASM: the file registered under a new name, and the query)',
+    `- Chromium (${chromium.browser}): one fresh browser, each engine in a Web Worker of one page, one after the other; the ` +
+      `file's bytes fetched into the worker before any clock, each engine warmed the same way on the warm file's bytes, then ` +
+      `the file read from memory ${o.steady + 1} times in a row (ours: the web build the page runs, a Dataset fed ` +
+      '1 MiB at a time; DuckDB-WASM: its browser blocking bundle, registerFileBuffer and the query). Reading the File ' +
+      'is left out for both (scripts/lib/browser_engines.mjs)',
+    '',
+    '| where | engine | first run s | later runs: median s | fastest s | first run ÷ ours | later runs ÷ ours (medians) |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const [where, got] of [['Node', node], ['Chromium', chromium]]) {
+    for (const [label, r] of [['kpilens wasm', got.kpilens], ['DuckDB-WASM', got.duckdb]]) {
+      lines.push(`| ${where} | ${label} | ${fmt(r.seconds[0], 3)} | ${fmt(median(later(r)), 3)} | ${fmt(Math.min(...later(r)), 3)} | ` +
+        `${times(r.seconds[0] / got.kpilens.seconds[0])} | ${times(median(later(r)) / median(later(got.kpilens)))} |`);
+    }
+  }
+  const ratio = (got) => median(later(got.duckdb)) / median(later(got.kpilens));
+  lines.push('', `DuckDB-WASM's time against ours after the first run: ${times(ratio(node))} in Node, ${times(ratio(chromium))} in ` +
+    `Chromium (the target: ${times(DUCKDB_WASM_TARGET)}); on the first run: ${times(node.duckdb.seconds[0] / node.kpilens.seconds[0])} ` +
+    `in Node, ${times(chromium.duckdb.seconds[0] / chromium.kpilens.seconds[0])} in Chromium. Runs (s): ` +
+    [['Node', node], ['Chromium', chromium]].flatMap(([where, got]) => [['ours', got.kpilens], ['DuckDB-WASM', got.duckdb]]
+      .map(([label, r]) => `${where}, ${label}: ${r.seconds.map((x) => fmt(x, 3)).join(', ')}`)).join('; ') + '.');
+  return lines;
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const engines = ENGINES.filter((e) => o.engines.includes(e.id));
@@ -634,6 +693,7 @@ async function main() {
     if (o.huge) sections.push(await hugeSection(o, dir, engines));
     if (o.ab) sections.push(await abSection(o, dir));
     if (o.pairedThreads) sections.push(await pairedThreadsSection(o, dir));
+    if (o.steady) sections.push(await steadySection(o, dir));
     const lines = [
       '## kpilens benchmark',
       '',

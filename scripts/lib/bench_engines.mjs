@@ -254,9 +254,67 @@ async function inProcessThreads(file, options) {
 /** inProcessThreads in a fresh process. */
 export const threadsInProcess = (file, options) => inWorker('threads')(file, options);
 
+/** wasmRounds and duckdbWasmRounds, each in a fresh process. */
+export const roundsInProcess = (id, file, options) => inWorker(`${id}-rounds`)(file, options);
+
+/**
+ * kpilens wasm and DuckDB-WASM, each in a fresh process warmed as in the engine table, reading the file
+ * options.rounds + 1 times in a row (scripts/bench --steady): {seconds: each run's, weeks: the last run's}.
+ * The first run is the engine table's; the later ones run on a heap and code that a file this size has
+ * already been through, as a user's next file in the same tab does.
+ */
+async function wasmRounds(file, options) {
+  const { loadEngine, reportFromFiles } = await import('../../wasm/bindings/node_engine.mjs');
+  await loadEngine(WASM);
+  await warmUp(options, (warmFile) => reportFromFiles([warmFile], WEEKLY_CONFIG));
+  const seconds = [];
+  let text = '';
+  for (let run = 0; run <= options.rounds; run += 1) {
+    const start = process.hrtime.bigint();
+    text = await reportFromFiles([file], WEEKLY_CONFIG);
+    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return { seconds, weeks: weeksFromReport(JSON.parse(text)) };
+}
+
+async function duckdbWasmRounds(file, options) {
+  const { db, connection, duckdb } = await duckdbWasmNode(options);
+  const seconds = [];
+  let rows = [];
+  for (let run = 0; run <= options.rounds; run += 1) {
+    // Registered under a new name each run, so that nothing DuckDB-WASM keeps of a file carries over.
+    const name = `tickets-${run}.csv`;
+    const start = process.hrtime.bigint();
+    db.registerFileURL(name, file, duckdb.DuckDBDataProtocol.NODE_FS, true);
+    rows = connection.query(weeklySql(name, FIGURES.map((f) => f[2]))).toArray().map((row) => row.toJSON());
+    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    db.dropFile(name);
+  }
+  connection.close();
+  return { seconds, weeks: weeksFromSqlRows(rows) };
+}
+
+/** DuckDB-WASM's Node blocking bundle, instantiated and warmed as in the engine table (not timed). */
+async function duckdbWasmNode(options) {
+  const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs');
+  const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
+  const bundles = {
+    mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
+    eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') },
+  };
+  const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
+  await db.instantiate(() => {});
+  const connection = db.connect();
+  if (options.warmFile) db.registerFileURL('warm.csv', options.warmFile, duckdb.DuckDBDataProtocol.NODE_FS, true);
+  await warmUp(options, () => connection.query(weeklySql('warm.csv', FIGURES.map((f) => f[2]))).toArray());
+  return { db, connection, duckdb };
+}
+
 const WORKERS = {
   ab: inProcessAb,
   threads: inProcessThreads,
+  'wasm-rounds': wasmRounds,
+  'duckdb-wasm-rounds': duckdbWasmRounds,
   wasm: (file, options) => wasmRun(WASM, file, options),
   'wasm-ref': (file, options) => wasmRun(WASM_REF, file, options),
   'wasm-full': (file, options) => wasmRun(WASM, file, options, FULL_CONFIG),
@@ -330,17 +388,7 @@ const WORKERS = {
   },
 
   async 'duckdb-wasm'(file, options) {
-    const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs');
-    const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
-    const bundles = {
-      mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
-      eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') },
-    };
-    const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
-    await db.instantiate(() => {});
-    const connection = db.connect();
-    if (options.warmFile) db.registerFileURL('warm.csv', options.warmFile, duckdb.DuckDBDataProtocol.NODE_FS, true);
-    await warmUp(options, () => connection.query(weeklySql('warm.csv', FIGURES.map((f) => f[2]))).toArray());
+    const { db, connection, duckdb } = await duckdbWasmNode(options);
     const start = process.hrtime.bigint();
     db.registerFileURL('tickets.csv', file, duckdb.DuckDBDataProtocol.NODE_FS, true);
     const table = connection.query(weeklySql('tickets.csv', FIGURES.map((f) => f[2])));
@@ -367,7 +415,7 @@ const WORKERS = {
 
 // --- the weekly figures, normalized: {week: 'YYYY-MM-DD', tickets, csat, …} ---------------------------
 
-function weeksFromReport(report) {
+export function weeksFromReport(report) {
   if (!report.ok) throw new Error(`engine report not ok: ${JSON.stringify(report.errors)}`);
   const kpis = new Map(report.kpis.map((k) => [k.id, k]));
   return report.periods.start.map((week, i) => {
@@ -377,7 +425,7 @@ function weeksFromReport(report) {
   });
 }
 
-function weeksFromSqlRows(rows) {
+export function weeksFromSqlRows(rows) {
   return rows.map((row) => {
     const out = { week: row.week };
     for (const [name, , column] of FIGURES) out[name] = row[column] === null ? null : Number(row[column]);
