@@ -259,7 +259,7 @@ export const roundsInProcess = (id, file, options) => inWorker(`${id}-rounds`)(f
 
 /**
  * kpilens wasm and DuckDB-WASM, each in a fresh process warmed as in the engine table, reading the file
- * options.rounds + 1 times in a row (scripts/bench --steady): {seconds: each run's, weeks: the last run's}.
+ * options.rounds + 1 times in a row (scripts/bench --steady): {seconds, weeks}, each run's.
  * The first run is the engine table's; the later ones run on a heap and code that a file this size has
  * already been through, as a user's next file in the same tab does.
  */
@@ -268,30 +268,33 @@ async function wasmRounds(file, options) {
   await loadEngine(WASM);
   await warmUp(options, (warmFile) => reportFromFiles([warmFile], WEEKLY_CONFIG));
   const seconds = [];
-  let text = '';
+  const weeks = [];
   for (let run = 0; run <= options.rounds; run += 1) {
     const start = process.hrtime.bigint();
-    text = await reportFromFiles([file], WEEKLY_CONFIG);
+    const text = await reportFromFiles([file], WEEKLY_CONFIG);
     seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    weeks.push(weeksFromReport(JSON.parse(text)));
   }
-  return { seconds, weeks: weeksFromReport(JSON.parse(text)) };
+  return { seconds, weeks };
 }
 
 async function duckdbWasmRounds(file, options) {
   const { db, connection, duckdb } = await duckdbWasmNode(options);
   const seconds = [];
-  let rows = [];
+  const weeks = [];
   for (let run = 0; run <= options.rounds; run += 1) {
-    // Registered under a new name each run, so that nothing DuckDB-WASM keeps of a file carries over.
+    // Registered under a new name each run, so that nothing DuckDB-WASM keeps of a file carries over, and
+    // dropped inside the run, as in Chromium (ours deletes its Dataset inside the run).
     const name = `tickets-${run}.csv`;
     const start = process.hrtime.bigint();
     db.registerFileURL(name, file, duckdb.DuckDBDataProtocol.NODE_FS, true);
-    rows = connection.query(weeklySql(name, FIGURES.map((f) => f[2]))).toArray().map((row) => row.toJSON());
-    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    const rows = connection.query(weeklySql(name, FIGURES.map((f) => f[2]))).toArray().map((row) => row.toJSON());
     db.dropFile(name);
+    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    weeks.push(weeksFromSqlRows(rows));
   }
   connection.close();
-  return { seconds, weeks: weeksFromSqlRows(rows) };
+  return { seconds, weeks };
 }
 
 /** DuckDB-WASM's Node blocking bundle, instantiated and warmed as in the engine table (not timed). */

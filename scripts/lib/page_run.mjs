@@ -24,7 +24,7 @@ import { serve } from '../static-server.mjs';
 import { threadClocks } from './schedstat.mjs';
 
 // Flags that work here as root (/work/shared/docs/toolchain.md; the same as tests/e2e/helpers.mjs).
-const LAUNCH_ARGS = [
+export const LAUNCH_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
