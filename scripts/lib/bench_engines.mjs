@@ -254,44 +254,48 @@ async function inProcessThreads(file, options) {
 /** inProcessThreads in a fresh process. */
 export const threadsInProcess = (file, options) => inWorker('threads')(file, options);
 
-/** wasmRounds and duckdbWasmRounds, each in a fresh process. */
-export const roundsInProcess = (id, file, options) => inWorker(`${id}-rounds`)(file, options);
+/** inProcessSteady in a fresh process. */
+export const steadyInProcess = (file, options) => inWorker('steady')(file, options);
 
 /**
- * kpilens wasm and DuckDB-WASM, each in a fresh process warmed as in the engine table, reading the file
- * options.rounds + 1 times in a row (scripts/bench --steady): {seconds, weeks}, each run's.
- * The first run is the engine table's; the later ones run on a heap and code that a file this size has
- * already been through, as a user's next file in the same tab does.
+ * kpilens wasm and DuckDB-WASM in one process (scripts/bench --steady), both warmed as in the engine table,
+ * then options.rounds + 1 rounds in each of which both read the file, their order alternating from round to
+ * round (ours first in round 0): {seconds: {kpilens, duckdb}, weeks: {kpilens, duckdb}}, each run's. A
+ * round's two runs are seconds apart, so a slow spell of the VM falls on both or shows in one round's
+ * ratio, not on one engine's every run. Round 0 is each engine's first run on the file (the engine
+ * table's); the later rounds run on a heap and code a file this size has been through, as a user's next
+ * file in the same tab does.
  */
-async function wasmRounds(file, options) {
+async function inProcessSteady(file, options) {
   const { loadEngine, reportFromFiles } = await import('../../wasm/bindings/node_engine.mjs');
   await loadEngine(WASM);
-  await warmUp(options, (warmFile) => reportFromFiles([warmFile], WEEKLY_CONFIG));
-  const seconds = [];
-  const weeks = [];
-  for (let run = 0; run <= options.rounds; run += 1) {
-    const start = process.hrtime.bigint();
-    const text = await reportFromFiles([file], WEEKLY_CONFIG);
-    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
-    weeks.push(weeksFromReport(JSON.parse(text)));
-  }
-  return { seconds, weeks };
-}
-
-async function duckdbWasmRounds(file, options) {
-  const { db, connection, duckdb } = await duckdbWasmNode(options);
-  const seconds = [];
-  const weeks = [];
-  for (let run = 0; run <= options.rounds; run += 1) {
+  const { db, connection, duckdb } = await duckdbWasmNode({}); // (warmed below, with ours)
+  if (options.warmFile) db.registerFileURL('warm.csv', options.warmFile, duckdb.DuckDBDataProtocol.NODE_FS, true);
+  await warmUp(options, async (warmFile) => {
+    await reportFromFiles([warmFile], WEEKLY_CONFIG);
+    connection.query(weeklySql('warm.csv', FIGURES.map((f) => f[2]))).toArray();
+  });
+  const run = {
+    kpilens: async () => weeksFromReport(JSON.parse(await reportFromFiles([file], WEEKLY_CONFIG))),
     // Registered under a new name each run, so that nothing DuckDB-WASM keeps of a file carries over, and
     // dropped inside the run, as in Chromium (ours deletes its Dataset inside the run).
-    const name = `tickets-${run}.csv`;
-    const start = process.hrtime.bigint();
-    db.registerFileURL(name, file, duckdb.DuckDBDataProtocol.NODE_FS, true);
-    const rows = connection.query(weeklySql(name, FIGURES.map((f) => f[2]))).toArray().map((row) => row.toJSON());
-    db.dropFile(name);
-    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
-    weeks.push(weeksFromSqlRows(rows));
+    duckdb: (round) => {
+      const name = `tickets-${round}.csv`;
+      db.registerFileURL(name, file, duckdb.DuckDBDataProtocol.NODE_FS, true);
+      const rows = connection.query(weeklySql(name, FIGURES.map((f) => f[2]))).toArray().map((row) => row.toJSON());
+      db.dropFile(name);
+      return weeksFromSqlRows(rows);
+    },
+  };
+  const seconds = { kpilens: [], duckdb: [] };
+  const weeks = { kpilens: [], duckdb: [] };
+  for (let round = 0; round <= options.rounds; round += 1) {
+    for (const id of round % 2 === 0 ? ['kpilens', 'duckdb'] : ['duckdb', 'kpilens']) {
+      const start = process.hrtime.bigint();
+      const got = await run[id](round);
+      seconds[id].push(Number(process.hrtime.bigint() - start) / 1e9);
+      weeks[id].push(got);
+    }
   }
   connection.close();
   return { seconds, weeks };
@@ -316,8 +320,7 @@ async function duckdbWasmNode(options) {
 const WORKERS = {
   ab: inProcessAb,
   threads: inProcessThreads,
-  'wasm-rounds': wasmRounds,
-  'duckdb-wasm-rounds': duckdbWasmRounds,
+  steady: inProcessSteady,
   wasm: (file, options) => wasmRun(WASM, file, options),
   'wasm-ref': (file, options) => wasmRun(WASM_REF, file, options),
   'wasm-full': (file, options) => wasmRun(WASM, file, options, FULL_CONFIG),
