@@ -230,6 +230,21 @@ function rowsFor(dir, bytes, seed) {
   return Math.max(1, Math.round(bytes / (size / 20_000)));
 }
 
+/** The --rows export as `name`.csv and its warm file beside it (writeWarmFile): {file, bytes, warmFile}. */
+function exportWithWarm(o, dir, name) {
+  const file = join(dir, `${name}.csv`);
+  const bytes = generate(file, o.rows, o.seed);
+  const warmFile = join(dir, `${name === 'tickets' ? '' : `${name}-`}warm.csv`);
+  writeWarmFile(file, warmFile);
+  return { file, bytes, warmFile };
+}
+
+/** The middle half of some ratios (their quartiles), as `1.23×–1.45×`. */
+function middleHalf(ratios) {
+  const r = [...ratios].sort((a, b) => a - b);
+  return `${times(quantile7(r, 0.25))}–${times(quantile7(r, 0.75))}`;
+}
+
 function assertAgree(reference, weeks, label) {
   const diff = differences(reference, weeks, 'kpilens wasm', label);
   if (diff.length) {
@@ -239,10 +254,7 @@ function assertAgree(reference, weeks, label) {
 
 /** The engines × runs table on the --rows export. */
 async function tableSection(o, dir, engines) {
-  const file = join(dir, 'tickets.csv');
-  const bytes = generate(file, o.rows, o.seed);
-  const warmFile = join(dir, 'warm.csv');
-  writeWarmFile(file, warmFile);
+  const { file, bytes, warmFile } = exportWithWarm(o, dir, 'tickets');
   const results = new Map(engines.map((e) => [e.id, { seconds: [], peak: 0, wasm: 0, heap: 0, weeks: null, phases: [], threads: [], notices: [], cpus: [] }]));
   for (let run = 0; run < o.runs; run++) {
     const order = run % 2 === 0 ? engines : [...engines].reverse();
@@ -498,10 +510,7 @@ async function hugeSection(o, dir, engines) {
  * the two orders' ratios cancels that.
  */
 async function abSection(o, dir) {
-  const file = join(dir, 'ab.csv');
-  const bytes = generate(file, o.rows, o.seed);
-  const warmFile = join(dir, 'ab-warm.csv');
-  writeWarmFile(file, warmFile);
+  const { file, bytes, warmFile } = exportWithWarm(o, dir, 'ab');
   const reference = `reference build ${process.env.KPILENS_WASM_REF_NAME || '(KPILENS_WASM_REF)'}`;
   const orders = [];
   for (const first of ['wasm', 'wasm-ref']) {
@@ -550,10 +559,7 @@ const TWO_THREAD_TARGET = 1.7;
  * slower thread are named rather than mixed into a median.
  */
 async function pairedThreadsSection(o, dir) {
-  const file = join(dir, 'paired.csv');
-  const bytes = generate(file, o.rows, o.seed);
-  const warmFile = join(dir, 'paired-warm.csv');
-  writeWarmFile(file, warmFile);
+  const { file, bytes, warmFile } = exportWithWarm(o, dir, 'paired');
   const processes = [];
   for (const first of ['one', 'many']) {
     progress(`one thread against ${availableParallelism()}, ${o.pairedThreads} rounds in a process reading ` +
@@ -573,10 +579,7 @@ async function pairedThreadsSection(o, dir) {
   const threads = processes[0].workers + 1;
   const all = processes.flatMap((p) => p.rounds);
   const sorted = (xs) => [...xs].sort((a, b) => a - b);
-  const middle = (rounds) => {
-    const r = sorted(rounds.map((x) => x.ratio));
-    return `${times(quantile7(r, 0.25))}–${times(quantile7(r, 0.75))}`;
-  };
+  const middle = (rounds) => middleHalf(rounds.map((x) => x.ratio));
   const extremes = (rounds) => {
     const r = sorted(rounds.map((x) => x.ratio));
     return `lowest ${times(r[0])}, highest ${times(r[r.length - 1])}`;
@@ -635,10 +638,7 @@ const DUCKDB_WASM_TARGET = 10;
  * pairs two runs seconds apart, as --paired-threads does.
  */
 async function steadySection(o, dir) {
-  const file = join(dir, 'steady.csv');
-  const bytes = generate(file, o.rows, o.seed);
-  const warmFile = join(dir, 'steady-warm.csv');
-  writeWarmFile(file, warmFile);
+  const { file, bytes, warmFile } = exportWithWarm(o, dir, 'steady');
   progress(`kpilens wasm and DuckDB-WASM, ${o.steady + 1} rounds in one Node process…`);
   const node = steadyInProcess(file, { warmFile, rounds: o.steady });
   progress(`kpilens and DuckDB-WASM, ${o.steady + 1} rounds in one Chromium…`);
@@ -655,8 +655,6 @@ async function steadySection(o, dir) {
   const later = (xs) => xs.slice(1);
   // The later rounds' ratios, DuckDB-WASM's seconds ÷ ours, and their median.
   const ratios = (got) => later(got.seconds.duckdb).map((x, i) => x / later(got.seconds.kpilens)[i]);
-  const sorted = (xs) => [...xs].sort((a, b) => a - b);
-  const middle = (xs) => `${times(quantile7(sorted(xs), 0.25))}–${times(quantile7(sorted(xs), 0.75))}`;
   const lines = [
     '### After the first run: kpilens against DuckDB-WASM in Node and in Chromium',
     '',
@@ -678,7 +676,7 @@ async function steadySection(o, dir) {
   for (const [where, got] of [['Node', node], ['Chromium', chromium]]) {
     for (const [id, label] of [['kpilens', 'kpilens wasm'], ['duckdb', 'DuckDB-WASM']]) {
       const runs = got.seconds[id];
-      const ratio = id === 'kpilens' ? '1.00×' : `${times(median(ratios(got)))} (${middle(ratios(got))})`;
+      const ratio = id === 'kpilens' ? '1.00×' : `${times(median(ratios(got)))} (${middleHalf(ratios(got))})`;
       lines.push(`| ${where} | ${label} | ${fmt(runs[0], 3)} | ${fmt(median(later(runs)), 3)} | ${fmt(Math.min(...later(runs)), 3)} | ` +
         `${times(runs[0] / got.seconds.kpilens[0])} | ${ratio} |`);
     }
