@@ -9,7 +9,7 @@
 // Ours reads through a Dataset (chunkBuffer, pushChunk, FEED_BYTES at a time, as reportFromBuffers without
 // its probe; the Dataset deleted inside the run), DuckDB-WASM with registerFileBuffer, the SQL of the
 // engine table and dropFile; both copy the bytes into their heaps inside the run. Reading a File, which
-// costs the page as much as the engine does (docs/architecture.md, "The page's CPU besides the engine"), is
+// costs the page more than the engine does (docs/architecture.md, "The page's CPU besides the engine"), is
 // left out for both: what is timed, inside the worker, is the engines on bytes in memory.
 import { copyFileSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
