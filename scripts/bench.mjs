@@ -234,7 +234,7 @@ function rowsFor(dir, bytes, seed) {
 function exportWithWarm(o, dir, name) {
   const file = join(dir, `${name}.csv`);
   const bytes = generate(file, o.rows, o.seed);
-  const warmFile = join(dir, `${name === 'tickets' ? '' : `${name}-`}warm.csv`);
+  const warmFile = join(dir, `${name}-warm.csv`);
   writeWarmFile(file, warmFile);
   return { file, bytes, warmFile };
 }
