@@ -3,7 +3,7 @@
 // {seconds, weeks, peakRssBytes, wasmMemoryBytes?, heapTopBytes?, firstKpisSeconds?, phases?, cpu?, threads?}, its weekly figures normalized so that
 // any two engines can be compared figure by figure (`differences`).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +20,9 @@ export const WASM = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilen
 // Another build of the module (its Node glue), timed as the engine wasm-ref beside wasm: a change to the
 // engine is judged by the two in one run, on the same file and load, rather than by runs minutes apart.
 export const WASM_REF = process.env.KPILENS_WASM_REF ? resolve(process.env.KPILENS_WASM_REF) : null;
+// The weekly figures written for the bench's export alone (bench/kernel/weekly_kernel.cpp, built with the
+// wasm module), timed by --steady beside ours: what a row path that knows the layout reaches.
+export const KERNEL = join(dirname(WASM), 'weekly_kernel.cjs');
 // What names that build in the engine's label: the commit `scripts/bench --reference REV` built it from.
 const WASM_REF_NAME = process.env.KPILENS_WASM_REF_NAME || null;
 export const SITE = join(root, 'dist/site');
@@ -264,19 +267,23 @@ export const steadyInProcess = (file, options) => inWorker('steady')(file, optio
  * round's two runs are seconds apart, so a slow spell of the VM falls on both or shows in one round's
  * ratio, not on one engine's every run. Round 0 is each engine's first run on the file (the engine
  * table's); the later rounds run on a heap and code a file this size has been through, as a user's next
- * file in the same tab does.
+ * file in the same tab does. The weekly kernel (weeklyKernel) reads the file in each round too, between
+ * the two (seconds.kernel, weeks.kernel).
  */
 async function inProcessSteady(file, options) {
   const { loadEngine, reportFromFiles } = await import('../../wasm/bindings/node_engine.mjs');
   await loadEngine(WASM);
   const { db, connection, duckdb } = await duckdbWasmNode({}); // (warmed below, with ours)
+  const kernel = await weeklyKernel();
   if (options.warmFile) db.registerFileURL('warm.csv', options.warmFile, duckdb.DuckDBDataProtocol.NODE_FS, true);
   await warmUp(options, async (warmFile) => {
     await reportFromFiles([warmFile], WEEKLY_CONFIG);
+    kernel(warmFile);
     connection.query(weeklySql('warm.csv', FIGURES.map((f) => f[2]))).toArray();
   });
   const run = {
     kpilens: async () => weeksFromReport(JSON.parse(await reportFromFiles([file], WEEKLY_CONFIG))),
+    kernel: () => kernel(file),
     // Registered under a new name each run, so that nothing DuckDB-WASM keeps of a file carries over, and
     // dropped inside the run, as in Chromium (ours deletes its Dataset inside the run).
     duckdb: (round) => {
@@ -287,10 +294,10 @@ async function inProcessSteady(file, options) {
       return weeksFromSqlRows(rows);
     },
   };
-  const seconds = { kpilens: [], duckdb: [] };
-  const weeks = { kpilens: [], duckdb: [] };
+  const seconds = { kpilens: [], duckdb: [], kernel: [] };
+  const weeks = { kpilens: [], duckdb: [], kernel: [] };
   for (let round = 0; round <= options.rounds; round += 1) {
-    for (const id of round % 2 === 0 ? ['kpilens', 'duckdb'] : ['duckdb', 'kpilens']) {
+    for (const id of round % 2 === 0 ? ['kpilens', 'kernel', 'duckdb'] : ['duckdb', 'kernel', 'kpilens']) {
       const start = process.hrtime.bigint();
       const got = await run[id](round);
       seconds[id].push(Number(process.hrtime.bigint() - start) / 1e9);
@@ -299,6 +306,50 @@ async function inProcessSteady(file, options) {
   }
   connection.close();
   return { seconds, weeks };
+}
+
+/**
+ * The weekly kernel (bench/kernel/weekly_kernel.cpp) instantiated: a function that reads a file into it,
+ * 1 MiB at a time as our drivers feed the engine, and returns its weeks. It refuses a file whose header is
+ * not the bench export's or with rows it could not read (it reads no other layout or form).
+ */
+export async function weeklyKernel(modulePath = KERNEL) {
+  if (!existsSync(modulePath)) throw new Error(`no weekly kernel at ${modulePath} (scripts/build wasm)`);
+  const { instantiateCompiled } = await import('../../wasm/bindings/compiled_module.mjs');
+  const compiled = await WebAssembly.compile(readFileSync(modulePath.replace(/\.cjs$/, '.wasm')));
+  const m = await instantiateCompiled(require(modulePath), compiled);
+  const chunkBytes = m._kernel_chunk_bytes();
+  const buffer = m._kernel_buffer();
+  const room = 1 << 20;
+  const out = m._malloc(room);
+  return (file) => {
+    m._kernel_reset();
+    const fd = openSync(file, 'r');
+    try {
+      for (;;) {
+        const got = readSync(fd, m.HEAPU8, buffer + m._kernel_held(), chunkBytes, null);
+        if (!m._kernel_feed(got)) throw new Error(`weekly kernel: ${file} has a record longer than ${chunkBytes} bytes`);
+        if (got === 0) break;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return weeksFromKernel(Buffer.from(m.HEAPU8.subarray(out, out + m._kernel_report(out, room))).toString(), file);
+  };
+}
+
+/** kernel_report's text as weeks: a line per week (its Monday, then FIGURES in order), then the counts. */
+export function weeksFromKernel(text, file = 'the file') {
+  const lines = text.trimEnd().split('\n');
+  const [, rows, , unread, , header] = lines.pop().split(' ');
+  if (header !== '1') throw new Error(`weekly kernel: ${file} does not have the bench export's header`);
+  if (unread !== '0') throw new Error(`weekly kernel: ${unread} of the ${rows} rows of ${file} are not in the bench export's form`);
+  return lines.map((line) => {
+    const [week, ...values] = line.split(' ');
+    const out = { week };
+    FIGURES.forEach(([name], i) => { out[name] = values[i] === 'null' ? null : Number(values[i]); });
+    return out;
+  });
 }
 
 /** DuckDB-WASM's Node blocking bundle, instantiated and warmed as in the engine table (not timed). */
