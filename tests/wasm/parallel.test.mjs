@@ -285,32 +285,50 @@ test('a helper done first takes over the end of the merging worker\'s part, and 
   }
 });
 
-test('a worker_thread done first is handed the end of a slowed merging thread\'s part, by the rates', async () => {
-  // This thread waits 6 ms after each 64 KiB it reads, so the worker_thread is done long before it: the
-  // cut comes from the measured rates (no share), the second task goes through the worker's port.
+test('a worker_thread done first is handed the end of a held merging thread\'s part, by the rates', async () => {
+  // This thread reads its part in 64 KiB chunks and, after its first, holds the next until the worker_thread
+  // has read its own part (no clock): at its next look the worker is idle, the cut comes from the measured
+  // rates (no share), and the second task goes through the worker's port.
   const module = await loadEngine(wasmPath);
-  const readers = await startPartReaders({ workers: 1, modulePath: wasmPath });
+  const started = await startPartReaders({ workers: 1, modulePath: wasmPath });
+  let partRead;
+  // (30 s at most, so that a worker that never reads a part fails the test below rather than hanging it)
+  const firstPartRead = new Promise((resolve) => {
+    partRead = resolve;
+    setTimeout(resolve, 30_000).unref();
+  });
+  let tasks = 0;
+  const helpers = started.readers.map((helper) => ({
+    run: (task) => helper.run(task).finally(() => { if (++tasks === 1) partRead(); }),
+    shorten: (request) => helper.shorten(request),
+  }));
   const configText = JSON.stringify(CONFIGS[1]);
   const dataset = new module.Dataset(configText);
-  const source = fileSource(generated.lf);
+  const file = fileSource(generated.lf);
+  const source = {
+    size: file.size,
+    read: (start, end) => file.read(start, end),
+    chunks: async function* (start, end, chunkBytes) {
+      for (let at = start; at < end; at += chunkBytes) {
+        if (at > start) await firstPartRead;
+        yield new Uint8Array(file.read(at, Math.min(end, at + chunkBytes)));
+      }
+    },
+  };
   try {
     dataset.beginFile(basename(generated.lf));
-    const slow = () => {
-      const until = performance.now() + 6;
-      while (performance.now() < until);
-    };
     const got = await readFileInParts({
-      module, dataset, source, input: generated.lf, name: basename(generated.lf), config: configText, helpers: readers.readers,
-      chunkBytes: 64 << 10, headBytes: 256 << 10, onBytes: slow, balance: { stepBytes: 128 << 10, minStolenBytes: 64 << 10 },
+      module, dataset, source, input: generated.lf, name: basename(generated.lf), config: configText, helpers,
+      chunkBytes: 64 << 10, headBytes: 256 << 10, balance: { stepBytes: 128 << 10, minStolenBytes: 64 << 10 },
     });
-    assert.deepEqual([got.fallback, got.restart, got.parts], [null, null, 3]);
+    assert.deepEqual([got.fallback, got.restart, got.parts, tasks], [null, null, 3, 2]);
     assert.ok(got.rebalanced >= 64 << 10, `${got.rebalanced} bytes handed over`);
     dataset.endFile();
     assert.equal(dataset.report(), await reportFromFiles([generated.lf], CONFIGS[1]));
   } finally {
-    source.close();
+    file.close();
     dataset.delete();
-    await readers.close();
+    await started.close();
   }
 });
 
