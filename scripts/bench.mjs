@@ -635,11 +635,12 @@ const DUCKDB_WASM_TARGET = 10;
  * rounds, one after the other in each round, their order alternating, in one process and in one browser,
  * so that the ratio is also read where neither engine pays a first run's costs (its heap growing to the
  * file's needs, code first run on it) and where both run in the same browser; and each round's ratio
- * pairs two runs seconds apart, as --paired-threads does.
+ * pairs two runs seconds apart, as --paired-threads does. In Node the weekly kernel (bench/kernel) reads
+ * the file between them in each round: what a row path that knows the layout reaches.
  */
 async function steadySection(o, dir) {
   const { file, bytes, warmFile } = exportWithWarm(o, dir, 'steady');
-  progress(`kpilens wasm and DuckDB-WASM, ${o.steady + 1} rounds in one Node process…`);
+  progress(`kpilens wasm, the weekly kernel and DuckDB-WASM, ${o.steady + 1} rounds in one Node process…`);
   const node = steadyInProcess(file, { warmFile, rounds: o.steady });
   progress(`kpilens and DuckDB-WASM, ${o.steady + 1} rounds in one Chromium…`);
   const { browserRounds } = await import('./lib/browser_engines.mjs');
@@ -666,7 +667,8 @@ async function steadySection(o, dir) {
       'registered under a new name, the query, and the file dropped); in each round the weekly kernel reads the file between ' +
       'them: the weekly figures written for this export\'s layout alone (bench/kernel/weekly_kernel.cpp, built with our ' +
       'module\'s flags; no header mapping, encoding check, other time formats or value issues), fed 1 MiB at a time as ours is: ' +
-      'what a row path that knows the layout in advance reaches in wasm here',
+      'what a plain row path that knows the layout in advance reaches in wasm here (a measure, not a bound). The ratios are ' +
+      'medians of the rounds\' ratios, not ratios of the medians',
     `- Chromium (${chromium.browser}): one fresh browser, one page, a Web Worker for each engine; the file's bytes fetched ` +
       'into each worker before any clock and each engine warmed the same way on the warm file\'s bytes, then the file read ' +
       'from memory, timed in the worker (ours: the web build the page runs, a Dataset fed 1 MiB at a time; DuckDB-WASM: its ' +

@@ -101,8 +101,12 @@ bool parse_time(const uint8_t* p, size_t n, DateMemo& memo, int64_t& seconds, in
     }
     const unsigned month = two(p + 5);
     const unsigned day = two(p + 8);
-    if (p[4] != '-' || p[7] != '-' || month < 1 || month > 12 || day < 1 || day > 31) return false;
-    days = days_from_civil(two(p) * 100 + two(p + 2), month, day);
+    if (p[4] != '-' || p[7] != '-' || month < 1 || month > 12 || day < 1) return false;
+    const unsigned year = two(p) * 100 + two(p + 2);
+    const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    const unsigned month_days = month == 2 ? 28 + leap : 30 + ((month + month / 8) % 2);
+    if (day > month_days) return false;
+    days = days_from_civil(year, month, day);
     memo = {load8(p), tail, days};
   }
   for (const int i : {11, 12, 14, 15, 17, 18}) {
@@ -184,12 +188,18 @@ void on_record(const uint8_t* record, const uint32_t* starts, unsigned fields) {
     has_solved_at = parse_time(p, n, state.solved, solved_at, unused_days);
     unread = unread || !has_solved_at;
   }
+  // The statuses scripts/gen.mjs writes; any other is one this kernel does not know to be solved or
+  // not.
   cell(4, p, n);
   const bool solved = n == 0
                           ? has_solved_at
                           : n == 6 && (memcmp(p, "Solved", 6) == 0 || memcmp(p, "Closed", 6) == 0);
+  unread = unread || !(n == 0 || solved || (n == 4 && memcmp(p, "Open", 4) == 0) ||
+                       (n == 7 && memcmp(p, "Pending", 7) == 0));
   if (solved) {
-    if (has_solved_at && solved_at >= created) {
+    if (has_solved_at && solved_at - created > int64_t{UINT32_MAX}) {
+      unread = true;  // (kept as 32-bit seconds)
+    } else if (has_solved_at && solved_at >= created) {
       w.resolution_seconds += solved_at - created;
       w.resolutions.push_back(static_cast<uint32_t>(solved_at - created));
     }
@@ -290,7 +300,9 @@ void kernel_reset() {
 }
 
 // `bytes` new bytes (at most kernel_chunk_bytes()) were written at kernel_buffer() + kernel_held();
-// 0 ends the file. Returns false when a record is longer than a chunk (the kernel gives up).
+// 0 ends the file (a record left unended then, inside quotes, is counted unread). Returns false
+// when more than a chunk of an unended record is held (a record of over 1 MiB: the kernel gives
+// up).
 bool kernel_feed(size_t bytes) {
   size_t n = state.held + bytes;
   if (bytes == 0) {
@@ -299,14 +311,23 @@ bool kernel_feed(size_t bytes) {
   }
   const size_t done = scan(buffer, n - n % 64);
   state.held = n - done;
+  if (bytes == 0) {
+    // What is left is the padding after the last line end, or a record whose quotes never closed.
+    const bool unended = std::any_of(buffer + done, buffer + n, [](uint8_t c) { return c != ' '; });
+    state.rows += unended;
+    state.unread += unended;
+    state.held = 0;
+    return true;
+  }
   if (state.held > kChunkBytes) return false;
   memmove(buffer, buffer + done, state.held);
   return true;
 }
 
-// The weekly figures as text, a line per week with tickets: the week's Monday, tickets, CSAT, NPS,
-// mean and median resolution hours, mean first response minutes, FCR ("null" for none). Then a line
-// "rows R unread U header H". Returns the length written into `out` (at most `room`).
+// The weekly figures as text, a line per week from the first to the last with tickets (as the
+// engine lists them): the week's Monday, tickets, CSAT, NPS, mean and median resolution hours, mean
+// first response minutes, FCR ("null" for none). Then a line "rows R unread U header H". Returns
+// the length written into `out`; `room` when the text did not fit.
 size_t kernel_report(char* out, size_t room) {
   size_t len = 0;
   auto wrote = [&](int written) {
@@ -318,7 +339,6 @@ size_t kernel_report(char* out, size_t room) {
   };
   for (size_t i = 0; i < state.weeks.size(); ++i) {
     Week& w = state.weeks[i];
-    if (w.tickets == 0) continue;
     const int64_t monday = (state.first_week + static_cast<int64_t>(i)) * 7 - 3;
     // The civil date of a day count (days_from_civil's inverse).
     const int64_t z = monday + 719468;

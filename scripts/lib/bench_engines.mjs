@@ -261,14 +261,14 @@ export const threadsInProcess = (file, options) => inWorker('threads')(file, opt
 export const steadyInProcess = (file, options) => inWorker('steady')(file, options);
 
 /**
- * kpilens wasm and DuckDB-WASM in one process (scripts/bench --steady), both warmed as in the engine table,
- * then options.rounds + 1 rounds in each of which both read the file, their order alternating from round to
- * round (ours first in round 0): {seconds: {kpilens, duckdb}, weeks: {kpilens, duckdb}}, each run's. A
- * round's two runs are seconds apart, so a slow spell of the VM falls on both or shows in one round's
- * ratio, not on one engine's every run. Round 0 is each engine's first run on the file (the engine
- * table's); the later rounds run on a heap and code a file this size has been through, as a user's next
- * file in the same tab does. The weekly kernel (weeklyKernel) reads the file in each round too, between
- * the two (seconds.kernel, weeks.kernel).
+ * kpilens wasm, the weekly kernel (weeklyKernel) and DuckDB-WASM in one process (scripts/bench --steady),
+ * all warmed as in the engine table, then options.rounds + 1 rounds in each of which all three read the
+ * file, ours and DuckDB-WASM first and last by turns (ours first in round 0), the kernel between them:
+ * {seconds: {kpilens, duckdb, kernel}, weeks: {kpilens, duckdb, kernel}}, each run's. A round's runs are
+ * seconds apart, so a slow spell of the VM falls on all of them or shows in one round's ratios, not on
+ * one engine's every run. Round 0 is each engine's first run on the file (the engine table's); the later
+ * rounds run on a heap and code a file this size has been through, as a user's next file in the same tab
+ * does.
  */
 async function inProcessSteady(file, options) {
   const { loadEngine, reportFromFiles } = await import('../../wasm/bindings/node_engine.mjs');
@@ -328,13 +328,15 @@ export async function weeklyKernel(modulePath = KERNEL) {
     try {
       for (;;) {
         const got = readSync(fd, m.HEAPU8, buffer + m._kernel_held(), chunkBytes, null);
-        if (!m._kernel_feed(got)) throw new Error(`weekly kernel: ${file} has a record longer than ${chunkBytes} bytes`);
+        if (!m._kernel_feed(got)) throw new Error(`weekly kernel: ${file} has a record of over ${chunkBytes} bytes`);
         if (got === 0) break;
       }
     } finally {
       closeSync(fd);
     }
-    return weeksFromKernel(Buffer.from(m.HEAPU8.subarray(out, out + m._kernel_report(out, room))).toString(), file);
+    const length = m._kernel_report(out, room);
+    if (length >= room) throw new Error(`weekly kernel: the weeks of ${file} take more than ${room} bytes of text`);
+    return weeksFromKernel(Buffer.from(m.HEAPU8.subarray(out, out + length)).toString(), file); // (after the call: memory may grow)
   };
 }
 

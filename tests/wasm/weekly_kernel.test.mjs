@@ -1,6 +1,7 @@
 // The bench's weekly kernel (bench/kernel/weekly_kernel.cpp: the weekly figures written for the bench's
 // export alone, timed by scripts/bench --steady beside the engine) gives the engine's figures on a
-// generated export, across its 1 MiB chunks, and refuses what it does not read rather than count it wrong.
+// generated export, across its 1 MiB chunks (counts and medians exactly, means within the bench's 1e-9:
+// `differences`), and refuses what it does not read rather than count it wrong.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,7 +20,7 @@ let kernel;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kpilens-kernel-'));
   exportPath = join(dir, 'tickets.csv');
-  // ~3.5 MB: records cross the kernel's 1 MiB chunks, some of them inside a quoted comment.
+  // ~3.5 MB: records cross the kernel's 1 MiB chunks (one inside a quoted comment: the test below).
   execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '25000', '--seed', '7', '--out', exportPath]);
   await loadEngine(WASM);
   kernel = await weeklyKernel();
@@ -36,6 +37,33 @@ test('the kernel gives the engine\'s weekly figures, read twice in a row', async
   assert.ok(expected.length > 10, `${expected.length} weeks`);
   assert.deepEqual(differences(expected, kernel(exportPath), 'engine', 'kernel'), []);
   assert.deepEqual(differences(expected, kernel(exportPath), 'engine', 'kernel (again)'), []);
+});
+
+/** The export's header and its records (a record starts with an id and a created time). */
+function records(text) {
+  const header = text.slice(0, text.indexOf('\n'));
+  return [header, text.slice(header.length + 1).replace(/\n$/, '').split(/\n(?=\d+,\d{4}-\d\d-\d\d )/)];
+}
+
+async function sameAsEngine(name, text) {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  assert.deepEqual(differences(await engineWeeks(path), kernel(path), 'engine', 'kernel'), [], name);
+}
+
+test('a quoted comment of many lines across the first chunk\'s end; records in reverse; a week without tickets', async () => {
+  const text = readFileSync(exportPath, 'utf8');
+  const at = text.indexOf('\n', (1 << 20) - 300) + 1;
+  const comment = 'a line, with ""quotes"" and a comma\n'.repeat(20);
+  const record = `99999,2024-03-04 10:00:00,2024-03-04 10:30:00,2024-03-04 12:00:00,Solved,email,A B,Billing,low,x@example.com,1,0,5,9,,"${comment}"\n`;
+  assert.ok(at < 1 << 20 && at + record.length > (1 << 20) + 64, 'the record spans the chunk\'s end and a block past it');
+  await sameAsEngine('across.csv', text.slice(0, at) + record + text.slice(at));
+  const [header, rows] = records(text);
+  assert.equal(rows.length, 25000);
+  await sameAsEngine('reversed.csv', `${header}\n${[...rows].reverse().join('\n')}\n`);
+  const gap = rows.filter((r) => !/^\d+,2024-02-(0[5-9]|1[01]) /.test(r));
+  assert.ok(gap.length < rows.length);
+  await sameAsEngine('gap.csv', `${header}\n${gap.join('\n')}\n`);
 });
 
 test('a file without a final line end, and one of a header alone', async () => {
@@ -58,5 +86,20 @@ test('the kernel refuses another layout, and cells it does not read', () => {
   lines[5] = lines[5].replace(/^(\d+),(\d{4})-(\d\d)-(\d\d)/, '$1,$3/$4/$2');
   const slash = join(dir, 'slash.csv');
   writeFileSync(slash, lines.join('\n'));
-  assert.throws(() => kernel(slash), /1 of the 25000 rows of .* are not in the bench export's form/);
+  assert.throws(() => kernel(slash), /kernel: 1 of the 25000 rows of .* are not in the bench export's form/);
+  // A day the month does not have, a status it does not know, quotes never closed at the end.
+  const refused = [
+    ['feb30.csv', text.replace(/\n(\d+),2024-02-2\d /, '\n$1,2024-02-30 '), 25000],
+    ['status.csv', text.replace(',Solved,', ',solved,'), 25000],
+    ['unclosed.csv', `${text}99999,2024-03-04 10:00:00,,,Open,email,A B,Billing,low,x@example.com,0,0,,,,"never closed\n`, 25001],
+  ];
+  for (const [name, changed, rows] of refused) {
+    const path = join(dir, name);
+    writeFileSync(path, changed);
+    assert.throws(() => kernel(path), new RegExp(`kernel: 1 of the ${rows} rows of .*${name} are not`), name);
+  }
+  // A record of over 1 MiB (a comment): the kernel gives up rather than read on.
+  const long = join(dir, 'long.csv');
+  writeFileSync(long, `${text}99999,2024-03-04 10:00:00,,,Open,email,A B,Billing,low,x@example.com,0,0,,,,"${'x'.repeat(3 << 20)}"\n`);
+  assert.throws(() => kernel(long), /has a record of over 1048576 bytes/);
 });
