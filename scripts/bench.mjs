@@ -63,7 +63,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CHROMIUM, CLI, ENGINES, FIGURES, abInProcess, steadyInProcess, threadsInProcess, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
+  CHROMIUM, CLI, ENGINES, FIGURES, KERNEL, abInProcess, steadyInProcess, threadsInProcess, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
   inWorker, writeWarmFile,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
@@ -123,6 +123,7 @@ function parseArgs(argv) {
   if (o.pairedThreads && availableParallelism() < 2) throw new Error('--paired-threads needs two cores or more (one thread against one per core)');
   if (o.steady && !existsSync(WEB_MODULE)) throw new Error(`--steady needs the web build beside the Node one: no ${WEB_MODULE} (scripts/build wasm)`);
   if (o.steady && !existsSync(CHROMIUM)) throw new Error(`--steady needs Chromium: no ${CHROMIUM} (KPILENS_CHROMIUM)`);
+  if (o.steady && !existsSync(KERNEL)) throw new Error(`--steady needs the weekly kernel beside the module: no ${KERNEL} (scripts/build wasm)`);
   return o;
 }
 
@@ -638,6 +639,9 @@ const DUCKDB_WASM_TARGET = 10;
  * pairs two runs seconds apart, as --paired-threads does. In Node the weekly kernel (bench/kernel) reads
  * the file between them in each round: what a row path that knows the layout reaches.
  */
+// What --steady times, as [id, label]: the kernel in Node only.
+const STEADY_READERS = [['kpilens', 'kpilens wasm'], ['duckdb', 'DuckDB-WASM'], ['kernel', 'the weekly kernel']];
+
 async function steadySection(o, dir) {
   const { file, bytes, warmFile } = exportWithWarm(o, dir, 'steady');
   progress(`kpilens wasm, the weekly kernel and DuckDB-WASM, ${o.steady + 1} rounds in one Node process…`);
@@ -649,7 +653,7 @@ async function steadySection(o, dir) {
   // Every run of each against our first run in Node.
   const reference = node.weeks.kpilens[0];
   for (const [where, got] of [['Node', node], ['Chromium', chromium]]) {
-    for (const [id, label] of [['kpilens', 'kpilens wasm'], ['duckdb', 'DuckDB-WASM'], ['kernel', 'the weekly kernel']]) {
+    for (const [id, label] of STEADY_READERS) {
       got.weeks[id]?.forEach((weeks, run) => assertAgree(reference, weeks, `${label} (${where}), round ${run + 1}`));
     }
   }
@@ -679,7 +683,7 @@ async function steadySection(o, dir) {
     '|---|---|---:|---:|---:|---:|---:|',
   ];
   for (const [where, got] of [['Node', node], ['Chromium', chromium]]) {
-    for (const [id, label] of [['kpilens', 'kpilens wasm'], ['duckdb', 'DuckDB-WASM'], ['kernel', 'the weekly kernel']]) {
+    for (const [id, label] of STEADY_READERS) {
       const runs = got.seconds[id];
       if (!runs) continue;
       const ratio = id === 'kpilens' ? '1.00×' : `${times(median(ratios(got, id)))} (${middleHalf(ratios(got, id))})`;
@@ -694,8 +698,8 @@ async function steadySection(o, dir) {
     `run: ${times(median(ratios(node, 'kernel')))} our time (${fmt(bytes / 1e6 / median(later(node.seconds.kernel)), 1)} MB/s ` +
     `against our ${fmt(bytes / 1e6 / median(later(node.seconds.kpilens)), 1)}), DuckDB-WASM ${times(median(ratios(node, 'duckdb', 'kernel')))} ` +
     'its time (docs/architecture.md, "A kernel that knows the layout"). Runs (s), round by round: ' +
-    [['Node', node], ['Chromium', chromium]].flatMap(([where, got]) => [['ours', 'kpilens'], ['DuckDB-WASM', 'duckdb'], ['the weekly kernel', 'kernel']]
-      .filter(([, id]) => got.seconds[id]).map(([label, id]) => `${where}, ${label}: ${got.seconds[id].map((x) => fmt(x, 3)).join(', ')}`)).join('; ') + '.');
+    [['Node', node], ['Chromium', chromium]].flatMap(([where, got]) => STEADY_READERS
+      .filter(([id]) => got.seconds[id]).map(([id, label]) => `${where}, ${label}: ${got.seconds[id].map((x) => fmt(x, 3)).join(', ')}`)).join('; ') + '.');
   return lines;
 }
 
