@@ -16,7 +16,7 @@ test('heapTop() rises with what the engine holds, never falls, and stays within 
   assert.ok(start <= engine.HEAPU8.buffer.byteLength);
 
   const chunkBytes = 8 << 20;
-  await reportFromFiles([fixture], {}, { chunkBytes }); // the chunk buffer is chunkBytes long
+  await reportFromFiles([fixture], {}, { chunkBytes }); // the chunk buffer holds two slices of chunkBytes
   const afterRun = engine.heapTop();
   assert.ok(afterRun >= start + chunkBytes, `${start} → ${afterRun}`);
   assert.ok(afterRun <= engine.HEAPU8.buffer.byteLength);

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -233,6 +234,21 @@ class Dataset {
   }
 #endif
 
+#if KPILENS_PUSH_CHUNK_AT
+  // Feeds the `size` bytes at `address`, which lie in the chunk buffer (bytes past its end are
+  // not fed). Node's driver reads a file into the two halves of the buffer in turn, the next slice
+  // while the engine decodes this one (node_engine.mjs feedFile); the page copies its slices in
+  // and has no use for it (page weight).
+  void push_chunk_at(double address, double size) {
+    const uintptr_t base = reinterpret_cast<uintptr_t>(buffer_.data());
+    const uintptr_t at = static_cast<uintptr_t>(address);
+    if (at < base || at - base > buffer_.size()) return;
+    const size_t offset = at - base;
+    const size_t n = std::min(static_cast<size_t>(size), buffer_.size() - offset);
+    dataset_.feed(std::string_view(buffer_.data() + offset, n));
+  }
+#endif
+
   // Every scored customer's health score (docs/report.md); finishes the report first.
   KPILENS_RARELY_RUN std::string health_csv() {
     report();
@@ -263,6 +279,9 @@ EMSCRIPTEN_BINDINGS(kpilens) {
       .function("beginFile", &Dataset::begin_file)
       .function("chunkBuffer", &Dataset::chunk_buffer)
       .function("pushChunk", &Dataset::push_chunk)
+#if KPILENS_PUSH_CHUNK_AT
+      .function("pushChunkAt", &Dataset::push_chunk_at)
+#endif
       .function("endFile", &Dataset::end_file)
       .function("probeChunk", &Dataset::probe_chunk)
       .function("rowsRead", &Dataset::rows_read)

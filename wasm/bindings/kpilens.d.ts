@@ -15,6 +15,12 @@ export interface Dataset {
   chunkBuffer(size: number): number;
   /** Feeds the first `size` bytes of the chunk buffer: one call per chunk (up to 1 MiB: FEED_BYTES in parallel_read.mjs). */
   pushChunk(size: number): void;
+  /**
+   * Node build only: feeds the `size` bytes at `address`, inside the chunk buffer (bytes past its end are
+   * not fed). node_engine.mjs feedFile reads a file into the buffer's two halves in turn, the next slice while
+   * this one is fed.
+   */
+  pushChunkAt?(address: number, size: number): void;
   endFile(): void;
   /**
    * What a file is, from its first bytes (64 KiB is plenty), already copied into the chunk buffer:

@@ -1,0 +1,98 @@
+// feedFile (wasm/bindings/node_engine.mjs): a file read into the two halves of the chunk buffer in turn,
+// the next slice read while the engine decodes this one. Its reports are reportFromBuffers' (the bytes
+// copied in from memory, no file read), whatever the slice; a memory that grows while a read is in flight
+// has that slice read again; an engine call that throws leaves no read running on a closed file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { feedFile, loadEngine, reportFromBuffers, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const CONFIG = JSON.stringify({ grain: 'week', by_if_mapped: ['channel', 'agent'] });
+let dir;
+let exportPath;
+let engine;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kpilens-feed-file-'));
+  exportPath = join(dir, 'tickets.csv');
+  // ~1.4 MB: several slices of 256 KiB, one slice of the default 2 MiB.
+  execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '10000', '--seed', '3', '--out', exportPath]);
+  engine = await loadEngine();
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const fromMemory = (path) => reportFromBuffers([{ name: basename(path), bytes: readFileSync(path) }], CONFIG);
+
+/** The report of `path` fed by feedFile to a Dataset seen through `wrap` (which may stand in for its calls). */
+async function feedThrough(path, sliceBytes, wrap = (dataset) => dataset) {
+  const dataset = new engine.Dataset(CONFIG);
+  try {
+    dataset.beginFile(basename(path));
+    await feedFile(engine, wrap(dataset), path, sliceBytes);
+    dataset.endFile();
+    return dataset.report();
+  } finally {
+    dataset.delete();
+  }
+}
+
+test('the report is the one of the bytes given from memory, whatever the slice', async () => {
+  const expected = await fromMemory(exportPath);
+  assert.equal(JSON.parse(expected).input.rows_used, 10000);
+  for (const sliceBytes of [undefined, 256 << 10, 4096, 1000]) {
+    assert.equal(await feedThrough(exportPath, sliceBytes), expected, `slices of ${sliceBytes ?? 'READ_BYTES'}`);
+  }
+  const fixture = join(root, 'tests/fixtures/zendesk_tickets.csv');
+  assert.equal(await reportFromFiles([fixture], CONFIG, { chunkBytes: 7 }), await fromMemory(fixture));
+});
+
+test('a slice whose read was in flight while the memory grew is read again', async () => {
+  const expected = await fromMemory(exportPath);
+  const sliceBytes = 256 << 10;
+  let base = 0;
+  let grown = 0;
+  const held = [];
+  const report = await feedThrough(exportPath, sliceBytes, (dataset) => ({
+    chunkBuffer(size) {
+      base = dataset.chunkBuffer(size);
+      return base;
+    },
+    pushChunkAt(address, size) {
+      dataset.pushChunkAt(address, size);
+      if (grown === 2) return;
+      // As the engine would, allocating while it decodes: the memory grows (HEAPU8 a new view), then
+      // the other half, where the next slice is being read, is overwritten: only a read after the
+      // growth gives the slice's bytes.
+      const before = engine.HEAPU8.buffer;
+      held.push(engine._malloc(engine.HEAPU8.length));
+      assert.notEqual(engine.HEAPU8.buffer, before, 'the memory grew');
+      grown += 1;
+      const other = address < base + sliceBytes ? base + sliceBytes : base;
+      engine.HEAPU8.fill(0x2c, other, other + sliceBytes);
+    },
+  }));
+  held.forEach((pointer) => engine._free(pointer));
+  assert.equal(grown, 2);
+  assert.equal(report, expected);
+});
+
+test('an engine call that throws: the read in flight ends before the file is closed, and the error comes out', async () => {
+  const fds = () => readdirSync('/proc/self/fd').length;
+  const open = fds();
+  let pushes = 0;
+  await assert.rejects(feedThrough(exportPath, 4096, (dataset) => ({
+    chunkBuffer: (size) => dataset.chunkBuffer(size),
+    pushChunkAt(address, size) {
+      if (++pushes === 3) throw new Error('engine call failed');
+      dataset.pushChunkAt(address, size);
+    },
+  })), /engine call failed/);
+  assert.equal(pushes, 3);
+  assert.equal(fds(), open, 'the file is closed');
+});
