@@ -14,9 +14,11 @@
 // resolution in hours of solved tickets (solved at or after creation). Solved: a status of Solved
 // or Closed; no status, a solved time.
 //
-// Driven from JavaScript (scripts/lib/bench_engines.mjs): kernel_buffer() once, then for each chunk
-// the bytes written at kernel_buffer() + kernel_held() and kernel_feed(n), kernel_feed(0) at the
-// end, and kernel_report(). The chunk boundary's partial record moves to the buffer's start.
+// Driven from JavaScript (scripts/lib/bench_engines.mjs) as the engine's Node driver feeds it
+// (wasm/bindings/node_engine.mjs feedFile): two buffers in turn, a chunk read into one while the
+// other is scanned. For each chunk, its bytes written at kernel_slice(b) and kernel_feed(b, n),
+// kernel_feed(b, 0) at the end, then kernel_report(). The chunk boundary's partial record moves in
+// front of the other buffer's slice, which a read in flight does not touch.
 #include <wasm_simd128.h>
 
 #include <algorithm>
@@ -56,7 +58,7 @@ struct State {
   int64_t memo_days = INT64_MIN;
   size_t memo_week = 0;
   DateMemo created, replied, solved;
-  size_t held = 0;  // a partial record's bytes at the buffer's start
+  size_t held = 0;  // a partial record's bytes, just before the next buffer's slice
   bool header_seen = false;
   bool header_ok = false;
   uint64_t rows = 0;
@@ -64,7 +66,8 @@ struct State {
 };
 
 State state;
-uint8_t buffer[2 * kChunkBytes + 128];
+// Each: room for a held partial record (up to a chunk), then the slice (a chunk), then padding.
+uint8_t buffers[2][2 * kChunkBytes + 128];
 
 uint64_t load8(const uint8_t* p) {
   uint64_t v;
@@ -285,11 +288,8 @@ size_t scan(const uint8_t* data, size_t n) {
 
 extern "C" {
 
-uint8_t* kernel_buffer() {
-  return buffer;
-}
-size_t kernel_held() {
-  return state.held;
+uint8_t* kernel_slice(unsigned b) {
+  return buffers[b & 1] + kChunkBytes;
 }
 size_t kernel_chunk_bytes() {
   return kChunkBytes;
@@ -299,28 +299,28 @@ void kernel_reset() {
   state = State{};
 }
 
-// `bytes` new bytes (at most kernel_chunk_bytes()) were written at kernel_buffer() + kernel_held();
-// 0 ends the file (a record left unended then, inside quotes, is counted unread). Returns false
-// when more than a chunk of an unended record is held (a record of over 1 MiB: the kernel gives
-// up).
-bool kernel_feed(size_t bytes) {
+// `bytes` new bytes (at most kernel_chunk_bytes()) were written at kernel_slice(b); 0 ends the file
+// (a record left unended then, inside quotes, is counted unread). Returns false when more than a
+// chunk of an unended record is held (a record of over 1 MiB: the kernel gives up).
+bool kernel_feed(unsigned b, size_t bytes) {
+  uint8_t* const data = buffers[b & 1] + kChunkBytes - state.held;
   size_t n = state.held + bytes;
   if (bytes == 0) {
-    if (n != 0 && buffer[n - 1] != '\n') buffer[n++] = '\n';
-    while (n % 64 != 0) buffer[n++] = ' ';  // after the last line end: never a record
+    if (n != 0 && data[n - 1] != '\n') data[n++] = '\n';
+    while (n % 64 != 0) data[n++] = ' ';  // after the last line end: never a record
   }
-  const size_t done = scan(buffer, n - n % 64);
+  const size_t done = scan(data, n - n % 64);
   state.held = n - done;
   if (bytes == 0) {
     // What is left is the padding after the last line end, or a record whose quotes never closed.
-    const bool unended = std::any_of(buffer + done, buffer + n, [](uint8_t c) { return c != ' '; });
+    const bool unended = std::any_of(data + done, data + n, [](uint8_t c) { return c != ' '; });
     state.rows += unended;
     state.unread += unended;
     state.held = 0;
     return true;
   }
   if (state.held > kChunkBytes) return false;
-  memmove(buffer, buffer + done, state.held);
+  memcpy(buffers[(b + 1) & 1] + kChunkBytes - state.held, data + done, state.held);
   return true;
 }
 

@@ -3,7 +3,7 @@
 // {seconds, weeks, peakRssBytes, wasmMemoryBytes?, heapTopBytes?, firstKpisSeconds?, phases?, cpu?, threads?}, its weekly figures normalized so that
 // any two engines can be compared figure by figure (`differences`).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, read, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -278,7 +278,7 @@ async function inProcessSteady(file, options) {
   if (options.warmFile) db.registerFileURL('warm.csv', options.warmFile, duckdb.DuckDBDataProtocol.NODE_FS, true);
   await warmUp(options, async (warmFile) => {
     await reportFromFiles([warmFile], WEEKLY_CONFIG);
-    kernel(warmFile);
+    await kernel(warmFile);
     connection.query(weeklySql('warm.csv', FIGURES.map((f) => f[2]))).toArray();
   });
   const run = {
@@ -309,9 +309,11 @@ async function inProcessSteady(file, options) {
 }
 
 /**
- * The weekly kernel (bench/kernel/weekly_kernel.cpp) instantiated: a function that reads a file into it,
- * 1 MiB at a time as our drivers feed the engine, and returns its weeks. It refuses a file whose header is
- * not the bench export's or with rows it could not read (it reads no other layout or form).
+ * The weekly kernel (bench/kernel/weekly_kernel.cpp) instantiated: an async function that reads a file into
+ * it and returns its weeks. The file is read as our Node driver reads it (node_engine.mjs feedFile), 1 MiB
+ * at a time into two buffers in turn, the next chunk read (fs.read) while the kernel scans this one. It
+ * refuses a file whose header is not the bench export's or with rows it could not read (it reads no other
+ * layout or form).
  */
 export async function weeklyKernel(modulePath = KERNEL) {
   if (!existsSync(modulePath)) throw new Error(`no weekly kernel at ${modulePath} (scripts/build wasm)`);
@@ -319,19 +321,31 @@ export async function weeklyKernel(modulePath = KERNEL) {
   const compiled = await WebAssembly.compile(readFileSync(modulePath.replace(/\.cjs$/, '.wasm')));
   const m = await instantiateCompiled(require(modulePath), compiled);
   const chunkBytes = m._kernel_chunk_bytes();
-  const buffer = m._kernel_buffer();
+  const slices = [m._kernel_slice(0), m._kernel_slice(1)];
   const room = 1 << 20;
   const out = m._malloc(room);
-  return (file) => {
+  const readAt = (fd, position, b) => new Promise((resolve, reject) => {
+    read(fd, m.HEAPU8, slices[b], chunkBytes, position, (error, got) => (error ? reject(error) : resolve(got)));
+  });
+  return async (file) => {
     m._kernel_reset();
     const fd = openSync(file, 'r');
+    let pending = null;
     try {
+      let b = 0;
+      let position = 0;
+      let got = readSync(fd, m.HEAPU8, slices[b], chunkBytes, position);
       for (;;) {
-        const got = readSync(fd, m.HEAPU8, buffer + m._kernel_held(), chunkBytes, null);
-        if (!m._kernel_feed(got)) throw new Error(`weekly kernel: ${file} has a record of over ${chunkBytes} bytes`);
+        position += got;
+        pending = got === 0 ? null : readAt(fd, position, 1 - b); // (the kernel allocates nothing as it reads)
+        if (!m._kernel_feed(b, got)) throw new Error(`weekly kernel: ${file} has a record of over ${chunkBytes} bytes`);
         if (got === 0) break;
+        got = await pending;
+        pending = null;
+        b = 1 - b;
       }
     } finally {
+      if (pending) await pending.catch(() => {});
       closeSync(fd);
     }
     const length = m._kernel_report(out, room);

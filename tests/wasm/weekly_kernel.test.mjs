@@ -35,8 +35,8 @@ async function engineWeeks(path) {
 test('the kernel gives the engine\'s weekly figures, read twice in a row', async () => {
   const expected = await engineWeeks(exportPath);
   assert.ok(expected.length > 10, `${expected.length} weeks`);
-  assert.deepEqual(differences(expected, kernel(exportPath), 'engine', 'kernel'), []);
-  assert.deepEqual(differences(expected, kernel(exportPath), 'engine', 'kernel (again)'), []);
+  assert.deepEqual(differences(expected, await kernel(exportPath), 'engine', 'kernel'), []);
+  assert.deepEqual(differences(expected, await kernel(exportPath), 'engine', 'kernel (again)'), []);
 });
 
 /** The export's header and its records (a record starts with an id and a created time). */
@@ -48,7 +48,7 @@ function records(text) {
 async function sameAsEngine(name, text) {
   const path = join(dir, name);
   writeFileSync(path, text);
-  assert.deepEqual(differences(await engineWeeks(path), kernel(path), 'engine', 'kernel'), [], name);
+  assert.deepEqual(differences(await engineWeeks(path), await kernel(path), 'engine', 'kernel'), [], name);
 }
 
 test('a quoted comment of many lines across the first chunk\'s end; records in reverse; a week without tickets', async () => {
@@ -70,23 +70,23 @@ test('a file without a final line end, and one of a header alone', async () => {
   const text = readFileSync(exportPath, 'utf8');
   const cut = join(dir, 'cut.csv');
   writeFileSync(cut, text.slice(0, text.lastIndexOf('\n')));
-  assert.deepEqual(differences(await engineWeeks(cut), kernel(cut), 'engine', 'kernel'), []);
+  assert.deepEqual(differences(await engineWeeks(cut), await kernel(cut), 'engine', 'kernel'), []);
   const header = join(dir, 'header.csv');
   writeFileSync(header, `${text.slice(0, text.indexOf('\n'))}\n`);
-  assert.deepEqual(kernel(header), []);
+  assert.deepEqual(await kernel(header), []);
 });
 
-test('the kernel refuses another layout, and cells it does not read', () => {
+test('the kernel refuses another layout, and cells it does not read', async () => {
   const text = readFileSync(exportPath, 'utf8');
   const renamed = join(dir, 'renamed.csv');
   writeFileSync(renamed, text.replace('Created at', 'Created'));
-  assert.throws(() => kernel(renamed), /does not have the bench export's header/);
+  await assert.rejects(() => kernel(renamed), /does not have the bench export's header/);
   // A slash date the engine would read (with its date-order inference); the kernel does not.
   const lines = text.split('\n');
   lines[5] = lines[5].replace(/^(\d+),(\d{4})-(\d\d)-(\d\d)/, '$1,$3/$4/$2');
   const slash = join(dir, 'slash.csv');
   writeFileSync(slash, lines.join('\n'));
-  assert.throws(() => kernel(slash), /kernel: 1 of the 25000 rows of .* are not in the bench export's form/);
+  await assert.rejects(() => kernel(slash), /kernel: 1 of the 25000 rows of .* are not in the bench export's form/);
   // A day the month does not have, a status it does not know, quotes never closed at the end.
   const refused = [
     ['feb30.csv', text.replace(/\n(\d+),2024-02-2\d /, '\n$1,2024-02-30 '), 25000],
@@ -96,10 +96,10 @@ test('the kernel refuses another layout, and cells it does not read', () => {
   for (const [name, changed, rows] of refused) {
     const path = join(dir, name);
     writeFileSync(path, changed);
-    assert.throws(() => kernel(path), new RegExp(`kernel: 1 of the ${rows} rows of .*${name} are not`), name);
+    await assert.rejects(() => kernel(path), new RegExp(`kernel: 1 of the ${rows} rows of .*${name} are not`), name);
   }
   // A record of over 1 MiB (a comment): the kernel gives up rather than read on.
   const long = join(dir, 'long.csv');
   writeFileSync(long, `${text}99999,2024-03-04 10:00:00,,,Open,email,A B,Billing,low,x@example.com,0,0,,,,"${'x'.repeat(3 << 20)}"\n`);
-  assert.throws(() => kernel(long), /has a record of over 1048576 bytes/);
+  await assert.rejects(() => kernel(long), /has a record of over 1048576 bytes/);
 });
