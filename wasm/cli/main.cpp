@@ -16,6 +16,7 @@
 #include "engine_config.h"
 #include "health_score.h"
 #include "parallel_file.h"
+#include "read_ahead.h"
 #include "report_formats.h"
 #include "ticket_dataset.h"
 
@@ -85,15 +86,17 @@ std::string file_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// Streams one file into the dataset. Returns an error message, or "" when the file was read.
-std::string stream_file(kpilens::TicketDataset& dataset, const std::string& path,
-                        std::vector<char>& chunk) {
+// Streams one file into the dataset, the next chunk read while the engine decodes this one
+// (read_ahead.h). Returns an error message, or "" when the file was read.
+std::string stream_file(kpilens::TicketDataset& dataset, const std::string& path) {
   std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (file == nullptr) return path + ": " + std::strerror(errno);
   dataset.begin_file(file_name(path));
-  size_t got = 0;
-  while ((got = std::fread(chunk.data(), 1, chunk.size(), file)) > 0) {
-    dataset.feed(std::string_view(chunk.data(), got));
+  {
+    kpilens::cli::ReadAhead chunks(file, kpilens::kFeedBytes);
+    for (std::string_view bytes = chunks.next(); !bytes.empty(); bytes = chunks.next()) {
+      dataset.feed(bytes);
+    }
   }
   bool failed = std::ferror(file) != 0;
   if (file != stdin) std::fclose(file);
@@ -107,7 +110,7 @@ kpilens::DatasetKind probe_kind(const kpilens::TicketDataset& dataset, const std
   if (path == "-") return kpilens::DatasetKind::kTickets;
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) return kpilens::DatasetKind::kTickets;  // stream_file reports it
-  size_t got = std::fread(chunk.data(), 1, std::min<size_t>(chunk.size(), 64 << 10), file);
+  size_t got = std::fread(chunk.data(), 1, chunk.size(), file);
   std::fclose(file);
   return dataset.probe(file_name(path), std::string_view(chunk.data(), got)).kind;
 }
@@ -244,7 +247,7 @@ int main(int argc, char** argv) {
   }
 
   auto dataset = std::make_unique<kpilens::TicketDataset>(config);
-  std::vector<char> chunk(kpilens::kFeedBytes);
+  std::vector<char> chunk(size_t{64} << 10);  // a file's first bytes, for its kind
   int status = 0;
   // Survey answers first (they wait for the tickets they join to), then customer-success files (a
   // ticket's requester is noted for the health score only once the dataset has customer-success
@@ -280,7 +283,7 @@ int main(int argc, char** argv) {
         continue;
       }
     } else {
-      error = stream_file(*dataset, path, chunk);
+      error = stream_file(*dataset, path);
     }
     if (!error.empty()) {
       std::fprintf(stderr, "kpilens: %s\n", error.c_str());
