@@ -1,7 +1,8 @@
 // feedFile (wasm/bindings/node_engine.mjs): a file read into the two halves of the chunk buffer in turn,
 // the next slice read while the engine decodes this one. Its reports are reportFromBuffers' (the bytes
-// copied in from memory, no file read), whatever the slice; a memory that grows while a read is in flight
-// has that slice read again; an engine call that throws leaves no read running on a closed file.
+// copied in from memory, no file read), whatever the slice, and with a module built before pushChunkAt; a
+// memory that grows while a read is in flight has that slice read again; an engine call that throws leaves
+// no read running on a closed file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -50,6 +51,20 @@ test('the report is the one of the bytes given from memory, whatever the slice',
   }
   const fixture = join(root, 'tests/fixtures/zendesk_tickets.csv');
   assert.equal(await reportFromFiles([fixture], CONFIG, { chunkBytes: 7 }), await fromMemory(fixture));
+});
+
+test('a module without pushChunkAt (a build before it) is fed a slice after another, as it was then', async () => {
+  let pushes = 0;
+  const report = await feedThrough(exportPath, undefined, (dataset) => ({
+    chunkBuffer: (size) => dataset.chunkBuffer(size),
+    pushChunk(size) {
+      assert.ok(size <= 1 << 20);
+      pushes += 1;
+      dataset.pushChunk(size);
+    },
+  }));
+  assert.equal(report, await fromMemory(exportPath));
+  assert.equal(pushes, 2, 'the ~1.4 MB file in two pushes of at most 1 MiB');
 });
 
 test('a slice whose read was in flight while the memory grew is read again', async () => {

@@ -99,12 +99,22 @@ const readAt = (fd, heap, address, length, position) => new Promise((resolve, re
  * allocating as it decodes), that slice is read again into the memory as it is now: HEAPU8 is a new view
  * then, and V8 grows a wasm memory where it is (it reserves the whole of a 32-bit memory's range on
  * 64-bit hosts), so the read in flight wrote into memory that still belongs to the module.
- * `dataset` needs chunkBuffer and pushChunkAt (the Node build's Dataset).
+ * A module built before pushChunkAt (scripts/bench --reference's of an older commit) is fed as it was then:
+ * 1 MiB read, then fed, and so on.
  */
 export async function feedFile(engine, dataset, path, sliceBytes = READ_BYTES) {
   const fd = openSync(path, 'r');
   let pending = null; // the read in flight: awaited before the file is closed, whatever happens
   try {
+    if (typeof dataset.pushChunkAt !== 'function') {
+      const bytes = Math.min(sliceBytes, FEED_BYTES);
+      for (;;) {
+        const address = dataset.chunkBuffer(bytes); // before HEAPU8 is read: it may grow the memory
+        const got = readSync(fd, engine.HEAPU8, address, bytes, null);
+        if (got === 0) return;
+        dataset.pushChunk(got);
+      }
+    }
     const base = dataset.chunkBuffer(2 * sliceBytes); // HEAPU8 read after it: it may grow the memory
     let position = 0;
     let half = 0;
