@@ -670,7 +670,8 @@ async function steadySection(o, dir) {
     '- Node: both engines in one fresh process, warmed as in the engine table (ours: reportFromFiles; DuckDB-WASM: the file ' +
       'registered under a new name, the query, and the file dropped); in each round the weekly kernel reads the file between ' +
       'them: the weekly figures written for this export\'s layout alone (bench/kernel/weekly_kernel.cpp, built with our ' +
-      'module\'s flags; no header mapping, encoding check, other time formats or value issues), fed 1 MiB at a time as ours is: ' +
+      'module\'s flags; no header mapping, encoding check, other time formats or value issues), read as ours is (2 MiB slices, ' +
+      'the next read while this one is decoded): ' +
       'what a plain row path that knows the layout in advance reaches in wasm here (a measure, not a bound). The ratios are ' +
       'medians of the rounds\' ratios, not ratios of the medians',
     `- Chromium (${chromium.browser}): one fresh browser, one page, a Web Worker for each engine; the file's bytes fetched ` +

@@ -29,7 +29,7 @@
 
 namespace {
 
-constexpr size_t kChunkBytes = size_t{1} << 20;
+constexpr size_t kChunkBytes = size_t{2} << 20;  // as the engine's Node driver reads
 constexpr unsigned kColumns = 16;
 constexpr char kHeader[] =
     "Id,Created at,First reply at,Solved at,Status,Via,Assignee,Group,Priority,Requester,Replies,"
@@ -301,7 +301,7 @@ void kernel_reset() {
 
 // `bytes` new bytes (at most kernel_chunk_bytes()) were written at kernel_slice(b); 0 ends the file
 // (a record left unended then, inside quotes, is counted unread). Returns false when more than a
-// chunk of an unended record is held (a record of over 1 MiB: the kernel gives up).
+// chunk of an unended record is held (a record of over 2 MiB: the kernel gives up).
 bool kernel_feed(unsigned b, size_t bytes) {
   uint8_t* const data = buffers[b & 1] + kChunkBytes - state.held;
   size_t n = state.held + bytes;

@@ -310,7 +310,7 @@ async function inProcessSteady(file, options) {
 
 /**
  * The weekly kernel (bench/kernel/weekly_kernel.cpp) instantiated: an async function that reads a file into
- * it and returns its weeks. The file is read as our Node driver reads it (node_engine.mjs feedFile), 1 MiB
+ * it and returns its weeks. The file is read as our Node driver reads it (node_engine.mjs feedFile), 2 MiB
  * at a time into two buffers in turn, the next chunk read (fs.read) while the kernel scans this one. It
  * refuses a file whose header is not the bench export's or with rows it could not read (it reads no other
  * layout or form).
@@ -337,7 +337,7 @@ export async function weeklyKernel(modulePath = KERNEL) {
       let got = readSync(fd, m.HEAPU8, slices[b], chunkBytes, position);
       for (;;) {
         position += got;
-        pending = got === 0 ? null : readAt(fd, position, 1 - b); // (the kernel allocates nothing as it reads)
+        pending = got === 0 ? null : readAt(fd, position, 1 - b); // (memory grows in place: feedFile)
         if (!m._kernel_feed(b, got)) throw new Error(`weekly kernel: ${file} has a record of over ${chunkBytes} bytes`);
         if (got === 0) break;
         got = await pending;

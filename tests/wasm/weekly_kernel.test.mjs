@@ -1,6 +1,6 @@
 // The bench's weekly kernel (bench/kernel/weekly_kernel.cpp: the weekly figures written for the bench's
 // export alone, timed by scripts/bench --steady beside the engine) gives the engine's figures on a
-// generated export, across its 1 MiB chunks (counts and medians exactly, means within the bench's 1e-9:
+// generated export, across its 2 MiB chunks (counts and medians exactly, means within the bench's 1e-9:
 // `differences`), and refuses what it does not read rather than count it wrong.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +20,7 @@ let kernel;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kpilens-kernel-'));
   exportPath = join(dir, 'tickets.csv');
-  // ~3.5 MB: records cross the kernel's 1 MiB chunks (one inside a quoted comment: the test below).
+  // ~3.5 MB: records cross the kernel's 2 MiB chunks (one inside a quoted comment: the test below).
   execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '25000', '--seed', '7', '--out', exportPath]);
   await loadEngine(WASM);
   kernel = await weeklyKernel();
@@ -53,10 +53,10 @@ async function sameAsEngine(name, text) {
 
 test('a quoted comment of many lines across the first chunk\'s end; records in reverse; a week without tickets', async () => {
   const text = readFileSync(exportPath, 'utf8');
-  const at = text.indexOf('\n', (1 << 20) - 300) + 1;
+  const at = text.indexOf('\n', (2 << 20) - 300) + 1;
   const comment = 'a line, with ""quotes"" and a comma\n'.repeat(20);
   const record = `99999,2024-03-04 10:00:00,2024-03-04 10:30:00,2024-03-04 12:00:00,Solved,email,A B,Billing,low,x@example.com,1,0,5,9,,"${comment}"\n`;
-  assert.ok(at < 1 << 20 && at + record.length > (1 << 20) + 64, 'the record spans the chunk\'s end and a block past it');
+  assert.ok(at < 2 << 20 && at + record.length > (2 << 20) + 64, 'the record spans the chunk\'s end and a block past it');
   await sameAsEngine('across.csv', text.slice(0, at) + record + text.slice(at));
   const [header, rows] = records(text);
   assert.equal(rows.length, 25000);
@@ -98,8 +98,8 @@ test('the kernel refuses another layout, and cells it does not read', async () =
     writeFileSync(path, changed);
     await assert.rejects(() => kernel(path), new RegExp(`kernel: 1 of the ${rows} rows of .*${name} are not`), name);
   }
-  // A record of over 1 MiB (a comment): the kernel gives up rather than read on.
+  // A record of over 2 MiB (a comment): the kernel gives up rather than read on.
   const long = join(dir, 'long.csv');
   writeFileSync(long, `${text}99999,2024-03-04 10:00:00,,,Open,email,A B,Billing,low,x@example.com,0,0,,,,"${'x'.repeat(3 << 20)}"\n`);
-  await assert.rejects(() => kernel(long), /has a record of over 1048576 bytes/);
+  await assert.rejects(() => kernel(long), /has a record of over 2097152 bytes/);
 });

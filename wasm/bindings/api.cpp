@@ -1,7 +1,7 @@
 // api: the JS face of the engine, and the only file that includes an Emscripten header. It
 // translates and nothing else: a Dataset owns one engine TicketDataset and one reusable chunk
-// buffer in wasm memory. JS writes a chunk's bytes into that buffer (HEAPU8.set) and makes one call
-// per chunk.
+// buffer in wasm memory. JS writes a chunk's bytes into that buffer (HEAPU8.set, or a read straight
+// into it) and makes one call per chunk.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 

@@ -1,7 +1,8 @@
 // The JS face of the kpilens wasm module (hand-written: Emscripten 3.1.6 has no --emit-tsd).
 // Build outputs: kpilens.node.cjs (Node, CommonJS, wasm inlined) and kpilens.web.js + kpilens.web.wasm
 // (browser and workers: a classic script defining `createKpilens`; pass the .wasm bytes as
-// `wasmBinary`). Both export the same factory; only the Node variant has `Dataset.reportCsv`.
+// `wasmBinary`). Both export the same factory; only the Node variant has `Dataset.reportCsv` and
+// `Dataset.pushChunkAt`.
 
 export interface Dataset {
   /** JSON array of config errors; "[]" when the config is usable. */

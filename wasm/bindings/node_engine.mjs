@@ -1,5 +1,5 @@
-// node_engine: drives the wasm module from Node the way the page's worker does — files read in slices,
-// each slice read straight into the module's chunk buffer, the next one while the engine decodes it.
+// node_engine: drives the wasm module from Node — files read in slices straight into the module's chunk
+// buffer, the next one while the engine decodes this one (feedFile), or in parts by worker_threads.
 import { createRequire } from 'node:module';
 import { openSync, read, readSync, readFileSync, closeSync, fstatSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -95,10 +95,16 @@ const readAt = (fd, heap, address, length, position) => new Promise((resolve, re
  * straight into the module's chunk buffer, which holds two slices: while the engine decodes one, the next
  * is read into the other half by libuv's threads (fs.read), so that reading the file (from the page cache:
  * ~12 % of the weekly report's run when the engine waited for each slice) overlaps the engine's work.
- * The engine still runs on this thread alone. Should the memory grow while a read is under way (the engine
- * allocating as it decodes), that slice is read again into the memory as it is now: HEAPU8 is a new view
- * then, and V8 grows a wasm memory where it is (it reserves the whole of a 32-bit memory's range on
- * 64-bit hosts), so the read in flight wrote into memory that still belongs to the module.
+ * The engine still runs on this thread alone. `path` is a regular file (read at explicit positions).
+ *
+ * What this rests on: the engine may grow its memory while a read is under way (it allocates as it
+ * decodes), and the read goes on writing at the address it was given. That is the module's memory still
+ * because V8 grows a wasm memory in place: with its trap handler (on by default in Node on 64-bit hosts) it
+ * reserves 8 GiB of address space for a 32-bit memory when the memory is made; without, it reserves the
+ * memory's maximum (4 GiB here), unless that reservation failed and a smaller one was taken. Only then
+ * would a memory move, and a read in flight write where the module no longer is (tests/wasm/
+ * feed_file.test.mjs grows the memory while a read is in flight). HEAPU8 is read again after every call
+ * that may grow the memory.
  * A module built before pushChunkAt (scripts/bench --reference's of an older commit) is fed as it was then:
  * 1 MiB read, then fed, and so on.
  */
@@ -123,12 +129,10 @@ export async function feedFile(engine, dataset, path, sliceBytes = READ_BYTES) {
       const at = base + half * sliceBytes;
       const next = base + (1 - half) * sliceBytes;
       position += got;
-      const heap = engine.HEAPU8;
-      pending = readAt(fd, heap, next, sliceBytes, position);
+      pending = readAt(fd, engine.HEAPU8, next, sliceBytes, position);
       for (let done = 0; done < got; done += FEED_BYTES) dataset.pushChunkAt(at + done, Math.min(FEED_BYTES, got - done));
       got = await pending;
       pending = null;
-      if (engine.HEAPU8.buffer !== heap.buffer) got = readSync(fd, engine.HEAPU8, next, sliceBytes, position);
       half = 1 - half;
     }
   } finally {

@@ -6,7 +6,9 @@ namespace kpilens::cli {
 
 ReadAhead::ReadAhead(std::FILE* file, size_t slice_bytes)
     : file_(file),
-      buffers_{std::vector<char>(slice_bytes), std::vector<char>(slice_bytes)},
+      slice_bytes_(slice_bytes),
+      buffers_{std::make_unique_for_overwrite<char[]>(slice_bytes),
+               std::make_unique_for_overwrite<char[]>(slice_bytes)},
       reader_([this] { run(); }) {}
 
 ReadAhead::~ReadAhead() {
@@ -26,8 +28,7 @@ void ReadAhead::run() {
     const int b = wanted_;
     wanted_ = -1;
     lock.unlock();
-    std::vector<char>& buffer = buffers_[b];
-    const size_t got = std::fread(buffer.data(), 1, buffer.size(), file_);
+    const size_t got = std::fread(buffers_[b].get(), 1, slice_bytes_, file_);
     lock.lock();
     got_[b] = got;
     filled_[b] = true;
@@ -48,7 +49,7 @@ std::string_view ReadAhead::next() {
   wanted_ = 1 - b;
   current_ = 1 - b;
   changed_.notify_all();
-  return std::string_view(buffers_[b].data(), got);
+  return std::string_view(buffers_[b].get(), got);
 }
 
 }  // namespace kpilens::cli

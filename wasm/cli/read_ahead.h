@@ -7,10 +7,10 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string_view>
 #include <thread>
-#include <vector>
 
 namespace kpilens::cli {
 
@@ -31,7 +31,9 @@ class ReadAhead {
   void run();
 
   std::FILE* file_;
-  std::vector<char> buffers_[2];
+  size_t slice_bytes_;
+  // Not zero-filled: a page is first touched by the read that fills it, so a small file costs few.
+  std::unique_ptr<char[]> buffers_[2];
   std::mutex mutex_;
   std::condition_variable changed_;
   int wanted_ = 0;  // the buffer the reader is to fill next (-1: none yet)
