@@ -81,8 +81,12 @@ export class EngineClient {
     const start = globalThis.kpilensEngineStart;
     if (!start?.url) throw new Error('kpilens: engine_start.js did not run before the page script');
     this.workerUrl = start.url;
-    if (start.worker && !start.error) this.adopt(start.worker);
-    else start.worker?.terminate();
+    if (start.worker && !start.error) {
+      this.adopt(start.worker);
+      if (start.warm) this.prepareHelpers(); // warmed up before this script ran
+    } else {
+      start.worker?.terminate();
+    }
     this.ensureWorker();
   }
 

@@ -16,6 +16,11 @@ try {
     event.preventDefault();
     start.error = event.message || 'the engine stopped unexpectedly';
   };
+  // The worker's 'warm' (web/worker.js), should it come before engine_client.js takes the worker over:
+  // with no listener yet it would be lost, and the helpers a large drop takes not started ahead.
+  start.worker.onmessage = (event) => {
+    start.warm = event.data.type === 'warm';
+  };
   start.worker.postMessage({ type: 'load' });
 } catch (error) {
   start.error = String(error?.message ?? error);

@@ -128,6 +128,31 @@ test('the helper is started before the drop, once the engine has warmed up, and 
   }
 });
 
+test('the helper is started ahead also when the engine warmed up before the page\'s script ran', async () => {
+  // The engine worker starts from engine_start.js in <head>; its 'warm' can come before app.js takes the
+  // worker over (a slow network, a busy machine). Here app.js comes 3 s late: the warm-up is long done.
+  const { context, page, log } = await openPage(session.browser);
+  try {
+    await setCores(context, 2);
+    let appAsked = 0;
+    await page.route('**/app.js', async (route) => {
+      appAsked += 1;
+      await new Promise((resolve) => { setTimeout(resolve, 3000); });
+      await route.continue();
+    });
+    const started = [];
+    page.on('worker', (worker) => started.push(worker));
+    await page.goto(session.server.url);
+    assert.equal(appAsked, 1);
+    const since = Date.now();
+    while (started.length < 2 && Date.now() - since < 20_000) await page.waitForTimeout(50);
+    assert.equal(started.length, 2, 'the engine worker and a helper, before any file');
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('one core: no helper is started ahead', async () => {
   const { context, page } = await openPage(session.browser);
   try {
