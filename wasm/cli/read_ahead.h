@@ -36,7 +36,7 @@ class ReadAhead {
   std::unique_ptr<char[]> buffers_[2];
   std::mutex mutex_;
   std::condition_variable changed_;
-  int wanted_ = 0;  // the buffer the reader is to fill next (-1: none yet)
+  int wanted_ = 0;  // the buffer the reader is to fill next (-1: none asked for)
   bool filled_[2] = {false, false};
   size_t got_[2] = {0, 0};
   int current_ = 0;  // the buffer next() returns next
