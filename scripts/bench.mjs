@@ -51,6 +51,9 @@
 //   --paired-threads ROUNDS  one thread against N (the cores) in one process, ROUNDS rounds each in two
 //                 processes (one reading one thread first, the other N): the ratio round by round (target
 //                 ≥ 1.7× with 2 on 2 cores), its spread, and the rounds in which a thread was slower
+//   --page-ab ROUNDS  our page against the reference build's page (--reference REV builds it, or
+//                 KPILENS_SITE_REF: a dist/site), on the ~10 MB export and on the file: ROUNDS rounds, in each
+//                 one fresh Chromium per page, their order alternating; the ratio of the times round by round
 //   --steady ROUNDS  kpilens wasm and DuckDB-WASM reading the file in ROUNDS + 1 rounds, alternately, in one Node
 //                 process and in one Chromium (a Web Worker each, the bytes from memory): their first run (in
 //                 Node as the engine table times it) and the later ones, as a user's next file in the same tab
@@ -63,7 +66,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CHROMIUM, CLI, ENGINES, FIGURES, KERNEL, abInProcess, steadyInProcess, threadsInProcess, PAGE_SETTLE_MS, SITE, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
+  CHROMIUM, CLI, ENGINES, FIGURES, KERNEL, abInProcess, steadyInProcess, threadsInProcess, PAGE_SETTLE_MS, SITE, SITE_REF, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
   inWorker, writeWarmFile,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
@@ -76,7 +79,7 @@ const SEED = 20240101;
 function parseArgs(argv) {
   const o = {
     rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.filter((e) => e.id !== 'wasm-ref' || WASM_REF).map((e) => e.id),
-    table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, pairedThreads: 0, steady: 0,
+    table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, pageAb: 0, pairedThreads: 0, steady: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -100,12 +103,13 @@ function parseArgs(argv) {
       case '--no-table': o.table = false; break;
       case '--reference': o.reference = value(); break;
       case '--ab': o.ab = count(value(), '--ab'); break;
+      case '--page-ab': o.pageAb = count(value(), '--page-ab'); break;
       case '--paired-threads': o.pairedThreads = count(value(), '--paired-threads'); break;
       case '--steady': o.steady = count(value(), '--steady'); break;
       case '--help':
         console.log('usage: scripts/bench [--rows N (1000000)] [--runs K (3)] [--out FILE] [--engines ' +
           `${ENGINES.map((e) => e.id).join(',')}] [--seed S (${SEED})] [--first-kpis] [--memory] [--huge] [--no-table] ` +
-          '[--reference REV] [--ab ROUNDS] [--paired-threads ROUNDS] [--steady ROUNDS]');
+          '[--reference REV] [--ab ROUNDS] [--page-ab ROUNDS] [--paired-threads ROUNDS] [--steady ROUNDS]');
         process.exit(0);
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -119,6 +123,7 @@ function parseArgs(argv) {
   }
   if (o.engines.includes('wasm-ref') && !WASM_REF) throw new Error('the engine wasm-ref needs KPILENS_WASM_REF (a Node build\'s kpilens.node.cjs)');
   if (o.ab && !WASM_REF) throw new Error('--ab needs a reference build: --reference REV (through scripts/bench), or KPILENS_WASM_REF');
+  if (o.pageAb && !SITE_REF) throw new Error('--page-ab needs a reference page: --reference REV (through scripts/bench), or KPILENS_SITE_REF');
   if ((o.firstKpis || o.huge) && !o.engines.includes('page')) throw new Error('--first-kpis and --huge need the page engine');
   if (o.pairedThreads && availableParallelism() < 2) throw new Error('--paired-threads needs two cores or more (one thread against one per core)');
   if (o.steady && !existsSync(WEB_MODULE)) throw new Error(`--steady needs the web build beside the Node one: no ${WEB_MODULE} (scripts/build wasm)`);
@@ -545,6 +550,70 @@ async function abSection(o, dir) {
   return lines;
 }
 
+/**
+ * --page-ab: our page against the reference build's, on the ~10 MB export of --first-kpis and on the file of
+ * the engine table, o.pageAb rounds each: in a round both pages read the file once, each in a fresh Chromium,
+ * the file given 1 s after the page loaded (as in the engine table), their order alternating from round to
+ * round. A page's times move by tens of per cent from run to run on a shared machine; pairing two runs seconds
+ * apart and taking the median of the rounds' ratios, as --ab does, resolves smaller changes than the table.
+ * Both pages must give the same weekly figures.
+ */
+async function pageAbSection(o, dir) {
+  const reference = `reference build ${process.env.KPILENS_WASM_REF_NAME || '(KPILENS_SITE_REF)'}`;
+  const small = join(dir, 'page-ab-small.csv');
+  const smallRows = rowsFor(dir, 10e6, o.seed);
+  const inputs = [
+    { file: small, rows: smallRows, bytes: generate(small, smallRows, o.seed) },
+    ...(o.rows > smallRows ? [{ file: join(dir, 'page-ab.csv'), rows: o.rows }] : []),
+  ];
+  if (inputs[1]) inputs[1].bytes = generate(inputs[1].file, o.rows, o.seed);
+  const pages = [['ours', SITE], ['reference', SITE_REF]];
+  for (const input of inputs) {
+    input.runs = { ours: [], reference: [] };
+    for (let round = 0; round < o.pageAb; round++) {
+      const got = {};
+      for (const [id, siteDir] of round % 2 === 0 ? pages : [...pages].reverse()) {
+        got[id] = inWorker('page', { siteDir })(input.file);
+        input.runs[id].push(got[id]);
+      }
+      assertAgree(got.ours.weeks, got.reference.weeks, `the ${reference}'s page`);
+      progress(`page A/B, ${fmt(input.bytes / 1e6, 0)} MB, round ${round + 1}/${o.pageAb}: ours ` +
+        `${got.ours.phases.engineSeconds.toFixed(3)} s, the reference ${got.reference.phases.engineSeconds.toFixed(3)} s (engine)`);
+    }
+    rmSync(input.file);
+  }
+  const ratio = (runs, pick) => median(runs.reference.map((r, i) => pick(r) / pick(runs.ours[i])));
+  const measures = [
+    ['first KPIs s', (r) => r.firstKpisSeconds, 3],
+    ['engine s', (r) => r.phases.engineSeconds, 3],
+    ['everything s', (r) => r.seconds, 3],
+    ["engine worker's CPU ms", (r) => r.cpu?.workerMs ?? NaN, 0],
+  ];
+  const lines = [
+    '### Against the reference build, the page',
+    '',
+    `- files: ${inputs.map((i) => `${fmt(i.rows, 0)} tickets, ${fmt(i.bytes / 1e6, 1)} MB`).join('; ')} (scripts/gen.mjs, ` +
+      `seed ${o.seed}); each page's own full report, with breakdowns`,
+    `- ${o.pageAb} rounds a file; in a round each page reads the file once, each in a fresh Chromium, the file given ` +
+      `${PAGE_SETTLE_MS / 1000} s after the page loaded, their order alternating from round to round; both give the same weekly figures`,
+    '- engine = the change event until the worker\'s report reached the page; the engine worker\'s CPU: its thread\'s time ' +
+      'on a CPU until everything was painted (/proc/…/schedstat)',
+    '',
+    `| file | measure | our median | reference median | reference ÷ ours (median of the rounds) |`,
+    '|---|---|---:|---:|---:|',
+  ];
+  for (const input of inputs) {
+    for (const [label, pick, digits] of measures) {
+      lines.push(`| ${fmt(input.bytes / 1e6, 0)} MB | ${label} | ${fmt(median(input.runs.ours.map(pick)), digits)} | ` +
+        `${fmt(median(input.runs.reference.map(pick)), digits)} | ${times(ratio(input.runs, pick))} |`);
+    }
+  }
+  lines.push('', `Above 1: the ${reference}'s page took longer than ours. Runs, engine s (ours / the reference): ` +
+    inputs.map((i) => `${fmt(i.bytes / 1e6, 0)} MB: ` + i.runs.ours.map((r, k) =>
+      `${fmt(r.phases.engineSeconds, 3)} / ${fmt(i.runs.reference[k].phases.engineSeconds, 3)}`).join(', ')).join('; ') + '.');
+  return lines;
+}
+
 // A thread slower than the other shows in a parallel run in one of two ways (docs/architecture.md, "Two
 // threads on a shared VM"): the parts' ends moved between the threads (one was done while 4 MiB or more
 // of another's part was left: parallel_read.mjs step 2c), so that both ended together; or, nothing moved,
@@ -711,6 +780,8 @@ async function main() {
   if (o.engines.includes('wasm-ref') && !existsSync(WASM_REF)) throw new Error(`no wasm module at ${WASM_REF} (KPILENS_WASM_REF)`);
   if (o.engines.includes('cli') && !existsSync(CLI)) throw new Error(`no CLI at ${CLI} (scripts/build native, or KPILENS_CLI)`);
   if (o.engines.includes('page') && !existsSync(join(SITE, 'index.html'))) throw new Error(`no page in ${SITE} (scripts/build wasm web)`);
+  if (o.pageAb && !existsSync(join(SITE, 'index.html'))) throw new Error(`no page in ${SITE} (scripts/build wasm web)`);
+  if (o.pageAb && !existsSync(join(SITE_REF, 'index.html'))) throw new Error(`no page in ${SITE_REF} (KPILENS_SITE_REF)`);
 
   const build = buildLine();
   const loadAtStart = loadavg()[0];
@@ -722,6 +793,7 @@ async function main() {
     if (o.memory) sections.push(await memorySection(o, dir, engines));
     if (o.huge) sections.push(await hugeSection(o, dir, engines));
     if (o.ab) sections.push(await abSection(o, dir));
+    if (o.pageAb) sections.push(await pageAbSection(o, dir));
     if (o.pairedThreads) sections.push(await pairedThreadsSection(o, dir));
     if (o.steady) sections.push(await steadySection(o, dir));
     const lines = [
@@ -729,7 +801,7 @@ async function main() {
       '',
       `- machine: ${machine(engines)}`,
       ...(build ? [`- build: ${build}${o.reference ? `; reference build ${process.env.KPILENS_WASM_REF_NAME || o.reference} ` +
-        '(its wasm module, built from that commit by scripts/bench --reference, timed as kpilens wasm is: what the ' +
+        `(its wasm module${o.pageAb ? ' and its page' : ''}, built from that commit by scripts/bench --reference, timed as ours are: what the ` +
         'code changed since it, measured on this machine today)' : ''}`] : []),
       `- load: 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end ` +
         `(${cpus().length} cores; anything else running slows every engine)`,

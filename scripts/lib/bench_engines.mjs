@@ -26,6 +26,8 @@ export const KERNEL = join(dirname(WASM), 'weekly_kernel.cjs');
 // What names that build in the engine's label: the commit `scripts/bench --reference REV` built it from.
 const WASM_REF_NAME = process.env.KPILENS_WASM_REF_NAME || null;
 export const SITE = join(root, 'dist/site');
+// Another build's page (scripts/bench --reference REV with --page-ab builds REV's): scripts/bench --page-ab.
+export const SITE_REF = process.env.KPILENS_SITE_REF ? resolve(process.env.KPILENS_SITE_REF) : null;
 export const CHROMIUM = process.env.KPILENS_CHROMIUM ?? '/usr/bin/chromium';
 // A user's drop comes a moment after the page opened; the page starts its engine meanwhile. --first-kpis
 // also times a drop at the load event itself.
@@ -434,7 +436,7 @@ const WORKERS = {
   async page(file, options) {
     const { startPageRunner } = await import('./page_run.mjs');
     const runner = await startPageRunner({
-      siteDir: SITE, executablePath: CHROMIUM, settleMs: options.settleMs ?? PAGE_SETTLE_MS,
+      siteDir: options.siteDir ?? SITE, executablePath: CHROMIUM, settleMs: options.settleMs ?? PAGE_SETTLE_MS,
       timeoutMs: 120_000 + statSync(file).size / 5e3, // 5 MB/s at the very least
     });
     try {
