@@ -235,29 +235,70 @@ test('the KPI cards show first, the charts and tables after that frame, then the
 });
 
 // Once warmed up, and while no file has come, the engine worker writes zeros over its module's memory above
-// what it has used, 1 MiB a task (web/worker.js warmUp): a file read later finds those pages already
-// there instead of faulting each in during its run. Its end is marked in the worker's performance timeline.
-// A file read after it must give the hand-computed report (the zeros land only where nothing lives).
+// the heap's top, 1 MiB a task, up to the memory's size (web/worker.js warmUp): a file read later finds
+// those pages already there instead of faulting each in during its run. The end is marked in the worker's
+// performance timeline (kpilens:touched, its detail the heap's top where the touch began); a file that
+// comes first stops it, and then there is no mark. A file read after it, or during it, must give the
+// hand-computed report (the zeros land only where nothing lives).
+const MODULE_MEMORY = 32 << 20; // the module's starting size (wasm/bindings/CMakeLists.txt INITIAL_MEMORY)
+
+/** Opens the page; `engineWorker()` is its engine worker (the first worker: engine_start.js starts it). */
+async function openWatched() {
+  const opened = await openPage(session.browser);
+  const workers = [];
+  opened.page.on('worker', (worker) => workers.push(worker));
+  await opened.page.goto(session.server.url);
+  return { ...opened, engineWorker: () => workers[0] };
+}
+
+/** The engine worker's performance marks by name: {startTime, detail}. */
+async function marksOf(worker) {
+  if (!worker) return new Map();
+  const marks = await worker.evaluate(() => performance.getEntriesByType('mark').map((m) => [m.name, { startTime: m.startTime, detail: m.detail }]));
+  return new Map(marks);
+}
+
+async function waitForMark(opened, name) {
+  const since = Date.now();
+  let marks = new Map();
+  while (!marks.has(name) && Date.now() - since < 30_000) {
+    await opened.page.waitForTimeout(20);
+    marks = await marksOf(opened.engineWorker());
+  }
+  assert.ok(marks.has(name), `the engine worker's marks: ${[...marks.keys()].join(', ')}`);
+  return marks;
+}
+
 test('the engine worker touches its memory once warmed up, and a file read after it reads as before', async () => {
-  const { context, page, log } = await openPage(session.browser);
+  const opened = await openWatched();
   try {
-    const workers = [];
-    page.on('worker', (worker) => workers.push(worker));
-    await page.goto(session.server.url);
-    const marksOf = (worker) => worker.evaluate(() => performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]));
-    let marks = new Map();
-    const since = Date.now();
-    while (!marks.has('kpilens:touched') && Date.now() - since < 30_000) {
-      await page.waitForTimeout(100);
-      if (workers.length > 0) marks = new Map(await marksOf(workers[0])); // the engine worker starts first
-    }
-    assert.ok(marks.has('kpilens:touched'), `the engine worker's marks: ${[...marks.keys()].join(', ')}`);
-    assert.ok(marks.get('kpilens:touched') > marks.get('kpilens:warmed-up'), 'after the warm-up');
-    await dropAndWait(page, 'two_weeks.csv', fixture('two_weeks.csv'));
-    await checkReport(page, 'after the memory was touched');
-    assert.ok((await marksOf(workers[0])).some(([name]) => name === 'kpilens:run'), 'the engine worker read the file');
-    assert.deepEqual(log.pageErrors, []);
+    const marks = await waitForMark(opened, 'kpilens:touched');
+    const touched = marks.get('kpilens:touched');
+    assert.ok(touched.startTime > marks.get('kpilens:warmed-up').startTime, 'after the warm-up');
+    // It began at the heap's top, above the module's data and below its starting size: there was memory to touch.
+    assert.ok(touched.detail > 1 << 20 && touched.detail < MODULE_MEMORY - (4 << 20), `began at ${touched.detail}`);
+    await dropAndWait(opened.page, 'two_weeks.csv', fixture('two_weeks.csv'));
+    await checkReport(opened.page, 'after the memory was touched');
+    assert.ok((await marksOf(opened.engineWorker())).has('kpilens:run'), 'the engine worker read the file');
+    assert.deepEqual(opened.log.pageErrors, []);
   } finally {
-    await context.close();
+    await opened.context.close();
+  }
+});
+
+test('a file dropped as the warm-up ends stops the touch or comes after it, and reads as before', async (t) => {
+  const opened = await openWatched();
+  try {
+    await waitForMark(opened, 'kpilens:warmed-up');
+    await dropAndWait(opened.page, 'two_weeks.csv', fixture('two_weeks.csv'));
+    await checkReport(opened.page, 'dropped as the warm-up ended');
+    // Either the touch ended before the run began, or the run stopped it (no mark): never a touch after the run began.
+    const marks = await marksOf(opened.engineWorker());
+    assert.ok(marks.has('kpilens:run'));
+    t.diagnostic(marks.has('kpilens:touched') ? 'the touch had ended before the run' : 'the run stopped the touch');
+    if (marks.has('kpilens:touched')) assert.ok(marks.get('kpilens:touched').startTime < marks.get('kpilens:run').startTime);
+    assert.deepEqual(opened.log.pageErrors, []);
+  } finally {
+    await opened.context.close();
   }
 });
