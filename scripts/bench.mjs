@@ -554,9 +554,9 @@ async function abSection(o, dir) {
  * --page-ab: our page against the reference build's, on the ~10 MB export of --first-kpis and on the file of
  * the engine table (o.rows; left out when no larger), o.pageAb rounds each: in a round both pages read the
  * file once, each in a fresh Chromium, the file given PAGE_SETTLE_MS after the page loaded (as in the engine
- * table), their order alternating from round to round. A page's times move by tens of per cent from run to run on a shared machine; pairing two runs seconds
- * apart and taking the median of the rounds' ratios, as --ab does, resolves smaller changes than the table.
- * Both pages must give the same weekly figures.
+ * table), their order alternating from round to round. A page's times move by tens of per cent from run to
+ * run on a shared machine; pairing two runs seconds apart and taking the median of the rounds' ratios, as
+ * --ab does, resolves smaller changes than the table. Both pages must give the same weekly figures.
  */
 async function pageAbSection(o, dir) {
   const reference = `reference build ${process.env.KPILENS_WASM_REF_NAME || '(KPILENS_SITE_REF)'}`;
