@@ -177,15 +177,22 @@ test('cancel terminates the engine worker and its helper', async () => {
     const closed = [];
     page.on('worker', (worker) => worker.on('close', () => closed.push(worker.url())));
     await page.goto(session.server.url);
+    // Cancel is clicked by an observer in the page, in the task that draws the run's first progress: the
+    // ~51 MB run takes a few hundred ms, and it had ended before a click sent from here arrived (page.click
+    // then waited 30 s for the hidden button), and once before a waitForFunction polling at each frame saw it
+    // under way (a fresh-clone CI run). cancel.test.mjs clicks as a user does.
+    const clicked = page.evaluate(() => new Promise((resolve, reject) => {
+      setTimeout(() => reject(new Error('no progress drawn while running within 30 s')), 30_000);
+      const observer = new MutationObserver(() => {
+        if (document.body.dataset.state !== 'running' || !(document.getElementById('progress-bar').value > 0)) return;
+        observer.disconnect();
+        document.getElementById('cancel-button').click();
+        resolve();
+      });
+      observer.observe(document.body, { attributes: true, subtree: true, attributeFilter: ['value', 'data-state'] });
+    }));
     await page.setInputFiles('#file-input', path);
-    // Clicked in the page in the same step that sees the run under way: the ~51 MB run takes a few
-    // hundred ms, and it had ended, its Cancel button hidden, before a click sent from here arrived
-    // (page.click then waited 30 s for the button). cancel.test.mjs clicks as a user does.
-    await page.waitForFunction(() => {
-      if (document.body.dataset.state !== 'running' || !(document.getElementById('progress-bar').value > 0)) return false;
-      document.getElementById('cancel-button').click();
-      return true;
-    }, null, { timeout: 30_000 });
+    await clicked;
     const started = Date.now();
     await page.waitForFunction(() => document.getElementById('progress').hidden && document.body.dataset.state === 'cancelled',
       null, { timeout: 1000 });
