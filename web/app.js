@@ -5,6 +5,7 @@
 // settings, the mapping or the config re-runs the engine with a new config: the page never computes a
 // figure itself.
 import { EngineClient } from './engine_client.js';
+import { nextTurn } from '../wasm/bindings/parallel_read.mjs';
 import { el, clear } from './dom.js';
 import { formatBytes, formatCount, formatSeconds, warmUpFormats } from './format.js';
 import { Chart, warmUpCharts } from './charts.js';
@@ -305,7 +306,7 @@ function show(report) {
   $('report').setAttribute('aria-busy', 'true'); // charts and tables of an earlier report may still show
   setState('kpis');
   afterPaint(async () => {
-    await nextTask(); // after anything else queued behind that frame (scripts/bench takes its time there)
+    await nextTurn(); // after anything else queued behind that frame (scripts/bench takes its time there)
     if (id !== shownReport) return;
     for (const stage of stages) stage();
     drawing = false;
@@ -325,16 +326,8 @@ function afterPaint(callback) {
     done = true;
     callback();
   };
-  requestAnimationFrame(() => nextTask().then(once));
+  requestAnimationFrame(() => nextTurn().then(once));
   setTimeout(once, document.hidden ? 0 : 1000);
-}
-
-function nextTask() {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => resolve();
-    channel.port2.postMessage(0);
-  });
 }
 
 // The state after a run that showed nothing new (cancelled, refused): `otherwise`, unless the report shown

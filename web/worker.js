@@ -10,7 +10,7 @@ import { lzmaDecode } from './lzma_decode.js';
 import { MIN_PARALLEL_BYTES, PROGRESS_MS, blobChunks, readInParts, serveHelper, shareModule } from './parallel_read.js';
 import { instantiateCompiled } from '../wasm/bindings/compiled_module.mjs';
 import { inReadOrder } from '../wasm/bindings/read_order.mjs';
-import { pushBytes } from '../wasm/bindings/parallel_read.mjs';
+import { nextTurn, pushBytes } from '../wasm/bindings/parallel_read.mjs';
 
 // performance.mark('kpilens:…') milestones (unpack, unpacked, compiled, instantiated, warm-up, warmed-up,
 // touched, run, read, report) show in a Chromium trace of the worker and in its performance timeline.
@@ -101,7 +101,7 @@ async function warmUp(module) {
     for (let offset = 0; offset < bytes.length; offset += WARM_UP_SLICE_BYTES) {
       if (runRequested) return;
       pushBytes(module, dataset, bytes.subarray(offset, offset + WARM_UP_SLICE_BYTES)); // one push
-      await nextTask();
+      await nextTurn();
     }
     if (runRequested) return;
     dataset.endFile();
@@ -119,7 +119,7 @@ async function warmUp(module) {
   const from = module.heapTop();
   for (let at = from; at < module.HEAPU8.length && !runRequested; at += 1 << 20) {
     module.HEAPU8.fill(0, at, at + (1 << 20));
-    await nextTask();
+    await nextTurn();
   }
   if (!runRequested) performance.mark('kpilens:touched', { detail: from });
 }
@@ -130,13 +130,6 @@ async function warmUp(module) {
 // wasm), and the engine's reading loop runs once per push. An 8 MiB first push ran on baseline code from
 // start to end when the module was still cold (a file given at the page's load event: 0.30–0.37 s for the
 // first 8 MiB, against 0.10–0.15 s once warm).
-
-const nextTask = () => new Promise((resolve) => {
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => resolve();
-  channel.port2.postMessage(0);
-});
-
 async function run(message) {
   const { id, files, names, config, chunkBytes, ports = [] } = message; // ports: helpers (parallel_read.js)
   performance.mark('kpilens:run');
@@ -212,7 +205,7 @@ async function run(message) {
         }
         for await (const bytes of blobChunks(file, 0, file.size, chunkBytes)) {
           pushBytes(module, dataset, bytes);
-          await nextTask();
+          await nextTurn();
           progress(bytes.length);
         }
         dataset.endFile();

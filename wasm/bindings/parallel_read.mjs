@@ -247,10 +247,11 @@ export function handoverCut(at, end, ownRate, helperRate, overheadMs) {
 }
 
 // Lets the event loop turn, so that a message waiting for this thread is handled (a helper's answer, the
-// merging worker's request): setImmediate in Node, a message to itself in a worker. Awaiting a Blob stream's
+// merging worker's request; also the page's: web/worker.js between two pushes, web/app.js after a frame):
+// setImmediate in Node, a message to itself in a worker or a page. Awaiting a Blob stream's
 // reads is not enough: in Chromium they settle as microtasks while the stream has bytes queued, and a
 // helper asked in the page answered 59 ms later, when its part was nearly read.
-const nextTurn = globalThis.setImmediate
+export const nextTurn = globalThis.setImmediate
   ? () => new Promise((resolve) => { setImmediate(resolve); })
   : () => new Promise((resolve) => {
     const channel = new MessageChannel();
