@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -562,18 +562,19 @@ test('a file under minParallelBytes, or one worker, is read sequentially', async
   assert.equal(stats.files[0].fallback, 'one worker');
 });
 
-test('the parts tile the file after the head; the merging worker\'s is larger by the head and a twelfth', () => {
-  for (const [head, size, n] of [[1 << 20, 142e6, 2], [1 << 20, 142e6, 4], [256 << 10, 3e6, 3], [10, 15, 2], [0, 7, 4]]) {
-    const cuts = partCuts(head, size, n);
+test('the parts tile the file after the head; the merging worker\'s is larger by the head and a twelfth (a 48th)', () => {
+  for (const [head, size, n, share] of [[1 << 20, 142e6, 2, 1 / 12], [1 << 20, 142e6, 4, 1 / 12], [256 << 10, 3e6, 3, 1 / 12],
+    [10, 15, 2, 1 / 12], [0, 7, 4, 1 / 12], [1 << 20, 142e6, 2, 1 / 48], [256 << 10, 3e6, 3, 1 / 48], [10, 15, 2, 1 / 48]]) {
+    const cuts = share === 1 / 12 ? partCuts(head, size, n) : partCuts(head, size, n, share);
     assert.equal(cuts.length, n + 1);
     assert.equal(cuts[0], head);
     assert.equal(cuts[n], size);
     for (let i = 0; i < n; i += 1) assert.ok(cuts[i] <= cuts[i + 1], `${cuts}`);
-    // Each helper's part is (size − 2 × head) / (n + 1/12), to a byte; the first part is the rest.
-    const helper = (size - 2 * head) / (n + 1 / 12);
+    // Each helper's part is (size − 2 × head) / (n + share), to a byte; the first part is the rest.
+    const helper = (size - 2 * head) / (n + share);
     if (helper <= 0) continue;
     for (let i = 1; i < n; i += 1) assert.ok(Math.abs(cuts[i + 1] - cuts[i] - helper) <= 1, `${cuts}`);
-    assert.ok(Math.abs(cuts[1] - cuts[0] - (helper * 13 / 12 + head)) <= n, `${cuts}`);
+    assert.ok(Math.abs(cuts[1] - cuts[0] - (helper * (1 + share) + head)) <= n, `${cuts}`);
   }
 });
 
@@ -621,6 +622,65 @@ test('a helper given the head\'s bytes with its task saves the state it saves wh
   const short = await run({ head: bytes.subarray(0, headEnd - 1) });
   assert.equal(short.headRead, true);
   assert.ok(Buffer.from(short.state).equals(Buffer.from(read.state)));
+});
+
+test('a state is written at the start of the module\'s partSpare when that is large enough, else into a new array', async () => {
+  const module = await loadEngine(wasmPath);
+  const bytes = readFileSync(generated.lf);
+  let headEnd = 0;
+  for (let lines = 0; lines < 1501; lines += 1) headEnd = bytes.indexOf(10, headEnd) + 1;
+  const task = { config: JSON.stringify(CONFIGS[1]), name: 'g.csv', headEnd, head: bytes.subarray(0, headEnd), chunkBytes: 1 << 20, start: Math.floor(bytes.length / 2), end: null };
+  const run = async (spare) => {
+    const file = fileSource(generated.lf);
+    module.partSpare = spare;
+    try {
+      return await runTask(module, file, task);
+    } finally {
+      module.partSpare = null;
+      file.close();
+    }
+  };
+  const fresh = await run(undefined);
+  const size = fresh.state.length;
+  // A new buffer has room for a state a quarter larger (api.cpp, kpilens_state_piece: Node's build).
+  assert.ok(size > 100_000, `${size} bytes`);
+  assert.deepEqual([fresh.state.byteOffset, fresh.state.buffer.byteLength], [0, size + Math.ceil(size / 4)]);
+  // Filled with 0xee first: every byte of the state must be written over.
+  const spare = new ArrayBuffer(size + 4096);
+  new Uint8Array(spare).fill(0xee);
+  const inSpare = await run(spare);
+  assert.equal(inSpare.state.buffer, spare);
+  assert.deepEqual([inSpare.state.byteOffset, inSpare.state.length], [0, size]);
+  assert.ok(Buffer.from(inSpare.state).equals(Buffer.from(fresh.state)), 'the states differ');
+  const small = new ArrayBuffer(size - 1);
+  const notInSmall = await run(small);
+  assert.notEqual(notInSmall.state.buffer, small);
+  assert.equal(notInSmall.state.buffer.byteLength, size + Math.ceil(size / 4));
+  assert.ok(Buffer.from(notInSmall.state).equals(Buffer.from(fresh.state)), 'the states differ');
+});
+
+test('a kept pool\'s readers write each state into the buffer of their previous one, and the reports stay the sequential ones', async () => {
+  // (node_engine.mjs PartPool: recycle() after each file, the spare sent with the next task.)
+  const readers = await startPartReaders({ workers: 1, modulePath: wasmPath });
+  try {
+    const [reader] = readers.readers;
+    assert.equal(reader.spare, null);
+    // The larger file's state after the smaller's (its spare too small) and again (large enough), then the
+    // smaller's into the larger's buffer; each report the sequential one.
+    for (const path of [generated.crlf, generated.lf, generated.lf, generated.crlf]) {
+      const stats = {};
+      const got = await reportFromFilesParallel([path], CONFIGS[1], { ...SPLIT, readers, stats });
+      assert.equal(stats.files[0].parts, 2);
+      assert.equal(got, await reportFromFiles([path], CONFIGS[1]), path);
+      assert.ok(reader.spare instanceof ArrayBuffer && reader.spare.byteLength > 0, 'no spare kept');
+      // The cuts give the helper a larger part (a smaller share for its save) when its spare should hold
+      // its state: for the same file's half again (after the head), not for a part five times as large.
+      const half = (statSync(path).size - 2 * SPLIT.headBytes) / 2;
+      assert.deepEqual([readers.saveShare(half), readers.saveShare(5 * half)], [1 / 48, undefined]);
+    }
+  } finally {
+    await readers.close();
+  }
 });
 
 test('mergePart refuses a state that is not Module.mergeState at the size given, and changes nothing', async () => {

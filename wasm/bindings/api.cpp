@@ -29,16 +29,34 @@ namespace {
 // the core's cache, large enough that the calls into JS are few (a few per MB).
 constexpr size_t kStatePieceBytes = size_t{256} << 10;
 
-// Copies a piece of a part's state into Module.partState (a new array of `total` bytes with the
+// Copies a piece of a part's state into Module.partState (an array of `total` bytes, made with the
 // first piece, at = 0) at `at`. JS of our own rather than embind's val calls (new Uint8Array, set):
 // with those in save_part, which never runs in a sequential read, that read got slower — the
 // weekly report's instructions in Node 1,058 → 1,102 M (scripts/instructions) and its time 0.29 →
-// 0.45 s — for a reason not found; with this import, neither moved.
+// 0.45 s — for a reason not found; with this import, neither moved. In Node the array is the start
+// of Module.partSpare when that is large enough (an ArrayBuffer an earlier state of the same part
+// reader was in: node_part_worker.mjs), else of a new buffer, whose pages are fresh memory faulted
+// in as the state is written (a 1.6 MB state took 6 ms that way, 0.1 ms into a spare); a quarter
+// larger than the state, so that it also holds the state of a part a little larger (the cuts move
+// when a helper holds a spare: node_engine.mjs saveShare); pages never written are never faulted
+// in. Not in the page: its helpers are started again for every run (web/engine_client.js), so a
+// spare would serve a run's second large file at most, and its weight has a budget.
 // clang-format off
+#if KPILENS_PART_SPARE
+EM_JS(void, kpilens_state_piece, (const uint8_t* data, size_t size, size_t at, size_t total), {
+  if (at === 0) {
+    const spare = Module["partSpare"];
+    const fits = spare && spare.byteLength >= total;
+    Module["partState"] = new Uint8Array(fits ? spare : new ArrayBuffer(total + Math.ceil(total / 4)), 0, total);
+  }
+  Module["partState"].set(HEAPU8.subarray(data, data + size), at);
+});
+#else
 EM_JS(void, kpilens_state_piece, (const uint8_t* data, size_t size, size_t at, size_t total), {
   if (at === 0) Module["partState"] = new Uint8Array(total);
   Module["partState"].set(HEAPU8.subarray(data, data + size), at);
 });
+#endif
 
 // Copies the bytes [offset, offset + size) of Module.mergeState (the part's state being merged, in
 // JS memory: parallel_read.mjs) to `to` in wasm memory.

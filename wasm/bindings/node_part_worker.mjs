@@ -2,6 +2,8 @@
 // file (parallel_read's runTask) at `task.input` (a path) and answers with the result (the part's state
 // bytes transferred, not copied); while it reads, answers the main thread's request to end the part earlier
 // (`shorten`: parallel_read's step 2c). Its module is the one the main thread compiled (workerData.compiled).
+// A task may come with a spare (an ArrayBuffer an earlier state of this reader was in): the task's state is
+// written into it when it is large enough (api.cpp, kpilens_state_piece).
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource, loadEngine } from './node_engine.mjs';
 import { helperControl, runTask } from './parallel_read.mjs';
@@ -11,7 +13,7 @@ parentPort.postMessage({ ready: true });
 
 const control = helperControl(); // (one task at a time)
 
-parentPort.on('message', async ({ id, task, shorten }) => {
+parentPort.on('message', async ({ id, task, spare, shorten }) => {
   if (shorten) {
     try {
       parentPort.postMessage({ id, result: control.answer(shorten) });
@@ -24,11 +26,13 @@ parentPort.on('message', async ({ id, task, shorten }) => {
   let source = null;
   try {
     source = fileSource(task.input);
+    engine.partSpare = spare ?? null; // (the state is written into it when it is large enough)
     const result = await runTask(engine, source, task, undefined, control);
     parentPort.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error?.stack ?? error) });
   } finally {
+    engine.partSpare = null;
     control.tasks -= 1;
     source?.close();
   }

@@ -94,10 +94,10 @@ export function helperControl() {
 /**
  * Where the parts after the head [0, head) start, and the file's size: n + 1 offsets. Each helper
  * also replays the head and saves its state, so the merging worker's part (the first) is larger by
- * the head's bytes and SAVE_SHARE of a helper's part: all parts then end at about the same time.
+ * the head's bytes and `share` of a helper's part: all parts then end at about the same time.
  */
-export function partCuts(head, size, n) {
-  const helperPart = Math.max(0, size - 2 * head) / (n + SAVE_SHARE);
+export function partCuts(head, size, n, share = SAVE_SHARE) {
+  const helperPart = Math.max(0, size - 2 * head) / (n + share);
   const cuts = [head];
   for (let i = 1; i < n; i += 1) cuts.push(size - Math.floor(helperPart * (n - i)));
   cuts.push(size);
@@ -306,7 +306,10 @@ async function feedUntil(module, dataset, source, start, bounds, chunkBytes, onB
   }
 }
 
-/** The part's state (Dataset.savePart): a new Uint8Array of its own, for the merging worker. */
+/**
+ * The part's state (Dataset.savePart): a Uint8Array of its own, for the merging worker (at the start of
+ * the module's partSpare when that is set and large enough: node_part_worker.mjs).
+ */
 function takePartState(module, dataset, last) {
   const size = dataset.savePart(last);
   const state = module.partState;
@@ -396,9 +399,11 @@ function shortenPart(module, dataset, source, bounds, from, reading, { rate, ove
  * (their work, and any progress they reported, no longer counts), with the reason (`fallback`). `balance`: false keeps the first cuts; an object {stepBytes, minStolenBytes, share,
  * helperShare} changes how often this thread looks for an idle helper, the fewest bytes it hands over or
  * takes over, and (tests) where the cuts fall: share, the rest's fraction this thread keeps; helperShare,
- * the fraction of what it has left a helper keeps when asked for the end of its part.
+ * the fraction of what it has left a helper keeps when asked for the end of its part. `saveShare(bytes)`,
+ * when given: a helper's time beyond reading as a share of its part's, for parts of at most that many
+ * bytes (partCuts; undefined: SAVE_SHARE).
  */
-export async function readFileInParts({ module, dataset, source, input, name, config, helpers, chunkBytes, headBytes, onBytes, onAlone, balance = true }) {
+export async function readFileInParts({ module, dataset, source, input, name, config, helpers, chunkBytes, headBytes, onBytes, onAlone, balance = true, saveShare }) {
   const result = { parts: 1, fallback: null, restart: null, headMs: 0, readMs: 0, mergeMs: 0, rebalanced: 0, tookOver: 0, passedOn: 0 };
   const size = source.size;
   const t0 = performance.now();
@@ -433,7 +438,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
     return result;
   }
   const n = helpers.length + 1;
-  const cuts = partCuts(head.offset, size, n);
+  const cuts = partCuts(head.offset, size, n, saveShare?.((size - 2 * head.offset) / n));
   const t1 = performance.now();
   result.headMs = t1 - t0;
   // The helpers' tasks go out first; then this thread reads the first part into the dataset itself. The
