@@ -5,7 +5,6 @@
 // settings, the mapping or the config re-runs the engine with a new config: the page never computes a
 // figure itself.
 import { EngineClient } from './engine_client.js';
-import { nextTurn } from '../wasm/bindings/parallel_read.mjs';
 import { el, clear } from './dom.js';
 import { formatBytes, formatCount, formatSeconds, warmUpFormats } from './format.js';
 import { Chart, warmUpCharts } from './charts.js';
@@ -22,6 +21,7 @@ import { rememberedSettings, editorHandlers, readConfigFile } from './editing.js
 import { SAMPLE_TICKETS, sampleTicketsCsv } from './sample_tickets.js';
 import { SAMPLE_SUBSCRIPTIONS, sampleSubscriptionsCsv } from './sample_subscriptions.js';
 import { customerView } from './customers.js';
+import { nextTurn } from '../wasm/bindings/parallel_read.mjs';
 
 const $ = (id) => document.getElementById(id);
 

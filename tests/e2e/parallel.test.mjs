@@ -191,8 +191,7 @@ test('cancel terminates the engine worker and its helper', async () => {
       });
       observer.observe(document.body, { attributes: true, subtree: true, attributeFilter: ['value', 'data-state'] });
     }));
-    await page.setInputFiles('#file-input', path);
-    await clicked;
+    await Promise.all([clicked, page.setInputFiles('#file-input', path)]);
     const started = Date.now();
     await page.waitForFunction(() => document.getElementById('progress').hidden && document.body.dataset.state === 'cancelled',
       null, { timeout: 1000 });

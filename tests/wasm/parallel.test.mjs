@@ -295,8 +295,10 @@ test('a worker_thread done first is handed the end of a held merging thread\'s p
   let partRead;
   const firstPartRead = new Promise((resolve) => { partRead = resolve; });
   let tasks = 0;
+  const parts = [];
   const helpers = started.readers.map((helper) => ({
-    run: (task) => helper.run(task).finally(() => { if (++tasks === 1) partRead(); }),
+    run: (task) => helper.run(task).then((part) => { parts.push(part.to - part.from); return part; })
+      .finally(() => { if (++tasks === 1) partRead(); }),
     shorten: (request) => helper.shorten(request),
   }));
   const configText = JSON.stringify(CONFIGS[1]);
@@ -322,6 +324,9 @@ test('a worker_thread done first is handed the end of a held merging thread\'s p
     assert.ok(got.rebalanced >= 64 << 10, `${got.rebalanced} bytes handed over`);
     dataset.endFile();
     assert.equal(dataset.report(), await reportFromFiles([generated.lf], CONFIGS[1]));
+    // The worker keeps the buffer of its larger state as its spare.
+    started.recycle();
+    assert.ok(started.readers[0].spareFits >= Math.max(...parts), `${parts} ${started.readers[0].spareFits}`);
   } finally {
     file.close();
     dataset.delete();
@@ -667,17 +672,42 @@ test('a kept pool\'s readers write each state into the buffer of their previous 
     assert.equal(reader.spare, null);
     // The larger file's state after the smaller's (its spare too small) and again (large enough), then the
     // smaller's into the larger's buffer; each report the sequential one.
+    const lengths = [];
     for (const path of [generated.crlf, generated.lf, generated.lf, generated.crlf]) {
       const stats = {};
       const got = await reportFromFilesParallel([path], CONFIGS[1], { ...SPLIT, readers, stats });
       assert.equal(stats.files[0].parts, 2);
       assert.equal(got, await reportFromFiles([path], CONFIGS[1]), path);
       assert.ok(reader.spare instanceof ArrayBuffer && reader.spare.byteLength > 0, 'no spare kept');
+      lengths.push(reader.spare.byteLength);
       // The cuts give the helper a larger part (a smaller share for its save) when its spare should hold
       // its state: for the same file's half again (after the head), not for a part five times as large.
       const half = (statSync(path).size - 2 * SPLIT.headBytes) / 2;
       assert.deepEqual([readers.saveShare(half), readers.saveShare(5 * half)], [1 / 48, undefined]);
     }
+    // The smaller file's states went into the larger's buffer (a new one would be a quarter larger than
+    // theirs: the first length); the larger's into a new one once, then into that.
+    assert.ok(lengths[1] > lengths[0], `${lengths}`);
+    assert.deepEqual(lengths.slice(2), [lengths[1], lengths[1]]);
+    // A task with no state (no record start in its range) or a failed one sends the spare back.
+    const size = statSync(generated.lf).size;
+    const task = { kind: 'part', input: generated.lf, name: 'g.csv', config: JSON.stringify(CONFIGS[1]), headEnd: 0, chunkBytes: 1 << 20, start: size - 1, end: null };
+    assert.equal((await reader.run(task)).state, null);
+    assert.equal(reader.spare?.byteLength, lengths[1]);
+    await assert.rejects(reader.run({ ...task, input: join(dir, 'missing.csv') }));
+    assert.equal(reader.spare?.byteLength, lengths[1]);
+    // Two tasks in one file, the larger first (a take-over's second task may be smaller): the spare is the
+    // larger's buffer. (The head: the header and 1,500 rows, as the merging thread would send it.)
+    const bytes = readFileSync(generated.lf);
+    let headEnd = 0;
+    for (let lines = 0; lines < 1501; lines += 1) headEnd = bytes.indexOf(10, headEnd) + 1;
+    const withHead = { ...task, headEnd, head: bytes.subarray(0, headEnd) };
+    reader.spare = null;
+    const large = await reader.run({ ...withHead, start: Math.floor(size / 4) });
+    const small = await reader.run({ ...withHead, start: size - (200 << 10) });
+    assert.ok(large.to - large.from > 4 * (small.to - small.from), JSON.stringify([large.from, large.to, large.state?.length, small.from, small.to, small.state?.length]));
+    readers.recycle();
+    assert.equal(reader.spare, large.state.buffer);
   } finally {
     await readers.close();
   }

@@ -189,8 +189,9 @@ class Dataset {
     return dataset_.begin_part(static_cast<uint64_t>(offset), static_cast<uint64_t>(line));
   }
 
-  // Writes the part's state into a new Uint8Array, Module.partState (JS memory, to be transferred
-  // to the merging worker: takePartState in parallel_read.mjs), a piece at a time
+  // Writes the part's state into a Uint8Array of its own, Module.partState (JS memory, to be
+  // transferred to the merging worker: takePartState in parallel_read.mjs; in Node at the start of
+  // Module.partSpare when that is large enough: kpilens_state_piece), a piece at a time
   // (kStatePieceBytes) as the engine writes it; returns its size. The state is never whole in wasm
   // memory, where its pages would be fresh ones to fault in (about 10 µs each on the benchmark's
   // VM: a 3.4 MB state took 8–13 ms more to save that way).

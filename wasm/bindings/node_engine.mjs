@@ -215,6 +215,10 @@ export function fileSource(path) {
 }
 
 /** worker_threads running node_part_worker.mjs, one task at a time each: readers for readFileInParts. */
+// PartPool.saveShare's share when every reader holds a spare large enough (parallel_read's SAVE_SHARE
+// otherwise).
+const SPARE_SAVE_SHARE = 1 / 48;
+
 class PartPool {
   constructor(count, modulePath, compiled) {
     this.waiting = new Map();
@@ -222,10 +226,11 @@ class PartPool {
     this.workers = Array.from({ length: count }, () => {
       const worker = new Worker(new URL('./node_part_worker.mjs', import.meta.url), { workerData: { modulePath, compiled } });
       worker.ready = new Promise((resolve) => worker.once('message', resolve)); // its module is instantiated
-      worker.on('message', ({ id, result, error }) => {
+      worker.on('message', ({ id, result, error, spare }) => {
         if (id === undefined) return;
         const pending = this.waiting.get(id);
         this.waiting.delete(id);
+        if (spare) pending.reader.spare = spare; // sent back unused (no state, or a failed task)
         if (error) pending.reject(new Error(error));
         else pending.resolve(result);
       });
@@ -235,31 +240,33 @@ class PartPool {
       });
       return worker;
     });
-    const ask = (worker, message, transfer = []) => new Promise((resolve, reject) => {
+    const ask = (reader, message, transfer = []) => new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, ...message }, transfer);
+      this.waiting.set(id, { resolve, reject, reader });
+      reader.worker.postMessage({ id, ...message }, transfer);
     });
-    // A reader's spare: the buffer its latest state came in, once the file is merged (recycle()), sent with
-    // its next task, whose state is then written into it rather than into fresh memory (node_part_worker);
-    // spareFits: the largest part (file bytes) whose state it should hold, at the state's bytes a file byte
-    // of the part it came from.
+    // A reader's spare: the largest buffer one of its states came in while a file was read, once the file is
+    // merged (recycle()), sent with its next task, whose state is then written into it rather than into
+    // fresh memory (node_part_worker); spareFits: the largest part (file bytes) whose state it should hold,
+    // at the state's bytes a file byte of the part it came from. (A buffer still in use by a part not yet
+    // merged is never sent: one report at a time per pool.)
     this.readers = this.workers.map((worker) => {
       const reader = {
+        worker,
         spare: null,
         spareFits: 0,
         latest: null,
         run: async (task) => {
           const { spare } = reader;
           reader.spare = null;
-          const result = await (spare ? ask(worker, { task, spare }, [spare]) : ask(worker, { task }));
+          const result = await (spare ? ask(reader, { task, spare }, [spare]) : ask(reader, { task }));
           if (result.state?.length) {
             const fits = result.state.buffer.byteLength * ((result.to - result.from) / result.state.length);
-            reader.latest = { buffer: result.state.buffer, fits };
+            if (!(reader.latest?.fits >= fits)) reader.latest = { buffer: result.state.buffer, fits };
           }
           return result;
         },
-        shorten: (request) => ask(worker, { shorten: request }),
+        shorten: (request) => ask(reader, { shorten: request }),
       };
       return reader;
     });
@@ -269,13 +276,17 @@ class PartPool {
     return Promise.all(this.workers.map((worker) => worker.ready));
   }
 
-  /** Once a file's parts are merged (or dropped): each reader keeps the buffer of its latest state as its spare. */
+  /**
+   * Once a file's parts are merged (or dropped): each reader keeps the largest buffer of its states (or the
+   * spare it was sent back, if larger) as its spare.
+   */
   recycle() {
     for (const reader of this.readers) {
-      if (!reader.latest) continue;
-      reader.spare = reader.latest.buffer;
-      reader.spareFits = reader.latest.fits;
+      const { latest } = reader;
       reader.latest = null;
+      if (!latest || (reader.spare && reader.spareFits >= latest.fits)) continue;
+      reader.spare = latest.buffer;
+      reader.spareFits = latest.fits;
     }
   }
 
@@ -289,7 +300,7 @@ class PartPool {
    * (A spare too small for the state: a new array, and the default share.)
    */
   saveShare(partBytes) {
-    return this.readers.every((reader) => reader.spare && reader.spareFits >= partBytes) ? 1 / 48 : undefined;
+    return this.readers.every((reader) => reader.spare && reader.spareFits >= partBytes) ? SPARE_SAVE_SHARE : undefined;
   }
 
   close() {
@@ -300,7 +311,8 @@ class PartPool {
 /**
  * Starts `workers` part readers (worker_threads), each instantiating the module this thread compiled
  * (loadEngine): pass it to reportFromFilesParallel as `options.readers` to keep it across reports (it
- * then reads with this thread and these), and close() it when done. Resolves once every reader is ready.
+ * then reads with this thread and these; one report at a time), and close() it when done. Resolves once
+ * every reader is ready.
  */
 export async function startPartReaders({ workers = availableParallelism(), modulePath = defaultModulePath } = {}) {
   await loadEngine(modulePath);

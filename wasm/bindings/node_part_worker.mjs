@@ -3,7 +3,7 @@
 // bytes transferred, not copied); while it reads, answers the main thread's request to end the part earlier
 // (`shorten`: parallel_read's step 2c). Its module is the one the main thread compiled (workerData.compiled).
 // A task may come with a spare (an ArrayBuffer an earlier state of this reader was in): the task's state is
-// written into it when it is large enough (api.cpp, kpilens_state_piece).
+// written into it when it is large enough (api.cpp, kpilens_state_piece), else it is sent back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource, loadEngine } from './node_engine.mjs';
 import { helperControl, runTask } from './parallel_read.mjs';
@@ -24,13 +24,19 @@ parentPort.on('message', async ({ id, task, spare, shorten }) => {
   }
   control.tasks += 1;
   let source = null;
+  // The spare goes back unused with the answer when the state was not written into it (none, or a new
+  // buffer: it was too small) or the task failed.
+  const unused = (state) => (spare && state?.buffer !== spare ? { spare } : {});
+  const transfer = (answer) => [answer.result?.state?.buffer, answer.spare].filter(Boolean);
   try {
     source = fileSource(task.input);
     engine.partSpare = spare ?? null; // (the state is written into it when it is large enough)
     const result = await runTask(engine, source, task, undefined, control);
-    parentPort.postMessage({ id, result }, result.state ? [result.state.buffer] : []);
+    const answer = { id, result, ...unused(result.state) };
+    parentPort.postMessage(answer, transfer(answer));
   } catch (error) {
-    parentPort.postMessage({ id, error: String(error?.stack ?? error) });
+    const answer = { id, error: String(error?.stack ?? error), ...unused(null) };
+    parentPort.postMessage(answer, transfer(answer));
   } finally {
     engine.partSpare = null;
     control.tasks -= 1;
