@@ -58,17 +58,16 @@ export async function reportFromFiles(paths, config = {}, options = {}) {
     const slice = Buffer.allocUnsafe(PROBE_BYTES);
     const inputs = paths.map((path, index) => ({ path, name: options.names?.[index] ?? basename(path) }));
     // Survey answers first, then customer-success files, then tickets (read_order.mjs; the engine's
-    // kind, not ours).
-    const kinds = new Map(inputs.map((input) => {
+    // kind, not ours). One file: nothing to order, no probe (~1 ms).
+    const ordered = inputs.length < 2 ? inputs : inReadOrder(inputs, (input) => {
       const fd = openSync(input.path, 'r');
       try {
         const got = readSync(fd, slice, 0, PROBE_BYTES, 0);
-        return [input, probe(engine, dataset, input.name, slice.subarray(0, got)).kind];
+        return probe(engine, dataset, input.name, slice.subarray(0, got)).kind;
       } finally {
         closeSync(fd);
       }
-    }));
-    const ordered = inReadOrder(inputs, (i) => kinds.get(i));
+    });
     for (const { path, name } of ordered) {
       dataset.beginFile(name);
       await feedFile(engine, dataset, path, options.chunkBytes);
@@ -151,8 +150,8 @@ export async function reportFromBuffers(inputs, config = {}, options = {}) {
       name: input.name,
       bytes: typeof input.bytes === 'string' ? Buffer.from(input.bytes, 'utf8') : input.bytes,
     }));
-    const kinds = buffers.map((b) => probe(engine, dataset, b.name, b.bytes.subarray(0, PROBE_BYTES)).kind);
-    const ordered = inReadOrder(buffers, (_, i) => kinds[i]);
+    const ordered = buffers.length < 2 ? buffers
+      : inReadOrder(buffers, (b) => probe(engine, dataset, b.name, b.bytes.subarray(0, PROBE_BYTES)).kind);
     for (const { name, bytes } of ordered) {
       dataset.beginFile(name);
       for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
@@ -348,7 +347,7 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
   let pool = options.readers ?? null;
   try {
     const inputs = paths.map((path, index) => ({ path, name: options.names?.[index] ?? basename(path) }));
-    const kinds = inputs.map((input) => {
+    const ordered = inputs.length < 2 ? inputs : inReadOrder(inputs, (input) => {
       const source = fileSource(input.path);
       try {
         return probe(engine, dataset, input.name, source.read(0, PROBE_BYTES)).kind;
@@ -356,7 +355,6 @@ export async function reportFromFilesParallel(paths, config = {}, options = {}) 
         source.close();
       }
     });
-    const ordered = inReadOrder(inputs, (_, i) => kinds[i]);
     for (const { path, name } of ordered) {
       const source = fileSource(path);
       try {
