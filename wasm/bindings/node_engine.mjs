@@ -213,11 +213,11 @@ export function fileSource(path) {
   };
 }
 
-/** worker_threads running node_part_worker.mjs, one task at a time each: readers for readFileInParts. */
 // PartPool.saveShare's share when every reader holds a spare large enough (parallel_read's SAVE_SHARE
 // otherwise).
 const SPARE_SAVE_SHARE = 1 / 48;
 
+/** worker_threads running node_part_worker.mjs, one task at a time each: readers for readFileInParts. */
 class PartPool {
   constructor(count, modulePath, compiled) {
     this.waiting = new Map();
