@@ -48,6 +48,8 @@
 //   --ab ROUNDS   our module against the reference build's (--reference REV, or KPILENS_WASM_REF) in one
 //                 process, ROUNDS rounds each in two processes (each module loaded first once): the ratio
 //                 of their times round by round, which resolves smaller differences than the engine table
+//   --threads-ab ROUNDS  the same with N threads (the cores), each build with its own bindings and its part
+//                 readers kept (--reference REV): a change to the parallel read lies in the bindings
 //   --paired-threads ROUNDS  one thread against N (the cores) in one process, ROUNDS rounds each in two
 //                 processes (one reading one thread first, the other N): the ratio round by round (target
 //                 ≥ 1.7× with 2 on 2 cores), its spread, and the rounds in which a thread was slower
@@ -66,7 +68,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CHROMIUM, CLI, ENGINES, FIGURES, KERNEL, abInProcess, steadyInProcess, threadsInProcess, PAGE_SETTLE_MS, SITE, SITE_REF, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
+  BINDINGS_REF, CHROMIUM, CLI, ENGINES, FIGURES, KERNEL, abInProcess, steadyInProcess, threadsAbInProcess, threadsInProcess, PAGE_SETTLE_MS, SITE, SITE_REF, TOLERANCE, WARM_IDLE_MS, WARM_PASSES, WASM, WASM_REF, WEEKLY_CONFIG, differences,
   inWorker, writeWarmFile,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
@@ -79,7 +81,7 @@ const SEED = 20240101;
 function parseArgs(argv) {
   const o = {
     rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.filter((e) => e.id !== 'wasm-ref' || WASM_REF).map((e) => e.id),
-    table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, pageAb: 0, pairedThreads: 0, steady: 0,
+    table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, threadsAb: 0, pageAb: 0, pairedThreads: 0, steady: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -103,13 +105,14 @@ function parseArgs(argv) {
       case '--no-table': o.table = false; break;
       case '--reference': o.reference = value(); break;
       case '--ab': o.ab = count(value(), '--ab'); break;
+      case '--threads-ab': o.threadsAb = count(value(), '--threads-ab'); break;
       case '--page-ab': o.pageAb = count(value(), '--page-ab'); break;
       case '--paired-threads': o.pairedThreads = count(value(), '--paired-threads'); break;
       case '--steady': o.steady = count(value(), '--steady'); break;
       case '--help':
         console.log('usage: scripts/bench [--rows N (1000000)] [--runs K (3)] [--out FILE] [--engines ' +
           `${ENGINES.map((e) => e.id).join(',')}] [--seed S (${SEED})] [--first-kpis] [--memory] [--huge] [--no-table] ` +
-          '[--reference REV] [--ab ROUNDS] [--page-ab ROUNDS] [--paired-threads ROUNDS] [--steady ROUNDS]');
+          '[--reference REV] [--ab ROUNDS] [--threads-ab ROUNDS] [--page-ab ROUNDS] [--paired-threads ROUNDS] [--steady ROUNDS]');
         process.exit(0);
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -123,6 +126,8 @@ function parseArgs(argv) {
   }
   if (o.engines.includes('wasm-ref') && !WASM_REF) throw new Error('the engine wasm-ref needs KPILENS_WASM_REF (a Node build\'s kpilens.node.cjs)');
   if (o.ab && !WASM_REF) throw new Error('--ab needs a reference build: --reference REV (through scripts/bench), or KPILENS_WASM_REF');
+  if (o.threadsAb && !(BINDINGS_REF && existsSync(BINDINGS_REF))) throw new Error('--threads-ab needs a reference build with its source: --reference REV (through scripts/bench)');
+  if (o.threadsAb && availableParallelism() < 2) throw new Error('--threads-ab needs two cores or more');
   if (o.pageAb && !SITE_REF) throw new Error('--page-ab needs a reference page: --reference REV (through scripts/bench), or KPILENS_SITE_REF');
   if ((o.firstKpis || o.huge) && !o.engines.includes('page')) throw new Error('--first-kpis and --huge need the page engine');
   if (o.pairedThreads && availableParallelism() < 2) throw new Error('--paired-threads needs two cores or more (one thread against one per core)');
@@ -513,15 +518,18 @@ async function hugeSection(o, dir, engines) {
  * --ab: our module against the reference build's in one process, o.ab rounds (each module reading the file
  * once a round, their order alternating), in two processes: ours loaded and warmed first, then the
  * reference's. The module loaded second may gain from what the first left warm; the geometric mean of
- * the two orders' ratios cancels that.
+ * the two orders' ratios cancels that. `threads` (--threads-ab, o.threadsAb rounds): each build reads with
+ * N threads through its own bindings and part readers (scripts/lib/bench_engines.mjs inProcessThreadsAb).
  */
-async function abSection(o, dir) {
-  const { file, bytes, warmFile } = exportWithWarm(o, dir, 'ab');
+async function abSection(o, dir, threads = false) {
+  const { file, bytes, warmFile } = exportWithWarm(o, dir, threads ? 'threads-ab' : 'ab');
   const reference = `reference build ${process.env.KPILENS_WASM_REF_NAME || '(KPILENS_WASM_REF)'}`;
+  const rounds = threads ? o.threadsAb : o.ab;
+  const n = availableParallelism();
   const orders = [];
   for (const first of ['wasm', 'wasm-ref']) {
-    progress(`one process, ${o.ab} rounds, ${first === 'wasm' ? 'ours' : 'the reference'} loaded first…`);
-    const got = abInProcess(file, { warmFile, rounds: o.ab, first });
+    progress(`one process, ${rounds} rounds${threads ? `, ${n} threads` : ''}, ${first === 'wasm' ? 'ours' : 'the reference'} loaded first…`);
+    const got = (threads ? threadsAbInProcess : abInProcess)(file, { warmFile, rounds, first });
     if (got.differ.length) throw new Error(`DISAGREEMENT: the ${reference} differs from ours:\n  ${got.differ.slice(0, 30).join('\n  ')}`);
     const ours = got.seconds.wasm;
     const theirs = got.seconds['wasm-ref'];
@@ -531,11 +539,13 @@ async function abSection(o, dir) {
   const both = Math.sqrt(orders[0].paired * orders[1].paired);
   const apart = Math.abs(orders[0].paired / orders[1].paired - 1) * 100;
   const lines = [
-    '### Against the reference build, in one process',
+    threads ? `### Against the reference build, in one process, ${n} threads` : '### Against the reference build, in one process',
     '',
     `- file: ${fmt(o.rows, 0)} tickets, ${fmt(bytes / 1e6, 1)} MB (scripts/gen.mjs, seed ${o.seed}); the weekly figures`,
-    `- ${o.ab} rounds in each of two processes, each module warmed as in the engine table; in a round each module ` +
+    `- ${rounds} rounds in each of two processes, each module warmed as in the engine table; in a round each module ` +
       'reads the file once, their order alternating from round to round; both give the same weekly figures',
+    ...(threads ? [`- each build with its own bindings, reading with this thread and ${n - 1} worker_thread${n === 2 ? '' : 's'} ` +
+      'of its own, started before and kept from round to round (the file split whatever its size)'] : []),
     '',
     '| loaded first | our median s | our fastest s | reference median s | reference fastest s | reference ÷ ours (median of the rounds) |',
     '|---|---:|---:|---:|---:|---:|',
@@ -802,6 +812,7 @@ async function main() {
     if (o.memory) sections.push(await memorySection(o, dir, engines));
     if (o.huge) sections.push(await hugeSection(o, dir, engines));
     if (o.ab) sections.push(await abSection(o, dir));
+    if (o.threadsAb) sections.push(await abSection(o, dir, true));
     if (o.pageAb) sections.push(await pageAbSection(o, dir));
     if (o.pairedThreads) sections.push(await pairedThreadsSection(o, dir));
     if (o.steady) sections.push(await steadySection(o, dir));

@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, read, readFileSync, readSync, statSync
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { weeklySql } from './kpi_sql.mjs';
 import { papaWeekly } from './papa_weekly.mjs';
 import { threadClocks } from './schedstat.mjs';
@@ -203,6 +203,51 @@ async function inProcessAb(file, options) {
 /** inProcessAb in a fresh process; `first`: 'wasm' or 'wasm-ref'. */
 export const abInProcess = (file, options) => inWorker('ab')(file, options);
 
+// The reference build's own Node bindings (scripts/bench --reference REV takes REV's source into
+// build/reference/<commit>/, its module at build/wasm/kpilens.node.cjs there): what --threads-ab runs.
+export const BINDINGS_REF = WASM_REF ? resolve(dirname(WASM_REF), '../../wasm/bindings/node_engine.mjs') : null;
+
+/**
+ * Our bindings and module against the reference build's, both reading the file with N threads (the cores:
+ * this one and N − 1 worker_threads of each build's own part readers, started before and kept, as a caller
+ * keeps them), in one process, alternately: options.rounds rounds after both warmed up, as inProcessAb. A
+ * change to the parallel read lies in the bindings (node_engine.mjs, parallel_read.mjs), which --ab shares
+ * between the two modules; here each build runs its own.
+ * Returns {seconds: {wasm, 'wasm-ref'}, weeks, differ}.
+ */
+async function inProcessThreadsAb(file, options) {
+  const order = options.first === 'wasm-ref' ? ['wasm-ref', 'wasm'] : ['wasm', 'wasm-ref'];
+  const engines = [];
+  try {
+    for (const id of order) {
+      const modulePath = id === 'wasm-ref' ? WASM_REF : WASM;
+      const bindings = await import(id === 'wasm-ref' ? pathToFileURL(BINDINGS_REF).href : '../../wasm/bindings/node_engine.mjs');
+      await bindings.loadEngine(modulePath);
+      const readers = await bindings.startPartReaders({ workers: availableParallelism() - 1, modulePath });
+      // Split whatever its size, as --paired-threads does.
+      const run = (f) => bindings.reportFromFilesParallel([f], WEEKLY_CONFIG, { readers, modulePath, minParallelBytes: 0 });
+      engines.push({ id, run, readers });
+    }
+    for (const engine of engines) await warmUp(options, engine.run);
+    const seconds = { wasm: [], 'wasm-ref': [] };
+    const weeks = {};
+    for (let round = 0; round < options.rounds; round += 1) {
+      for (const engine of round % 2 === 0 ? engines : [...engines].reverse()) {
+        const start = process.hrtime.bigint();
+        const text = await engine.run(file);
+        seconds[engine.id].push(Number(process.hrtime.bigint() - start) / 1e9);
+        weeks[engine.id] ??= weeksFromReport(JSON.parse(text));
+      }
+    }
+    return { seconds, weeks: weeks.wasm, differ: differences(weeks.wasm, weeks['wasm-ref'], 'wasm', 'wasm-ref') };
+  } finally {
+    await Promise.all(engines.map((engine) => engine.readers.close()));
+  }
+}
+
+/** inProcessThreadsAb in a fresh process; `first`: 'wasm' or 'wasm-ref'. */
+export const threadsAbInProcess = (file, options) => inWorker('threads-ab')(file, options);
+
 /**
  * One thread against N (the cores: this one and N − 1 worker_threads) in one process: options.rounds
  * rounds after both warmed up, each reading the file once with one thread and once with N, the order
@@ -388,6 +433,7 @@ async function duckdbWasmNode(options) {
 
 const WORKERS = {
   ab: inProcessAb,
+  'threads-ab': inProcessThreadsAb,
   threads: inProcessThreads,
   steady: inProcessSteady,
   wasm: (file, options) => wasmRun(WASM, file, options),
