@@ -186,6 +186,14 @@ async function inProcessAb(file, options) {
     await bindings.loadEngine(id === 'wasm-ref' ? WASM_REF : WASM);
     engines.push({ id, run: (f) => bindings.reportFromFiles([f], WEEKLY_CONFIG) });
   }
+  return alternately(file, engines, options);
+}
+
+/**
+ * inProcessAb's rounds: `engines` ({id: 'wasm' | 'wasm-ref', run(file) → report text}, in the order they were
+ * loaded) warmed up, then options.rounds rounds, the order inside a round alternating.
+ */
+async function alternately(file, engines, options) {
   for (const engine of engines) await warmUp(options, engine.run);
   const seconds = { wasm: [], 'wasm-ref': [] };
   const weeks = {};
@@ -228,18 +236,7 @@ async function inProcessThreadsAb(file, options) {
       const run = (f) => bindings.reportFromFilesParallel([f], WEEKLY_CONFIG, { readers, modulePath, minParallelBytes: 0 });
       engines.push({ id, run, readers });
     }
-    for (const engine of engines) await warmUp(options, engine.run);
-    const seconds = { wasm: [], 'wasm-ref': [] };
-    const weeks = {};
-    for (let round = 0; round < options.rounds; round += 1) {
-      for (const engine of round % 2 === 0 ? engines : [...engines].reverse()) {
-        const start = process.hrtime.bigint();
-        const text = await engine.run(file);
-        seconds[engine.id].push(Number(process.hrtime.bigint() - start) / 1e9);
-        weeks[engine.id] ??= weeksFromReport(JSON.parse(text));
-      }
-    }
-    return { seconds, weeks: weeks.wasm, differ: differences(weeks.wasm, weeks['wasm-ref'], 'wasm', 'wasm-ref') };
+    return await alternately(file, engines, options);
   } finally {
     await Promise.all(engines.map((engine) => engine.readers.close()));
   }
