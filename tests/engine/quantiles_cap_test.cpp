@@ -275,7 +275,7 @@ TEST_CASE("Quotients of every count in a long run land in the buckets add() give
           "[quantiles][cap]") {
   // Every count of a long run (so every bucket boundary it crosses, some exactly), counts across
   // the whole 32-bit range and around every power of two, in units of ticks (3600), minutes of
-  // ticks (60), odd and extreme units: add_quotients writes the bytes add() writes.
+  // ticks (60), odd, random and extreme units: add_quotients writes the bytes add() writes.
   std::vector<uint32_t> counts;
   for (uint32_t c = 0; c <= 1500000; ++c) counts.push_back(c);
   std::mt19937 rng(29);
@@ -287,10 +287,28 @@ TEST_CASE("Quotients of every count in a long run land in the buckets add() give
       if (c >= 0 && c <= UINT32_MAX) counts.push_back(static_cast<uint32_t>(c));
     }
   }
-  for (double unit : {3600.0, 60.0, 1.0, 7.0, 86400.0, 0x1p32, 1.0 / 3.0}) {
+  // (49 and 103: units whose reciprocal rounded down would put some bounds in the bucket below.)
+  std::vector<double> units = {3600.0,  60.0,   1.0,          7.0,       49.0, 103.0,
+                               86400.0, 0x1p32, 4294967295.0, 1.0 / 3.0, 2.5,  0x1p33};
+  std::uniform_int_distribution<uint32_t> whole(1, 5000000);
+  for (int i = 0; i < 6; ++i) units.push_back(whole(rng));
+  for (double unit : units) {
+    // With a whole unit, add_quotients multiplies by its reciprocal rather than divides: the
+    // counts nearest to every bucket bound (u × 2^e × (64 + j) / 64), on it when one is.
+    std::vector<uint32_t> near = counts;
+    for (int e = -33; e <= 32; ++e) {
+      for (int j = 0; j < DDSketch::kBucketsPerOctave; ++j) {
+        const double bound =
+            std::ldexp(unit * (DDSketch::kBucketsPerOctave + j), e) / DDSketch::kBucketsPerOctave;
+        for (double d = -2; d <= 2; ++d) {
+          const double c = std::floor(bound) + d;
+          if (c >= 0 && c <= UINT32_MAX) near.push_back(static_cast<uint32_t>(c));
+        }
+      }
+    }
     DDSketch each, many;
-    for (uint32_t c : counts) each.add(static_cast<double>(c) / unit);
-    many.add_quotients(counts, unit);
+    for (uint32_t c : near) each.add(static_cast<double>(c) / unit);
+    many.add_quotients(near, unit);
     kpilens::StateWriter a, b;
     each.save(a);
     many.save(b);
