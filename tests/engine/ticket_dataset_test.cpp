@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "report_reader.h"
 
@@ -868,6 +869,75 @@ TEST_CASE("Two datasets over two halves, merged, give the same KPIs as one pass"
   CHECK(merged.json_of("periods") == one.json_of("periods"));
 }
 
+// The solved statuses, checked against a plain reference: a status is solved when, trimmed and
+// with ASCII letters lowered, it equals one of the list's, lowered the same way. Lists of every
+// short length (1–8 bytes: each looked up in a slot of its own), longer ones (the list), more short
+// ones than there are slots (the list for all), the same status twice; cells in mixed case, one
+// byte off (same length), one byte longer or shorter, with spaces around, non-ASCII bytes (not
+// folded).
+TEST_CASE("Solved statuses are matched whatever their length, case and number",
+          "[dataset][status]") {
+  const auto lower = [](std::string text) {
+    for (char& c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return text;
+  };
+  std::vector<std::vector<std::string>> lists = {
+      {},  // the default list
+      {"a", "ok", "fin", "done", "shut", "Gel\xC3\xB6st", "Geschlossen", "solved", "SOLVED",
+       "resolved"},
+      {"x", "Completed And Verified", "erledigt"},
+  };
+  std::vector<std::string> many;
+  for (int k = 0; k < 40; ++k) many.push_back("st" + std::to_string(k));
+  lists.push_back(many);
+  const std::vector<std::string> defaults = {"solved",    "closed",   "resolved", "done",
+                                             "completed", "complete", "fixed"};
+  std::mt19937 rng(11);
+  for (const std::vector<std::string>& list : lists) {
+    std::vector<std::string> solved;  // lowered, as the cells are compared
+    for (const std::string& s : list.empty() ? defaults : list) solved.push_back(lower(s));
+    std::vector<std::string> cells;
+    for (const std::string& s : solved) {
+      std::string mixed = s;
+      for (char& c : mixed) {
+        if (c >= 'a' && c <= 'z' && rng() % 2 == 0) c = static_cast<char>(c - 'a' + 'A');
+      }
+      cells.push_back(mixed);
+      std::string off = s;
+      off.back() = off.back() == 'q' ? 'r' : 'q';
+      cells.push_back(off);
+      cells.push_back(s + "s");
+      if (s.size() > 1) cells.push_back(s.substr(0, s.size() - 1));
+      cells.push_back(" " + s + " ");
+    }
+    for (const char* other : {"Open", "Pending", "On-hold", "GEL\xC3\x96ST", "st40", "st4", "zz"}) {
+      cells.push_back(other);
+    }
+    std::string csv = "Id,Created at,Status\n";
+    uint64_t tickets = 0;
+    uint64_t solved_count = 0;
+    for (int row = 0; row < 600; ++row) {
+      const std::string& cell = cells[rng() % cells.size()];
+      csv += std::to_string(row) + ",2024-03-04 09:00:00," + cell + "\n";
+      ++tickets;
+      std::string trimmed = cell;
+      trimmed.erase(0, trimmed.find_first_not_of(' '));
+      trimmed.erase(trimmed.find_last_not_of(' ') + 1);
+      solved_count += std::find(solved.begin(), solved.end(), lower(trimmed)) != solved.end();
+    }
+    std::string config = "{}";
+    if (!list.empty()) {
+      config = R"({"solved_statuses": [)";
+      for (size_t k = 0; k < list.size(); ++k) config += (k ? ",\"" : "\"") + list[k] + "\"";
+      config += "]}";
+    }
+    INFO(config);
+    Report r(report_for(config, csv));
+    REQUIRE(r.valid());
+    CHECK(r.n("backlog") == tickets);
+    CHECK(or_null(r.value("backlog")) == static_cast<double>(tickets - solved_count));
+  }
+}
 }  // namespace
 }  // namespace kpilens
 

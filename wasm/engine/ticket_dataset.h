@@ -218,6 +218,7 @@ class TicketDataset {
   std::optional<double> to_utc(std::string_view cell, TicketField field, uint64_t line, bool& bad,
                                DateMemo* memo = nullptr);
   bool is_solved_status(std::string_view status) const;
+  void place_short_solved_statuses();
   bool check_start(std::string_view bytes);
   void release_start();
   // The file's first bytes judged (check_start), the decoder chosen, and the bytes fed to it.
@@ -238,7 +239,21 @@ class TicketDataset {
   std::vector<std::string> warnings_;
   std::vector<std::string> solved_statuses_;  // ASCII lower case
   uint64_t solved_lengths_ = 0;               // bit n: a solved status of n bytes (n < 64)
-  std::vector<uint64_t> solved_words_;        // by status: pack_short() of one ≤ 8 bytes, or 0
+  // The solved statuses of 1 to 8 bytes by slot (is_solved_status): pack_short() of each, and its
+  // size (0: an empty slot). Each has a slot of its own, its multiplicative hash with
+  // solved_multiplier_; without one (more statuses than slots can place), short_solved_ is false
+  // and every status is looked up in the list.
+  struct SolvedSlot {
+    uint64_t word = 0;
+    uint64_t size = 0;
+  };
+  static constexpr unsigned kSolvedSlotBits = 5;
+  std::array<SolvedSlot, size_t{1} << kSolvedSlotBits> solved_slots_{};
+  uint64_t solved_multiplier_ = 0;
+  bool short_solved_ = false;
+  static size_t solved_slot(uint64_t word, uint64_t size, uint64_t multiplier) {
+    return static_cast<size_t>(((word ^ size) * multiplier) >> (64 - kSolvedSlotBits));
+  }
   TicketAggregate aggregate_;
   std::unique_ptr<CustomerDataset> customers_;
   std::vector<FileSummary> files_;
