@@ -10,10 +10,12 @@
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <cstdio>
 #include <iterator>
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 #include "field_parse.h"
 
 using kpilens::civil_from_days;
@@ -417,4 +419,35 @@ TEST_CASE("A date memo reads another day of its month, and refuses the days the 
       CHECK(same_result(read, alone));
     }
   }
+}
+
+TEST_CASE("A date memo keeps dates of many months apart, and reads each as it would alone",
+          "[timestamp]") {
+  // Dates from four years, valid and not, read again and again in random order through one memo:
+  // many share a slot (the same day of months whose last digits are both odd or both even) and
+  // push each other out. Every read equals the read without a memo.
+  using kpilens::parse_fixed_timestamp;
+  std::mt19937 random(7);
+  std::vector<std::string> dates;
+  for (int k = 0; k < 300; ++k) {
+    const int year = 2022 + static_cast<int>(random() % 4);
+    const int month = 1 + static_cast<int>(random() % 12);
+    const int day = static_cast<int>(random() % 32);  // 0 and days past the month's end: refused
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:15:00", year, month, day,
+                  static_cast<int>(random() % 24));
+    dates.push_back(text);
+  }
+  kpilens::DateMemo memo;
+  uint64_t read = 0;
+  for (int n = 0; n < 20000; ++n) {
+    const std::string& text = dates[random() % dates.size()];
+    const auto with_memo = parse_fixed_timestamp(text, &memo);
+    const auto alone = parse_fixed_timestamp(text);
+    INFO(text);
+    REQUIRE(same_result(with_memo, alone));
+    read += alone.has_value();
+  }
+  CHECK(read > 15000);  // mostly valid dates, and some refused
+  CHECK(read < 20000);
 }

@@ -283,34 +283,42 @@ void format_date(int64_t days, char out[32]) {
 
 namespace {
 
+// The slot of a date "YYYY-MM-DD" (its dashes checked) in a DateMemo: its day, plus 32 for a month
+// whose last digit is odd. Any bytes give a slot (the date is compared whole there).
+size_t date_slot(const char* s) {
+  const unsigned day =
+      (static_cast<unsigned char>(s[8]) & 0xFu) * 10 + (static_cast<unsigned char>(s[9]) & 0xFu);
+  return (day + ((static_cast<unsigned char>(s[6]) & 1u) << 5)) & 63u;
+}
+
 // The days of parse_fixed_timestamp's date (its dashes checked) when the memo does not hold it, and
 // into the memo; NaN for an invalid date. Not inlined with the rest (a new date comes a few times
 // a day of data at most), and a result rather than an out-parameter, which in wasm would put the
 // caller's variable in linear memory on every call.
 __attribute__((noinline)) double read_date(std::string_view s, DateMemo* memo) {
   constexpr double kInvalid = std::numeric_limits<double>::quiet_NaN();
-  if (memo && memo->month_days != 0 && load8(s.data()) == load8(memo->date)) {
-    // "YYYY-MM-" as the memo's (a valid month): the day alone is new.
+  double days = 0;
+  if (memo && memo->month_days != 0 && load8(s.data()) == memo->month) {
+    // "YYYY-MM-" as the memo's month (a valid one): the day alone is new.
     const int day = two_digits(s, 8);
     if (day < 1 || day > memo->month_days) return kInvalid;  // (not digits: −1)
-    std::memcpy(memo->date + 8, s.data() + 8, 2);
-    memo->days = memo->month_start + day;
-    return memo->days;
+    days = memo->month_start + day;
+  } else {
+    const int century = two_digits(s, 0);
+    int year_of_century = 0, month = 0, day = 0;
+    if (century < 0 || !three_pairs(s.data() + 2, '-', year_of_century, month, day)) {
+      return kInvalid;
+    }
+    const int64_t year = century * 100 + year_of_century;
+    if (!valid_date(year, month, day)) return kInvalid;
+    days = day_number(year, month, day);
+    if (memo) {
+      memo->month = load8(s.data());
+      memo->month_start = days - day;
+      memo->month_days = static_cast<int>(days_in_month(year, static_cast<unsigned>(month)));
+    }
   }
-  const int century = two_digits(s, 0);
-  int year_of_century = 0, month = 0, day = 0;
-  if (century < 0 || !three_pairs(s.data() + 2, '-', year_of_century, month, day)) {
-    return kInvalid;
-  }
-  const int64_t year = century * 100 + year_of_century;
-  if (!valid_date(year, month, day)) return kInvalid;
-  const double days = day_number(year, month, day);
-  if (memo) {
-    std::memcpy(memo->date, s.data(), sizeof memo->date);
-    memo->days = days;
-    memo->month_start = days - day;
-    memo->month_days = static_cast<int>(days_in_month(year, static_cast<unsigned>(month)));
-  }
+  if (memo) memo->slots[date_slot(s.data())] = {load8(s.data()), load2(s.data() + 8), days};
   return days;
 }
 
@@ -320,10 +328,10 @@ KPILENS_ROW_PATH_INLINE std::optional<Timestamp> parse_fixed_timestamp(std::stri
                                                                        DateMemo* memo) {
   if (s.size() < 10 || s.size() > 64 || s[4] != '-' || s[7] != '-') return std::nullopt;
   double days = 0;
-  // The ten date bytes compared as 8 + 2 (a memcmp would be a call in wasm).
-  if (memo && load8(s.data()) == load8(memo->date) &&
-      load2(s.data() + 8) == load2(memo->date + 8)) {
-    days = memo->days;  // the date was read (and found valid) before
+  // The ten date bytes compared as 8 + 2 (a memcmp would be a call in wasm) with its slot's.
+  const DateMemo::Slot* slot = memo ? &memo->slots[date_slot(s.data())] : nullptr;
+  if (slot && load8(s.data()) == slot->head && load2(s.data() + 8) == slot->tail) {
+    days = slot->days;  // the date was read (and found valid) before
   } else {
     days = read_date(s, memo);
     if (days != days) return std::nullopt;  // NaN: not a valid date

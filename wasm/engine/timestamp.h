@@ -3,6 +3,7 @@
 // clock, DD.MM.YYYY, DD/Mon/YY (Jira), and Unix seconds or milliseconds.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -18,14 +19,25 @@ struct Timestamp {
   bool has_offset = false;  // the cell named its zone (Z, ±hh:mm, or an epoch number)
 };
 
-// The last date the fast path read in a column, with its day number: rows of an export sorted by
-// time share their dates, and the calendar arithmetic is most of what such a cell costs. A memo
-// never changes a result; keep one per column.
+// The dates the fast path read in a column, with their day numbers: the calendar arithmetic is most
+// of what such a cell costs, and a column's dates repeat (an export sorted by creation time shares
+// its created dates; tickets are solved and answered days or weeks after, so those columns'
+// dates come back in another order). A memo never changes a result; keep one per column.
 struct DateMemo {
-  char date[10] = {};  // "YYYY-MM-DD" as read (a valid date); zeros before the first
-  double days = 0;     // its days since 1970-01-01
-  // Its month: the days of the day before the 1st, and how many days it has. Dates of one
-  // month differ in their day alone, which is then all there is to read.
+  // One date per slot: the slot of "YYYY-MM-DD" is its day of the month, plus 32 when the month's
+  // last digit is odd, so that no two dates of two months running share one (date_slot in
+  // timestamp.cpp). A slot holds the date's first eight bytes and last two, as read (a valid date;
+  // zeros before the first, which no date matches), and its days since 1970-01-01.
+  struct Slot {
+    uint64_t head = 0;
+    uint16_t tail = 0;
+    double days = 0;
+  };
+  std::array<Slot, 64> slots{};
+  // The month of the date last read afresh ("YYYY-MM-" as read, a valid month): the days of the
+  // day before its 1st, and how many days it has. A new date of that month differs in its day
+  // alone, which is then all there is to read.
+  uint64_t month = 0;
   double month_start = 0;
   int month_days = 0;  // 0 before the first date
 };
