@@ -113,6 +113,12 @@ void DDSketch::add(double value) {
 }
 
 void DDSketch::add_quotients(std::span<const uint32_t> counts, double unit) {
+  // A whole unit from 1 to 2^32 (the ticks' 3600) is multiplied by its reciprocal rounded up
+  // (below); any other unit's quotients go to add() one by one.
+  if (!(unit >= 1 && unit <= 0x1p32 && unit == std::floor(unit))) {
+    for (uint32_t c : counts) add(static_cast<double>(c) / unit);
+    return;
+  }
   if (counts.empty()) return;
   // The extremes first (the quotient grows with the count), so the buckets are covered once and
   // the loop only multiplies and counts. Three reductions the compilers turn into vector code: the
@@ -125,17 +131,8 @@ void DDSketch::add_quotients(std::span<const uint32_t> counts, double unit) {
     highest = std::max(highest, c);
     below_lowest_positive = std::min(below_lowest_positive, c - 1);
   }
-  const uint32_t lowest_positive = below_lowest_positive + 1;  // (0 when every count is: unread)
   const double low = static_cast<double>(lowest) / unit;
   const double high = static_cast<double>(highest) / unit;
-  // A whole unit from 1 to 2^32 (the ticks' 3600): every quotient then lands in add()'s bucket when
-  // multiplied by 1 / unit rounded up, rather than divided (below). Any other unit divides.
-  const bool whole_unit = unit >= 1 && unit <= 0x1p32 && unit == std::floor(unit);
-  if (highest != 0 && !(static_cast<double>(lowest_positive) / unit >= kSmallestNormal)) {
-    // A quotient of a count > 0 that add() counts as a zero (a unit past 2^1022): add() decides.
-    for (uint32_t c : counts) add(static_cast<double>(c) / unit);
-    return;
-  }
   if (count_ == 0) {
     min_ = low;
     max_ = high;
@@ -148,34 +145,23 @@ void DDSketch::add_quotients(std::span<const uint32_t> counts, double unit) {
     zeros_ += counts.size();
     return;
   }
-  const int32_t first = bucket_of(static_cast<double>(lowest_positive) / unit);
+  // (A count > 0 over a whole unit ≤ 2^32 is ≥ 2^-32: a normal double, never add()'s zero.)
+  const int32_t first = bucket_of(static_cast<double>(below_lowest_positive + 1) / unit);
   const int32_t last = bucket_of(high);
   if (counts_.empty() || first < first_bucket_ ||
       last - first_bucket_ >= static_cast<int32_t>(counts_.size())) {
     cover(first, last);
   }
-  uint64_t* buckets = counts_.data();
-  uint64_t zeros = 0;
-  if (!whole_unit) {
-    const int32_t base = first_bucket_;
-    for (uint32_t c : counts) {
-      if (c == 0) {
-        ++zeros;
-        continue;
-      }
-      ++buckets[bucket_of(static_cast<double>(c) / unit) - base];
-    }
-    zeros_ += zeros;
-    return;
-  }
   // Why the product gives the quotient's bucket, for counts c < 2^32 and a whole unit u ≤ 2^32:
   // q = c / u is ≥ 2^-32, in a normal double's range. A bucket's lower bound b = 2^e (64 + j) / 64
-  // is a double; if q ≠ b, |q − b| ≥ q × 2^-39 (|64 c − u 2^e (64 + j)| ≥ 1 for e ≥ 0, and
-  // |64 c 2^-e − u (64 + j)| ≥ 1 with c 2^-e < 2 u for e < 0). r, the double after 1/u rounded,
+  // is a double; if q ≠ b, |q − b| ≥ q × 2^-40 (|64 c − u 2^e (64 + j)| ≥ 1 for e ≥ 0, and
+  // |64 c 2^-e − u (64 + j)| ≥ 1 with c 2^-e < 4 u for e < 0). r, the double after 1/u rounded,
   // is ≥ 1/u and within 2^-51 of it, so c × r lies in [q, q (1 + 2^-51)]: rounded to a double
   // (monotone, and the bounds are doubles) it stays at or above the bound at or below q and below
   // the next. Division rounds q the same way, into the same bucket. The bucket of a positive
   // normal double is its bits >> 46 less 1023 × 64 (bucket_of), here less first_bucket_ as well.
+  uint64_t* buckets = counts_.data();
+  uint64_t zeros = 0;
   const double reciprocal = std::nextafter(1 / unit, 2.0);
   const uint32_t offset = static_cast<uint32_t>(1023 * kBucketsPerOctave + first_bucket_);
   for (uint32_t c : counts) {
