@@ -311,7 +311,10 @@ test('a file split, then one whose helper part is dropped: the progress counts b
   // read of it, which it reads again, and the page holds the bar until it passes): the count never
   // passes the files, never goes back, and ends at all their bytes and rows.
   const { shown, console: messages, fileRows } = await progressOf([path, uniqueAgentsFile()]);
-  assert.ok(messages.some((m) => m.includes('tickets.csv: 2 part(s)')), messages.join(' | '));
+  // Split: two parts, or three when the engine worker took over the end of its helper's part (a
+  // helper slower for a while: docs/architecture.md, "The end of a helper's part, taken over").
+  const split = messages.map((m) => /tickets\.csv: (\d+) part\(s\)/.exec(m)).find(Boolean);
+  assert.ok(split && Number(split[1]) >= 2, messages.join(' | '));
   assert.ok(messages.some((m) => m.includes('unique_agents.csv') && m.includes('from the first cut on')), messages.join(' | '));
   const allRows = fileRows.reduce((a, b) => a + b, 0);
   assert.ok(shown.length > 2, shown.map((s) => s.line).join(' | '));

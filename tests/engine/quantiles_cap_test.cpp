@@ -226,9 +226,9 @@ TEST_CASE("The sketch's buckets grow at both ends without losing counts", "[quan
 }
 
 TEST_CASE("A sketch fed many quotients at once equals one fed each", "[quantiles][cap]") {
-  // add_quotients(counts, 3600) is add(count / 3600.0) for each count, zeros and extremes
-  // included, into an empty sketch or one that already holds values (below, inside and above the
-  // new ones): the same bytes when saved, the same estimates.
+  // add_quotients(counts, unit) is add(count / unit) for each count, zeros and extremes included,
+  // into an empty sketch or one that already holds values (below, inside and above the new ones):
+  // the same bytes when saved, the same estimates.
   std::mt19937 rng(5);
   std::uniform_int_distribution<uint32_t> seconds(0, 4000000);
   std::vector<uint32_t> counts(5000);
@@ -242,30 +242,33 @@ TEST_CASE("A sketch fed many quotients at once equals one fed each", "[quantiles
   const std::vector<std::vector<double>> before = {{}, {1e-9, 0.0}, {500.0}, {1e7, 0.5, 2.0}};
   for (const std::vector<uint32_t>& set : sets) {
     for (const std::vector<double>& held : before) {
-      DDSketch each, many;
-      for (double v : held) {
-        each.add(v);
-        many.add(v);
-      }
-      for (uint32_t c : set) each.add(static_cast<double>(c) / 3600.0);
-      many.add_quotients(set, 3600.0);
-      // A unit so large that positive quotients are subnormal: zeros, as add() counts them.
-      DDSketch each_huge = each, many_huge = many;
-      for (uint32_t c : set) each_huge.add(static_cast<double>(c) / 0x1p1023);
-      many_huge.add_quotients(set, 0x1p1023);
-      kpilens::StateWriter c, d;
-      each_huge.save(c);
-      many_huge.save(d);
-      CHECK(c.take() == d.take());
-      INFO(set.size() << " counts after " << held.size() << " values");
-      kpilens::StateWriter a, b;
-      each.save(a);
-      many.save(b);
-      CHECK(a.take() == b.take());
-      REQUIRE(many.count() == each.count());
-      for (uint64_t rank = 0; rank < many.count(); rank += 1 + many.count() / 50) {
-        CHECK(std::bit_cast<uint64_t>(many.value_at_rank(rank)) ==
-              std::bit_cast<uint64_t>(each.value_at_rank(rank)));
+      // 3600 and 49 are multiplied by their reciprocals; 2.5, not whole, goes value by value.
+      for (double unit : {3600.0, 49.0, 2.5}) {
+        DDSketch each, many;
+        for (double v : held) {
+          each.add(v);
+          many.add(v);
+        }
+        for (uint32_t c : set) each.add(static_cast<double>(c) / unit);
+        many.add_quotients(set, unit);
+        // A unit so large that positive quotients are subnormal: zeros, as add() counts them.
+        DDSketch each_huge = each, many_huge = many;
+        for (uint32_t c : set) each_huge.add(static_cast<double>(c) / 0x1p1023);
+        many_huge.add_quotients(set, 0x1p1023);
+        kpilens::StateWriter c, d;
+        each_huge.save(c);
+        many_huge.save(d);
+        CHECK(c.take() == d.take());
+        INFO(set.size() << " counts after " << held.size() << " values, unit " << unit);
+        kpilens::StateWriter a, b;
+        each.save(a);
+        many.save(b);
+        CHECK(a.take() == b.take());
+        REQUIRE(many.count() == each.count());
+        for (uint64_t rank = 0; rank < many.count(); rank += 1 + many.count() / 50) {
+          CHECK(std::bit_cast<uint64_t>(many.value_at_rank(rank)) ==
+                std::bit_cast<uint64_t>(each.value_at_rank(rank)));
+        }
       }
     }
   }

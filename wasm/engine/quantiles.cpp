@@ -156,9 +156,10 @@ void DDSketch::add_quotients(std::span<const uint32_t> counts, double unit) {
   // q = c / u is ≥ 2^-32, in a normal double's range. A bucket's lower bound b = 2^e (64 + j) / 64
   // is a double; if q ≠ b, |q − b| ≥ q × 2^-40 (|64 c − u 2^e (64 + j)| ≥ 1 for e ≥ 0, and
   // |64 c 2^-e − u (64 + j)| ≥ 1 with c 2^-e < 4 u for e < 0). r, the double after 1/u rounded,
-  // is ≥ 1/u and within 2^-51 of it, so c × r lies in [q, q (1 + 2^-51)]: rounded to a double
-  // (monotone, and the bounds are doubles) it stays at or above the bound at or below q and below
-  // the next. Division rounds q the same way, into the same bucket. The bucket of a positive
+  // is ≥ 1/u and within a relative 2^-51 of it, so c × r lies in [q, q (1 + 2^-51)]: rounded to a
+  // double (monotone, and the bounds are doubles) it stays at or above the bound at or below q, and
+  // below the next, which is more than q × 2^-40 above q, far more than half a unit in the last
+  // place. Division rounds q the same way, into the same bucket. The bucket of a positive
   // normal double is its bits >> 46 less 1023 × 64 (bucket_of), here less first_bucket_ as well.
   uint64_t* buckets = counts_.data();
   uint64_t zeros = 0;

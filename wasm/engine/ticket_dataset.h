@@ -238,11 +238,12 @@ class TicketDataset {
   bool config_failed_ = false;  // the config had errors: every file is skipped
   std::vector<std::string> warnings_;
   std::vector<std::string> solved_statuses_;  // ASCII lower case
-  uint64_t solved_lengths_ = 0;               // bit n: a solved status of n bytes (n < 64)
   // The solved statuses of 1 to 8 bytes by slot (is_solved_status): pack_short() of each, and its
   // size (0: an empty slot). Each has a slot of its own, its multiplicative hash with
-  // solved_multiplier_; without one (more statuses than slots can place), short_solved_ is false
-  // and every status is looked up in the list.
+  // solved_multiplier_, moved on by its size (two statuses whose packed words are equal differ in
+  // size, "a" and "aaa", and then land that many slots apart);
+  // without such a multiplier (more statuses than the slots can place), short_solved_ is false and
+  // every status is looked up in the list.
   struct SolvedSlot {
     uint64_t word = 0;
     uint64_t size = 0;
@@ -252,7 +253,8 @@ class TicketDataset {
   uint64_t solved_multiplier_ = 0;
   bool short_solved_ = false;
   static size_t solved_slot(uint64_t word, uint64_t size, uint64_t multiplier) {
-    return static_cast<size_t>(((word ^ size) * multiplier) >> (64 - kSolvedSlotBits));
+    return static_cast<size_t>((word * multiplier + (size << (64 - kSolvedSlotBits))) >>
+                               (64 - kSolvedSlotBits));
   }
   TicketAggregate aggregate_;
   std::unique_ptr<CustomerDataset> customers_;
