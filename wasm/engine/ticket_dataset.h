@@ -241,9 +241,9 @@ class TicketDataset {
   // The solved statuses of 1 to 8 bytes by slot (is_solved_status): pack_short() of each, and its
   // size (0: an empty slot). Each has a slot of its own, its multiplicative hash with
   // solved_multiplier_, moved on by its size (two statuses whose packed words are equal differ in
-  // size, "a" and "aaa", and then land that many slots apart);
-  // without such a multiplier (more statuses than the slots can place), short_solved_ is false and
-  // every status is looked up in the list.
+  // size, "a" and "aaa", and then land that many slots apart). Without such a multiplier (more
+  // statuses than the slots can place), short_solved_ is false, the slots are not read, and every
+  // status is looked up in the list.
   struct SolvedSlot {
     uint64_t word = 0;
     uint64_t size = 0;
