@@ -288,7 +288,8 @@ TEST_CASE("Engine config rejects a date_from after date_to", "[engine_config]") 
 }
 
 TEST_CASE("Engine config rejects a document that is not a JSON object", "[engine_config]") {
-  CHECK(mentions(parse_config("{\"grain\": "), "not valid JSON"));
+  CHECK(mentions(parse_config("{\"grain\": "),
+                 "config is not valid JSON: it ends inside an object or array"));
   CHECK(mentions(parse_config("{} x"), "not valid JSON"));
   CHECK(mentions(parse_config("[]"), "must be a JSON object"));
   CHECK(mentions(parse_config("\"week\""), "must be a JSON object"));

@@ -13,6 +13,7 @@
 
 #include "field_parse.h"
 #include "health_score.h"
+#include "json_error.h"
 #include "presets.h"
 
 namespace kpilens {
@@ -724,8 +725,7 @@ ConfigResult parse_config(std::string_view json) {
   error_code error = parser.iterate(padded).get(doc);
   if (!error) error = check_document(doc);
   if (error) {
-    result.errors.push_back(std::string("config is not valid JSON: ") +
-                            simdjson::error_message(error));
+    result.errors.push_back(std::string("config is not valid JSON: ") + json_error_reason(error));
     return result;
   }
   doc.rewind();

@@ -12,6 +12,8 @@
 #include <functional>
 #include <unordered_map>
 
+#include "json_error.h"
+
 namespace kpilens {
 
 namespace {
@@ -445,7 +447,7 @@ struct JsonDecoder::Impl {
     if (!e) e = flatten_object(object, 0);
     if (!e && !doc.at_end()) e = simdjson::TRAILING_CONTENT;
     if (e) {
-      std::string reason = std::string("not valid JSON: ") + simdjson::error_message(e);
+      std::string reason = std::string("not valid JSON: ") + json_error_reason(e);
       const char* location = nullptr;
       if (iterated && !doc.current_location().get(location) && location >= begin &&
           location <= begin + size) {
