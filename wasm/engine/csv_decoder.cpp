@@ -255,7 +255,7 @@ KPILENS_ROW_PATH_INLINE std::string_view* write_views(std::string_view* out, con
 KPILENS_ROW_PATH_INLINE bool CsvDecoder::end_fast_record(FastRecord& r, const char* at,
                                                          unsigned bit, uint64_t& quoted_breaks,
                                                          const char* end, CsvRecordSink& sink) {
-  uint64_t breaks = 1 + r.quoted_breaks_before;
+  uint64_t breaks = 1 + fast_quoted_breaks_;
   if (quoted_breaks != 0) [[unlikely]] {
     const uint64_t below = (uint64_t{2} << bit) - 1;
     breaks += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks & below));
@@ -264,17 +264,17 @@ KPILENS_ROW_PATH_INLINE bool CsvDecoder::end_fast_record(FastRecord& r, const ch
   const auto field_count = static_cast<size_t>(r.out - r.fields);
   if (at == r.record_start) {
     // A blank line is not a record.
-  } else if (!r.escaped && static_cast<size_t>(at - r.record_start) <= options_.max_record_bytes)
-      [[likely]] {
+  } else if (!fast_escaped_ &&
+             static_cast<size_t>(at - r.record_start) <= options_.max_record_bytes) [[likely]] {
     ++records_;
-    sink.on_record(CsvRecord{std::span(r.fields, field_count), r.line});
+    sink.on_record(CsvRecord{std::span(r.fields, field_count), line_});
   } else if (!emit_assembled_record(std::span(r.fields, field_count), r.record_start,
-                                    static_cast<size_t>(at - r.record_start), r.line, sink)) {
+                                    static_cast<size_t>(at - r.record_start), line_, sink)) {
     return false;
   }
   r.out = r.fields;
-  r.line += breaks;
-  r.quoted_breaks_before = 0;
+  line_ += breaks;
+  fast_quoted_breaks_ = 0;
   if (*at == '\r') {
     if (r.field_start == end) {
       skip_lf_ = true;  // the LF of this CRLF, if it is one, opens the next chunk
@@ -283,7 +283,7 @@ KPILENS_ROW_PATH_INLINE bool CsvDecoder::end_fast_record(FastRecord& r, const ch
     }
   }
   r.record_start = r.field_start;
-  r.escaped = false;
+  fast_escaped_ = false;
   return true;
 }
 
@@ -298,7 +298,9 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
   const char delim = delimiter_;
   BlockScanner scanner(delim);
   if (fast_fields_.size() < kScanBlockBytes) grow_fast_fields(0);
-  FastRecord r{fast_fields_.data(), fast_fields_.data(), begin, begin, line_, 0, false};
+  FastRecord r{fast_fields_.data(), fast_fields_.data(), begin, begin};
+  fast_quoted_breaks_ = 0;
+  fast_escaped_ = false;
   // Room for every field a block can end, so that the loops never check for it.
   const std::string_view* room = r.fields + fast_fields_.size() - kScanBlockBytes;
   char padded[kScanBlockBytes];
@@ -351,7 +353,6 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
     if (!ok) break;
   }
 state_machine:
-  line_ = r.line;
   return r.record_start;
 }
 
@@ -373,7 +374,7 @@ template <ScanKernel Kernel>
       // The parity stops describing the record at an irregular quote: the state machine takes
       // the record from its start. A "" only marks the record for unescaping.
       if ((rare & b.irregular & below) != 0) return false;
-      r.escaped = true;
+      fast_escaped_ = true;
       rare &= ~below;
     }
     // The field that ends at `at`. A quoted field spans its quotes: the parity puts the closing
@@ -388,9 +389,9 @@ template <ScanKernel Kernel>
   // What is left of `rare` lies in the record that runs on into the next block: an irregular
   // quote hands that record over now, a "" marks it.
   if ((rare & b.irregular) != 0) return false;
-  if (rare != 0) r.escaped = true;
+  if (rare != 0) fast_escaped_ = true;
   if (quoted_breaks != 0) {
-    r.quoted_breaks_before += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks));
+    fast_quoted_breaks_ += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks));
   }
   return true;
 }

@@ -90,10 +90,6 @@ class CsvDecoder {
     std::string_view* out;     // past the record's last field so far
     const char* record_start;
     const char* field_start;
-    uint64_t line;  // the record's first physical line
-    // Line breaks inside quotes, met since the record started in blocks already left.
-    uint64_t quoted_breaks_before;
-    bool escaped;  // holds a "" (emit_assembled_record unescapes it)
   };
   // A block that scan_plain did not take: scanned in full, its field ends and quotes read into
   // `r`, its records emitted. False when the state machine must take the record in progress (its
@@ -138,6 +134,12 @@ class CsvDecoder {
 
   uint64_t line_ = 1;         // physical line of the byte being read
   uint64_t record_line_ = 1;  // line where the current record started
+  // The fast path's record in progress, beside its FastRecord (in the object, not in locals: the
+  // decoder's loop then carries fewer values from block to block, which V8 would keep on its
+  // stack): line breaks inside quotes met in blocks already left, and whether it holds a "" (then
+  // emit_assembled_record unescapes it). Its first physical line is line_.
+  uint64_t fast_quoted_breaks_ = 0;
+  bool fast_escaped_ = false;
   uint64_t bytes_fed_ = 0;
   uint64_t records_ = 0;
   uint64_t stray_quotes_ = 0;
