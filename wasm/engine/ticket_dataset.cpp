@@ -620,6 +620,15 @@ KPILENS_RARELY_RUN void TicketDataset::on_header(std::span<const std::string_vie
 }
 
 void TicketDataset::on_record(const CsvRecord& record) {
+  if (header_seen_ && inference_done_ && !skipping_file_) [[likely]] {
+    ++files_.back().records;
+    process_row(record.fields, record.line);
+    return;
+  }
+  on_early_record(record);
+}
+
+[[gnu::noinline]] KPILENS_RARELY_RUN void TicketDataset::on_early_record(const CsvRecord& record) {
   if (skipping_file_) return;
   FileSummary& file = files_.back();
   if (!header_seen_) {

@@ -194,6 +194,9 @@ class TicketDataset {
 
   void setup();
   void on_record(const CsvRecord& record);
+  // on_record for the header, the rows read before the inference and a skipped file's rows: out
+  // of line, so that on_record, a call per row, needs no frame for them.
+  void on_early_record(const CsvRecord& record);
   void on_bad_record(uint64_t line, std::string_view reason);
   void on_header(std::span<const std::string_view> fields);
   void decide_inference();
