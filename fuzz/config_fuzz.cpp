@@ -11,6 +11,7 @@
 #include "engine_config.h"
 #include "field_parse.h"
 #include "fuzz_input.h"
+#include "json_error.h"
 #include "report_check.h"
 #include "ticket_dataset.h"
 
@@ -49,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t first = json.find_first_not_of(" \t\n\r");
   const bool scalar = first != std::string_view::npos && json[first] != '{' && json[first] != '[';
   if (!kpilens::is_blank(json) && !scalar &&
-      !starts(malformed + simdjson::error_message(simdjson::DEPTH_ERROR))) {
+      !starts(malformed + kpilens::json_error_reason(simdjson::DEPTH_ERROR))) {
     KPILENS_FUZZ_CHECK(refused == (dom_error != simdjson::SUCCESS));
   }
   if (refused) KPILENS_FUZZ_CHECK(parsed.errors.size() == 1);

@@ -184,18 +184,19 @@ TEST_CASE("a malformed NDJSON line is rejected with its line; the others are kep
 
 TEST_CASE("a record that is not valid JSON says what is wrong with it, in plain words",
           "[json_decoder]") {
-  // Lines 2–5 have one defect each, named by the JSON grammar (RFC 8259): a string not closed
+  // Lines 2–6 have one defect each, named by the JSON grammar (RFC 8259): a string not closed
   // before the line ends, two members without the comma between them, a number with a leading
-  // zero, and (the file's end) an object and array not closed. The reason is the report's
-  // (json_error.h), not simdjson's error code.
+  // zero, a bare word that is none of true, false and null, and (the file's end) an object and
+  // array not closed. The reason is the report's (json_error.h), not simdjson's error code.
   Decoded d = decode(
       "{\"id\":1}\n"
       "{\"id\":2,\"subject\":\"open\n"
       "{\"id\":3 \"subject\":\"x\"}\n"
       "{\"id\":4,\"replies\":01}\n"
-      "{\"id\":5,\"tags\":[\"a\"\n");
+      "{\"id\":5,\"vip\":tru}\n"
+      "{\"id\":6,\"tags\":[\"a\"\n");
   REQUIRE(d.rows.size() == 1);
-  REQUIRE(d.bad.size() == 4);
+  REQUIRE(d.bad.size() == 5);
   const auto reason = [&](size_t i) { return d.bad[i].second; };
   CHECK(d.bad[0].first == 2);
   CHECK(reason(0).starts_with("not valid JSON: a string without its closing quote"));
@@ -205,7 +206,10 @@ TEST_CASE("a record that is not valid JSON says what is wrong with it, in plain 
   CHECK(d.bad[2].first == 4);
   CHECK(reason(2).starts_with("not valid JSON: a malformed number"));
   CHECK(d.bad[3].first == 5);
-  CHECK(reason(3).starts_with("not valid JSON: it ends inside an object or array"));
+  CHECK(reason(3).starts_with(
+      "not valid JSON: a value that is not a string, number, object, array, true, false or null"));
+  CHECK(d.bad[4].first == 6);
+  CHECK(reason(4).starts_with("not valid JSON: it ends inside an object or array"));
   for (size_t i = 0; i < d.bad.size(); ++i) CHECK(reason(i).find("_ERROR") == std::string::npos);
 }
 

@@ -31,14 +31,19 @@ const char* json_error_reason(simdjson::error_code error) {
     case simdjson::UNCLOSED_STRING:
       return "a string without its closing quote";
     case simdjson::INCORRECT_TYPE:
-      return "a value of an unexpected type";
+      // On-Demand's answer to a misspelt true, false or null where a value is read whole.
+      return "a value that is not a string, number, object, array, true, false or null";
     case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
       return "it ends inside an object or array";
     case simdjson::TRAILING_CONTENT:
       return "more text after the JSON value";
-    default:
-      // TAPE_ERROR (simdjson's generic one) and what a reader of valid text may meet.
+    case simdjson::TAPE_ERROR:     // simdjson's generic one for a broken structure
+    case simdjson::OUT_OF_BOUNDS:  // a value read past the document's end
       return "a comma, colon, brace or bracket missing or out of place";
+    default:
+      // Not the text's fault: how the engine called simdjson (OUT_OF_ORDER_ITERATION,
+      // INSUFFICIENT_PADDING, PARSER_IN_USE, …) or simdjson itself (UNEXPECTED_ERROR).
+      return "an error of the engine's JSON reader, not of the text (please report it)";
   }
 }
 
