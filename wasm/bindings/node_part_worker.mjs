@@ -5,7 +5,7 @@
 // A task may come with a spare (an ArrayBuffer an earlier state of this reader was in): the task's state is
 // written into it when it is large enough (api.cpp, kpilens_state_piece), else it is sent back.
 import { parentPort, workerData } from 'node:worker_threads';
-import { fileSource, loadEngine } from './node_engine.mjs';
+import { fileSource, loadEngine, whileRunning } from './node_engine.mjs';
 import { helperControl, runTask } from './parallel_read.mjs';
 
 const engine = await loadEngine(workerData.modulePath, workerData.compiled);
@@ -31,7 +31,7 @@ parentPort.on('message', async ({ id, task, spare, shorten }) => {
   try {
     source = fileSource(task.input);
     engine.partSpare = spare ?? null; // (the state is written into it when it is large enough)
-    const result = await runTask(engine, source, task, undefined, control);
+    const result = await whileRunning(() => runTask(engine, source, task, undefined, control));
     const answer = { id, result, ...unused(result.state) };
     parentPort.postMessage(answer, transfer(answer));
   } catch (error) {
