@@ -431,10 +431,11 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // inference's rows, a header longer than the head…): every helper replays it, and in the page it is read
   // before any part starts, so it is as short as the file allows.
   let headTarget = Math.min(headBytes, size);
-  // Read once, with room for the search for a record start after it, into a buffer of this thread's kept
-  // from run to run (headBuffer): a source may reuse its own buffer (Node's does).
-  const buffer = takeHeadBuffer(Math.min(size, headTarget + SEARCH_BYTES));
-  const prefix = readInto(source, buffer, Math.min(size, headTarget + SEARCH_BYTES));
+  // Read once, with room for the search for a record start after it, into a buffer this thread keeps from
+  // run to run (takeHeadBuffer; a source may reuse its own buffer, as Node's does).
+  const prefixLength = Math.min(size, headTarget + SEARCH_BYTES);
+  const buffer = takeHeadBuffer(prefixLength);
+  const prefix = readInto(source, buffer, prefixLength);
   const headSource = withPrefix(source, prefix);
   let head = { offset: 0, line: 1 };
   let refusal = null;
