@@ -184,17 +184,20 @@ async function inProcessAb(file, options) {
   for (const id of order) {
     const bindings = await import(`../../wasm/bindings/node_engine.mjs${id === 'wasm-ref' ? '?reference' : ''}`);
     await bindings.loadEngine(id === 'wasm-ref' ? WASM_REF : WASM);
-    engines.push({ id, run: (f) => bindings.reportFromFiles([f], WEEKLY_CONFIG) });
+    engines.push({ id, run: (f) => bindings.reportFromFiles([f], WEEKLY_CONFIG), touched: bindings.memoryTouched });
   }
   return alternately(file, engines, options);
 }
 
 /**
- * inProcessAb's rounds: `engines` ({id: 'wasm' | 'wasm-ref', run(file) → report text}, in the order they were
- * loaded) warmed up, then options.rounds rounds, the order inside a round alternating.
+ * inProcessAb's rounds: `engines` ({id: 'wasm' | 'wasm-ref', run(file) → report text, touched: the bindings'
+ * memoryTouched, if they have one}, in the order they were loaded) warmed up, then options.rounds rounds, the
+ * order inside a round alternating. Each instance of the bindings pauses its idle memory touch for its own
+ * runs only, so both touches are awaited before the first round (they end within the warm-up's idle).
  */
 async function alternately(file, engines, options) {
   for (const engine of engines) await warmUp(options, engine.run);
+  await Promise.all(engines.map((engine) => engine.touched?.()));
   const seconds = { wasm: [], 'wasm-ref': [] };
   const weeks = {};
   for (let round = 0; round < options.rounds; round += 1) {
@@ -234,7 +237,7 @@ async function inProcessThreadsAb(file, options) {
       const readers = await bindings.startPartReaders({ workers: availableParallelism() - 1, modulePath });
       // Split whatever its size, as --paired-threads does.
       const run = (f) => bindings.reportFromFilesParallel([f], WEEKLY_CONFIG, { readers, modulePath, minParallelBytes: 0 });
-      engines.push({ id, run, readers });
+      engines.push({ id, run, readers, touched: bindings.memoryTouched });
     }
     return await alternately(file, engines, options);
   } finally {

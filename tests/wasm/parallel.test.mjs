@@ -156,6 +156,28 @@ test('an export whose cuts land inside multi-line quoted fields is split and mer
   }
 });
 
+test('two parallel reads at once on one thread give the sequential reports (each reads its head into its own buffer)', async () => {
+  // parallel_read.mjs keeps the buffer a head is read into from run to run (takeHeadBuffer); a run holds one
+  // while it reads its head, so two runs interleaved on this thread must not share one. With readers started
+  // before, both runs reach their heads at once (each reads its head, then awaits in it); a shared buffer
+  // would hand one run's helper the other's head, and its part would not merge (a restart).
+  const pools = await Promise.all([1, 2].map((workers) => startPartReaders({ workers, modulePath: wasmPath })));
+  try {
+    const config = CONFIGS[1];
+    await reportFromFilesParallel([generated.crlf], config, { ...SPLIT, readers: pools[0] }); // (a buffer kept)
+    const stats = [{}, {}];
+    const [a, b] = await Promise.all([
+      reportFromFilesParallel([generated.lf], config, { ...SPLIT, readers: pools[0], stats: stats[0] }),
+      reportFromFilesParallel([generated.multiline], config, { ...SPLIT, headBytes: 96 << 10, readers: pools[1], stats: stats[1] }),
+    ]);
+    for (const s of stats) assert.deepEqual([s.restarted, s.files[0].fallback], [null, null]);
+    assert.equal(a, await reportFromFiles([generated.lf], config));
+    assert.equal(b, await reportFromFiles([generated.multiline], config));
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+});
+
 test('readers started once serve several reports and close', async () => {
   const readers = await startPartReaders({ workers: 2, modulePath: wasmPath });
   try {

@@ -31,13 +31,16 @@ export function probe(engine, dataset, name, bytes) {
  */
 export function loadEngine(modulePath = defaultModulePath, compiled = null) {
   if (!modulePromise) {
+    touch = { engine: null, at: 0, timer: null, keepAlive: false, slices: 0, done: null, resolve: null };
+    touch.done = new Promise((resolve, reject) => { touch.resolve = resolve; touch.reject = reject; });
+    touch.done.catch(() => {}); // (a module that fails to load: its error is loadEngine's to report)
     compiledPromise = compiled ? Promise.resolve(compiled) : WebAssembly.compile(readFileSync(modulePath.replace(/\.c?js$/, '.wasm')));
     modulePromise = compiledPromise.then((module) => instantiateCompiled(require(modulePath), module)).then((engine) => {
-      touch = { engine, at: 0, scheduled: false, done: null, resolve: null };
-      touch.done = new Promise((resolve) => { touch.resolve = resolve; });
+      touch.engine = engine;
       scheduleTouch();
       return engine;
     });
+    modulePromise.catch((error) => touch.reject(error));
   }
   return modulePromise;
 }
@@ -46,27 +49,30 @@ export function loadEngine(modulePath = defaultModulePath, compiled = null) {
 // A wasm memory is reserved, not resident: the first touch of each 4 KiB page is a page fault (~14 µs on
 // the benchmark's VM), which a file's first run would otherwise take inside its own time for whatever its
 // groups, the chunk buffer and the report need beyond what ran before. So, as the page's engine worker
-// does once it has warmed up (web/worker.js), the memory above the heap's top is written with zeros, 1 MiB
-// a turn of the event loop, up to the memory's size (32 MiB at the start), whenever no run of
-// this module is under way (whileRunning): a run pauses it, its end resumes it. Above the heap's top nothing
-// lives (the static data and the stack lie below the heap, emmalloc takes every allocation from below
-// sbrk(0), which only rises), and fresh memory is zeros already: only the pages' residence changes. The top
-// is read again before every slice, so a slice never writes where something lives since.
-// docs/architecture.md, "Memory faulted in while the engine is idle, in Node".
+// does once it has warmed up (web/worker.js; it stops for good when a file comes), the memory above the
+// heap's top is written with zeros, 1 MiB a turn of the event loop, up to the memory's size (32 MiB at the
+// start), whenever no run of this module is under way (whileRunning): a run pauses it, its end resumes it.
+// Above the heap's top nothing lives (the static data and the stack lie below the heap, emmalloc takes
+// every allocation from below sbrk(0), which only rises), and fresh memory is zeros already: only the
+// pages' residence changes. The top is read again before every slice, so a slice never writes where
+// something was allocated since. docs/architecture.md, "Memory faulted in while the engine is idle, in Node".
 const TOUCH_BYTES = 1 << 20;
-let touch = null; // {engine, at: where the next slice begins, scheduled, done: a promise, resolve}
+// {engine (once loaded), at: where the next slice begins (Infinity: done), timer: the next slice's,
+// keepAlive: memoryTouched() is awaited, slices: run so far, done: a promise, resolve, reject}
+let touch = null;
 let running = 0; // runs under way (whileRunning)
 
 function scheduleTouch() {
-  if (!touch || touch.scheduled || touch.at === Infinity) return;
-  touch.scheduled = true;
-  // A timer, unref'd: it keeps no process alive (one that is done exits, touched or not), and unlike an
-  // unref'd setImmediate it still wakes the event loop when nothing else would.
-  setTimeout(touchSlice, 0).unref();
+  if (!touch?.engine || touch.timer || touch.at === Infinity) return;
+  touch.timer = setTimeout(touchSlice, 0);
+  // Unref'd unless memoryTouched() is awaited: the touch alone keeps no process alive (one that is done
+  // exits, touched or not). (A timer rather than setImmediate: an unref'd immediate waits for something
+  // else to wake the event loop, an unref'd timer fires when due while the loop waits on other work.)
+  if (!touch.keepAlive) touch.timer.unref();
 }
 
 function touchSlice() {
-  touch.scheduled = false;
+  touch.timer = null;
   if (running > 0) return; // resumed when the last run ends
   const heap = touch.engine.HEAPU8; // (read again: the memory may have grown)
   const from = Math.max(touch.at, touch.engine.heapTop());
@@ -77,12 +83,14 @@ function touchSlice() {
   }
   touch.at = Math.min(from + TOUCH_BYTES, heap.length);
   heap.fill(0, from, touch.at);
+  touch.slices += 1;
   scheduleTouch();
 }
 
 /**
  * Runs `run()` (async) with the idle touch of the module's memory paused until it settles. reportFromFiles,
- * reportFromBuffers and reportFromFilesParallel run so; a caller driving a Dataset itself may too.
+ * reportFromBuffers and reportFromFilesParallel run so (and a part reader's tasks); a caller driving a
+ * Dataset itself may too.
  */
 export async function whileRunning(run) {
   running += 1;
@@ -94,10 +102,20 @@ export async function whileRunning(run) {
   }
 }
 
-/** Resolves once the loaded module's memory was touched up to its size (loadEngine first). */
+/**
+ * Resolves once the module's memory was touched up to its size (loadEngine first; a run under way delays
+ * it; rejects if the module failed to load). While it is awaited, the touch keeps the process alive.
+ */
 export function memoryTouched() {
   if (!touch) throw new Error('kpilens: loadEngine() first');
+  touch.keepAlive = true;
+  touch.timer?.ref();
   return touch.done;
+}
+
+/** How many 1 MiB slices of the idle touch have run so far (for tests and diagnostics). */
+export function memoryTouchSlices() {
+  return touch?.slices ?? 0;
 }
 
 /** The compiled WebAssembly.Module of the loaded engine (loadEngine first): for part readers. */

@@ -150,16 +150,22 @@ function withPrefix(source, prefix) {
 // Buffers the head was read into, kept for this thread's next runs: a new one each run would be fresh
 // memory, a page fault per 4 KiB (~14 µs each on the benchmark's VM: ~1 ms for a 320 KB head, and as much
 // again for the copy it used to be made into). A run takes one and gives it back once done with the head
-// (two runs at once on one thread take two).
+// (two runs at once on one thread take two; a run that throws drops its own). One larger than
+// KEEP_HEAD_BYTES (a head grown for very wide rows) is not kept.
 const spareHeadBuffers = [];
+const KEEP_HEAD_BYTES = 1 << 20;
 
 function takeHeadBuffer(length) {
   const spare = spareHeadBuffers.pop();
   return spare && spare.length >= length ? spare : new Uint8Array(length);
 }
 
+function keepHeadBuffer(buffer) {
+  if (buffer.length <= KEEP_HEAD_BYTES) spareHeadBuffers.push(buffer);
+}
+
 /** The source's first `length` bytes, read into `buffer`: the part of it they fill. */
-function readInto(source, buffer, length) {
+function readHead(source, buffer, length) {
   if (source.readInto) return buffer.subarray(0, source.readInto(0, length, buffer, 0));
   const bytes = source.read(0, length);
   buffer.set(bytes);
@@ -435,7 +441,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // run to run (takeHeadBuffer; a source may reuse its own buffer, as Node's does).
   const prefixLength = Math.min(size, headTarget + SEARCH_BYTES);
   const buffer = takeHeadBuffer(prefixLength);
-  const prefix = readInto(source, buffer, prefixLength);
+  const prefix = readHead(source, buffer, prefixLength);
   const headSource = withPrefix(source, prefix);
   let head = { offset: 0, line: 1 };
   let refusal = null;
@@ -455,7 +461,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   }
   if (refusal) {
     result.fallback = refusal;
-    spareHeadBuffers.push(buffer);
+    keepHeadBuffer(buffer);
     await feedRange(module, dataset, source, head.offset, size, chunkBytes, onBytes);
     return result;
   }
@@ -469,7 +475,7 @@ export async function readFileInParts({ module, dataset, source, input, name, co
   // stream opened and read: the replay took 21–35 ms that way, 7–23 ms from the bytes sent;
   // docs/architecture.md "Parallel reading").
   const headCopy = head.offset <= prefix.length ? prefix.slice(0, head.offset) : null;
-  spareHeadBuffers.push(buffer); // (prefix and headSource are not used after this)
+  keepHeadBuffer(buffer); // (prefix and headSource are not used after this)
   const task = (start, end) => ({ kind: 'part', input, name, config, headEnd: head.offset, head: headCopy, chunkBytes, start, end });
   const { stepBytes = BALANCE_STEP_BYTES, minStolenBytes = MIN_STOLEN_BYTES, share = null, helperShare = null } = typeof balance === 'object' ? balance : {};
   // Each helper's latest task ({task, answered, asking: it is being offered the end of another helper's
