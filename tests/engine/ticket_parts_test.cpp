@@ -504,6 +504,43 @@ TEST_CASE("Parts that settle the encoding differently fall back to a sequential 
   CHECK(run.report == expected);
 }
 
+TEST_CASE("A part read after another head is refused, and the merge goes on as if it never came",
+          "[parts]") {
+  // A driver's mistake (a helper handed another file's head, or another head of this file): its
+  // rows would count under another header. The part says how its head had the file read; the
+  // merge compares that with the file's.
+  const EngineConfig config = small_head_config();
+  ExportShape shape;
+  shape.seed = 21;
+  const std::string bytes = generate_export(shape);
+  std::string other = bytes;
+  other.replace(other.find("Priority"), 8, "Urgency!");  // the same layout, another header
+  const Cut head = record_start_from(bytes, 8192);
+  const Cut cut = record_start_from(bytes, bytes.size() / 2);
+
+  TicketDataset merged(config);
+  merged.begin_file("input.csv");
+  feed_chunks(merged, bytes.substr(0, cut.offset), 4096);
+  REQUIRE(merged.part_refusal().empty());
+  const auto part_after = [&](std::string_view head_bytes) {
+    TicketDataset part(config);
+    part.begin_file("input.csv");
+    feed_chunks(part, head_bytes.substr(0, head.offset), 4096);
+    REQUIRE(part.begin_part(cut.offset, cut.line));
+    feed_chunks(part, std::string_view(bytes).substr(cut.offset), 4096);
+    return part.save_part(true);
+  };
+  std::string why;
+  CHECK(merged.merge_part(part_after(other), why) == TicketDataset::PartMerge::kSequential);
+  CHECK(why ==
+        "a part was read after another head (its header, delimiter, decimal separator or date "
+        "order differ from the file's)");
+  // Nothing of the refused part was merged: the right one still gives the sequential report.
+  REQUIRE(merged.merge_part(part_after(bytes), why) == TicketDataset::PartMerge::kMerged);
+  merged.end_file();
+  CHECK(merged.report_json() == sequential_report(config, bytes));
+}
+
 TEST_CASE("A breakdown with more values than max_segments falls back to a sequential read",
           "[parts]") {
   EngineConfig config = small_head_config();

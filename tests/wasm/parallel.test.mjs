@@ -160,7 +160,7 @@ test('two parallel reads at once on one thread give the sequential reports (each
   // parallel_read.mjs keeps the buffer a head is read into from run to run (takeHeadBuffer); a run holds one
   // while it reads its head, so two runs interleaved on this thread must not share one. With readers started
   // before, both runs reach their heads at once (each reads its head, then awaits in it); a shared buffer
-  // would hand one run's helper the other's head, and its part would not merge (a restart).
+  // would hand one run's helper the other's head, and the merge would refuse its part (a restart).
   const pools = await Promise.all([1, 2].map((workers) => startPartReaders({ workers, modulePath: wasmPath })));
   try {
     const config = CONFIGS[1];

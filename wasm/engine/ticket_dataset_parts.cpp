@@ -19,7 +19,7 @@ namespace kpilens {
 
 namespace {
 
-constexpr uint32_t kPartMagic = 0x3350504B;  // "KPP3"
+constexpr uint32_t kPartMagic = 0x3450504B;  // "KPP4"
 
 bool is_utf16(TextEncoding encoding) {
   return encoding == TextEncoding::kUtf16Le || encoding == TextEncoding::kUtf16Be;
@@ -58,6 +58,9 @@ struct PartFigures {
   // below lies between them (0: none).
   uint64_t start_line = 0, end_line = 0;
   std::vector<std::string> by;
+  // How the head had the file read: a part read after another head (a driver's mistake) is refused.
+  uint8_t delimiter = 0, decimal_separator = 0, date_order = 0;
+  std::vector<std::string> headers;
   FileSummary counts;
   TextState start, end;
   uint64_t replaced = 0, first_replaced_offset = 0;
@@ -84,6 +87,14 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
   if (!in.read_count(count, 1)) return false;
   p.by.resize(static_cast<size_t>(count));
   for (std::string& name : p.by) {
+    if (!in.read_string(name)) return false;
+  }
+  if (!in.read_u8(p.delimiter) || !in.read_u8(p.decimal_separator) || !in.read_u8(p.date_order) ||
+      !in.read_count(count, 1)) {
+    return false;
+  }
+  p.headers.resize(static_cast<size_t>(count));
+  for (std::string& name : p.headers) {
     if (!in.read_string(name)) return false;
   }
   FileSummary& c = p.counts;
@@ -214,6 +225,11 @@ void TicketDataset::write_part(StateWriter& out, bool last, bool clean) const {
   out.write_varint(std::max(parts_.start_line, decoder_->line()));
   out.write_varint(config_.by.size());
   for (const std::string& name : config_.by) out.write_string(name);
+  out.write_u8(static_cast<uint8_t>(file.delimiter));
+  out.write_u8(static_cast<uint8_t>(file.decimal_separator));
+  out.write_u8(static_cast<uint8_t>(file.date_order));
+  out.write_varint(file.headers.size());
+  for (const std::string& name : file.headers) out.write_string(name);
   for (uint64_t value : {file.bytes, file.records, file.rows_used, file.rows_filtered,
                          file.rows_rejected, file.ragged_rows, file.first_ragged_line}) {
     out.write_varint(value);
@@ -317,6 +333,17 @@ TicketDataset::PartMerge TicketDataset::merge_part(StateReader& in, std::string&
   if (!part_aggregate.load(in) || !in.at_end()) {
     why = "malformed part state";
     return PartMerge::kCorrupt;
+  }
+  const FileSummary& reading = files_.back();
+  if (p.delimiter != static_cast<uint8_t>(reading.delimiter) ||
+      p.decimal_separator != static_cast<uint8_t>(reading.decimal_separator) ||
+      p.date_order != static_cast<uint8_t>(reading.date_order) || p.headers != reading.headers) {
+    // Every part replays the file's head (begin_part): one that read another head, or another
+    // file's, would count its rows under another header. (A driver's mistake, not the file's.)
+    why =
+        "a part was read after another head (its header, delimiter, decimal separator or date "
+        "order differ from the file's)";
+    return PartMerge::kSequential;
   }
   if (std::string refusal = part_refusal(); !refusal.empty()) {
     why = refusal;
