@@ -522,21 +522,33 @@ TEST_CASE("A part read after another head is refused, and the merge goes on as i
   merged.begin_file("input.csv");
   feed_chunks(merged, bytes.substr(0, cut.offset), 4096);
   REQUIRE(merged.part_refusal().empty());
-  const auto part_after = [&](std::string_view head_bytes) {
-    TicketDataset part(config);
+  const auto part_after = [&](std::string_view head_bytes, const EngineConfig& part_config) {
+    TicketDataset part(part_config);
     part.begin_file("input.csv");
     feed_chunks(part, head_bytes.substr(0, head.offset), 4096);
     REQUIRE(part.begin_part(cut.offset, cut.line));
     feed_chunks(part, std::string_view(bytes).substr(cut.offset), 4096);
     return part.save_part(true);
   };
+  const std::string refused =
+      "a part was read after another head (its header, delimiter, decimal separator or date order "
+      "differ from the file's)";
   std::string why;
-  CHECK(merged.merge_part(part_after(other), why) == TicketDataset::PartMerge::kSequential);
-  CHECK(why ==
-        "a part was read after another head (its header, delimiter, decimal separator or date "
-        "order differ from the file's)");
-  // Nothing of the refused part was merged: the right one still gives the sequential report.
-  REQUIRE(merged.merge_part(part_after(bytes), why) == TicketDataset::PartMerge::kMerged);
+  CHECK(merged.merge_part(part_after(other, config), why) == TicketDataset::PartMerge::kSequential);
+  CHECK(why == refused);
+  // The right head, read day first (the file's dates are year first: the inference says month
+  // first).
+  EngineConfig day_first = config;
+  day_first.date_order = DateOrder::kDayFirst;
+  CHECK(merged.merge_part(part_after(bytes, day_first), why) ==
+        TicketDataset::PartMerge::kSequential);
+  CHECK(why == refused);
+  // A dataset reading no file takes no part, and says so (it has no head to compare with).
+  TicketDataset idle(config);
+  CHECK(idle.merge_part(part_after(bytes, config), why) == TicketDataset::PartMerge::kSequential);
+  CHECK(why == "no file is being read");
+  // Nothing of the refused parts was merged: the right one still gives the sequential report.
+  REQUIRE(merged.merge_part(part_after(bytes, config), why) == TicketDataset::PartMerge::kMerged);
   merged.end_file();
   CHECK(merged.report_json() == sequential_report(config, bytes));
 }

@@ -31,10 +31,12 @@ export function probe(engine, dataset, name, bytes) {
  */
 export function loadEngine(modulePath = defaultModulePath, compiled = null) {
   if (!modulePromise) {
-    touch = { engine: null, at: 0, timer: null, keepAlive: false, slices: 0, done: null, resolve: null };
+    // (A missing .wasm throws here, before anything is set: a later call may give another path.)
+    const bytes = compiled ? null : readFileSync(modulePath.replace(/\.c?js$/, '.wasm'));
+    touch = { engine: null, at: 0, timer: null, keepAlive: false, slices: 0, done: null, resolve: null, reject: null };
     touch.done = new Promise((resolve, reject) => { touch.resolve = resolve; touch.reject = reject; });
     touch.done.catch(() => {}); // (a module that fails to load: its error is loadEngine's to report)
-    compiledPromise = compiled ? Promise.resolve(compiled) : WebAssembly.compile(readFileSync(modulePath.replace(/\.c?js$/, '.wasm')));
+    compiledPromise = compiled ? Promise.resolve(compiled) : WebAssembly.compile(bytes);
     modulePromise = compiledPromise.then((module) => instantiateCompiled(require(modulePath), module)).then((engine) => {
       touch.engine = engine;
       scheduleTouch();

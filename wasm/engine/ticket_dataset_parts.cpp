@@ -93,6 +93,11 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
       !in.read_count(count, 1)) {
     return false;
   }
+  // A part's file had its date order decided (the head holds the inference's rows).
+  if (p.date_order != static_cast<uint8_t>(DateOrder::kMonthFirst) &&
+      p.date_order != static_cast<uint8_t>(DateOrder::kDayFirst)) {
+    return in.fail();
+  }
   p.headers.resize(static_cast<size_t>(count));
   for (std::string& name : p.headers) {
     if (!in.read_string(name)) return false;
@@ -334,19 +339,20 @@ TicketDataset::PartMerge TicketDataset::merge_part(StateReader& in, std::string&
     why = "malformed part state";
     return PartMerge::kCorrupt;
   }
-  const FileSummary& reading = files_.back();
-  if (p.delimiter != static_cast<uint8_t>(reading.delimiter) ||
-      p.decimal_separator != static_cast<uint8_t>(reading.decimal_separator) ||
-      p.date_order != static_cast<uint8_t>(reading.date_order) || p.headers != reading.headers) {
-    // Every part replays the file's head (begin_part): one that read another head, or another
-    // file's, would count its rows under another header. (A driver's mistake, not the file's.)
+  if (std::string refusal = part_refusal(); !refusal.empty()) {
+    why = refusal;
+    return PartMerge::kSequential;
+  }
+  FileSummary& file = files_.back();  // (a file is being read: part_refusal says so)
+  if (p.delimiter != static_cast<uint8_t>(file.delimiter) ||
+      p.decimal_separator != static_cast<uint8_t>(file.decimal_separator) ||
+      p.date_order != static_cast<uint8_t>(file.date_order) || p.headers != file.headers) {
+    // Every part replays the file's head (begin_part) and should decide what the merging dataset
+    // decided; one that did not (a driver that gave it another head, or another file's; a
+    // delimiter sniffed from a differently chunked sample) would count its rows otherwise.
     why =
         "a part was read after another head (its header, delimiter, decimal separator or date "
         "order differ from the file's)";
-    return PartMerge::kSequential;
-  }
-  if (std::string refusal = part_refusal(); !refusal.empty()) {
-    why = refusal;
     return PartMerge::kSequential;
   }
   if (!p.last && !p.ended_at_record_start) {
@@ -380,7 +386,6 @@ TicketDataset::PartMerge TicketDataset::merge_part(StateReader& in, std::string&
   };
   parts_.next_line = first_line + (p.end_line - p.start_line);
 
-  FileSummary& file = files_.back();
   const size_t file_index = files_.size() - 1;
   if (file.ragged_rows == 0) file.first_ragged_line = placed(p.counts.first_ragged_line);
   file.bytes += p.counts.bytes;
