@@ -58,7 +58,7 @@ struct PartFigures {
   // below lies between them (0: none).
   uint64_t start_line = 0, end_line = 0;
   std::vector<std::string> by;
-  // How the head had the file read: a part read after another head (a driver's mistake) is refused.
+  // How the head had the file read: a part whose head decided otherwise is refused (merge_part).
   uint8_t delimiter = 0, decimal_separator = 0, date_order = 0;
   std::vector<std::string> headers;
   FileSummary counts;
