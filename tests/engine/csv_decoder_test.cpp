@@ -377,6 +377,26 @@ TEST_CASE("CSV decoder sniffs the delimiter when none is given", "[csv_decoder]"
   CHECK(decode("x;y\n1,5;2\n").records[1] == std::vector<std::string>{"1,5", "2"});
 }
 
+TEST_CASE("CSV decoder sniffs the same delimiter however the input is chunked", "[csv_decoder]") {
+  // Rows of ~2 KB: the first 64 KiB hold 33 whole lines of the 50 the sniff may count. In those ','
+  // and ';' are both consistent (one a line each: ',' wins the tie); after them the data rows have
+  // two commas, which make ';' the consistent one when the sniff looks further. It looks at the
+  // input's first 64 KiB whatever the chunks; before, a chunk of 64 KiB or more was sniffed whole
+  // (';' when the input came in one piece, ',' in pieces of 1,000 or 4,096 bytes).
+  const std::string pad(2000, 'x');
+  std::string input = "a;b,c\n";
+  for (int row = 0; row < 32; ++row) input += pad + ";1,2\n";
+  while (input.size() < (size_t{64} << 10) + 4096) input += pad + ";1,2,3\n";
+  const Decoded whole = decode(input);
+  CHECK(whole.delimiter == ',');
+  for (size_t chunk : {size_t{1000}, size_t{4096}, size_t{65536}, size_t{70000}}) {
+    INFO("chunk " << chunk);
+    const Decoded decoded = decode(input, chunk);
+    CHECK(decoded.delimiter == whole.delimiter);
+    CHECK(decoded.records == whole.records);
+  }
+}
+
 TEST_CASE("CSV decoder reports an unterminated quote at the end as a bad record with its line",
           "[csv_decoder]") {
   Decoded decoded = decode("a,b\n1,\"open\n2,3\n", 0, with_delimiter(','));

@@ -81,15 +81,17 @@ CsvDecoder::CsvDecoder(CsvOptions options) : options_(options), delimiter_(optio
 void CsvDecoder::feed(std::string_view chunk, CsvRecordSink& sink) {
   bytes_fed_ += chunk.size();
   if (delimiter_ == 0) {
+    // The input's first sniff_bytes, however it is chunked: a larger sample would hold more lines
+    // (up to 50) when the first chunk is larger, and the delimiter could change with the chunking.
     if (sniff_buffer_.empty() && chunk.size() >= options_.sniff_bytes) {
       // Enough to sniff, where it lies (a chunk from a driver is MiBs: no copy).
-      delimiter_ = sniff_delimiter(chunk);
+      delimiter_ = sniff_delimiter(chunk.substr(0, options_.sniff_bytes));
       parse(chunk, sink);
       return;
     }
     sniff_buffer_.append(chunk);
     if (sniff_buffer_.size() < options_.sniff_bytes) return;
-    delimiter_ = sniff_delimiter(sniff_buffer_);
+    delimiter_ = sniff_delimiter(std::string_view(sniff_buffer_).substr(0, options_.sniff_bytes));
     std::string pending;
     pending.swap(sniff_buffer_);
     parse(pending, sink);

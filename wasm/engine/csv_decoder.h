@@ -34,8 +34,10 @@ class CsvRecordSink {
 struct CsvOptions {
   char delimiter = 0;  // 0: sniffed from the first bytes among , ; \t |
   size_t max_record_bytes = size_t{1}
-                            << 28;        // 256 MiB: a longer record is rejected, decoding goes on
-  size_t sniff_bytes = size_t{64} << 10;  // how much is looked at before choosing a delimiter
+                            << 28;  // 256 MiB: a longer record is rejected, decoding goes on
+  // The delimiter is chosen from the input's first sniff_bytes (up to 50 lines of them), however
+  // the input is chunked.
+  size_t sniff_bytes = size_t{64} << 10;
   // The byte classifier of the fast path: the build's SIMD one, or the scalar reference (tests and
   // the fuzz target compare them). The wasm builds have their SIMD one alone (the page's weight).
   ScanKernel kernel = kBestScanKernel;

@@ -348,8 +348,8 @@ TicketDataset::PartMerge TicketDataset::merge_part(StateReader& in, std::string&
       p.decimal_separator != static_cast<uint8_t>(file.decimal_separator) ||
       p.date_order != static_cast<uint8_t>(file.date_order) || p.headers != file.headers) {
     // Every part replays the file's head (begin_part) and should decide what the merging dataset
-    // decided; one that did not (a driver that gave it another head, or another file's; a
-    // delimiter sniffed from a differently chunked sample) would count its rows otherwise.
+    // decided; one that did not (a driver that gave it another head, or another file's) would
+    // count its rows otherwise.
     why =
         "a part was read after another head (its header, delimiter, decimal separator or date "
         "order differ from the file's)";
