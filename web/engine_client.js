@@ -74,8 +74,9 @@ export class EngineClient {
     // worker has warmed up and again after each run: started after the drop, they began
     // reading their parts 61–82 ms after it here (scripts/bench's file, 9 runs), while the engine worker had
     // begun at 5; started ahead, 19–36 ms after it (10 runs), once the engine worker has read the head.
-    // Idle, a helper is a worker thread with its script loaded: it instantiates the module only when a run
-    // posts it one.
+    // Their ports go to the engine worker at once, which posts them its compiled module: idle, they
+    // instantiate it and touch its memory (web/worker.js), which they did inside the run when the module
+    // came with it.
     this.standby = null;
     this.standbyTimer = null;
     const start = globalThis.kpilensEngineStart;
@@ -125,7 +126,11 @@ export class EngineClient {
     if (this.standby || this.standbyTimer || parallelWorkers() < 2) return;
     this.standbyTimer = setTimeout(() => {
       this.standbyTimer = null;
-      if (!this.standby && !this.pending) this.standby = startHelpers(this.workerUrl, parallelWorkers() - 1);
+      if (this.standby || this.pending || !this.worker) return;
+      const helpers = startHelpers(this.workerUrl, parallelWorkers() - 1);
+      this.worker.postMessage({ type: 'helpers', ports: helpers.ports }, helpers.ports);
+      Object.assign(helpers, { ports: [], standby: true }); // (the engine worker holds their ports)
+      this.standby = helpers;
     }, delayMs);
   }
 
@@ -192,6 +197,9 @@ export class EngineClient {
     const pending = this.pending;
     this.pending = null;
     pending?.progress?.stop();
+    // Helpers started ahead serve the engine worker that holds their ports: they go with it.
+    this.standby?.terminate();
+    this.standby = null;
     this.stopHelpers();
     this.worker?.terminate();
     this.worker = null;
@@ -211,12 +219,12 @@ export class EngineClient {
     this.helpers.onChange = () => {
       if (this.pending?.id === id && this.pending.lastProgress?.helpersFile != null) this.showProgress(this.pending);
     };
-    const ports = this.helpers.ports;
+    const { ports, standby = false } = this.helpers;
     return new Promise((resolve, reject) => {
       const shown = monotonicProgress(onProgress);
       const progress = shown && drawnAtMost(PROGRESS_DRAW_MS, shown);
       this.pending = { id, resolve, reject, progress, healthCsv };
-      worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES, ports, healthCsv }, ports);
+      worker.postMessage({ type: 'run', id, files, names, config, chunkBytes: CHUNK_BYTES, ports, standby, healthCsv }, ports);
     });
   }
 

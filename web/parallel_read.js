@@ -169,23 +169,29 @@ function fileSource(reader, file) {
  * Helper worker side: answers the engine worker's tasks on `port`, and its requests to end the part being
  * read earlier ({id, shorten}: parallel_read.mjs step 2c; they come in between the part's slices). The
  * port's first message is {module}: the engine worker's compiled module, which `instantiate(module)` turns
- * into the engine; when it is null (the module could not be posted), `engine()` loads one of its own.
+ * into the engine; when it is null (the module could not be posted), `engine()` loads one of its own. Once
+ * the engine is there, `idle(module, busy)` runs until busy() (a task came): helpers started ahead of a run
+ * are posted the module before it (web/worker.js).
  */
-export function serveHelper(port, instantiate, engine) {
+export function serveHelper(port, instantiate, engine, idle) {
   let ready = null;
   const control = helperControl();
   const rowsBefore = new Map(); // file name → rows of this helper's earlier tasks on it (a second task)
   let shared = false; // instantiated from the engine worker's module
   // A page opened from disk (file://): Chromium posts the module but the helper cannot receive it (a
   // messageerror); the helper then unpacks and compiles its own.
+  const busy = () => control.tasks > 0;
+  const load = (make) => {
+    ready = make();
+    ready.then((module) => busy() || idle?.(module, busy), () => {}); // (a failure: reported by the task)
+  };
   port.onmessageerror = () => {
-    ready ??= engine();
+    if (!ready) load(engine);
   };
   port.onmessage = async ({ data }) => {
     if ('module' in data) {
       shared = Boolean(data.module);
-      ready = shared ? instantiate(data.module) : engine();
-      ready.catch(() => {}); // reported by the task that needs it
+      load(shared ? () => instantiate(data.module) : engine);
       return;
     }
     const { id, task } = data;

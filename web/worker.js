@@ -111,18 +111,26 @@ async function warmUp(module) {
   } finally {
     dataset.delete();
   }
-  // Then, while the page is idle, the module's memory above the heap's top (nothing lives there: the
-  // static data and the stack lie below the heap, and every allocation comes from below sbrk(0)) is
-  // touched once, 1 MiB a task, up to the memory's size (the warm-up does not grow it: 32 MiB), until a
-  // file comes: a page's first touch is a page fault (~14 µs on the benchmark's VM), which a file's first
-  // run would otherwise take inside its own time. The mark's detail: where the touch began.
+  await touchMemory(module, () => runRequested);
+}
+
+// While the page is idle, the module's memory above the heap's top (nothing lives there: the static data
+// and the stack lie below the heap, and every allocation comes from below sbrk(0)) is touched once, 1 MiB a
+// task, up to the memory's size (the warm-up does not grow it: 32 MiB), until `busy()`: a file came (the
+// engine worker), or a task (a helper). A page's first touch is a page fault (~14 µs on the benchmark's
+// VM), which a run would otherwise take inside its own time. The mark's detail: where the touch began.
+async function touchMemory(module, busy) {
   const from = module.heapTop();
-  for (let at = from; at < module.HEAPU8.length && !runRequested; at += 1 << 20) {
+  for (let at = from; at < module.HEAPU8.length && !busy(); at += 1 << 20) {
     module.HEAPU8.fill(0, at, at + (1 << 20));
     await nextTurn();
   }
-  if (!runRequested) performance.mark('kpilens:touched', { detail: from });
+  if (!busy()) performance.mark('kpilens:touched', { detail: from });
 }
+
+// The ports of the helpers the page started ahead of a run (engine_client.js prepareHelpers), and the
+// promise that this worker's compiled module was posted on them; a run that says `standby` reads with them.
+let standby = { ports: [], shared: null };
 
 // A file is read in `chunkBytes` slices and given to the engine 1 MiB at a time (pushBytes,
 // parallel_read.mjs). Small pushes also let V8's optimised code in early: V8 replaces a wasm function by
@@ -131,10 +139,15 @@ async function warmUp(module) {
 // start to end when the module was still cold (a file given at the page's load event: 0.30–0.37 s for the
 // first 8 MiB, against 0.10–0.15 s once warm).
 async function run(message) {
-  const { id, files, names, config, chunkBytes, ports = [] } = message; // ports: helpers (parallel_read.js)
+  const { id, files, names, config, chunkBytes } = message;
   performance.mark('kpilens:run');
+  // The helpers (parallel_read.js): the ones started ahead, given the module already, or the run's own.
+  const ports = message.standby ? standby.ports : message.ports ?? [];
+  const shared = message.standby ? standby.shared : null;
+  if (message.standby) standby = { ports: [], shared: null };
   const module = await engine();
-  if (ports.length > 0) shareModule(ports, await compiledPromise); // helpers start while this one probes
+  if (shared) await shared;
+  else if (ports.length > 0) shareModule(ports, await compiledPromise); // helpers start while this one probes
   {
     const dataset = new module.Dataset(JSON.stringify(config));
     try {
@@ -235,8 +248,15 @@ self.onmessage = (event) => {
     return;
   }
   if (message.type === 'helper') {
-    // A helper reads parts for an engine worker (parallel_read.js), with the engine worker's module.
-    serveHelper(message.port, (compiled) => instantiateCompiled(createKpilens, compiled), engine);
+    // A helper reads parts for an engine worker (parallel_read.js), with the engine worker's module, whose
+    // memory it touches until its first task comes when it has the module before (started ahead).
+    serveHelper(message.port, (compiled) => instantiateCompiled(createKpilens, compiled), engine, touchMemory);
+    return;
+  }
+  if (message.type === 'helpers') {
+    // Helpers started ahead of a run (engine_client.js): the module goes to them now, while the page is idle.
+    standby = { ports: message.ports, shared: engine().then(() => compiledPromise).then((compiled) => shareModule(message.ports, compiled)) };
+    standby.shared.catch(() => {}); // (then the helpers load their own engine when a task comes)
     return;
   }
   if (message.type !== 'run') return;
