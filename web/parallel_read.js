@@ -170,8 +170,9 @@ function fileSource(reader, file) {
  * read earlier ({id, shorten}: parallel_read.mjs step 2c; they come in between the part's slices). The
  * port's first message is {module}: the engine worker's compiled module, which `instantiate(module)` turns
  * into the engine; when it is null (the module could not be posted), `engine()` loads one of its own. Once
- * the engine is there, `idle(module, busy)` runs until busy() (a task came): helpers started ahead of a run
- * are posted the module before it (web/worker.js).
+ * the engine is there before the first task, `idle(module, busy)` runs until busy() (a task came): helpers
+ * started ahead of a run are posted the module before it (web/worker.js), and the run's own get it while
+ * the engine worker reads the head.
  */
 export function serveHelper(port, instantiate, engine, idle) {
   let ready = null;
@@ -180,7 +181,10 @@ export function serveHelper(port, instantiate, engine, idle) {
   let shared = false; // instantiated from the engine worker's module
   // A page opened from disk (file://): Chromium posts the module but the helper cannot receive it (a
   // messageerror); the helper then unpacks and compiles its own.
-  const busy = () => control.tasks > 0;
+  // Busy from the first task on, for good: a task over within one turn must not let the touch go on
+  // over what it left allocated (parallel_read.mjs runTask may return before it yields).
+  let tasked = false;
+  const busy = () => tasked;
   const load = (make) => {
     ready = make();
     ready.then((module) => busy() || idle?.(module, busy), () => {}); // (a failure: reported by the task)
@@ -204,6 +208,7 @@ export function serveHelper(port, instantiate, engine, idle) {
       return;
     }
     control.tasks += 1; // (before the engine is awaited: a request that comes meanwhile is answered "later")
+    tasked = true;
     try {
       const module = await (ready ?? engine());
       const before = rowsBefore.get(task.name) ?? 0;

@@ -202,7 +202,7 @@ async function run(message) {
           if (got.restart) {
             console.info(`kpilens: ${name}: read again by one worker (${got.restart})`);
             postMessage({ type: 'notice', id, text: `${name}: every file read again by one worker (${got.restart})` });
-            return run({ ...message, ports: [] });
+            return run({ ...message, ports: [], standby: false });
           }
           // Done, whoever read which part: the whole file counts here (its rows are this dataset's once merged).
           helpersFile = null;
@@ -249,14 +249,15 @@ self.onmessage = (event) => {
   }
   if (message.type === 'helper') {
     // A helper reads parts for an engine worker (parallel_read.js), with the engine worker's module, whose
-    // memory it touches until its first task comes when it has the module before (started ahead).
+    // memory it touches until its first task comes when it has the module before it (started ahead; or
+    // with the run, while the engine worker reads the head).
     serveHelper(message.port, (compiled) => instantiateCompiled(createKpilens, compiled), engine, touchMemory);
     return;
   }
   if (message.type === 'helpers') {
     // Helpers started ahead of a run (engine_client.js): the module goes to them now, while the page is idle.
     standby = { ports: message.ports, shared: engine().then(() => compiledPromise).then((compiled) => shareModule(message.ports, compiled)) };
-    standby.shared.catch(() => {}); // (then the helpers load their own engine when a task comes)
+    standby.shared.catch(() => {}); // (the engine failed to load: the run that takes them reports it)
     return;
   }
   if (message.type !== 'run') return;
