@@ -128,6 +128,25 @@ async function touchMemory(module, busy) {
   if (!busy()) performance.mark('kpilens:touched', { detail: from });
 }
 
+// A helper's state (parallel_read.mjs takePartState) goes into Module.partSpare when it fits
+// (wasm/bindings/api.cpp kpilens_state_piece): a buffer the helper makes and touches while idle, once
+// its module's memory is touched. The page's own config on scripts/bench's 142 MB file gave a helper's
+// half a state of 8.7–9.0 MB (in Node), which a fresh buffer took as ~2,200 page faults at the end of
+// its part, while the engine worker waited for it.
+const HELPER_SPARE_BYTES = 12 << 20;
+
+async function helperIdle(module, busy) {
+  await touchMemory(module, busy);
+  if (busy()) return;
+  const spare = new Uint8Array(HELPER_SPARE_BYTES);
+  module.partSpare = spare.buffer; // (detached once a state in it is sent: a later state gets a new one)
+  for (let at = 0; at < spare.length && !busy(); at += 1 << 20) {
+    spare.fill(0, at, at + (1 << 20));
+    await nextTurn();
+  }
+  if (!busy()) performance.mark('kpilens:spare', { detail: spare.length });
+}
+
 // The ports of the helpers the page started ahead of a run (engine_client.js prepareHelpers), and the
 // promise that this worker's compiled module was posted on them; a run that says `standby` reads with them.
 let standby = { ports: [], shared: null };
@@ -251,7 +270,7 @@ self.onmessage = (event) => {
     // A helper reads parts for an engine worker (parallel_read.js), with the engine worker's module, whose
     // memory it touches until its first task comes when it has the module before it (started ahead; or
     // with the run, while the engine worker reads the head).
-    serveHelper(message.port, (compiled) => instantiateCompiled(createKpilens, compiled), engine, touchMemory);
+    serveHelper(message.port, (compiled) => instantiateCompiled(createKpilens, compiled), engine, helperIdle);
     return;
   }
   if (message.type === 'helpers') {

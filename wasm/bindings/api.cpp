@@ -39,8 +39,8 @@ constexpr size_t kStatePieceBytes = size_t{256} << 10;
 // in as the state is written (a 1.6 MB state took 6 ms that way, 0.1 ms into a spare); a quarter
 // larger than the state, so that it also holds the state of a part a little larger (the cuts move
 // when a helper holds a spare: node_engine.mjs saveShare); pages never written are never faulted
-// in. Not in the page: its helpers are started again for every run (web/engine_client.js), so a
-// spare would serve a run's second large file at most, and its weight has a budget.
+// in. In the page a helper started ahead makes its spare while idle and touches it (web/worker.js
+// helperIdle): it serves the helper's first task (helpers are started again for every run).
 // clang-format off
 #if KPILENS_PART_SPARE
 EM_JS(void, kpilens_state_piece, (const uint8_t* data, size_t size, size_t at, size_t total), {
@@ -190,7 +190,7 @@ class Dataset {
   }
 
   // Writes the part's state into a Uint8Array of its own, Module.partState (JS memory, to be
-  // transferred to the merging worker: takePartState in parallel_read.mjs; in Node at the start of
+  // transferred to the merging worker: takePartState in parallel_read.mjs; at the start of
   // Module.partSpare when that is large enough: kpilens_state_piece), a piece at a time
   // (kStatePieceBytes) as the engine writes it; returns its size. The state is never whole in wasm
   // memory, where its pages would be fresh ones to fault in (about 10 µs each on the benchmark's
