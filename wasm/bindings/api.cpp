@@ -42,21 +42,15 @@ constexpr size_t kStatePieceBytes = size_t{256} << 10;
 // in. In the page a helper started ahead makes its spare while idle and touches it (web/worker.js
 // helperIdle): it serves the helper's first task (helpers are started again for every run).
 // clang-format off
-#if KPILENS_PART_SPARE
 EM_JS(void, kpilens_state_piece, (const uint8_t* data, size_t size, size_t at, size_t total), {
   if (at === 0) {
     const spare = Module["partSpare"];
-    const fits = spare && spare.byteLength >= total;
+    // (A spare sent with an earlier state is detached: its byteLength is 0.)
+    const fits = spare && spare.byteLength >= Math.max(total, 1);
     Module["partState"] = new Uint8Array(fits ? spare : new ArrayBuffer(total + Math.ceil(total / 4)), 0, total);
   }
   Module["partState"].set(HEAPU8.subarray(data, data + size), at);
 });
-#else
-EM_JS(void, kpilens_state_piece, (const uint8_t* data, size_t size, size_t at, size_t total), {
-  if (at === 0) Module["partState"] = new Uint8Array(total);
-  Module["partState"].set(HEAPU8.subarray(data, data + size), at);
-});
-#endif
 
 // Copies the bytes [offset, offset + size) of Module.mergeState (the part's state being merged, in
 // JS memory: parallel_read.mjs) to `to` in wasm memory.

@@ -333,7 +333,7 @@ async function feedUntil(module, dataset, source, start, bounds, chunkBytes, onB
 
 /**
  * The part's state (Dataset.savePart): a Uint8Array of its own, for the merging worker (at the start of
- * the module's partSpare when that is set and large enough: node_part_worker.mjs).
+ * the module's partSpare when that is set and large enough: node_part_worker.mjs, web/worker.js helperIdle).
  */
 function takePartState(module, dataset, last) {
   const size = dataset.savePart(last);
