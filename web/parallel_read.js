@@ -179,8 +179,6 @@ export function serveHelper(port, instantiate, engine, idle) {
   const control = helperControl();
   const rowsBefore = new Map(); // file name → rows of this helper's earlier tasks on it (a second task)
   let shared = false; // instantiated from the engine worker's module
-  // A page opened from disk (file://): Chromium posts the module but the helper cannot receive it (a
-  // messageerror); the helper then unpacks and compiles its own.
   // Busy from the first task on, for good: a task over within one turn must not let the touch go on
   // over what it left allocated (parallel_read.mjs runTask may return before it yields).
   let tasked = false;
@@ -189,6 +187,8 @@ export function serveHelper(port, instantiate, engine, idle) {
     ready = make();
     ready.then((module) => busy() || idle?.(module, busy), () => {}); // (a failure: reported by the task)
   };
+  // A page opened from disk (file://): Chromium posts the module but the helper cannot receive it (a
+  // messageerror); the helper then unpacks and compiles its own.
   port.onmessageerror = () => {
     if (!ready) load(engine);
   };

@@ -39,8 +39,8 @@ constexpr size_t kStatePieceBytes = size_t{256} << 10;
 // in as the state is written (a 1.6 MB state took 6 ms that way, 0.1 ms into a spare); a quarter
 // larger than the state, so that it also holds the state of a part a little larger (the cuts move
 // when a helper holds a spare: node_engine.mjs saveShare); pages never written are never faulted
-// in. In the page a helper started ahead makes its spare while idle and touches it (web/worker.js
-// helperIdle): it serves the helper's first task (helpers are started again for every run).
+// in. In the page a helper makes its spare and touches it while it waits for its first task
+// (web/worker.js helperIdle), which the spare serves (helpers are started again for every run).
 // clang-format off
 EM_JS(void, kpilens_state_piece, (const uint8_t* data, size_t size, size_t at, size_t total), {
   if (at === 0) {
