@@ -3,30 +3,23 @@
 // copied in from memory, no file read), whatever the slice, and with a module built before pushChunkAt; the
 // next slice is read during the engine's call; a memory grown while a read is in flight still gets the
 // read's bytes; an engine call that throws leaves no read running on a closed file.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { feedFile, loadEngine, reportFromBuffers, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
+import { generatedExport } from './generated_export.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = JSON.stringify({ grain: 'week', by_if_mapped: ['channel', 'agent'] });
-let dir;
-let exportPath;
+// ~1.4 MB: several slices of 256 KiB, one slice of the default 2 MiB.
+const generated = generatedExport('feed-file', { rows: 10000, seed: 3 });
 let engine;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kpilens-feed-file-'));
-  exportPath = join(dir, 'tickets.csv');
-  // ~1.4 MB: several slices of 256 KiB, one slice of the default 2 MiB.
-  execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '10000', '--seed', '3', '--out', exportPath]);
   engine = await loadEngine();
 });
-
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 const fromMemory = (path) => reportFromBuffers([{ name: basename(path), bytes: readFileSync(path) }], CONFIG);
 
@@ -44,10 +37,10 @@ async function feedThrough(path, sliceBytes, wrap = (dataset) => dataset) {
 }
 
 test('the report is the one of the bytes given from memory, whatever the slice', async () => {
-  const expected = await fromMemory(exportPath);
+  const expected = await fromMemory(generated.path);
   assert.equal(JSON.parse(expected).input.rows_used, 10000);
   for (const sliceBytes of [undefined, 256 << 10, 4096, 1000]) {
-    assert.equal(await feedThrough(exportPath, sliceBytes), expected, `slices of ${sliceBytes ?? 'READ_BYTES'}`);
+    assert.equal(await feedThrough(generated.path, sliceBytes), expected, `slices of ${sliceBytes ?? 'READ_BYTES'}`);
   }
   const fixture = join(root, 'tests/fixtures/zendesk_tickets.csv');
   assert.equal(await reportFromFiles([fixture], CONFIG, { chunkBytes: 7 }), await fromMemory(fixture));
@@ -55,7 +48,7 @@ test('the report is the one of the bytes given from memory, whatever the slice',
 
 test('a module without pushChunkAt (a build before it) is fed a slice after another, as it was then', async () => {
   let pushes = 0;
-  const report = await feedThrough(exportPath, undefined, (dataset) => ({
+  const report = await feedThrough(generated.path, undefined, (dataset) => ({
     chunkBuffer: (size) => dataset.chunkBuffer(size),
     pushChunk(size) {
       assert.ok(size <= 1 << 20);
@@ -63,18 +56,18 @@ test('a module without pushChunkAt (a build before it) is fed a slice after anot
       dataset.pushChunk(size);
     },
   }));
-  assert.equal(report, await fromMemory(exportPath));
+  assert.equal(report, await fromMemory(generated.path));
   assert.equal(pushes, 2, 'the ~1.4 MB file in two pushes of at most 1 MiB');
 });
 
 test('the next slice is read while the engine decodes this one', async () => {
   const sliceBytes = 256 << 10;
-  const file = readFileSync(exportPath);
+  const file = readFileSync(generated.path);
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   let base = 0;
   let slice = 0; // the slice being pushed
   let arrived = 0; // pushes during which the next slice landed in the other half
-  const report = await feedThrough(exportPath, sliceBytes, (dataset) => ({
+  const report = await feedThrough(generated.path, sliceBytes, (dataset) => ({
     chunkBuffer(size) {
       base = dataset.chunkBuffer(size);
       return base;
@@ -97,14 +90,14 @@ test('the next slice is read while the engine decodes this one', async () => {
   }));
   assert.ok(slice >= 5, `${slice} slices`);
   assert.ok(arrived >= 1, 'some slice arrived while the one before was being pushed');
-  assert.equal(report, await fromMemory(exportPath));
+  assert.equal(report, await fromMemory(generated.path));
 });
 
 test('the memory grows while a read is in flight: the read lands in the module (V8 grows it in place)', async () => {
-  const expected = await fromMemory(exportPath);
+  const expected = await fromMemory(generated.path);
   let grown = 0;
   const held = [];
-  const report = await feedThrough(exportPath, 256 << 10, (dataset) => ({
+  const report = await feedThrough(generated.path, 256 << 10, (dataset) => ({
     chunkBuffer: (size) => dataset.chunkBuffer(size),
     pushChunkAt(address, size) {
       if (grown < 2) {
@@ -127,7 +120,7 @@ test('an engine call that throws: the read in flight ends before the file is clo
   const fds = () => readdirSync('/proc/self/fd').length;
   const open = fds();
   let pushes = 0;
-  await assert.rejects(feedThrough(exportPath, 4096, (dataset) => ({
+  await assert.rejects(feedThrough(generated.path, 4096, (dataset) => ({
     chunkBuffer: (size) => dataset.chunkBuffer(size),
     pushChunkAt(address, size) {
       if (++pushes === 3) throw new Error('engine call failed');

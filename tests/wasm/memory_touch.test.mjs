@@ -5,38 +5,29 @@
 // memoryTouched() keeps the process alive until it is done, and then reading a byte of every page above the
 // top faults almost no page. (Its own process, as node --test runs each file: the touch is done once per
 // loaded module. memory_touch_live.test.mjs drives a Dataset while the touch runs.)
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine, memoryTouchSlices, memoryTouched, reportFromBuffers, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
+import { generatedExport } from './generated_export.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = JSON.stringify({ grain: 'week', by_if_mapped: ['channel', 'agent', 'team', 'priority'] });
 const PAGE = 4096;
-let dir;
-let exportPath;
-
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kpilens-memory-touch-'));
-  exportPath = join(dir, 'tickets.csv');
-  // ~3.5 MB: groups whose exact values grow while the file is read.
-  execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '25000', '--seed', '11', '--out', exportPath]);
-});
-
-after(() => rmSync(dir, { recursive: true, force: true }));
+// ~3.5 MB: groups whose exact values grow while the file is read.
+const generated = generatedExport('memory-touch', { rows: 25000, seed: 11 });
 
 test('a run started at once pauses the touch, gives the report from memory, and the touch resumes after it', async () => {
   assert.throws(() => memoryTouched(), /loadEngine\(\) first/);
   await loadEngine(); // the touch's first slice is due on a timer
   // 64 KiB slices: ~55 reads, each a turn of the event loop in which a slice would run if not paused.
-  const report = await reportFromFiles([exportPath], CONFIG, { chunkBytes: 64 << 10 });
+  const report = await reportFromFiles([generated.path], CONFIG, { chunkBytes: 64 << 10 });
   assert.equal(memoryTouchSlices(), 0, 'no slice of the touch ran during the run');
   assert.equal(JSON.parse(report).input.rows_used, 25000);
-  assert.equal(report, await reportFromBuffers([{ name: 'tickets.csv', bytes: readFileSync(exportPath) }], CONFIG));
+  assert.equal(report, await reportFromBuffers([{ name: 'tickets.csv', bytes: readFileSync(generated.path) }], CONFIG));
   await memoryTouched(); // (awaited: the touch keeps the process alive until it is done)
   assert.ok(memoryTouchSlices() >= 16, `${memoryTouchSlices()} slices of 1 MiB`);
 });

@@ -3,32 +3,19 @@
 // module (so its groups take memory above the top the module had when the touch began), with turns of the
 // event loop between its calls in which the touch's slices run, gives the report of the same bytes read
 // without it. (Its own process, as node --test runs each file: memory_touch.test.mjs has the rest.)
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { loadEngine, memoryTouchSlices, reportFromBuffers } from '../../wasm/bindings/node_engine.mjs';
+import { generatedExport } from './generated_export.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = JSON.stringify({ grain: 'week', by_if_mapped: ['channel', 'agent', 'team', 'priority'] });
-let dir;
-let exportPath;
-
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kpilens-memory-touch-live-'));
-  exportPath = join(dir, 'tickets.csv');
-  execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '25000', '--seed', '11', '--out', exportPath]);
-});
-
-after(() => rmSync(dir, { recursive: true, force: true }));
+const generated = generatedExport('memory-touch-live', { rows: 25000, seed: 11 });
 
 test('a Dataset driven outside whileRunning while the touch runs between its calls gives the report from memory', async () => {
   const engine = await loadEngine(); // the touch begins now
-  const bytes = readFileSync(exportPath);
+  const bytes = readFileSync(generated.path);
   const dataset = new engine.Dataset(CONFIG);
   let report;
   let slicesBetween;

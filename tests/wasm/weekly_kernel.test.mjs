@@ -2,41 +2,32 @@
 // export alone, timed by scripts/bench --steady beside the engine) gives the engine's figures on a
 // generated export, across its 2 MiB chunks (counts and medians exactly, means within the bench's 1e-9:
 // `differences`), and refuses what it does not read rather than count it wrong.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadEngine, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
 import { WASM, WEEKLY_CONFIG, differences, weeklyKernel, weeksFromReport } from '../../scripts/lib/bench_engines.mjs';
+import { generatedExport } from './generated_export.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-let dir;
-let exportPath;
+// ~3.5 MB: records cross the kernel's 2 MiB chunks (one inside a quoted comment: the test below).
+const generated = generatedExport('kernel', { rows: 25000, seed: 7 });
 let kernel;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kpilens-kernel-'));
-  exportPath = join(dir, 'tickets.csv');
-  // ~3.5 MB: records cross the kernel's 2 MiB chunks (one inside a quoted comment: the test below).
-  execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '25000', '--seed', '7', '--out', exportPath]);
   await loadEngine(WASM);
   kernel = await weeklyKernel();
 });
-
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function engineWeeks(path) {
   return weeksFromReport(JSON.parse(await reportFromFiles([path], WEEKLY_CONFIG)));
 }
 
 test('the kernel gives the engine\'s weekly figures, read twice in a row', async () => {
-  const expected = await engineWeeks(exportPath);
+  const expected = await engineWeeks(generated.path);
   assert.ok(expected.length > 10, `${expected.length} weeks`);
-  assert.deepEqual(differences(expected, await kernel(exportPath), 'engine', 'kernel'), []);
-  assert.deepEqual(differences(expected, await kernel(exportPath), 'engine', 'kernel (again)'), []);
+  assert.deepEqual(differences(expected, await kernel(generated.path), 'engine', 'kernel'), []);
+  assert.deepEqual(differences(expected, await kernel(generated.path), 'engine', 'kernel (again)'), []);
 });
 
 /** The export's header and its records (a record starts with an id and a created time). */
@@ -46,13 +37,13 @@ function records(text) {
 }
 
 async function sameAsEngine(name, text) {
-  const path = join(dir, name);
+  const path = join(generated.dir, name);
   writeFileSync(path, text);
   assert.deepEqual(differences(await engineWeeks(path), await kernel(path), 'engine', 'kernel'), [], name);
 }
 
 test('a quoted comment of many lines across the first chunk\'s end; records in reverse; a week without tickets', async () => {
-  const text = readFileSync(exportPath, 'utf8');
+  const text = readFileSync(generated.path, 'utf8');
   const at = text.indexOf('\n', (2 << 20) - 300) + 1;
   const comment = 'a line, with ""quotes"" and a comma\n'.repeat(20);
   const record = `99999,2024-03-04 10:00:00,2024-03-04 10:30:00,2024-03-04 12:00:00,Solved,email,A B,Billing,low,x@example.com,1,0,5,9,,"${comment}"\n`;
@@ -67,24 +58,24 @@ test('a quoted comment of many lines across the first chunk\'s end; records in r
 });
 
 test('a file without a final line end, and one of a header alone', async () => {
-  const text = readFileSync(exportPath, 'utf8');
-  const cut = join(dir, 'cut.csv');
+  const text = readFileSync(generated.path, 'utf8');
+  const cut = join(generated.dir, 'cut.csv');
   writeFileSync(cut, text.slice(0, text.lastIndexOf('\n')));
   assert.deepEqual(differences(await engineWeeks(cut), await kernel(cut), 'engine', 'kernel'), []);
-  const header = join(dir, 'header.csv');
+  const header = join(generated.dir, 'header.csv');
   writeFileSync(header, `${text.slice(0, text.indexOf('\n'))}\n`);
   assert.deepEqual(await kernel(header), []);
 });
 
 test('the kernel refuses another layout, and cells it does not read', async () => {
-  const text = readFileSync(exportPath, 'utf8');
-  const renamed = join(dir, 'renamed.csv');
+  const text = readFileSync(generated.path, 'utf8');
+  const renamed = join(generated.dir, 'renamed.csv');
   writeFileSync(renamed, text.replace('Created at', 'Created'));
   await assert.rejects(() => kernel(renamed), /does not have the bench export's header/);
   // A slash date the engine would read (with its date-order inference); the kernel does not.
   const lines = text.split('\n');
   lines[5] = lines[5].replace(/^(\d+),(\d{4})-(\d\d)-(\d\d)/, '$1,$3/$4/$2');
-  const slash = join(dir, 'slash.csv');
+  const slash = join(generated.dir, 'slash.csv');
   writeFileSync(slash, lines.join('\n'));
   await assert.rejects(() => kernel(slash), /kernel: 1 of the 25000 rows of .* are not in the bench export's form/);
   // A day the month does not have, a status it does not know, quotes never closed at the end.
@@ -94,12 +85,12 @@ test('the kernel refuses another layout, and cells it does not read', async () =
     ['unclosed.csv', `${text}99999,2024-03-04 10:00:00,,,Open,email,A B,Billing,low,x@example.com,0,0,,,,"never closed\n`, 25001],
   ];
   for (const [name, changed, rows] of refused) {
-    const path = join(dir, name);
+    const path = join(generated.dir, name);
     writeFileSync(path, changed);
     await assert.rejects(() => kernel(path), new RegExp(`kernel: 1 of the ${rows} rows of .*${name} are not`), name);
   }
   // A record of over 2 MiB (a comment): the kernel gives up rather than read on.
-  const long = join(dir, 'long.csv');
+  const long = join(generated.dir, 'long.csv');
   writeFileSync(long, `${text}99999,2024-03-04 10:00:00,,,Open,email,A B,Billing,low,x@example.com,0,0,,,,"${'x'.repeat(3 << 20)}"\n`);
   await assert.rejects(() => kernel(long), /has a record of over 2097152 bytes/);
 });
