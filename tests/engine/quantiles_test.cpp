@@ -340,3 +340,95 @@ TEST_CASE("A mean-only state saves and loads to the same mean and bytes", "[quan
   DurationQuantiles refused;
   CHECK_FALSE(refused.load(short_in));
 }
+
+TEST_CASE("Ticks kept in blocks come back whole, in at most n + 4,096 slots", "[quantiles]") {
+  // A group's ticks go into blocks that never move: each new block as large as the group so far
+  // (16 to 4,096 ticks), or an appended run at once. Sizes around every block edge.
+  for (size_t n : {size_t{0}, size_t{1}, size_t{16}, size_t{17}, size_t{33}, size_t{4095},
+                   size_t{4096}, size_t{4097}, size_t{8193}, size_t{34000}, size_t{100000}}) {
+    INFO("n = " << n);
+    kpilens::TickBlocks blocks;
+    std::vector<uint32_t> expected;
+    for (size_t i = 0; i < n; ++i) {
+      expected.push_back(static_cast<uint32_t>(i * 2654435761u));
+      blocks.push(expected.back());
+    }
+    const auto contents = [](const kpilens::TickBlocks& b) {
+      std::vector<uint32_t> got;
+      b.for_each_block(
+          [&](std::span<const uint32_t> t) { got.insert(got.end(), t.begin(), t.end()); });
+      return got;
+    };
+    CHECK(blocks.size() == n);
+    CHECK(contents(blocks) == expected);
+    CHECK(blocks.capacity() <= std::max<size_t>(16 * (n > 0), std::min(2 * n, n + 4096)));
+    // A run appended fills the last block's room, then one block of the rest.
+    std::vector<uint32_t> run(5000 + n % 7);
+    for (size_t i = 0; i < run.size(); ++i) run[i] = static_cast<uint32_t>(7 * i + 1);
+    blocks.append(run);
+    expected.insert(expected.end(), run.begin(), run.end());
+    CHECK(contents(blocks) == expected);
+    CHECK(blocks.capacity() <= std::max(blocks.size() + 4096, size_t{16}));
+    blocks.push(99);
+    expected.push_back(99);
+    CHECK(contents(blocks) == expected);
+    // A copy takes one block of the exact size; a move leaves the source empty.
+    const kpilens::TickBlocks copy(blocks);
+    CHECK(contents(copy) == expected);
+    CHECK(copy.capacity() == expected.size());
+    kpilens::TickBlocks moved(std::move(blocks));
+    CHECK(contents(moved) == expected);
+    CHECK(blocks.size() == 0);  // NOLINT(bugprone-use-after-move): moved-from is empty
+    blocks.push(5);             // and usable
+    CHECK(contents(blocks) == std::vector<uint32_t>{5});
+    moved.clear();
+    CHECK(moved.size() == 0);
+    CHECK(moved.capacity() == 0);
+  }
+}
+
+TEST_CASE("A group of many blocks saves, loads, lends and merges to the quantiles of a full sort",
+          "[quantiles]") {
+  // 30,000 whole seconds in hours (blocks of 16 … 4,096), saved and loaded three ways (copied,
+  // lent from the bytes, pulled through a small window), merged into a group of its own blocks.
+  std::mt19937 rng(23);
+  std::uniform_int_distribution<uint32_t> seconds(0, 400000);
+  std::vector<double> first, second;
+  DurationQuantiles a, b;
+  for (int i = 0; i < 30000; ++i) {
+    first.push_back(seconds(rng) / 3600.0);
+    a.feed(first.back());
+  }
+  for (int i = 0; i < 9000; ++i) {
+    second.push_back(seconds(rng) / 3600.0);
+    b.feed(second.back());
+  }
+  std::vector<double> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  kpilens::StateWriter saved;
+  a.save(saved);
+  const kpilens::SpanSource source(saved.bytes());
+  std::vector<uint8_t> window(64);
+  for (int how = 0; how < 3; ++how) {
+    INFO("load " << how);
+    kpilens::StateReader in = how == 0   ? kpilens::StateReader(saved.bytes())
+                              : how == 1 ? kpilens::StateReader::lending(saved.bytes())
+                                         : kpilens::StateReader::pulling(source, window);
+    DurationQuantiles loaded;
+    REQUIRE(loaded.load(in));
+    if (how == 0) {
+      for (double p : {0.0, 0.5, 0.9, 1.0})
+        CHECK(*loaded.quantile(p) == type7_by_sorting(first, p));
+      kpilens::StateWriter again;
+      loaded.save(again);
+      CHECK(again.bytes() == saved.bytes());
+    }
+    DurationQuantiles merged = b;
+    merged.merge(loaded);
+    CHECK(merged.count() == all.size());
+    for (double p : {0.0, 0.1, 0.5, 0.9, 1.0})
+      CHECK(*merged.quantile(p) == type7_by_sorting(all, p));
+    CHECK(merged.count_below(30) == static_cast<uint64_t>(std::count_if(
+                                        all.begin(), all.end(), [](double v) { return v < 30; })));
+  }
+}

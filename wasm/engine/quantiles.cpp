@@ -310,6 +310,62 @@ KPILENS_RARELY_RUN bool DDSketch::load(StateReader& in) {
   return true;
 }
 
+TickBlocks::TickBlocks(const TickBlocks& other) {
+  const size_t n = other.size();
+  if (n == 0) return;
+  size_t at = 0;
+  append(n, [&](std::span<uint32_t> to) {
+    other.for_each_block([&](std::span<const uint32_t> block) {
+      std::copy(block.begin(), block.end(), to.begin() + static_cast<std::ptrdiff_t>(at));
+      at += block.size();
+    });
+  });
+}
+
+TickBlocks& TickBlocks::operator=(const TickBlocks& other) {
+  if (this != &other) *this = TickBlocks(other);
+  return *this;
+}
+
+TickBlocks& TickBlocks::operator=(TickBlocks&& other) noexcept {
+  blocks_ = std::move(other.blocks_);  // the blocks stay where they are: next_ and end_ hold
+  full_ = other.full_;
+  next_ = other.next_;
+  end_ = other.end_;
+  other.blocks_.clear();
+  other.full_ = 0;
+  other.next_ = other.end_ = nullptr;
+  return *this;
+}
+
+void TickBlocks::append(std::span<const uint32_t> ticks) {
+  append(ticks.size(), [&](std::span<uint32_t> to) {
+    std::copy_n(ticks.begin(), to.size(), to.begin());
+    ticks = ticks.subspan(to.size());
+  });
+}
+
+size_t TickBlocks::capacity() const {
+  size_t slots = 0;
+  for (const Block& block : blocks_) slots += block.capacity;
+  return slots;
+}
+
+void TickBlocks::clear() {
+  std::vector<Block>().swap(blocks_);
+  full_ = 0;
+  next_ = end_ = nullptr;
+}
+
+void TickBlocks::add_block(size_t at_least) {
+  full_ = size();
+  const size_t capacity = std::max(at_least, std::clamp(full_, kFirstBlock, kLargestBlock));
+  // Not value-initialised: every slot is written before it is read.
+  blocks_.push_back(Block{std::unique_ptr<uint32_t[]>(new uint32_t[capacity]), capacity});
+  next_ = blocks_.back().data.get();
+  end_ = next_ + capacity;
+}
+
 namespace {
 
 constexpr double kTicksPerUnit = 3600;
@@ -336,9 +392,9 @@ constexpr double kReportedQuantiles[] = {0.5, 0.9};
 // buckets that hold the ranks to the front (std::partition), grouped by bucket; each rank is then
 // selected within its bucket's stretch. Three passes for every rank asked at once, where
 // std::nth_element partitions around each rank in turn with a comparison per element moved: about
-// half the time in wasm for a report's four ranks (median and p90 with their neighbours). Nothing
-// is allocated (wasm memory never shrinks, so a passing copy per group could leave holes for
-// good). A small group is sorted instead.
+// half the time in wasm for a report's four ranks (median and p90 with their neighbours). The
+// ticks are a copy (selection_copy), so nothing is allocated per call. A small group is sorted
+// instead.
 constexpr size_t kMaxRanks = 8;
 void select_ticks(std::span<uint32_t> ticks, std::span<const size_t> ranks,
                   std::span<uint32_t> out) {
@@ -391,6 +447,20 @@ void select_ticks(std::span<uint32_t> ticks, std::span<const size_t> ranks,
   }
 }
 
+// A group's ticks copied for selection to reorder: one buffer, reused by every group (wasm memory
+// never shrinks, so a passing copy per group could leave holes for good); it keeps the size of the
+// largest group selected, at most 4 bytes × the cap (400 KB).
+std::span<uint32_t> selection_copy(const TickBlocks& ticks) {
+  static thread_local std::vector<uint32_t> copy;
+  if (copy.size() < ticks.size()) copy.resize(ticks.size());
+  size_t at = 0;
+  ticks.for_each_block([&](std::span<const uint32_t> block) {
+    std::copy(block.begin(), block.end(), copy.begin() + static_cast<std::ptrdiff_t>(at));
+    at += block.size();
+  });
+  return std::span<uint32_t>(copy.data(), at);
+}
+
 }  // namespace
 
 template <class F>
@@ -413,7 +483,9 @@ void DurationQuantiles::for_lent_ticks(size_t size, F f) const {
 
 void DurationQuantiles::add_kept_to(DDSketch& sketch) const {
   for (double v : values_) sketch.add(v);
-  sketch.add_quotients(ticks_, kTicksPerUnit);  // from_ticks of each
+  ticks_.for_each_block([&](std::span<const uint32_t> ticks) {
+    sketch.add_quotients(ticks, kTicksPerUnit);  // from_ticks of each
+  });
   for_lent_ticks(lent_bytes(), [&](std::span<const uint32_t> ticks) {
     sketch.add_quotients(ticks, kTicksPerUnit);
   });
@@ -421,7 +493,9 @@ void DurationQuantiles::add_kept_to(DDSketch& sketch) const {
 
 KPILENS_RARELY_RUN void DurationQuantiles::append_kept_to(std::vector<double>& values) const {
   values.insert(values.end(), values_.begin(), values_.end());
-  for (uint32_t t : ticks_) values.push_back(from_ticks(t));
+  ticks_.for_each_block([&](std::span<const uint32_t> ticks) {
+    for (uint32_t t : ticks) values.push_back(from_ticks(t));
+  });
   for_lent_ticks(lent_bytes(), [&](std::span<const uint32_t> ticks) {
     for (uint32_t t : ticks) values.push_back(from_ticks(t));
   });
@@ -430,8 +504,10 @@ KPILENS_RARELY_RUN void DurationQuantiles::append_kept_to(std::vector<double>& v
 KPILENS_RARELY_RUN void DurationQuantiles::widen() {
   if (wide_) return;
   values_.reserve(ticks_.size() + 1);
-  for (uint32_t t : ticks_) values_.push_back(from_ticks(t));
-  std::vector<uint32_t>().swap(ticks_);
+  ticks_.for_each_block([&](std::span<const uint32_t> ticks) {
+    for (uint32_t t : ticks) values_.push_back(from_ticks(t));
+  });
+  ticks_.clear();
   settled_.clear();  // the ranks known from the ticks: values_ is not partitioned around them
   wide_ = true;
 }
@@ -440,7 +516,7 @@ void DurationQuantiles::spill() {
   sketch_.emplace();
   add_kept_to(*sketch_);
   std::vector<double>().swap(values_);
-  std::vector<uint32_t>().swap(ticks_);
+  ticks_.clear();
   std::vector<size_t>().swap(settled_);
 }
 
@@ -456,7 +532,7 @@ KPILENS_ROW_PATH_INLINE void DurationQuantiles::feed(double value) {
   uint32_t ticks = 0;
   const bool as_ticks = !wide_ && to_ticks(value, ticks);  // (before `ticks` is read)
   if (as_ticks && has_room_for_tick()) [[likely]] {
-    ticks_.push_back(ticks);
+    ticks_.push_unchecked(ticks);
     return;
   }
   keep(value, as_ticks, ticks);
@@ -470,11 +546,11 @@ DurationQuantiles::Prepared::Prepared(double value)
 void DurationQuantiles::feed(const Prepared& value) {
   ++count_;
   sum_.add(value.addend_);
-  // Nearly every feed: one more tick where there is room for it. The vector's growth and the rest
-  // are a call away, so that this path keeps its few values in registers (the growth code inlined
-  // here had a feed save and restore six of them, natively).
+  // Nearly every feed: one more tick where there is room for it. A new block and the rest are a
+  // call away, so that this path keeps its few values in registers (the growth code inlined here
+  // had a feed save and restore six of them, natively).
   if (!sketch_ && !wide_ && value.whole_ticks_ && has_room_for_tick()) [[likely]] {
-    ticks_.push_back(value.ticks_);
+    ticks_.push_unchecked(value.ticks_);
     return;
   }
   feed_slowly(value);
@@ -509,7 +585,7 @@ KPILENS_RARELY_RUN void DurationQuantiles::drop_values() {
   sketch_.reset();
   lent_ticks_ = {};
   std::vector<double>().swap(values_);
-  std::vector<uint32_t>().swap(ticks_);
+  ticks_.clear();
   std::vector<size_t>().swap(settled_);
   std::vector<uint32_t>().swap(selected_);
 }
@@ -522,7 +598,7 @@ void DurationQuantiles::keep(double value, bool as_ticks, uint32_t ticks) {
   if (!lent_ticks_.empty()) [[unlikely]]
     own_lent_ticks(lent_bytes() / 4 - 1);
   if (as_ticks) [[likely]] {
-    ticks_.push_back(ticks);
+    ticks_.push(ticks);
   } else {
     widen();
     values_.push_back(value);
@@ -536,23 +612,32 @@ KPILENS_RARELY_RUN void DurationQuantiles::expect_merges(uint64_t count) {
   if (sketch_ || mean_only_) return;
   if (count > cap_) {
     spill();
-  } else if (count > kept()) {
-    if (wide_) {
-      values_.reserve(static_cast<size_t>(count));
-    } else {
-      ticks_.reserve(static_cast<size_t>(count));
-    }
+  } else if (wide_ && count > kept()) {
+    values_.reserve(static_cast<size_t>(count));
   }
 }
 
 KPILENS_RARELY_RUN void DurationQuantiles::own_lent_ticks(size_t ticks) {
-  size_t at = ticks_.size();
-  ticks_.resize(at + ticks);
-  for_lent_ticks(4 * ticks, [&](std::span<const uint32_t> block) {
-    std::copy(block.begin(), block.end(), ticks_.begin() + static_cast<std::ptrdiff_t>(at));
-    at += block.size();
-  });
+  append_lent_ticks_of(*this, ticks);
   lent_ticks_ = {};
+}
+
+void DurationQuantiles::append_lent_ticks_of(const DurationQuantiles& other, size_t ticks) {
+  size_t at = 0;  // bytes of the loan copied so far
+  ticks_.append(ticks, [&](std::span<uint32_t> to) {
+    // Straight from the state's bytes into place: the encoding is this machine's on x86 and wasm
+    // (state_codec.h); else decoded after.
+    auto* bytes = reinterpret_cast<uint8_t*>(to.data());
+    other.lent_ticks_.copy(at, 4 * to.size(), bytes);
+    at += 4 * to.size();
+    if constexpr (std::endian::native != std::endian::little) {
+      for (size_t k = 0; k < to.size(); ++k) {
+        uint8_t p[4];
+        std::memcpy(p, bytes + 4 * k, 4);
+        to[k] = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+      }
+    }
+  });
 }
 
 KPILENS_RARELY_RUN void DurationQuantiles::merge(const DurationQuantiles& other) {
@@ -570,22 +655,8 @@ KPILENS_RARELY_RUN void DurationQuantiles::merge(const DurationQuantiles& other)
     other.add_kept_to(*sketch_);
     if (other.sketch_) sketch_->merge(*other.sketch_);
   } else if (!wide_ && !other.wide_) {
-    ticks_.insert(ticks_.end(), other.ticks_.begin(), other.ticks_.end());
-    if (!other.lent_ticks_.empty()) {
-      // Straight from the state's bytes into place: the encoding is this machine's on x86 and
-      // wasm (state_codec.h); else one at a time.
-      const size_t at = ticks_.size();
-      const size_t n = other.lent_bytes() / 4;
-      if constexpr (std::endian::native == std::endian::little) {
-        ticks_.resize(at + n);
-        other.lent_ticks_.copy(0, 4 * n, reinterpret_cast<uint8_t*>(ticks_.data() + at));
-      } else {
-        ticks_.reserve(at + n);
-        other.for_lent_ticks(other.lent_bytes(), [&](std::span<const uint32_t> ticks) {
-          ticks_.insert(ticks_.end(), ticks.begin(), ticks.end());
-        });
-      }
-    }
+    other.ticks_.for_each_block([&](std::span<const uint32_t> ticks) { ticks_.append(ticks); });
+    if (!other.lent_ticks_.empty()) append_lent_ticks_of(other, other.lent_bytes() / 4);
   } else {
     widen();
     other.append_kept_to(values_);
@@ -611,7 +682,7 @@ double DurationQuantiles::order_statistic(size_t rank) const {
       std::sort(settled_.begin(), settled_.end());
       settled_.erase(std::unique(settled_.begin(), settled_.end()), settled_.end());
       selected_.resize(settled_.size());
-      select_ticks(ticks_, settled_, selected_);
+      select_ticks(selection_copy(ticks_), settled_, selected_);
       next = std::lower_bound(settled_.begin(), settled_.end(), rank);
     }
     return from_ticks(selected_[static_cast<size_t>(next - settled_.begin())]);
@@ -653,7 +724,9 @@ uint64_t DurationQuantiles::count_below(double limit) const {
   if (sketch_) return sketch_->count_below(limit);
   uint64_t below = 0;
   for (double v : values_) below += v < limit;
-  for (uint32_t t : ticks_) below += from_ticks(t) < limit;
+  ticks_.for_each_block([&](std::span<const uint32_t> ticks) {
+    for (uint32_t t : ticks) below += from_ticks(t) < limit;
+  });
   return below;
 }
 
@@ -684,7 +757,7 @@ KPILENS_RARELY_RUN void DurationQuantiles::save(StateWriter& out) const {
   if (wide_) {
     out.write_f64s(values_);
   } else {
-    out.write_u32s(ticks_);
+    ticks_.for_each_block([&](std::span<const uint32_t> ticks) { out.write_u32s(ticks); });
   }
 }
 
@@ -717,8 +790,10 @@ KPILENS_RARELY_RUN bool DurationQuantiles::load(StateReader& in) {
     if (in.lends()) {
       if (!in.lend(static_cast<size_t>(count) * 4, loaded.lent_ticks_)) return false;
     } else {
-      loaded.ticks_.resize(static_cast<size_t>(count));
-      if (!in.read_u32s(loaded.ticks_)) return false;
+      bool read = true;
+      loaded.ticks_.append(static_cast<size_t>(count),
+                           [&](std::span<uint32_t> to) { read = read && in.read_u32s(to); });
+      if (!read) return false;
     }
   } else if (mode == kMeanOnly) {
     if (!loaded.sum_.load(in)) return false;

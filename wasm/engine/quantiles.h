@@ -4,7 +4,9 @@
 // exact either way (ExactSum).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -91,6 +93,75 @@ class DDSketch {
   std::vector<uint64_t> counts_;  // buckets first_bucket_ … first_bucket_ + size − 1
 };
 
+// A group's exact values as ticks (see DurationQuantiles), in blocks that never move: a new
+// block holds as many ticks as the group has so far, 16 at least and 4,096 (16 KiB) at most, or a
+// whole merged or loaded run at once. So a group of n ticks takes at most n + 4,096 slots where a
+// doubling vector took up to 2n (and 3n while it grew: the old buffer and the new), and its values
+// are written once, never copied as it grows. Every block but the last is full. The ticks are a
+// multiset: their order means nothing.
+class TickBlocks {
+ public:
+  static constexpr size_t kFirstBlock = 16;
+  static constexpr size_t kLargestBlock = 4096;
+
+  TickBlocks() = default;
+  TickBlocks(const TickBlocks& other);  // into one block of the exact size
+  TickBlocks& operator=(const TickBlocks& other);
+  TickBlocks(TickBlocks&& other) noexcept { *this = std::move(other); }
+  TickBlocks& operator=(TickBlocks&& other) noexcept;
+  ~TickBlocks() = default;
+
+  size_t size() const {
+    return blocks_.empty() ? 0 : full_ + static_cast<size_t>(next_ - blocks_.back().data.get());
+  }
+  bool has_room() const { return next_ != end_; }
+  void push_unchecked(uint32_t tick) { *next_++ = tick; }  // when has_room()
+  void push(uint32_t tick) {
+    if (next_ == end_) add_block(1);
+    *next_++ = tick;
+  }
+  // Appends `count` ticks: fill(span) writes each stretch of them in turn (the room left in the
+  // last block, then one new block for the rest).
+  template <class F>
+  void append(size_t count, F fill) {
+    while (count > 0) {
+      if (next_ == end_) add_block(count);
+      const size_t here = std::min(count, static_cast<size_t>(end_ - next_));
+      fill(std::span<uint32_t>(next_, here));
+      next_ += here;
+      count -= here;
+    }
+  }
+  void append(std::span<const uint32_t> ticks);
+  // The slots of every block: what the ticks take in memory (4 bytes each).
+  size_t capacity() const;
+  // f(std::span<const uint32_t>) for each block's ticks, in order.
+  template <class F>
+  void for_each_block(F f) const {
+    for (size_t k = 0; k + 1 < blocks_.size(); ++k) {
+      f(std::span<const uint32_t>(blocks_[k].data.get(), blocks_[k].capacity));
+    }
+    if (!blocks_.empty()) {
+      const uint32_t* last = blocks_.back().data.get();
+      f(std::span<const uint32_t>(last, static_cast<size_t>(next_ - last)));
+    }
+  }
+  void clear();  // releases every block
+
+ private:
+  struct Block {
+    std::unique_ptr<uint32_t[]> data;
+    size_t capacity = 0;
+  };
+  // A new last block (the last one is full) with room for `at_least` ticks or more.
+  void add_block(size_t at_least);
+
+  std::vector<Block> blocks_;
+  size_t full_ = 0;  // the ticks in every block but the last
+  uint32_t* next_ = nullptr;
+  uint32_t* end_ = nullptr;
+};
+
 // The exact values are kept as ticks while they can be: a tick is 1/3600 of the value's unit (a
 // second of an hours value, 1/60 s of a minutes value), and a value is kept as the count t < 2^32
 // when t / 3600.0 gives it back bit for bit — whole seconds of hours (up to 136 years) or minutes
@@ -129,10 +200,11 @@ class DurationQuantiles {
   bool mean_only() const { return mean_only_; }
   void merge(const DurationQuantiles& other);
   // Merges are coming that bring the count to `count` in all: past the cap, switch to the sketch
-  // now rather than gather exact values only to spill them; else make room for them at once. The
-  // result is the same either way; what changes is the memory on the way (wasm memory grows by a
-  // fifth at a time and never shrinks, so a few MB of passing vectors at the end of a read can
-  // leave it 20 % larger).
+  // now rather than gather exact values only to spill them; else, for values kept as doubles, make
+  // room for them at once (ticks need none: a merge adds its run as one block). The result is the
+  // same either way; what changes is the memory on the way (wasm memory grows by a fifth at a time
+  // and never shrinks, so a few MB of passing vectors at the end of a read can leave it 20 %
+  // larger).
   void expect_merges(uint64_t count);
   // Nothing is left to do (quantiles select what they need when asked); kept for the accumulator
   // shape feed / merge / finish.
@@ -171,18 +243,14 @@ class DurationQuantiles {
   // feed(Prepared) past its counting and summing, but for its common case.
   void feed_slowly(const Prepared& value);
   // A fed value (counted) may go straight to the end of ticks_ (kept as ticks, checked by the
-  // caller): under the cap, nothing settled to forget, and room without growing. The last test
-  // repeats the one before in the terms push_back checks, so that GCC drops the growth code from a
-  // push that follows.
-  bool has_room_for_tick() const {
-    if (count_ > cap_ || !settled_.empty() || ticks_.size() >= ticks_.capacity()) return false;
-    if (ticks_.data() + ticks_.size() == ticks_.data() + ticks_.capacity()) __builtin_unreachable();
-    return true;
-  }
+  // caller): under the cap, nothing settled to forget, and room in the last block.
+  bool has_room_for_tick() const { return count_ <= cap_ && settled_.empty() && ticks_.has_room(); }
   void spill();
   // Copies the `ticks` lent ticks into ticks_ and forgets the loan: before this object changes (its
   // count then no longer says how many ticks are lent). Merged from, a lent object changes nothing.
   void own_lent_ticks(size_t ticks);
+  // Appends the first `ticks` of `other`'s lent ticks (this object's own, or a merged one's).
+  void append_lent_ticks_of(const DurationQuantiles& other, size_t ticks);
   // Moves the kept ticks to values_ (from then on every value is kept there).
   void widen();
   // Forgets every kept value (and the sketch): mean only from now on.
@@ -198,10 +266,11 @@ class DurationQuantiles {
   uint64_t cap_;
   uint64_t count_ = 0;
   // The kept values: ticks_ until wide_, then values_. settled_ (ascending) holds the ranks whose
-  // values are known: for ticks, in selected_ (same order; selection reorders the ticks); for
-  // doubles, values_ is partitioned around them (the value at a settled rank r is the value of rank
-  // r, nothing before it is greater and nothing after it is less). Feeding or merging forgets them.
-  mutable std::vector<uint32_t> ticks_;
+  // values are known: for ticks, in selected_ (same order; selection reorders a copy of the
+  // ticks); for doubles, values_ is partitioned around them (the value at a settled rank r is the
+  // value of rank r, nothing before it is greater and nothing after it is less). Feeding or merging
+  // forgets them.
+  TickBlocks ticks_;
   mutable std::vector<double> values_;
   mutable std::vector<size_t> settled_;
   mutable std::vector<uint32_t> selected_;
