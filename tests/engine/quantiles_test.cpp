@@ -341,11 +341,11 @@ TEST_CASE("A mean-only state saves and loads to the same mean and bytes", "[quan
   CHECK_FALSE(refused.load(short_in));
 }
 
-TEST_CASE("Ticks kept in blocks come back whole, in at most n + 4,096 slots", "[quantiles]") {
+TEST_CASE("Ticks kept in blocks come back whole, in at most n + 1,024 slots", "[quantiles]") {
   // A group's ticks go into blocks that never move: each new block as large as the group so far
-  // (16 to 4,096 ticks), or an appended run at once. Sizes around every block edge.
+  // (16 to 1,024 ticks), or an appended run at once. Sizes around every block edge.
   for (size_t n : {size_t{0}, size_t{1}, size_t{16}, size_t{17}, size_t{33}, size_t{4095},
-                   size_t{4096}, size_t{4097}, size_t{8193}, size_t{34000}, size_t{100000}}) {
+                   size_t{1024}, size_t{1025}, size_t{4097}, size_t{34000}, size_t{100000}}) {
     INFO("n = " << n);
     kpilens::TickBlocks blocks;
     std::vector<uint32_t> expected;
@@ -361,14 +361,16 @@ TEST_CASE("Ticks kept in blocks come back whole, in at most n + 4,096 slots", "[
     };
     CHECK(blocks.size() == n);
     CHECK(contents(blocks) == expected);
-    CHECK(blocks.capacity() <= std::max<size_t>(16 * (n > 0), std::min(2 * n, n + 4096)));
+    CHECK(blocks.capacity() <=
+          std::max<size_t>(16 * (n > 0), std::min(2 * n, n + kpilens::TickBlocks::kLargestBlock)));
     // A run appended fills the last block's room, then one block of the rest.
     std::vector<uint32_t> run(5000 + n % 7);
     for (size_t i = 0; i < run.size(); ++i) run[i] = static_cast<uint32_t>(7 * i + 1);
     blocks.append(run);
     expected.insert(expected.end(), run.begin(), run.end());
     CHECK(contents(blocks) == expected);
-    CHECK(blocks.capacity() <= std::max(blocks.size() + 4096, size_t{16}));
+    CHECK(blocks.capacity() <=
+          std::max(blocks.size() + kpilens::TickBlocks::kLargestBlock, size_t{16}));
     blocks.push(99);
     expected.push_back(99);
     CHECK(contents(blocks) == expected);
@@ -389,7 +391,7 @@ TEST_CASE("Ticks kept in blocks come back whole, in at most n + 4,096 slots", "[
 
 TEST_CASE("A group of many blocks saves, loads, lends and merges to the quantiles of a full sort",
           "[quantiles]") {
-  // 30,000 whole seconds in hours (blocks of 16 … 4,096), saved and loaded three ways (copied,
+  // 30,000 whole seconds in hours (blocks of 16 … 1,024), saved and loaded three ways (copied,
   // lent from the bytes, pulled through a small window), merged into a group of its own blocks.
   std::mt19937 rng(23);
   std::uniform_int_distribution<uint32_t> seconds(0, 400000);

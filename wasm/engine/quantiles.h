@@ -94,15 +94,15 @@ class DDSketch {
 };
 
 // A group's exact values as ticks (see DurationQuantiles), in blocks that never move: a new
-// block holds as many ticks as the group has so far, 16 at least and 4,096 (16 KiB) at most, or a
-// whole merged or loaded run at once. So a group of n ticks takes at most n + 4,096 slots where a
+// block holds as many ticks as the group has so far, 16 at least and 1,024 (4 KiB) at most, or a
+// whole merged or loaded run at once. So a group of n ticks takes at most n + 1,024 slots where a
 // doubling vector took up to 2n (and 3n while it grew: the old buffer and the new), and its values
 // are written once, never copied as it grows. Every block but the last is full. The ticks are a
 // multiset: their order means nothing.
 class TickBlocks {
  public:
   static constexpr size_t kFirstBlock = 16;
-  static constexpr size_t kLargestBlock = 4096;
+  static constexpr size_t kLargestBlock = 1024;
 
   TickBlocks() = default;
   TickBlocks(const TickBlocks& other);  // into one block of the exact size
