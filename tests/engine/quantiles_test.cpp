@@ -343,8 +343,9 @@ TEST_CASE("A mean-only state saves and loads to the same mean and bytes", "[quan
 
 TEST_CASE("Ticks kept in blocks come back whole, in at most n + 1,024 slots", "[quantiles]") {
   // A group's ticks go into blocks that never move: each new block as large as the group so far
-  // (16 to 1,024 ticks), or an appended run at once. Sizes around every block edge.
-  for (size_t n : {size_t{0}, size_t{1}, size_t{16}, size_t{17}, size_t{33}, size_t{4095},
+  // (4 to 1,024 ticks), or an appended run at once. Sizes around every block edge.
+  constexpr size_t kFirst = kpilens::TickBlocks::kFirstBlock;
+  for (size_t n : {size_t{0}, size_t{1}, size_t{4}, size_t{5}, size_t{9}, size_t{17}, size_t{4095},
                    size_t{1024}, size_t{1025}, size_t{4097}, size_t{34000}, size_t{100000}}) {
     INFO("n = " << n);
     kpilens::TickBlocks blocks;
@@ -362,7 +363,8 @@ TEST_CASE("Ticks kept in blocks come back whole, in at most n + 1,024 slots", "[
     CHECK(blocks.size() == n);
     CHECK(contents(blocks) == expected);
     CHECK(blocks.capacity() <=
-          std::max<size_t>(16 * (n > 0), std::min(2 * n, n + kpilens::TickBlocks::kLargestBlock)));
+          std::max<size_t>(kFirst * (n > 0),
+                           std::min(2 * n, n + kpilens::TickBlocks::kLargestBlock)));
     // A run appended fills the last block's room, then one block of the rest.
     std::vector<uint32_t> run(5000 + n % 7);
     for (size_t i = 0; i < run.size(); ++i) run[i] = static_cast<uint32_t>(7 * i + 1);
@@ -370,7 +372,7 @@ TEST_CASE("Ticks kept in blocks come back whole, in at most n + 1,024 slots", "[
     expected.insert(expected.end(), run.begin(), run.end());
     CHECK(contents(blocks) == expected);
     CHECK(blocks.capacity() <=
-          std::max(blocks.size() + kpilens::TickBlocks::kLargestBlock, size_t{16}));
+          std::max(blocks.size() + kpilens::TickBlocks::kLargestBlock, kFirst));
     blocks.push(99);
     expected.push_back(99);
     CHECK(contents(blocks) == expected);
@@ -391,19 +393,19 @@ TEST_CASE("Ticks kept in blocks come back whole, in at most n + 1,024 slots", "[
 
 TEST_CASE("A group of many blocks saves, loads, lends and merges to the quantiles of a full sort",
           "[quantiles]") {
-  // 30,000 whole seconds in hours (blocks of 16 … 1,024), saved and loaded three ways (copied,
-  // lent from the bytes, pulled through a small window), merged into a group of its own blocks.
+  // 30,000 whole seconds in hours (blocks of 4 … 1,024), saved and loaded three ways (copied,
+  // lent from the bytes, pulled through a small window), merged into a group fed 9,000 values
+  // (its last block part full: the lent run fills its room, then a block of its own).
   std::mt19937 rng(23);
   std::uniform_int_distribution<uint32_t> seconds(0, 400000);
   std::vector<double> first, second;
-  DurationQuantiles a, b;
+  DurationQuantiles a;
   for (int i = 0; i < 30000; ++i) {
     first.push_back(seconds(rng) / 3600.0);
     a.feed(first.back());
   }
   for (int i = 0; i < 9000; ++i) {
     second.push_back(seconds(rng) / 3600.0);
-    b.feed(second.back());
   }
   std::vector<double> all = first;
   all.insert(all.end(), second.begin(), second.end());
@@ -425,7 +427,8 @@ TEST_CASE("A group of many blocks saves, loads, lends and merges to the quantile
       loaded.save(again);
       CHECK(again.bytes() == saved.bytes());
     }
-    DurationQuantiles merged = b;
+    DurationQuantiles merged;
+    for (double v : second) merged.feed(v);
     merged.merge(loaded);
     CHECK(merged.count() == all.size());
     for (double p : {0.0, 0.1, 0.5, 0.9, 1.0})

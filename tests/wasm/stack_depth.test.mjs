@@ -1,9 +1,11 @@
 // The module's stack is 1 MiB of its memory (wasm/bindings/CMakeLists.txt), and an overflow there would
 // write over the static data below it without a word. kpilens.stackcheck.cjs is the same Node build with
-// an eighth of that stack, 128 KiB, checked at every change of the stack pointer: here the deepest inputs
-// the engine takes (a config and a JSON export nested past the parsers' depth limits) and the page's
-// report on a generated export, read with one thread and with two, go through it, and each report must
-// be the native CLI's byte for byte. A change that needs more stack fails here, long before the limit.
+// an eighth of that stack, 128 KiB, checked at every change of the stack pointer: here the deepest input
+// the engine takes (a config nested to and past the parser's depth limit: its syntax check recurses, and
+// needs 64-128 KiB), JSON exports nested as deep (read with a stack of their own: they pass with 64 KiB,
+// and must not come to need more) and the page's report on a generated export, read with one thread and
+// with two, go through it, and each report must be the native CLI's byte for byte. A change that needs
+// more stack fails here, long before the limit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';

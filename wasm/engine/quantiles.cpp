@@ -358,10 +358,11 @@ void TickBlocks::clear() {
 }
 
 void TickBlocks::add_block(size_t at_least) {
-  full_ = size();
-  const size_t capacity = std::max(at_least, std::clamp(full_, kFirstBlock, kLargestBlock));
+  const size_t full = size();
+  const size_t capacity = std::max(at_least, std::clamp(full, kFirstBlock, kLargestBlock));
   // Not value-initialised: every slot is written before it is read.
   blocks_.push_back(Block{std::unique_ptr<uint32_t[]>(new uint32_t[capacity]), capacity});
+  full_ = full;  // (once nothing can throw)
   next_ = blocks_.back().data.get();
   end_ = next_ + capacity;
 }
@@ -451,14 +452,17 @@ void select_ticks(std::span<uint32_t> ticks, std::span<const size_t> ranks,
 // never shrinks, so a passing copy per group could leave holes for good); it keeps the size of the
 // largest group selected, at most 4 bytes × the cap (400 KB).
 std::span<uint32_t> selection_copy(const TickBlocks& ticks) {
-  static thread_local std::vector<uint32_t> copy;
-  if (copy.size() < ticks.size()) copy.resize(ticks.size());
-  size_t at = 0;
-  ticks.for_each_block([&](std::span<const uint32_t> block) {
-    std::copy(block.begin(), block.end(), copy.begin() + static_cast<std::ptrdiff_t>(at));
-    at += block.size();
-  });
-  return std::span<uint32_t>(copy.data(), at);
+  static thread_local uint32_t* copy = nullptr;  // (kept while the thread lives)
+  static thread_local size_t room = 0;
+  if (room < ticks.size()) {
+    delete[] copy;  // (given back first: the larger one may take its place)
+    room = ticks.size();
+    copy = new uint32_t[room];
+  }
+  uint32_t* to = copy;
+  ticks.for_each_block(
+      [&](std::span<const uint32_t> block) { to = std::copy(block.begin(), block.end(), to); });
+  return std::span<uint32_t>(copy, ticks.size());
 }
 
 }  // namespace
@@ -591,7 +595,7 @@ KPILENS_RARELY_RUN void DurationQuantiles::drop_values() {
 }
 
 void DurationQuantiles::keep(double value, bool as_ticks, uint32_t ticks) {
-  // A mean-only object has no room for a tick (its vectors were released), so every feed of one
+  // A mean-only object has no room for a tick (its blocks were released), so every feed of one
   // comes here, past its counting and summing: nothing more to do.
   if (mean_only_) return;
   // (This value is counted already: the lent ticks are the ones counted before it.)
@@ -731,7 +735,7 @@ uint64_t DurationQuantiles::count_below(double limit) const {
 }
 
 // Saved form: tag 'Q', the cap and the count (varints), then either 2, the exact sum and the kept
-// values as ticks (u32 each, `count` of them, in their current order), or 0, the exact sum and the
+// values as ticks (u32 each, `count` of them, in the order kept), or 0, the exact sum and the
 // kept values (f64 each: a group with a value that is no whole tick), or 1, the exact sum and the
 // sketch, or 3 and the exact sum alone (mean only: feed_mean_only). Ticks halve a part's state (and
 // copy in and out as they are: no conversion either way). The sum of kept values is written rather

@@ -94,18 +94,19 @@ class DDSketch {
 };
 
 // A group's exact values as ticks (see DurationQuantiles), in blocks that never move: a new
-// block holds as many ticks as the group has so far, 16 at least and 1,024 (4 KiB) at most, or a
-// whole merged or loaded run at once. So a group of n ticks takes at most n + 1,024 slots where a
-// doubling vector took up to 2n (and 3n while it grew: the old buffer and the new), and its values
-// are written once, never copied as it grows. Every block but the last is full. The ticks are a
-// multiset: their order means nothing.
+// block holds as many ticks as the group has so far, 4 at least and 1,024 (4 KiB) at most, or a
+// whole run at once (a part's lent ticks merged, a state loaded, the rest of a block appended). So
+// a group of n ticks takes at most n + 1,024 slots (and 2n from 4 on) where a doubling vector took
+// up to 2n (and 3n while it grew: the old buffer and the new), and its values are written once,
+// never copied as it grows. Every block but the last is full. The ticks are a multiset: their order
+// means nothing.
 class TickBlocks {
  public:
-  static constexpr size_t kFirstBlock = 16;
+  static constexpr size_t kFirstBlock = 4;
   static constexpr size_t kLargestBlock = 1024;
 
   TickBlocks() = default;
-  TickBlocks(const TickBlocks& other);  // into one block of the exact size
+  TickBlocks(const TickBlocks& other);  // into one block (of the exact size from 4 ticks on)
   TickBlocks& operator=(const TickBlocks& other);
   TickBlocks(TickBlocks&& other) noexcept { *this = std::move(other); }
   TickBlocks& operator=(TickBlocks&& other) noexcept;
@@ -201,7 +202,7 @@ class DurationQuantiles {
   void merge(const DurationQuantiles& other);
   // Merges are coming that bring the count to `count` in all: past the cap, switch to the sketch
   // now rather than gather exact values only to spill them; else, for values kept as doubles, make
-  // room for them at once (ticks need none: a merge adds its run as one block). The result is the
+  // room for them at once (ticks need none: their blocks never move). The result is the
   // same either way; what changes is the memory on the way (wasm memory grows by a fifth at a time
   // and never shrinks, so a few MB of passing vectors at the end of a read can leave it 20 %
   // larger).
@@ -216,9 +217,9 @@ class DurationQuantiles {
   // Exact: linear interpolation between order statistics (Hyndman & Fan type 7: R's default, Excel
   // PERCENTILE.INC, NumPy's default, DuckDB's quantile_cont / median). Past the cap: the sketch's
   // estimate of the order statistic of rank ⌊(n − 1) q⌋.
-  // The exact values are partly reordered in place to select the order statistics asked for, which
-  // are remembered (results never depend on which were asked before), so concurrent calls on one
-  // object race.
+  // The order statistics asked for are selected (the doubles partly reordered in place, the ticks
+  // in a copy: one buffer per thread, as large as the largest group selected) and remembered
+  // (results never depend on which were asked before), so concurrent calls on one object race.
   std::optional<double> quantile(double q) const;
   // How many values are < limit (approximate past the cap: see DDSketch::count_below).
   uint64_t count_below(double limit) const;
