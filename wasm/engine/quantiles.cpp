@@ -452,7 +452,7 @@ void select_ticks(std::span<uint32_t> ticks, std::span<const size_t> ranks,
 // never shrinks, so a passing copy per group could leave holes for good); it keeps the size of the
 // largest group selected, at most 4 bytes × the cap (400 KB).
 std::span<uint32_t> selection_copy(const TickBlocks& ticks) {
-  static thread_local uint32_t* copy = nullptr;  // (kept while the thread lives)
+  static thread_local uint32_t* copy = nullptr;  // (never freed: one per thread that selects)
   static thread_local size_t room = 0;
   if (room < ticks.size()) {
     delete[] copy;  // (given back first: the larger one may take its place)
