@@ -465,6 +465,21 @@ std::span<uint32_t> selection_copy(const TickBlocks& ticks) {
   return std::span<uint32_t>(copy, ticks.size());
 }
 
+// Copies the lent ticks from byte `from` on into `to` (as many as it holds): straight from the
+// state's bytes, whose encoding is this machine's on x86 and wasm (state_codec.h); else the
+// little-endian bytes decoded in place.
+void copy_lent_ticks(const LentBytes& lent, size_t from, std::span<uint32_t> to) {
+  auto* bytes = reinterpret_cast<uint8_t*>(to.data());
+  lent.copy(from, 4 * to.size(), bytes);
+  if constexpr (std::endian::native != std::endian::little) {
+    for (size_t k = 0; k < to.size(); ++k) {
+      uint8_t p[4];
+      std::memcpy(p, bytes + 4 * k, 4);
+      to[k] = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+    }
+  }
+}
+
 }  // namespace
 
 template <class F>
@@ -472,15 +487,7 @@ void DurationQuantiles::for_lent_ticks(size_t size, F f) const {
   std::array<uint32_t, 1024> block;
   for (size_t at = 0; at < size; at += 4 * block.size()) {
     const size_t n = std::min(block.size(), (size - at) / 4);
-    auto* bytes = reinterpret_cast<uint8_t*>(block.data());
-    lent_ticks_.copy(at, 4 * n, bytes);
-    if constexpr (std::endian::native != std::endian::little) {
-      for (size_t k = 0; k < n; ++k) {  // the little-endian bytes, read in place
-        const uint8_t* p = bytes + 4 * k;
-        block[k] =
-            uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-      }
-    }
+    copy_lent_ticks(lent_ticks_, at, std::span<uint32_t>(block.data(), n));
     f(std::span<const uint32_t>(block.data(), n));
   }
 }
@@ -629,18 +636,8 @@ KPILENS_RARELY_RUN void DurationQuantiles::own_lent_ticks(size_t ticks) {
 void DurationQuantiles::append_lent_ticks_of(const DurationQuantiles& other, size_t ticks) {
   size_t at = 0;  // bytes of the loan copied so far
   ticks_.append(ticks, [&](std::span<uint32_t> to) {
-    // Straight from the state's bytes into place: the encoding is this machine's on x86 and wasm
-    // (state_codec.h); else decoded after.
-    auto* bytes = reinterpret_cast<uint8_t*>(to.data());
-    other.lent_ticks_.copy(at, 4 * to.size(), bytes);
+    copy_lent_ticks(other.lent_ticks_, at, to);  // straight into place
     at += 4 * to.size();
-    if constexpr (std::endian::native != std::endian::little) {
-      for (size_t k = 0; k < to.size(); ++k) {
-        uint8_t p[4];
-        std::memcpy(p, bytes + 4 * k, 4);
-        to[k] = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-      }
-    }
   });
 }
 
