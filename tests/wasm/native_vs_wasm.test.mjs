@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
 import { listFixtures } from './fixture_files.mjs';
+import { assertSameAsCli, cliReport } from './same_as_cli.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = resolve(root, process.env.KPILENS_CLI ?? 'build/native/wasm/cli/kpilens');
@@ -32,11 +33,7 @@ const generated = [
 const inputs = [...listFixtures(fixturesDir), ...generated.map((g) => g.path)];
 const configFiles = CONFIGS.map((config, i) => join(dir, `config-${i}.json`));
 
-function runCli(file, configIndex) {
-  const result = spawnSync(cliPath, ['report', '--config', configFiles[configIndex], file], { maxBuffer: 1 << 30 });
-  assert.equal(result.error, undefined, `the CLI could not be run: ${result.error}`);
-  return { status: result.status, stdout: result.stdout.toString('utf8'), stderr: result.stderr.toString('utf8') };
-}
+const runCli = (file, configIndex) => cliReport(cliPath, configFiles[configIndex], [file]);
 
 const label = (file) => (file.startsWith(dir) ? 'generated ' + relative(dir, file) : relative(root, file));
 
@@ -55,23 +52,7 @@ for (const file of inputs) {
     for (const [i, config] of CONFIGS.entries()) {
       const what = `${label(file)} with ${JSON.stringify(config)}`;
       const wasm = await reportFromFiles([file], JSON.stringify(config));
-      const cli = runCli(file, i);
-      if (cli.status === 0) {
-        assert.ok(cli.stdout.endsWith('\n'), `${what}: CLI output ends with a newline`);
-        assert.equal(cli.stdout.slice(0, -1), wasm, `${what}: CLI and wasm reports differ`);
-      } else {
-        // A file the engine refuses (or a config that does not fit it, e.g. no channel column): the CLI
-        // prints no report and exits 1 with the report's errors, one per line.
-        const parsed = JSON.parse(wasm);
-        assert.equal(cli.status, 1, `${what}: CLI exit status (stderr: ${cli.stderr})`);
-        assert.equal(cli.stdout, '', `${what}: no report on stdout after an error`);
-        assert.equal(parsed.ok, false, `${what}: the wasm report says the input failed`);
-        assert.deepEqual(
-          cli.stderr.trimEnd().split('\n'),
-          parsed.errors.map((e) => `kpilens: ${e}`),
-          `${what}: CLI stderr lists the report's errors`,
-        );
-      }
+      assertSameAsCli(runCli(file, i), wasm, configFiles[i], what);
     }
   });
 

@@ -8,12 +8,13 @@
 // more stack fails here, long before the limit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine, reportFromFiles, reportFromFilesParallel } from '../../wasm/bindings/node_engine.mjs';
+import { assertSameAsCli, cliReport } from './same_as_cli.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = resolve(root, process.env.KPILENS_CLI ?? 'build/native/wasm/cli/kpilens');
@@ -30,21 +31,10 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `wasm` must be the CLI's report of `file` with `config` (or, when the CLI fails, list its errors). */
-function assertSameAsCli(wasm, file, config, what) {
+function assertSameAsCliReport(wasm, file, config, what) {
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, typeof config === 'string' ? config : JSON.stringify(config));
-  const cli = spawnSync(cliPath, ['report', '--config', configFile, file], { maxBuffer: 1 << 30 });
-  assert.equal(cli.error, undefined, `the CLI could not be run: ${cli.error}`);
-  if (cli.status === 0) {
-    assert.equal(cli.stdout.toString('utf8').slice(0, -1), wasm, `${what}: CLI and wasm reports differ`);
-  } else {
-    const parsed = JSON.parse(wasm);
-    assert.equal(cli.status, 1, `${what}: CLI exit status (stderr: ${cli.stderr})`);
-    assert.equal(parsed.ok, false, `${what}: the wasm report says the input failed`);
-    // (The CLI names the config file in a config's errors.)
-    const lines = cli.stderr.toString('utf8').trimEnd().split('\n').map((line) => line.replace(`${configFile}: `, ''));
-    assert.deepEqual(lines, parsed.errors.map((e) => `kpilens: ${e}`), `${what}: the same errors`);
-  }
+  assertSameAsCli(cliReport(cliPath, configFile, [file]), wasm, configFile, what);
 }
 
 const nested = (depth) => '['.repeat(depth) + ']'.repeat(depth);
@@ -58,7 +48,7 @@ test('a config nested to and past the depth limit fits in an eighth of the stack
   const file = join(root, 'tests/fixtures/zendesk_tickets.csv');
   for (const depth of [1000, 1024, 1025, 5000]) {
     const config = `{"grain":"week","unknown":${nested(depth)}}`;
-    assertSameAsCli(await reportFromFiles([file], config), file, config, `config nested ${depth} deep`);
+    assertSameAsCliReport(await reportFromFiles([file], config), file, config, `config nested ${depth} deep`);
   }
 });
 
@@ -67,7 +57,7 @@ test('a JSON export nested to and past the depth limit fits in an eighth of the 
     const file = join(dir, `nested-${depth}.json`);
     writeFileSync(file, `{"tickets":[{"id":1,"created_at":"2024-01-01T10:00:00Z","deep":${nested(depth)}},` +
       '{"id":2,"created_at":"2024-01-02T10:00:00Z","status":"solved"}]}');
-    assertSameAsCli(await reportFromFiles([file], {}), file, {}, `export nested ${depth} deep`);
+    assertSameAsCliReport(await reportFromFiles([file], {}), file, {}, `export nested ${depth} deep`);
   }
 });
 
@@ -75,7 +65,7 @@ test("the page's report, with one thread and two, fits in an eighth of the stack
   const file = join(dir, 'tickets.csv');
   execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '20000', '--seed', '5', '--out', file]);
   const one = await reportFromFiles([file], PAGE_CONFIG);
-  assertSameAsCli(one, file, PAGE_CONFIG, 'the page config, one thread');
+  assertSameAsCliReport(one, file, PAGE_CONFIG, 'the page config, one thread');
   const stats = {};
   const two = await reportFromFilesParallel([file], PAGE_CONFIG, { workers: 2, minParallelBytes: 0, modulePath: checkPath, stats });
   assert.equal(stats.files[0].parts, 2, 'read in two parts');
@@ -85,5 +75,5 @@ test("the page's report, with one thread and two, fits in an eighth of the stack
 test('a subscriptions export fits in an eighth of the stack', async () => {
   const file = join(dir, 'subscriptions.csv');
   execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--kind', 'subscriptions', '--customers', '3000', '--seed', '9', '--out', file]);
-  assertSameAsCli(await reportFromFiles([file], {}), file, {}, 'subscriptions');
+  assertSameAsCliReport(await reportFromFiles([file], {}), file, {}, 'subscriptions');
 });
