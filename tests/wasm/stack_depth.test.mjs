@@ -24,7 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kpilens-stack-'));
 
 before(async () => {
   assert.ok(existsSync(cliPath), `CLI not found at ${cliPath}: build it or set KPILENS_CLI`);
-  assert.ok(existsSync(checkPath), `the stack-checked module is not at ${checkPath}: scripts/build wasm makes it`);
+  assert.ok(existsSync(checkPath), `the stack-checked module is not at ${checkPath}: scripts/build wasm-tests makes it`);
   await loadEngine(checkPath);
 });
 
