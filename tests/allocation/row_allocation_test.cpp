@@ -75,7 +75,7 @@ constexpr std::string_view kStatuses[] = {"Solved", "CLOSED", "open", "Pending",
 
 // Ticket rows over the days 2024-03-04 … 2024-03-08 (one ISO week). Every 7th row has an unreadable
 // created_at (rejected), every 11th an unreadable reply count (a value issue). Ids 1 … 1000 have a
-// survey answer waiting; no ticket's customer matches an answer's.
+// survey answer waiting; no ticket's customer matches an answer's. Every cost has 22 digits.
 std::string ticket_rows(int first, int count) {
   std::string csv;
   for (int i = first; i < first + count; ++i) {
@@ -89,7 +89,9 @@ std::string ticket_rows(int first, int count) {
            std::string(kAgents[i % 4 == 0 ? 1 : i % 4]);
     csv += i % 11 == 5 ? ",two" : "," + std::to_string(i % 4);
     csv += "," + std::to_string(i % 3) + "," + (i % 2 ? std::to_string(1 + i % 5) : "");
-    csv += ",customer" + std::to_string(i % 500) + "@example.com\n";
+    csv += ",customer" + std::to_string(i % 500) + "@example.com";
+    // A cost with more digits than the exact fast path takes: read by read_decimal (decimal.h).
+    csv += ",12.5000000000000000000" + std::to_string(i % 10) + "\n";
   }
   return csv;
 }
@@ -108,7 +110,7 @@ TEST_CASE("Ticket rows in steady state allocate nothing", "[allocation]") {
 
   const std::string header =
       "id,created_at,solved_at,first_response_at,status,channel,agent,replies,reopens,csat,"
-      "customer\n";
+      "customer,cost\n";
   const std::string warm_up = header + ticket_rows(1, 5000);
   constexpr int kRows = 20000;
   const std::string measured = ticket_rows(5001, kRows);
@@ -132,6 +134,12 @@ TEST_CASE("Ticket rows in steady state allocate nothing", "[allocation]") {
   // measured rows' ids find no answer, but each is looked up.
   CHECK(d.rejected_total() == 3572);
   CHECK(d.join().joined == 857);
+  // Every cost was read (none a value issue), to 12.5 each: the mean cost per ticket is 12.5.
+  CHECK(d.value_issues()[static_cast<size_t>(TicketField::kCost)].count == 0);
+  const std::string report = d.report_json();
+  const size_t cost = report.find(R"("variant":"mean_of_cost_column")");
+  REQUIRE(cost != std::string::npos);
+  CHECK(report.compare(report.find(R"("value":)", cost), 13, R"("value":12.5,)") == 0);
 }
 
 }  // namespace

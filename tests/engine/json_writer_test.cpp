@@ -84,21 +84,32 @@ TEST_CASE("format_number finds the same digits as trying each precision on repor
 
 TEST_CASE("format_number finds the same digits as trying each precision on arbitrary doubles",
           "[json_writer]") {
-  // Arbitrary bit patterns (every exponent, so the fallback to the search too), and the doubles
-  // at and around powers of two and of ten, where the decimals that read back are lopsided or
-  // change their spacing.
+  // Arbitrary bit patterns (every exponent), and the doubles at and around powers of two and of
+  // ten, where the decimals that read back are lopsided or change their spacing: near 1, and over
+  // the whole range, where format_number works from the exact decimal digits (below 1e-10 and
+  // above 1e44, decimal.h: subnormals, the largest doubles, integers past 2^53).
   std::uint64_t state = 0x2545F4914F6CDD1Du;
   for (int i = 0; i < 40000; ++i) {
     const double value = next_double(state);
     const double two = std::ldexp(1.0, static_cast<int>(state % 400) - 200);
     const double ten = std::pow(10.0, static_cast<int>(state % 60) - 30);
-    for (double v : {value, two, std::nextafter(two, 0.0), std::nextafter(two, 1e300), ten,
-                     std::nextafter(ten, 0.0), std::nextafter(ten, 1e300), value * 1e-290}) {
-      if (!std::isfinite(v) || v == std::trunc(v)) continue;
+    const double any_two = std::ldexp(1.0, static_cast<int>(state % 2098) - 1074);
+    const double any_ten = std::pow(10.0, static_cast<int>(state % 630) - 320);
+    for (double v :
+         {value, two, std::nextafter(two, 0.0), std::nextafter(two, 1e300), ten,
+          std::nextafter(ten, 0.0), std::nextafter(ten, 1e300), value * 1e-290, value * 1e280,
+          any_two, std::nextafter(any_two, 0.0), std::nextafter(any_two, 1e308), -any_ten,
+          std::nextafter(any_ten, 0.0), std::nextafter(any_ten, 1e308)}) {
+      // Integers below 2^53 are printed whole, not as "%g" would.
+      if (!std::isfinite(v) || (v == std::trunc(v) && std::fabs(v) < 9007199254740992.0)) continue;
       INFO(v);
       REQUIRE(format_number(v) == shortest_by_trying_each_precision(v));
     }
   }
+  CHECK(format_number(5e-324) == "5e-324");  // the least subnormal: one digit reads back
+  CHECK(format_number(1.7976931348623157e308) == "1.7976931348623157e+308");
+  CHECK(format_number(1e300) == "1e+300");
+  CHECK(format_number(-2.5e-200) == "-2.5e-200");
 }
 
 TEST_CASE("format_number output always reads back to the same double", "[json_writer]") {

@@ -3,6 +3,7 @@
 #include "customer_dataset.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -25,6 +26,13 @@ constexpr std::string_view kBlank = "(blank)";
 constexpr std::string_view kOther = "(other)";
 constexpr std::string_view kTenureBand = "tenure_band";
 constexpr std::string_view kAgeBand = "age_band";
+
+// A band as its column interns it ("<index>", from std::to_string) back to the index.
+size_t band_of(std::string_view interned) {
+  size_t index = 0;
+  std::from_chars(interned.data(), interned.data() + interned.size(), index);
+  return index;
+}
 
 std::string quoted_excerpt(std::string_view cell) {
   std::string_view t = trim(cell);
@@ -1337,7 +1345,7 @@ void CustomerDataset::finish() {
       const std::string& s = column.values.values[v];
       if (s == kBlank) return -1;
       if (s == kOther) return std::numeric_limits<int64_t>::max();
-      return std::stoll(s);
+      return static_cast<int64_t>(band_of(s));
     };
     std::sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) {
       if (column.band) return band_rank(a) < band_rank(b);
@@ -1350,8 +1358,7 @@ void CustomerDataset::finish() {
         std::span<const double> bounds = tenure_band
                                              ? std::span<const double>(settings_.tenure_bands)
                                              : std::span<const double>(settings_.age_bands);
-        segment.values.push_back(
-            band_label(static_cast<size_t>(std::stoll(raw)), bounds, tenure_band ? " months" : ""));
+        segment.values.push_back(band_label(band_of(raw), bounds, tenure_band ? " months" : ""));
       } else {
         segment.values.push_back(raw);
       }

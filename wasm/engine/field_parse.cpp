@@ -1,14 +1,16 @@
 // field_parse: strict grammars first, so a value is never half-understood (e.g. "1,5" is rejected
-// when '.' is the decimal separator rather than read as 15). Conversion goes through strtod, which
-// is correctly rounded in both glibc and musl, so native and wasm builds read every number to the
-// same double; plain short numbers (nearly every cell) take an exact fast path that gives the same
-// double without strtod's cost.
+// when '.' is the decimal separator rather than read as 15). Conversion is correctly rounded, as
+// strtod's (read_decimal, decimal.h: the same code natively and in wasm, so both builds read every
+// number to the same double); plain short numbers (nearly every cell) take an exact fast path that
+// gives the same double without its cost.
 #include "field_parse.h"
 
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+
+#include "decimal.h"
 
 namespace kpilens {
 
@@ -177,10 +179,7 @@ std::optional<double> parse_number_general(std::string_view text, char decimal_s
     if (exponent_digits == 0) return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  buffer[out] = '\0';
-  double value = std::strtod(buffer, nullptr);
-  if (!std::isfinite(value)) return std::nullopt;
-  return value;
+  return read_decimal(std::string_view(buffer, out));
 }
 
 std::optional<bool> parse_bool(std::string_view text) {

@@ -1,18 +1,19 @@
 // json_writer: see json_writer.h. Numbers: "%.{p}g" for the smallest p that reads back is computed
 // in integers, exactly as printf and strtod would decide it (one 128-bit division, then per p a
-// rounding and two exact comparisons); only values out of the integers' range (below 1e-10 or
-// above 1e44, never a report's ratio or duration) take the printf search itself. libc's
-// printf/strtod work in long double, which wasm emulates in software: the search cost ~20,000
-// instructions per fraction natively and far more in wasm, on the serial path of every report.
+// rounding and two exact comparisons); only values out of the 128-bit integers' range (below 1e-10
+// or above 1e44, never a report's ratio or duration) take the longer way: their exact decimal
+// expansion, rounded to each p in turn and read back (decimal.h). libc's printf/strtod, which this
+// once called for them, work in long double, which wasm emulates in software: the search cost
+// ~20,000 instructions per fraction natively and far more in wasm, and ~13 KB of the page's code.
 #include "json_writer.h"
 
 #include <bit>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <optional>
+
+#include "decimal.h"
 
 namespace kpilens {
 
@@ -167,14 +168,36 @@ void write_like_printf_g(uint64_t digits, int precision, int exponent, bool nega
   }
 }
 
-// The reference: the first precision from 1 up whose "%.{p}g" reads back.
-std::string shortest_by_search(double value) {
-  char buffer[40];
+// The reference, the first precision from 1 up whose "%.{p}g" reads back, for any finite value:
+// its exact digits rounded to each precision in turn as printf rounds them (to nearest, ties to
+// even), until the rounding reads back. 17 digits always do.
+std::string shortest_from_exact_digits(double value) {
+  const double magnitude = std::fabs(value);
+  const ExactDecimal exact = exact_decimal(magnitude);
+  const std::string& all = exact.digits;
+  std::string out;
   for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
+    const auto kept = static_cast<size_t>(precision);
+    uint64_t digits = 0;
+    for (size_t i = 0; i < kept; ++i) {
+      digits = digits * 10 + (i < all.size() ? static_cast<uint64_t>(all[i] - '0') : 0);
+    }
+    if (kept < all.size()) {
+      const char next = all[kept];
+      const bool more = all.find_first_not_of('0', kept + 1) != std::string::npos;
+      if (next > '5' || (next == '5' && (more || digits % 2 == 1))) ++digits;
+    }
+    int exponent = exact.exponent;
+    if (digits == power_of_ten(precision)) {  // 9.99… rounded up to 10.0…
+      digits /= 10;
+      ++exponent;
+    }
+    out.clear();
+    write_like_printf_g(digits, precision, exponent, false, out);
+    if (read_decimal(out) == magnitude) break;
   }
-  return buffer;
+  if (value < 0) out.insert(out.begin(), '-');
+  return out;
 }
 
 // The reference's result computed in integers, or false when out of range.
@@ -232,7 +255,7 @@ std::string format_number(double value) {
     return out;
   }
   if (shortest_in_integers(value, out)) return out;
-  return shortest_by_search(value);
+  return shortest_from_exact_digits(value);
 }
 
 void JsonWriter::separator() {

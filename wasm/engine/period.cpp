@@ -2,10 +2,10 @@
 // 3 days before a multiple of 7 and Sunday weeks 4 days before.
 #include "period.h"
 
-#include <cstdio>
 #include <limits>
 
 #include "code_placement.h"
+#include "decimal.h"
 #include "timestamp.h"
 
 namespace kpilens {
@@ -167,28 +167,34 @@ PeriodLabel period_label(int64_t index, const PeriodSpec& spec) {
         int64_t thursday = days.first + 3;
         CivilDate t = civil_from_days(thursday);
         int64_t week = (thursday - days_from_civil(t.year, 1, 1)) / 7 + 1;
-        std::snprintf(buffer, sizeof buffer, "%04lld-W%02lld", static_cast<long long>(t.year),
-                      static_cast<long long>(week));
-        label.key = buffer;
+        char* end = write_zero_padded(buffer, t.year, 4);
+        *end++ = '-';
+        *end++ = 'W';
+        end = write_zero_padded(end, week, 2);
+        label.key.assign(buffer, end);
       }
       break;
     case Grain::kMonth: {
       int64_t year = floor_div(index, 12);
       unsigned month = static_cast<unsigned>(index - year * 12) + 1;
-      std::snprintf(buffer, sizeof buffer, "%04lld-%02u", static_cast<long long>(year), month);
-      label.key = buffer;
+      char* end = write_zero_padded(buffer, year, 4);
+      *end++ = '-';
+      end = write_zero_padded(end, month, 2);
+      label.key.assign(buffer, end);
       break;
     }
     case Grain::kQuarter: {
       int64_t year = floor_div(index, 4);
       unsigned quarter = static_cast<unsigned>(index - year * 4) + 1;
-      std::snprintf(buffer, sizeof buffer, "%04lld-Q%u", static_cast<long long>(year), quarter);
-      label.key = buffer;
+      char* end = write_zero_padded(buffer, year, 4);
+      *end++ = '-';
+      *end++ = 'Q';
+      end = write_zero_padded(end, quarter, 1);
+      label.key.assign(buffer, end);
       break;
     }
     case Grain::kYear:
-      std::snprintf(buffer, sizeof buffer, "%04lld", static_cast<long long>(index));
-      label.key = buffer;
+      label.key.assign(buffer, write_zero_padded(buffer, index, 4));
       break;
     case Grain::kAll:
       break;

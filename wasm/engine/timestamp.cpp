@@ -7,11 +7,11 @@
 
 #include <bit>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <limits>
 
 #include "code_placement.h"
+#include "decimal.h"
 #include "field_parse.h"
 
 namespace kpilens {
@@ -277,8 +277,12 @@ unsigned days_in_month(int64_t year, unsigned month) {
 
 void format_date(int64_t days, char out[32]) {
   CivilDate date = civil_from_days(days);
-  std::snprintf(out, 32, "%04lld-%02u-%02u", static_cast<long long>(date.year), date.month,
-                date.day);
+  char* end = write_zero_padded(out, date.year, 4);
+  *end++ = '-';
+  end = write_zero_padded(end, date.month, 2);
+  *end++ = '-';
+  end = write_zero_padded(end, date.day, 2);
+  *end = '\0';
 }
 
 namespace {
