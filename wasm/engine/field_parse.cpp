@@ -179,7 +179,10 @@ std::optional<double> parse_number_general(std::string_view text, char decimal_s
     if (exponent_digits == 0) return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  return read_decimal(std::string_view(buffer, out));
+  // Grouped, signed or currency cells are plain once rewritten: the exact fast path first.
+  const std::string_view plain(buffer, out);
+  if (double value = 0; read_plain_number(plain, '.', value)) return value;
+  return read_decimal(plain);
 }
 
 std::optional<bool> parse_bool(std::string_view text) {
