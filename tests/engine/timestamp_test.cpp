@@ -451,3 +451,41 @@ TEST_CASE("A date memo keeps dates of many months apart, and reads each as it wo
   CHECK(read > 15000);  // mostly valid dates, and some refused
   CHECK(read < 20000);
 }
+
+TEST_CASE("The general scanner's date memo reads each cell as it would alone", "[timestamp]") {
+  // Cells of the general scanner's shapes, drawn from a few dates so that most repeat the date
+  // before them, with what may follow a date or not: times, 12-hour clocks, zones, commas, junk,
+  // nothing. Dates whose bytes begin another's ("1/5/20" and "1/5/2024", "3/1/2024" and
+  // "3/12/2024") and both orders. Every read through one memo equals the read without it.
+  using kpilens::DateOrder;
+  using kpilens::parse_timestamp_general;
+  std::mt19937 random(11);
+  auto below = [&](unsigned n) { return static_cast<unsigned>(random() % n); };
+  const std::vector<std::string> dates = {"1/5/20",     "1/5/2020",   "1/5/2024",   "01/05/2024",
+                                          "3/1/2024",   "3/12/2024",  "13/12/2024", "12/Mar/24",
+                                          "1/Mar/2024", "31.12.2024", "2024/01/05", "2024-1-5",
+                                          "30/02/2024", "02/30/2024", "12/Mrz/24"};
+  const std::vector<std::string> rests = {"",          " 3:15 PM",  " 15:15",    "T15:15:01",
+                                          ", 09:00",   " 9:00 am",  " 10:00 Z",  " 10:00 +02:00",
+                                          "1 10:00",   "4 10:00",   "x",         " 25:00",
+                                          " UTC",      "Z",         " 16:34:31", "T16:34:31",
+                                          " 24:00:00", " 23:59:60", " 23:60:00", " 1:34:31",
+                                          " 16:34:3x", " 16-34-31", "  16:34:31"};
+  kpilens::DateMemo memo;
+  uint64_t read = 0;
+  std::string previous = dates[0];
+  for (int n = 0; n < 50000; ++n) {
+    if (below(8) == 0) previous = dates[below(static_cast<unsigned>(dates.size()))];
+    const std::string text = previous + rests[below(static_cast<unsigned>(rests.size()))];
+    const DateOrder order = below(16) == 0   ? DateOrder::kDayFirst
+                            : below(16) == 0 ? DateOrder::kAuto
+                                             : DateOrder::kMonthFirst;
+    const auto with_memo = parse_timestamp_general(text, order, &memo);
+    const auto alone = parse_timestamp_general(text, order);
+    INFO(text);
+    REQUIRE(same_result(with_memo, alone));
+    read += alone.has_value();
+  }
+  CHECK(read > 20000);
+  CHECK(read < 45000);
+}

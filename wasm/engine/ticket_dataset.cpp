@@ -705,7 +705,7 @@ KPILENS_ROW_PATH_INLINE std::optional<double> TicketDataset::to_utc(std::string_
   const std::string_view text = trim(cell);
   if (text.empty()) return std::nullopt;
   auto ts = parse_fixed_timestamp(text, memo);
-  if (!ts) ts = parse_timestamp_general(text, files_.back().date_order);
+  if (!ts) ts = parse_timestamp_general(text, files_.back().date_order, memo);
   if (!ts) {
     bad = true;
     value_issue(field, line, cell, "not a date and time");
@@ -776,7 +776,7 @@ void TicketDataset::process_row(std::span<const std::string_view> fields, uint64
       return;
     }
     auto ts = parse_fixed_timestamp(created_text, &created_memo_);
-    if (!ts) ts = parse_timestamp_general(created_text, file.date_order);
+    if (!ts) ts = parse_timestamp_general(created_text, file.date_order, &created_memo_);
     if (!ts) {
       reject_with(line, [&] {
         return "created_at " + quoted_excerpt(created) + " is not a date and time";

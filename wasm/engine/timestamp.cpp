@@ -5,6 +5,7 @@
 // bits.
 #include "timestamp.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -218,12 +219,39 @@ bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset,
   return c.done();
 }
 
-std::optional<Timestamp> finish(int64_t year, int64_t month, int64_t day, Cursor& c) {
-  if (!valid_date(year, month, day)) return std::nullopt;
+// The time after a date of `days` (the cursor after the date).
+std::optional<Timestamp> finish_time(double days, Cursor& c) {
   double seconds_of_day = 0, offset = 0;
   bool has_offset = false;
   if (!parse_time_and_zone(c, seconds_of_day, has_offset, offset)) return std::nullopt;
-  return make_timestamp(day_number(year, month, day), seconds_of_day, offset, has_offset);
+  return make_timestamp(days, seconds_of_day, offset, has_offset);
+}
+
+// The general scanner's date read (the cursor after it): valid, it goes into the memo.
+std::optional<Timestamp> finish(int64_t year, int64_t month, int64_t day, Cursor& c,
+                                DateOrder order, DateMemo* memo) {
+  if (!valid_date(year, month, day)) return std::nullopt;
+  const double days = day_number(year, month, day);
+  if (memo && c.i <= memo->general_text.size()) {
+    std::copy_n(c.s.data(), c.i, memo->general_text.data());
+    memo->general_size = static_cast<uint8_t>(c.i);
+    memo->general_order = order;
+    memo->general_days = days;
+  }
+  return finish_time(days, c);
+}
+
+// Whether `s` starts with the memo's last general date, followed by what ends a date.
+bool has_memo_date(std::string_view s, DateOrder order, const DateMemo& memo) {
+  const size_t size = memo.general_size;
+  if (size == 0 || s.size() < size || order != memo.general_order) return false;
+  if (s.size() > size && s[size] != ' ' && s[size] != 'T' && s[size] != 't' && s[size] != ',') {
+    return false;
+  }
+  for (size_t i = 0; i < size; ++i) {
+    if (s[i] != memo.general_text[i]) return false;
+  }
+  return true;
 }
 
 // All-digit cells: 9–10 digits are Unix seconds, 12–13 digits Unix milliseconds.
@@ -376,9 +404,22 @@ KPILENS_ROW_PATH_INLINE std::optional<Timestamp> parse_fixed_timestamp(std::stri
   return make_timestamp(days, seconds_of_day, offset, has_offset);
 }
 
-std::optional<Timestamp> parse_timestamp_general(std::string_view text, DateOrder order) {
+std::optional<Timestamp> parse_timestamp_general(std::string_view text, DateOrder order,
+                                                 DateMemo* memo) {
   std::string_view s = trim(text);
   if (s.size() < 6 || s.size() > 64) return std::nullopt;
+  if (memo && has_memo_date(s, order, *memo)) {
+    const size_t size = memo->general_size;
+    // " HH:MM:SS" after it (MM/DD/YYYY exports): read as the fast path reads its time.
+    if (int hour = 0, minute = 0, second = 0;
+        s.size() == size + 9 && three_pairs(s.data() + size + 1, ':', hour, minute, second)) {
+      if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+      return make_timestamp(memo->general_days,
+                            static_cast<double>(hour * 3600 + minute * 60 + second), 0, false);
+    }
+    Cursor c{s, size};
+    return finish_time(memo->general_days, c);
+  }
   if (is_digit(s[0]) && s.find_first_not_of("0123456789") == std::string_view::npos) {
     return parse_epoch(s);
   }
@@ -394,7 +435,7 @@ std::optional<Timestamp> parse_timestamp_general(std::string_view text, DateOrde
     // YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD
     int64_t month = 0, day = 0;
     if (!c.number(1, 2, month) || !c.accept(sep) || !c.number(1, 2, day)) return std::nullopt;
-    return finish(a, month, day, c);
+    return finish(a, month, day, c, order, memo);
   }
   if (a_digits > 2) return std::nullopt;
   // a{sep}b{sep}year, or a{sep}Mon{sep}year.
@@ -409,7 +450,7 @@ std::optional<Timestamp> parse_timestamp_general(std::string_view text, DateOrde
     int64_t year = 0;
     size_t year_start = c.i;
     if (!c.number(2, 4, year)) return std::nullopt;
-    return finish(expand_year(year, c.i - year_start), month, a, c);
+    return finish(expand_year(year, c.i - year_start), month, a, c, order, memo);
   }
   int64_t b = 0, year = 0;
   if (!c.number(1, 2, b) || !c.accept(sep)) return std::nullopt;
@@ -418,10 +459,10 @@ std::optional<Timestamp> parse_timestamp_general(std::string_view text, DateOrde
   size_t year_digits = c.i - year_start;
   if (year_digits == 3) return std::nullopt;
   year = expand_year(year, year_digits);
-  if (sep == '.') return finish(year, b, a, c);  // DD.MM.YYYY is always day first
+  if (sep == '.') return finish(year, b, a, c, order, memo);  // DD.MM.YYYY is always day first
   bool day_first = order == DateOrder::kDayFirst;
   if (order == DateOrder::kAuto) day_first = a > 12;
-  return day_first ? finish(year, b, a, c) : finish(year, a, b, c);
+  return day_first ? finish(year, b, a, c, order, memo) : finish(year, a, b, c, order, memo);
 }
 
 void DateOrderEvidence::observe(std::string_view text) {

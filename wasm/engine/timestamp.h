@@ -22,7 +22,8 @@ struct Timestamp {
 // The dates the fast path read in a column, with their day numbers: the calendar arithmetic is most
 // of what such a cell costs, and a column's dates repeat (an export sorted by creation time shares
 // its created dates; tickets are solved and answered days or weeks after, so those columns'
-// dates come back in another order). A memo never changes a result; keep one per column.
+// dates come back in another order). It keeps the general scanner's last date too. A memo never
+// changes a result; keep one per column.
 struct DateMemo {
   // One date per slot: the slot of "YYYY-MM-DD" is its day of the month, plus 32 when the month's
   // last digit is odd, so that no two dates of two months running share one (date_slot in
@@ -40,12 +41,21 @@ struct DateMemo {
   uint64_t month = 0;
   double month_start = 0;
   int month_days = 0;  // 0 before the first date
+  // The general scanner's last valid date (parse_timestamp_general: "03/12/2024", "12/Mar/24"…):
+  // its bytes as read, before the time, the order it was read in, and its days since 1970-01-01.
+  // A cell that starts with the same bytes followed by a space, a T, a comma or nothing has the
+  // same date (the scanner's numbers stop at the same place), and only its time is read.
+  std::array<char, 12> general_text{};
+  uint8_t general_size = 0;  // 0 before the first date
+  DateOrder general_order = DateOrder::kAuto;
+  double general_days = 0;
 };
 
 // The general scanner alone, without parse_timestamp's fast path: the reference that path is
-// tested against.
+// tested against. With a memo, a cell of the last date it read costs only its time.
 std::optional<Timestamp> parse_timestamp_general(std::string_view text,
-                                                 DateOrder order = DateOrder::kAuto);
+                                                 DateOrder order = DateOrder::kAuto,
+                                                 DateMemo* memo = nullptr);
 // parse_timestamp's fast path alone, for already trimmed text: YYYY-MM-DD, optionally followed by
 // [T ]HH:MM:SS[.fraction][Z|±HH:MM]. nullopt when the text has another shape or a field out of
 // range: the general scanner then decides (and refuses what it always refused).
@@ -59,7 +69,7 @@ inline std::optional<Timestamp> parse_timestamp(std::string_view text,
                                                 DateMemo* memo = nullptr) {
   const std::string_view s = trim(text);
   if (auto fixed = parse_fixed_timestamp(s, memo)) return fixed;
-  return parse_timestamp_general(s, order);
+  return parse_timestamp_general(s, order, memo);
 }
 
 // Collects what a column's slash dates say about their order: a first number over 12 can only be a
