@@ -108,6 +108,16 @@ TEST_CASE("read_decimal rounds the hard cases as strtod does", "[decimal]") {
   }
 }
 
+TEST_CASE("read_decimal takes up to 1,000 bytes and 18 exponent digits, and refuses more",
+          "[decimal]") {
+  // simdjson's limits, made read_decimal's own (strtod would read these).
+  const std::string zeros(kpilens::kMaxDecimalBytes - 2, '0');
+  CHECK(same(read_decimal("1." + zeros), 1.0));
+  CHECK_FALSE(read_decimal("1." + zeros + "0"));
+  CHECK(same(read_decimal("1e000000000000000001"), 10.0));  // 18 digits
+  CHECK_FALSE(read_decimal("1e0000000000000000001"));       // 19
+}
+
 TEST_CASE("read_decimal refuses what is not a decimal", "[decimal]") {
   for (const char* s : {"",   "-",  ".",  "-.", "e5",  ".e5",  "1e",  "1e+", "1e-",   "1.5.2",
                         "+1", "1x", " 1", "1 ", "1,5", "0x10", "inf", "nan", "1e5e5", "--1"}) {

@@ -2,6 +2,7 @@
 // booleans, and duration cells in every unit and clock form.
 #include "field_parse.h"
 
+#include <algorithm>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -234,8 +235,12 @@ TEST_CASE("The number fast path reads random and edge cells exactly as the gener
     for (char separator : {'.', ','}) {
       const auto general = kpilens::parse_number_general(s, separator);
       const auto plain = kpilens::parse_plain_number(kpilens::trim(s), separator);
+      // The fast path against strtod too: the general grammar reads what the fast path takes with
+      // the fast path itself, once rewritten.
+      std::string dotted(kpilens::trim(s));
+      std::replace(dotted.begin(), dotted.end(), separator, '.');
       if (!same_number(parse_number(s, separator), general) ||
-          (plain && !same_number(plain, general))) {
+          (plain && !same_number(plain, std::strtod(dotted.c_str(), nullptr)))) {
         FAIL("'" << s << "' (separator '" << separator
                  << "') is read differently by the fast path and the general grammar");
       }

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,13 +18,19 @@ import { assertSameAsCli, cliReport } from './same_as_cli.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cliPath = resolve(root, process.env.KPILENS_CLI ?? 'build/native/wasm/cli/kpilens');
-const checkPath = join(dirname(resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs')), 'kpilens.stackcheck.cjs');
+const wasmPath = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
+const checkPath = join(dirname(wasmPath), 'kpilens.stackcheck.cjs');
 const PAGE_CONFIG = { grain: 'week', by_if_mapped: ['channel', 'agent', 'team', 'priority'] };
 const dir = mkdtempSync(join(tmpdir(), 'kpilens-stack-'));
 
 before(async () => {
   assert.ok(existsSync(cliPath), `CLI not found at ${cliPath}: build it or set KPILENS_CLI`);
   assert.ok(existsSync(checkPath), `the stack-checked module is not at ${checkPath}: scripts/build wasm-tests makes it`);
+  // `scripts/build wasm` alone leaves an older one in place: it would test an engine that is gone.
+  if (existsSync(wasmPath)) {
+    assert.ok(statSync(join(dirname(wasmPath), 'kpilens.stackcheck.wasm')).mtimeMs >= statSync(wasmPath.replace(/\.cjs$/, '.wasm')).mtimeMs,
+      `${checkPath} is older than ${wasmPath}: scripts/build wasm-tests links it again`);
+  }
   await loadEngine(checkPath);
 });
 

@@ -24,7 +24,7 @@ std::optional<double> read_decimal(std::string_view text) {
   // of the point: "007." is "7", ".5" is "0.5"), which is what simdjson reads, with the padding
   // simdjson reads past the end with. One buffer and one parser a thread, kept from number to
   // number: a file whose numbers all come here (with thousands separators, say) allocates nothing
-  // per cell.
+  // per cell once the longest has been read.
   thread_local std::string json;
   thread_local simdjson::ondemand::parser parser;
   json.clear();
@@ -41,6 +41,7 @@ std::optional<double> read_decimal(std::string_view text) {
     fraction = text.substr(fraction_start, i - fraction_start);
   }
   if (whole.empty() && fraction.empty()) return std::nullopt;
+  if (text.size() > kMaxDecimalBytes) return std::nullopt;
   while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
   json.append(whole.empty() ? std::string_view("0") : whole);
   if (!fraction.empty()) {
@@ -52,7 +53,7 @@ std::optional<double> read_decimal(std::string_view text) {
     if (++i < text.size() && (text[i] == '+' || text[i] == '-')) json.push_back(text[i++]);
     const size_t exponent_start = i;
     while (i < text.size() && is_digit(text[i])) json.push_back(text[i++]);
-    if (i == exponent_start) return std::nullopt;
+    if (i == exponent_start || i - exponent_start > 18) return std::nullopt;
   }
   if (i != text.size()) return std::nullopt;
   auto document =

@@ -7,6 +7,7 @@
 // integers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,8 +16,11 @@
 namespace kpilens {
 
 // `text` as strtod reads it, rounded to the nearest double (ties to even), for text of the form
-// -?D*(.D*)?([eE][+-]?D+)? with at least one digit before the exponent; nullopt for any other text
-// and for a magnitude beyond the largest double (strtod's infinity). Underflow gives 0, as strtod.
+// -?D*(.D*)?([eE][+-]?D+)? with at least one digit before the exponent, of up to kMaxDecimalBytes
+// bytes and up to 18 exponent digits (simdjson's limits; the engine's number cells have at most 64
+// bytes and 4 exponent digits); nullopt for any other text and for a magnitude beyond the largest
+// double (strtod's infinity). Underflow gives 0, as strtod.
+inline constexpr size_t kMaxDecimalBytes = 1000;
 std::optional<double> read_decimal(std::string_view text);
 
 // The exact decimal expansion of a finite double > 0: its significant digits, without leading

@@ -410,7 +410,8 @@ std::optional<Timestamp> parse_timestamp_general(std::string_view text, DateOrde
   if (s.size() < 6 || s.size() > 64) return std::nullopt;
   if (memo && has_memo_date(s, order, *memo)) {
     const size_t size = memo->general_size;
-    // " HH:MM:SS" after it (MM/DD/YYYY exports): read as the fast path reads its time.
+    // "HH:MM:SS" after the separator (" 16:34:31" in MM/DD/YYYY exports; also after 'T', 't' or
+    // ','): read as the fast path reads its time.
     if (int hour = 0, minute = 0, second = 0;
         s.size() == size + 9 && three_pairs(s.data() + size + 1, ':', hour, minute, second)) {
       if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
