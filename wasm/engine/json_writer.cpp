@@ -4,7 +4,8 @@
 // or above 1e44, never a report's ratio or duration) take the longer way: their exact decimal
 // expansion, rounded to each p in turn and read back (decimal.h). libc's printf/strtod, which this
 // once called for them, work in long double, which wasm emulates in software: the search cost
-// ~20,000 instructions per fraction natively and far more in wasm, and ~13 KB of the page's code.
+// ~20,000 instructions per fraction natively and far more in wasm, and, with strtod's reading,
+// ~21 KB of the page's code (docs/architecture.md, "Numbers without the C library").
 #include "json_writer.h"
 
 #include <bit>
