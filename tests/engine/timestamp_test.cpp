@@ -9,6 +9,7 @@
 
 #include <bit>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <iterator>
@@ -489,4 +490,63 @@ TEST_CASE("The general scanner's date memo reads each cell as it would alone", "
   CHECK(read > 20000);
   CHECK(read < 45000);
   CHECK(memo.general_size > 0);  // it holds a date
+}
+
+TEST_CASE("Short times read at fixed places as the scanner reads them", "[timestamp]") {
+  using kpilens::scan_time_after_date;
+  using kpilens::short_time_of_day;
+  // By hand: seconds into the day.
+  CHECK(short_time_of_day(" 4:34 PM") == 16 * 3600 + 34 * 60);
+  CHECK(short_time_of_day(" 12:05 AM") == 5 * 60);
+  CHECK(short_time_of_day(" 12:05 pm") == 12 * 3600 + 5 * 60);
+  CHECK(short_time_of_day(" 11:59:59PM") == 23 * 3600 + 59 * 60 + 59);
+  CHECK(short_time_of_day(" 16:34:31") == 16 * 3600 + 34 * 60 + 31);
+  CHECK(short_time_of_day("T09:00") == 9 * 3600);
+  CHECK(short_time_of_day(",23:59:60") == 86400);  // a leap second, as everywhere
+  for (std::string_view rest : {"", " 24:00", " 0:30 AM", " 13:00 PM", " 16:34:31.5", " 16:34Z",
+                                " 16:34 +02:00", "  16:34", " 16:34:3", " 4:34 PMx", " 1:60"}) {
+    INFO(rest);
+    CHECK(std::isnan(
+        short_time_of_day(rest)));  // another shape, or out of range: the scanner decides
+  }
+  // Random rests built from the pieces times are made of, some of them then hit by a random byte.
+  // Whatever the short forms read, the scanner reads to the same bits, without a zone.
+  std::mt19937 random(13);
+  auto below = [&](unsigned n) { return static_cast<unsigned>(random() % n); };
+  auto pick = [&](const std::vector<std::string>& from) {
+    return from[below(static_cast<unsigned>(from.size()))];
+  };
+  const std::vector<std::string> separators = {" ", " ",  " ",  " ", "T", "t",
+                                               ",", ", ", "  ", "x", "",  "\t"};
+  const std::vector<std::string> markers = {
+      "",     "",    "",   "",     " AM", " PM", "PM",      " pm", " Am",  " aM",   " AM ",
+      "  PM", " XM", " A", " UTC", "Z",   " Z",  " +02:00", ".5",  ",250", "-0530", " PM Z"};
+  const double days = 19792;  // 2024-03-10
+  uint64_t short_read = 0, scanned = 0;
+  for (int n = 0; n < 200000; ++n) {
+    auto number = [&](unsigned limit) {
+      const unsigned value = below(limit);
+      const unsigned shape = below(8);
+      if (shape == 0) return std::to_string(value);  // no leading zero: 1 or 2 digits
+      if (shape == 1) return std::string("x") + std::to_string(value % 10);
+      return two(value);
+    };
+    std::string rest = pick(separators) + number(below(4) == 0 ? 30 : 13) +
+                       (below(30) == 0 ? "." : ":") + number(below(8) == 0 ? 70 : 60);
+    if (below(2) == 0) rest += ":" + number(below(8) == 0 ? 66 : 60);
+    rest += pick(markers);
+    if (below(10) == 0)
+      rest[below(static_cast<unsigned>(rest.size()))] = static_cast<char>(random());
+    const auto fast = short_time_of_day(rest);
+    const auto scan = scan_time_after_date(days, rest);
+    INFO("'" << rest << "'");
+    if (!std::isnan(fast))
+      REQUIRE(same_result(scan, kpilens::Timestamp{days * 86400 + fast, false}));
+    short_read += !std::isnan(fast);
+    scanned += scan.has_value();
+  }
+  // Both sides of the short forms are hit: many rests are read there, and many the scanner reads
+  // are not (a zone, a fraction, two spaces…). 27,036 and 66,957 of the 200,000 when written.
+  CHECK(short_read > 200000 / 10);
+  CHECK(scanned > short_read + 200000 / 10);
 }

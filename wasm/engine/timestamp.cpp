@@ -93,6 +93,11 @@ Timestamp make_timestamp(double days, double seconds_of_day, double offset_secon
   return Timestamp{days * 86400.0 + seconds_of_day - offset_seconds, has_offset};
 }
 
+// Second 60: a leap second ("23:59:60"), which every path accepts.
+bool valid_time(int64_t hour, int64_t minute, int64_t second) {
+  return hour <= 23 && minute <= 59 && second <= 60;
+}
+
 bool valid_date(int64_t year, int64_t month, int64_t day) {
   return month >= 1 && month <= 12 && day >= 1 && year >= 1 && year <= 9999 &&
          static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month));
@@ -188,7 +193,7 @@ bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset,
       }
     }
   }
-  if (hour > 23 || minute > 59 || second > 60) return false;
+  if (!valid_time(hour, minute, second)) return false;
   seconds_of_day = static_cast<double>(hour * 3600 + minute * 60 + second) + fraction;
   // Zone.
   if (c.done()) return true;
@@ -219,12 +224,12 @@ bool parse_time_and_zone(Cursor& c, double& seconds_of_day, bool& has_offset,
   return c.done();
 }
 
-// The time after a date of `days` (the cursor after the date).
-std::optional<Timestamp> finish_time(double days, Cursor& c) {
-  double seconds_of_day = 0, offset = 0;
-  bool has_offset = false;
-  if (!parse_time_and_zone(c, seconds_of_day, has_offset, offset)) return std::nullopt;
-  return make_timestamp(days, seconds_of_day, offset, has_offset);
+// The time after a date of `days`, from what follows the date: the short forms at fixed places,
+// the scanner for the rest.
+std::optional<Timestamp> finish_time(double days, std::string_view rest) {
+  const double short_time = short_time_of_day(rest);
+  if (short_time == short_time) return make_timestamp(days, short_time, 0, false);  // not NaN
+  return scan_time_after_date(days, rest);
 }
 
 // The general scanner's date read (the cursor after it): valid, it goes into the memo.
@@ -238,7 +243,7 @@ std::optional<Timestamp> finish(int64_t year, int64_t month, int64_t day, Cursor
     memo->general_order = order;
     memo->general_days = days;
   }
-  return finish_time(days, c);
+  return finish_time(days, c.s.substr(c.i));
 }
 
 // Whether `s` starts with the memo's last general date, followed by what ends a date.
@@ -267,6 +272,60 @@ std::optional<Timestamp> parse_epoch(std::string_view s) {
 }
 
 }  // namespace
+
+std::optional<Timestamp> scan_time_after_date(double days, std::string_view rest) {
+  Cursor c{rest};
+  double seconds_of_day = 0, offset = 0;
+  bool has_offset = false;
+  if (!parse_time_and_zone(c, seconds_of_day, has_offset, offset)) return std::nullopt;
+  return make_timestamp(days, seconds_of_day, offset, has_offset);
+}
+
+double short_time_of_day(std::string_view rest) {
+  constexpr double kOther = std::numeric_limits<double>::quiet_NaN();
+  const size_t n = rest.size();
+  // " H:MM" (5 bytes) to " HH:MM:SS PM" (12).
+  if (n < 5 || n > 12 || (rest[0] != ' ' && rest[0] != 'T' && rest[0] != 't' && rest[0] != ',')) {
+    return kOther;
+  }
+  if (int hour = 0, minute = 0, second = 0;
+      n == 9 && three_pairs(rest.data() + 1, ':', hour, minute, second)) {
+    // "HH:MM:SS", the commonest: its eight bytes checked at once, as the fast path reads it.
+    if (!valid_time(hour, minute, second)) return kOther;
+    return static_cast<double>(hour * 3600 + minute * 60 + second);
+  }
+  // One hour digit when a colon follows it, else two; −1 when they are not digits.
+  int hour = -1;
+  size_t i = 3;  // the colon before the minutes
+  if (rest[2] == ':') {
+    const unsigned digit = static_cast<unsigned char>(rest[1]) - unsigned{'0'};
+    hour = digit <= 9 ? static_cast<int>(digit) : -1;
+    i = 2;
+  } else {
+    hour = two_digits(rest, 1);
+  }
+  if (hour < 0 || i + 3 > n || rest[i] != ':') return kOther;
+  const int minute = two_digits(rest, i + 1);
+  i += 3;
+  int second = 0;
+  if (i < n && rest[i] == ':') {
+    if (i + 3 > n) return kOther;
+    second = two_digits(rest, i + 1);
+    i += 3;
+  }
+  if (minute < 0 || second < 0) return kOther;
+  if (i < n) {
+    // A 12-hour clock: "AM" or "PM" in any case, after at most one space, and nothing after it.
+    i += rest[i] == ' ';
+    if (n - i != 2) return kOther;
+    const unsigned marker = load2(rest.data() + i) | 0x2020u;  // both letters lower case
+    const bool am = marker == ('a' | 'm' << 8), pm = marker == ('p' | 'm' << 8);
+    if ((!am && !pm) || hour < 1 || hour > 12) return kOther;
+    hour = hour % 12 + (pm ? 12 : 0);
+  }
+  if (!valid_time(hour, minute, second)) return kOther;
+  return static_cast<double>(hour * 3600 + minute * 60 + second);
+}
 
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
@@ -376,8 +435,7 @@ KPILENS_ROW_PATH_INLINE std::optional<Timestamp> parse_fixed_timestamp(std::stri
         !three_pairs(s.data() + 11, ':', hour, minute, second)) {
       return std::nullopt;
     }
-    // Second 60: a leap second, as the general scanner allows.
-    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    if (!valid_time(hour, minute, second)) return std::nullopt;
     size_t i = 19;
     double fraction = 0;
     if (i < s.size() && s[i] == '.') {
@@ -409,17 +467,7 @@ std::optional<Timestamp> parse_timestamp_general(std::string_view text, DateOrde
   std::string_view s = trim(text);
   if (s.size() < 6 || s.size() > 64) return std::nullopt;
   if (memo && has_memo_date(s, order, *memo)) {
-    const size_t size = memo->general_size;
-    // "HH:MM:SS" after the separator (" 16:34:31" in MM/DD/YYYY exports; also after 'T', 't' or
-    // ','): read as the fast path reads its time.
-    if (int hour = 0, minute = 0, second = 0;
-        s.size() == size + 9 && three_pairs(s.data() + size + 1, ':', hour, minute, second)) {
-      if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
-      return make_timestamp(memo->general_days,
-                            static_cast<double>(hour * 3600 + minute * 60 + second), 0, false);
-    }
-    Cursor c{s, size};
-    return finish_time(memo->general_days, c);
+    return finish_time(memo->general_days, s.substr(memo->general_size));
   }
   if (is_digit(s[0]) && s.find_first_not_of("0123456789") == std::string_view::npos) {
     return parse_epoch(s);

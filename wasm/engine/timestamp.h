@@ -56,6 +56,18 @@ struct DateMemo {
 std::optional<Timestamp> parse_timestamp_general(std::string_view text,
                                                  DateOrder order = DateOrder::kAuto,
                                                  DateMemo* memo = nullptr);
+// After a date of `days` days since 1970-01-01: its time of day and zone as the general scanner
+// reads them, from what follows the date ("", " 4:34 PM", "T16:34:31+02:00"…); nullopt when it
+// refuses them. The scanner alone: the reference short_time_of_day is tested against.
+std::optional<Timestamp> scan_time_after_date(double days, std::string_view rest);
+// The times non-ISO exports write after their dates, read at fixed places: a space, T, t or comma,
+// then H:MM or HH:MM, optionally :SS, optionally AM or PM in any case after at most one space, and
+// nothing else (" 16:34:31", " 4:34 PM", " 04:34:31 pm"). Their seconds into the day, without a
+// zone; NaN for any other shape and for a field out of range: the scanner then decides. The general
+// scanner reads its times here first. (A double, not an optional: wasm returns an optional<double>
+// through memory.)
+double short_time_of_day(std::string_view rest);
+
 // parse_timestamp's fast path alone, for already trimmed text: YYYY-MM-DD, optionally followed by
 // [T ]HH:MM:SS[.fraction][Z|±HH:MM]. nullopt when the text has another shape or a field out of
 // range: the general scanner then decides (and refuses what it always refused).
