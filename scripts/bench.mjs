@@ -3,7 +3,7 @@
 //
 //   scripts/bench [--rows N] [--runs K] [--out FILE] [--engines id,id…] [--seed S]
 //                 [--first-kpis] [--memory] [--huge] [--no-table] [--reference REV] [--ab ROUNDS]
-//                 [--paired-threads ROUNDS] [--steady ROUNDS]
+//                 [--paired-threads ROUNDS] [--steady ROUNDS] [--dates iso|us|jira]
 //
 // Files are made by scripts/gen.mjs (fixed seed) in a temporary directory, never in the repository, and
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
@@ -39,6 +39,12 @@
 //
 // The engines and how each is run: scripts/lib/bench_engines.mjs.
 //
+// --dates us|jira writes every export's date-times as other helpdesks do (scripts/lib/date_layouts.mjs):
+// `01/15/2024 16:34:31`, or Jira's `15/Jan/24 4:34 PM`, instead of ISO `2024-01-15 16:34:31`. Our engine
+// reads them without being told (they take its general scanner, not the ISO fast path); DuckDB gets the
+// layout's strptime format, the Papa Parse peer a reader for it. Not with --steady: the weekly kernel
+// reads ISO alone.
+//
 // Sections beside the engine table (each with its own generated file):
 //   --first-kpis  a ~10 MB export in the page: the time until the first KPIs (the cards) are on screen
 //                 (target < 300 ms) and until everything is, where it goes, and the CPU each Chromium thread spent
@@ -72,6 +78,7 @@ import {
   inWorker, writeWarmFile,
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
+import { dateLayout, LAYOUT_NAMES } from './lib/date_layouts.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 // The web build of the module (the page's engine), beside the Node one: --steady runs it in Chromium.
@@ -81,7 +88,7 @@ const SEED = 20240101;
 function parseArgs(argv) {
   const o = {
     rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.filter((e) => e.id !== 'wasm-ref' || WASM_REF).map((e) => e.id),
-    table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, threadsAb: 0, pageAb: 0, pairedThreads: 0, steady: 0,
+    dates: 'iso', table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, threadsAb: 0, pageAb: 0, pairedThreads: 0, steady: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -109,15 +116,19 @@ function parseArgs(argv) {
       case '--page-ab': o.pageAb = count(value(), '--page-ab'); break;
       case '--paired-threads': o.pairedThreads = count(value(), '--paired-threads'); break;
       case '--steady': o.steady = count(value(), '--steady'); break;
+      case '--dates': o.dates = value(); break;
       case '--help':
         console.log('usage: scripts/bench [--rows N (1000000)] [--runs K (3)] [--out FILE] [--engines ' +
           `${ENGINES.map((e) => e.id).join(',')}] [--seed S (${SEED})] [--first-kpis] [--memory] [--huge] [--no-table] ` +
-          '[--reference REV] [--ab ROUNDS] [--threads-ab ROUNDS] [--page-ab ROUNDS] [--paired-threads ROUNDS] [--steady ROUNDS]');
+          '[--reference REV] [--ab ROUNDS] [--threads-ab ROUNDS] [--page-ab ROUNDS] [--paired-threads ROUNDS] [--steady ROUNDS] ' +
+          `[--dates ${LAYOUT_NAMES.join('|')}]`);
         process.exit(0);
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
   for (const id of o.engines) if (!ENGINES.some((e) => e.id === id)) throw new Error(`unknown engine ${id}`);
+  if (!LAYOUT_NAMES.includes(o.dates)) throw new Error(`--dates must be one of ${LAYOUT_NAMES.join(', ')}`);
+  if (o.steady && o.dates !== 'iso') throw new Error('--steady reads ISO dates only (its weekly kernel knows that layout alone)');
   if (!o.engines.includes('wasm')) throw new Error('the engines must include wasm: ratios are to it');
   if (o.reference) {
     // scripts/bench built REV's module and set KPILENS_WASM_REF to it; asked for, it is timed whatever --engines says.
@@ -226,17 +237,18 @@ function buildLine() {
   }
 }
 
-/** Writes a generated export of `rows` rows to `file`; returns its size in bytes. */
-function generate(file, rows, seed) {
-  progress(`generating ${fmt(rows, 0)} rows (seed ${seed})…`);
-  execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', String(rows), '--seed', String(seed), '--out', file]);
+/** Writes a generated export of `rows` rows to `file` (seed o.seed, dates written as o.dates); returns its size in bytes. */
+function generate(file, rows, o) {
+  progress(`generating ${fmt(rows, 0)} rows (seed ${o.seed}${o.dates === 'iso' ? '' : `, ${o.dates} dates`})…`);
+  execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', String(rows), '--seed', String(o.seed),
+    '--dates', o.dates, '--out', file]);
   return statSync(file).size;
 }
 
-/** Rows for an export of about `bytes` bytes, from the size of 20,000 rows of the same seed. */
-function rowsFor(dir, bytes, seed) {
+/** Rows for an export of about `bytes` bytes, from the size of 20,000 rows of the same seed and dates. */
+function rowsFor(dir, bytes, o) {
   const sample = join(dir, 'sample.csv');
-  const size = generate(sample, 20_000, seed);
+  const size = generate(sample, 20_000, o);
   rmSync(sample);
   return Math.max(1, Math.round(bytes / (size / 20_000)));
 }
@@ -244,7 +256,7 @@ function rowsFor(dir, bytes, seed) {
 /** The --rows export as `name`.csv and its warm file beside it (writeWarmFile): {file, bytes, warmFile}. */
 function exportWithWarm(o, dir, name) {
   const file = join(dir, `${name}.csv`);
-  const bytes = generate(file, o.rows, o.seed);
+  const bytes = generate(file, o.rows, o);
   const warmFile = join(dir, `${name}-warm.csv`);
   writeWarmFile(file, warmFile);
   return { file, bytes, warmFile };
@@ -270,7 +282,7 @@ async function tableSection(o, dir, engines) {
   for (let run = 0; run < o.runs; run++) {
     const order = run % 2 === 0 ? engines : [...engines].reverse();
     for (const engine of order) {
-      const got = await engine.run(file, { warmFile });
+      const got = await engine.run(file, { warmFile, dates: o.dates });
       const r = results.get(engine.id);
       r.seconds.push(got.seconds);
       r.peak = Math.max(r.peak, got.peakRssBytes ?? 0);
@@ -379,8 +391,8 @@ async function tableSection(o, dir, engines) {
 /** A ~10 MB export in the page, the file given 1 s after the page loaded and at its load event. */
 async function firstKpisSection(o, dir) {
   const file = join(dir, 'first-kpis.csv');
-  const rows = rowsFor(dir, 10e6, o.seed);
-  const bytes = generate(file, rows, o.seed);
+  const rows = rowsFor(dir, 10e6, o);
+  const bytes = generate(file, rows, o);
   const reference = inWorker('wasm')(file).weeks;
   const settings = [
     { label: `${PAGE_SETTLE_MS / 1000} s after the page loaded`, settleMs: PAGE_SETTLE_MS, runs: [] },
@@ -435,12 +447,12 @@ async function firstKpisSection(o, dir) {
 async function memorySection(o, dir, engines) {
   const wasmEngines = engines.filter((e) => e.id === 'wasm' || e.id === 'page');
   const sizes = [['250 MB', 250e6], ['2.5 GB', 2.5e9]];
-  const perRow = rowsFor(dir, 1e6, o.seed) / 1e6; // rows per byte
+  const perRow = rowsFor(dir, 1e6, o) / 1e6; // rows per byte
   const rowsOut = [];
   for (const [label, target] of sizes) {
     const file = join(dir, `memory-${label.replace(/\W/g, '')}.csv`);
     const rows = Math.round(target * perRow);
-    const bytes = generate(file, rows, o.seed);
+    const bytes = generate(file, rows, o);
     const row = { label, rows, bytes, got: new Map() };
     for (const engine of wasmEngines) {
       const got = await engine.run(file);
@@ -481,8 +493,8 @@ async function memorySection(o, dir, engines) {
 /** A ~8 GB export through the page, checked against the native CLI when it is among the engines. */
 async function hugeSection(o, dir, engines) {
   const file = join(dir, 'huge.csv');
-  const rows = rowsFor(dir, 8e9, o.seed);
-  const bytes = generate(file, rows, o.seed);
+  const rows = rowsFor(dir, 8e9, o);
+  const bytes = generate(file, rows, o);
   // The file was just written: until the disk has it, reading it competes with the write-back (a run made
   // at once most likely had a Blob read stall; docs/architecture.md "A read that never came back").
   progress('huge: sync (the generated file to disk)…');
@@ -572,13 +584,13 @@ async function abSection(o, dir, threads = false) {
 async function pageAbSection(o, dir) {
   const reference = `reference build ${process.env.KPILENS_WASM_REF_NAME || '(KPILENS_SITE_REF)'}`;
   const small = join(dir, 'page-ab-small.csv');
-  const smallRows = rowsFor(dir, 10e6, o.seed);
+  const smallRows = rowsFor(dir, 10e6, o);
   const inputs = [
-    { file: small, rows: smallRows, bytes: generate(small, smallRows, o.seed) },
+    { file: small, rows: smallRows, bytes: generate(small, smallRows, o) },
     ...(o.rows > smallRows ? [{ file: join(dir, 'page-ab.csv'), rows: o.rows }] : []),
   ];
   if (!inputs[1]) progress(`page A/B: --rows ${o.rows} is no more than the ~10 MB export's ${smallRows}: that export alone`);
-  if (inputs[1]) inputs[1].bytes = generate(inputs[1].file, o.rows, o.seed);
+  if (inputs[1]) inputs[1].bytes = generate(inputs[1].file, o.rows, o);
   const pages = [['ours', SITE], ['reference', SITE_REF]];
   for (const input of inputs) {
     input.runs = { ours: [], reference: [] };
@@ -824,6 +836,7 @@ async function main() {
       ...(build ? [`- build: ${build}${o.reference ? `; reference build ${process.env.KPILENS_WASM_REF_NAME || o.reference} ` +
         `(its wasm module${o.pageAb ? ' and its page' : ''}, built from that commit by scripts/bench --reference, timed as ours are: what the ` +
         'code changed since it, measured on this machine today)' : ''}`] : []),
+      ...(o.dates === 'iso' ? [] : [`- dates: every export's date-times written like \`${dateLayout(o.dates).example}\` (--dates ${o.dates}), not ISO`]),
       `- load: 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end ` +
         `(${cpus().length} cores; anything else running slows every engine)`,
       ...sections.flatMap((section) => ['', ...section]),

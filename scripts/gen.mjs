@@ -2,7 +2,10 @@
 // Same arguments → same bytes: one seeded PRNG (mulberry32) drives every choice, nothing reads the clock
 // or Math.random. Rows are written in ~1 MiB blocks, so memory stays flat whatever --rows is.
 //
-//   scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf]
+//   scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates iso|us|jira]
+//
+// --dates writes the date-times as other helpdesks do (scripts/lib/date_layouts.mjs): `us` 01/15/2024 16:34:31,
+// `jira` 15/Jan/24 4:34 PM (to the minute); the default `iso` is 2024-01-15 16:34:31.
 //
 // The data itself (and its shape, which tests may rely on) is made by web/sample_tickets.js, which the page
 // also uses for its bundled sample; `--kind subscriptions` writes web/sample_subscriptions.js's history.
@@ -11,6 +14,7 @@ import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { generateBlocks } from '../web/sample_tickets.js';
 import { generateSubscriptionBlocks } from '../web/sample_subscriptions.js';
+import { dateLayout, LAYOUT_NAMES, rewriteDates } from './lib/date_layouts.mjs';
 
 export { generateBlocks, generateSubscriptionBlocks };
 
@@ -47,7 +51,7 @@ function parseSubscriptionArgs(argv) {
 }
 
 function parseArgs(argv) {
-  const options = { rows: null, seed: 1, out: null, start: '2024-01-01', weeks: 52, crlf: false };
+  const options = { rows: null, seed: 1, out: null, start: '2024-01-01', weeks: 52, crlf: false, dates: 'iso' };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     const value = () => {
@@ -60,6 +64,7 @@ function parseArgs(argv) {
     else if (a === '--start') options.start = value();
     else if (a === '--weeks') options.weeks = Number(value());
     else if (a === '--crlf') options.crlf = true;
+    else if (a === '--dates') options.dates = value();
     else if (a === '--help' || a === '-h') options.help = true;
     else throw new Error(`unknown argument '${a}'`);
   }
@@ -67,6 +72,7 @@ function parseArgs(argv) {
   if (!Number.isSafeInteger(options.rows) || options.rows < 0) throw new Error('--rows must be a whole number ≥ 0');
   if (!Number.isSafeInteger(options.seed)) throw new Error('--seed must be a whole number');
   if (!Number.isSafeInteger(options.weeks) || options.weeks < 1) throw new Error('--weeks must be ≥ 1');
+  if (!LAYOUT_NAMES.includes(options.dates)) throw new Error(`--dates must be one of ${LAYOUT_NAMES.join(', ')}`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(options.start) || Number.isNaN(Date.parse(options.start + 'T00:00:00Z'))) {
     throw new Error('--start must be a date like 2024-01-01');
   }
@@ -75,8 +81,9 @@ function parseArgs(argv) {
 
 async function writeAll(options) {
   const stream = options.out ? createWriteStream(options.out) : process.stdout;
+  const layout = dateLayout(options.dates);
   for (const block of generateBlocks(options)) {
-    if (!stream.write(block)) await once(stream, 'drain');
+    if (!stream.write(rewriteDates(block, layout))) await once(stream, 'drain');
   }
   if (options.out) {
     stream.end();
@@ -126,11 +133,11 @@ async function main() {
   try {
     options = parseArgs(argv);
   } catch (error) {
-    process.stderr.write(`gen: ${error.message}\nusage: scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf]\n`);
+    process.stderr.write(`gen: ${error.message}\nusage: scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates iso|us|jira]\n`);
     process.exit(2);
   }
   if (options.help) {
-    process.stdout.write('usage: scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf]\n');
+    process.stdout.write('usage: scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates iso|us|jira]\n');
     return;
   }
   process.stdout.on('error', (error) => {

@@ -427,7 +427,7 @@ async function duckdbWasmNode(options) {
   await db.instantiate(() => {});
   const connection = db.connect();
   if (options.warmFile) db.registerFileURL('warm.csv', options.warmFile, duckdb.DuckDBDataProtocol.NODE_FS, true);
-  await warmUp(options, () => connection.query(weeklySql('warm.csv', FIGURES.map((f) => f[2]))).toArray());
+  await warmUp(options, () => connection.query(weeklySql('warm.csv', FIGURES.map((f) => f[2]), options.dates)).toArray());
   return { db, connection, duckdb };
 }
 
@@ -502,9 +502,9 @@ const WORKERS = {
 
   async papa(file, options) {
     const Papa = require('papaparse');
-    await warmUp(options, (warmFile) => papaWeekly(Papa, warmFile));
+    await warmUp(options, (warmFile) => papaWeekly(Papa, warmFile, options.dates));
     const start = process.hrtime.bigint();
-    const weeks = await papaWeekly(Papa, file);
+    const weeks = await papaWeekly(Papa, file, options.dates);
     return { seconds: Number(process.hrtime.bigint() - start) / 1e9, weeks };
   },
 
@@ -512,7 +512,7 @@ const WORKERS = {
     const { db, connection, duckdb } = await duckdbWasmNode(options);
     const start = process.hrtime.bigint();
     db.registerFileURL('tickets.csv', file, duckdb.DuckDBDataProtocol.NODE_FS, true);
-    const table = connection.query(weeklySql('tickets.csv', FIGURES.map((f) => f[2])));
+    const table = connection.query(weeklySql('tickets.csv', FIGURES.map((f) => f[2]), options.dates));
     const rows = table.toArray().map((row) => row.toJSON());
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     connection.close();
@@ -524,9 +524,9 @@ const WORKERS = {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     await connection.run('SET threads = 1');
-    await warmUp(options, (warmFile) => connection.runAndReadAll(weeklySql(warmFile, FIGURES.map((f) => f[2]))));
+    await warmUp(options, (warmFile) => connection.runAndReadAll(weeklySql(warmFile, FIGURES.map((f) => f[2]), options.dates)));
     const start = process.hrtime.bigint();
-    const result = await connection.runAndReadAll(weeklySql(file, FIGURES.map((f) => f[2])));
+    const result = await connection.runAndReadAll(weeklySql(file, FIGURES.map((f) => f[2]), options.dates));
     const rows = result.getRowObjectsJS();
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     connection.closeSync?.();

@@ -1,12 +1,14 @@
 // kpi_sql: the ticket KPIs written in DuckDB SQL from the definitions in docs/kpis.md, never copied from
 // the engine. Shared by the DuckDB oracle test (tests/wasm/duckdb_oracle.test.mjs) and the benchmark
 // (scripts/bench.mjs), which runs it in native DuckDB and in DuckDB-WASM.
+import { dateLayout } from './date_layouts.mjs';
 
-// Columns typed explicitly: no sniffing, so DuckDB reads exactly what scripts/gen wrote.
-export function readCsv(path) {
+// Columns typed explicitly: no sniffing, so DuckDB reads exactly what scripts/gen wrote, its date-times in
+// the layout named `dates` (date_layouts.mjs).
+export function readCsv(path, dates = 'iso') {
   const sqlPath = path.replaceAll("'", "''");
   return `read_csv('${sqlPath}', header = true, delim = ',', quote = '"', escape = '"',
-    timestampformat = '%Y-%m-%d %H:%M:%S', auto_detect = false,
+    timestampformat = '${dateLayout(dates).strptime}', auto_detect = false,
     columns = {'Id': 'BIGINT', 'Created at': 'TIMESTAMP', 'First reply at': 'TIMESTAMP',
                'Solved at': 'TIMESTAMP', 'Status': 'VARCHAR', 'Via': 'VARCHAR', 'Assignee': 'VARCHAR',
                'Group': 'VARCHAR', 'Priority': 'VARCHAR', 'Requester': 'VARCHAR', 'Replies': 'INTEGER',
@@ -57,7 +59,7 @@ export function figures(names = Object.keys(FIGURE_SQL)) {
 export const FIGURES = figures();
 
 // One row per ticket, with the fields the figures read.
-export const TICKETS = (path) => `
+export const TICKETS = (path, dates = 'iso') => `
   tickets AS (
     SELECT
       "Created at" AS created,
@@ -71,11 +73,11 @@ export const TICKETS = (path) => `
       CASE WHEN "Status" IN ('Solved', 'Closed') THEN epoch("Solved at" - "Created at") / 3600 END
         AS resolution_hours,
       epoch("First reply at" - "Created at") / 60 AS first_response_minutes
-    FROM ${readCsv(path)})`;
+    FROM ${readCsv(path, dates)})`;
 
 /** Per ISO week (Monday start, key YYYY-MM-DD), the named figures, in week order. */
-export function weeklySql(path, names) {
-  return `WITH ${TICKETS(path)}
+export function weeklySql(path, names, dates = 'iso') {
+  return `WITH ${TICKETS(path, dates)}
     SELECT strftime(date_trunc('week', created), '%Y-%m-%d') AS week, ${figures(names)}
     FROM tickets GROUP BY ALL ORDER BY week`;
 }

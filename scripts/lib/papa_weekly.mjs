@@ -2,24 +2,15 @@
 // aggregated in plain JS with the definitions of docs/kpis.md (what a web developer would write without our
 // engine). Also the type 7 quantile the bench takes its medians with.
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import { dateLayout, daysFromCivil } from './date_layouts.mjs';
 
 const SOLVED = new Set(['solved', 'closed', 'resolved', 'done', 'completed', 'complete', 'fixed']);
-
-// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
-function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 const digit = (s, i) => s.charCodeAt(i) - 48;
 const two = (s, i) => digit(s, i) * 10 + digit(s, i + 1);
 
 /** Seconds since the epoch of `YYYY-MM-DD HH:MM[:SS]` (no zone: the +00:00 clock), or null. */
-function seconds(s) {
+function isoSeconds(s) {
   if (!s) return null;
   if (s.length === 19 && s[4] === '-' && s[7] === '-' && s[10] === ' ' && s[13] === ':' && s[16] === ':') {
     const days = daysFromCivil(two(s, 0) * 100 + two(s, 2), two(s, 5), two(s, 8));
@@ -47,7 +38,9 @@ export function quantile7(sorted, q) {
   return fraction === 0 ? low : low + (sorted[below + 1] - low) * fraction;
 }
 
-export function papaWeekly(Papa, file) {
+/** The weekly figures of `file`, its date-times written in the layout named `dates` (date_layouts.mjs). */
+export function papaWeekly(Papa, file, dates = 'iso') {
+  const seconds = dateLayout(dates).seconds ?? isoSeconds;
   // Line ending from the header line: Papa's guess can be misled by CRLF inside quoted comments.
   const head = Buffer.alloc(1 << 16);
   const fd = openSync(file, 'r');

@@ -1,0 +1,80 @@
+// date_layouts: the ways real exports write their date-times, for scripts/gen --dates and scripts/bench
+// --dates. The bench's export is written ISO (`2024-01-15 16:34:31`), which takes our engine's fixed-place
+// fast path; other helpdesks write dates the general scanner reads. Each layout has what its peers need to
+// read it: DuckDB's strptime format (kpi_sql.mjs), a reader for the Papa Parse peer's plain JS
+// (papa_weekly.mjs; ISO has its own there), and the rewrite of an ISO cell into it (gen). Our engine is told nothing: it reads
+// every layout itself (docs/formats.md).
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTH_OF = new Map(MONTHS.map((name, i) => [name, i + 1]));
+const two = (n) => String(n).padStart(2, '0');
+
+// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
+export function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const digit = (s, i) => s.charCodeAt(i) - 48;
+const pair = (s, i) => digit(s, i) * 10 + digit(s, i + 1);
+const valid = (y, m, d, hh, mm, ss) => m >= 1 && m <= 12 && d >= 1 && d <= 31 && hh <= 23 && mm <= 59 && ss <= 60 &&
+  [y, m, d, hh, mm, ss].every(Number.isInteger);
+const instant = (y, m, d, hh, mm, ss) => (valid(y, m, d, hh, mm, ss)
+  ? daysFromCivil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss : null);
+
+const JIRA = /^(\d\d)\/([A-Z][a-z]{2})\/(\d\d) (\d{1,2}):(\d\d) ([AP]M)$/;
+
+export const DATE_LAYOUTS = {
+  // Zendesk's and most tools' CSV: what scripts/gen writes by default.
+  iso: {
+    example: '2024-01-15 16:34:31',
+    strptime: '%Y-%m-%d %H:%M:%S',
+    seconds: null, // papa_weekly.mjs's own reader
+    from: null,
+  },
+  // US month-first, 24-hour (Freshdesk's and many spreadsheets' exports).
+  us: {
+    example: '01/15/2024 16:34:31',
+    strptime: '%m/%d/%Y %H:%M:%S',
+    seconds: (s) => (s.length === 19 && s[2] === '/' && s[5] === '/' && s[10] === ' ' && s[13] === ':' && s[16] === ':'
+      ? instant(pair(s, 6) * 100 + pair(s, 8), pair(s, 0), pair(s, 3), pair(s, 11), pair(s, 14), pair(s, 17)) : null),
+    from: (y, m, d, hh, mm, ss) => `${two(m)}/${two(d)}/${y} ${two(hh)}:${two(mm)}:${two(ss)}`,
+  },
+  // Jira's CSV export: dd/MMM/yy h:mm a, to the minute (the seconds are dropped).
+  jira: {
+    example: '15/Jan/24 4:34 PM',
+    strptime: '%d/%b/%y %I:%M %p',
+    seconds: (s) => {
+      const m = JIRA.exec(s);
+      const month = m && MONTH_OF.get(m[2]);
+      const hour = m ? Number(m[4]) : 0;
+      if (!month || hour < 1 || hour > 12) return null;
+      return instant(2000 + Number(m[3]), month, Number(m[1]), (hour % 12) + (m[6] === 'PM' ? 12 : 0), Number(m[5]), 0);
+    },
+    from: (y, m, d, hh, mm) =>
+      `${two(d)}/${MONTHS[m - 1]}/${two(y % 100)} ${((hh + 11) % 12) + 1}:${two(mm)} ${hh < 12 ? 'AM' : 'PM'}`,
+  },
+};
+
+export const LAYOUT_NAMES = Object.keys(DATE_LAYOUTS);
+
+/** The layout named `name`; throws with the names there are. */
+export function dateLayout(name) {
+  const layout = DATE_LAYOUTS[name];
+  if (!layout) throw new Error(`unknown date layout '${name}' (${LAYOUT_NAMES.join(', ')})`);
+  return layout;
+}
+
+// A whole cell holding an ISO date-time as scripts/gen writes it (between commas or a line's ends).
+const ISO_CELL = /(^|,)(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?=,|\r?$)/gm;
+
+/** `block` (whole lines of a gen export) with every ISO date-time cell written in `layout`. */
+export function rewriteDates(block, layout) {
+  if (!layout.from) return block;
+  return block.replace(ISO_CELL, (_, before, y, m, d, hh, mm, ss) =>
+    before + layout.from(Number(y), Number(m), Number(d), Number(hh), Number(mm), Number(ss)));
+}

@@ -1,0 +1,99 @@
+// The bench's export with its date-times written as other helpdesks write them (scripts/gen --dates, the
+// layouts of scripts/lib/date_layouts.mjs, which scripts/bench --dates times): the engine, told nothing,
+// reads every cell, and its weekly figures are DuckDB's with the layout's strptime format (the SQL of
+// scripts/lib/kpi_sql.mjs, never the engine's output). US dates keep the seconds, so that report is also the
+// ISO file's, figure for figure.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { loadEngine, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
+import { weeklySql } from '../../scripts/lib/kpi_sql.mjs';
+import { DATE_LAYOUTS } from '../../scripts/lib/date_layouts.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const wasmPath = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
+const ROWS = 20_000;
+const TOLERANCE = 1e-9;
+// KPI id → the DuckDB column (kpi_sql.mjs FIGURE_SQL) and its n column.
+const CHECKS = {
+  tickets: ['tickets', 'tickets_n'],
+  csat: ['csat', 'csat_n'],
+  nps: ['nps', 'nps_n'],
+  fcr: ['fcr', 'fcr_n'],
+  resolution_time_mean: ['resolution_mean', 'resolution_n'],
+  resolution_time_median: ['resolution_median', 'resolution_n'],
+  first_response_time_mean: ['frt_mean', 'frt_n'],
+  first_response_time_median: ['frt_median', 'frt_n'],
+};
+
+let dir;
+let connection;
+const files = new Map(); // layout → path
+const reports = new Map(); // layout → the engine's weekly report
+
+before(async () => {
+  assert.ok(existsSync(wasmPath), `wasm module not found at ${wasmPath}: build it or set KPILENS_WASM`);
+  dir = mkdtempSync(join(tmpdir(), 'kpilens-dates-'));
+  await loadEngine(wasmPath);
+  for (const layout of Object.keys(DATE_LAYOUTS)) {
+    const path = join(dir, `${layout}.csv`);
+    execFileSync(join(root, 'scripts/gen'), ['--rows', String(ROWS), '--seed', '20240101', '--dates', layout, '--out', path]);
+    files.set(layout, path);
+    reports.set(layout, JSON.parse(await reportFromFiles([path], { grain: 'week' })));
+  }
+  connection = await (await DuckDBInstance.create(':memory:')).connect();
+});
+
+after(() => {
+  connection?.closeSync?.();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('gen writes every date-time cell in the layout asked for', () => {
+  for (const [layout, path] of files) {
+    // A record's first line (a comment may span lines): Id, Created at, First reply at, Solved at, …
+    const lines = readFileSync(path, 'utf8').split('\n').slice(1, 500).filter((line) => /^\d+,/.test(line));
+    const cells = lines.flatMap((line) => line.split(',').slice(1, 4)).filter(Boolean);
+    assert.ok(cells.length > 1000);
+    const example = DATE_LAYOUTS[layout].example;
+    // The same characters as the layout's example where it has no digit; digits where it has one (Jira's
+    // hour has one digit or two).
+    const shape = new RegExp(`^${example.replace(/\d+/g, (d) => (d.length === 1 ? '\\d{1,2}' : `\\d{${d.length}}`))
+      .replace(/[A-Z][a-z]{2}/, '[A-Z][a-z]{2}').replace(/(AM|PM)$/, '[AP]M')}$`);
+    for (const cell of cells) assert.match(cell, shape, `${layout}: ${cell}`);
+  }
+});
+
+for (const layout of Object.keys(DATE_LAYOUTS)) {
+  test(`${layout} dates: every row read, and the weekly figures are DuckDB's`, async () => {
+    const report = reports.get(layout);
+    assert.equal(report.ok, true);
+    assert.equal(report.input.rows, ROWS);
+    assert.equal(report.input.rows_used, ROWS);
+    assert.equal(report.input.rows_rejected, 0);
+    assert.deepEqual(report.input.value_issues, []);
+    const weekly = (await connection.runAndReadAll(weeklySql(files.get(layout), undefined, layout))).getRowObjectsJS();
+    assert.deepEqual(report.periods.start, weekly.map((row) => row.week));
+    for (const [id, [column, nColumn]] of Object.entries(CHECKS)) {
+      const k = report.kpis.find((x) => x.id === id);
+      for (const [i, row] of weekly.entries()) {
+        const where = `${layout}: ${id}, week of ${row.week}`;
+        assert.equal(k.series.n[i], Number(row[nColumn]), `${where}: n`);
+        const got = k.series.value[i];
+        const expected = row[column] === null ? null : Number(row[column]);
+        if (expected === null) assert.equal(got, null, where);
+        else assert.ok(Math.abs(got - expected) <= TOLERANCE * Math.abs(expected), `${where}: engine ${got}, DuckDB ${expected}`);
+      }
+    }
+  });
+}
+
+test('US dates keep the seconds: the report is the ISO file\'s, figure for figure', () => {
+  const kpis = (layout) => JSON.stringify(reports.get(layout).kpis);
+  assert.equal(kpis('us'), kpis('iso'));
+});
