@@ -3,7 +3,7 @@
 // fast path; other helpdesks write dates the general scanner reads. Each layout has what its peers need to
 // read it: DuckDB's strptime format (kpi_sql.mjs), a reader for the Papa Parse peer's plain JS
 // (papa_weekly.mjs; ISO has its own there), and the rewrite of an ISO cell into it (gen). Our engine is told nothing: it reads
-// every layout itself (docs/formats.md).
+// every layout itself (docs/kpis.md, "Timestamps").
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const MONTH_OF = new Map(MONTHS.map((name, i) => [name, i + 1]));

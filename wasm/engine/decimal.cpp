@@ -11,14 +11,6 @@
 
 namespace kpilens {
 
-namespace {
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-}  // namespace
-
 std::optional<double> read_decimal(std::string_view text) {
   // The same number as JSON writes it (no leading zero before another digit, a digit on each side
   // of the point: "007." is "7", ".5" is "0.5"), which is what simdjson reads, with the padding
@@ -64,13 +56,17 @@ std::optional<double> read_decimal(std::string_view text) {
   return value;
 }
 
-ExactDecimal exact_decimal(double value) {
-  uint64_t bits;
+BinaryDouble binary_of(double value) {
+  uint64_t bits;  // std::bit_cast is missing from Emscripten 3.1.6's libc++
   std::memcpy(&bits, &value, sizeof bits);
   const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
-  const auto biased = static_cast<int>(bits >> 52);
-  const uint64_t m = biased == 0 ? fraction : fraction | (uint64_t{1} << 52);
-  const int q = biased == 0 ? -1074 : biased - 1075;
+  const auto biased = static_cast<int>((bits >> 52) & 0x7FF);
+  if (biased == 0) return {fraction, -1074};
+  return {fraction | (uint64_t{1} << 52), biased - 1075};
+}
+
+ExactDecimal exact_decimal(double value) {
+  const auto [m, q] = binary_of(value);
   // value = m × 2^q: the integer n = m × 2^q when q ≥ 0, else n = m × 5^−q and value = n × 10^q.
   // n in 32-bit limbs, the lowest first (up to 2^2547: 80 limbs).
   std::vector<uint32_t> n{static_cast<uint32_t>(m), static_cast<uint32_t>(m >> 32)};

@@ -15,6 +15,18 @@
 
 namespace kpilens {
 
+inline bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// A finite double's magnitude as m × 2^q exactly (m < 2^53; a subnormal's q is −1074, as the
+// smallest normal's). json_writer.cpp's shortest digits and exact_decimal start from it.
+struct BinaryDouble {
+  uint64_t m = 0;
+  int q = 0;
+};
+BinaryDouble binary_of(double value);
+
 // `text` as strtod reads it, rounded to the nearest double (ties to even), for text of the form
 // -?D*(.D*)?([eE][+-]?D+)? with at least one digit before the exponent, of up to kMaxDecimalBytes
 // bytes and up to 18 exponent digits (simdjson's limits; the engine's number cells have at most 64

@@ -11,7 +11,6 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <optional>
 
 #include "decimal.h"
@@ -75,16 +74,14 @@ struct Binary {
   uint64_t low = 0, high = 0;  // the bounds are low × 2^(q − 2) and high × 2^(q − 2)
 };
 
-Binary binary_of(double value) {
-  uint64_t bits;  // std::bit_cast is missing from Emscripten 3.1.6's libc++
-  std::memcpy(&bits, &value, sizeof bits);
-  const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
-  const auto biased = static_cast<int>(bits >> 52);
+Binary bounds_of(double value) {
+  const auto [m, q] = binary_of(value);  // decimal.h
   Binary b;
-  b.m = biased == 0 ? fraction : fraction | (uint64_t{1} << 52);
-  b.q = biased == 0 ? -1074 : biased - 1075;
-  // Halfway to each neighbour; above a power of two the neighbour below is half as far.
-  const bool closer_below = fraction == 0 && biased > 1;
+  b.m = m;
+  b.q = q;
+  // Halfway to each neighbour; above a power of two the neighbour below is half as far (not above
+  // the smallest normal double, whose neighbour below is a subnormal as far as the one above).
+  const bool closer_below = m == uint64_t{1} << 52 && q > -1074;
   b.low = closer_below ? 4 * b.m - 1 : 4 * b.m - 2;
   b.high = 4 * b.m + 2;
   return b;
@@ -203,7 +200,7 @@ std::string shortest_from_exact_digits(double value) {
 
 // The reference's result computed in integers, or false when out of range.
 bool shortest_in_integers(double value, std::string& out) {
-  const Binary b = binary_of(std::fabs(value));
+  const Binary b = bounds_of(std::fabs(value));
   // The decimal exponent x (10^x ≤ v < 10^(x+1)) from the binary one, then corrected: v's 18
   // leading digits T = ⌊v / 10^(x − 17)⌋ must lie in [10^17, 10^18).
   const int binary_exponent = b.q + bit_length(b.m) - 1;

@@ -19,10 +19,6 @@ namespace kpilens {
 
 namespace {
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 struct Cursor {
   std::string_view s;
   size_t i = 0;
