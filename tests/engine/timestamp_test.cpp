@@ -7,6 +7,7 @@
 //   2024-03-10T12:00:00Z = 1710028800 + 12 × 3600 = 1710072000
 #include "timestamp.h"
 
+#include <algorithm>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -462,10 +463,10 @@ TEST_CASE("The general scanner's date memo reads each cell as it would alone", "
   using kpilens::parse_timestamp_general;
   std::mt19937 random(11);
   auto below = [&](unsigned n) { return static_cast<unsigned>(random() % n); };
-  const std::vector<std::string> dates = {"1/5/20",     "1/5/2020",   "1/5/2024",   "01/05/2024",
-                                          "3/1/2024",   "3/12/2024",  "13/12/2024", "12/Mar/24",
-                                          "1/Mar/2024", "31.12.2024", "2024/01/05", "2024-1-5",
-                                          "30/02/2024", "02/30/2024", "12/Mrz/24",  "2024-01-05"};
+  const std::vector<std::string> dates = {
+      "1/5/20",     "1/5/2020",   "1/5/2024",   "01/05/2024", "3/1/2024",   "3/12/2024",
+      "13/12/2024", "12/Mar/24",  "1/Mar/2024", "31.12.2024", "2024/01/05", "2024-1-5",
+      "30/02/2024", "02/30/2024", "12/Mrz/24",  "2024-01-05", "3/12/24",    "1/March/2024"};
   const std::vector<std::string> rests = {
       "",          " 3:15 PM",  " 15:15",        "T15:15:01", ", 09:00",
       " 9:00 am",  " 10:00 Z",  " 10:00 +02:00", "1 10:00",   "4 10:00",
@@ -489,7 +490,8 @@ TEST_CASE("The general scanner's date memo reads each cell as it would alone", "
   }
   CHECK(read > 20000);
   CHECK(read < 45000);
-  CHECK(memo.general_size > 0);  // it holds a date
+  CHECK(std::any_of(memo.general.begin(), memo.general.end(),
+                    [](const auto& slot) { return slot.size > 0; }));  // it holds dates
 }
 
 TEST_CASE("Short times read at fixed places as the scanner reads them", "[timestamp]") {
@@ -549,4 +551,57 @@ TEST_CASE("Short times read at fixed places as the scanner reads them", "[timest
   // are not (a zone, a fraction, two spaces…). 27,036 and 66,957 of the 200,000 when written.
   CHECK(short_read > 200000 / 10);
   CHECK(scanned > short_read + 200000 / 10);
+}
+
+TEST_CASE("The general scanner's memo keeps many dates apart, and reads each as it would alone",
+          "[timestamp]") {
+  // Hundreds of dates in the general scanner's shapes, valid and not (day 0, day 31 of short
+  // months, months past 12), read again and again in random order through one memo of 32 slots:
+  // many share a slot and push each other out. Every read equals the read without a memo.
+  using kpilens::DateOrder;
+  using kpilens::parse_timestamp_general;
+  std::mt19937 random(17);
+  auto below = [&](unsigned n) { return static_cast<unsigned>(random() % n); };
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::vector<std::string> dates;
+  for (int k = 0; k < 400; ++k) {
+    const unsigned month = 1 + below(13), day = below(32), year = 2020 + below(6);
+    char text[32];
+    switch (below(5)) {
+      case 0:
+        std::snprintf(text, sizeof text, "%02u/%02u/%u", month, day, year);
+        break;
+      case 1:
+        std::snprintf(text, sizeof text, "%u/%u/%u", month, day, year);
+        break;
+      case 2:
+        std::snprintf(text, sizeof text, "%02u/%s/%02u", day, kMonths[(month - 1) % 12],
+                      year % 100);
+        break;
+      case 3:  // 6 to 8 bytes: "1/5/24"
+        std::snprintf(text, sizeof text, "%u/%u/%02u", month, day, year % 100);
+        break;
+      default:
+        std::snprintf(text, sizeof text, "%02u.%02u.%u", day, month, year);
+        break;
+    }
+    dates.push_back(text);
+  }
+  const std::vector<std::string> rests = {
+      "", " 4:34 PM", " 16:34:31", ",16:34", " 16:34 +02:00", "x 10:00", " 25:00"};
+  kpilens::DateMemo memo;
+  uint64_t read = 0;
+  for (int n = 0; n < 40000; ++n) {
+    const std::string text = dates[below(static_cast<unsigned>(dates.size()))] +
+                             rests[below(static_cast<unsigned>(rests.size()))];
+    const DateOrder order = below(8) == 0 ? DateOrder::kDayFirst : DateOrder::kMonthFirst;
+    const auto with_memo = parse_timestamp_general(text, order, &memo);
+    const auto alone = parse_timestamp_general(text, order);
+    INFO(text);
+    REQUIRE(same_result(with_memo, alone));
+    read += alone.has_value();
+  }
+  CHECK(read > 15000);  // many valid, and many refused
+  CHECK(read < 35000);
 }

@@ -107,6 +107,12 @@ uint64_t load8(const char* p) {
   return v;
 }
 
+uint32_t load4(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
 uint16_t load2(const char* p) {
   uint16_t v;
   std::memcpy(&v, p, sizeof v);
@@ -228,31 +234,42 @@ std::optional<Timestamp> finish_time(double days, std::string_view rest) {
   return scan_time_after_date(days, rest);
 }
 
-// The general scanner's date read (the cursor after it): valid, it goes into the memo.
+// A general date's bytes (6 to 12) as two words: its first eight and its last eight when it has
+// eight or more, else all of them in the first; with the size, they are the bytes.
+struct DateKey {
+  uint64_t head = 0, tail = 0;
+};
+DateKey date_key(const char* p, size_t size) {
+  if (size >= 8) return {load8(p), load8(p + size - 8)};
+  return {uint64_t{load4(p)} | uint64_t{load4(p + size - 4)} << 32, 0};
+}
+
+DateMemo::GeneralSlot& general_slot(DateMemo& memo, const DateKey& key) {
+  // The top five bits of a multiplicative hash of both words (Fibonacci hashing).
+  return memo.general[((key.head ^ key.tail * 0x9E3779B97F4A7C15) * 0x9E3779B97F4A7C15) >> 59];
+}
+
+// Where a general cell's date would end: its first space or comma from byte 6 on (a date has 6 or
+// more), or the cell's end; 0 when the date would have more than 12 bytes (the memo keeps none).
+size_t date_end(std::string_view s) {
+  const size_t last = std::min<size_t>(s.size(), 13);
+  for (size_t i = 6; i < last; ++i) {
+    if (s[i] == ' ' || s[i] == ',') return i;
+  }
+  return s.size() <= 12 ? s.size() : 0;
+}
+
+// The general scanner's date read (the cursor after it): valid, it goes into the memo when a space,
+// a comma or the end follows it.
 std::optional<Timestamp> finish(int64_t year, int64_t month, int64_t day, Cursor& c,
                                 DateOrder order, DateMemo* memo) {
   if (!valid_date(year, month, day)) return std::nullopt;
   const double days = day_number(year, month, day);
-  if (memo && c.i <= memo->general_text.size()) {
-    std::copy_n(c.s.data(), c.i, memo->general_text.data());
-    memo->general_size = static_cast<uint8_t>(c.i);
-    memo->general_order = order;
-    memo->general_days = days;
+  if (memo && c.i >= 6 && c.i <= 12 && (c.done() || c.peek() == ' ' || c.peek() == ',')) {
+    const DateKey key = date_key(c.s.data(), c.i);
+    general_slot(*memo, key) = {key.head, key.tail, static_cast<uint8_t>(c.i), order, days};
   }
   return finish_time(days, c.s.substr(c.i));
-}
-
-// Whether `s` starts with the memo's last general date, followed by what ends a date.
-bool has_memo_date(std::string_view s, DateOrder order, const DateMemo& memo) {
-  const size_t size = memo.general_size;
-  if (size == 0 || s.size() < size || order != memo.general_order) return false;
-  if (s.size() > size && s[size] != ' ' && s[size] != 'T' && s[size] != 't' && s[size] != ',') {
-    return false;
-  }
-  for (size_t i = 0; i < size; ++i) {
-    if (s[i] != memo.general_text[i]) return false;
-  }
-  return true;
 }
 
 // All-digit cells: 9–10 digits are Unix seconds, 12–13 digits Unix milliseconds.
@@ -462,8 +479,12 @@ std::optional<Timestamp> parse_timestamp_general(std::string_view text, DateOrde
                                                  DateMemo* memo) {
   std::string_view s = trim(text);
   if (s.size() < 6 || s.size() > 64) return std::nullopt;
-  if (memo && has_memo_date(s, order, *memo)) {
-    return finish_time(memo->general_days, s.substr(memo->general_size));
+  if (const size_t end = memo ? date_end(s) : 0; end != 0) {
+    const DateKey key = date_key(s.data(), end);
+    const DateMemo::GeneralSlot& slot = general_slot(*memo, key);
+    if (slot.size == end && slot.head == key.head && slot.tail == key.tail && slot.order == order) {
+      return finish_time(slot.days, s.substr(end));
+    }
   }
   if (is_digit(s[0]) && s.find_first_not_of("0123456789") == std::string_view::npos) {
     return parse_epoch(s);

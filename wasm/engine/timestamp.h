@@ -19,11 +19,11 @@ struct Timestamp {
   bool has_offset = false;  // the cell named its zone (Z, ±hh:mm, or an epoch number)
 };
 
-// The dates the fast path read in a column, with their day numbers: the calendar arithmetic is most
-// of what such a cell costs, and a column's dates repeat (an export sorted by creation time shares
-// its created dates; tickets are solved and answered days or weeks after, so those columns'
-// dates come back in another order). It keeps the general scanner's last date too. A memo never
-// changes a result; keep one per column.
+// The dates read in a column, with their day numbers: the calendar arithmetic is most of what such
+// a cell costs, and a column's dates repeat (an export sorted by creation time shares its created
+// dates; tickets are solved and answered days or weeks after, so those columns' dates come back in
+// another order). The fast path's and the general scanner's, apart. A memo never changes a result;
+// keep one per column.
 struct DateMemo {
   // One date per slot: the slot of "YYYY-MM-DD" is its day of the month, plus 32 when the month's
   // last digit is odd, so that no two dates of two months running share one (date_slot in
@@ -41,14 +41,19 @@ struct DateMemo {
   uint64_t month = 0;
   double month_start = 0;
   int month_days = 0;  // 0 before the first date
-  // The general scanner's last valid date (parse_timestamp_general: "03/12/2024", "12/Mar/24"…):
-  // its bytes as read, before the time, the order it was read in, and its days since 1970-01-01.
-  // A cell that starts with the same bytes followed by a space, a T, a comma or nothing has the
-  // same date (the scanner's numbers stop at the same place), and only its time is read.
-  std::array<char, 12> general_text{};
-  uint8_t general_size = 0;  // 0 before the first date
-  DateOrder general_order = DateOrder::kAuto;
-  double general_days = 0;
+  // The general scanner's valid dates (parse_timestamp_general: "03/12/2024", "12/Mar/24"…) of 6
+  // to 12 bytes that a space, a comma or the cell's end followed: their bytes as read, in the slot
+  // of a hash of them (date_key in timestamp.cpp), the order they were read in, their days since
+  // 1970-01-01. A cell whose bytes before its first space or comma are a slot's date, read in the
+  // same order, has that date (the scanner's numbers stop at the same place), and only its time is
+  // read.
+  struct GeneralSlot {
+    uint64_t head = 0, tail = 0;  // the date's bytes (date_key); size 0: empty
+    uint8_t size = 0;
+    DateOrder order = DateOrder::kAuto;
+    double days = 0;
+  };
+  std::array<GeneralSlot, 32> general{};
 };
 
 // The general scanner alone, without parse_timestamp's fast path: the reference that path is
