@@ -2,22 +2,14 @@
 // --dates. The bench's export is written ISO (`2024-01-15 16:34:31`), which takes our engine's fixed-place
 // fast path; other helpdesks write dates the general scanner reads. Each layout has what its peers need to
 // read it: DuckDB's strptime format (kpi_sql.mjs), a reader for the Papa Parse peer's plain JS
-// (papa_weekly.mjs; ISO has its own there), and the rewrite of an ISO cell into it (gen). Our engine is told nothing: it reads
-// every layout itself (docs/kpis.md, "Timestamps").
+// (papa_weekly.mjs; ISO has its own there), and the rewrite of an ISO cell into it (gen). Our engine is
+// told nothing: it reads every layout itself (docs/kpis.md, "Timestamps").
+
+import { daysFromCivil } from '../../web/civil_days.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const MONTH_OF = new Map(MONTHS.map((name, i) => [name, i + 1]));
 const two = (n) => String(n).padStart(2, '0');
-
-// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
-export function daysFromCivil(y, m, d) {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 const digit = (s, i) => s.charCodeAt(i) - 48;
 const pair = (s, i) => digit(s, i) * 10 + digit(s, i + 1);

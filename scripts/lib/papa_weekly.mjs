@@ -2,7 +2,8 @@
 // aggregated in plain JS with the definitions of docs/kpis.md (what a web developer would write without our
 // engine). Also the type 7 quantile the bench takes its medians with.
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
-import { dateLayout, daysFromCivil } from './date_layouts.mjs';
+import { daysFromCivil } from '../../web/civil_days.js';
+import { dateLayout } from './date_layouts.mjs';
 
 const SOLVED = new Set(['solved', 'closed', 'resolved', 'done', 'completed', 'complete', 'fixed']);
 
