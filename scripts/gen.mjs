@@ -18,6 +18,7 @@ import { dateLayout, LAYOUT_NAMES, rewriteDates } from './lib/date_layouts.mjs';
 
 export { generateBlocks, generateSubscriptionBlocks };
 
+const USAGE = `scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates ${LAYOUT_NAMES.join('|')}]`;
 const SUBSCRIPTIONS_USAGE =
   'usage: scripts/gen --kind subscriptions --customers N [--seed S] [--start YYYY-MM-DD] [--months M] [--out FILE]';
 
@@ -133,11 +134,11 @@ async function main() {
   try {
     options = parseArgs(argv);
   } catch (error) {
-    process.stderr.write(`gen: ${error.message}\nusage: scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates iso|us|jira]\n`);
+    process.stderr.write(`gen: ${error.message}\nusage: ${USAGE}\n`);
     process.exit(2);
   }
   if (options.help) {
-    process.stdout.write('usage: scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates iso|us|jira]\n');
+    process.stdout.write(`usage: ${USAGE}\n`);
     return;
   }
   process.stdout.on('error', (error) => {

@@ -11,13 +11,13 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const MONTH_OF = new Map(MONTHS.map((name, i) => [name, i + 1]));
 const two = (n) => String(n).padStart(2, '0');
 
-const digit = (s, i) => s.charCodeAt(i) - 48;
-const pair = (s, i) => digit(s, i) * 10 + digit(s, i + 1);
-const valid = (y, m, d, hh, mm, ss) => m >= 1 && m <= 12 && d >= 1 && d <= 31 && hh <= 23 && mm <= 59 && ss <= 60 &&
-  [y, m, d, hh, mm, ss].every(Number.isInteger);
-const instant = (y, m, d, hh, mm, ss) => (valid(y, m, d, hh, mm, ss)
-  ? daysFromCivil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss : null);
+// The days of month m (1–12) of year y.
+const monthDays = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const instant = (y, m, d, hh, mm, ss) => (m >= 1 && m <= 12 && d >= 1 && d <= monthDays(y, m) && hh <= 23 && mm <= 59 &&
+  ss <= 60 ? daysFromCivil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss : null);
 
+const US = /^(\d\d)\/(\d\d)\/(\d{4}) (\d\d):(\d\d):(\d\d)$/;
+// (Jira's two-digit years are read as 20yy: gen writes the 2020s.)
 const JIRA = /^(\d\d)\/([A-Z][a-z]{2})\/(\d\d) (\d{1,2}):(\d\d) ([AP]M)$/;
 
 export const DATE_LAYOUTS = {
@@ -32,8 +32,10 @@ export const DATE_LAYOUTS = {
   us: {
     example: '01/15/2024 16:34:31',
     strptime: '%m/%d/%Y %H:%M:%S',
-    seconds: (s) => (s.length === 19 && s[2] === '/' && s[5] === '/' && s[10] === ' ' && s[13] === ':' && s[16] === ':'
-      ? instant(pair(s, 6) * 100 + pair(s, 8), pair(s, 0), pair(s, 3), pair(s, 11), pair(s, 14), pair(s, 17)) : null),
+    seconds: (s) => {
+      const m = US.exec(s);
+      return m ? instant(Number(m[3]), Number(m[1]), Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])) : null;
+    },
     from: (y, m, d, hh, mm, ss) => `${two(m)}/${two(d)}/${y} ${two(hh)}:${two(mm)}:${two(ss)}`,
   },
   // Jira's CSV export: dd/MMM/yy h:mm a, to the minute (the seconds are dropped).

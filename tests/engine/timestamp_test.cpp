@@ -588,8 +588,10 @@ TEST_CASE("The general scanner's memo keeps many dates apart, and reads each as 
     }
     dates.push_back(text);
   }
+  dates.push_back("12/March/2024");  // 13 bytes: past what the memo keeps
+  dates.push_back("1/March/2024");   // 12: the most it keeps
   const std::vector<std::string> rests = {
-      "", " 4:34 PM", " 16:34:31", ",16:34", " 16:34 +02:00", "x 10:00", " 25:00"};
+      "", " 4:34 PM", " 16:34:31", ",16:34", " 16:34 +02:00", "x 10:00", " 25:00", "T16:34:31"};
   kpilens::DateMemo memo;
   uint64_t read = 0;
   for (int n = 0; n < 40000; ++n) {
@@ -604,4 +606,31 @@ TEST_CASE("The general scanner's memo keeps many dates apart, and reads each as 
   }
   CHECK(read > 15000);  // many valid, and many refused
   CHECK(read < 35000);
+}
+
+TEST_CASE("A general date in the memo is taken from it, not read again", "[timestamp]") {
+  // The memo's days are what a hit returns: moved by one, the next read of the same date moves by a
+  // day, so a lookup that never matched would show here. A 13-byte date is not kept, nor one
+  // followed by T, and a hit needs the order it was read in.
+  using kpilens::DateOrder;
+  using kpilens::parse_timestamp_general;
+  kpilens::DateMemo memo;
+  auto read = [&](std::string_view text, DateOrder order = DateOrder::kMonthFirst) {
+    return parse_timestamp_general(text, order, &memo)->seconds;
+  };
+  const double first = read("01/15/2024 10:00");
+  for (auto& slot : memo.general) slot.days += 1;
+  CHECK(read("01/15/2024 4:34 PM") == first + 86400 + 6 * 3600 + 34 * 60);
+  CHECK(read("01/15/2024") == first + 86400 - 10 * 3600);
+  CHECK(read("01/15/2024,10:00") == first + 86400);
+  // Day first, 01/15 is no date at all; read month first again, it is the memo's.
+  CHECK_FALSE(parse_timestamp_general("01/15/2024 10:00", DateOrder::kDayFirst, &memo));
+  CHECK(read("01/15/2024 10:00") == first + 86400);
+  for (std::string_view text : {"12/March/2024 10:00", "3/Mar/2024T10:00:00"}) {
+    INFO(text);
+    kpilens::DateMemo fresh;
+    const double alone = parse_timestamp_general(text, DateOrder::kMonthFirst, &fresh)->seconds;
+    for (auto& slot : fresh.general) slot.days += 1;
+    CHECK(parse_timestamp_general(text, DateOrder::kMonthFirst, &fresh)->seconds == alone);
+  }
 }

@@ -2,10 +2,12 @@
 // layouts of scripts/lib/date_layouts.mjs, which scripts/bench --dates times): the engine, told nothing,
 // reads every cell, and its weekly figures are DuckDB's with the layout's strptime format (the SQL of
 // scripts/lib/kpi_sql.mjs, never the engine's output). US dates keep the seconds, so that report is also the
-// ISO file's, figure for figure.
+// ISO file's, figure for figure. The bench's Papa Parse peer reads each layout with its own reader
+// (date_layouts.mjs): its weekly figures are DuckDB's too, or the bench's agreement check would fail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,11 +16,20 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { loadEngine, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
 import { weeklySql } from '../../scripts/lib/kpi_sql.mjs';
 import { DATE_LAYOUTS } from '../../scripts/lib/date_layouts.mjs';
+import { papaWeekly } from '../../scripts/lib/papa_weekly.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const wasmPath = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
 const ROWS = 20_000;
 const TOLERANCE = 1e-9;
+const Papa = createRequire(import.meta.url)('papaparse');
+// The Papa Parse peer's figure → the DuckDB column.
+const PAPA = {
+  tickets: 'tickets', csat: 'csat', nps: 'nps', resolution_hours_mean: 'resolution_mean',
+  resolution_hours_median: 'resolution_median', first_response_minutes_mean: 'frt_mean', fcr: 'fcr',
+};
+const close = (got, expected) => (expected === null ? got === null
+  : typeof got === 'number' && Math.abs(got - expected) <= TOLERANCE * Math.abs(expected));
 // KPI id → the DuckDB column (kpi_sql.mjs FIGURE_SQL) and its n column.
 const CHECKS = {
   tickets: ['tickets', 'tickets_n'],
@@ -70,7 +81,7 @@ test('gen writes every date-time cell in the layout asked for', () => {
 });
 
 for (const layout of Object.keys(DATE_LAYOUTS)) {
-  test(`${layout} dates: every row read, and the weekly figures are DuckDB's`, async () => {
+  test(`${layout} dates: every row read, and the weekly figures (ours, the Papa Parse peer's) are DuckDB's`, async () => {
     const report = reports.get(layout);
     assert.equal(report.ok, true);
     assert.equal(report.input.rows, ROWS);
@@ -86,8 +97,15 @@ for (const layout of Object.keys(DATE_LAYOUTS)) {
         assert.equal(k.series.n[i], Number(row[nColumn]), `${where}: n`);
         const got = k.series.value[i];
         const expected = row[column] === null ? null : Number(row[column]);
-        if (expected === null) assert.equal(got, null, where);
-        else assert.ok(Math.abs(got - expected) <= TOLERANCE * Math.abs(expected), `${where}: engine ${got}, DuckDB ${expected}`);
+        assert.ok(close(got, expected), `${where}: engine ${got}, DuckDB ${expected}`);
+      }
+    }
+    const papa = await papaWeekly(Papa, files.get(layout), layout);
+    assert.deepEqual(papa.map((w) => w.week), weekly.map((row) => row.week));
+    for (const [i, row] of weekly.entries()) {
+      for (const [name, column] of Object.entries(PAPA)) {
+        const expected = row[column] === null ? null : Number(row[column]);
+        assert.ok(close(papa[i][name], expected), `${layout}: Papa Parse peer ${name}, week of ${row.week}: ${papa[i][name]}, DuckDB ${expected}`);
       }
     }
   });

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "decimal.h"
 #include "field_parse.h"
 #include "health_score.h"
 #include "json_error.h"
@@ -346,8 +347,7 @@ std::optional<int> parse_utc_offset(std::string_view text) {
   if (s.size() < 3 || (s[0] != '+' && s[0] != '-')) return std::nullopt;
   int sign = s[0] == '-' ? -1 : 1;
   s.remove_prefix(1);
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (!digit(s[0]) || !digit(s[1])) return std::nullopt;
+  if (!is_digit(s[0]) || !is_digit(s[1])) return std::nullopt;
   int hours = (s[0] - '0') * 10 + (s[1] - '0');
   int minutes = 0;
   s.remove_prefix(2);
@@ -356,7 +356,7 @@ std::optional<int> parse_utc_offset(std::string_view text) {
     if (s.empty()) return std::nullopt;  // "+05:" lost its minutes
   }
   if (!s.empty()) {
-    if (s.size() != 2 || !digit(s[0]) || !digit(s[1])) return std::nullopt;
+    if (s.size() != 2 || !is_digit(s[0]) || !is_digit(s[1])) return std::nullopt;
     minutes = (s[0] - '0') * 10 + (s[1] - '0');
   }
   if (hours > 18 || minutes > 59) return std::nullopt;
