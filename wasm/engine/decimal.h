@@ -15,6 +15,7 @@
 
 namespace kpilens {
 
+// An ASCII digit (whatever the locale: std::isdigit's answer depends on it).
 inline bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }

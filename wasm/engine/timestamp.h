@@ -57,7 +57,9 @@ struct DateMemo {
 };
 
 // The general scanner alone, without parse_timestamp's fast path: the reference that path is
-// tested against. With a memo, a cell of the last date it read costs only its time.
+// tested against. Both read "HH:MM:SS" with the same eight-byte check (three_pairs), which the test
+// of short_time_of_day holds against the scanner's cursor. With a memo, a cell of a date it read
+// before costs only its time.
 std::optional<Timestamp> parse_timestamp_general(std::string_view text,
                                                  DateOrder order = DateOrder::kAuto,
                                                  DateMemo* memo = nullptr);
