@@ -51,6 +51,25 @@ export const FIGURE_SQL = {
   frt_p90: 'quantile_cont(first_response_minutes, 0.9)',
 };
 
+// The engine's ticket KPI id → [its figure, its n] among FIGURE_SQL's names (the DuckDB rows' columns):
+// what the oracle tests compare, KPI by KPI.
+export const KPI_COLUMNS = {
+  tickets: ['tickets', 'tickets_n'],
+  csat: ['csat', 'csat_n'],
+  nps: ['nps', 'nps_n'],
+  ces: ['ces', 'ces_n'],
+  fcr: ['fcr', 'fcr_n'],
+  one_touch_rate: ['one_touch', 'fcr_n'],
+  reopen_rate: ['reopen_rate', 'fcr_n'],
+  resolution_rate: ['resolution_rate', 'tickets_n'],
+  resolution_time_mean: ['resolution_mean', 'resolution_n'],
+  resolution_time_median: ['resolution_median', 'resolution_n'],
+  resolution_time_p90: ['resolution_p90', 'resolution_n'],
+  first_response_time_mean: ['frt_mean', 'frt_n'],
+  first_response_time_median: ['frt_median', 'frt_n'],
+  first_response_time_p90: ['frt_p90', 'frt_n'],
+};
+
 /** The SELECT list of the named figures (default: all of them). */
 export function figures(names = Object.keys(FIGURE_SQL)) {
   return names.map((name) => `\n  ${FIGURE_SQL[name]} AS ${name}`).join(',');

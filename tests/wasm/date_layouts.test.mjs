@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadEngine, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
-import { weeklySql } from '../../scripts/lib/kpi_sql.mjs';
+import { KPI_COLUMNS, weeklySql } from '../../scripts/lib/kpi_sql.mjs';
 import { DATE_LAYOUTS } from '../../scripts/lib/date_layouts.mjs';
 import { papaWeekly } from '../../scripts/lib/papa_weekly.mjs';
 
@@ -30,17 +30,6 @@ const PAPA = {
 };
 const close = (got, expected) => (expected === null ? got === null
   : typeof got === 'number' && Math.abs(got - expected) <= TOLERANCE * Math.abs(expected));
-// KPI id → the DuckDB column (kpi_sql.mjs FIGURE_SQL) and its n column.
-const CHECKS = {
-  tickets: ['tickets', 'tickets_n'],
-  csat: ['csat', 'csat_n'],
-  nps: ['nps', 'nps_n'],
-  fcr: ['fcr', 'fcr_n'],
-  resolution_time_mean: ['resolution_mean', 'resolution_n'],
-  resolution_time_median: ['resolution_median', 'resolution_n'],
-  first_response_time_mean: ['frt_mean', 'frt_n'],
-  first_response_time_median: ['frt_median', 'frt_n'],
-};
 
 let dir;
 let connection;
@@ -90,7 +79,7 @@ for (const layout of Object.keys(DATE_LAYOUTS)) {
     assert.deepEqual(report.input.value_issues, []);
     const weekly = (await connection.runAndReadAll(weeklySql(files.get(layout), undefined, layout))).getRowObjectsJS();
     assert.deepEqual(report.periods.start, weekly.map((row) => row.week));
-    for (const [id, [column, nColumn]] of Object.entries(CHECKS)) {
+    for (const [id, [column, nColumn]] of Object.entries(KPI_COLUMNS)) {
       const k = report.kpis.find((x) => x.id === id);
       for (const [i, row] of weekly.entries()) {
         const where = `${layout}: ${id}, week of ${row.week}`;

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadEngine, reportFromFiles } from '../../wasm/bindings/node_engine.mjs';
-import { FIGURES, TICKETS, weeklySql } from '../../scripts/lib/kpi_sql.mjs';
+import { FIGURES, KPI_COLUMNS as CHECKS, TICKETS, weeklySql } from '../../scripts/lib/kpi_sql.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const wasmPath = resolve(root, process.env.KPILENS_WASM ?? 'build/wasm/kpilens.node.cjs');
@@ -54,23 +54,6 @@ function kpi(id) {
   return k;
 }
 
-// KPI id → [figure column, n column] in the DuckDB rows.
-const CHECKS = {
-  tickets: ['tickets', 'tickets_n'],
-  csat: ['csat', 'csat_n'],
-  nps: ['nps', 'nps_n'],
-  ces: ['ces', 'ces_n'],
-  fcr: ['fcr', 'fcr_n'],
-  one_touch_rate: ['one_touch', 'fcr_n'],
-  reopen_rate: ['reopen_rate', 'fcr_n'],
-  resolution_rate: ['resolution_rate', 'tickets_n'],
-  resolution_time_mean: ['resolution_mean', 'resolution_n'],
-  resolution_time_median: ['resolution_median', 'resolution_n'],
-  resolution_time_p90: ['resolution_p90', 'resolution_n'],
-  first_response_time_mean: ['frt_mean', 'frt_n'],
-  first_response_time_median: ['frt_median', 'frt_n'],
-  first_response_time_p90: ['frt_p90', 'frt_n'],
-};
 
 before(async () => {
   assert.ok(existsSync(wasmPath), `wasm module not found at ${wasmPath}: build it or set KPILENS_WASM`);
