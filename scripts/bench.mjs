@@ -3,7 +3,7 @@
 //
 //   scripts/bench [--rows N] [--runs K] [--out FILE] [--engines id,id…] [--seed S]
 //                 [--first-kpis] [--memory] [--huge] [--no-table] [--reference REV] [--ab ROUNDS]
-//                 [--paired-threads ROUNDS] [--steady ROUNDS] [--dates iso|us|jira]
+//                 [--paired-threads ROUNDS] [--steady ROUNDS] [--dates iso|us|jira] [--quotes needed|all]
 //
 // Files are made by scripts/gen.mjs (fixed seed) in a temporary directory, never in the repository, and
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
@@ -45,6 +45,10 @@
 // layout's strptime format, the Papa Parse peer a reader for it. Not with --steady: the weekly kernel
 // reads ISO alone.
 //
+// --quotes all quotes every cell of every export (`"2024-01-15 16:34:31","Solved",""`), as some tools and
+// spreadsheets write CSV: the same data, ~20 % more bytes, and every block of it holds quotes (our scanner's
+// slower path). Not with --steady either: the weekly kernel reads unquoted cells alone.
+//
 // Sections beside the engine table (each with its own generated file):
 //   --first-kpis  a ~10 MB export in the page: the time until the first KPIs (the cards) are on screen
 //                 (target < 300 ms) and until everything is, where it goes, and the CPU each Chromium thread spent
@@ -79,6 +83,7 @@ import {
 } from './lib/bench_engines.mjs';
 import { quantile7 } from './lib/papa_weekly.mjs';
 import { dateLayout, LAYOUT_NAMES } from './lib/date_layouts.mjs';
+import { QUOTINGS } from './gen.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 // The web build of the module (the page's engine), beside the Node one: --steady runs it in Chromium.
@@ -88,7 +93,7 @@ const SEED = 20240101;
 function parseArgs(argv) {
   const o = {
     rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.filter((e) => e.id !== 'wasm-ref' || WASM_REF).map((e) => e.id),
-    dates: 'iso', table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, threadsAb: 0, pageAb: 0, pairedThreads: 0, steady: 0,
+    dates: 'iso', quotes: 'needed', table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, threadsAb: 0, pageAb: 0, pairedThreads: 0, steady: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -117,11 +122,12 @@ function parseArgs(argv) {
       case '--paired-threads': o.pairedThreads = count(value(), '--paired-threads'); break;
       case '--steady': o.steady = count(value(), '--steady'); break;
       case '--dates': o.dates = value(); break;
+      case '--quotes': o.quotes = value(); break;
       case '--help':
         console.log('usage: scripts/bench [--rows N (1000000)] [--runs K (3)] [--out FILE] [--engines ' +
           `${ENGINES.map((e) => e.id).join(',')}] [--seed S (${SEED})] [--first-kpis] [--memory] [--huge] [--no-table] ` +
           '[--reference REV] [--ab ROUNDS] [--threads-ab ROUNDS] [--page-ab ROUNDS] [--paired-threads ROUNDS] [--steady ROUNDS] ' +
-          `[--dates ${LAYOUT_NAMES.join('|')}]`);
+          `[--dates ${LAYOUT_NAMES.join('|')}] [--quotes ${QUOTINGS.join('|')}]`);
         process.exit(0);
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -129,6 +135,8 @@ function parseArgs(argv) {
   for (const id of o.engines) if (!ENGINES.some((e) => e.id === id)) throw new Error(`unknown engine ${id}`);
   if (!LAYOUT_NAMES.includes(o.dates)) throw new Error(`--dates must be one of ${LAYOUT_NAMES.join(', ')}`);
   if (o.steady && o.dates !== 'iso') throw new Error('--steady reads ISO dates only (its weekly kernel knows that layout alone)');
+  if (!QUOTINGS.includes(o.quotes)) throw new Error(`--quotes must be one of ${QUOTINGS.join(', ')}`);
+  if (o.steady && o.quotes !== 'needed') throw new Error('--steady reads unquoted cells only (its weekly kernel knows no other)');
   if (!o.engines.includes('wasm')) throw new Error('the engines must include wasm: ratios are to it');
   if (o.reference) {
     // scripts/bench built REV's module and set KPILENS_WASM_REF to it; asked for, it is timed whatever --engines says.
@@ -237,15 +245,19 @@ function buildLine() {
   }
 }
 
-/** Writes a generated export of `rows` rows to `file` (seed o.seed, dates written as o.dates); returns its size in bytes. */
+/**
+ * Writes a generated export of `rows` rows to `file` (seed o.seed, dates written as o.dates, cells quoted as
+ * o.quotes); returns its size in bytes.
+ */
 function generate(file, rows, o) {
-  progress(`generating ${fmt(rows, 0)} rows (seed ${o.seed}${o.dates === 'iso' ? '' : `, ${o.dates} dates`})…`);
+  progress(`generating ${fmt(rows, 0)} rows (seed ${o.seed}${o.dates === 'iso' ? '' : `, ${o.dates} dates`}` +
+    `${o.quotes === 'needed' ? '' : ', every cell quoted'})…`);
   execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', String(rows), '--seed', String(o.seed),
-    '--dates', o.dates, '--out', file]);
+    '--dates', o.dates, '--quotes', o.quotes, '--out', file]);
   return statSync(file).size;
 }
 
-/** Rows for an export of about `bytes` bytes, from the size of 20,000 rows of the same seed and dates. */
+/** Rows for an export of about `bytes` bytes, from the size of 20,000 rows of the same seed, dates and quotes. */
 function rowsFor(dir, bytes, o) {
   const sample = join(dir, 'sample.csv');
   const size = generate(sample, 20_000, o);
@@ -837,6 +849,7 @@ async function main() {
         `(its wasm module${o.pageAb ? ' and its page' : ''}, built from that commit by scripts/bench --reference, timed as ours are: what the ` +
         'code changed since it, measured on this machine today)' : ''}`] : []),
       ...(o.dates === 'iso' ? [] : [`- dates: every export's date-times written like \`${dateLayout(o.dates).example}\` (--dates ${o.dates}), not ISO`]),
+      ...(o.quotes === 'needed' ? [] : ['- quotes: every cell of every export quoted, an empty one as `""` (--quotes all)']),
       `- load: 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end ` +
         `(${cpus().length} cores; anything else running slows every engine)`,
       ...sections.flatMap((section) => ['', ...section]),

@@ -3,9 +3,12 @@
 // or Math.random. Rows are written in ~1 MiB blocks, so memory stays flat whatever --rows is.
 //
 //   scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates iso|us|jira]
+//               [--quotes needed|all]
 //
 // --dates writes the date-times as other helpdesks do (scripts/lib/date_layouts.mjs): `us` 01/15/2024 16:34:31,
-// `jira` 15/Jan/24 4:34 PM (to the minute); the default `iso` is 2024-01-15 16:34:31.
+// `jira` 15/Jan/24 4:34 PM (to the minute); the default `iso` is 2024-01-15 16:34:31. --quotes all quotes
+// every cell, an empty one as "" (as some tools and spreadsheets write CSV); by default only a cell that
+// needs it is quoted.
 //
 // The data itself (and its shape, which tests may rely on) is made by web/sample_tickets.js, which the page
 // also uses for its bundled sample; `--kind subscriptions` writes web/sample_subscriptions.js's history.
@@ -18,7 +21,9 @@ import { dateLayout, LAYOUT_NAMES, rewriteDates } from './lib/date_layouts.mjs';
 
 export { generateBlocks, generateSubscriptionBlocks };
 
-const USAGE = `scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates ${LAYOUT_NAMES.join('|')}]`;
+export const QUOTINGS = ['needed', 'all'];
+const USAGE = 'scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] ' +
+  `[--dates ${LAYOUT_NAMES.join('|')}] [--quotes ${QUOTINGS.join('|')}]`;
 const SUBSCRIPTIONS_USAGE =
   'usage: scripts/gen --kind subscriptions --customers N [--seed S] [--start YYYY-MM-DD] [--months M] [--out FILE]';
 
@@ -52,7 +57,7 @@ function parseSubscriptionArgs(argv) {
 }
 
 function parseArgs(argv) {
-  const options = { rows: null, seed: 1, out: null, start: '2024-01-01', weeks: 52, crlf: false, dates: 'iso' };
+  const options = { rows: null, seed: 1, out: null, start: '2024-01-01', weeks: 52, crlf: false, dates: 'iso', quotes: 'needed' };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     const value = () => {
@@ -66,6 +71,7 @@ function parseArgs(argv) {
     else if (a === '--weeks') options.weeks = Number(value());
     else if (a === '--crlf') options.crlf = true;
     else if (a === '--dates') options.dates = value();
+    else if (a === '--quotes') options.quotes = value();
     else if (a === '--help' || a === '-h') options.help = true;
     else throw new Error(`unknown argument '${a}'`);
   }
@@ -74,6 +80,7 @@ function parseArgs(argv) {
   if (!Number.isSafeInteger(options.seed)) throw new Error('--seed must be a whole number');
   if (!Number.isSafeInteger(options.weeks) || options.weeks < 1) throw new Error('--weeks must be ≥ 1');
   if (!LAYOUT_NAMES.includes(options.dates)) throw new Error(`--dates must be one of ${LAYOUT_NAMES.join(', ')}`);
+  if (!QUOTINGS.includes(options.quotes)) throw new Error(`--quotes must be one of ${QUOTINGS.join(', ')}`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(options.start) || Number.isNaN(Date.parse(options.start + 'T00:00:00Z'))) {
     throw new Error('--start must be a date like 2024-01-01');
   }
@@ -83,7 +90,7 @@ function parseArgs(argv) {
 async function writeAll(options) {
   const stream = options.out ? createWriteStream(options.out) : process.stdout;
   const layout = dateLayout(options.dates);
-  for (const block of generateBlocks(options)) {
+  for (const block of generateBlocks({ ...options, quoteAll: options.quotes === 'all' })) {
     if (!stream.write(rewriteDates(block, layout))) await once(stream, 'drain');
   }
   if (options.out) {

@@ -93,6 +93,10 @@ function csvCell(text) {
   return '"' + text.replaceAll('"', '""') + '"';
 }
 
+// Every cell quoted, an empty one as "" (`quoteAll`: how some tools and spreadsheets write their CSV).
+const quotedCell = (text) => '"' + String(text).replaceAll('"', '""') + '"';
+const quotedLine = (cells) => cells.map(quotedCell).join(',');
+
 // Day weights: quieter weekends, a slow upward trend and a bump in the autumn.
 function dayTable(startDays, totalDays) {
   const cumulative = new Float64Array(totalDays);
@@ -119,15 +123,18 @@ function secondOfDay(rand) {
   return hour * 3600 + Math.floor(rand() * 3600);
 }
 
-/** Yields the export as string blocks of about `blockChars` characters. */
-export function* generateBlocks({ rows, seed = 1, start = '2024-01-01', weeks = 52, crlf = false }, blockChars = 1 << 20) {
+/**
+ * Yields the export as string blocks of about `blockChars` characters. `quoteAll`: every cell quoted (the
+ * same data; by default only a cell that needs it is, as RFC 4180 asks).
+ */
+export function* generateBlocks({ rows, seed = 1, start = '2024-01-01', weeks = 52, crlf = false, quoteAll = false }, blockChars = 1 << 20) {
   const eol = crlf ? '\r\n' : '\n';
   const rand = mulberry32(Math.imul(seed | 0, 0x9e3779b1) ^ 0x5bd1e995);
   const startDays = Math.floor(Date.parse(start + 'T00:00:00Z') / 86400000);
   const totalDays = weeks * 7;
   const cumulative = dayTable(startDays, totalDays);
   let day = 0;
-  let block = HEADER + eol;
+  let block = (quoteAll ? quotedLine(HEADER.split(',')) : HEADER) + eol;
   for (let i = 0; i < rows; ++i) {
     // Day: the i-th row sits at fraction (i + u) / rows of the volume curve, so the file is in day order.
     const fraction = (i + rand()) / rows;
@@ -187,11 +194,15 @@ export function* generateBlocks({ rows, seed = 1, start = '2024-01-01', weeks = 
     let comment = '';
     if ((csat !== '' || nps !== '') && rand() < 0.5) comment = COMMENTS[Math.floor(rand() * COMMENTS.length)];
 
-    block +=
-      (i + 1) + ',' + formatTimestamp(created) + ',' + (firstReply === null ? '' : formatTimestamp(firstReply)) + ',' +
-      (solvedAt === null ? '' : formatTimestamp(solvedAt)) + ',' + status + ',' + channel + ',' + agent + ',' +
-      group + ',' + priority + ',' + requester + ',' + replies + ',' + reopens + ',' + csat + ',' + nps + ',' +
-      ces + ',' + csvCell(comment) + eol;
+    const createdText = formatTimestamp(created);
+    const firstReplyText = firstReply === null ? '' : formatTimestamp(firstReply);
+    const solvedText = solvedAt === null ? '' : formatTimestamp(solvedAt);
+    block += quoteAll
+      ? quotedLine([i + 1, createdText, firstReplyText, solvedText, status, channel, agent, group, priority, requester,
+        replies, reopens, csat, nps, ces, comment]) + eol
+      : (i + 1) + ',' + createdText + ',' + firstReplyText + ',' + solvedText + ',' + status + ',' + channel + ',' +
+        agent + ',' + group + ',' + priority + ',' + requester + ',' + replies + ',' + reopens + ',' + csat + ',' +
+        nps + ',' + ces + ',' + csvCell(comment) + eol;
     if (block.length >= blockChars) {
       yield block;
       block = '';

@@ -63,12 +63,13 @@ export function dateLayout(name) {
   return layout;
 }
 
-// A whole cell holding an ISO date-time as scripts/gen writes it (between commas or a line's ends).
-const ISO_CELL = /(^|,)(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?=,|\r?$)/gm;
+// A whole cell holding an ISO date-time as scripts/gen writes it (between commas or a line's ends),
+// quoted or not (gen --quotes all).
+const ISO_CELL = /(^|,)("?)(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\2(?=,|\r?$)/gm;
 
 /** `block` (whole lines of a gen export) with every ISO date-time cell written in `layout`. */
 export function rewriteDates(block, layout) {
   if (!layout.from) return block;
-  return block.replace(ISO_CELL, (_, before, y, m, d, hh, mm, ss) =>
-    before + layout.from(Number(y), Number(m), Number(d), Number(hh), Number(mm), Number(ss)));
+  return block.replace(ISO_CELL, (_, before, quote, y, m, d, hh, mm, ss) =>
+    before + quote + layout.from(Number(y), Number(m), Number(d), Number(hh), Number(mm), Number(ss)) + quote);
 }

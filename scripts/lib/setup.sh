@@ -49,3 +49,27 @@ kpilens_report_config() {
     if (figures) config.figures = figures.split(",");
     process.stdout.write(JSON.stringify(config));' "$@"
 }
+
+# The generated export (seed 20240101) the developer scripts read, kept in /tmp between their runs:
+# /tmp/kpilens-NAME-ROWS[-DATES][-quoted].csv (an ISO, minimally quoted export keeps its plain name).
+# Written whole or not at all; prints its path. DATES and QUOTES are scripts/gen's --dates and --quotes,
+# which checks them (kpilens_gen_check, before anything slow).
+# kpilens_gen_export NAME ROWS DATES QUOTES
+kpilens_gen_export() {
+  local suffix=""
+  [ "$3" = iso ] || suffix="-$3"
+  [ "$4" = needed ] || suffix="$suffix-quoted"
+  local file="/tmp/kpilens-$1-$2$suffix.csv"
+  if [ ! -f "$file" ]; then
+    node "$kpilens_root/scripts/gen.mjs" --rows "$2" --seed 20240101 --dates "$3" --quotes "$4" \
+      --out "$file.part" >/dev/null || return
+    mv "$file.part" "$file"
+  fi
+  echo "$file"
+}
+
+# True when scripts/gen takes DATES and QUOTES (its message on stderr when not): the layouts and
+# quotings are gen's to list. kpilens_gen_check DATES QUOTES
+kpilens_gen_check() {
+  node "$kpilens_root/scripts/gen.mjs" --rows 0 --dates "$1" --quotes "$2" >/dev/null
+}

@@ -4,6 +4,8 @@
 // scripts/lib/kpi_sql.mjs, never the engine's output). US dates keep the seconds, so that report is also the
 // ISO file's, figure for figure. The bench's Papa Parse peer reads each layout with its own reader
 // (date_layouts.mjs): its weekly figures are DuckDB's too, or the bench's agreement check would fail.
+// The Jira export is also written with every cell quoted (scripts/gen --quotes all, scripts/bench --quotes
+// all): the same figures again, for all three readers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -33,18 +35,24 @@ const close = (got, expected) => (expected === null ? got === null
 
 let dir;
 let connection;
-const files = new Map(); // layout → path
-const reports = new Map(); // layout → the engine's weekly report
+// What each test file is: its name → [its date layout, scripts/gen's --quotes].
+const VARIANTS = {
+  ...Object.fromEntries(Object.keys(DATE_LAYOUTS).map((layout) => [layout, [layout, 'needed']])),
+  'jira, every cell quoted': ['jira', 'all'],
+};
+const files = new Map(); // variant → path
+const reports = new Map(); // variant → the engine's weekly report
 
 before(async () => {
   assert.ok(existsSync(wasmPath), `wasm module not found at ${wasmPath}: build it or set KPILENS_WASM`);
   dir = mkdtempSync(join(tmpdir(), 'kpilens-dates-'));
   await loadEngine(wasmPath);
-  for (const layout of Object.keys(DATE_LAYOUTS)) {
-    const path = join(dir, `${layout}.csv`);
-    execFileSync(join(root, 'scripts/gen'), ['--rows', String(ROWS), '--seed', '20240101', '--dates', layout, '--out', path]);
-    files.set(layout, path);
-    reports.set(layout, JSON.parse(await reportFromFiles([path], { grain: 'week' })));
+  for (const [variant, [layout, quotes]] of Object.entries(VARIANTS)) {
+    const path = join(dir, `${variant.replaceAll(/\W+/g, '-')}.csv`);
+    execFileSync(join(root, 'scripts/gen'), ['--rows', String(ROWS), '--seed', '20240101', '--dates', layout,
+      '--quotes', quotes, '--out', path]);
+    files.set(variant, path);
+    reports.set(variant, JSON.parse(await reportFromFiles([path], { grain: 'week' })));
   }
   connection = await (await DuckDBInstance.create(':memory:')).connect();
 });
@@ -55,7 +63,8 @@ after(() => {
 });
 
 test('gen writes every date-time cell in the layout asked for', () => {
-  for (const [layout, path] of files) {
+  for (const layout of Object.keys(DATE_LAYOUTS)) {
+    const path = files.get(layout);
     // A record's first line (a comment may span lines): Id, Created at, First reply at, Solved at, …
     const lines = readFileSync(path, 'utf8').split('\n').slice(1, 500).filter((line) => /^\d+,/.test(line));
     const cells = lines.flatMap((line) => line.split(',').slice(1, 4)).filter(Boolean);
@@ -69,32 +78,41 @@ test('gen writes every date-time cell in the layout asked for', () => {
   }
 });
 
-for (const layout of Object.keys(DATE_LAYOUTS)) {
-  test(`${layout} dates: every row read, and the weekly figures (ours, the Papa Parse peer's) are DuckDB's`, async () => {
-    const report = reports.get(layout);
+test('gen --quotes all quotes every cell, an empty one as "", and writes the same data', () => {
+  const lines = readFileSync(files.get('jira, every cell quoted'), 'utf8').split('\n');
+  const records = lines.slice(1, 500).filter((line) => /^"\d+",/.test(line));
+  assert.ok(records.length > 400);
+  for (const line of records) assert.match(line, /^"\d+",("[^"]*",){14}"/);
+  assert.match(lines[0], /^"Id","Created at",/);
+  assert.ok(records.some((line) => line.includes(',"",')));
+});
+
+for (const [variant, [layout]] of Object.entries(VARIANTS)) {
+  test(`${variant}: every row read, and the weekly figures (ours, the Papa Parse peer's) are DuckDB's`, async () => {
+    const report = reports.get(variant);
     assert.equal(report.ok, true);
     assert.equal(report.input.rows, ROWS);
     assert.equal(report.input.rows_used, ROWS);
     assert.equal(report.input.rows_rejected, 0);
     assert.deepEqual(report.input.value_issues, []);
-    const weekly = (await connection.runAndReadAll(weeklySql(files.get(layout), undefined, layout))).getRowObjectsJS();
+    const weekly = (await connection.runAndReadAll(weeklySql(files.get(variant), undefined, layout))).getRowObjectsJS();
     assert.deepEqual(report.periods.start, weekly.map((row) => row.week));
     for (const [id, [column, nColumn]] of Object.entries(KPI_COLUMNS)) {
       const k = report.kpis.find((x) => x.id === id);
       for (const [i, row] of weekly.entries()) {
-        const where = `${layout}: ${id}, week of ${row.week}`;
+        const where = `${variant}: ${id}, week of ${row.week}`;
         assert.equal(k.series.n[i], Number(row[nColumn]), `${where}: n`);
         const got = k.series.value[i];
         const expected = row[column] === null ? null : Number(row[column]);
         assert.ok(close(got, expected), `${where}: engine ${got}, DuckDB ${expected}`);
       }
     }
-    const papa = await papaWeekly(Papa, files.get(layout), layout);
+    const papa = await papaWeekly(Papa, files.get(variant), layout);
     assert.deepEqual(papa.map((w) => w.week), weekly.map((row) => row.week));
     for (const [i, row] of weekly.entries()) {
       for (const [name, column] of Object.entries(PAPA)) {
         const expected = row[column] === null ? null : Number(row[column]);
-        assert.ok(close(papa[i][name], expected), `${layout}: Papa Parse peer ${name}, week of ${row.week}: ${papa[i][name]}, DuckDB ${expected}`);
+        assert.ok(close(papa[i][name], expected), `${variant}: Papa Parse peer ${name}, week of ${row.week}: ${papa[i][name]}, DuckDB ${expected}`);
       }
     }
   });
@@ -103,4 +121,9 @@ for (const layout of Object.keys(DATE_LAYOUTS)) {
 test('US dates keep the seconds: the report is the ISO file\'s, figure for figure', () => {
   const kpis = (layout) => JSON.stringify(reports.get(layout).kpis);
   assert.equal(kpis('us'), kpis('iso'));
+});
+
+test('every cell quoted: the report is the file\'s quoted where needed, figure for figure', () => {
+  const kpis = (variant) => JSON.stringify(reports.get(variant).kpis);
+  assert.equal(kpis('jira, every cell quoted'), kpis('jira'));
 });

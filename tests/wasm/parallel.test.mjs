@@ -33,6 +33,7 @@ const CONFIGS = [
 const generated = {
   lf: join(dir, 'generated_30000.csv'),
   crlf: join(dir, 'generated_20000_crlf.csv'),
+  quoted: join(dir, 'generated_20000_quoted.csv'),
   irregular: join(dir, 'irregular_quote.csv'),
   multiline: join(dir, 'multiline_descriptions.csv'),
 };
@@ -41,6 +42,8 @@ before(async () => {
   await loadEngine(wasmPath);
   execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '30000', '--seed', '5', '--out', generated.lf]);
   execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '20000', '--seed', '9', '--crlf', '--out', generated.crlf]);
+  // Every cell quoted: most cuts fall inside quotes, and every block the decoder reads holds quotes.
+  execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', '20000', '--seed', '11', '--quotes', 'all', '--out', generated.quoted]);
   // A quote inside an unquoted field (`a"b`) early on: data to the decoder, but it flips the pre-pass's
   // quote parity for everything after it.
   const text = readFileSync(generated.lf, 'utf8').split('\n');
@@ -62,7 +65,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 for (const workers of [2, 3, 4]) {
   test(`generated exports read by ${workers} workers give the sequential report`, async () => {
-    for (const path of [generated.lf, generated.crlf]) {
+    for (const path of [generated.lf, generated.crlf, generated.quoted]) {
       for (const config of CONFIGS) {
         const expected = await reportFromFiles([path], config);
         const stats = {};
