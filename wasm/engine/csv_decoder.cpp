@@ -234,6 +234,10 @@ namespace {
 // The views of the fields that end at the bits of `ends` (of the block at `block`; not 0), the
 // first from `field_start`, which then follows the last. Returns past the last view. Four at a
 // time without going round the loop: the field ends of a record in a block are a handful.
+// kQuotes: the block holds quotes (neither "" nor irregular ones): a field that opens with a quote
+// spans it and its closing one, which the parity puts at at[-1] (`at` itself is never a quote, so
+// an empty field reads as unquoted), and its view leaves both out.
+template <bool kQuotes>
 KPILENS_ROW_PATH_INLINE std::string_view* write_views(std::string_view* out, const char* block,
                                                       const char*& field_start, uint64_t ends) {
   const char* start = field_start;
@@ -241,7 +245,12 @@ KPILENS_ROW_PATH_INLINE std::string_view* write_views(std::string_view* out, con
 #pragma GCC unroll 4
     for (int k = 0; k < 4; ++k) {
       const char* const at = block + __builtin_ctzll(ends);
-      *out++ = std::string_view(start, static_cast<size_t>(at - start));
+      if constexpr (kQuotes) {
+        const size_t quoted = *start == '"' ? 1 : 0;
+        *out++ = std::string_view(start + quoted, static_cast<size_t>(at - start) - 2 * quoted);
+      } else {
+        *out++ = std::string_view(start, static_cast<size_t>(at - start));
+      }
       start = at + 1;
       ends &= ends - 1;
       if (ends == 0) {
@@ -266,12 +275,13 @@ KPILENS_ROW_PATH_INLINE bool CsvDecoder::end_fast_record(FastRecord& r, const ch
   const auto field_count = static_cast<size_t>(r.out - r.fields);
   if (at == r.record_start) {
     // A blank line is not a record.
-  } else if (!fast_escaped_ &&
+  } else if (fast_first_escaped_ == kNoEscape &&
              static_cast<size_t>(at - r.record_start) <= options_.max_record_bytes) [[likely]] {
     ++records_;
     sink.on_record(CsvRecord{std::span(r.fields, field_count), line_});
   } else if (!emit_assembled_record(std::span(r.fields, field_count), r.record_start,
-                                    static_cast<size_t>(at - r.record_start), line_, sink)) {
+                                    static_cast<size_t>(at - r.record_start), fast_first_escaped_,
+                                    line_, sink)) {
     return false;
   }
   r.out = r.fields;
@@ -285,7 +295,7 @@ KPILENS_ROW_PATH_INLINE bool CsvDecoder::end_fast_record(FastRecord& r, const ch
     }
   }
   r.record_start = r.field_start;
-  fast_escaped_ = false;
+  fast_first_escaped_ = kNoEscape;
   return true;
 }
 
@@ -302,11 +312,11 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
   if (fast_fields_.size() < kScanBlockBytes) grow_fast_fields(0);
   FastRecord r{fast_fields_.data(), fast_fields_.data(), begin, begin};
   fast_quoted_breaks_ = 0;
-  fast_escaped_ = false;
+  fast_first_escaped_ = kNoEscape;
   // Room for every field a block can end, so that the loops never check for it.
   const std::string_view* room = r.fields + fast_fields_.size() - kScanBlockBytes;
   char padded[kScanBlockBytes];
-  for (const char* block = begin; block < end; block += kScanBlockBytes) {
+  for (const char* block = begin; block < end;) {
     if (r.out > room) [[unlikely]] {
       const auto count = static_cast<size_t>(r.out - r.fields);
       r.fields = grow_fast_fields(count);
@@ -336,7 +346,9 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
       // by record: the fields up to the first line break, then that record's end.
       for (;;) {
         const uint64_t upto = lines ^ (lines - 1);  // bits up to the first line break, or all
-        if ((ends & upto) != 0) r.out = write_views(r.out, block, r.field_start, ends & upto);
+        if ((ends & upto) != 0) {
+          r.out = write_views<false>(r.out, block, r.field_start, ends & upto);
+        }
         if (lines == 0) break;
         ends &= ~upto;
         const auto bit = static_cast<unsigned>(__builtin_ctzll(lines));
@@ -344,66 +356,116 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
         uint64_t no_quoted_breaks = 0;
         if (!end_fast_record(r, block + bit, bit, no_quoted_breaks, end, sink)) goto state_machine;
       }
+      block += kScanBlockBytes;
       continue;
     }
-    // Quotes: out of line, on copies (the ones above stay out of linear memory).
+    // Quotes: out of line, on copies (the ones above stay out of linear memory), this block and
+    // the next ones while they hold quotes.
     FastRecord quoted = r;
     BlockScanner quoted_scanner = scanner;
-    const bool ok = decode_quoted_block<Kernel>(quoted, quoted_scanner, block, left, end, sink);
+    block = decode_quoted_blocks<Kernel>(quoted, quoted_scanner, block, end, sink);
     r = quoted;
     scanner = quoted_scanner;
-    if (!ok) break;
+    if (block == nullptr) break;
+    room = r.fields + fast_fields_.size() - kScanBlockBytes;
   }
 state_machine:
   return r.record_start;
 }
 
 template <ScanKernel Kernel>
-[[gnu::noinline]] bool CsvDecoder::decode_quoted_block(FastRecord& r, BlockScanner& scanner,
-                                                       const char* block, size_t left,
-                                                       const char* end, CsvRecordSink& sink) {
-  const ScannedBlock b = left >= kScanBlockBytes ? scan_block<Kernel>(scanner, block)
-                                                 : scanner.scan_tail<Kernel>(block, left);
+[[gnu::noinline]] const char* CsvDecoder::decode_quoted_blocks(FastRecord& r, BlockScanner& scanner,
+                                                               const char* block, const char* end,
+                                                               CsvRecordSink& sink) {
   const char delim = delimiter_;
-  uint64_t quoted_breaks = b.line_breaks & b.in_quotes;
-  uint64_t rare = b.escapes | b.irregular;
-  uint64_t ends = b.field_ends;
-  while (ends != 0) {
-    const auto bit = static_cast<unsigned>(__builtin_ctzll(ends));
-    ends &= ends - 1;
-    const uint64_t below = (uint64_t{2} << bit) - 1;  // bits up to and including this one
-    if ((rare & below) != 0) {
-      // The parity stops describing the record at an irregular quote: the state machine takes
-      // the record from its start. A "" only marks the record for unescaping.
-      if ((rare & b.irregular & below) != 0) return false;
-      fast_escaped_ = true;
-      rare &= ~below;
+  char padded[kScanBlockBytes];
+  for (;;) {
+    if (r.out > r.fields + fast_fields_.size() - kScanBlockBytes) [[unlikely]] {
+      const auto count = static_cast<size_t>(r.out - r.fields);
+      r.fields = grow_fast_fields(count);
+      r.out = r.fields + count;
     }
-    // The field that ends at `at`. A quoted field spans its quotes: the parity puts the closing
-    // one at at[-1]. `at` is never a quote, so an empty field reads as unquoted.
-    const char* const at = block + bit;
-    const size_t quoted = *r.field_start == '"' ? 1 : 0;
-    *r.out++ = std::string_view(r.field_start + quoted,
-                                static_cast<size_t>(at - r.field_start) - 2 * quoted);
-    r.field_start = at + 1;
-    if (*at != delim && !end_fast_record(r, at, bit, quoted_breaks, end, sink)) return false;
+    const size_t left = static_cast<size_t>(end - block);
+    const char* bytes = block;
+    if (left < kScanBlockBytes) [[unlikely]] {
+      std::memset(padded, 0, sizeof padded);  // as in decode_fast
+      std::memcpy(padded, block, left);
+      bytes = padded;
+    }
+    ScannedBlock b = scanner.scan<Kernel>(bytes);
+    if (left < kScanBlockBytes) [[unlikely]] {
+      // Field ends and irregular quotes among the zeros are none (BlockScanner::scan_tail).
+      const uint64_t valid = (uint64_t{1} << left) - 1;
+      b.field_ends &= valid;
+      b.irregular &= valid;
+    }
+    uint64_t quoted_breaks = b.line_breaks & b.in_quotes;
+    uint64_t rare = b.escapes | b.irregular;
+    uint64_t ends = b.field_ends;
+    if (rare == 0) [[likely]] {
+      // Every block of an export that quotes its cells: record by record as in decode_fast's
+      // plain blocks, the record ends being the field ends that are line breaks.
+      uint64_t lines = ends & b.line_breaks;
+      for (;;) {
+        const uint64_t upto = lines ^ (lines - 1);  // bits up to the first record end, or all
+        if ((ends & upto) != 0) {
+          r.out = write_views<true>(r.out, block, r.field_start, ends & upto);
+        }
+        if (lines == 0) break;
+        ends &= ~upto;
+        const auto bit = static_cast<unsigned>(__builtin_ctzll(lines));
+        lines &= lines - 1;
+        if (!end_fast_record(r, block + bit, bit, quoted_breaks, end, sink)) return nullptr;
+      }
+    } else {
+      // A "" or an irregular quote: field by field, each one's record told whether it holds them.
+      while (ends != 0) {
+        const auto bit = static_cast<unsigned>(__builtin_ctzll(ends));
+        ends &= ends - 1;
+        const uint64_t below = (uint64_t{2} << bit) - 1;  // bits up to and including this one
+        if ((rare & below) != 0) {
+          // The parity stops describing the record at an irregular quote: the state machine
+          // takes the record from its start. A "" only marks this field for unescaping (the
+          // bits below `bit` that are left lie in it: the field ends before consumed theirs).
+          if ((rare & b.irregular & below) != 0) return nullptr;
+          mark_escaped(static_cast<size_t>(r.out - r.fields));
+          rare &= ~below;
+        }
+        // The field that ends at `at`. A quoted field spans its quotes: the parity puts the
+        // closing one at at[-1]. `at` is never a quote, so an empty field reads as unquoted.
+        const char* const at = block + bit;
+        const size_t quoted = *r.field_start == '"' ? 1 : 0;
+        *r.out++ = std::string_view(r.field_start + quoted,
+                                    static_cast<size_t>(at - r.field_start) - 2 * quoted);
+        r.field_start = at + 1;
+        if (*at != delim && !end_fast_record(r, at, bit, quoted_breaks, end, sink)) {
+          return nullptr;
+        }
+      }
+      // What is left of `rare` lies in the record that runs on into the next block: an
+      // irregular quote hands that record over now, a "" marks its field in progress.
+      if ((rare & b.irregular) != 0) return nullptr;
+      if (rare != 0) mark_escaped(static_cast<size_t>(r.out - r.fields));
+    }
+    if (quoted_breaks != 0) {
+      fast_quoted_breaks_ += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks));
+    }
+    block += kScanBlockBytes;
+    // A block without quotes that ended outside them: the next one is likely plain, and
+    // scan_plain may take it (after a tail, block >= end ends decode_fast's loop).
+    if (block >= end || (b.raw.quote == 0 && !scanner.in_quotes())) return block;
   }
-  // What is left of `rare` lies in the record that runs on into the next block: an irregular
-  // quote hands that record over now, a "" marks it.
-  if ((rare & b.irregular) != 0) return false;
-  if (rare != 0) fast_escaped_ = true;
-  if (quoted_breaks != 0) {
-    fast_quoted_breaks_ += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks));
-  }
-  return true;
 }
 
 bool CsvDecoder::emit_assembled_record(std::span<std::string_view> fields, const char* record_start,
-                                       size_t raw_bytes, uint64_t line, CsvRecordSink& sink) {
+                                       size_t raw_bytes, size_t first_escaped, uint64_t line,
+                                       CsvRecordSink& sink) {
   // Only a quoted field holds quotes here, each one doubled (a quote in an unquoted field is
   // irregular: the state machine takes such a record). A field is quoted when its opening quote
   // lies just before it: an unquoted one starts the record or follows a delimiter, never a quote.
-  // Only those are searched (the free-text fields of an export: one or two of a record's cells).
+  // Only those are searched, from the first that holds a "" (the free-text fields of an export:
+  // one or two of a record's cells, often its last ones; an export that quotes every cell has
+  // a dozen before them).
   const auto quoted = [record_start](std::string_view field) {
     return field.data() != record_start && field.data()[-1] == '"';
   };
@@ -424,7 +486,7 @@ bool CsvDecoder::emit_assembled_record(std::span<std::string_view> fields, const
   // export are its free-text ones, long and with few quotes.
   buffer_.resize(raw_bytes);
   char* out = buffer_.data();
-  for (std::string_view& field : fields) {
+  for (std::string_view& field : fields.subspan(std::min(first_escaped, fields.size()))) {
     if (!quoted(field)) continue;
     const char* p = field.data();
     const char* const end = p + field.size();

@@ -5,6 +5,7 @@
 // straddle chunks or that the scanner flags) and is the reference the fast path is tested against.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -93,13 +94,15 @@ class CsvDecoder {
     const char* record_start;
     const char* field_start;
   };
-  // A block that scan_plain did not take: scanned in full, its field ends and quotes read into
-  // `r`, its records emitted. False when the state machine must take the record in progress (its
-  // start is r.record_start). `left`: the bytes from `block` to the end of the input (under a
-  // block: the input's last bytes, which BlockScanner::scan_tail takes).
+  // From a block that scan_plain did not take, that block and the next ones while they hold
+  // quotes (an export that quotes every cell: all of them): each scanned in full, its field ends
+  // and quotes read into `r`, its records emitted. Returns the block where decode_fast goes on
+  // (the first past a block without quotes that ended outside them, or `end` or past it), or
+  // nullptr when the state machine must take the record in progress (its start is
+  // r.record_start).
   template <ScanKernel Kernel>
-  bool decode_quoted_block(FastRecord& r, BlockScanner& scanner, const char* block, size_t left,
-                           const char* end, CsvRecordSink& sink);
+  const char* decode_quoted_blocks(FastRecord& r, BlockScanner& scanner, const char* block,
+                                   const char* end, CsvRecordSink& sink);
   // Ends the record at the line break `at`, bit `bit` of its block, and emits it. `quoted_breaks`:
   // the line breaks inside quotes in this block not yet counted (the ones up to `bit` are counted
   // now). False when the record is over the size cap: the state machine must take it.
@@ -111,9 +114,14 @@ class CsvDecoder {
   const char* decode_slow(const char* p, const char* end, CsvRecordSink& sink);
   // A record of the fast path that has "" escapes or more raw bytes than the cap: unescaped into
   // the buffer and emitted, or false when over the cap once decoded (the state machine then
-  // reports it). `record_start`: its first byte in the chunk.
+  // reports it). `record_start`: its first byte in the chunk; `first_escaped`: the index of its
+  // first field that holds a "" (kNoEscape: none does).
   bool emit_assembled_record(std::span<std::string_view> fields, const char* record_start,
-                             size_t raw_bytes, uint64_t line, CsvRecordSink& sink);
+                             size_t raw_bytes, size_t first_escaped, uint64_t line,
+                             CsvRecordSink& sink);
+  // Marks field `index` of the fast path's record as holding a "".
+  void mark_escaped(size_t index) { fast_first_escaped_ = std::min(fast_first_escaped_, index); }
+  static constexpr size_t kNoEscape = SIZE_MAX;
   void end_field();
   void end_record(CsvRecordSink& sink);
   void append(const char* data, size_t size);
@@ -138,10 +146,11 @@ class CsvDecoder {
   uint64_t record_line_ = 1;  // line where the current record started
   // The fast path's record in progress, beside its FastRecord (in the object, not in locals: the
   // decoder's loop then carries fewer values from block to block, which V8 would keep on its
-  // stack): line breaks inside quotes met in blocks already left, and whether it holds a "" (then
-  // emit_assembled_record unescapes it). Its first physical line is line_.
+  // stack): line breaks inside quotes met in blocks already left, and the index of its first field
+  // that holds a "" (emit_assembled_record unescapes that one and the ones after it), or
+  // kNoEscape. Its first physical line is line_.
   uint64_t fast_quoted_breaks_ = 0;
-  bool fast_escaped_ = false;
+  size_t fast_first_escaped_ = kNoEscape;
   uint64_t bytes_fed_ = 0;
   uint64_t records_ = 0;
   uint64_t stray_quotes_ = 0;
