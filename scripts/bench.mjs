@@ -46,7 +46,7 @@
 // reads ISO alone.
 //
 // --quotes all quotes every cell of every export (`"2024-01-15 16:34:31","Solved",""`), as some tools and
-// spreadsheets write CSV: the same data, ~20 % more bytes, and every block of it holds quotes (our scanner's
+// spreadsheets write CSV: the same data, ~22 % more bytes, and every block of it holds quotes (our scanner's
 // slower path). Not with --steady either: the weekly kernel reads unquoted cells alone.
 //
 // Sections beside the engine table (each with its own generated file):

@@ -52,8 +52,9 @@ kpilens_report_config() {
 
 # The generated export (seed 20240101) the developer scripts read, kept in /tmp between their runs:
 # /tmp/kpilens-NAME-ROWS[-DATES][-quoted].csv (an ISO, minimally quoted export keeps its plain name).
-# Written whole or not at all; prints its path. DATES and QUOTES are scripts/gen's --dates and --quotes,
-# which checks them (kpilens_gen_check, before anything slow).
+# Prints its path. Written to FILE.part first, then renamed: FILE is whole or not there (an
+# interrupted run leaves FILE.part, which the next one writes again). DATES and QUOTES are
+# scripts/gen's --dates and --quotes, which checks them (kpilens_gen_check, before anything slow).
 # kpilens_gen_export NAME ROWS DATES QUOTES
 kpilens_gen_export() {
   local suffix=""
@@ -63,13 +64,15 @@ kpilens_gen_export() {
   if [ ! -f "$file" ]; then
     node "$kpilens_root/scripts/gen.mjs" --rows "$2" --seed 20240101 --dates "$3" --quotes "$4" \
       --out "$file.part" >/dev/null || return
-    mv "$file.part" "$file"
+    mv "$file.part" "$file" || return
   fi
   echo "$file"
 }
 
 # True when scripts/gen takes DATES and QUOTES (its message on stderr when not): the layouts and
-# quotings are gen's to list. kpilens_gen_check DATES QUOTES
+# quotings are gen's to list. On a fresh machine the toolchain brings node (Debian's emscripten
+# depends on it). kpilens_gen_check DATES QUOTES
 kpilens_gen_check() {
+  command -v node >/dev/null || kpilens_toolchain
   node "$kpilens_root/scripts/gen.mjs" --rows 0 --dates "$1" --quotes "$2" >/dev/null
 }

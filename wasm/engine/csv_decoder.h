@@ -86,8 +86,8 @@ class CsvDecoder {
   template <ScanKernel Kernel>
   const char* decode_fast(const char* begin, const char* end, CsvRecordSink& sink);
   // The fast path's record in progress. decode_fast's loop over plain blocks keeps it in locals
-  // (in the wasm build: in registers, not in linear memory); a block with quotes, out of line,
-  // gets a copy and gives it back.
+  // (in the wasm build: in registers, not in linear memory); a run of blocks with quotes, out of
+  // line in one call, gets a copy and gives it back.
   struct FastRecord {
     std::string_view* fields;  // fast_fields_.data()
     std::string_view* out;     // past the record's last field so far

@@ -334,9 +334,10 @@ class BlockScanner {
   uint64_t carry_ = 0;
 };
 
-// BlockScanner::scan out of line (csv_scanner.cpp): one copy for the blocks that are few — the
-// decoder's blocks with quotes (scan_plain takes the others, inlined), the readers of a range, run
-// a few times a part — for the page's weight.
+// BlockScanner::scan out of line (csv_scanner.cpp): one copy for the readers of a range, run a few
+// times a part, for the page's weight. (The decoder inlines scan_plain for its blocks without
+// quotes and scan for its runs of blocks with quotes: an export that quotes every cell has nothing
+// but those.)
 template <ScanKernel Kernel>
 ScannedBlock scan_block(BlockScanner& scanner, const char* block);
 
