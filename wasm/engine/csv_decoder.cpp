@@ -316,7 +316,10 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
   // Room for every field a block can end, so that the loops never check for it.
   const std::string_view* room = r.fields + fast_fields_.size() - kScanBlockBytes;
   char padded[kScanBlockBytes];
-  for (const char* block = begin; block < end;) {
+  // The loop ends at the input's last block by that block's own test (`left`), so that no pointer
+  // is ever formed past `end`; it is one compare fewer a block than a test at the top (parse calls
+  // this with bytes left).
+  for (const char* block = begin;;) {
     if (r.out > room) [[unlikely]] {
       const auto count = static_cast<size_t>(r.out - r.fields);
       r.fields = grow_fast_fields(count);
@@ -356,6 +359,7 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
         uint64_t no_quoted_breaks = 0;
         if (!end_fast_record(r, block + bit, bit, no_quoted_breaks, end, sink)) goto state_machine;
       }
+      if (left <= kScanBlockBytes) break;  // (not past `end`, even as a pointer)
       block += kScanBlockBytes;
       continue;
     }
@@ -366,7 +370,7 @@ const char* CsvDecoder::decode_fast(const char* const begin, const char* const e
     block = decode_quoted_blocks<Kernel>(quoted, quoted_scanner, block, end, sink);
     r = quoted;
     scanner = quoted_scanner;
-    if (block == nullptr) break;
+    if (block == nullptr || block == end) break;
     room = r.fields + fast_fields_.size() - kScanBlockBytes;
   }
 state_machine:
@@ -450,10 +454,11 @@ template <ScanKernel Kernel>
     if (quoted_breaks != 0) {
       fast_quoted_breaks_ += static_cast<uint64_t>(__builtin_popcountll(quoted_breaks));
     }
+    if (left <= kScanBlockBytes) return end;  // (the input's last block: decode_fast's loop ends)
     block += kScanBlockBytes;
     // A block without quotes that ended outside them: the next one is likely plain, and
-    // scan_plain may take it (after a tail, block >= end ends decode_fast's loop).
-    if (block >= end || (b.raw.quote == 0 && !scanner.in_quotes())) return block;
+    // scan_plain may take it.
+    if (b.raw.quote == 0 && !scanner.in_quotes()) return block;
   }
 }
 

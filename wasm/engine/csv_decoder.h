@@ -79,10 +79,10 @@ class CsvDecoder {
   enum class State : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
 
   void parse(std::string_view bytes, CsvRecordSink& sink);
-  // Decodes whole records from `begin`, a record start, while they lie inside [begin, end) and the
-  // scanner's parity holds for them. Returns where the state machine must go on: `end`, or the
-  // start of a record it must take (one that reaches `end`, that holds irregular quotes or that is
-  // over the size cap).
+  // Decodes whole records from `begin` (< end), a record start, while they lie inside [begin, end)
+  // and the scanner's parity holds for them. Returns where the state machine must go on: `end`, or
+  // the start of a record it must take (one that reaches `end`, that holds irregular quotes or that
+  // is over the size cap).
   template <ScanKernel Kernel>
   const char* decode_fast(const char* begin, const char* end, CsvRecordSink& sink);
   // The fast path's record in progress. decode_fast's loop over plain blocks keeps it in locals
@@ -97,7 +97,7 @@ class CsvDecoder {
   // From a block that scan_plain did not take, that block and the next ones while they hold
   // quotes (an export that quotes every cell: all of them): each scanned in full, its field ends
   // and quotes read into `r`, its records emitted. Returns the block where decode_fast goes on
-  // (the first past a block without quotes that ended outside them, or `end` or past it), or
+  // (the first past a block without quotes that ended outside them, or `end`), or
   // nullptr when the state machine must take the record in progress (its start is
   // r.record_start).
   template <ScanKernel Kernel>
