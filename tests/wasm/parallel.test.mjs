@@ -406,18 +406,35 @@ test('a helper asked before it reads its part (its engine still compiling) is as
   // The helper starts reading its task only once it has answered "later" (its engine still compiling): this
   // thread reads its own part without letting the event loop turn (stepBytes: none), asks, hears "later",
   // and asks again until the helper has read a chunk, when it keeps half of what it has left. (A fixed
-  // delay instead let a slow machine finish this thread's part after the helper's.)
+  // delay instead let a slow machine finish this thread's part after the helper's.) The helper reads one
+  // chunk each time it is asked, until it gives its end away: so it has read some of its part, never all,
+  // when asked again. (Reading on at each turn of the event loop, a fast build read all of it in the ~4 ms
+  // between two asks, now and then, and had nothing left to give.)
   const module = await loadEngine(wasmPath);
   const control = helperControl();
   let saidLater;
   const firstLater = new Promise((resolve) => { saidLater = resolve; });
+  let asked = () => {};
+  let free = false; // the helper gave its end away: it reads the rest without waiting
   const answer = control.answer.bind(control);
   control.answer = (request) => {
     const got = answer(request);
     if (got?.later) saidLater();
+    if (got?.end) free = true;
+    asked();
     return got;
   };
-  const helper = threadHelper(module, { wrap: withTurningChunks, chunkBytes: 128 << 10, control, starting: () => firstLater });
+  const oneChunkAnAsk = (file) => ({
+    size: file.size,
+    read: (start, end) => file.read(start, end),
+    chunks: async function* (start, end, chunkBytes) {
+      for (let at = start; at < end; at += chunkBytes) {
+        if (!free) await new Promise((resolve) => { asked = resolve; });
+        yield new Uint8Array(file.read(at, Math.min(end, at + chunkBytes)));
+      }
+    },
+  });
+  const helper = threadHelper(module, { wrap: oneChunkAnAsk, chunkBytes: 128 << 10, control, starting: () => firstLater });
   const configText = JSON.stringify(CONFIGS[1]);
   const dataset = new module.Dataset(configText);
   const source = fileSource(generated.lf);
