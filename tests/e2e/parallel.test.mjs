@@ -95,19 +95,32 @@ test('the engine worker, done first, takes over the end of a busy helper\'s part
     const since = Date.now();
     while (started.length < 2 && Date.now() - since < 20_000) await page.waitForTimeout(50);
     assert.equal(started.length, 2, 'the engine worker and the helper started ahead');
-    await page.setInputFiles('#file-input', path);
-    // The helper's thread is then kept busy for 2 s (a busy core: DevTools runs this loop in its thread, in
-    // between its tasks or in the middle of one), its part ~25 MB of the ~51 MB: the engine worker, done with
-    // its own part long before, asks it for the end of its part and reads it itself (parallel_read.mjs step
-    // 2c). Whether the loop comes before the helper has its task or while it reads its part, the helper's rate
-    // is then far below the engine worker's. (A file whose first half costs less a byte did the same by
-    // chance only: in the page the bytes coming through the browser cost about as much as reading them, and
-    // a fresh-clone CI run once read it in two parts.)
-    await started[1].evaluate((ms) => {
+    // The helper's thread is kept busy for 4 s from before the drop (a busy core: DevTools runs the loop in
+    // its thread), which it first says on a BroadcastChannel (delivered while it loops). Meanwhile the engine
+    // worker reads the head and its own part of the ~51 MB export (~0.2 s) and asks the helper for the end of
+    // its part (parallel_read.mjs step 2c); once the loop is over the helper answers "later" until it has
+    // read some of its ~25 MB, then with a cut by both rates, and the engine worker reads that end itself.
+    // (The test read a file whose first half costs less a byte before: in the page the bytes coming through
+    // the browser cost about as much as reading them, and a fresh-clone CI run once read it in two parts. A
+    // loop sent after the drop may come after the helper's part: commands from here have come 0.9 s late.)
+    await page.evaluate(() => {
+      globalThis.helperBusy = new Promise((resolve) => {
+        const channel = new BroadcastChannel('kpilens-test-busy');
+        channel.onmessage = () => {
+          channel.close();
+          resolve();
+        };
+      });
+    });
+    const busy = started[1].evaluate((ms) => {
+      new BroadcastChannel('kpilens-test-busy').postMessage('busy');
       const end = performance.now() + ms;
       while (performance.now() < end);
-    }, 2000);
+    }, 4000);
+    await page.evaluate(() => globalThis.helperBusy);
+    await page.setInputFiles('#file-input', path);
     await waitForState(page, 'ready', 120_000);
+    await busy;
     assert.equal(started.length, 2, 'the run took the helper started ahead');
     const line = log.console.find((m) => m.includes('kpilens: tickets.csv:'));
     const took = Number(/: [3-9] part\(s\), (\d+) bytes of helpers' parts taken over/.exec(line ?? '')?.[1] ?? 0);

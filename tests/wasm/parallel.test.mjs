@@ -556,10 +556,16 @@ test('a helper whose answer to the request fails keeps its part, and the report 
 
 test('a slower worker_thread gives the end of its part to the merging thread, by the rates', async () => {
   // The merging thread's part is rows it reads several times faster a byte than the worker's (unevenFile):
-  // done first, it asks the worker through its port, which cuts by both measured rates (no share).
-  const path = unevenFile(generated.lf, 12 << 20);
+  // done first, it asks the worker through its port, which cuts by both measured rates (no share). 40 MiB
+  // halves: with 12 MiB ones the worker had ~8 MB left when asked, and a pause of this thread of ~10 ms
+  // (another process on the two cores) left it none to give in 1 of 8 runs.
+  const path = unevenFile(generated.lf, 40 << 20);
   const readers = await startPartReaders({ workers: 1, modulePath: wasmPath });
   try {
+    // Both threads' code optimised first: cold, the merging thread once read its part at ~1/15 of its
+    // later rate (V8's optimising compiles, on background threads, late on a busy machine) and was not done
+    // first.
+    await reportFromFilesParallel([path], CONFIGS[3], { ...SPLIT, readers, balance: { minStolenBytes: 256 << 10 } });
     for (const config of [CONFIGS[3], CONFIGS[1]]) {
       const stats = {};
       const got = await reportFromFilesParallel([path], config, {
