@@ -3,7 +3,7 @@
 //
 //   scripts/bench [--rows N] [--runs K] [--out FILE] [--engines id,id…] [--seed S]
 //                 [--first-kpis] [--memory] [--huge] [--no-table] [--reference REV] [--ab ROUNDS]
-//                 [--paired-threads ROUNDS] [--steady ROUNDS] [--dates iso|us|jira] [--quotes needed|all]
+//                 [--paired-threads ROUNDS] [--steady ROUNDS] [--dates iso|us|jira] [--quotes needed|all] [--crlf]
 //
 // Files are made by scripts/gen.mjs (fixed seed) in a temporary directory, never in the repository, and
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
@@ -49,6 +49,9 @@
 // spreadsheets write CSV: the same data, ~22 % more bytes, and every block of it holds quotes (our scanner's
 // slower path). Not with --steady either: the weekly kernel reads unquoted cells alone.
 //
+// --crlf ends every line of every export with CR LF, as Windows tools and Excel do: one byte more a row
+// (~0.7 %), which our decoder drops from each record's last field. Not with --steady: the kernel splits on LF.
+//
 // Sections beside the engine table (each with its own generated file):
 //   --first-kpis  a ~10 MB export in the page: the time until the first KPIs (the cards) are on screen
 //                 (target < 300 ms) and until everything is, where it goes, and the CPU each Chromium thread spent
@@ -93,7 +96,7 @@ const SEED = 20240101;
 function parseArgs(argv) {
   const o = {
     rows: 1_000_000, runs: 3, out: null, seed: SEED, engines: ENGINES.filter((e) => e.id !== 'wasm-ref' || WASM_REF).map((e) => e.id),
-    dates: 'iso', quotes: 'needed', table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, threadsAb: 0, pageAb: 0, pairedThreads: 0, steady: 0,
+    dates: 'iso', quotes: 'needed', crlf: false, table: true, firstKpis: false, memory: false, huge: false, reference: null, ab: 0, threadsAb: 0, pageAb: 0, pairedThreads: 0, steady: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -123,11 +126,12 @@ function parseArgs(argv) {
       case '--steady': o.steady = count(value(), '--steady'); break;
       case '--dates': o.dates = value(); break;
       case '--quotes': o.quotes = value(); break;
+      case '--crlf': o.crlf = true; break;
       case '--help':
         console.log('usage: scripts/bench [--rows N (1000000)] [--runs K (3)] [--out FILE] [--engines ' +
           `${ENGINES.map((e) => e.id).join(',')}] [--seed S (${SEED})] [--first-kpis] [--memory] [--huge] [--no-table] ` +
           '[--reference REV] [--ab ROUNDS] [--threads-ab ROUNDS] [--page-ab ROUNDS] [--paired-threads ROUNDS] [--steady ROUNDS] ' +
-          `[--dates ${LAYOUT_NAMES.join('|')}] [--quotes ${QUOTINGS.join('|')}]`);
+          `[--dates ${LAYOUT_NAMES.join('|')}] [--quotes ${QUOTINGS.join('|')}] [--crlf]`);
         process.exit(0);
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -137,6 +141,7 @@ function parseArgs(argv) {
   if (o.steady && o.dates !== 'iso') throw new Error('--steady reads ISO dates only (its weekly kernel knows that layout alone)');
   if (!QUOTINGS.includes(o.quotes)) throw new Error(`--quotes must be one of ${QUOTINGS.join(', ')}`);
   if (o.steady && o.quotes !== 'needed') throw new Error('--steady reads unquoted cells only (its weekly kernel knows no other)');
+  if (o.steady && o.crlf) throw new Error('--steady reads LF line ends only (its weekly kernel splits on LF)');
   if (!o.engines.includes('wasm')) throw new Error('the engines must include wasm: ratios are to it');
   if (o.reference) {
     // scripts/bench built REV's module and set KPILENS_WASM_REF to it; asked for, it is timed whatever --engines says.
@@ -247,17 +252,17 @@ function buildLine() {
 
 /**
  * Writes a generated export of `rows` rows to `file` (seed o.seed, dates written as o.dates, cells quoted as
- * o.quotes); returns its size in bytes.
+ * o.quotes, lines ended with CR LF when o.crlf); returns its size in bytes.
  */
 function generate(file, rows, o) {
   progress(`generating ${fmt(rows, 0)} rows (seed ${o.seed}${o.dates === 'iso' ? '' : `, ${o.dates} dates`}` +
-    `${o.quotes === 'needed' ? '' : ', every cell quoted'})…`);
+    `${o.quotes === 'needed' ? '' : ', every cell quoted'}${o.crlf ? ', CR LF line ends' : ''})…`);
   execFileSync(process.execPath, [join(root, 'scripts/gen.mjs'), '--rows', String(rows), '--seed', String(o.seed),
-    '--dates', o.dates, '--quotes', o.quotes, '--out', file]);
+    '--dates', o.dates, '--quotes', o.quotes, ...(o.crlf ? ['--crlf'] : []), '--out', file]);
   return statSync(file).size;
 }
 
-/** Rows for an export of about `bytes` bytes, from the size of 20,000 rows of the same seed, dates and quotes. */
+/** Rows for an export of about `bytes` bytes, from the size of 20,000 rows of the same seed and layout. */
 function rowsFor(dir, bytes, o) {
   const sample = join(dir, 'sample.csv');
   const size = generate(sample, 20_000, o);
@@ -850,6 +855,7 @@ async function main() {
         'code changed since it, measured on this machine today)' : ''}`] : []),
       ...(o.dates === 'iso' ? [] : [`- dates: every export's date-times written like \`${dateLayout(o.dates).example}\` (--dates ${o.dates}), not ISO`]),
       ...(o.quotes === 'needed' ? [] : ['- quotes: every cell of every export quoted, an empty one as `""` (--quotes all)']),
+      ...(o.crlf ? ['- line ends: every line of every export ended with CR LF (--crlf)'] : []),
       `- load: 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end ` +
         `(${cpus().length} cores; anything else running slows every engine)`,
       ...sections.flatMap((section) => ['', ...section]),

@@ -51,18 +51,24 @@ kpilens_report_config() {
 }
 
 # The generated export (seed 20240101) the developer scripts read, kept in /tmp between their runs:
-# /tmp/kpilens-NAME-ROWS[-DATES][-quoted].csv (an ISO, minimally quoted export keeps its plain name).
-# Prints its path. Written to FILE.part first, then renamed: FILE is whole or not there (an
-# interrupted run leaves FILE.part, which the next one writes again). DATES and QUOTES are
-# scripts/gen's --dates and --quotes, which checks them (kpilens_gen_check, before anything slow).
-# kpilens_gen_export NAME ROWS DATES QUOTES
+# /tmp/kpilens-NAME-ROWS[-DATES][-quoted][-crlf].csv (an ISO, minimally quoted export with LF line ends
+# keeps its plain name). Prints its path. Written to FILE.part first, then renamed: FILE is whole or not
+# there (an interrupted run leaves FILE.part, which the next one writes again). DATES and QUOTES are
+# scripts/gen's --dates and --quotes, which checks them (kpilens_gen_check, before anything slow); EOL
+# is lf or crlf (scripts/gen --crlf).
+# kpilens_gen_export NAME ROWS DATES QUOTES [EOL]
 kpilens_gen_export() {
   local suffix=""
   [ "$3" = iso ] || suffix="-$3"
   [ "$4" = needed ] || suffix="$suffix-quoted"
+  local crlf=()
+  if [ "${5:-lf}" = crlf ]; then
+    suffix="$suffix-crlf"
+    crlf=(--crlf)
+  fi
   local file="/tmp/kpilens-$1-$2$suffix.csv"
   if [ ! -f "$file" ]; then
-    node "$kpilens_root/scripts/gen.mjs" --rows "$2" --seed 20240101 --dates "$3" --quotes "$4" \
+    node "$kpilens_root/scripts/gen.mjs" --rows "$2" --seed 20240101 --dates "$3" --quotes "$4" "${crlf[@]}" \
       --out "$file.part" >/dev/null || return
     mv "$file.part" "$file" || return
   fi
