@@ -88,14 +88,13 @@ function formatTimestamp(epochSeconds) {
   return date + TWO[hh] + ':' + TWO[mm] + ':' + TWO[s - hh * 3600 - mm * 60];
 }
 
-function csvCell(text) {
-  if (!/[",\r\n]/.test(text)) return text;
-  return '"' + text.replaceAll('"', '""') + '"';
-}
-
 // Every cell quoted, an empty one as "" (`quoteAll`: how some tools and spreadsheets write their CSV).
 const quotedCell = (text) => '"' + String(text).replaceAll('"', '""') + '"';
 const quotedLine = (cells) => cells.map(quotedCell).join(',');
+
+function csvCell(text) {
+  return /[",\r\n]/.test(text) ? quotedCell(text) : text;
+}
 
 // Day weights: quieter weekends, a slow upward trend and a bump in the autumn.
 function dayTable(startDays, totalDays) {
