@@ -505,8 +505,15 @@ TEST_CASE("Short times read at fixed places as the scanner reads them", "[timest
   CHECK(short_time_of_day(" 16:34:31") == 16 * 3600 + 34 * 60 + 31);
   CHECK(short_time_of_day("T09:00") == 9 * 3600);
   CHECK(short_time_of_day(",23:59:60") == 86400);  // a leap second, as everywhere
-  for (std::string_view rest : {"", " 24:00", " 0:30 AM", " 13:00 PM", " 16:34:31.5", " 16:34Z",
-                                " 16:34 +02:00", "  16:34", " 16:34:3", " 4:34 PMx", " 1:60"}) {
+  // Jira's " H:MM AM" and " HH:MM PM", read as eight bytes at once.
+  CHECK(short_time_of_day(" 12:00 am") == 0);
+  CHECK(short_time_of_day("T1:05 pM") == 13 * 3600 + 5 * 60);
+  CHECK(short_time_of_day(",9:59 AM") == 9 * 3600 + 59 * 60);
+  CHECK(short_time_of_day(" 12:59 PM") == 12 * 3600 + 59 * 60);
+  for (std::string_view rest :
+       {"", " 24:00", " 0:30 AM", " 13:00 PM", " 16:34:31.5", " 16:34Z", " 16:34 +02:00", "  16:34",
+        " 16:34:3", " 4:34 PMx", " 1:60", " 4:60 PM", " 00:30 AM", " 4:3x PM", " 4:34 PN",
+        " 4:34_PM", " 4;34 PM", " x4:34 PM", "x4:34 PM"}) {
     INFO(rest);
     CHECK(std::isnan(
         short_time_of_day(rest)));  // another shape, or out of range: the scanner decides

@@ -307,6 +307,27 @@ double short_time_of_day(std::string_view rest) {
     if (!valid_time(hour, minute, second)) return kOther;
     return static_cast<double>(hour * 3600 + minute * 60 + second);
   }
+  if (n == 8 || n == 9) {
+    // " H:MM AM" and " HH:MM PM" (Jira's), the marker in any case: their last eight bytes at once,
+    // hour (its tens the separator when it has one digit), colon, minutes, space, marker. Another
+    // shape goes on below, which reads these the same way.
+    const uint64_t v = load8(rest.data() + n - 8);
+    constexpr uint64_t kFixed = 0x0000FF0000FF0000, kFixedBytes = 0x00002000003A0000;  // bytes 2, 5
+    const uint64_t digits = n == 9 ? 0x000000FFFF00FFFF : 0x000000FFFF00FF00;  // bytes 0, 1, 3, 4
+    constexpr uint64_t kHighNibbles = 0xF0F0F0F0F0F0F0F0, kThrees = 0x3030303030303030;
+    const uint64_t u = (v & digits) | (kThrees & ~digits);             // the others '0'
+    const unsigned marker = static_cast<unsigned>(v >> 48) | 0x2020u;  // both letters lower case
+    if ((v & kFixed) == kFixedBytes && (u & kHighNibbles) == kThrees &&
+        ((u + 0x0606060606060606) & kHighNibbles) == kThrees &&
+        (marker == ('a' | 'm' << 8) || marker == ('p' | 'm' << 8))) {
+      const uint64_t d = u - kThrees;  // each byte its digit's value (the others 0)
+      const auto hour = static_cast<int>((d & 0xFF) * 10 + ((d >> 8) & 0xFF));
+      const auto minute = static_cast<int>(((d >> 24) & 0xFF) * 10 + ((d >> 32) & 0xFF));
+      if (hour < 1 || hour > 12 || minute > 59) return kOther;
+      const int hour_of_day = (hour == 12 ? 0 : hour) + (marker == ('p' | 'm' << 8) ? 12 : 0);
+      return static_cast<double>(hour_of_day * 3600 + minute * 60);
+    }
+  }
   // One hour digit when a colon follows it, else two; −1 when they are not digits.
   int hour = -1;
   size_t i = 3;  // the colon before the minutes
