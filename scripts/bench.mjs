@@ -50,7 +50,8 @@
 // slower path). Not with --steady either: the weekly kernel reads unquoted cells alone.
 //
 // --crlf ends every line of every export with CR LF, as Windows tools and Excel do: one byte more a row
-// (~0.7 %), which our decoder drops from each record's last field. Not with --steady: the kernel splits on LF.
+// (~0.7 %); our decoder ends a record at its CR and passes over the LF. Not with --steady: the kernel splits
+// on LF.
 //
 // Sections beside the engine table (each with its own generated file):
 //   --first-kpis  a ~10 MB export in the page: the time until the first KPIs (the cards) are on screen

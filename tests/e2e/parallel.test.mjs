@@ -117,7 +117,8 @@ test('the engine worker, done first, takes over the end of a busy helper\'s part
       const end = performance.now() + ms;
       while (performance.now() < end);
     }, 4000);
-    await page.evaluate(() => globalThis.helperBusy);
+    // (A loop that failed fails the test here, not a wait for its message.)
+    await Promise.race([page.evaluate(() => globalThis.helperBusy), busy]);
     await page.setInputFiles('#file-input', path);
     await waitForState(page, 'ready', 120_000);
     await busy;

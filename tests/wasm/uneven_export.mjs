@@ -2,7 +2,8 @@
 // parallel-reading tests in Node (tests/wasm/parallel.test.mjs): the merging worker reads the first part, a
 // helper the second, so the merging worker is done first, by far, and takes over the end of the helper's
 // part. (Not in the page: there the bytes coming through the browser cost about as much as reading them,
-// and the first half was only ~1.4 times as fast a byte; tests/e2e/parallel.test.mjs keeps the helper busy.)
+// and the first half was only ~1.4 times as fast a byte; tests/e2e/parallel.test.mjs keeps the helper busy,
+// and takes csvRecords alone from here.)
 
 /** The records of a CSV text (a line break inside quotes stays in its record), without their line breaks. */
 export function csvRecords(text) {
