@@ -35,15 +35,15 @@ function setCores(context, cores) {
   }, cores);
 }
 
-/** Opens `url` with `cores` as navigator.hardwareConcurrency; reads `file`; the report JSON and workers. */
-async function reportWith(url, cores, file = path) {
+/** Opens `url` with `cores` as navigator.hardwareConcurrency; reads the export; the report JSON and workers. */
+async function reportWith(url, cores) {
   const { context, page, log } = await openPage(session.browser);
   try {
     await setCores(context, cores);
     const started = [];
     page.on('worker', (worker) => started.push(worker.url()));
     await page.goto(url);
-    await page.setInputFiles('#file-input', file);
+    await page.setInputFiles('#file-input', path);
     await waitForState(page, 'ready', 120_000);
     // The workers that read the file (the page starts the next run's helpers a moment after a run).
     const workers = started.length;

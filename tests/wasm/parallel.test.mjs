@@ -557,8 +557,9 @@ test('a helper whose answer to the request fails keeps its part, and the report 
 test('a slower worker_thread gives the end of its part to the merging thread, by the rates', async () => {
   // The merging thread's part is rows it reads several times faster a byte than the worker's (unevenFile):
   // done first, it asks the worker through its port, which cuts by both measured rates (no share). 40 MiB
-  // halves: with 12 MiB ones the worker had ~8 MB left when asked, and a pause of this thread of ~10 ms
-  // (another process on the two cores) left it none to give in 1 of 8 runs.
+  // halves: with 12 MiB ones the worker had ~8 MB left when asked, a margin a slow spell of this thread
+  // could take (the test gave nothing in 1 of 8 runs with the e2e tests running beside it, and so it did
+  // with 40 MiB halves until the warm-up below).
   const path = unevenFile(generated.lf, 40 << 20);
   const readers = await startPartReaders({ workers: 1, modulePath: wasmPath });
   try {

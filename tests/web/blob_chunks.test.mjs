@@ -107,9 +107,9 @@ test('blobChunks: a consumer that stops early releases the stream', async () => 
 // `content` (bytes) behind byte streams (BYOB reads, at most `pieces` bytes each) whose `stallAt`-th read
 // never settles in each of the first `stalling` streams made; the streams made after them never stall.
 // `streams` counts the streams made, `byob[i]` whether stream i was read by a BYOB reader. Every other read
-// settles at once (its bytes copied from `content`, not awaited from a Blob): a read that took over the 5 ms
-// the tests give while the process waited for a core would count as a stall too (a Blob's arrayBuffer()
-// here once opened a stream more than the stalls under a busy machine's load).
+// settles at once (its bytes copied from `content`, not awaited from a Blob's arrayBuffer()): a read that
+// took over the 5 ms the tests give, while the process waited for a core, would count as a stall too and
+// open a stream more than the stalls (not seen to fail; a review of the tests for timing found it).
 function stallingOnce(content, pieces, stallAt, stalling = 1) {
   const file = { name: 'stalling.csv', size: content.length, streams: 0, byob: [] };
   file.slice = (start, end) => ({
