@@ -119,22 +119,29 @@ uint16_t load2(const char* p) {
   return v;
 }
 
+// The bytes of `v` that `mask` selects, each as its ASCII digit's value (the others 0), when all of
+// them are digits; else nullopt. The others become '0', so that all eight bytes must be digits: a
+// byte is one when its high nibble is 3 both as it is and plus 6 (0x3A…0x3F reach 0x40). A carry
+// out of a byte that fails the first test cannot make the whole test pass.
+std::optional<uint64_t> digit_values(uint64_t v, uint64_t mask) {
+  constexpr uint64_t kHighNibbles = 0xF0F0F0F0F0F0F0F0, kThrees = 0x3030303030303030;
+  const uint64_t u = (v & mask) | (kThrees & ~mask);
+  if ((u & kHighNibbles) != kThrees || ((u + 0x0606060606060606) & kHighNibbles) != kThrees) {
+    return std::nullopt;
+  }
+  return u - kThrees;
+}
+
 // "ab?cd?ef" at p, with `separator` at both '?', as three two-digit numbers ab, cd, ef (dates'
 // "YY-MM-DD" and times' "HH:MM:SS"): eight bytes checked at once instead of one by one.
 bool three_pairs(const char* p, char separator, int& first, int& second, int& third) {
   const uint64_t kSeparators = 0x0000FF0000FF0000;  // bytes 2 and 5
   const uint64_t separators = uint64_t{static_cast<unsigned char>(separator)} * 0x0000010000010000;
-  uint64_t v = load8(p);
+  const uint64_t v = load8(p);
   if ((v & kSeparators) != separators) return false;
-  // The separators become '0', so that all eight bytes must be digits: a byte is one when its
-  // high nibble is 3 both as it is and plus 6 (0x3A…0x3F reach 0x40). A carry out of a byte that
-  // fails the first test cannot make the whole test pass.
-  v = (v & ~kSeparators) | 0x0000300000300000;
-  constexpr uint64_t kHighNibbles = 0xF0F0F0F0F0F0F0F0, kThrees = 0x3030303030303030;
-  if ((v & kHighNibbles) != kThrees || ((v + 0x0606060606060606) & kHighNibbles) != kThrees) {
-    return false;
-  }
-  const uint64_t d = v - kThrees;  // each byte its digit's value (the separators' 0)
+  const auto values = digit_values(v, ~kSeparators);
+  if (!values) return false;
+  const uint64_t d = *values;  // each byte its digit's value (the separators' 0)
   // Each byte times ten plus the next byte: bytes 0, 3 and 6 become the pairs' values. No byte
   // carries into the next (9 × 10 + 9 = 99), so one multiply and one add do all three pairs.
   const uint64_t pairs = d * 10 + (d >> 8);
@@ -314,13 +321,11 @@ double short_time_of_day(std::string_view rest) {
     const uint64_t v = load8(rest.data() + n - 8);
     constexpr uint64_t kFixed = 0x0000FF0000FF0000, kFixedBytes = 0x00002000003A0000;  // bytes 2, 5
     const uint64_t digits = n == 9 ? 0x000000FFFF00FFFF : 0x000000FFFF00FF00;  // bytes 0, 1, 3, 4
-    constexpr uint64_t kHighNibbles = 0xF0F0F0F0F0F0F0F0, kThrees = 0x3030303030303030;
-    const uint64_t u = (v & digits) | (kThrees & ~digits);             // the others '0'
     const unsigned marker = static_cast<unsigned>(v >> 48) | 0x2020u;  // both letters lower case
-    if ((v & kFixed) == kFixedBytes && (u & kHighNibbles) == kThrees &&
-        ((u + 0x0606060606060606) & kHighNibbles) == kThrees &&
+    const auto values = digit_values(v, digits);
+    if ((v & kFixed) == kFixedBytes && values &&
         (marker == ('a' | 'm' << 8) || marker == ('p' | 'm' << 8))) {
-      const uint64_t d = u - kThrees;  // each byte its digit's value (the others 0)
+      const uint64_t d = *values;
       const auto hour = static_cast<int>((d & 0xFF) * 10 + ((d >> 8) & 0xFF));
       const auto minute = static_cast<int>(((d >> 24) & 0xFF) * 10 + ((d >> 32) & 0xFF));
       if (hour < 1 || hour > 12 || minute > 59) return kOther;
