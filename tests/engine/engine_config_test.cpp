@@ -2,6 +2,7 @@
 // bad values (a typo must never silently change a figure).
 #include "engine_config.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
@@ -566,4 +567,52 @@ TEST_CASE("A rating mapped only by the file's own mapping makes it a survey file
   CHECK(or_null(r.value("tickets")) == 1);
   CHECK(or_null(r.value("csat")) == 100);
   CHECK(Report::count(r.input()["join"]["joined"]) == 1);
+}
+
+TEST_CASE("Two configs that ask for the same thing have one fingerprint, any other differs",
+          "[engine_config]") {
+  using kpilens::config_fingerprint;
+  auto fingerprint = [](std::string_view json) { return config_fingerprint(valid(json)); };
+  // The same settings in another order, spacing and spelling, and a default written out.
+  CHECK(fingerprint(R"({"grain": "week", "by": ["channel", "agent"], "utc_offset": "+01:00",
+          "filters": [{"column": "channel", "values": ["email", "chat"]}], "date_order": "dmy"})") ==
+        fingerprint(R"({"date_order":"day_first","utc_offset":60,"by":["channel","agent"],
+          "filters":[{"values":["email","chat"],"column":"channel"}],"week_start":"monday"})"));
+  CHECK(fingerprint("{}") == config_fingerprint(EngineConfig{}));
+  // One setting each, against the defaults and against each other: all differ.
+  const std::vector<std::string_view> settings = {
+      R"({"grain": "month"})",
+      R"({"week_start": "sunday"})",
+      R"({"utc_offset": "+02:00"})",
+      R"({"by": ["channel", "agent"]})",
+      R"({"by": ["agent", "channel"]})",
+      R"({"by": ["channela", "gent"]})",
+      R"({"filters": [{"column": "channel", "values": ["email", "chat"]}]})",
+      R"({"filters": [{"column": "channel", "values": ["emailchat"]}]})",
+      R"({"date_from": "2024-01-01"})",
+      R"({"date_to": "2024-01-01"})",
+      R"({"date_order": "mdy"})",
+      R"({"delimiter": ";"})",
+      R"({"decimal_separator": ","})",
+      R"({"solved_statuses": ["Done"]})",
+      R"({"csat": {"threshold": 5}})",
+      R"({"nps": {"promoter_min": 10}})",
+      R"({"ces": {"scale_max": 10}})",
+      R"({"cost": {"total": 100}})",
+      R"({"figures": ["tickets"]})",
+      R"({"max_rejected_listed": 5})",
+      R"({"max_segments": 20})",
+      R"({"mapping": {"channel": "Via"}})",
+      R"({"preset": "zendesk"})",
+      R"({"files": {"a.csv": {"kind": "survey"}}})",
+      R"({"customers": {"grain": "quarter"}})",
+      R"({"customers": {"tenure_bands": [12, 36]}})",
+  };
+  std::vector<uint64_t> seen = {fingerprint("{}")};
+  for (std::string_view json : settings) {
+    INFO(json);
+    const uint64_t value = fingerprint(json);
+    CHECK(std::find(seen.begin(), seen.end(), value) == seen.end());
+    seen.push_back(value);
+  }
 }

@@ -536,19 +536,61 @@ TEST_CASE("A part read after another head is refused, and the merge goes on as i
   std::string why;
   CHECK(merged.merge_part(part_after(other, config), why) == TicketDataset::PartMerge::kSequential);
   CHECK(why == refused);
-  // The right head, read day first (the file's dates are year first: the inference says month
-  // first).
+  // The right head with another config: refused for that first (the next test case).
   EngineConfig day_first = config;
   day_first.date_order = DateOrder::kDayFirst;
   CHECK(merged.merge_part(part_after(bytes, day_first), why) ==
         TicketDataset::PartMerge::kSequential);
-  CHECK(why == refused);
+  CHECK(why == "a part was read with another config");
   // A dataset reading no file takes no part, and says so (it has no head to compare with).
   TicketDataset idle(config);
   CHECK(idle.merge_part(part_after(bytes, config), why) == TicketDataset::PartMerge::kSequential);
   CHECK(why == "no file is being read");
   // Nothing of the refused parts was merged: the right one still gives the sequential report.
   REQUIRE(merged.merge_part(part_after(bytes, config), why) == TicketDataset::PartMerge::kMerged);
+  merged.end_file();
+  CHECK(merged.report_json() == sequential_report(config, bytes));
+}
+
+TEST_CASE("A part read with another config is refused, and the merge goes on as if it never came",
+          "[parts]") {
+  // A driver's mistake (a helper handed another config than the merging dataset's): its rows would
+  // be filtered, bucketed or read otherwise, and nothing in its head would tell. Each setting below
+  // changes the part's config alone; every such part is refused before anything is merged.
+  const EngineConfig config = small_head_config();
+  ExportShape shape;
+  shape.seed = 23;
+  const std::string bytes = generate_export(shape);
+  const Cut head = record_start_from(bytes, 8192);
+  const Cut cut = record_start_from(bytes, bytes.size() / 2);
+
+  TicketDataset merged(config);
+  merged.begin_file("input.csv");
+  feed_chunks(merged, bytes.substr(0, cut.offset), 4096);
+  const auto part_with = [&](const EngineConfig& part_config) {
+    TicketDataset part(part_config);
+    part.begin_file("input.csv");
+    feed_chunks(part, std::string_view(bytes).substr(0, head.offset), 4096);
+    REQUIRE(part.begin_part(cut.offset, cut.line));
+    feed_chunks(part, std::string_view(bytes).substr(cut.offset), 4096);
+    return part.save_part(true);
+  };
+  std::vector<EngineConfig> others(7, config);
+  others[0].date_order = DateOrder::kDayFirst;
+  others[1].filters = {{"channel", {"email"}}};
+  others[2].period.utc_offset_minutes = 60;
+  others[3].period.grain = kpilens::Grain::kMonth;
+  REQUIRE(kpilens::select_figures(others[4], {"tickets", "csat"}).empty());
+  others[5].kpis.csat.threshold = 5;
+  others[6].solved_statuses = {"closed"};
+  for (size_t i = 0; i < others.size(); ++i) {
+    INFO("setting " << i);
+    std::string why;
+    CHECK(merged.merge_part(part_with(others[i]), why) == TicketDataset::PartMerge::kSequential);
+    CHECK(why == "a part was read with another config");
+  }
+  std::string why;
+  REQUIRE(merged.merge_part(part_with(config), why) == TicketDataset::PartMerge::kMerged);
   merged.end_file();
   CHECK(merged.report_json() == sequential_report(config, bytes));
 }

@@ -310,6 +310,32 @@ test('a helper done first takes over the end of the merging worker\'s part, and 
   }
 });
 
+test('helpers given another config than the merging dataset\'s: the merge refuses their part and says why', async () => {
+  // A caller's mistake readFileInParts cannot see: its `dataset` made with one config, its `config` (the
+  // helpers') another. Another offset would bucket the part's rows otherwise: the merge asks for a restart.
+  // The same settings in another JSON text are the same config, and merge.
+  const module = await loadEngine(wasmPath);
+  const helper = threadHelper(module);
+  const read = async (datasetConfig, helperConfig) => {
+    const dataset = new module.Dataset(datasetConfig);
+    const source = fileSource(generated.lf);
+    try {
+      dataset.beginFile('g.csv');
+      return await readFileInParts({
+        module, dataset, source, input: generated.lf, name: 'g.csv', config: helperConfig, helpers: [helper],
+        chunkBytes: 1 << 20, headBytes: 256 << 10, balance: false,
+      });
+    } finally {
+      source.close();
+      dataset.delete();
+    }
+  };
+  const other = await read('{"grain": "month"}', '{"grain": "month", "utc_offset": 60}');
+  assert.deepEqual([other.fallback, other.restart], [null, 'a part was read with another config']);
+  const same = await read('{"grain": "month", "utc_offset": 60}', '{ "utc_offset":"+01:00","grain":"month" }');
+  assert.deepEqual([same.fallback, same.restart, same.parts], [null, null, 2]);
+});
+
 // (A time limit, so that a worker that never ends its first task fails the test rather than hanging it.)
 test('a worker_thread done first is handed the end of a held merging thread\'s part, by the rates', { timeout: 120_000 }, async () => {
   // This thread reads its part in 64 KiB chunks and, after its first, holds the next until the worker_thread

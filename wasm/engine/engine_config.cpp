@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "code_placement.h"
 #include "decimal.h"
 #include "field_parse.h"
 #include "health_score.h"
@@ -946,6 +947,140 @@ ConfigResult parse_config(std::string_view json) {
     r.errors.push_back("date_from is after date_to");
   }
   return result;
+}
+
+namespace {
+
+// FNV-1a over what the config holds, each value written with its size or kind, so that no two
+// configs read to the same bytes (["a", "bc"] and ["ab", "c"] differ).
+class Fingerprint {
+ public:
+  void bytes(const void* data, size_t size) {
+    for (size_t i = 0; i < size; ++i) {
+      hash_ = (hash_ ^ static_cast<const unsigned char*>(data)[i]) * 0x100000001B3;
+    }
+  }
+  void u64(uint64_t value) { bytes(&value, sizeof value); }
+  void i64(int64_t value) { u64(static_cast<uint64_t>(value)); }
+  void f64(double value) { bytes(&value, sizeof value); }
+  void flag(bool value) { u64(value ? 1 : 0); }
+  void text(std::string_view value) {
+    u64(value.size());
+    bytes(value.data(), value.size());
+  }
+  void texts(const std::vector<std::string>& values) {
+    u64(values.size());
+    for (const std::string& value : values) text(value);
+  }
+  void numbers(const std::vector<double>& values) {
+    u64(values.size());
+    for (double value : values) f64(value);
+  }
+  template <typename T, typename Write>
+  void maybe(const std::optional<T>& value, Write write) {
+    flag(value.has_value());
+    if (value) write(*value);
+  }
+  void mapping(const MappingOverrides& m) {
+    u64(m.columns.size());
+    for (const auto& [field, header] : m.columns) {
+      text(field);
+      maybe(header, [&](const std::string& h) { text(h); });
+    }
+    u64(m.units.size());
+    for (const auto& [field, unit] : m.units) {
+      text(field);
+      u64(static_cast<uint64_t>(unit));
+    }
+  }
+  uint64_t value() const { return hash_; }
+
+ private:
+  uint64_t hash_ = 0xCBF29CE484222325;
+};
+
+}  // namespace
+
+KPILENS_RARELY_RUN uint64_t config_fingerprint(const EngineConfig& c) {
+  Fingerprint f;
+  const auto write_text = [&](const std::string& value) { f.text(value); };
+  const auto write_i64 = [&](int64_t value) { f.i64(value); };
+  const auto write_f64 = [&](double value) { f.f64(value); };
+  f.u64(static_cast<uint64_t>(c.period.grain));
+  f.flag(c.period.week_starts_sunday);
+  f.i64(c.period.utc_offset_minutes);
+  f.texts(c.by);
+  f.texts(c.by_if_mapped);
+  f.u64(c.filters.size());
+  for (const FilterSpec& filter : c.filters) {
+    f.text(filter.column);
+    f.texts(filter.values);
+  }
+  f.maybe(c.date_from, write_i64);
+  f.maybe(c.date_to, write_i64);
+  f.mapping(c.mapping);
+  f.maybe(c.preset, write_text);
+  f.u64(c.files.size());
+  for (const FileOverrides& file : c.files) {
+    f.text(file.name);
+    f.mapping(file.mapping);
+    f.maybe(file.preset, write_text);
+    f.maybe(file.kind, [&](DatasetKind kind) { f.u64(static_cast<uint64_t>(kind)); });
+  }
+  f.u64(static_cast<uint64_t>(c.date_order));
+  f.u64(static_cast<unsigned char>(c.delimiter));
+  f.u64(static_cast<unsigned char>(c.decimal_separator));
+  f.texts(c.solved_statuses);
+  const KpiSettings& k = c.kpis;
+  for (double value :
+       {k.csat.scale_min, k.csat.scale_max, k.csat.threshold, k.nps.promoter_min,
+        k.nps.detractor_max, k.ces.scale_min, k.ces.scale_max, k.ces.easy_threshold}) {
+    f.f64(value);
+  }
+  f.flag(k.ces.higher_is_easier);
+  f.maybe(k.cost_total, write_f64);
+  f.text(k.currency);
+  f.flag(k.survey_offers_known);
+  for (bool read : {k.reads.csat, k.reads.nps, k.reads.ces, k.reads.cost, k.reads.contacts,
+                    k.reads.solved, k.reads.first_response, k.reads.first_response_values,
+                    k.reads.resolution_values, k.reads.backlog_flows}) {
+    f.flag(read);
+  }
+  f.texts(c.figures);
+  f.u64(c.max_rejected_listed);
+  f.u64(c.inference_rows);
+  f.u64(c.max_segments);
+  const CustomerSettings& s = c.customers;
+  f.u64(static_cast<uint64_t>(s.grain));
+  f.u64(static_cast<uint64_t>(s.churn_recognition));
+  f.maybe(s.gross_margin, write_f64);
+  f.u64(static_cast<uint64_t>(s.amount_unit));
+  f.u64(static_cast<uint64_t>(s.tenure_unit));
+  f.maybe(s.currency, write_text);
+  f.flag(s.count_trials);
+  f.flag(s.free_is_active);
+  f.u64(static_cast<uint64_t>(s.cohort_basis));
+  f.u64(s.max_cohorts);
+  f.maybe(s.as_of, write_i64);
+  f.numbers(s.tenure_bands);
+  f.numbers(s.age_bands);
+  f.maybe(s.lifespan_years, write_f64);
+  f.maybe(s.value_event, write_text);
+  f.texts(s.funnel);
+  f.u64(s.health.components.size());
+  for (const HealthComponent& component : s.health.components) {
+    f.u64(static_cast<uint64_t>(component.id));
+    f.f64(component.weight);
+    f.maybe(component.zero, write_f64);
+    f.maybe(component.full, write_f64);
+    f.i64(component.days);
+    f.i64(component.periods);
+  }
+  f.u64(static_cast<uint64_t>(s.health.model));
+  f.f64(s.health.yellow);
+  f.f64(s.health.green);
+  f.u64(s.health.max_listed);
+  return f.value();
 }
 
 }  // namespace kpilens

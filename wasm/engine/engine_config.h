@@ -75,4 +75,10 @@ std::string select_figures(EngineConfig& c, const std::vector<std::string>& name
 
 const std::vector<std::string>& default_solved_statuses();
 
+// A 64-bit hash of every setting in `c`: two configs that ask for the same thing have the same one,
+// whatever JSON text they were read from. A part's state carries its reader's, so that a merge
+// refuses a part read with another config (TicketDataset::merge_part). A setting added to
+// EngineConfig goes into it too (engine_config.cpp, beside parse_config).
+uint64_t config_fingerprint(const EngineConfig& c);
+
 }  // namespace kpilens

@@ -135,6 +135,7 @@ KPILENS_RARELY_RUN TicketDataset::TicketDataset(EngineConfig config) : config_(s
 }
 
 KPILENS_RARELY_RUN void TicketDataset::setup() {
+  config_fingerprint_ = config_fingerprint(config_);
   keep_first_of_each(config_.by);
   solved_statuses_ =
       config_.solved_statuses.empty() ? default_solved_statuses() : config_.solved_statuses;

@@ -239,6 +239,9 @@ class TicketDataset {
   EngineConfig config_;
   std::vector<std::string> errors_;
   bool config_failed_ = false;  // the config had errors: every file is skipped
+  // config_fingerprint(config) as given: a part's state carries its reader's, and a merge refuses
+  // a part read with another config.
+  uint64_t config_fingerprint_ = 0;
   std::vector<std::string> warnings_;
   std::vector<std::string> solved_statuses_;  // ASCII lower case
   // The solved statuses of 1 to 8 bytes by slot (is_solved_status): pack_short() of each, and its

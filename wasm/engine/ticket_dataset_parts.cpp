@@ -19,7 +19,7 @@ namespace kpilens {
 
 namespace {
 
-constexpr uint32_t kPartMagic = 0x3450504B;  // "KPP4"
+constexpr uint32_t kPartMagic = 0x3550504B;  // "KPP5"
 
 bool is_utf16(TextEncoding encoding) {
   return encoding == TextEncoding::kUtf16Le || encoding == TextEncoding::kUtf16Be;
@@ -54,6 +54,7 @@ struct PartFigures {
   bool last = false;
   bool ended_at_record_start = false;
   bool added_warnings = false;
+  uint64_t config = 0;  // the reader's config_fingerprint
   // The part's first line (begin_part's, maybe relative) and the line where it ended; every line
   // below lies between them (0: none).
   uint64_t start_line = 0, end_line = 0;
@@ -75,7 +76,7 @@ bool read_part(StateReader& in, PartFigures& p, size_t max_rejected_listed) {
   if (!in.read_u32(magic)) return false;
   if (magic != kPartMagic) return in.fail();
   if (!read_flag(in, p.last) || !read_flag(in, p.ended_at_record_start) ||
-      !read_flag(in, p.added_warnings)) {
+      !read_flag(in, p.added_warnings) || !in.read_u64(p.config)) {
     return false;
   }
   if (!in.read_varint(p.start_line) || !in.read_varint(p.end_line)) return false;
@@ -226,6 +227,7 @@ void TicketDataset::write_part(StateWriter& out, bool last, bool clean) const {
   out.write_u8(last ? 1 : 0);
   out.write_u8(clean ? 1 : 0);
   out.write_u8(warnings_.size() != parts_.warnings_at_start || skipping_file_ ? 1 : 0);
+  out.write_u64(config_fingerprint_);
   out.write_varint(parts_.start_line);
   out.write_varint(std::max(parts_.start_line, decoder_->line()));
   out.write_varint(config_.by.size());
@@ -329,6 +331,12 @@ TicketDataset::PartMerge TicketDataset::merge_part(StateReader& in, std::string&
   if (!read_part(in, p, config_.max_rejected_listed)) {
     why = "malformed part state";
     return PartMerge::kCorrupt;
+  }
+  if (p.config != config_fingerprint_) {
+    // A driver's mistake (a helper handed another config): its rows would be filtered, bucketed
+    // or read otherwise.
+    why = "a part was read with another config";
+    return PartMerge::kSequential;
   }
   if (p.by != config_.by) {
     // (Checked before the aggregate, whose column count follows config_.by.)
