@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "engine_config.h"
 #include "exact_sum.h"
 #include "fuzz_input.h"
 #include "quantiles.h"
@@ -119,12 +120,20 @@ class CheckedSource final : public kpilens::StateSource {
 // A dataset that read a small head (its header and the rows the date order needs), as the merging
 // worker has; the bytes as the next part's state, merged from memory and, into another such
 // dataset, through a pulling reader's window of `window` bytes (the bindings' way): the two must
-// agree on the outcome and on the report.
-void fuzz_part(std::span<const uint8_t> bytes, size_t window) {
+// agree on the outcome and on the report. The state's config fingerprint (bytes 7 to 14, after the
+// magic and three flags) is overwritten with this config's, so that the seeds and their mutations
+// get past that first check however the config's defaults change.
+void fuzz_part(std::span<const uint8_t> input, size_t window) {
   kpilens::EngineConfig config;
   config.by = {"channel"};
   config.delimiter = ',';
   config.inference_rows = 2;
+  std::vector<uint8_t> state(input.begin(), input.end());
+  if (state.size() >= 15) {
+    const uint64_t fingerprint = kpilens::config_fingerprint(config);
+    for (size_t i = 0; i < 8; ++i) state[7 + i] = static_cast<uint8_t>(fingerprint >> (8 * i));
+  }
+  const std::span<const uint8_t> bytes(state);
   std::string head = "Id,Created at,Solved at,Status,Via,Replies\n";
   while (head.size() < 9000) head += "1,2024-01-02 10:00:00,2024-01-03 10:00:00,Solved,email,2\n";
   const CheckedSource source(bytes);

@@ -536,10 +536,22 @@ TEST_CASE("A part read after another head is refused, and the merge goes on as i
   std::string why;
   CHECK(merged.merge_part(part_after(other, config), why) == TicketDataset::PartMerge::kSequential);
   CHECK(why == refused);
+  // A head whose dates are written day first, "15/01/2024" for "2024-01-15" (as many bytes): the
+  // same config infers another date order from it (the file's ISO dates leave it month first).
+  std::string day_first = bytes;
+  for (size_t at = day_first.find("2024-"); at != std::string::npos && at < head.offset;
+       at = day_first.find("2024-", at + 10)) {
+    const std::string iso = day_first.substr(at, 10);  // 2024-MM-DD
+    day_first.replace(at, 10, iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/2024");
+  }
+  REQUIRE(day_first.find("/2024") < head.offset);
+  CHECK(merged.merge_part(part_after(day_first, config), why) ==
+        TicketDataset::PartMerge::kSequential);
+  CHECK(why == refused);
   // The right head with another config: refused for that first (the next test case).
-  EngineConfig day_first = config;
-  day_first.date_order = DateOrder::kDayFirst;
-  CHECK(merged.merge_part(part_after(bytes, day_first), why) ==
+  EngineConfig day_first_config = config;
+  day_first_config.date_order = DateOrder::kDayFirst;
+  CHECK(merged.merge_part(part_after(bytes, day_first_config), why) ==
         TicketDataset::PartMerge::kSequential);
   CHECK(why == "a part was read with another config");
   // A dataset reading no file takes no part, and says so (it has no head to compare with).

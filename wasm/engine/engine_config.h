@@ -75,10 +75,12 @@ std::string select_figures(EngineConfig& c, const std::vector<std::string>& name
 
 const std::vector<std::string>& default_solved_statuses();
 
-// A 64-bit hash of every setting in `c`: two configs that ask for the same thing have the same one,
-// whatever JSON text they were read from. A part's state carries its reader's, so that a merge
-// refuses a part read with another config (TicketDataset::merge_part). A setting added to
-// EngineConfig goes into it too (engine_config.cpp, beside parse_config).
+// A 64-bit hash of every setting in `c` as parsed: two JSON texts that parse to the same settings
+// have the same one, whatever their key order, spacing or spelling ("dmy" or "day_first"); settings
+// that differ only in what they mean alike (a list in another order, a default written out as a
+// list) differ here. A part's state carries its reader's, so that a merge refuses a part read with
+// another config (TicketDataset::merge_part). A setting added to EngineConfig goes into it too
+// (engine_config.cpp, beside parse_config), with a case in engine_config_test.cpp.
 uint64_t config_fingerprint(const EngineConfig& c);
 
 }  // namespace kpilens
