@@ -150,6 +150,18 @@ void feed_chunks(TicketDataset& dataset, std::string_view bytes, size_t chunk) {
   for (size_t at = 0; at < bytes.size(); at += chunk) dataset.feed(bytes.substr(at, chunk));
 }
 
+// A helper's part as a driver has it read: a dataset with `config` fed the head `head` up to
+// `head_end`, begun at `cut`, fed `bytes` from there to the end; its state.
+std::vector<uint8_t> helper_part(const EngineConfig& config, std::string_view head, size_t head_end,
+                                 std::string_view bytes, const Cut& cut) {
+  TicketDataset part(config);
+  part.begin_file("input.csv");
+  feed_chunks(part, head.substr(0, head_end), 4096);
+  REQUIRE(part.begin_part(cut.offset, cut.line));
+  feed_chunks(part, bytes.substr(cut.offset), 4096);
+  return part.save_part(true);
+}
+
 // Where a part after a cut starts. kExact: the record start at/after the cut and its line, as
 // counting every quote and line break before the cut gives them. kGuessed: the drivers' protocol
 // (wasm/bindings/parallel_read.mjs, wasm/cli/parallel_file.cpp), with no count of the bytes before
@@ -523,12 +535,7 @@ TEST_CASE("A part read after another head is refused, and the merge goes on as i
   feed_chunks(merged, bytes.substr(0, cut.offset), 4096);
   REQUIRE(merged.part_refusal().empty());
   const auto part_after = [&](std::string_view head_bytes, const EngineConfig& part_config) {
-    TicketDataset part(part_config);
-    part.begin_file("input.csv");
-    feed_chunks(part, head_bytes.substr(0, head.offset), 4096);
-    REQUIRE(part.begin_part(cut.offset, cut.line));
-    feed_chunks(part, std::string_view(bytes).substr(cut.offset), 4096);
-    return part.save_part(true);
+    return helper_part(part_config, head_bytes, head.offset, bytes, cut);
   };
   const std::string refused =
       "a part was read after another head (its header, delimiter, decimal separator or date order "
@@ -580,12 +587,7 @@ TEST_CASE("A part read with another config is refused, and the merge goes on as 
   merged.begin_file("input.csv");
   feed_chunks(merged, bytes.substr(0, cut.offset), 4096);
   const auto part_with = [&](const EngineConfig& part_config) {
-    TicketDataset part(part_config);
-    part.begin_file("input.csv");
-    feed_chunks(part, std::string_view(bytes).substr(0, head.offset), 4096);
-    REQUIRE(part.begin_part(cut.offset, cut.line));
-    feed_chunks(part, std::string_view(bytes).substr(cut.offset), 4096);
-    return part.save_part(true);
+    return helper_part(part_config, bytes, head.offset, bytes, cut);
   };
   std::vector<EngineConfig> others(7, config);
   others[0].date_order = DateOrder::kDayFirst;
