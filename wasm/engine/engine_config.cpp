@@ -951,8 +951,9 @@ ConfigResult parse_config(std::string_view json) {
 
 namespace {
 
-// FNV-1a over what the config holds, each value written with its size or kind, so that no two
-// configs read to the same bytes (["a", "bc"] and ["ab", "c"] differ).
+// FNV-1a over what the config holds: every number as 8 bytes, strings and lists after their
+// length, optionals after a flag, so that no two configs give the same bytes (["a", "bc"] and
+// ["ab", "c"] differ).
 class Fingerprint {
  public:
   void bytes(const void* data, size_t size) {
