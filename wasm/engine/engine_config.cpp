@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "code_placement.h"
 #include "decimal.h"
@@ -953,7 +954,11 @@ namespace {
 
 // FNV-1a over what the config holds: every number as 8 bytes, strings and lists after their
 // length, optionals after a flag, so that no two configs give the same bytes (["a", "bc"] and
-// ["ab", "c"] differ).
+// ["ab", "c"] differ). Each settings struct is taken apart by a structured binding that names all
+// of its members: a binding must name as many as the struct has, so a member added to one, or taken
+// away, fails to compile here until it is hashed (each name bound goes to add_all). A pointer has
+// no add (it would otherwise go to add(bool)); a size_t is written as uint64_t{…} (it is no
+// uint64_t on wasm32, and would be ambiguous there).
 class Fingerprint {
  public:
   void bytes(const void* data, size_t size) {
@@ -961,39 +966,105 @@ class Fingerprint {
       hash_ = (hash_ ^ static_cast<const unsigned char*>(data)[i]) * 0x100000001B3;
     }
   }
-  void u64(uint64_t value) { bytes(&value, sizeof value); }
-  void i64(int64_t value) { u64(static_cast<uint64_t>(value)); }
-  void f64(double value) { bytes(&value, sizeof value); }
-  void flag(bool value) { u64(value ? 1 : 0); }
-  void text(std::string_view value) {
-    u64(value.size());
+  void add(uint64_t value) { bytes(&value, sizeof value); }
+  void add(int64_t value) { add(static_cast<uint64_t>(value)); }
+  void add(int value) { add(static_cast<int64_t>(value)); }
+  void add(double value) { bytes(&value, sizeof value); }
+  void add(bool value) { add(uint64_t{value ? 1u : 0u}); }
+  void add(char value) { add(uint64_t{static_cast<unsigned char>(value)}); }
+  template <typename T>
+  void add(const T* value) = delete;
+  template <typename E>
+  requires std::is_enum_v<E>
+  void add(E value) { add(static_cast<uint64_t>(value)); }
+  void add(const std::string& value) {
+    add(uint64_t{value.size()});
     bytes(value.data(), value.size());
   }
-  void texts(const std::vector<std::string>& values) {
-    u64(values.size());
-    for (const std::string& value : values) text(value);
+  template <typename T>
+  void add(const std::vector<T>& values) {
+    add(uint64_t{values.size()});
+    for (const T& value : values) add(value);
   }
-  void numbers(const std::vector<double>& values) {
-    u64(values.size());
-    for (double value : values) f64(value);
+  template <typename T>
+  void add(const std::optional<T>& value) {
+    add(value.has_value());
+    if (value) add(*value);
   }
-  template <typename T, typename Write>
-  void maybe(const std::optional<T>& value, Write write) {
-    flag(value.has_value());
-    if (value) write(*value);
+  template <typename A, typename B>
+  void add(const std::pair<A, B>& value) {
+    add(value.first);
+    add(value.second);
   }
-  void mapping(const MappingOverrides& m) {
-    u64(m.columns.size());
-    for (const auto& [field, header] : m.columns) {
-      text(field);
-      maybe(header, [&](const std::string& h) { text(h); });
-    }
-    u64(m.units.size());
-    for (const auto& [field, unit] : m.units) {
-      text(field);
-      u64(static_cast<uint64_t>(unit));
-    }
+  template <typename... T>
+  void add_all(const T&... values) {
+    (add(values), ...);
   }
+
+  void add(const PeriodSpec& p) {
+    const auto& [grain, week_starts_sunday, utc_offset_minutes] = p;
+    add_all(grain, week_starts_sunday, utc_offset_minutes);
+  }
+  void add(const FilterSpec& filter) {
+    const auto& [column, values] = filter;
+    add_all(column, values);
+  }
+  void add(const MappingOverrides& m) {
+    const auto& [columns, units] = m;
+    add_all(columns, units);
+  }
+  void add(const FileOverrides& file) {
+    const auto& [name, mapping, preset, kind] = file;
+    add_all(name, mapping, preset, kind);
+  }
+  void add(const CsatSettings& csat) {
+    const auto& [scale_min, scale_max, threshold] = csat;
+    add_all(scale_min, scale_max, threshold);
+  }
+  void add(const NpsSettings& nps) {
+    const auto& [promoter_min, detractor_max] = nps;
+    add_all(promoter_min, detractor_max);
+  }
+  void add(const CesSettings& ces) {
+    const auto& [scale_min, scale_max, higher_is_easier, easy_threshold] = ces;
+    add_all(scale_min, scale_max, higher_is_easier, easy_threshold);
+  }
+  void add(const TicketReads& r) {
+    const auto& [csat, nps, ces, cost, contacts, solved, first_response, first_response_values,
+                 resolution_values, backlog_flows] = r;
+    add_all(csat, nps, ces, cost, contacts, solved, first_response, first_response_values,
+            resolution_values, backlog_flows);
+  }
+  void add(const KpiSettings& k) {
+    const auto& [csat, nps, ces, cost_total, currency, survey_offers_known, reads] = k;
+    add_all(csat, nps, ces, cost_total, currency, survey_offers_known, reads);
+  }
+  void add(const HealthComponent& component) {
+    const auto& [id, weight, zero, full, days, periods] = component;
+    add_all(id, weight, zero, full, days, periods);
+  }
+  void add(const HealthSettings& health) {
+    const auto& [components, model, yellow, green, max_listed] = health;
+    add_all(components, model, yellow, green, uint64_t{max_listed});
+  }
+  void add(const CustomerSettings& s) {
+    const auto& [grain, churn_recognition, gross_margin, amount_unit, tenure_unit, currency,
+                 count_trials, free_is_active, cohort_basis, max_cohorts, as_of, tenure_bands,
+                 age_bands, lifespan_years, value_event, funnel, health] = s;
+    add_all(grain, churn_recognition, gross_margin, amount_unit, tenure_unit, currency,
+            count_trials, free_is_active, cohort_basis, uint64_t{max_cohorts}, as_of, tenure_bands,
+            age_bands, lifespan_years, value_event, funnel, health);
+  }
+  void add(const EngineConfig& c) {
+    const auto& [period, by, by_if_mapped, filters, date_from, date_to, mapping, preset, files,
+                 date_order, delimiter, decimal_separator, solved_statuses, kpis, figures,
+                 max_rejected_listed, inference_rows, max_segments, customers] = c;
+    add_all(period, by, by_if_mapped, filters, date_from, date_to, mapping, preset, files,
+            date_order, delimiter, decimal_separator, solved_statuses, kpis, figures,
+            uint64_t{max_rejected_listed}, uint64_t{inference_rows}, uint64_t{max_segments},
+            customers);
+  }
+
   uint64_t value() const { return hash_; }
 
  private:
@@ -1004,83 +1075,7 @@ class Fingerprint {
 
 KPILENS_RARELY_RUN uint64_t config_fingerprint(const EngineConfig& c) {
   Fingerprint f;
-  const auto write_text = [&](const std::string& value) { f.text(value); };
-  const auto write_i64 = [&](int64_t value) { f.i64(value); };
-  const auto write_f64 = [&](double value) { f.f64(value); };
-  f.u64(static_cast<uint64_t>(c.period.grain));
-  f.flag(c.period.week_starts_sunday);
-  f.i64(c.period.utc_offset_minutes);
-  f.texts(c.by);
-  f.texts(c.by_if_mapped);
-  f.u64(c.filters.size());
-  for (const FilterSpec& filter : c.filters) {
-    f.text(filter.column);
-    f.texts(filter.values);
-  }
-  f.maybe(c.date_from, write_i64);
-  f.maybe(c.date_to, write_i64);
-  f.mapping(c.mapping);
-  f.maybe(c.preset, write_text);
-  f.u64(c.files.size());
-  for (const FileOverrides& file : c.files) {
-    f.text(file.name);
-    f.mapping(file.mapping);
-    f.maybe(file.preset, write_text);
-    f.maybe(file.kind, [&](DatasetKind kind) { f.u64(static_cast<uint64_t>(kind)); });
-  }
-  f.u64(static_cast<uint64_t>(c.date_order));
-  f.u64(static_cast<unsigned char>(c.delimiter));
-  f.u64(static_cast<unsigned char>(c.decimal_separator));
-  f.texts(c.solved_statuses);
-  const KpiSettings& k = c.kpis;
-  for (double value :
-       {k.csat.scale_min, k.csat.scale_max, k.csat.threshold, k.nps.promoter_min,
-        k.nps.detractor_max, k.ces.scale_min, k.ces.scale_max, k.ces.easy_threshold}) {
-    f.f64(value);
-  }
-  f.flag(k.ces.higher_is_easier);
-  f.maybe(k.cost_total, write_f64);
-  f.text(k.currency);
-  f.flag(k.survey_offers_known);
-  for (bool read : {k.reads.csat, k.reads.nps, k.reads.ces, k.reads.cost, k.reads.contacts,
-                    k.reads.solved, k.reads.first_response, k.reads.first_response_values,
-                    k.reads.resolution_values, k.reads.backlog_flows}) {
-    f.flag(read);
-  }
-  f.texts(c.figures);
-  f.u64(c.max_rejected_listed);
-  f.u64(c.inference_rows);
-  f.u64(c.max_segments);
-  const CustomerSettings& s = c.customers;
-  f.u64(static_cast<uint64_t>(s.grain));
-  f.u64(static_cast<uint64_t>(s.churn_recognition));
-  f.maybe(s.gross_margin, write_f64);
-  f.u64(static_cast<uint64_t>(s.amount_unit));
-  f.u64(static_cast<uint64_t>(s.tenure_unit));
-  f.maybe(s.currency, write_text);
-  f.flag(s.count_trials);
-  f.flag(s.free_is_active);
-  f.u64(static_cast<uint64_t>(s.cohort_basis));
-  f.u64(s.max_cohorts);
-  f.maybe(s.as_of, write_i64);
-  f.numbers(s.tenure_bands);
-  f.numbers(s.age_bands);
-  f.maybe(s.lifespan_years, write_f64);
-  f.maybe(s.value_event, write_text);
-  f.texts(s.funnel);
-  f.u64(s.health.components.size());
-  for (const HealthComponent& component : s.health.components) {
-    f.u64(static_cast<uint64_t>(component.id));
-    f.f64(component.weight);
-    f.maybe(component.zero, write_f64);
-    f.maybe(component.full, write_f64);
-    f.i64(component.days);
-    f.i64(component.periods);
-  }
-  f.u64(static_cast<uint64_t>(s.health.model));
-  f.f64(s.health.yellow);
-  f.f64(s.health.green);
-  f.u64(s.health.max_listed);
+  f.add(c);
   return f.value();
 }
 

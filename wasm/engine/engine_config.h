@@ -79,8 +79,10 @@ const std::vector<std::string>& default_solved_statuses();
 // have the same one, whatever their key order, spacing or spelling ("dmy" or "day_first"); settings
 // that differ only in what they mean alike (a list in another order, a default written out as a
 // list) differ here. A part's state carries its reader's, so that a merge refuses a part read with
-// another config (TicketDataset::merge_part). A setting added to EngineConfig goes into it too
-// (engine_config.cpp, beside parse_config), with a case in engine_config_test.cpp.
+// another config (TicketDataset::merge_part). Every member of EngineConfig and of the settings
+// structs it holds goes into it: a member added to one fails to compile there until it is named
+// (engine_config.cpp, a structured binding per struct); the test of a setting added to parse_config
+// goes in engine_config_test.cpp, beside the others.
 uint64_t config_fingerprint(const EngineConfig& c);
 
 }  // namespace kpilens
