@@ -240,7 +240,7 @@ test('cancel terminates the engine worker and its helper', async () => {
     const started = Date.now();
     await page.waitForFunction(() => document.getElementById('progress').hidden && document.body.dataset.state === 'cancelled',
       null, { timeout: 1000 });
-    // A busy worker may finish its current task for up to ~2 s after terminate() (cancel.test.mjs).
+    // A worker busy in a long task may close ~2 s after terminate() (cancel.test.mjs).
     while (closed.length < 2 && Date.now() - started < 3500) await page.waitForTimeout(50);
     assert.ok(closed.length >= 2, `${closed.length} worker(s) closed: the engine worker and the helper`);
   } finally {
