@@ -3,7 +3,7 @@
 //
 //   scripts/bench [--rows N] [--runs K] [--out FILE] [--engines id,id…] [--seed S]
 //                 [--first-kpis] [--memory] [--huge] [--no-table] [--reference REV] [--ab ROUNDS]
-//                 [--paired-threads ROUNDS] [--steady ROUNDS] [--dates iso|us|jira] [--quotes needed|all] [--crlf]
+//                 [--paired-threads ROUNDS] [--steady ROUNDS] [--dates iso|minutes|us|jira] [--quotes needed|all] [--crlf]
 //
 // Files are made by scripts/gen.mjs (fixed seed) in a temporary directory, never in the repository, and
 // deleted at the end. Every run of every engine is a fresh process (so no engine profits from another's warm
@@ -39,9 +39,10 @@
 //
 // The engines and how each is run: scripts/lib/bench_engines.mjs.
 //
-// --dates us|jira writes every export's date-times as other helpdesks do (scripts/lib/date_layouts.mjs):
-// `01/15/2024 16:34:31`, or Jira's `15/Jan/24 4:34 PM`, instead of ISO `2024-01-15 16:34:31`. Our engine
-// reads them without being told (they take its general scanner, not the ISO fast path); DuckDB gets the
+// --dates minutes|us|jira writes every export's date-times as other helpdesks do (scripts/lib/date_layouts.mjs):
+// `2024-01-15 16:34` (to the minute, as our Zendesk and Stripe fixtures), `01/15/2024 16:34:31`, or Jira's `15/Jan/24
+// 4:34 PM`, instead of ISO `2024-01-15 16:34:31`. Our engine reads them without being told (the minute ones
+// take its ISO fast path, US and Jira its general scanner); DuckDB gets the
 // layout's strptime format, the Papa Parse peer a reader for it. Not with --steady: the weekly kernel
 // reads ISO alone.
 //

@@ -2,11 +2,12 @@
 // Same arguments → same bytes: one seeded PRNG (mulberry32) drives every choice, nothing reads the clock
 // or Math.random. Rows are written in ~1 MiB blocks, so memory stays flat whatever --rows is.
 //
-//   scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates iso|us|jira]
+//   scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates iso|minutes|us|jira]
 //               [--quotes needed|all]
 //
-// --dates writes the date-times as other helpdesks do (scripts/lib/date_layouts.mjs): `us` 01/15/2024 16:34:31,
-// `jira` 15/Jan/24 4:34 PM (to the minute); the default `iso` is 2024-01-15 16:34:31. --quotes all quotes
+// --dates writes the date-times as other helpdesks do (scripts/lib/date_layouts.mjs): `minutes` 2024-01-15 16:34
+// (as our Zendesk and Stripe fixtures), `us` 01/15/2024 16:34:31, `jira` 15/Jan/24 4:34 PM (to the minute); the default `iso`
+// is 2024-01-15 16:34:31. --quotes all quotes
 // every cell, an empty one as "" (as some tools and spreadsheets write CSV); by default only a cell that
 // needs it is quoted.
 //

@@ -1,6 +1,6 @@
 // date_layouts: the ways real exports write their date-times, for scripts/gen --dates and scripts/bench
 // --dates. The bench's export is written ISO (`2024-01-15 16:34:31`), which takes our engine's fixed-place
-// fast path; other helpdesks write dates the general scanner reads. Each layout has what its peers need to
+// fast path, as ISO to the minute does; US and Jira dates take its general scanner. Each layout has what its peers need to
 // read it: DuckDB's strptime format (kpi_sql.mjs), a reader for the Papa Parse peer's plain JS
 // (papa_weekly.mjs; ISO has its own there), and the rewrite of an ISO cell into it (gen). Our engine is
 // told nothing: it reads every layout itself (docs/kpis.md, "Timestamps").
@@ -16,17 +16,29 @@ const monthDays = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 const instant = (y, m, d, hh, mm, ss) => (m >= 1 && m <= 12 && d >= 1 && d <= monthDays(y, m) && hh <= 23 && mm <= 59 &&
   ss <= 60 ? daysFromCivil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss : null);
 
+const MINUTES = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)$/;
 const US = /^(\d\d)\/(\d\d)\/(\d{4}) (\d\d):(\d\d):(\d\d)$/;
 // (Jira's two-digit years are read as 20yy: gen writes the 2020s.)
 const JIRA = /^(\d\d)\/([A-Z][a-z]{2})\/(\d\d) (\d{1,2}):(\d\d) ([AP]M)$/;
 
 export const DATE_LAYOUTS = {
-  // Zendesk's and most tools' CSV: what scripts/gen writes by default.
+  // Most tools' CSV (Freshdesk's, Intercom's and Zammad's in our preset fixtures): what scripts/gen writes by
+  // default.
   iso: {
     example: '2024-01-15 16:34:31',
     strptime: '%Y-%m-%d %H:%M:%S',
     seconds: null, // papa_weekly.mjs's own reader
     from: null,
+  },
+  // ISO to the minute, as our Zendesk and Stripe preset fixtures are written: the seconds are dropped.
+  minutes: {
+    example: '2024-01-15 16:34',
+    strptime: '%Y-%m-%d %H:%M',
+    seconds: (s) => {
+      const m = MINUTES.exec(s);
+      return m ? instant(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), 0) : null;
+    },
+    from: (y, m, d, hh, mm) => `${y}-${two(m)}-${two(d)} ${two(hh)}:${two(mm)}`,
   },
   // US month-first, 24-hour (Freshdesk's and many spreadsheets' exports).
   us: {

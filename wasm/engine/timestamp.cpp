@@ -452,6 +452,46 @@ __attribute__((noinline)) double read_date(std::string_view s, DateMemo* memo) {
   return days;
 }
 
+// The zone that may end a fixed-place time at s[i]: nothing, Z, or ±HH:MM (its seconds into
+// `offset`). False for anything else.
+__attribute__((always_inline)) inline bool read_fixed_zone(std::string_view s, size_t i,
+                                                           double& offset, bool& has_offset) {
+  if (i == s.size()) return true;
+  if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size()) {
+    has_offset = true;
+    return true;
+  }
+  if ((s[i] == '+' || s[i] == '-') && i + 6 == s.size() && s[i + 3] == ':') {
+    const int offset_hours = two_digits(s, i + 1), offset_minutes = two_digits(s, i + 4);
+    if (offset_hours < 0 || offset_minutes < 0 || offset_hours > 18 || offset_minutes > 59) {
+      return false;
+    }
+    const int sign = s[i] == '-' ? -1 : 1;
+    offset = sign * static_cast<double>(offset_hours * 3600 + offset_minutes * 60);
+    has_offset = true;
+    return true;
+  }
+  return false;
+}
+
+// parse_fixed_timestamp's time when it is not HH:MM:SS: HH:MM without seconds (exports that drop
+// them), then a zone or nothing; `HH:MM:` followed by anything but two digits is left to the
+// general scanner. Out of line, and packed into an int: an optional is returned through linear
+// memory in wasm, and so written this cost the HH:MM:SS path 24 V8 instructions a row, against 6
+// packed (docs/architecture.md, "ISO times to the minute"). -1 for another shape or a field out of
+// range; else the minute of the day in bits 0-10, the zone's offset in minutes plus 2048 in bits
+// 11-22, and whether there is a zone in bit 23.
+__attribute__((noinline)) int32_t time_to_the_minute(std::string_view s) {
+  if (s.size() < 16 || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') || s[13] != ':') return -1;
+  const int hour = two_digits(s, 11), minute = two_digits(s, 14);
+  if (hour < 0 || minute < 0 || !valid_time(hour, minute, 0)) return -1;
+  double offset = 0;
+  bool has_offset = false;
+  if (!read_fixed_zone(s, 16, offset, has_offset)) return -1;
+  const auto offset_minutes = static_cast<int32_t>(offset / 60);  // |offset| ≤ 18:59
+  return (hour * 60 + minute) | (offset_minutes + 2048) << 11 | int32_t{has_offset} << 23;
+}
+
 }  // namespace
 
 KPILENS_ROW_PATH_INLINE std::optional<Timestamp> parse_fixed_timestamp(std::string_view s,
@@ -472,7 +512,10 @@ KPILENS_ROW_PATH_INLINE std::optional<Timestamp> parse_fixed_timestamp(std::stri
     int hour = 0, minute = 0, second = 0;
     if (s.size() < 19 || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') ||
         !three_pairs(s.data() + 11, ':', hour, minute, second)) {
-      return std::nullopt;
+      const int32_t packed = time_to_the_minute(s);
+      if (packed < 0) return std::nullopt;
+      return make_timestamp(days, (packed & 2047) * 60.0, ((packed >> 11 & 4095) - 2048) * 60.0,
+                            (packed >> 23) != 0);
     }
     if (!valid_time(hour, minute, second)) return std::nullopt;
     size_t i = 19;
@@ -482,21 +525,7 @@ KPILENS_ROW_PATH_INLINE std::optional<Timestamp> parse_fixed_timestamp(std::stri
       if (!read_fraction(s, i, fraction)) return std::nullopt;
     }
     seconds_of_day = static_cast<double>(hour * 3600 + minute * 60 + second) + fraction;
-    if (i < s.size()) {
-      if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size()) {
-        has_offset = true;
-      } else if ((s[i] == '+' || s[i] == '-') && i + 6 == s.size() && s[i + 3] == ':') {
-        const int offset_hours = two_digits(s, i + 1), offset_minutes = two_digits(s, i + 4);
-        if (offset_hours < 0 || offset_minutes < 0 || offset_hours > 18 || offset_minutes > 59) {
-          return std::nullopt;
-        }
-        const int sign = s[i] == '-' ? -1 : 1;
-        offset = sign * static_cast<double>(offset_hours * 3600 + offset_minutes * 60);
-        has_offset = true;
-      } else {
-        return std::nullopt;
-      }
-    }
+    if (!read_fixed_zone(s, i, offset, has_offset)) return std::nullopt;
   }
   return make_timestamp(days, seconds_of_day, offset, has_offset);
 }

@@ -76,7 +76,7 @@ std::optional<Timestamp> scan_time_after_date(double days, std::string_view rest
 double short_time_of_day(std::string_view rest);
 
 // parse_timestamp's fast path alone, for already trimmed text: YYYY-MM-DD, optionally followed by
-// [T ]HH:MM:SS[.fraction][Z|±HH:MM]. nullopt when the text has another shape or a field out of
+// [T ]HH:MM[:SS[.fraction]][Z|±HH:MM]. nullopt when the text has another shape or a field out of
 // range: the general scanner then decides (and refuses what it always refused).
 std::optional<Timestamp> parse_fixed_timestamp(std::string_view trimmed, DateMemo* memo = nullptr);
 
