@@ -93,6 +93,9 @@ TEST_CASE("parse_number trims spaces, tabs and non-breaking spaces", "[field_par
                      "\xC2\xA0") == 42.0);  // U+00A0 either side
   CHECK(parse_number(" \xC2\xA0"
                      "7") == 7.0);
+  // Both kinds in any order, on either side. (A space after a non-breaking one was left: the number
+  // reader's own three trims hid it up to two such pairs, not three.)
+  CHECK(parse_number("\xC2\xA0 \xC2\xA0 \xC2\xA0 7\t\xC2\xA0 ") == 7.0);
 }
 
 TEST_CASE("parse_bool reads yes/no, true/false, y/n, 1/0, t/f in any case", "[field_parse]") {
@@ -149,6 +152,16 @@ TEST_CASE("trim, is_blank and iequals treat whitespace and ASCII case as documen
   CHECK(kpilens::trim("  a b \t") == "a b");
   CHECK(kpilens::is_blank(" \t\r\n"));
   CHECK(kpilens::is_blank("\xC2\xA0"));
+  CHECK(kpilens::is_blank(" \xC2\xA0\t\xC2\xA0\xC2\xA0 "));
+  // Every mix trimmed at once, so that trimming again changes nothing (timestamp_fuzz found a date
+  // cell read by the row path, which trims twice, and refused by the scanner, which trims once).
+  for (std::string_view text : {"\xC2\xA0 4-4-01", " \xC2\xA0 x \xC2\xA0\t", "\xC2\xA0\xC2\xA0x",
+                                "x\xC2\xA0 \xC2\xA0", "\xC2x\xA0", " \xC2"}) {
+    INFO("'" << text << "'");
+    CHECK(kpilens::trim(kpilens::trim(text)) == kpilens::trim(text));
+  }
+  CHECK(kpilens::trim("\xC2\xA0 4-4-01") == "4-4-01");
+  CHECK(kpilens::trim(" \xC2") == "\xC2");  // half a non-breaking space is not one
   CHECK_FALSE(kpilens::is_blank(" x "));
   CHECK(kpilens::iequals("Solved", "sOLVED"));
   CHECK_FALSE(kpilens::iequals("Solved", "Solve"));

@@ -63,24 +63,42 @@ bool strip_prefix(std::string_view& s, std::string_view prefix) {
   return true;
 }
 
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// A non-breaking space (U+00A0, as UTF-8: spreadsheets put them around numbers) at text[i].
+bool is_nbsp_at(std::string_view text, size_t i) {
+  return static_cast<unsigned char>(text[i]) == 0xC2 &&
+         static_cast<unsigned char>(text[i + 1]) == 0xA0;
+}
+
 }  // namespace
 
-std::string_view trim_slow(std::string_view text) {
+// Both kinds in any order ("\u00A0 7", " \u00A0 7 "): trimmed once, a cell is trimmed for good
+// (a second trim, as the general date scanner makes, changes nothing). Never inlined: the wasm
+// link's LTO inlined this version into trim's callers on the row path, which then took 143 more V8
+// instructions a ticket (scripts/instructions, the weekly figures), though few cells come here.
+[[gnu::noinline]] std::string_view trim_slow(std::string_view text) {
   size_t b = 0;
   size_t e = text.size();
-  while (b < e && (text[b] == ' ' || text[b] == '\t' || text[b] == '\r' || text[b] == '\n')) ++b;
-  while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r' ||
-                   text[e - 1] == '\n')) {
-    --e;
+  for (;;) {
+    if (b < e && is_ascii_space(text[b])) {
+      ++b;
+    } else if (e - b >= 2 && is_nbsp_at(text, b)) {
+      b += 2;
+    } else {
+      break;
+    }
   }
-  // Non-breaking space (U+00A0, as UTF-8) around numbers from spreadsheets.
-  while (e - b >= 2 && static_cast<unsigned char>(text[b]) == 0xC2 &&
-         static_cast<unsigned char>(text[b + 1]) == 0xA0) {
-    b += 2;
-  }
-  while (e - b >= 2 && static_cast<unsigned char>(text[e - 2]) == 0xC2 &&
-         static_cast<unsigned char>(text[e - 1]) == 0xA0) {
-    e -= 2;
+  for (;;) {
+    if (e > b && is_ascii_space(text[e - 1])) {
+      --e;
+    } else if (e - b >= 2 && is_nbsp_at(text, e - 2)) {
+      e -= 2;
+    } else {
+      break;
+    }
   }
   return text.substr(b, e - b);
 }
