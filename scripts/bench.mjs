@@ -39,12 +39,12 @@
 //
 // The engines and how each is run: scripts/lib/bench_engines.mjs.
 //
-// --dates minutes|us|jira writes every export's date-times as other helpdesks do (scripts/lib/date_layouts.mjs):
-// `2024-01-15 16:34` (to the minute, as our Zendesk and Stripe fixtures), `01/15/2024 16:34:31`, or Jira's `15/Jan/24
-// 4:34 PM`, instead of ISO `2024-01-15 16:34:31`. Our engine reads them without being told (the minute ones
-// take its ISO fast path, US and Jira its general scanner); DuckDB gets the
-// layout's strptime format, the Papa Parse peer a reader for it. Not with --steady: the weekly kernel
-// reads ISO alone.
+// --dates minutes|us|jira writes every export's date-times as other helpdesks do
+// (scripts/lib/date_layouts.mjs): `2024-01-15 16:34` (to the minute, as our Zendesk and Stripe fixtures),
+// `01/15/2024 16:34:31`, or Jira's `15/Jan/24 4:34 PM`, instead of ISO `2024-01-15 16:34:31`. Our engine
+// reads them without being told (the minute ones take its ISO fast path, US and Jira its general scanner);
+// DuckDB gets the layout's strptime format, the Papa Parse peer a reader for it. Not with --steady: the
+// weekly kernel reads ISO alone.
 //
 // --quotes all quotes every cell of every export (`"2024-01-15 16:34:31","Solved",""`), as some tools and
 // spreadsheets write CSV: the same data, ~22 % more bytes, and every block of it holds quotes (our scanner's

@@ -5,11 +5,10 @@
 //   scripts/gen --rows N [--seed S] [--out FILE] [--start YYYY-MM-DD] [--weeks W] [--crlf] [--dates iso|minutes|us|jira]
 //               [--quotes needed|all]
 //
-// --dates writes the date-times as other helpdesks do (scripts/lib/date_layouts.mjs): `minutes` 2024-01-15 16:34
-// (as our Zendesk and Stripe fixtures), `us` 01/15/2024 16:34:31, `jira` 15/Jan/24 4:34 PM (to the minute); the default `iso`
-// is 2024-01-15 16:34:31. --quotes all quotes
-// every cell, an empty one as "" (as some tools and spreadsheets write CSV); by default only a cell that
-// needs it is quoted.
+// --dates writes the date-times as other helpdesks do (scripts/lib/date_layouts.mjs): `minutes` 2024-01-15
+// 16:34 (as our Zendesk and Stripe fixtures), `us` 01/15/2024 16:34:31, `jira` 15/Jan/24 4:34 PM (to the
+// minute); the default `iso` is 2024-01-15 16:34:31. --quotes all quotes every cell, an empty one as "" (as
+// some tools and spreadsheets write CSV); by default only a cell that needs it is quoted.
 //
 // The data itself (and its shape, which tests may rely on) is made by web/sample_tickets.js, which the page
 // also uses for its bundled sample; `--kind subscriptions` writes web/sample_subscriptions.js's history.

@@ -1,9 +1,9 @@
 // date_layouts: the ways real exports write their date-times, for scripts/gen --dates and scripts/bench
 // --dates. The bench's export is written ISO (`2024-01-15 16:34:31`), which takes our engine's fixed-place
-// fast path, as ISO to the minute does; US and Jira dates take its general scanner. Each layout has what its peers need to
-// read it: DuckDB's strptime format (kpi_sql.mjs), a reader for the Papa Parse peer's plain JS
-// (papa_weekly.mjs; ISO has its own there), and the rewrite of an ISO cell into it (gen). Our engine is
-// told nothing: it reads every layout itself (docs/kpis.md, "Timestamps").
+// fast path, as ISO to the minute does; US and Jira dates take its general scanner. Each layout has what
+// its peers need to read it: DuckDB's strptime format (kpi_sql.mjs), a reader for the Papa Parse peer's
+// plain JS (papa_weekly.mjs; ISO has its own there), and the rewrite of an ISO cell into it (gen). Our
+// engine is told nothing: it reads every layout itself (docs/kpis.md, "Timestamps").
 
 import { daysFromCivil } from '../../web/civil_days.js';
 

@@ -274,8 +274,8 @@ std::string two(uint64_t n) {
 }
 
 // A date-time in one of the shapes the fast path reads (HH:MM:SS or HH:MM, a fraction, a zone or
-// none), with every field sometimes out of range,
-// and sometimes one byte changed, removed or added, or spaces around it.
+// none), with every field sometimes out of range, and sometimes one byte changed, removed or added,
+// or spaces around it.
 std::string random_timestamp(std::mt19937_64& random) {
   auto below = [&](uint64_t n) { return random() % n; };
   static constexpr uint64_t kYears[] = {0,    1,    1600, 1899, 1900, 1969, 1970,
